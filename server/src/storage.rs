@@ -1,0 +1,331 @@
+//! What Tafel keeps in its [`Store`]: board records, and per document a snapshot, an
+//! append-only update log and history snapshots.
+//!
+//! Key layout (one keyspace, so deleting a board is one atomic batch):
+//!
+//! | key | value |
+//! |---|---|
+//! | `board/{id}` | [`BoardRecord`] as JSON |
+//! | `doc/{id}/{doc}/snap` | the merged document state (Yjs update v1) |
+//! | `doc/{id}/{doc}/log/{seq: u64 BE}` | one update since the snapshot |
+//! | `doc/{id}/{doc}/hist/{ms: u64 BE}` | a full state kept for history |
+//! | `operator` | SHA-256 of the operator token |
+
+use crate::store::{BatchOp, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tafel_shared::ids::BoardId;
+use tafel_shared::roles::{DocKind, Role};
+
+/// A board's metadata. Tokens are kept only as hashes.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BoardRecord {
+    /// The board id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The template it started from.
+    pub template: String,
+    /// Creation, milliseconds since the epoch.
+    pub created_ms: u64,
+    /// Last change to the record, milliseconds since the epoch.
+    pub updated_ms: u64,
+    /// Hex SHA-256 of each role's current share token.
+    pub token_hashes: BTreeMap<Role, String>,
+}
+
+impl BoardRecord {
+    /// The role `token` grants on this board, if any.
+    pub fn role_for(&self, token: &str) -> Option<Role> {
+        let hash = hash_token(token);
+        self.token_hashes
+            .iter()
+            .find(|(_, h)| **h == hash)
+            .map(|(role, _)| *role)
+    }
+}
+
+/// Hex SHA-256 of a token: what the store keeps instead of the token.
+pub fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// One document of one board: the unit of loading, syncing and storing.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct DocKey {
+    /// The board.
+    pub board: BoardId,
+    /// Which of its documents.
+    pub doc: DocKind,
+}
+
+impl DocKey {
+    fn prefix(&self) -> Vec<u8> {
+        format!("doc/{}/{}/", self.board, self.doc.as_str()).into_bytes()
+    }
+
+    fn key(&self, rest: &str) -> Vec<u8> {
+        let mut k = self.prefix();
+        k.extend_from_slice(rest.as_bytes());
+        k
+    }
+
+    fn numbered(&self, section: &str, n: u64) -> Vec<u8> {
+        let mut k = self.key(section);
+        k.extend_from_slice(&n.to_be_bytes());
+        k
+    }
+}
+
+impl std::fmt::Display for DocKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.board, self.doc.as_str())
+    }
+}
+
+/// A document as stored: its snapshot and the updates logged after it.
+#[derive(Default, Debug)]
+pub struct StoredDoc {
+    /// The merged state at the last compaction.
+    pub snapshot: Option<Vec<u8>>,
+    /// Updates since, with their sequence numbers, in order.
+    pub log: Vec<(u64, Vec<u8>)>,
+}
+
+/// Domain operations over a [`Store`].
+#[derive(Clone)]
+pub struct Storage {
+    store: Arc<dyn Store>,
+}
+
+fn board_key(id: &BoardId) -> Vec<u8> {
+    format!("board/{id}").into_bytes()
+}
+
+fn decode_seq(key: &[u8]) -> Result<u64, StoreError> {
+    key.len()
+        .checked_sub(8)
+        .and_then(|at| key[at..].try_into().ok())
+        .map(u64::from_be_bytes)
+        .ok_or_else(|| StoreError::Corrupt("short numbered key".into()))
+}
+
+impl Storage {
+    /// Wraps a store.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self { store }
+    }
+
+    /// Makes everything written so far durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.store.flush()
+    }
+
+    /// Creates a board with its initial content (a template's state).
+    pub fn create_board(&self, record: &BoardRecord, content: &[u8]) -> Result<(), StoreError> {
+        let id = BoardId::parse(&record.id).ok_or_else(|| StoreError::Corrupt("board id".into()))?;
+        let content_key = DocKey { board: id.clone(), doc: DocKind::Content };
+        self.store.apply(vec![
+            BatchOp::Put(board_key(&id), encode_record(record)?),
+            BatchOp::Put(content_key.key("snap"), content.to_vec()),
+        ])
+    }
+
+    /// Replaces a board's record (rename, token rotation).
+    pub fn put_board(&self, record: &BoardRecord) -> Result<(), StoreError> {
+        let id = BoardId::parse(&record.id).ok_or_else(|| StoreError::Corrupt("board id".into()))?;
+        self.store.apply(vec![BatchOp::Put(board_key(&id), encode_record(record)?)])
+    }
+
+    /// A board's record.
+    pub fn get_board(&self, id: &BoardId) -> Result<Option<BoardRecord>, StoreError> {
+        self.store.get(&board_key(id))?.map(|v| decode_record(&v)).transpose()
+    }
+
+    /// Every board's record, ordered by id.
+    pub fn list_boards(&self) -> Result<Vec<BoardRecord>, StoreError> {
+        self.store
+            .scan_prefix(b"board/")?
+            .iter()
+            .map(|(_, v)| decode_record(v))
+            .collect()
+    }
+
+    /// Erases every key of the board in one atomic batch. Returns whether it existed.
+    pub fn delete_board(&self, id: &BoardId) -> Result<bool, StoreError> {
+        let existed = self.store.get(&board_key(id))?.is_some();
+        let mut ops = vec![BatchOp::Delete(board_key(id))];
+        for (k, _) in self.store.scan_prefix(format!("doc/{id}/").as_bytes())? {
+            ops.push(BatchOp::Delete(k));
+        }
+        self.store.apply(ops)?;
+        Ok(existed)
+    }
+
+    /// Number of keys stored for a board (0 once it is deleted).
+    pub fn count_board_keys(&self, id: &BoardId) -> Result<usize, StoreError> {
+        Ok(self.store.get(&board_key(id))?.iter().count()
+            + self.store.scan_prefix(format!("doc/{id}/").as_bytes())?.len())
+    }
+
+    /// A document's snapshot and log.
+    pub fn load_doc(&self, key: &DocKey) -> Result<StoredDoc, StoreError> {
+        let snapshot = self.store.get(&key.key("snap"))?;
+        let log = self
+            .store
+            .scan_prefix(&key.key("log/"))?
+            .into_iter()
+            .map(|(k, v)| Ok((decode_seq(&k)?, v)))
+            .collect::<Result<_, StoreError>>()?;
+        Ok(StoredDoc { snapshot, log })
+    }
+
+    /// Appends one update to a document's log (not yet flushed).
+    pub fn append_update(&self, key: &DocKey, seq: u64, update: &[u8]) -> Result<(), StoreError> {
+        self.store.apply(vec![BatchOp::Put(key.numbered("log/", seq), update.to_vec())])
+    }
+
+    /// Replaces the snapshot with `snapshot` and drops log entries up to `upto_seq`,
+    /// atomically: a crash leaves either the old snapshot and full log or the new
+    /// snapshot and the rest of the log.
+    pub fn compact(&self, key: &DocKey, snapshot: &[u8], upto_seq: u64) -> Result<(), StoreError> {
+        let mut ops = vec![BatchOp::Put(key.key("snap"), snapshot.to_vec())];
+        for (k, _) in self.store.scan_prefix(&key.key("log/"))? {
+            if decode_seq(&k)? <= upto_seq {
+                ops.push(BatchOp::Delete(k));
+            }
+        }
+        self.store.apply(ops)
+    }
+
+    /// Keeps a full state for history, and drops the oldest beyond `keep`.
+    pub fn put_history(&self, key: &DocKey, at_ms: u64, state: &[u8], keep: usize) -> Result<(), StoreError> {
+        let mut ops = vec![BatchOp::Put(key.numbered("hist/", at_ms), state.to_vec())];
+        let existing = self.history(key)?;
+        // The new entry counts towards `keep`.
+        let excess = (existing.len() + 1).saturating_sub(keep);
+        for at in existing.into_iter().filter(|t| *t != at_ms).take(excess) {
+            ops.push(BatchOp::Delete(key.numbered("hist/", at)));
+        }
+        self.store.apply(ops)
+    }
+
+    /// Times of the kept history states, oldest first.
+    pub fn history(&self, key: &DocKey) -> Result<Vec<u64>, StoreError> {
+        self.store
+            .scan_prefix(&key.key("hist/"))?
+            .iter()
+            .map(|(k, _)| decode_seq(k))
+            .collect()
+    }
+
+    /// One kept history state.
+    pub fn history_state(&self, key: &DocKey, at_ms: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.store.get(&key.numbered("hist/", at_ms))
+    }
+
+    /// The operator token's hash, if one was set up.
+    pub fn operator_hash(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .store
+            .get(b"operator")?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    /// Records the operator token's hash.
+    pub fn set_operator_hash(&self, hash: &str) -> Result<(), StoreError> {
+        self.store.apply(vec![BatchOp::Put(b"operator".to_vec(), hash.as_bytes().to_vec())])
+    }
+}
+
+fn encode_record(r: &BoardRecord) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(r).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn decode_record(v: &[u8]) -> Result<BoardRecord, StoreError> {
+    serde_json::from_slice(v).map_err(|e| StoreError::Corrupt(format!("board record: {e}")))
+}
+
+/// The contract of the domain layer, run over every [`Store`].
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{MemoryStore, SledStore};
+
+    fn record(id: &str) -> BoardRecord {
+        BoardRecord {
+            id: id.into(),
+            title: "Retro".into(),
+            template: "retrospective".into(),
+            created_ms: 1,
+            updated_ms: 1,
+            token_hashes: Role::ALL.iter().map(|r| (*r, hash_token(r.as_str()))).collect(),
+        }
+    }
+
+    fn board(c: char) -> BoardId {
+        BoardId::parse(&c.to_string().repeat(22)).unwrap()
+    }
+
+    fn contract(storage: Storage) {
+        let a = board('a');
+        let b = board('b');
+        storage.create_board(&record(a.as_str()), b"snap-a").unwrap();
+        storage.create_board(&record(b.as_str()), b"snap-b").unwrap();
+        assert_eq!(storage.get_board(&a).unwrap(), Some(record(a.as_str())));
+        assert_eq!(storage.list_boards().unwrap().len(), 2);
+        assert_eq!(storage.get_board(&a).unwrap().unwrap().role_for("editor"), Some(Role::Editor));
+        assert_eq!(storage.get_board(&a).unwrap().unwrap().role_for("nope"), None);
+
+        // Log order follows sequence numbers, not insertion or string order.
+        let key = DocKey { board: a.clone(), doc: DocKind::Content };
+        for seq in [1u64, 2, 256, 3] {
+            storage.append_update(&key, seq, &seq.to_le_bytes()).unwrap();
+        }
+        let loaded = storage.load_doc(&key).unwrap();
+        assert_eq!(loaded.snapshot.as_deref(), Some(&b"snap-a"[..]));
+        assert_eq!(loaded.log.iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![1, 2, 3, 256]);
+
+        storage.compact(&key, b"merged", 3).unwrap();
+        let loaded = storage.load_doc(&key).unwrap();
+        assert_eq!(loaded.snapshot.as_deref(), Some(&b"merged"[..]));
+        assert_eq!(loaded.log.iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![256]);
+
+        for t in 1..=5 {
+            storage.put_history(&key, t * 1000, b"h", 3).unwrap();
+        }
+        assert_eq!(storage.history(&key).unwrap(), vec![3000, 4000, 5000]);
+        assert_eq!(storage.history_state(&key, 4000).unwrap().as_deref(), Some(&b"h"[..]));
+
+        // Deleting one board erases all of its keys and none of the other's.
+        let comments = DocKey { board: a.clone(), doc: DocKind::Comments };
+        storage.append_update(&comments, 1, b"c").unwrap();
+        assert!(storage.count_board_keys(&a).unwrap() > 3);
+        let before_b = storage.count_board_keys(&b).unwrap();
+        assert!(storage.delete_board(&a).unwrap());
+        assert_eq!(storage.count_board_keys(&a).unwrap(), 0);
+        assert_eq!(storage.get_board(&a).unwrap(), None);
+        assert_eq!(storage.count_board_keys(&b).unwrap(), before_b);
+        assert!(!storage.delete_board(&a).unwrap());
+
+        storage.set_operator_hash("abc").unwrap();
+        assert_eq!(storage.operator_hash().unwrap().as_deref(), Some("abc"));
+        storage.flush().unwrap();
+    }
+
+    #[test]
+    fn memory_storage_passes_the_contract() {
+        contract(Storage::new(Arc::new(MemoryStore::default())));
+    }
+
+    #[test]
+    fn sled_storage_passes_the_contract() {
+        let dir = tempfile::tempdir().unwrap();
+        contract(Storage::new(Arc::new(SledStore::open(dir.path()).unwrap())));
+    }
+}

@@ -1,0 +1,316 @@
+//! The storage seam: an ordered key-value store with atomic batches and an explicit
+//! flush. [`SledStore`] is the embedded default; [`MemoryStore`] serves unit tests
+//! and can be told to fail, standing in for a full disk. Both pass the same contract
+//! suite (`tests` below). What the keys mean lives in [`crate::storage`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use thiserror::Error;
+
+/// A failure of the underlying store. Never shown to clients in detail.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// Reading or writing failed (disk full, read-only, I/O error).
+    #[error("store I/O failed: {0}")]
+    Io(String),
+    /// The data directory was written by a newer Tafel, or is not Tafel's.
+    #[error("{0}")]
+    Incompatible(String),
+    /// A stored value does not decode.
+    #[error("stored value is corrupt: {0}")]
+    Corrupt(String),
+}
+
+/// One change in an atomic batch.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BatchOp {
+    /// Set a key.
+    Put(Vec<u8>, Vec<u8>),
+    /// Remove a key (no error when absent).
+    Delete(Vec<u8>),
+}
+
+/// An ordered key-value store.
+pub trait Store: Send + Sync + 'static {
+    /// The value of `key`.
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Every entry whose key starts with `prefix`, in key order.
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
+    /// Applies all of `ops` or none of them.
+    fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError>;
+    /// Returns once everything applied so far survives a crash.
+    fn flush(&self) -> Result<(), StoreError>;
+}
+
+/// The embedded default: sled, in `<data dir>/db`.
+pub struct SledStore {
+    db: sled::Db,
+}
+
+/// The data format this build writes. A directory with a larger number was written
+/// by a newer Tafel and is refused untouched.
+pub const DATA_FORMAT_VERSION: u32 = 1;
+const FORMAT_FILE: &str = "FORMAT";
+const FORMAT_PREFIX: &str = "tafel-data-format ";
+
+fn io(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Io(e.to_string())
+}
+
+/// Checks (or, for a new directory, writes) the data directory's format version.
+/// Runs before sled opens anything, so a directory it refuses stays untouched.
+pub fn check_data_dir(dir: &Path) -> Result<(), StoreError> {
+    let format_path = dir.join(FORMAT_FILE);
+    match std::fs::read_to_string(&format_path) {
+        Ok(text) => {
+            let version = text
+                .trim()
+                .strip_prefix(FORMAT_PREFIX)
+                .and_then(|v| v.parse::<u32>().ok())
+                .ok_or_else(|| {
+                    StoreError::Incompatible(format!(
+                        "{} does not name a Tafel data format; refusing to use {}",
+                        format_path.display(),
+                        dir.display()
+                    ))
+                })?;
+            if version > DATA_FORMAT_VERSION {
+                return Err(StoreError::Incompatible(format!(
+                    "{} holds data format {version}, written by a newer Tafel; this build \
+                     understands format {DATA_FORMAT_VERSION} and leaves it untouched",
+                    dir.display()
+                )));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let empty = match std::fs::read_dir(dir) {
+                Ok(mut entries) => entries.next().is_none(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+                Err(e) => return Err(io(e)),
+            };
+            if !empty {
+                return Err(StoreError::Incompatible(format!(
+                    "{} is not empty and has no {FORMAT_FILE} file: not a Tafel data \
+                     directory, refusing to write into it",
+                    dir.display()
+                )));
+            }
+            std::fs::create_dir_all(dir).map_err(io)?;
+            std::fs::write(&format_path, format!("{FORMAT_PREFIX}{DATA_FORMAT_VERSION}\n")).map_err(io)
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+impl SledStore {
+    /// Opens (or creates) the store in a data directory, after checking its format.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        check_data_dir(dir)?;
+        let path: PathBuf = dir.join("db");
+        let db = sled::Config::new()
+            .path(path)
+            // Flushes are ours to schedule (group commit); sled's own timer would
+            // only add unsynchronised writes.
+            .flush_every_ms(None)
+            .open()
+            .map_err(io)?;
+        Ok(Self { db })
+    }
+}
+
+impl Store for SledStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.db.get(key).map_err(io)?.map(|v| v.to_vec()))
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        self.db
+            .scan_prefix(prefix)
+            .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(io))
+            .collect()
+    }
+
+    fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for op in ops {
+            match op {
+                BatchOp::Put(k, v) => batch.insert(k, v),
+                BatchOp::Delete(k) => batch.remove(k),
+            }
+        }
+        self.db.apply_batch(batch).map_err(io)
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(io)
+    }
+}
+
+/// An in-memory store for tests. `set_failing(true)` makes every write and flush
+/// fail, as a full or read-only disk would.
+#[derive(Default)]
+pub struct MemoryStore {
+    map: Mutex<BTreeMap<Vec<u8>, Vec<u8>>>,
+    failing: AtomicBool,
+}
+
+impl MemoryStore {
+    /// Makes writes and flushes fail (or work again).
+    pub fn set_failing(&self, failing: bool) {
+        self.failing.store(failing, Ordering::SeqCst);
+    }
+
+    fn check(&self) -> Result<(), StoreError> {
+        if self.failing.load(Ordering::SeqCst) {
+            Err(StoreError::Io("No space left on device (simulated)".into()))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, BTreeMap<Vec<u8>, Vec<u8>>> {
+        // A panic while holding this lock cannot leave the map half-changed (every
+        // change is one insert or remove), so a poisoned lock is still consistent.
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Store for MemoryStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.map().get(key).cloned())
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        Ok(self
+            .map()
+            .range(prefix.to_vec()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
+    }
+
+    fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
+        self.check()?;
+        let mut map = self.map();
+        for op in ops {
+            match op {
+                BatchOp::Put(k, v) => {
+                    map.insert(k, v);
+                }
+                BatchOp::Delete(k) => {
+                    map.remove(&k);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        self.check()
+    }
+}
+
+/// The contract every [`Store`] implementation passes, run against each of them.
+#[cfg(test)]
+pub(crate) mod contract {
+    use super::*;
+
+    pub fn run(store: &dyn Store) {
+        put_get_and_overwrite(store);
+        scan_is_ordered_and_bounded_by_prefix(store);
+        batches_apply_puts_and_deletes_together(store);
+        store.flush().expect("flush");
+    }
+
+    fn put_get_and_overwrite(store: &dyn Store) {
+        assert_eq!(store.get(b"k").unwrap(), None);
+        store.apply(vec![BatchOp::Put(b"k".to_vec(), b"1".to_vec())]).unwrap();
+        assert_eq!(store.get(b"k").unwrap(), Some(b"1".to_vec()));
+        store.apply(vec![BatchOp::Put(b"k".to_vec(), b"2".to_vec())]).unwrap();
+        assert_eq!(store.get(b"k").unwrap(), Some(b"2".to_vec()));
+        store.apply(vec![BatchOp::Delete(b"k".to_vec()), BatchOp::Delete(b"absent".to_vec())]).unwrap();
+        assert_eq!(store.get(b"k").unwrap(), None);
+    }
+
+    fn scan_is_ordered_and_bounded_by_prefix(store: &dyn Store) {
+        let keys: [&[u8]; 5] = [b"p/b", b"p/a", b"p0", b"o/z", b"p/\xff\x00"];
+        store
+            .apply(keys.iter().map(|k| BatchOp::Put(k.to_vec(), k.to_vec())).collect())
+            .unwrap();
+        let found: Vec<Vec<u8>> = store.scan_prefix(b"p/").unwrap().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(found, vec![b"p/a".to_vec(), b"p/b".to_vec(), b"p/\xff\x00".to_vec()]);
+        assert!(store.scan_prefix(b"q").unwrap().is_empty());
+    }
+
+    fn batches_apply_puts_and_deletes_together(store: &dyn Store) {
+        store
+            .apply(vec![
+                BatchOp::Delete(b"p/a".to_vec()),
+                BatchOp::Put(b"p/c".to_vec(), b"c".to_vec()),
+                BatchOp::Delete(b"p/b".to_vec()),
+            ])
+            .unwrap();
+        let found: Vec<Vec<u8>> = store.scan_prefix(b"p/").unwrap().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(found, vec![b"p/c".to_vec(), b"p/\xff\x00".to_vec()]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_store_passes_the_contract() {
+        contract::run(&MemoryStore::default());
+    }
+
+    #[test]
+    fn sled_store_passes_the_contract() {
+        let dir = tempfile::tempdir().unwrap();
+        contract::run(&SledStore::open(dir.path()).unwrap());
+    }
+
+    #[test]
+    fn sled_store_keeps_data_across_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let s = SledStore::open(dir.path()).unwrap();
+            s.apply(vec![BatchOp::Put(b"a".to_vec(), b"1".to_vec())]).unwrap();
+            s.flush().unwrap();
+        }
+        let s = SledStore::open(dir.path()).unwrap();
+        assert_eq!(s.get(b"a").unwrap(), Some(b"1".to_vec()));
+    }
+
+    #[test]
+    fn failing_memory_store_refuses_writes_but_keeps_data() {
+        let s = MemoryStore::default();
+        s.apply(vec![BatchOp::Put(b"a".to_vec(), b"1".to_vec())]).unwrap();
+        s.set_failing(true);
+        assert!(matches!(s.apply(vec![BatchOp::Delete(b"a".to_vec())]), Err(StoreError::Io(_))));
+        assert!(s.flush().is_err());
+        assert_eq!(s.get(b"a").unwrap(), Some(b"1".to_vec()));
+    }
+
+    #[test]
+    fn newer_format_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("FORMAT"), "tafel-data-format 99\n").unwrap();
+        let err = SledStore::open(dir.path()).err().expect("refused");
+        assert!(err.to_string().contains("newer Tafel"), "{err}");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("FORMAT")]);
+        assert_eq!(std::fs::read_to_string(dir.path().join("FORMAT")).unwrap(), "tafel-data-format 99\n");
+    }
+
+    #[test]
+    fn foreign_non_empty_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        assert!(matches!(SledStore::open(dir.path()), Err(StoreError::Incompatible(_))));
+        assert!(!dir.path().join("FORMAT").exists());
+    }
+}

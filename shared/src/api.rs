@@ -1,0 +1,109 @@
+//! The JSON bodies of the HTTP board API. The server produces them, the client and
+//! the tests read them; neither invents a field.
+
+use crate::roles::Role;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `POST /api/boards`.
+#[derive(Clone, Debug, Serialize, Deserialize, Default)]
+pub struct CreateBoard {
+    /// Shown in the board's header and in lists; trimmed, at most [`MAX_TITLE_CHARS`].
+    #[serde(default)]
+    pub title: String,
+    /// A template id from [`crate::templates::Template`]; empty or absent for blank.
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+/// The longest board title the server accepts, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// The answer to a successful `POST /api/boards` (status 201).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BoardCreated {
+    /// The new board's id.
+    pub id: String,
+    /// The title as stored.
+    pub title: String,
+    /// The template id it started from.
+    pub template: String,
+    /// One share token per role. Shown once: the server keeps only their hashes.
+    pub tokens: BTreeMap<Role, String>,
+    /// One share link per role (path and query, relative to the server's origin).
+    pub links: BTreeMap<Role, String>,
+}
+
+/// `GET /api/boards/{id}`: what the holder of a link may know about its board.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BoardInfo {
+    /// The board's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The template it started from.
+    pub template: String,
+    /// Creation time, milliseconds since the Unix epoch.
+    pub created_ms: u64,
+    /// Last change to the board or any of its documents, milliseconds since the epoch.
+    pub updated_ms: u64,
+    /// The role the caller's token grants.
+    pub role: Role,
+}
+
+/// `PATCH /api/boards/{id}`: rename.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RenameBoard {
+    /// The new title.
+    pub title: String,
+}
+
+/// `POST /api/boards/{id}/tokens/{role}`: the new link after a rotation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TokenRotated {
+    /// The role whose link changed.
+    pub role: Role,
+    /// The new token; the old one no longer works.
+    pub token: String,
+    /// The new share link.
+    pub link: String,
+}
+
+/// One row of the operator's `GET /api/admin/boards`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BoardSummary {
+    /// The board's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Template id.
+    pub template: String,
+    /// Creation time, milliseconds since the epoch.
+    pub created_ms: u64,
+    /// Last change, milliseconds since the epoch.
+    pub updated_ms: u64,
+}
+
+/// Every error body: a stable `code` for programs and a `message` for people.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ApiError {
+    /// One of the `ERR_*` constants.
+    pub code: String,
+    /// A sentence for people; never internal details.
+    pub message: String,
+}
+
+/// The request body is not valid JSON of the expected shape, or a value is out of range.
+pub const ERR_BAD_REQUEST: &str = "bad_request";
+/// No token was given, or it is not valid for this board.
+pub const ERR_UNAUTHORIZED: &str = "unauthorized";
+/// The token is valid but its role may not do this.
+pub const ERR_FORBIDDEN: &str = "forbidden";
+/// No board has this id.
+pub const ERR_NOT_FOUND: &str = "not_found";
+/// The template id is not one the server knows.
+pub const ERR_UNKNOWN_TEMPLATE: &str = "unknown_template";
+/// The server could not write to its store; nothing was changed.
+pub const ERR_STORAGE: &str = "storage_failure";
+/// Anything else that went wrong inside the server.
+pub const ERR_INTERNAL: &str = "internal";

@@ -1,0 +1,76 @@
+//! Board ids and share tokens: URL-safe strings whose shape is checked before they
+//! reach a store key or a hash, so path tricks never get further than a parse.
+
+use std::fmt;
+
+/// Random bytes in a board id (128 bits: unguessable, so ids can appear in links).
+pub const BOARD_ID_BYTES: usize = 16;
+/// Random bytes in a share token (256 bits).
+pub const TOKEN_BYTES: usize = 32;
+
+/// Length of the unpadded URL-safe base64 text of `bytes` random bytes.
+const fn b64_len(bytes: usize) -> usize {
+    (bytes * 4).div_ceil(3)
+}
+
+fn is_url_safe(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A board id: 22 characters of URL-safe base64.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct BoardId(String);
+
+impl BoardId {
+    /// Checks the shape of an id taken from a URL or a request body.
+    pub fn parse(s: &str) -> Option<Self> {
+        (s.len() == b64_len(BOARD_ID_BYTES) && is_url_safe(s)).then(|| Self(s.to_owned()))
+    }
+
+    /// The id as it appears in URLs and store keys.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BoardId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks the shape of a share or operator token (43 URL-safe characters), so a
+/// malformed token is refused without touching the store.
+pub fn is_well_formed_token(s: &str) -> bool {
+    s.len() == b64_len(TOKEN_BYTES) && is_url_safe(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_ids_refuse_path_tricks_and_wrong_lengths() {
+        assert!(BoardId::parse("AAAAAAAAAAAAAAAAAAAAAA").is_some());
+        assert!(BoardId::parse("abc-_DEF0123456789xyzQ").is_some());
+        for bad in [
+            "",
+            "short",
+            "../../../../etc/passwd",
+            "AAAAAAAAAAAAAAAAAAAA/A",
+            "AAAAAAAAAAAAAAAAAAAA%2",
+            "AAAAAAAAAAAAAAAAAAAAAAA",
+            "AAAAAAAAAAAAAAAAAAAAÄ",
+        ] {
+            assert!(BoardId::parse(bad).is_none(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn tokens_have_one_shape() {
+        assert!(is_well_formed_token(&"a".repeat(43)));
+        assert!(!is_well_formed_token(&"a".repeat(42)));
+        assert!(!is_well_formed_token(&format!("{}=", "a".repeat(42))));
+    }
+}

@@ -1,0 +1,18 @@
+//! What the Tafel server and the browser client agree on, with no I/O so that it
+//! builds for `wasm32-unknown-unknown` and the host alike.
+//!
+//! # Layout
+//! - [`protocol`]: the WebSocket wire format (the Yjs sync and awareness framing of
+//!   the npm `y-websocket` provider), close codes and document addressing.
+//! - [`roles`]: share-link roles and which document each may read and write.
+//! - [`ids`]: board ids and share tokens as they appear in URLs.
+//! - [`api`]: the JSON bodies of the HTTP board API, including its error codes.
+//! - [`schema`]: the board's element model inside the content document.
+//! - [`templates`]: the workshop templates a board can start from.
+
+pub mod api;
+pub mod ids;
+pub mod protocol;
+pub mod roles;
+pub mod schema;
+pub mod templates;

@@ -1,0 +1,134 @@
+//! Roles and documents: who may read and write which of a board's documents.
+//!
+//! A board is split into documents along permission boundaries (see DESIGN.md), so
+//! the server enforces a role by document instead of by parsing CRDT updates.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The role a share link grants. Ordered from most to least powerful.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Runs the workshop: edits everything, controls the session, manages links.
+    Facilitator,
+    /// Edits the board's content and comments.
+    Editor,
+    /// Reads the board and writes comments.
+    Commenter,
+    /// Reads the board only.
+    Viewer,
+}
+
+impl Role {
+    /// Every role, in the order share dialogs list them.
+    pub const ALL: [Role; 4] = [
+        Role::Facilitator,
+        Role::Editor,
+        Role::Commenter,
+        Role::Viewer,
+    ];
+
+    /// The role's name in URLs and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Facilitator => "facilitator",
+            Role::Editor => "editor",
+            Role::Commenter => "commenter",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// Parses a role name as it appears in URLs and JSON.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Whether this role may change `doc`. Every role may read every shared
+    /// document; this is the only permission that differs.
+    pub fn can_write(self, doc: DocKind) -> bool {
+        match doc {
+            DocKind::Content => matches!(self, Role::Facilitator | Role::Editor),
+            DocKind::Comments => matches!(self, Role::Facilitator | Role::Editor | Role::Commenter),
+            DocKind::Session => self == Role::Facilitator,
+        }
+    }
+
+    /// Whether this role manages the board: rename, rotate links, delete.
+    pub fn can_manage(self) -> bool {
+        self == Role::Facilitator
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One of a board's shared documents, each synced on its own WebSocket.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    /// Elements on the canvas.
+    Content,
+    /// Comment threads and replies.
+    Comments,
+    /// Facilitation state: timer, phase, voting rounds, summon.
+    Session,
+}
+
+impl DocKind {
+    /// Every shared document of a board.
+    pub const ALL: [DocKind; 3] = [DocKind::Content, DocKind::Comments, DocKind::Session];
+
+    /// The document's name in store keys and URL paths.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Content => "content",
+            DocKind::Comments => "comments",
+            DocKind::Session => "session",
+        }
+    }
+
+    /// The WebSocket path of this document of `board` (without the token).
+    pub fn ws_path(self, board: &str) -> String {
+        match self {
+            DocKind::Content => format!("/ws/{board}"),
+            other => format!("/ws/{board}/{}", other.as_str()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_table_matches_design() {
+        use DocKind::*;
+        use Role::*;
+        let expected = [
+            (Facilitator, [true, true, true]),
+            (Editor, [true, true, false]),
+            (Commenter, [false, true, false]),
+            (Viewer, [false, false, false]),
+        ];
+        for (role, writes) in expected {
+            for (doc, may) in [Content, Comments, Session].into_iter().zip(writes) {
+                assert_eq!(role.can_write(doc), may, "{role} writing {doc:?}");
+            }
+        }
+        assert!(Facilitator.can_manage());
+        assert!(!Editor.can_manage());
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{r}\""));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+}

@@ -1,0 +1,186 @@
+//! The board's element model inside the content document.
+//!
+//! `elements` is a root map from element id to a map of fields. Every element has
+//! the base fields ([`BASE_FIELDS`]) plus those of its kind. New fields are optional
+//! with defaults so old boards keep opening; [`SCHEMA_VERSION`] lives in the root
+//! map `meta` under [`META_SCHEMA_VERSION`].
+
+use yrs::{Any, Map, MapPrelim, MapRef, Out, ReadTxn, Text, TextPrelim, TextRef, TransactionMut};
+
+/// Version of this element model, stored in the document.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Root map: element id → element fields.
+pub const ROOT_ELEMENTS: &str = "elements";
+/// Root map: document-level facts (schema version).
+pub const ROOT_META: &str = "meta";
+/// Key in [`ROOT_META`] holding [`SCHEMA_VERSION`].
+pub const META_SCHEMA_VERSION: &str = "schemaVersion";
+
+/// Field: the element kind, one of [`ElementKind::as_str`].
+pub const F_KIND: &str = "kind";
+/// Field: left edge in board coordinates.
+pub const F_X: &str = "x";
+/// Field: top edge in board coordinates.
+pub const F_Y: &str = "y";
+/// Field: width.
+pub const F_W: &str = "w";
+/// Field: height.
+pub const F_H: &str = "h";
+/// Field: rotation in degrees, clockwise.
+pub const F_ROTATION: &str = "rotation";
+/// Field: stacking order, a fractional index string (compare as strings).
+pub const F_Z: &str = "z";
+/// Field: id of the containing frame, absent or empty for none.
+pub const F_PARENT: &str = "parent";
+/// Field: locked elements cannot be selected or moved by participants.
+pub const F_LOCKED: &str = "locked";
+/// Field: display name of whoever created the element.
+pub const F_AUTHOR: &str = "author";
+/// Field: creation time, milliseconds since the epoch.
+pub const F_CREATED: &str = "created";
+/// Field (sticky, text, shape, connector label): the text, a `Y.Text`.
+pub const F_TEXT: &str = "text";
+/// Field (sticky): background colour as `#rrggbb`.
+pub const F_COLOR: &str = "color";
+/// Field (frame): its title.
+pub const F_TITLE: &str = "title";
+
+/// The fields every element has.
+pub const BASE_FIELDS: [&str; 11] = [
+    F_KIND, F_X, F_Y, F_W, F_H, F_ROTATION, F_Z, F_PARENT, F_LOCKED, F_AUTHOR, F_CREATED,
+];
+
+/// What an element is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ElementKind {
+    /// A sticky note with text and a colour.
+    Sticky,
+    /// Free text.
+    Text,
+    /// Rectangle, ellipse or diamond.
+    Shape,
+    /// A line between elements or points.
+    Connector,
+    /// A freehand stroke.
+    Pen,
+    /// A titled area; moving it moves its children.
+    Frame,
+    /// An image stored on the server, referenced by hash.
+    Image,
+}
+
+impl ElementKind {
+    /// The kind's name in the document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElementKind::Sticky => "sticky",
+            ElementKind::Text => "text",
+            ElementKind::Shape => "shape",
+            ElementKind::Connector => "connector",
+            ElementKind::Pen => "pen",
+            ElementKind::Frame => "frame",
+            ElementKind::Image => "image",
+        }
+    }
+}
+
+/// Position, size and order of a new element.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placement {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+    /// Fractional index for stacking.
+    pub z: String,
+}
+
+/// The `elements` root map of a content document.
+pub fn elements(doc: &yrs::Doc) -> MapRef {
+    doc.get_or_insert_map(ROOT_ELEMENTS)
+}
+
+fn base_fields(kind: ElementKind, at: &Placement, parent: &str, author: &str, created_ms: u64) -> Vec<(String, Any)> {
+    vec![
+        (F_KIND.into(), Any::from(kind.as_str())),
+        (F_X.into(), Any::from(at.x)),
+        (F_Y.into(), Any::from(at.y)),
+        (F_W.into(), Any::from(at.w)),
+        (F_H.into(), Any::from(at.h)),
+        (F_ROTATION.into(), Any::from(0.0)),
+        (F_Z.into(), Any::from(at.z.as_str())),
+        (F_PARENT.into(), Any::from(parent)),
+        (F_LOCKED.into(), Any::from(false)),
+        (F_AUTHOR.into(), Any::from(author)),
+        (F_CREATED.into(), Any::from(created_ms as f64)),
+    ]
+}
+
+/// Inserts a sticky note and returns its text for further edits.
+#[allow(clippy::too_many_arguments)]
+pub fn insert_sticky(
+    txn: &mut TransactionMut,
+    elements: &MapRef,
+    id: &str,
+    at: &Placement,
+    parent: &str,
+    color: &str,
+    text: &str,
+    author: &str,
+    created_ms: u64,
+) -> TextRef {
+    let mut fields = base_fields(ElementKind::Sticky, at, parent, author, created_ms);
+    fields.push((F_COLOR.into(), Any::from(color)));
+    let map = elements.insert(txn, id, MapPrelim::from_iter(fields));
+    map.insert(txn, F_TEXT, TextPrelim::new(text))
+}
+
+/// Inserts a frame with a title.
+pub fn insert_frame(
+    txn: &mut TransactionMut,
+    elements: &MapRef,
+    id: &str,
+    at: &Placement,
+    title: &str,
+    locked: bool,
+    created_ms: u64,
+) {
+    let mut fields = base_fields(ElementKind::Frame, at, "", "", created_ms);
+    fields.retain(|(k, _)| k != F_LOCKED);
+    fields.push((F_LOCKED.into(), Any::from(locked)));
+    fields.push((F_TITLE.into(), Any::from(title)));
+    elements.insert(txn, id, MapPrelim::from_iter(fields));
+}
+
+/// Records the schema version in a new document. Root types must be obtained
+/// before a transaction opens (yrs would wait for it), hence `meta` is passed in.
+pub fn stamp_schema_version(txn: &mut TransactionMut, meta: &MapRef) {
+    meta.insert(txn, META_SCHEMA_VERSION, Any::from(SCHEMA_VERSION as f64));
+}
+
+/// Appends to a sticky's text (used by the load generator and tests).
+pub fn append_text(txn: &mut TransactionMut, text: &TextRef, s: &str) {
+    let len = text.len(txn);
+    text.insert(txn, len, s);
+}
+
+/// Reads a numeric field, whichever way a client encoded the number.
+pub fn get_f64<T: ReadTxn>(txn: &T, element: &MapRef, field: &str) -> Option<f64> {
+    match element.get(txn, field)? {
+        Out::Any(Any::Number(n)) => n.as_f64(),
+        _ => None,
+    }
+}
+
+/// Reads a string field.
+pub fn get_str<T: ReadTxn>(txn: &T, element: &MapRef, field: &str) -> Option<String> {
+    match element.get(txn, field)? {
+        Out::Any(Any::String(s)) => Some(s.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,187 @@
+//! Workshop templates: the frames (and hints) a new board starts with. Templates are
+//! data here so the server, the client and the tests create identical boards.
+
+use crate::schema::{self, Placement};
+use yrs::{Doc, Transact};
+
+/// A template a board can start from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Template {
+    /// An empty board.
+    Blank,
+    /// Vision board: where we want to be, and why.
+    Vision,
+    /// Business model canvas (strategy canvas).
+    BusinessModelCanvas,
+    /// Strengths, weaknesses, opportunities, threats.
+    Swot,
+    /// Role map: actors, their roles, how they see them, who decides.
+    RoleMap,
+    /// Track → think → make phase board.
+    Phases,
+    /// Retrospective: went well, to improve, actions.
+    Retrospective,
+}
+
+impl Template {
+    /// Every template, in the order a picker shows them.
+    pub const ALL: [Template; 7] = [
+        Template::Blank,
+        Template::Vision,
+        Template::BusinessModelCanvas,
+        Template::Swot,
+        Template::RoleMap,
+        Template::Phases,
+        Template::Retrospective,
+    ];
+
+    /// The id used in the API.
+    pub fn id(self) -> &'static str {
+        match self {
+            Template::Blank => "blank",
+            Template::Vision => "vision",
+            Template::BusinessModelCanvas => "business-model-canvas",
+            Template::Swot => "swot",
+            Template::RoleMap => "role-map",
+            Template::Phases => "track-think-make",
+            Template::Retrospective => "retrospective",
+        }
+    }
+
+    /// A name for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Template::Blank => "Blank board",
+            Template::Vision => "Vision board",
+            Template::BusinessModelCanvas => "Business model canvas",
+            Template::Swot => "SWOT analysis",
+            Template::RoleMap => "Role map",
+            Template::Phases => "Track → Think → Make",
+            Template::Retrospective => "Retrospective",
+        }
+    }
+
+    /// Finds a template by id; an empty id means blank.
+    pub fn parse(id: &str) -> Option<Template> {
+        if id.is_empty() {
+            return Some(Template::Blank);
+        }
+        Template::ALL.into_iter().find(|t| t.id() == id)
+    }
+
+    /// Frame titles laid out as (column, row, columns spanned, rows spanned) on a grid.
+    pub fn frames(self) -> &'static [(&'static str, u8, u8, u8, u8)] {
+        match self {
+            Template::Blank => &[],
+            Template::Vision => &[
+                ("Where we are today", 0, 0, 1, 1),
+                ("Where we want to be", 1, 0, 1, 1),
+                ("Why it matters", 2, 0, 1, 1),
+                ("What success looks like", 0, 1, 3, 1),
+            ],
+            Template::BusinessModelCanvas => &[
+                ("Key partners", 0, 0, 1, 2),
+                ("Key activities", 1, 0, 1, 1),
+                ("Key resources", 1, 1, 1, 1),
+                ("Value propositions", 2, 0, 1, 2),
+                ("Customer relationships", 3, 0, 1, 1),
+                ("Channels", 3, 1, 1, 1),
+                ("Customer segments", 4, 0, 1, 2),
+                ("Cost structure", 0, 2, 2, 1),
+                ("Revenue streams", 2, 2, 3, 1),
+            ],
+            Template::Swot => &[
+                ("Strengths", 0, 0, 1, 1),
+                ("Weaknesses", 1, 0, 1, 1),
+                ("Opportunities", 0, 1, 1, 1),
+                ("Threats", 1, 1, 1, 1),
+            ],
+            Template::RoleMap => &[
+                ("Actors", 0, 0, 1, 1),
+                ("Their roles", 1, 0, 1, 1),
+                ("How they see it", 2, 0, 1, 1),
+                ("Who decides", 3, 0, 1, 1),
+            ],
+            Template::Phases => &[
+                ("Track: analyse the status quo", 0, 0, 1, 1),
+                ("Think: vision, strategy, concept", 1, 0, 1, 1),
+                ("Make: build", 2, 0, 1, 1),
+            ],
+            Template::Retrospective => &[
+                ("Went well", 0, 0, 1, 1),
+                ("To improve", 1, 0, 1, 1),
+                ("Actions", 2, 0, 1, 1),
+            ],
+        }
+    }
+
+    /// Builds a new content document from this template. Frames are locked so the
+    /// background of a workshop cannot be dragged away by accident.
+    pub fn build(self, created_ms: u64) -> Doc {
+        const CELL_W: f64 = 640.0;
+        const CELL_H: f64 = 480.0;
+        const GAP: f64 = 40.0;
+        let doc = Doc::new();
+        let elements = schema::elements(&doc);
+        let meta = doc.get_or_insert_map(schema::ROOT_META);
+        {
+            let mut txn = doc.transact_mut();
+            schema::stamp_schema_version(&mut txn, &meta);
+            for (i, &(title, col, row, cols, rows)) in self.frames().iter().enumerate() {
+                let at = Placement {
+                    x: f64::from(col) * (CELL_W + GAP),
+                    y: f64::from(row) * (CELL_H + GAP),
+                    w: f64::from(cols) * CELL_W + f64::from(cols - 1) * GAP,
+                    h: f64::from(rows) * CELL_H + f64::from(rows - 1) * GAP,
+                    // Frames sit below everything placed later ("a" < "b…").
+                    z: format!("a{i:03}"),
+                };
+                schema::insert_frame(&mut txn, &elements, &format!("frame-{i}"), &at, title, true, created_ms);
+            }
+        }
+        doc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::{Map, Out};
+
+    #[test]
+    fn every_template_id_parses_back() {
+        for t in Template::ALL {
+            assert_eq!(Template::parse(t.id()), Some(t));
+        }
+        assert_eq!(Template::parse(""), Some(Template::Blank));
+        assert_eq!(Template::parse("kanban"), None);
+    }
+
+    #[test]
+    fn templates_build_their_frames_without_overlap() {
+        for t in Template::ALL {
+            let doc = t.build(0);
+            let elements = schema::elements(&doc);
+            let txn = doc.transact();
+            assert_eq!(elements.len(&txn) as usize, t.frames().len(), "{t:?}");
+            let mut rects = Vec::new();
+            for (title, ..) in t.frames() {
+                let frame = elements
+                    .iter(&txn)
+                    .find_map(|(_, v)| match v {
+                        Out::YMap(m) if schema::get_str(&txn, &m, schema::F_TITLE).as_deref() == Some(*title) => Some(m),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| panic!("{t:?} lacks frame {title}"));
+                let num = |f| schema::get_f64(&txn, &frame, f).unwrap_or_else(|| panic!("{f} missing"));
+                rects.push((num(schema::F_X), num(schema::F_Y), num(schema::F_W), num(schema::F_H)));
+            }
+            for (i, a) in rects.iter().enumerate() {
+                for b in &rects[i + 1..] {
+                    let apart = a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
+                    assert!(apart, "{t:?}: frames {a:?} and {b:?} overlap");
+                }
+            }
+        }
+    }
+}
