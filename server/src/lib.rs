@@ -1,1 +1,25 @@
-//! placeholder
+//! The Tafel server: boards synced over the Yjs protocol, durable in sled, roles
+//! enforced on the server.
+//!
+//! # Layout
+//! - [`config`]: the `tafel serve` flags and environment variables.
+//! - [`app`]: shared state, start-up and graceful shutdown.
+//! - [`http`]: the board and operator API, health and metrics, WebSocket routes.
+//! - [`ws`]: one socket: authentication, limits, frames to and from its room.
+//! - [`rooms`]: one task per loaded document, and the registry that loads each once.
+//! - [`room`]: the sans-IO room core: protocol handling, permissions, presence.
+//! - [`durability`]: group commit of the store, shared by all rooms.
+//! - [`storage`]: what is kept in the store and under which keys.
+//! - [`store`]: the key-value seam, with sled and in-memory implementations.
+//! - [`metrics`]: Prometheus metrics.
+
+pub mod app;
+pub mod config;
+pub mod durability;
+pub mod http;
+pub mod metrics;
+pub mod room;
+pub mod rooms;
+pub mod storage;
+pub mod store;
+pub mod ws;

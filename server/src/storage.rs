@@ -34,6 +34,10 @@ pub struct BoardRecord {
     pub updated_ms: u64,
     /// Hex SHA-256 of each role's current share token.
     pub token_hashes: BTreeMap<Role, String>,
+    /// Hashes of rotated-away tokens (the newest few), so their holders are told
+    /// "link revoked" rather than "wrong link".
+    #[serde(default)]
+    pub revoked: Vec<String>,
 }
 
 impl BoardRecord {
@@ -128,8 +132,12 @@ impl Storage {
 
     /// Creates a board with its initial content (a template's state).
     pub fn create_board(&self, record: &BoardRecord, content: &[u8]) -> Result<(), StoreError> {
-        let id = BoardId::parse(&record.id).ok_or_else(|| StoreError::Corrupt("board id".into()))?;
-        let content_key = DocKey { board: id.clone(), doc: DocKind::Content };
+        let id =
+            BoardId::parse(&record.id).ok_or_else(|| StoreError::Corrupt("board id".into()))?;
+        let content_key = DocKey {
+            board: id.clone(),
+            doc: DocKind::Content,
+        };
         self.store.apply(vec![
             BatchOp::Put(board_key(&id), encode_record(record)?),
             BatchOp::Put(content_key.key("snap"), content.to_vec()),
@@ -138,13 +146,18 @@ impl Storage {
 
     /// Replaces a board's record (rename, token rotation).
     pub fn put_board(&self, record: &BoardRecord) -> Result<(), StoreError> {
-        let id = BoardId::parse(&record.id).ok_or_else(|| StoreError::Corrupt("board id".into()))?;
-        self.store.apply(vec![BatchOp::Put(board_key(&id), encode_record(record)?)])
+        let id =
+            BoardId::parse(&record.id).ok_or_else(|| StoreError::Corrupt("board id".into()))?;
+        self.store
+            .apply(vec![BatchOp::Put(board_key(&id), encode_record(record)?)])
     }
 
     /// A board's record.
     pub fn get_board(&self, id: &BoardId) -> Result<Option<BoardRecord>, StoreError> {
-        self.store.get(&board_key(id))?.map(|v| decode_record(&v)).transpose()
+        self.store
+            .get(&board_key(id))?
+            .map(|v| decode_record(&v))
+            .transpose()
     }
 
     /// Every board's record, ordered by id.
@@ -170,7 +183,10 @@ impl Storage {
     /// Number of keys stored for a board (0 once it is deleted).
     pub fn count_board_keys(&self, id: &BoardId) -> Result<usize, StoreError> {
         Ok(self.store.get(&board_key(id))?.iter().count()
-            + self.store.scan_prefix(format!("doc/{id}/").as_bytes())?.len())
+            + self
+                .store
+                .scan_prefix(format!("doc/{id}/").as_bytes())?
+                .len())
     }
 
     /// A document's snapshot and log.
@@ -187,7 +203,10 @@ impl Storage {
 
     /// Appends one update to a document's log (not yet flushed).
     pub fn append_update(&self, key: &DocKey, seq: u64, update: &[u8]) -> Result<(), StoreError> {
-        self.store.apply(vec![BatchOp::Put(key.numbered("log/", seq), update.to_vec())])
+        self.store.apply(vec![BatchOp::Put(
+            key.numbered("log/", seq),
+            update.to_vec(),
+        )])
     }
 
     /// Replaces the snapshot with `snapshot` and drops log entries up to `upto_seq`,
@@ -204,7 +223,13 @@ impl Storage {
     }
 
     /// Keeps a full state for history, and drops the oldest beyond `keep`.
-    pub fn put_history(&self, key: &DocKey, at_ms: u64, state: &[u8], keep: usize) -> Result<(), StoreError> {
+    pub fn put_history(
+        &self,
+        key: &DocKey,
+        at_ms: u64,
+        state: &[u8],
+        keep: usize,
+    ) -> Result<(), StoreError> {
         let mut ops = vec![BatchOp::Put(key.numbered("hist/", at_ms), state.to_vec())];
         let existing = self.history(key)?;
         // The new entry counts towards `keep`.
@@ -239,7 +264,10 @@ impl Storage {
 
     /// Records the operator token's hash.
     pub fn set_operator_hash(&self, hash: &str) -> Result<(), StoreError> {
-        self.store.apply(vec![BatchOp::Put(b"operator".to_vec(), hash.as_bytes().to_vec())])
+        self.store.apply(vec![BatchOp::Put(
+            b"operator".to_vec(),
+            hash.as_bytes().to_vec(),
+        )])
     }
 }
 
@@ -264,7 +292,11 @@ mod tests {
             template: "retrospective".into(),
             created_ms: 1,
             updated_ms: 1,
-            token_hashes: Role::ALL.iter().map(|r| (*r, hash_token(r.as_str()))).collect(),
+            token_hashes: Role::ALL
+                .iter()
+                .map(|r| (*r, hash_token(r.as_str())))
+                .collect(),
+            revoked: Vec::new(),
         }
     }
 
@@ -275,35 +307,62 @@ mod tests {
     fn contract(storage: Storage) {
         let a = board('a');
         let b = board('b');
-        storage.create_board(&record(a.as_str()), b"snap-a").unwrap();
-        storage.create_board(&record(b.as_str()), b"snap-b").unwrap();
+        storage
+            .create_board(&record(a.as_str()), b"snap-a")
+            .unwrap();
+        storage
+            .create_board(&record(b.as_str()), b"snap-b")
+            .unwrap();
         assert_eq!(storage.get_board(&a).unwrap(), Some(record(a.as_str())));
         assert_eq!(storage.list_boards().unwrap().len(), 2);
-        assert_eq!(storage.get_board(&a).unwrap().unwrap().role_for("editor"), Some(Role::Editor));
-        assert_eq!(storage.get_board(&a).unwrap().unwrap().role_for("nope"), None);
+        assert_eq!(
+            storage.get_board(&a).unwrap().unwrap().role_for("editor"),
+            Some(Role::Editor)
+        );
+        assert_eq!(
+            storage.get_board(&a).unwrap().unwrap().role_for("nope"),
+            None
+        );
 
         // Log order follows sequence numbers, not insertion or string order.
-        let key = DocKey { board: a.clone(), doc: DocKind::Content };
+        let key = DocKey {
+            board: a.clone(),
+            doc: DocKind::Content,
+        };
         for seq in [1u64, 2, 256, 3] {
-            storage.append_update(&key, seq, &seq.to_le_bytes()).unwrap();
+            storage
+                .append_update(&key, seq, &seq.to_le_bytes())
+                .unwrap();
         }
         let loaded = storage.load_doc(&key).unwrap();
         assert_eq!(loaded.snapshot.as_deref(), Some(&b"snap-a"[..]));
-        assert_eq!(loaded.log.iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![1, 2, 3, 256]);
+        assert_eq!(
+            loaded.log.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+            vec![1, 2, 3, 256]
+        );
 
         storage.compact(&key, b"merged", 3).unwrap();
         let loaded = storage.load_doc(&key).unwrap();
         assert_eq!(loaded.snapshot.as_deref(), Some(&b"merged"[..]));
-        assert_eq!(loaded.log.iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![256]);
+        assert_eq!(
+            loaded.log.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+            vec![256]
+        );
 
         for t in 1..=5 {
             storage.put_history(&key, t * 1000, b"h", 3).unwrap();
         }
         assert_eq!(storage.history(&key).unwrap(), vec![3000, 4000, 5000]);
-        assert_eq!(storage.history_state(&key, 4000).unwrap().as_deref(), Some(&b"h"[..]));
+        assert_eq!(
+            storage.history_state(&key, 4000).unwrap().as_deref(),
+            Some(&b"h"[..])
+        );
 
         // Deleting one board erases all of its keys and none of the other's.
-        let comments = DocKey { board: a.clone(), doc: DocKind::Comments };
+        let comments = DocKey {
+            board: a.clone(),
+            doc: DocKind::Comments,
+        };
         storage.append_update(&comments, 1, b"c").unwrap();
         assert!(storage.count_board_keys(&a).unwrap() > 3);
         let before_b = storage.count_board_keys(&b).unwrap();

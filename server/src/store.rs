@@ -99,7 +99,11 @@ pub fn check_data_dir(dir: &Path) -> Result<(), StoreError> {
                 )));
             }
             std::fs::create_dir_all(dir).map_err(io)?;
-            std::fs::write(&format_path, format!("{FORMAT_PREFIX}{DATA_FORMAT_VERSION}\n")).map_err(io)
+            std::fs::write(
+                &format_path,
+                format!("{FORMAT_PREFIX}{DATA_FORMAT_VERSION}\n"),
+            )
+            .map_err(io)
         }
         Err(e) => Err(io(e)),
     }
@@ -227,21 +231,42 @@ pub(crate) mod contract {
 
     fn put_get_and_overwrite(store: &dyn Store) {
         assert_eq!(store.get(b"k").unwrap(), None);
-        store.apply(vec![BatchOp::Put(b"k".to_vec(), b"1".to_vec())]).unwrap();
+        store
+            .apply(vec![BatchOp::Put(b"k".to_vec(), b"1".to_vec())])
+            .unwrap();
         assert_eq!(store.get(b"k").unwrap(), Some(b"1".to_vec()));
-        store.apply(vec![BatchOp::Put(b"k".to_vec(), b"2".to_vec())]).unwrap();
+        store
+            .apply(vec![BatchOp::Put(b"k".to_vec(), b"2".to_vec())])
+            .unwrap();
         assert_eq!(store.get(b"k").unwrap(), Some(b"2".to_vec()));
-        store.apply(vec![BatchOp::Delete(b"k".to_vec()), BatchOp::Delete(b"absent".to_vec())]).unwrap();
+        store
+            .apply(vec![
+                BatchOp::Delete(b"k".to_vec()),
+                BatchOp::Delete(b"absent".to_vec()),
+            ])
+            .unwrap();
         assert_eq!(store.get(b"k").unwrap(), None);
     }
 
     fn scan_is_ordered_and_bounded_by_prefix(store: &dyn Store) {
         let keys: [&[u8]; 5] = [b"p/b", b"p/a", b"p0", b"o/z", b"p/\xff\x00"];
         store
-            .apply(keys.iter().map(|k| BatchOp::Put(k.to_vec(), k.to_vec())).collect())
+            .apply(
+                keys.iter()
+                    .map(|k| BatchOp::Put(k.to_vec(), k.to_vec()))
+                    .collect(),
+            )
             .unwrap();
-        let found: Vec<Vec<u8>> = store.scan_prefix(b"p/").unwrap().into_iter().map(|(k, _)| k).collect();
-        assert_eq!(found, vec![b"p/a".to_vec(), b"p/b".to_vec(), b"p/\xff\x00".to_vec()]);
+        let found: Vec<Vec<u8>> = store
+            .scan_prefix(b"p/")
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(
+            found,
+            vec![b"p/a".to_vec(), b"p/b".to_vec(), b"p/\xff\x00".to_vec()]
+        );
         assert!(store.scan_prefix(b"q").unwrap().is_empty());
     }
 
@@ -253,7 +278,12 @@ pub(crate) mod contract {
                 BatchOp::Delete(b"p/b".to_vec()),
             ])
             .unwrap();
-        let found: Vec<Vec<u8>> = store.scan_prefix(b"p/").unwrap().into_iter().map(|(k, _)| k).collect();
+        let found: Vec<Vec<u8>> = store
+            .scan_prefix(b"p/")
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
         assert_eq!(found, vec![b"p/c".to_vec(), b"p/\xff\x00".to_vec()]);
     }
 }
@@ -278,7 +308,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let s = SledStore::open(dir.path()).unwrap();
-            s.apply(vec![BatchOp::Put(b"a".to_vec(), b"1".to_vec())]).unwrap();
+            s.apply(vec![BatchOp::Put(b"a".to_vec(), b"1".to_vec())])
+                .unwrap();
             s.flush().unwrap();
         }
         let s = SledStore::open(dir.path()).unwrap();
@@ -288,9 +319,13 @@ mod tests {
     #[test]
     fn failing_memory_store_refuses_writes_but_keeps_data() {
         let s = MemoryStore::default();
-        s.apply(vec![BatchOp::Put(b"a".to_vec(), b"1".to_vec())]).unwrap();
+        s.apply(vec![BatchOp::Put(b"a".to_vec(), b"1".to_vec())])
+            .unwrap();
         s.set_failing(true);
-        assert!(matches!(s.apply(vec![BatchOp::Delete(b"a".to_vec())]), Err(StoreError::Io(_))));
+        assert!(matches!(
+            s.apply(vec![BatchOp::Delete(b"a".to_vec())]),
+            Err(StoreError::Io(_))
+        ));
         assert!(s.flush().is_err());
         assert_eq!(s.get(b"a").unwrap(), Some(b"1".to_vec()));
     }
@@ -301,16 +336,25 @@ mod tests {
         std::fs::write(dir.path().join("FORMAT"), "tafel-data-format 99\n").unwrap();
         let err = SledStore::open(dir.path()).err().expect("refused");
         assert!(err.to_string().contains("newer Tafel"), "{err}");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("FORMAT")]);
-        assert_eq!(std::fs::read_to_string(dir.path().join("FORMAT")).unwrap(), "tafel-data-format 99\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("FORMAT")).unwrap(),
+            "tafel-data-format 99\n"
+        );
     }
 
     #[test]
     fn foreign_non_empty_directory_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-        assert!(matches!(SledStore::open(dir.path()), Err(StoreError::Incompatible(_))));
+        assert!(matches!(
+            SledStore::open(dir.path()),
+            Err(StoreError::Incompatible(_))
+        ));
         assert!(!dir.path().join("FORMAT").exists());
     }
 }

@@ -107,3 +107,5 @@ pub const ERR_UNKNOWN_TEMPLATE: &str = "unknown_template";
 pub const ERR_STORAGE: &str = "storage_failure";
 /// Anything else that went wrong inside the server.
 pub const ERR_INTERNAL: &str = "internal";
+/// The link was rotated away by a facilitator.
+pub const ERR_REVOKED: &str = "link_revoked";

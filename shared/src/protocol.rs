@@ -404,16 +404,21 @@ mod tests {
 
     fn arb_message() -> impl Strategy<Value = Message> {
         let bytes = proptest::collection::vec(any::<u8>(), 0..64);
-        let entry = (any::<u64>(), any::<u64>(), ".{0,20}").prop_map(|(client_id, clock, state)| {
-            AwarenessEntry {
-                client_id,
-                clock,
-                state,
-            }
-        });
+        let entry =
+            (any::<u64>(), any::<u64>(), ".{0,20}").prop_map(|(client_id, clock, state)| {
+                AwarenessEntry {
+                    client_id,
+                    clock,
+                    state,
+                }
+            });
         prop_oneof![
-            bytes.clone().prop_map(|b| Message::Sync(SyncMessage::Step1(b))),
-            bytes.clone().prop_map(|b| Message::Sync(SyncMessage::Step2(b))),
+            bytes
+                .clone()
+                .prop_map(|b| Message::Sync(SyncMessage::Step1(b))),
+            bytes
+                .clone()
+                .prop_map(|b| Message::Sync(SyncMessage::Step2(b))),
             bytes.prop_map(|b| Message::Sync(SyncMessage::Update(b))),
             proptest::collection::vec(entry, 0..5)
                 .prop_map(|entries| Message::Awareness(AwarenessUpdate { entries })),
@@ -455,7 +460,11 @@ mod tests {
         assert_eq!(
             decoded,
             Message::Awareness(AwarenessUpdate {
-                entries: vec![AwarenessEntry { client_id: 300, clock: 1, state: "{}".into() }]
+                entries: vec![AwarenessEntry {
+                    client_id: 300,
+                    clock: 1,
+                    state: "{}".into()
+                }]
             })
         );
         assert_eq!(decoded.encode(), frame);
@@ -466,11 +475,23 @@ mod tests {
     fn names_each_kind_of_bad_frame() {
         assert_eq!(Message::decode(&[]), Err(DecodeError::UnexpectedEnd));
         assert_eq!(Message::decode(&[0x80]), Err(DecodeError::UnexpectedEnd));
-        assert_eq!(Message::decode(&[9]), Err(DecodeError::UnknownMessageType(9)));
-        assert_eq!(Message::decode(&[0, 7, 0]), Err(DecodeError::UnknownSyncStep(7)));
-        assert_eq!(Message::decode(&[0, 2, 5, 1]), Err(DecodeError::UnexpectedEnd));
+        assert_eq!(
+            Message::decode(&[9]),
+            Err(DecodeError::UnknownMessageType(9))
+        );
+        assert_eq!(
+            Message::decode(&[0, 7, 0]),
+            Err(DecodeError::UnknownSyncStep(7))
+        );
+        assert_eq!(
+            Message::decode(&[0, 2, 5, 1]),
+            Err(DecodeError::UnexpectedEnd)
+        );
         assert_eq!(Message::decode(&[3, 3]), Err(DecodeError::TrailingBytes(1)));
-        assert_eq!(Message::decode(&[2, 0, 1, 0xff]), Err(DecodeError::InvalidUtf8));
+        assert_eq!(
+            Message::decode(&[2, 0, 1, 0xff]),
+            Err(DecodeError::InvalidUtf8)
+        );
         assert_eq!(
             Message::decode(&[0xff; 11]),
             Err(DecodeError::VarIntOverflow)

@@ -105,7 +105,13 @@ pub fn elements(doc: &yrs::Doc) -> MapRef {
     doc.get_or_insert_map(ROOT_ELEMENTS)
 }
 
-fn base_fields(kind: ElementKind, at: &Placement, parent: &str, author: &str, created_ms: u64) -> Vec<(String, Any)> {
+fn base_fields(
+    kind: ElementKind,
+    at: &Placement,
+    parent: &str,
+    author: &str,
+    created_ms: u64,
+) -> Vec<(String, Any)> {
     vec![
         (F_KIND.into(), Any::from(kind.as_str())),
         (F_X.into(), Any::from(at.x)),

@@ -136,7 +136,15 @@ impl Template {
                     // Frames sit below everything placed later ("a" < "b…").
                     z: format!("a{i:03}"),
                 };
-                schema::insert_frame(&mut txn, &elements, &format!("frame-{i}"), &at, title, true, created_ms);
+                schema::insert_frame(
+                    &mut txn,
+                    &elements,
+                    &format!("frame-{i}"),
+                    &at,
+                    title,
+                    true,
+                    created_ms,
+                );
             }
         }
         doc
@@ -169,16 +177,30 @@ mod tests {
                 let frame = elements
                     .iter(&txn)
                     .find_map(|(_, v)| match v {
-                        Out::YMap(m) if schema::get_str(&txn, &m, schema::F_TITLE).as_deref() == Some(*title) => Some(m),
+                        Out::YMap(m)
+                            if schema::get_str(&txn, &m, schema::F_TITLE).as_deref()
+                                == Some(*title) =>
+                        {
+                            Some(m)
+                        }
                         _ => None,
                     })
                     .unwrap_or_else(|| panic!("{t:?} lacks frame {title}"));
-                let num = |f| schema::get_f64(&txn, &frame, f).unwrap_or_else(|| panic!("{f} missing"));
-                rects.push((num(schema::F_X), num(schema::F_Y), num(schema::F_W), num(schema::F_H)));
+                let num =
+                    |f| schema::get_f64(&txn, &frame, f).unwrap_or_else(|| panic!("{f} missing"));
+                rects.push((
+                    num(schema::F_X),
+                    num(schema::F_Y),
+                    num(schema::F_W),
+                    num(schema::F_H),
+                ));
             }
             for (i, a) in rects.iter().enumerate() {
                 for b in &rects[i + 1..] {
-                    let apart = a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
+                    let apart = a.0 + a.2 <= b.0
+                        || b.0 + b.2 <= a.0
+                        || a.1 + a.3 <= b.1
+                        || b.1 + b.3 <= a.1;
                     assert!(apart, "{t:?}: frames {a:?} and {b:?} overlap");
                 }
             }

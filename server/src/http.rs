@@ -1,0 +1,454 @@
+//! The HTTP edge: the board API, the operator API, health, metrics and the WebSocket
+//! routes. One error type, [`AppError`], turns every failure into JSON with a stable
+//! `code`; internal details are logged, never returned.
+
+use crate::app::{random_token, AccessError, App};
+use crate::rooms::now_ms;
+use crate::storage::{hash_token, BoardRecord};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::sync::Arc;
+use tafel_shared::api::{
+    self, ApiError, BoardCreated, BoardInfo, BoardSummary, CreateBoard, RenameBoard, TokenRotated,
+};
+use tafel_shared::ids::{self, BoardId};
+use tafel_shared::roles::{DocKind, Role};
+use tafel_shared::templates::Template;
+
+/// Every way an HTTP request can fail.
+#[derive(Debug)]
+pub enum AppError {
+    /// Bad input, with a message for people.
+    BadRequest(String),
+    /// No or wrong token.
+    Unauthorized,
+    /// The token was rotated away.
+    Revoked,
+    /// The role may not do this.
+    Forbidden(&'static str),
+    /// No such board.
+    NotFound,
+    /// Unknown template id.
+    UnknownTemplate(String),
+    /// The store failed; details are logged.
+    Storage(crate::store::StoreError),
+}
+
+impl From<crate::store::StoreError> for AppError {
+    fn from(e: crate::store::StoreError) -> Self {
+        AppError::Storage(e)
+    }
+}
+
+impl From<AccessError> for AppError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::UnknownBoard => AppError::NotFound,
+            AccessError::Unauthorized => AppError::Unauthorized,
+            AccessError::Revoked => AppError::Revoked,
+            AccessError::Storage => {
+                AppError::Storage(crate::store::StoreError::Io("read failed".into()))
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, api::ERR_BAD_REQUEST, m),
+            AppError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                api::ERR_UNAUTHORIZED,
+                "This link is not valid for this board.".to_owned(),
+            ),
+            AppError::Revoked => (
+                StatusCode::UNAUTHORIZED,
+                api::ERR_REVOKED,
+                "This link was revoked. Ask the facilitator for a new one.".to_owned(),
+            ),
+            AppError::Forbidden(what) => (
+                StatusCode::FORBIDDEN,
+                api::ERR_FORBIDDEN,
+                format!("Only a facilitator can {what}."),
+            ),
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                api::ERR_NOT_FOUND,
+                "No board has this id.".to_owned(),
+            ),
+            AppError::UnknownTemplate(t) => (
+                StatusCode::BAD_REQUEST,
+                api::ERR_UNKNOWN_TEMPLATE,
+                format!("There is no template called {t:?}."),
+            ),
+            AppError::Storage(e) => {
+                tracing::error!(error = %e, "store failure in a request");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    api::ERR_STORAGE,
+                    "The server could not save this change. Nothing was changed; try again later."
+                        .to_owned(),
+                )
+            }
+        };
+        (
+            status,
+            Json(ApiError {
+                code: code.to_owned(),
+                message,
+            }),
+        )
+            .into_response()
+    }
+}
+
+type ApiResult<T> = Result<T, AppError>;
+
+/// The `?token=` of share links.
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+/// A token from `?token=` or `Authorization: Bearer`.
+fn token_of(q: &TokenQuery, headers: &HeaderMap) -> Option<String> {
+    q.token.clone().or_else(|| {
+        headers
+            .get(header::AUTHORIZATION)?
+            .to_str()
+            .ok()?
+            .strip_prefix("Bearer ")
+            .map(|t| t.trim().to_owned())
+    })
+}
+
+fn body<T>(json: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
+    json.map(|Json(v)| v).map_err(|e| {
+        AppError::BadRequest(format!(
+            "The request body is not what was expected: {}",
+            e.body_text()
+        ))
+    })
+}
+
+fn clean_title(title: &str) -> ApiResult<String> {
+    let title = title.trim();
+    if title.chars().count() > api::MAX_TITLE_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "A title has at most {} characters.",
+            api::MAX_TITLE_CHARS
+        )));
+    }
+    if title.chars().any(char::is_control) {
+        return Err(AppError::BadRequest(
+            "A title cannot contain control characters.".into(),
+        ));
+    }
+    Ok(if title.is_empty() {
+        "Untitled board".to_owned()
+    } else {
+        title.to_owned()
+    })
+}
+
+/// Every route of the server.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics))
+        .route("/api/boards", post(create_board))
+        .route(
+            "/api/boards/{id}",
+            get(board_info).patch(rename_board).delete(delete_board),
+        )
+        .route("/api/boards/{id}/tokens/{role}", post(rotate_token))
+        .route("/api/admin/boards", get(admin_list))
+        .route(
+            "/api/admin/boards/{id}",
+            axum::routing::delete(admin_delete),
+        )
+        .route("/ws/{board}", get(ws_content))
+        .route("/ws/{board}/{doc}", get(ws_doc))
+        .fallback(not_found)
+        .with_state(app)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+async fn metrics(State(app): State<Arc<App>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        app.metrics.encode(),
+    )
+        .into_response()
+}
+
+fn operator_ok(app: &App, headers: &HeaderMap, q: &TokenQuery) -> ApiResult<()> {
+    let token = token_of(q, headers)
+        .filter(|t| ids::is_well_formed_token(t))
+        .ok_or(AppError::Unauthorized)?;
+    match app.storage.operator_hash()? {
+        Some(h) if h == hash_token(&token) => Ok(()),
+        _ => Err(AppError::Unauthorized),
+    }
+}
+
+async fn create_board(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+    json: Result<Json<CreateBoard>, JsonRejection>,
+) -> ApiResult<(StatusCode, Json<BoardCreated>)> {
+    if app.config.create_requires_operator {
+        operator_ok(&app, &headers, &q)?;
+    }
+    let req = body(json)?;
+    let title = clean_title(&req.title)?;
+    let template_id = req.template.unwrap_or_default();
+    let template = Template::parse(&template_id).ok_or(AppError::UnknownTemplate(template_id))?;
+    let id = random_token(ids::BOARD_ID_BYTES);
+    let now = now_ms();
+    let tokens: std::collections::BTreeMap<Role, String> = Role::ALL
+        .iter()
+        .map(|r| (*r, random_token(ids::TOKEN_BYTES)))
+        .collect();
+    let record = BoardRecord {
+        id: id.clone(),
+        title: title.clone(),
+        template: template.id().to_owned(),
+        created_ms: now,
+        updated_ms: now,
+        token_hashes: tokens.iter().map(|(r, t)| (*r, hash_token(t))).collect(),
+        revoked: Vec::new(),
+    };
+    let content = {
+        use yrs::{ReadTxn, Transact};
+        template
+            .build(now)
+            .transact()
+            .encode_state_as_update_v1(&yrs::StateVector::default())
+    };
+    app.storage.create_board(&record, &content)?;
+    flush(&app).await?;
+    let links = tokens.iter().map(|(r, t)| (*r, app.link(&id, t))).collect();
+    tracing::info!(board = %id, template = template.id(), "board created");
+    Ok((
+        StatusCode::CREATED,
+        Json(BoardCreated {
+            id,
+            title,
+            template: template.id().to_owned(),
+            tokens,
+            links,
+        }),
+    ))
+}
+
+/// Board changes made over HTTP are durable before the answer, like socket updates.
+async fn flush(app: &App) -> ApiResult<()> {
+    let storage = app.storage.clone();
+    tokio::task::spawn_blocking(move || storage.flush())
+        .await
+        .map_err(|e| AppError::Storage(crate::store::StoreError::Io(e.to_string())))??;
+    Ok(())
+}
+
+fn info(app: &App, record: &BoardRecord, board: &BoardId, role: Role) -> BoardInfo {
+    BoardInfo {
+        id: record.id.clone(),
+        title: record.title.clone(),
+        template: record.template.clone(),
+        created_ms: record.created_ms,
+        updated_ms: record
+            .updated_ms
+            .max(app.rooms.last_change(board).unwrap_or(0)),
+        role,
+    }
+}
+
+async fn board_info(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> ApiResult<Json<BoardInfo>> {
+    let (board, record, role) = app.access(&id, token_of(&q, &headers).as_deref())?;
+    Ok(Json(info(&app, &record, &board, role)))
+}
+
+fn manager(
+    app: &App,
+    id: &str,
+    q: &TokenQuery,
+    headers: &HeaderMap,
+    what: &'static str,
+) -> ApiResult<(BoardId, BoardRecord)> {
+    let (board, record, role) = app.access(id, token_of(q, headers).as_deref())?;
+    if !role.can_manage() {
+        return Err(AppError::Forbidden(what));
+    }
+    Ok((board, record))
+}
+
+async fn rename_board(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+    json: Result<Json<RenameBoard>, JsonRejection>,
+) -> ApiResult<Json<BoardInfo>> {
+    let (board, mut record) = manager(&app, &id, &q, &headers, "rename the board")?;
+    record.title = clean_title(&body(json)?.title)?;
+    record.updated_ms = now_ms();
+    app.storage.put_board(&record)?;
+    flush(&app).await?;
+    Ok(Json(info(&app, &record, &board, Role::Facilitator)))
+}
+
+/// Rotated-away token hashes remembered per board for the "link revoked" message.
+const REVOKED_KEPT: usize = 16;
+
+async fn rotate_token(
+    State(app): State<Arc<App>>,
+    Path((id, role)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> ApiResult<Json<TokenRotated>> {
+    let (board, mut record) = manager(&app, &id, &q, &headers, "change share links")?;
+    let role = Role::parse(&role)
+        .ok_or_else(|| AppError::BadRequest(format!("There is no role called {role:?}.")))?;
+    let token = random_token(ids::TOKEN_BYTES);
+    if let Some(old) = record.token_hashes.insert(role, hash_token(&token)) {
+        record.revoked.push(old);
+        let excess = record.revoked.len().saturating_sub(REVOKED_KEPT);
+        record.revoked.drain(..excess);
+    }
+    record.updated_ms = now_ms();
+    app.storage.put_board(&record)?;
+    flush(&app).await?;
+    app.rooms
+        .kick_role(
+            &board,
+            role,
+            tafel_shared::protocol::CloseCode::TokenRevoked,
+        )
+        .await;
+    tracing::info!(board = %board, role = %role, "share link rotated");
+    let link = app.link(&id, &token);
+    Ok(Json(TokenRotated { role, token, link }))
+}
+
+async fn erase_board(app: &App, board: &BoardId) -> ApiResult<()> {
+    app.rooms.evict_board(board).await;
+    if !app.storage.delete_board(board)? {
+        return Err(AppError::NotFound);
+    }
+    flush(app).await?;
+    tracing::info!(board = %board, "board deleted");
+    Ok(())
+}
+
+async fn delete_board(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> ApiResult<StatusCode> {
+    let (board, _) = manager(&app, &id, &q, &headers, "delete the board")?;
+    erase_board(&app, &board).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn admin_list(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> ApiResult<Json<Vec<BoardSummary>>> {
+    operator_ok(&app, &headers, &q)?;
+    let boards = app
+        .storage
+        .list_boards()?
+        .into_iter()
+        .map(|r| {
+            let updated = BoardId::parse(&r.id)
+                .and_then(|b| app.rooms.last_change(&b))
+                .unwrap_or(0)
+                .max(r.updated_ms);
+            BoardSummary {
+                id: r.id,
+                title: r.title,
+                template: r.template,
+                created_ms: r.created_ms,
+                updated_ms: updated,
+            }
+        })
+        .collect();
+    Ok(Json(boards))
+}
+
+async fn admin_delete(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> ApiResult<StatusCode> {
+    operator_ok(&app, &headers, &q)?;
+    let board = BoardId::parse(&id).ok_or(AppError::NotFound)?;
+    erase_board(&app, &board).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn upgrade(
+    app: Arc<App>,
+    ws: WebSocketUpgrade,
+    board: String,
+    doc: Option<DocKind>,
+    token: Option<String>,
+) -> Response {
+    let ws = ws
+        // tungstenite's own limit sits above ours, so that frames just over the limit
+        // get our documented close code rather than a torn connection.
+        .max_message_size(app.config.max_frame_bytes.saturating_mul(2).max(1 << 16))
+        .max_frame_size(app.config.max_frame_bytes.saturating_mul(2).max(1 << 16));
+    ws.on_upgrade(move |socket| async move {
+        let auth = match doc {
+            Some(doc) => app.authorize_socket(&board, doc, token.as_deref()),
+            None => Err(tafel_shared::protocol::CloseCode::UnknownBoard),
+        };
+        crate::ws::serve_socket(app, socket, auth).await
+    })
+}
+
+async fn ws_content(
+    State(app): State<Arc<App>>,
+    Path(board): Path<String>,
+    Query(q): Query<TokenQuery>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    upgrade(app, ws, board, Some(DocKind::Content), q.token)
+}
+
+async fn ws_doc(
+    State(app): State<Arc<App>>,
+    Path((board, doc)): Path<(String, String)>,
+    Query(q): Query<TokenQuery>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    // The content document lives at /ws/{board}; the others by name.
+    let doc = DocKind::ALL
+        .into_iter()
+        .find(|d| *d != DocKind::Content && d.as_str() == doc);
+    upgrade(app, ws, board, doc, q.token)
+}

@@ -1,0 +1,650 @@
+//! The sans-IO heart of a room: one loaded document, its connected peers and their
+//! presence. Frames go in, [`Effects`] come out; the async edge
+//! ([`crate::rooms`]) stores, waits for durability and moves bytes.
+//!
+//! Rules it enforces, whatever a client sends:
+//! - a peer whose role may not write the document never changes it: its update is
+//!   refused with a permission-denied message and neither stored nor relayed;
+//! - frames that reveal document state are returned as `held`, to be sent only once
+//!   every update persisted before them is durable;
+//! - awareness entries are relayed only when newer than what the room knows, so the
+//!   same-clock echoes stock clients send back never multiply.
+
+use bytes::Bytes;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use tafel_shared::protocol::{
+    AwarenessEntry, AwarenessUpdate, CloseCode, Message, SyncMessage, AWARENESS_REMOVED,
+};
+use tafel_shared::roles::{DocKind, Role};
+use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
+use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
+
+/// Identifies one socket within the server.
+pub type ConnId = u64;
+
+/// Per-room limits, from the server configuration.
+#[derive(Clone, Debug)]
+pub struct RoomLimits {
+    /// Largest update (step 2 or update payload) accepted, in bytes.
+    pub max_update_bytes: usize,
+    /// Largest stored size of a document (snapshot plus log), in bytes.
+    pub max_doc_bytes: usize,
+    /// Most sockets connected to one document.
+    pub max_conns: usize,
+    /// Largest awareness state of one client, in bytes of JSON.
+    pub max_awareness_bytes: usize,
+}
+
+impl Default for RoomLimits {
+    fn default() -> Self {
+        Self {
+            max_update_bytes: 1 << 20,
+            max_doc_bytes: 64 << 20,
+            max_conns: 500,
+            max_awareness_bytes: 8 << 10,
+        }
+    }
+}
+
+/// Who receives a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// One peer.
+    One(ConnId),
+    /// Every peer but one (the sender).
+    Others(ConnId),
+    /// Every peer.
+    All,
+}
+
+/// A frame and who receives it.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    /// The receivers.
+    pub target: Target,
+    /// One encoded protocol message.
+    pub frame: Bytes,
+}
+
+/// What the edge must do after the core handled an event.
+#[derive(Default, Debug)]
+pub struct Effects {
+    /// An update to append to the document's log; `held` waits for it to be durable.
+    pub persist: Option<Vec<u8>>,
+    /// Frames that reveal document state: sent once all persisted updates are durable.
+    pub held: Vec<Outgoing>,
+    /// Frames to send at once (presence, refusals).
+    pub now: Vec<Outgoing>,
+}
+
+struct Peer {
+    role: Role,
+    /// Awareness client ids this socket announced; removed when it closes.
+    clients: HashSet<u64>,
+}
+
+struct Presence {
+    clock: u64,
+    state: String,
+}
+
+/// Why a stored document could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The snapshot does not decode or apply.
+    #[error("snapshot is corrupt")]
+    CorruptSnapshot,
+}
+
+/// One loaded document with its peers.
+pub struct RoomCore {
+    kind: DocKind,
+    doc: Doc,
+    limits: RoomLimits,
+    peers: BTreeMap<ConnId, Peer>,
+    awareness: HashMap<u64, Presence>,
+    /// Snapshot plus log bytes in the store: the document's size as limited.
+    stored_bytes: usize,
+    log_entries: usize,
+    log_bytes: usize,
+    /// Set if yrs panicked while applying: the in-memory doc can no longer be trusted.
+    poisoned: bool,
+}
+
+fn frame(msg: &Message) -> Bytes {
+    Bytes::from(msg.encode())
+}
+
+fn decode_update(bytes: &[u8]) -> Option<Update> {
+    // yrs decodes untrusted bytes; a panic there must not take the server down.
+    catch_unwind(|| Update::decode_v1(bytes)).ok()?.ok()
+}
+
+impl RoomCore {
+    /// Loads a document from its snapshot and log. Log entries that do not decode are
+    /// skipped and counted (the second value), so one damaged entry never locks
+    /// people out of a board.
+    pub fn load(
+        kind: DocKind,
+        snapshot: Option<&[u8]>,
+        log: &[(u64, Vec<u8>)],
+        limits: RoomLimits,
+    ) -> Result<(Self, usize), LoadError> {
+        let doc = Doc::new();
+        let mut skipped = 0;
+        {
+            let mut txn = doc.transact_mut();
+            if let Some(snap) = snapshot {
+                let update = decode_update(snap).ok_or(LoadError::CorruptSnapshot)?;
+                catch_unwind(AssertUnwindSafe(|| txn.apply_update(update)))
+                    .map_err(|_| LoadError::CorruptSnapshot)?
+                    .map_err(|_| LoadError::CorruptSnapshot)?;
+            }
+            for (_, bytes) in log {
+                let applied = decode_update(bytes).and_then(|u| {
+                    catch_unwind(AssertUnwindSafe(|| txn.apply_update(u)))
+                        .ok()?
+                        .ok()
+                });
+                if applied.is_none() {
+                    skipped += 1;
+                }
+            }
+        }
+        let log_bytes: usize = log.iter().map(|(_, b)| b.len()).sum();
+        Ok((
+            Self {
+                kind,
+                doc,
+                limits,
+                peers: BTreeMap::new(),
+                awareness: HashMap::new(),
+                stored_bytes: snapshot.map_or(0, <[u8]>::len) + log_bytes,
+                log_entries: log.len(),
+                log_bytes,
+                poisoned: false,
+            },
+            skipped,
+        ))
+    }
+
+    /// Which document this room holds.
+    pub fn kind(&self) -> DocKind {
+        self.kind
+    }
+
+    /// Connected peers.
+    pub fn peer_count(&self) -> usize {
+        self.peers.len()
+    }
+
+    /// Peers connected with `role`.
+    pub fn peers_with_role(&self, role: Role) -> Vec<ConnId> {
+        self.peers
+            .iter()
+            .filter(|(_, p)| p.role == role)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// Every connected peer.
+    pub fn peer_ids(&self) -> Vec<ConnId> {
+        self.peers.keys().copied().collect()
+    }
+
+    /// Whether yrs panicked on this document: the edge must drop it and reload.
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned
+    }
+
+    /// Updates and bytes logged since the last snapshot.
+    pub fn log_size(&self) -> (usize, usize) {
+        (self.log_entries, self.log_bytes)
+    }
+
+    /// The whole document as one update (for snapshots and history).
+    pub fn snapshot(&self) -> Vec<u8> {
+        self.doc
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default())
+    }
+
+    /// Records that the log was folded into a snapshot of `snapshot_len` bytes.
+    pub fn compacted(&mut self, snapshot_len: usize) {
+        self.stored_bytes = snapshot_len;
+        self.log_entries = 0;
+        self.log_bytes = 0;
+    }
+
+    /// The document itself, read-only (exports, tests).
+    pub fn doc(&self) -> &Doc {
+        &self.doc
+    }
+
+    /// A new peer: it gets the server's step 1 (held: it reveals state) and the
+    /// presence of everyone already here.
+    pub fn join(&mut self, conn: ConnId, role: Role) -> Result<Effects, CloseCode> {
+        if self.peers.len() >= self.limits.max_conns {
+            return Err(CloseCode::RoomFull);
+        }
+        self.peers.insert(
+            conn,
+            Peer {
+                role,
+                clients: HashSet::new(),
+            },
+        );
+        let sv = self.doc.transact().state_vector().encode_v1();
+        let mut fx = Effects::default();
+        fx.held.push(Outgoing {
+            target: Target::One(conn),
+            frame: frame(&Message::Sync(SyncMessage::Step1(sv))),
+        });
+        if let Some(all) = self.all_presence() {
+            fx.now.push(Outgoing {
+                target: Target::One(conn),
+                frame: all,
+            });
+        }
+        Ok(fx)
+    }
+
+    /// A peer left: its presence is removed for everyone else.
+    pub fn leave(&mut self, conn: ConnId) -> Effects {
+        let mut fx = Effects::default();
+        let Some(peer) = self.peers.remove(&conn) else {
+            return fx;
+        };
+        let mut entries = Vec::new();
+        for client_id in peer.clients {
+            if let Some(p) = self.awareness.remove(&client_id) {
+                entries.push(AwarenessEntry {
+                    client_id,
+                    clock: p.clock + 1,
+                    state: AWARENESS_REMOVED.to_owned(),
+                });
+            }
+        }
+        if !entries.is_empty() && !self.peers.is_empty() {
+            entries.sort_by_key(|e| e.client_id);
+            fx.now.push(Outgoing {
+                target: Target::All,
+                frame: frame(&Message::Awareness(AwarenessUpdate { entries })),
+            });
+        }
+        fx
+    }
+
+    /// Handles one frame from a peer. An `Err` closes that peer's socket with the code.
+    pub fn handle(&mut self, conn: ConnId, bytes: &[u8]) -> Result<Effects, CloseCode> {
+        let role = self
+            .peers
+            .get(&conn)
+            .map(|p| p.role)
+            .ok_or(CloseCode::InternalError)?;
+        let msg = Message::decode(bytes).map_err(|_| CloseCode::BadMessage)?;
+        match msg {
+            Message::Sync(SyncMessage::Step1(sv)) => self.answer_step1(conn, &sv),
+            Message::Sync(sync) => {
+                let update = sync.update().unwrap_or_default();
+                self.apply_update(conn, role, update)
+            }
+            Message::Awareness(update) => self.apply_awareness(conn, update),
+            Message::QueryAwareness => {
+                let mut fx = Effects::default();
+                if let Some(all) = self.all_presence() {
+                    fx.now.push(Outgoing {
+                        target: Target::One(conn),
+                        frame: all,
+                    });
+                }
+                Ok(fx)
+            }
+            // Clients have nothing to tell the server with an auth message.
+            Message::PermissionDenied(_) => Ok(Effects::default()),
+        }
+    }
+
+    fn answer_step1(&mut self, conn: ConnId, sv: &[u8]) -> Result<Effects, CloseCode> {
+        let sv = catch_unwind(|| StateVector::decode_v1(sv))
+            .ok()
+            .and_then(Result::ok)
+            .ok_or(CloseCode::BadMessage)?;
+        let diff = self.doc.transact().encode_diff_v1(&sv);
+        let mut fx = Effects::default();
+        fx.held.push(Outgoing {
+            target: Target::One(conn),
+            frame: frame(&Message::Sync(SyncMessage::Step2(diff))),
+        });
+        Ok(fx)
+    }
+
+    fn apply_update(
+        &mut self,
+        conn: ConnId,
+        role: Role,
+        bytes: &[u8],
+    ) -> Result<Effects, CloseCode> {
+        if bytes.len() > self.limits.max_update_bytes {
+            return Err(CloseCode::TooLarge);
+        }
+        let update = decode_update(bytes).ok_or(CloseCode::BadMessage)?;
+        let mut fx = Effects::default();
+        if update.is_empty() {
+            // Stock clients answer the server's step 1 with an empty step 2; that is
+            // no write, whatever the role.
+            return Ok(fx);
+        }
+        if !role.can_write(self.kind) {
+            let reason = format!(
+                "your role ({role}) cannot change the {} of this board",
+                self.kind.as_str()
+            );
+            fx.now.push(Outgoing {
+                target: Target::One(conn),
+                frame: frame(&Message::PermissionDenied(reason)),
+            });
+            return Ok(fx);
+        }
+        if self.stored_bytes + bytes.len() > self.limits.max_doc_bytes {
+            return Err(CloseCode::DocumentTooLarge);
+        }
+        let mut txn = self.doc.transact_mut();
+        let before = txn.state_vector();
+        let adds_something = update.extends(&before) || !update.delete_set().is_empty();
+        if !adds_something {
+            return Ok(fx);
+        }
+        match catch_unwind(AssertUnwindSafe(|| txn.apply_update(update))) {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return Err(CloseCode::BadMessage),
+            Err(_) => {
+                self.poisoned = true;
+                return Err(CloseCode::InternalError);
+            }
+        }
+        drop(txn);
+        self.stored_bytes += bytes.len();
+        self.log_entries += 1;
+        self.log_bytes += bytes.len();
+        fx.persist = Some(bytes.to_vec());
+        fx.held.push(Outgoing {
+            target: Target::Others(conn),
+            frame: frame(&Message::Sync(SyncMessage::Update(bytes.to_vec()))),
+        });
+        Ok(fx)
+    }
+
+    fn apply_awareness(
+        &mut self,
+        conn: ConnId,
+        update: AwarenessUpdate,
+    ) -> Result<Effects, CloseCode> {
+        let mut accepted = Vec::new();
+        for entry in update.entries {
+            if entry.state.len() > self.limits.max_awareness_bytes {
+                return Err(CloseCode::TooLarge);
+            }
+            if serde_json::from_str::<serde::de::IgnoredAny>(&entry.state).is_err() {
+                return Err(CloseCode::BadMessage);
+            }
+            let newer = match self.awareness.get(&entry.client_id) {
+                None => !entry.is_removal(),
+                Some(known) => {
+                    entry.clock > known.clock || (entry.clock == known.clock && entry.is_removal())
+                }
+            };
+            if !newer {
+                continue;
+            }
+            if entry.is_removal() {
+                self.awareness.remove(&entry.client_id);
+                for peer in self.peers.values_mut() {
+                    peer.clients.remove(&entry.client_id);
+                }
+            } else {
+                self.awareness.insert(
+                    entry.client_id,
+                    Presence {
+                        clock: entry.clock,
+                        state: entry.state.clone(),
+                    },
+                );
+                if let Some(peer) = self.peers.get_mut(&conn) {
+                    peer.clients.insert(entry.client_id);
+                }
+            }
+            accepted.push(entry);
+        }
+        let mut fx = Effects::default();
+        if !accepted.is_empty() {
+            // Everyone, the sender included: stock clients treat their own echo as
+            // proof the connection is alive.
+            fx.now.push(Outgoing {
+                target: Target::All,
+                frame: frame(&Message::Awareness(AwarenessUpdate { entries: accepted })),
+            });
+        }
+        Ok(fx)
+    }
+
+    fn all_presence(&self) -> Option<Bytes> {
+        if self.awareness.is_empty() {
+            return None;
+        }
+        let mut entries: Vec<AwarenessEntry> = self
+            .awareness
+            .iter()
+            .map(|(id, p)| AwarenessEntry {
+                client_id: *id,
+                clock: p.clock,
+                state: p.state.clone(),
+            })
+            .collect();
+        entries.sort_by_key(|e| e.client_id);
+        Some(frame(&Message::Awareness(AwarenessUpdate { entries })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yrs::{GetString, Text};
+
+    fn room(kind: DocKind) -> RoomCore {
+        RoomCore::load(kind, None, &[], RoomLimits::default())
+            .unwrap()
+            .0
+    }
+
+    fn text_update(client: u64, s: &str) -> Vec<u8> {
+        let doc = Doc::with_client_id(client);
+        let text = doc.get_or_insert_text("t");
+        let mut txn = doc.transact_mut();
+        text.insert(&mut txn, 0, s);
+        txn.encode_update_v1()
+    }
+
+    fn update_frame(u: Vec<u8>) -> Vec<u8> {
+        Message::Sync(SyncMessage::Update(u)).encode()
+    }
+
+    fn text_of(room: &RoomCore) -> String {
+        let t = room.doc().get_or_insert_text("t");
+        t.get_string(&room.doc().transact())
+    }
+
+    #[test]
+    fn writer_update_is_persisted_and_held_for_others() {
+        let mut r = room(DocKind::Content);
+        r.join(1, Role::Editor).unwrap();
+        r.join(2, Role::Viewer).unwrap();
+        let fx = r.handle(1, &update_frame(text_update(7, "hi"))).unwrap();
+        assert!(fx.persist.is_some());
+        assert!(
+            fx.now.is_empty(),
+            "document changes must wait for durability"
+        );
+        assert_eq!(fx.held.len(), 1);
+        assert_eq!(fx.held[0].target, Target::Others(1));
+        assert_eq!(text_of(&r), "hi");
+        // The same update again adds nothing: not stored twice.
+        let again = r.handle(1, &update_frame(text_update(7, "hi"))).unwrap();
+        assert!(again.persist.is_none() && again.held.is_empty());
+    }
+
+    #[test]
+    fn reader_update_is_refused_and_changes_nothing() {
+        for (role, kind) in [
+            (Role::Viewer, DocKind::Content),
+            (Role::Commenter, DocKind::Content),
+            (Role::Editor, DocKind::Session),
+        ] {
+            let mut r = room(kind);
+            r.join(1, role).unwrap();
+            let fx = r
+                .handle(1, &update_frame(text_update(7, "sneaky")))
+                .unwrap();
+            assert!(fx.persist.is_none() && fx.held.is_empty());
+            assert!(matches!(
+                Message::decode(&fx.now[0].frame),
+                Ok(Message::PermissionDenied(_))
+            ));
+            assert_eq!(text_of(&r), "");
+        }
+    }
+
+    #[test]
+    fn empty_step2_from_a_viewer_is_not_a_write() {
+        let mut r = room(DocKind::Content);
+        r.join(1, Role::Viewer).unwrap();
+        let fx = r
+            .handle(
+                1,
+                &Message::Sync(SyncMessage::Step2(Update::EMPTY_V1.to_vec())).encode(),
+            )
+            .unwrap();
+        assert!(fx.now.is_empty() && fx.persist.is_none());
+    }
+
+    #[test]
+    fn bad_frames_close_with_codes() {
+        let mut r = room(DocKind::Content);
+        r.join(1, Role::Editor).unwrap();
+        assert_eq!(
+            r.handle(1, &[0xff, 0xff]).unwrap_err(),
+            CloseCode::BadMessage
+        );
+        assert_eq!(
+            r.handle(1, &update_frame(vec![1, 2, 3, 4, 5])).unwrap_err(),
+            CloseCode::BadMessage
+        );
+        let big = update_frame(vec![0; RoomLimits::default().max_update_bytes + 1]);
+        assert_eq!(r.handle(1, &big).unwrap_err(), CloseCode::TooLarge);
+        assert_eq!(
+            r.handle(1, &Message::Sync(SyncMessage::Step1(vec![9, 9])).encode())
+                .unwrap_err(),
+            CloseCode::BadMessage
+        );
+    }
+
+    #[test]
+    fn document_size_limit_refuses_growth() {
+        let limits = RoomLimits {
+            max_doc_bytes: 40,
+            ..RoomLimits::default()
+        };
+        let mut r = RoomCore::load(DocKind::Content, None, &[], limits)
+            .unwrap()
+            .0;
+        r.join(1, Role::Editor).unwrap();
+        r.handle(1, &update_frame(text_update(1, "small"))).unwrap();
+        let err = r
+            .handle(1, &update_frame(text_update(2, &"x".repeat(50))))
+            .unwrap_err();
+        assert_eq!(err, CloseCode::DocumentTooLarge);
+    }
+
+    #[test]
+    fn room_full_refuses_join() {
+        let limits = RoomLimits {
+            max_conns: 1,
+            ..RoomLimits::default()
+        };
+        let mut r = RoomCore::load(DocKind::Content, None, &[], limits)
+            .unwrap()
+            .0;
+        r.join(1, Role::Editor).unwrap();
+        assert_eq!(r.join(2, Role::Editor).unwrap_err(), CloseCode::RoomFull);
+    }
+
+    fn awareness(client_id: u64, clock: u64, state: &str) -> Vec<u8> {
+        Message::Awareness(AwarenessUpdate {
+            entries: vec![AwarenessEntry {
+                client_id,
+                clock,
+                state: state.into(),
+            }],
+        })
+        .encode()
+    }
+
+    #[test]
+    fn awareness_relays_news_drops_echoes_and_removes_on_leave() {
+        let mut r = room(DocKind::Content);
+        r.join(1, Role::Editor).unwrap();
+        r.join(2, Role::Viewer).unwrap();
+        let fx = r.handle(1, &awareness(10, 1, r#"{"name":"Ada"}"#)).unwrap();
+        assert_eq!(fx.now[0].target, Target::All);
+        // Peer 2 echoes what it received: same clock, dropped.
+        assert!(r
+            .handle(2, &awareness(10, 1, r#"{"name":"Ada"}"#))
+            .unwrap()
+            .now
+            .is_empty());
+        // A late joiner gets current presence at once.
+        let joined = r.join(3, Role::Viewer).unwrap();
+        assert_eq!(joined.now.len(), 1);
+        // Leaving broadcasts a removal with a newer clock.
+        let left = r.leave(1);
+        match Message::decode(&left.now[0].frame).unwrap() {
+            Message::Awareness(u) => {
+                assert_eq!(
+                    u.entries,
+                    vec![AwarenessEntry {
+                        client_id: 10,
+                        clock: 2,
+                        state: "null".into()
+                    }]
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(r.handle(2, &awareness(11, 1, "{not json")).is_err());
+    }
+
+    #[test]
+    fn load_replays_snapshot_and_log_and_skips_damage() {
+        let snap = text_update(1, "a");
+        let log = vec![
+            (1, text_update(2, "b")),
+            (2, vec![0xde, 0xad]),
+            (3, text_update(3, "c")),
+        ];
+        let (r, skipped) =
+            RoomCore::load(DocKind::Content, Some(&snap), &log, RoomLimits::default()).unwrap();
+        assert_eq!(skipped, 1);
+        let s = text_of(&r);
+        assert_eq!(s.len(), 3);
+        assert!(s.contains('a') && s.contains('b') && s.contains('c'));
+        assert!(RoomCore::load(
+            DocKind::Content,
+            Some(&[1, 2, 3]),
+            &[],
+            RoomLimits::default()
+        )
+        .is_err());
+    }
+}
