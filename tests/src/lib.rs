@@ -1,1 +1,13 @@
-//! placeholder
+//! Test and load-generation support for Tafel: a raw protocol client built from yrs
+//! and tokio-tungstenite, a syncing client that keeps a yrs replica, helpers that
+//! start the real server (in this process or as a child process) on port 0 with a
+//! temporary data directory, and a small HTTP client for the board API.
+//!
+//! The black-box tests live in `tests/tests/`; the load generator in
+//! `src/bin/tafel-load.rs`.
+
+pub mod client;
+pub mod server;
+
+pub use client::{Event, RawClient, SyncClient};
+pub use server::{Api, ServerProcess, TestServer};

@@ -1,0 +1,281 @@
+//! Protocol clients: [`RawClient`] speaks frames, [`SyncClient`] keeps a yrs replica
+//! in sync the way a stock Yjs client does.
+
+use anyhow::{anyhow, bail, Context, Result};
+use futures_util::{SinkExt, StreamExt};
+use std::time::Duration;
+use tafel_shared::protocol::{AwarenessEntry, AwarenessUpdate, CloseCode, Message, SyncMessage};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode as WsCloseCode;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
+use yrs::{Doc, ReadTxn, StateVector, Transact, TransactionMut, Update};
+
+/// How long a test waits for something that should happen before failing.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+/// What arrived on a socket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A decoded protocol message.
+    Msg(Message),
+    /// The server closed the socket with this code and reason.
+    Closed(Option<u16>, String),
+}
+
+impl Event {
+    /// The close code, if this is a close with a documented code.
+    pub fn close_code(&self) -> Option<CloseCode> {
+        match self {
+            Event::Closed(Some(c), _) => CloseCode::from_code(*c),
+            _ => None,
+        }
+    }
+}
+
+/// A WebSocket speaking raw protocol frames.
+pub struct RawClient {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    closed: bool,
+}
+
+impl RawClient {
+    /// Connects to `ws://{addr}{path}`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .with_context(|| format!("connecting to {url}"))?;
+        Ok(Self { ws, closed: false })
+    }
+
+    /// Sends one message.
+    pub async fn send(&mut self, msg: &Message) -> Result<()> {
+        self.send_raw(msg.encode()).await
+    }
+
+    /// Sends arbitrary bytes as one binary frame.
+    pub async fn send_raw(&mut self, bytes: Vec<u8>) -> Result<()> {
+        self.ws.send(WsMessage::Binary(bytes.into())).await?;
+        Ok(())
+    }
+
+    /// Sends a text frame (which the protocol does not allow).
+    pub async fn send_text(&mut self, text: &str) -> Result<()> {
+        self.ws.send(WsMessage::Text(text.into())).await?;
+        Ok(())
+    }
+
+    /// The next event, or an error after `PATIENCE`.
+    pub async fn next(&mut self) -> Result<Event> {
+        self.next_within(PATIENCE).await?.ok_or_else(|| anyhow!("nothing arrived within {PATIENCE:?}"))
+    }
+
+    /// The next event within `wait`, or `None`.
+    pub async fn next_within(&mut self, wait: Duration) -> Result<Option<Event>> {
+        if self.closed {
+            bail!("socket already closed");
+        }
+        loop {
+            let frame = match tokio::time::timeout(wait, self.ws.next()).await {
+                Err(_) => return Ok(None),
+                Ok(f) => f,
+            };
+            match frame {
+                None => {
+                    self.closed = true;
+                    return Ok(Some(Event::Closed(None, "connection ended".into())));
+                }
+                Some(Err(e)) => {
+                    self.closed = true;
+                    return Ok(Some(Event::Closed(None, e.to_string())));
+                }
+                Some(Ok(WsMessage::Binary(b))) => {
+                    return Ok(Some(Event::Msg(Message::decode(&b).map_err(|e| anyhow!("server sent a bad frame: {e}"))?)))
+                }
+                Some(Ok(WsMessage::Close(frame))) => {
+                    self.closed = true;
+                    return Ok(Some(match frame {
+                        Some(f) => Event::Closed(Some(u16::from(f.code)), f.reason.to_string()),
+                        None => Event::Closed(None, String::new()),
+                    }));
+                }
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
+    /// Reads until the server closes the socket; returns the close event.
+    pub async fn expect_close(&mut self) -> Result<Event> {
+        loop {
+            match self.next().await? {
+                closed @ Event::Closed(..) => return Ok(closed),
+                Event::Msg(_) => continue,
+            }
+        }
+    }
+
+    /// Whether the socket was closed.
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Closes the socket from the client side.
+    pub async fn close(mut self) {
+        let _ = self
+            .ws
+            .close(Some(tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                code: WsCloseCode::Normal,
+                reason: "bye".into(),
+            }))
+            .await;
+    }
+}
+
+/// A client with a yrs replica: it answers the server's step 1, applies what it
+/// receives, and sends its own edits as updates.
+pub struct SyncClient {
+    /// The replica.
+    pub doc: Doc,
+    raw: RawClient,
+    /// Whether the server's step 2 has arrived.
+    pub synced: bool,
+    /// Awareness entries received, newest last.
+    pub awareness: Vec<AwarenessEntry>,
+    /// Permission-denied reasons received.
+    pub denials: Vec<String>,
+    /// Set once the server closed the socket.
+    pub closed: Option<Event>,
+}
+
+impl SyncClient {
+    /// Connects with a fresh replica and completes the handshake.
+    pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_with(url, Doc::new()).await
+    }
+
+    /// Connects with an existing replica (a reconnect keeps local edits) and
+    /// completes the handshake: local edits made offline reach the server too.
+    pub async fn connect_with(url: &str, doc: Doc) -> Result<Self> {
+        let raw = RawClient::connect(url).await?;
+        let mut c = Self { doc, raw, synced: false, awareness: Vec::new(), denials: Vec::new(), closed: None };
+        let sv = c.doc.transact().state_vector().encode_v1();
+        c.raw.send(&Message::Sync(SyncMessage::Step1(sv))).await?;
+        c.pump_until(|c| c.synced).await.context("waiting for the server's step 2")?;
+        Ok(c)
+    }
+
+    /// Handles one event.
+    fn handle(&mut self, event: Event) -> Option<Message> {
+        match event {
+            Event::Closed(..) => {
+                self.closed = Some(event);
+                None
+            }
+            Event::Msg(msg) => {
+                match &msg {
+                    Message::Sync(SyncMessage::Step1(sv)) => {
+                        let sv = StateVector::decode_v1(sv).unwrap_or_default();
+                        let diff = self.doc.transact().encode_diff_v1(&sv);
+                        return Some(Message::Sync(SyncMessage::Step2(diff)));
+                    }
+                    Message::Sync(SyncMessage::Step2(u)) | Message::Sync(SyncMessage::Update(u)) => {
+                        if let Ok(update) = Update::decode_v1(u) {
+                            let _ = self.doc.transact_mut().apply_update(update);
+                        }
+                        if matches!(msg, Message::Sync(SyncMessage::Step2(_))) {
+                            self.synced = true;
+                        }
+                    }
+                    Message::Awareness(a) => self.awareness.extend(a.entries.iter().cloned()),
+                    Message::PermissionDenied(reason) => self.denials.push(reason.clone()),
+                    Message::QueryAwareness => {}
+                }
+                None
+            }
+        }
+    }
+
+    /// Processes events until `done` holds; fails after `PATIENCE` or if the socket
+    /// closes first (unless `done` then holds).
+    pub async fn pump_until(&mut self, mut done: impl FnMut(&Self) -> bool) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while !done(self) {
+            if self.closed.is_some() {
+                bail!("socket closed: {:?}", self.closed);
+            }
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let Some(event) = self.raw.next_within(left).await? else {
+                bail!("condition not reached within {PATIENCE:?}");
+            };
+            if let Some(reply) = self.handle(event) {
+                self.raw.send(&reply).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Processes whatever arrives within `wait`.
+    pub async fn pump_for(&mut self, wait: Duration) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() || self.closed.is_some() {
+                return Ok(());
+            }
+            match self.raw.next_within(left).await? {
+                None => return Ok(()),
+                Some(event) => {
+                    if let Some(reply) = self.handle(event) {
+                        self.raw.send(&reply).await?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Makes a local edit and sends it as one update.
+    pub async fn edit(&mut self, f: impl FnOnce(&mut TransactionMut)) -> Result<Vec<u8>> {
+        let update = {
+            let mut txn = self.doc.transact_mut();
+            f(&mut txn);
+            txn.encode_update_v1()
+        };
+        self.raw.send(&Message::Sync(SyncMessage::Update(update.clone()))).await?;
+        Ok(update)
+    }
+
+    /// Sends an awareness state for this replica's client id.
+    pub async fn set_presence(&mut self, clock: u64, state: &str) -> Result<()> {
+        let client_id = self.doc.client_id().get();
+        let entry = AwarenessEntry { client_id, clock, state: state.to_owned() };
+        self.raw.send(&Message::Awareness(AwarenessUpdate { entries: vec![entry] })).await
+    }
+
+    /// Sends any message.
+    pub async fn send(&mut self, msg: &Message) -> Result<()> {
+        self.raw.send(msg).await
+    }
+
+    /// Sends raw bytes.
+    pub async fn send_raw(&mut self, bytes: Vec<u8>) -> Result<()> {
+        self.raw.send_raw(bytes).await
+    }
+
+    /// The full state of the replica, for comparisons.
+    pub fn state(&self) -> Vec<u8> {
+        self.doc.transact().encode_state_as_update_v1(&StateVector::default())
+    }
+
+    /// The replica's state vector.
+    pub fn state_vector(&self) -> StateVector {
+        self.doc.transact().state_vector()
+    }
+
+    /// Closes the socket and returns the replica (for reconnect tests).
+    pub async fn disconnect(self) -> Doc {
+        self.raw.close().await;
+        self.doc
+    }
+}

@@ -1,0 +1,265 @@
+//! Starting the real server for tests: in this process ([`TestServer`]) or as a child
+//! process that can be killed with SIGKILL ([`ServerProcess`]), both on port 0 with a
+//! temporary data directory; and [`Api`], a client of the HTTP board API.
+
+use anyhow::{anyhow, bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use tafel_server::app::{self, Server};
+use tafel_server::config::ServeConfig;
+use tafel_server::store::{SledStore, Store};
+use tafel_shared::api::{BoardCreated, CreateBoard};
+use tafel_shared::roles::{DocKind, Role};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// The server running inside the test process.
+pub struct TestServer {
+    /// The running server (its `app` gives access to storage and metrics).
+    pub server: Server,
+    /// Keeps the data directory alive.
+    pub dir: Option<tempfile::TempDir>,
+}
+
+impl TestServer {
+    /// Starts with sled in a new temporary directory and default limits.
+    pub async fn start() -> Result<Self> {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts with sled in a new temporary directory; `tune` adjusts the config.
+    pub async fn start_with(tune: impl FnOnce(&mut ServeConfig)) -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let mut config = test_config(dir.path());
+        tune(&mut config);
+        let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data)?);
+        let server = app::start(config, store).await?;
+        Ok(Self { server, dir: Some(dir) })
+    }
+
+    /// Starts on any store (e.g. a failing in-memory one).
+    pub async fn start_on(store: Arc<dyn Store>, tune: impl FnOnce(&mut ServeConfig)) -> Result<Self> {
+        let mut config = test_config(Path::new("/nonexistent"));
+        tune(&mut config);
+        let server = app::start(config, store).await?;
+        Ok(Self { server, dir: None })
+    }
+
+    /// `http://host:port`.
+    pub fn http(&self) -> String {
+        format!("http://{}", self.server.addr)
+    }
+
+    /// An API client.
+    pub fn api(&self) -> Api {
+        Api::new(&self.http())
+    }
+
+    /// `ws://host:port/ws/...` for one document of a board, with a token.
+    pub fn ws(&self, board: &str, doc: DocKind, token: &str) -> String {
+        ws_url(&self.server.addr.to_string(), board, doc, token)
+    }
+}
+
+/// A socket URL.
+pub fn ws_url(addr: &str, board: &str, doc: DocKind, token: &str) -> String {
+    format!("ws://{addr}{}?token={token}", doc.ws_path(board))
+}
+
+/// Test defaults: port 0, short grace, default limits.
+pub fn test_config(data: &Path) -> ServeConfig {
+    ServeConfig {
+        bind: ([127, 0, 0, 1], 0).into(),
+        data: data.to_path_buf(),
+        room_grace_secs: 1,
+        ..ServeConfig::default()
+    }
+}
+
+/// The `tafel` binary, built if needed.
+pub fn tafel_binary() -> Result<PathBuf> {
+    // Test binaries live in target/<profile>/deps; the server binary one level up.
+    let exe = std::env::current_exe()?;
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or_else(|| anyhow!("unexpected test binary location"))?;
+    let bin = profile_dir.join("tafel");
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", "tafel-server", "--bin", "tafel"])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .status()
+        .context("building the tafel binary")?;
+    if !status.success() {
+        bail!("cargo build of the tafel binary failed");
+    }
+    if !bin.exists() {
+        bail!("{} not found after building", bin.display());
+    }
+    Ok(bin)
+}
+
+/// The server as a child process.
+pub struct ServerProcess {
+    child: Child,
+    /// `host:port` it listens on.
+    pub addr: String,
+    /// The data directory (kept across restarts).
+    pub data: PathBuf,
+    /// The operator token printed at first start, if this start printed one.
+    pub operator_token: Option<String>,
+}
+
+impl ServerProcess {
+    /// Starts `tafel serve` on port 0 with `data`, plus extra flags.
+    pub async fn start(data: &Path, extra: &[&str]) -> Result<Self> {
+        let bin = tafel_binary()?;
+        let mut child = Command::new(bin)
+            .arg("serve")
+            .arg("--bind")
+            .arg("127.0.0.1:0")
+            .arg("--data")
+            .arg(data)
+            .args(extra)
+            .env("TAFEL_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
+        let mut lines = BufReader::new(stdout).lines();
+        let mut operator_token = None;
+        let addr = loop {
+            let line = tokio::time::timeout(std::time::Duration::from_secs(60), lines.next_line())
+                .await
+                .context("server did not start in time")??
+                .ok_or_else(|| anyhow!("server exited before listening"))?;
+            if let Some(rest) = line.strip_prefix("Operator token (saved in ") {
+                operator_token = rest.rsplit(' ').next().map(str::to_owned);
+            }
+            if let Some(url) = line.strip_prefix("tafel listening on http://") {
+                break url.trim().to_owned();
+            }
+        };
+        // Keep draining stdout so the child never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Self { child, addr, data: data.to_path_buf(), operator_token })
+    }
+
+    /// `http://host:port`.
+    pub fn http(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// An API client.
+    pub fn api(&self) -> Api {
+        Api::new(&self.http())
+    }
+
+    /// A socket URL for one document of a board.
+    pub fn ws(&self, board: &str, doc: DocKind, token: &str) -> String {
+        ws_url(&self.addr, board, doc, token)
+    }
+
+    /// SIGKILL: no chance to flush anything.
+    pub async fn kill9(mut self) -> Result<()> {
+        self.child.start_kill()?;
+        self.child.wait().await?;
+        Ok(())
+    }
+
+    /// SIGTERM, then waits for the exit status.
+    pub async fn terminate(mut self) -> Result<std::process::ExitStatus> {
+        let pid = self.child.id().ok_or_else(|| anyhow!("already exited"))?;
+        let status = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status()?;
+        if !status.success() {
+            bail!("kill -TERM failed");
+        }
+        let exit = tokio::time::timeout(std::time::Duration::from_secs(30), self.child.wait())
+            .await
+            .context("server did not exit after SIGTERM")??;
+        Ok(exit)
+    }
+}
+
+/// A client of the HTTP board API.
+pub struct Api {
+    base: String,
+    http: reqwest::Client,
+}
+
+/// A created board with its tokens.
+pub struct Board {
+    /// The board id.
+    pub id: String,
+    /// The full creation answer.
+    pub created: BoardCreated,
+}
+
+impl Board {
+    /// The token of one role.
+    pub fn token(&self, role: Role) -> &str {
+        self.created.tokens.get(&role).map(String::as_str).unwrap_or("")
+    }
+}
+
+impl Api {
+    /// A client for `base` (`http://host:port`).
+    pub fn new(base: &str) -> Self {
+        Self { base: base.to_owned(), http: reqwest::Client::new() }
+    }
+
+    /// Creates a board and checks the answer is 201.
+    pub async fn create_board(&self, title: &str, template: &str) -> Result<Board> {
+        let resp = self
+            .http
+            .post(format!("{}/api/boards", self.base))
+            .json(&CreateBoard { title: title.into(), template: Some(template.into()) })
+            .send()
+            .await?;
+        if resp.status() != reqwest::StatusCode::CREATED {
+            bail!("create board: {} {}", resp.status(), resp.text().await.unwrap_or_default());
+        }
+        let created: BoardCreated = resp.json().await?;
+        Ok(Board { id: created.id.clone(), created })
+    }
+
+    /// Any request; returns status and the JSON body (or `null`).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<(u16, serde_json::Value)> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await?;
+        let status = resp.status().as_u16();
+        let text = resp.text().await?;
+        let json = if text.is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)) };
+        Ok((status, json))
+    }
+
+    /// A request with a raw body and content type.
+    pub async fn call_raw(&self, method: reqwest::Method, path: &str, content_type: &str, body: &str) -> Result<(u16, serde_json::Value)> {
+        let resp = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body.to_owned())
+            .send()
+            .await?;
+        let status = resp.status().as_u16();
+        let json = resp.json().await.unwrap_or(serde_json::Value::Null);
+        Ok((status, json))
+    }
+
+    /// A GET returning the body as text.
+    pub async fn get_text(&self, path: &str) -> Result<(u16, String)> {
+        let resp = self.http.get(format!("{}{path}", self.base)).send().await?;
+        Ok((resp.status().as_u16(), resp.text().await?))
+    }
+}

@@ -1,0 +1,123 @@
+//! Two or more clients sync a board through the real server: convergence, late
+//! joiners, offline edits, presence.
+
+mod common;
+
+use common::{add_sticky, elements_json, has};
+use std::time::Duration;
+use tafel_shared::protocol::{AwarenessEntry, Message};
+use tafel_shared::roles::{DocKind, Role};
+use tafel_tests::{SyncClient, TestServer};
+
+#[tokio::test]
+async fn two_clients_converge_and_a_late_joiner_gets_everything() {
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("Retro", "retrospective").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+
+    let mut a = SyncClient::connect(&url).await.unwrap();
+    let mut b = SyncClient::connect(&url).await.unwrap();
+    // The template's frames arrive with the first sync.
+    assert!(has(&a, "frame-0") && has(&b, "frame-2"));
+
+    add_sticky(&mut a, "note-a", "from a").await;
+    add_sticky(&mut b, "note-b", "from b").await;
+    a.pump_until(|c| has(c, "note-b")).await.unwrap();
+    b.pump_until(|c| has(c, "note-a")).await.unwrap();
+    assert_eq!(elements_json(&a), elements_json(&b));
+
+    let late = SyncClient::connect(&url).await.unwrap();
+    assert!(has(&late, "note-a") && has(&late, "note-b"));
+    assert_eq!(elements_json(&late), elements_json(&a));
+}
+
+#[tokio::test]
+async fn offline_edits_on_both_sides_merge_on_reconnect() {
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("Vision", "vision").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Facilitator));
+    let a = SyncClient::connect(&url).await.unwrap();
+    let mut b = SyncClient::connect(&url).await.unwrap();
+
+    // A goes offline and edits; B edits online meanwhile.
+    let doc_a = a.disconnect().await;
+    {
+        use tafel_shared::schema;
+        use yrs::Transact;
+        let elements = schema::elements(&doc_a);
+        let mut txn = doc_a.transact_mut();
+        let at = schema::Placement { x: 0.0, y: 0.0, w: 100.0, h: 100.0, z: "n".into() };
+        schema::insert_sticky(&mut txn, &elements, "offline-a", &at, "", "#fff", "written on a train", "a", 0);
+    }
+    add_sticky(&mut b, "online-b", "written in the office").await;
+    b.pump_for(Duration::from_millis(100)).await.unwrap();
+
+    let mut a = SyncClient::connect_with(&url, doc_a).await.unwrap();
+    assert!(has(&a, "online-b"), "A received B's edit on reconnect");
+    b.pump_until(|c| has(c, "offline-a")).await.unwrap();
+    a.pump_for(Duration::from_millis(50)).await.unwrap();
+    assert_eq!(elements_json(&a), elements_json(&b));
+    // A newcomer sees both, so the server stored A's offline edit.
+    let c = SyncClient::connect(&url).await.unwrap();
+    assert!(has(&c, "offline-a") && has(&c, "online-b"));
+}
+
+fn entries_for(c: &SyncClient, client_id: u64) -> Vec<&AwarenessEntry> {
+    c.awareness.iter().filter(|e| e.client_id == client_id).collect()
+}
+
+#[tokio::test]
+async fn awareness_join_update_and_leave() {
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer));
+    let mut a = SyncClient::connect(&url).await.unwrap();
+    let mut b = SyncClient::connect(&url).await.unwrap();
+    let a_id = a.doc.client_id().get();
+
+    a.set_presence(1, r##"{"user":{"name":"Ada","color":"#e03131"},"cursor":{"x":1,"y":2}}"##).await.unwrap();
+    b.pump_until(|c| !entries_for(c, a_id).is_empty()).await.unwrap();
+    // The sender gets its own state back (stock clients use that as a keep-alive).
+    a.pump_until(|c| !entries_for(c, a_id).is_empty()).await.unwrap();
+
+    a.set_presence(2, r##"{"user":{"name":"Ada","color":"#e03131"},"cursor":{"x":5,"y":6}}"##).await.unwrap();
+    b.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.clock == 2)).await.unwrap();
+    a.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.clock == 2)).await.unwrap();
+
+    // B echoes A's state with the same clock, as stock clients do: nobody gets it.
+    let echo = Message::Awareness(tafel_shared::protocol::AwarenessUpdate {
+        entries: vec![AwarenessEntry { client_id: a_id, clock: 2, state: entries_for(&b, a_id)[1].state.clone() }],
+    });
+    b.send(&echo).await.unwrap();
+    let before = a.awareness.len();
+    a.pump_for(Duration::from_millis(300)).await.unwrap();
+    assert_eq!(a.awareness.len(), before, "same-clock echo was relayed");
+
+    // A late joiner receives current presence without asking; type 3 answers too.
+    let mut c = SyncClient::connect(&url).await.unwrap();
+    c.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.clock == 2)).await.unwrap();
+    let had = c.awareness.len();
+    c.send(&Message::QueryAwareness).await.unwrap();
+    c.pump_until(|c| c.awareness.len() > had).await.unwrap();
+
+    // A leaves: everyone else learns its presence is gone.
+    a.disconnect().await;
+    b.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.state == "null" && e.clock == 3)).await.unwrap();
+    c.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.state == "null")).await.unwrap();
+}
+
+#[tokio::test]
+async fn documents_of_a_board_are_separate() {
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("", "").await.unwrap();
+    let token = board.token(Role::Facilitator);
+    let mut content = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, token)).await.unwrap();
+    add_sticky(&mut content, "only-in-content", "x").await;
+    content.pump_for(Duration::from_millis(100)).await.unwrap();
+    for doc in [DocKind::Comments, DocKind::Session] {
+        let other = SyncClient::connect(&srv.ws(&board.id, doc, token)).await.unwrap();
+        assert!(!has(&other, "only-in-content"), "{doc:?} saw content");
+    }
+    let again = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, token)).await.unwrap();
+    assert!(has(&again, "only-in-content"));
+}
