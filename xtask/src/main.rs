@@ -18,7 +18,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, ExitStatus};
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 /// The wasm target the client is built for.
@@ -144,19 +144,13 @@ fn describe(cmd: &Command) -> String {
         .join(" ")
 }
 
-/// Turns a child's exit status into ours (128 + signal if it was killed).
-fn exit_code(status: ExitStatus) -> ExitCode {
-    if let Some(code) = status.code() {
-        return ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1));
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(signal) = status.signal() {
-            return ExitCode::from(u8::try_from((128 + signal) & 0xff).unwrap_or(1));
-        }
-    }
-    ExitCode::FAILURE
+/// Turns a child's exit status into ours (only needed where we cannot `exec`).
+#[cfg(not(unix))]
+fn exit_code(status: std::process::ExitStatus) -> ExitCode {
+    status
+        .code()
+        .and_then(|code| u8::try_from(code & 0xff).ok())
+        .map_or(ExitCode::FAILURE, ExitCode::from)
 }
 
 /// Makes sure rustup has the wasm target, adding it if not.
@@ -264,7 +258,6 @@ fn build_client(profile: Profile) -> Result<PathBuf> {
         .omit_default_module_path(false)
         .typescript(false)
         .debug(!release)
-        .keep_debug(!release)
         .remove_name_section(release)
         .remove_producers_section(release)
         .generate(&dist)
@@ -337,10 +330,27 @@ fn run_server(args: &[OsString]) -> Result<ExitCode> {
         .arg("--assets")
         .arg(&dist)
         .args(args);
-    let status = cmd
-        .status()
-        .with_context(|| format!("failed to start {}", describe(&cmd)))?;
-    Ok(exit_code(status))
+    hand_over(cmd)
+}
+
+/// Runs `cmd` as the rest of this process: on Unix it replaces xtask (`exec`), so
+/// signals such as Ctrl-C or SIGTERM reach the server or tests directly and their exit
+/// status becomes ours; elsewhere it waits and passes the exit code on.
+fn hand_over(mut cmd: Command) -> Result<ExitCode> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // `exec` only returns on failure.
+        let err = cmd.exec();
+        Err(err).with_context(|| format!("failed to start {}", describe(&cmd)))
+    }
+    #[cfg(not(unix))]
+    {
+        let status = cmd
+            .status()
+            .with_context(|| format!("failed to start {}", describe(&cmd)))?;
+        Ok(exit_code(status))
+    }
 }
 
 /// Finds an executable: the given absolute path first, then each name on `PATH`.
@@ -441,8 +451,5 @@ fn run_tests(args: &[OsString]) -> Result<ExitCode> {
         chromedriver.display()
     );
     eprintln!("xtask: {}", describe(&cmd));
-    let status = cmd
-        .status()
-        .with_context(|| format!("failed to start {}", describe(&cmd)))?;
-    Ok(exit_code(status))
+    hand_over(cmd)
 }
