@@ -191,7 +191,7 @@ pub async fn start(config: ServeConfig, store: Arc<dyn Store>) -> anyhow::Result
             max_conns: config.max_sockets_per_room,
             max_awareness_bytes: config.max_awareness_bytes,
         },
-        send_queue: config.send_queue.max(1),
+        send_queue_bytes: config.send_queue_bytes.max(1),
         grace: Duration::from_secs(config.room_grace_secs),
         compact_after_updates: config.compact_after_updates.max(1),
         compact_after_bytes: config.compact_after_bytes,

@@ -94,9 +94,10 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_MAX_AWARENESS_BYTES", default_value_t = 8 << 10)]
     pub max_awareness_bytes: usize,
 
-    /// Frames queued for one socket before it counts as too slow and is closed (4010).
-    #[arg(long, env = "TAFEL_SEND_QUEUE", default_value_t = 1024)]
-    pub send_queue: usize,
+    /// Bytes queued for one socket before it counts as too slow and is closed (4010);
+    /// it reconnects and resyncs.
+    #[arg(long, env = "TAFEL_SEND_QUEUE_BYTES", default_value_t = 8 << 20)]
+    pub send_queue_bytes: usize,
 
     /// Seconds an empty document stays loaded before it is saved and unloaded.
     #[arg(long, env = "TAFEL_ROOM_GRACE_SECS", default_value_t = 30)]
@@ -143,7 +144,7 @@ impl Default for ServeConfig {
             max_messages_per_sec: 200,
             message_burst: 400,
             max_awareness_bytes: 8 << 10,
-            send_queue: 1024,
+            send_queue_bytes: 8 << 20,
             room_grace_secs: 30,
             compact_after_updates: 500,
             compact_after_bytes: 4 << 20,

@@ -17,7 +17,7 @@ use crate::room::{ConnId, Effects, Outgoing, RoomCore, RoomLimits, Target};
 use crate::storage::{DocKey, Storage};
 use bytes::Bytes;
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tafel_shared::ids::BoardId;
@@ -30,8 +30,8 @@ use tokio::sync::{mpsc, oneshot};
 pub struct RoomConfig {
     /// Limits enforced by the core.
     pub limits: RoomLimits,
-    /// Frames queued per socket before it counts as too slow.
-    pub send_queue: usize,
+    /// Bytes queued for one socket before it counts as too slow.
+    pub send_queue_bytes: usize,
     /// How long an empty room stays loaded.
     pub grace: Duration,
     /// Compact the log after this many updates…
@@ -48,7 +48,7 @@ impl Default for RoomConfig {
     fn default() -> Self {
         Self {
             limits: RoomLimits::default(),
-            send_queue: 1024,
+            send_queue_bytes: 8 << 20,
             grace: Duration::from_secs(30),
             compact_after_updates: 500,
             compact_after_bytes: 4 << 20,
@@ -70,7 +70,7 @@ enum Cmd {
     Join {
         conn: ConnId,
         role: Role,
-        out: mpsc::Sender<Bytes>,
+        out: Outbox,
         kill: oneshot::Sender<CloseCode>,
         reply: oneshot::Sender<Result<(), CloseCode>>,
     },
@@ -125,7 +125,7 @@ pub struct ConnLink {
     /// This socket's id.
     pub conn: ConnId,
     /// Frames to write to the socket, in order.
-    pub outbound: mpsc::Receiver<Bytes>,
+    pub outbound: Inbox,
     /// Fires when the room closes this socket, with the code to send.
     pub kill: oneshot::Receiver<CloseCode>,
     room: mpsc::Sender<Cmd>,
@@ -197,7 +197,7 @@ impl Rooms {
         // (or loads) a fresh room from the durable state.
         for _ in 0..4 {
             let handle = self.handle_for(&key)?;
-            let (out_tx, out_rx) = mpsc::channel(self.config.send_queue);
+            let (out_tx, out_rx) = outbox(self.config.send_queue_bytes);
             let (kill_tx, kill_rx) = oneshot::channel();
             let (reply_tx, reply_rx) = oneshot::channel();
             let join = Cmd::Join {
@@ -331,8 +331,58 @@ async fn evict(handles: Vec<RoomHandle>, code: CloseCode, save: bool) {
     }
 }
 
+/// The room's end of a socket's send queue. The queue is bounded in bytes, not
+/// frames: group commit releases updates in batches, and what must stay bounded is
+/// the memory a client that stopped reading can pin.
+pub struct Outbox {
+    tx: mpsc::UnboundedSender<Bytes>,
+    queued: Arc<AtomicUsize>,
+    limit: usize,
+}
+
+/// The socket's end of its send queue.
+pub struct Inbox {
+    rx: mpsc::UnboundedReceiver<Bytes>,
+    queued: Arc<AtomicUsize>,
+}
+
+fn outbox(limit: usize) -> (Outbox, Inbox) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let queued = Arc::new(AtomicUsize::new(0));
+    (Outbox { tx, queued: Arc::clone(&queued), limit }, Inbox { rx, queued })
+}
+
+enum PushError {
+    /// The client has more than the limit waiting.
+    Full,
+    /// The socket is gone.
+    Closed,
+}
+
+impl Outbox {
+    fn push(&self, frame: Bytes) -> Result<(), PushError> {
+        let len = frame.len();
+        let queued = self.queued.load(Ordering::Acquire);
+        // One frame always fits, however large (a big board's first sync).
+        if queued > 0 && queued + len > self.limit {
+            return Err(PushError::Full);
+        }
+        self.queued.fetch_add(len, Ordering::AcqRel);
+        self.tx.send(frame).map_err(|_| PushError::Closed)
+    }
+}
+
+impl Inbox {
+    /// The next frame to write, or `None` once the room let go of the socket.
+    pub async fn recv(&mut self) -> Option<Bytes> {
+        let frame = self.rx.recv().await?;
+        self.queued.fetch_sub(frame.len(), Ordering::AcqRel);
+        Some(frame)
+    }
+}
+
 struct Peer {
-    out: mpsc::Sender<Bytes>,
+    out: Outbox,
     kill: Option<oneshot::Sender<CloseCode>>,
 }
 
@@ -684,16 +734,16 @@ impl RoomTask {
                 let Some(peer) = self.peers.get(&conn) else {
                     continue;
                 };
-                match peer.out.try_send(frame.clone()) {
+                match peer.out.push(frame.clone()) {
                     Ok(()) => {
                         self.rooms.metrics.frames_out.inc();
                         self.rooms.metrics.bytes_out.inc_by(frame.len() as u64);
                     }
-                    Err(mpsc::error::TrySendError::Full(_)) => {
+                    Err(PushError::Full) => {
                         self.rooms.metrics.refuse(CloseCode::SlowConsumer.reason());
                         self.kick(conn, CloseCode::SlowConsumer);
                     }
-                    Err(mpsc::error::TrySendError::Closed(_)) => {
+                    Err(PushError::Closed) => {
                         // The socket is gone; its Leave is on the way or was dropped.
                         self.kick(conn, CloseCode::GoingAway);
                     }

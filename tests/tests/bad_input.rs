@@ -1,0 +1,206 @@
+//! Bad input from the network gets a documented refusal, and the room keeps serving
+//! every other client with its data intact.
+
+mod common;
+
+use common::{add_sticky, elements_json, has};
+use std::sync::Arc;
+use tafel_server::store::MemoryStore;
+use tafel_shared::protocol::{AwarenessEntry, AwarenessUpdate, CloseCode, Message, SyncMessage};
+use tafel_shared::roles::{DocKind, Role};
+use tafel_tests::{Event, RawClient, SyncClient, TestServer};
+
+/// One bad thing a client can send, and the close code it must get.
+enum Bad {
+    Text,
+    Bytes(Vec<u8>),
+    Burst(usize),
+}
+
+async fn healthy_room_survives(srv: &TestServer, bad: Bad, want: CloseCode, case: &str) {
+    let board = srv.api().create_board(case, "swot").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut a = SyncClient::connect(&url).await.unwrap();
+    let mut b = SyncClient::connect(&url).await.unwrap();
+    add_sticky(&mut a, "before", "kept").await;
+    b.pump_until(|c| has(c, "before")).await.unwrap();
+
+    let mut attacker = RawClient::connect(&url).await.unwrap();
+    match bad {
+        Bad::Text => attacker.send_text("hello").await.unwrap(),
+        Bad::Bytes(bytes) => attacker.send_raw(bytes).await.unwrap(),
+        Bad::Burst(n) => {
+            for _ in 0..n {
+                if attacker.send(&Message::QueryAwareness).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let closed = attacker.expect_close().await.unwrap();
+    assert_eq!(closed.close_code(), Some(want), "{case}: {closed:?}");
+
+    add_sticky(&mut b, "after", "still syncing").await;
+    a.pump_until(|c| has(c, "after")).await.unwrap();
+    assert_eq!(elements_json(&a), elements_json(&b), "{case}");
+    let fresh = SyncClient::connect(&url).await.unwrap();
+    assert!(has(&fresh, "before") && has(&fresh, "after"), "{case}: data lost");
+}
+
+fn update(bytes: Vec<u8>) -> Vec<u8> {
+    Message::Sync(SyncMessage::Update(bytes)).encode()
+}
+
+#[tokio::test]
+async fn each_bad_frame_is_refused_and_the_room_keeps_serving() {
+    let srv = TestServer::start_with(|c| {
+        c.max_frame_bytes = 64 << 10;
+        c.max_update_bytes = 16 << 10;
+        c.max_awareness_bytes = 1 << 10;
+    })
+    .await
+    .unwrap();
+    let cases: Vec<(&str, Bad, CloseCode)> = vec![
+        ("text frame", Bad::Text, CloseCode::UnsupportedData),
+        ("garbage", Bad::Bytes(vec![0xff, 0xff, 0xff]), CloseCode::BadMessage),
+        ("empty frame", Bad::Bytes(vec![]), CloseCode::BadMessage),
+        ("truncated varint", Bad::Bytes(vec![0x80]), CloseCode::BadMessage),
+        ("unknown message type", Bad::Bytes(vec![42, 0]), CloseCode::BadMessage),
+        ("unknown sync step", Bad::Bytes(vec![0, 9, 0]), CloseCode::BadMessage),
+        ("truncated payload", Bad::Bytes(vec![0, 2, 100, 1, 2]), CloseCode::BadMessage),
+        ("update that does not decode", Bad::Bytes(update(vec![5, 200, 1, 7, 7, 7])), CloseCode::BadMessage),
+        ("bad state vector", Bad::Bytes(Message::Sync(SyncMessage::Step1(vec![3, 1])).encode()), CloseCode::BadMessage),
+        ("oversized frame", Bad::Bytes(vec![0; 80 << 10]), CloseCode::TooLarge),
+        ("far oversized frame", Bad::Bytes(vec![0; 1 << 20]), CloseCode::TooLarge),
+        ("oversized update", Bad::Bytes(update(vec![0; 20 << 10])), CloseCode::TooLarge),
+        (
+            "awareness that is not JSON",
+            Bad::Bytes(
+                Message::Awareness(AwarenessUpdate {
+                    entries: vec![AwarenessEntry { client_id: 1, clock: 1, state: "{oops".into() }],
+                })
+                .encode(),
+            ),
+            CloseCode::BadMessage,
+        ),
+        (
+            "oversized awareness",
+            Bad::Bytes(
+                Message::Awareness(AwarenessUpdate {
+                    entries: vec![AwarenessEntry { client_id: 1, clock: 1, state: format!("\"{}\"", "x".repeat(2000)) }],
+                })
+                .encode(),
+            ),
+            CloseCode::TooLarge,
+        ),
+        ("forged awareness count", Bad::Bytes(vec![1, 5, 0xff, 0xff, 0xff, 0xff, 0x0f]), CloseCode::BadMessage),
+        ("trailing bytes", Bad::Bytes(vec![3, 0, 0]), CloseCode::BadMessage),
+    ];
+    for (case, bad, want) in cases {
+        healthy_room_survives(&srv, bad, want, case).await;
+    }
+    let metrics = srv.api().get_text("/metrics").await.unwrap().1;
+    assert!(metrics.contains("tafel_refused_total{reason=\"bad message\"}"), "{metrics}");
+}
+
+#[tokio::test]
+async fn flooding_a_socket_is_rate_limited() {
+    let srv = TestServer::start_with(|c| {
+        c.max_messages_per_sec = 20;
+        c.message_burst = 10;
+    })
+    .await
+    .unwrap();
+    healthy_room_survives(&srv, Bad::Burst(200), CloseCode::RateLimited, "flood").await;
+}
+
+#[tokio::test]
+async fn a_document_past_its_size_limit_refuses_growth_and_keeps_its_data() {
+    let srv = TestServer::start_with(|c| c.max_doc_bytes = 8 << 10).await.unwrap();
+    let board = srv.api().create_board("", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut a = SyncClient::connect(&url).await.unwrap();
+    add_sticky(&mut a, "small", "fits").await;
+    let mut big = SyncClient::connect(&url).await.unwrap();
+    add_sticky(&mut big, "huge", &"x".repeat(10 << 10)).await;
+    big.pump_until(|c| c.closed.is_some()).await.unwrap();
+    assert_eq!(big.closed.unwrap().close_code(), Some(CloseCode::DocumentTooLarge));
+    let fresh = SyncClient::connect(&url).await.unwrap();
+    assert!(has(&fresh, "small") && !has(&fresh, "huge"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_does_not_read_is_disconnected_not_skipped() {
+    // In memory: the test moves tens of megabytes, which sled would spend long
+    // seconds cleaning up afterwards.
+    let srv = TestServer::start_on(Arc::new(MemoryStore::default()), |c| c.send_queue_bytes = 4 << 20).await.unwrap();
+    let board = srv.api().create_board("", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut writer = SyncClient::connect(&url).await.unwrap();
+    // A reader that completes the handshake and then stops reading.
+    let mut slow = RawClient::connect(&url).await.unwrap();
+    slow.send(&Message::Sync(SyncMessage::Step1(vec![0]))).await.unwrap();
+    // A reader that keeps up (it only counts what arrives).
+    let mut healthy = RawClient::connect(&url).await.unwrap();
+    healthy.send(&Message::Sync(SyncMessage::Step1(vec![0]))).await.unwrap();
+    let (progress_tx, mut progress) = tokio::sync::watch::channel(0usize);
+    let reader = tokio::spawn(async move {
+        let mut updates = 0;
+        while updates < 300 {
+            match healthy.next().await? {
+                Event::Msg(Message::Sync(SyncMessage::Update(_))) => {
+                    updates += 1;
+                    let _ = progress_tx.send(updates);
+                }
+                Event::Msg(_) => {}
+                closed @ Event::Closed(..) => anyhow::bail!("closed: {closed:?}"),
+            }
+        }
+        Ok(healthy)
+    });
+    // Enough data to fill the kernel's socket buffers, then the server's queue.
+    // The writer stays a little ahead of the healthy reader (well under its queue
+    // limit), so only the reader that stopped reading falls behind.
+    for i in 0..300 {
+        progress.wait_for(|read| read + 8 >= i).await.unwrap();
+        add_sticky(&mut writer, &format!("n{i}"), &"y".repeat(100 << 10)).await;
+    }
+    let healthy = reader.await.unwrap().expect("a reading client keeps up and stays connected");
+    assert!(!healthy.is_closed());
+    let closed = slow.expect_close().await.unwrap();
+    assert_eq!(closed.close_code(), Some(CloseCode::SlowConsumer), "{closed:?}");
+    let metrics = srv.api().get_text("/metrics").await.unwrap().1;
+    assert!(metrics.contains("reason=\"client too slow\""));
+}
+
+#[tokio::test]
+async fn a_failing_disk_is_reported_loudly_and_loses_nothing_confirmed() {
+    let store = Arc::new(MemoryStore::default());
+    let srv = TestServer::start_on(store.clone(), |_| {}).await.unwrap();
+    let board = srv.api().create_board("", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut a = SyncClient::connect(&url).await.unwrap();
+    let mut b = SyncClient::connect(&url).await.unwrap();
+    add_sticky(&mut a, "confirmed", "saved").await;
+    b.pump_until(|c| has(c, "confirmed")).await.unwrap();
+
+    store.set_failing(true);
+    add_sticky(&mut a, "unsaved", "the disk is full").await;
+    a.pump_until(|c| c.closed.is_some()).await.unwrap();
+    assert_eq!(a.closed.as_ref().unwrap().close_code(), Some(CloseCode::StorageFailure));
+    b.pump_until(|c| c.closed.is_some()).await.unwrap();
+    assert!(!has(&b, "unsaved"), "an update that was not stored was shown to others");
+    let (status, body) = srv.api().call(reqwest::Method::POST, "/api/boards", Some(serde_json::json!({"title": "x"}))).await.unwrap();
+    assert_eq!((status, body["code"].as_str()), (503, Some("storage_failure")));
+    let metrics = srv.api().get_text("/metrics").await.unwrap().1;
+    assert!(!metrics.contains("tafel_store_errors_total 0"), "{metrics}");
+
+    // The disk recovers: the client reconnects with its replica, and its unsaved
+    // edit reaches the server through the sync handshake.
+    store.set_failing(false);
+    let doc = a.disconnect().await;
+    let a = SyncClient::connect_with(&url, doc).await.unwrap();
+    drop(a);
+    let mut fresh = SyncClient::connect(&url).await.unwrap();
+    fresh.pump_until(|c| has(c, "confirmed") && has(c, "unsaved")).await.unwrap();
+}

@@ -1,0 +1,225 @@
+//! Roles are enforced by the server: every role × document write, share-link
+//! rotation, deletion, and the HTTP board and operator API.
+
+mod common;
+
+use common::{add_sticky, element_count, has};
+use reqwest::Method;
+use serde_json::json;
+use std::time::Duration;
+use tafel_server::storage::Storage;
+use tafel_shared::ids::BoardId;
+use tafel_shared::protocol::CloseCode;
+use tafel_shared::roles::{DocKind, Role};
+use tafel_tests::{RawClient, SyncClient, TestServer};
+
+#[tokio::test]
+async fn every_role_writes_exactly_the_documents_it_may() {
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("Roles", "role-map").await.unwrap();
+    for doc in DocKind::ALL {
+        for role in Role::ALL {
+            let url = srv.ws(&board.id, doc, board.token(role));
+            let mut writer = SyncClient::connect(&url).await.unwrap();
+            let mut watcher = SyncClient::connect(&srv.ws(&board.id, doc, board.token(Role::Facilitator))).await.unwrap();
+            let before = element_count(&watcher);
+            let id = format!("{}-{}", role.as_str(), doc.as_str());
+            add_sticky(&mut writer, &id, "attempt").await;
+            if role.can_write(doc) {
+                watcher.pump_until(|c| has(c, &id)).await.unwrap();
+                assert!(writer.denials.is_empty());
+            } else {
+                writer.pump_until(|c| !c.denials.is_empty()).await.unwrap();
+                assert!(writer.denials[0].contains(role.as_str()), "{:?}", writer.denials);
+                // The socket stays open for reading, the other client got nothing,
+                // and a fresh reader sees the document unchanged.
+                assert!(writer.closed.is_none());
+                watcher.pump_for(Duration::from_millis(150)).await.unwrap();
+                assert!(!has(&watcher, &id), "{role} wrote {doc:?}");
+                let fresh = SyncClient::connect(&url).await.unwrap();
+                assert_eq!(element_count(&fresh), before);
+                assert!(!has(&fresh, &id));
+            }
+        }
+    }
+    // Refused writes never reached the store: only the allowed ones are there after
+    // the rooms unload and reload from disk.
+    let storage: &Storage = &srv.server.app.storage;
+    let b = BoardId::parse(&board.id).unwrap();
+    assert!(storage.get_board(&b).unwrap().is_some());
+    let reloaded = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer))).await.unwrap();
+    assert!(has(&reloaded, "facilitator-content") && has(&reloaded, "editor-content"));
+    assert!(!has(&reloaded, "commenter-content") && !has(&reloaded, "viewer-content"));
+}
+
+#[tokio::test]
+async fn wrong_missing_and_foreign_tokens_are_refused() {
+    let srv = TestServer::start().await.unwrap();
+    let api = srv.api();
+    let a = api.create_board("A", "").await.unwrap();
+    let b = api.create_board("B", "").await.unwrap();
+    let addr = srv.server.addr;
+    let cases = [
+        (format!("ws://{addr}/ws/{}", a.id), CloseCode::Unauthorized),
+        (format!("ws://{addr}/ws/{}?token=", a.id), CloseCode::Unauthorized),
+        (format!("ws://{addr}/ws/{}?token={}", a.id, "x".repeat(43)), CloseCode::Unauthorized),
+        (srv.ws(&a.id, DocKind::Content, b.token(Role::Facilitator)), CloseCode::Unauthorized),
+        (srv.ws(&"A".repeat(22), DocKind::Content, a.token(Role::Editor)), CloseCode::UnknownBoard),
+        (format!("ws://{addr}/ws/not-an-id?token={}", a.token(Role::Editor)), CloseCode::UnknownBoard),
+        (format!("ws://{addr}/ws/{}/private?token={}", a.id, a.token(Role::Editor)), CloseCode::UnknownBoard),
+    ];
+    for (url, want) in cases {
+        let mut c = RawClient::connect(&url).await.unwrap();
+        assert_eq!(c.expect_close().await.unwrap().close_code(), Some(want), "{url}");
+    }
+    let (status, body) = api.call(Method::GET, &format!("/api/boards/{}?token={}", a.id, b.token(Role::Viewer)), None).await.unwrap();
+    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")));
+    let (status, body) = api.call(Method::GET, &format!("/api/boards/{}", "Z".repeat(22)), None).await.unwrap();
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+}
+
+#[tokio::test]
+async fn board_api_reports_role_and_only_facilitators_manage() {
+    let srv = TestServer::start().await.unwrap();
+    let api = srv.api();
+    let board = api.create_board("  Strategy day  ", "business-model-canvas").await.unwrap();
+    assert_eq!(board.created.title, "Strategy day");
+    assert_eq!(board.created.tokens.len(), 4);
+    for role in Role::ALL {
+        let link = &board.created.links[&role];
+        assert!(link.ends_with(board.token(role)) && link.contains(&board.id), "{link}");
+        let (status, info) = api.call(Method::GET, &format!("/api/boards/{}?token={}", board.id, board.token(role)), None).await.unwrap();
+        assert_eq!(status, 200);
+        assert_eq!(info["role"], role.as_str());
+        assert_eq!(info["template"], "business-model-canvas");
+        assert!(info["created_ms"].as_u64().unwrap() > 0);
+    }
+    for role in [Role::Editor, Role::Commenter, Role::Viewer] {
+        let t = board.token(role);
+        let (s, body) = api.call(Method::PATCH, &format!("/api/boards/{}?token={t}", board.id), Some(json!({"title": "Mine"}))).await.unwrap();
+        assert_eq!((s, body["code"].as_str()), (403, Some("forbidden")));
+        let (s, _) = api.call(Method::POST, &format!("/api/boards/{}/tokens/viewer?token={t}", board.id), None).await.unwrap();
+        assert_eq!(s, 403);
+        let (s, _) = api.call(Method::DELETE, &format!("/api/boards/{}?token={t}", board.id), None).await.unwrap();
+        assert_eq!(s, 403);
+    }
+    let f = board.token(Role::Facilitator);
+    let (s, info) = api.call(Method::PATCH, &format!("/api/boards/{}?token={f}", board.id), Some(json!({"title": "Renamed"}))).await.unwrap();
+    assert_eq!((s, info["title"].as_str()), (200, Some("Renamed")));
+    // Bearer works as well as ?token=.
+    let resp = reqwest::Client::new()
+        .get(format!("{}/api/boards/{}", srv.http(), board.id))
+        .bearer_auth(board.token(Role::Viewer))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.json::<serde_json::Value>().await.unwrap()["title"], "Renamed");
+
+    // Bad requests are JSON errors with stable codes.
+    let (s, body) = api.call(Method::POST, "/api/boards", Some(json!({"title": "x", "template": "kanban"}))).await.unwrap();
+    assert_eq!((s, body["code"].as_str()), (400, Some("unknown_template")));
+    let (s, body) = api.call_raw(Method::POST, "/api/boards", "application/json", "{not json").await.unwrap();
+    assert_eq!((s, body["code"].as_str()), (400, Some("bad_request")));
+    let (s, body) = api.call(Method::POST, "/api/boards", Some(json!({"title": "x".repeat(500)}))).await.unwrap();
+    assert_eq!((s, body["code"].as_str()), (400, Some("bad_request")));
+    let (s, body) = api.call(Method::GET, "/api/nothing-here", None).await.unwrap();
+    assert_eq!((s, body["code"].as_str()), (404, Some("not_found")));
+}
+
+#[tokio::test]
+async fn rotating_a_link_revokes_it_at_once_and_closes_its_sockets() {
+    let srv = TestServer::start().await.unwrap();
+    let api = srv.api();
+    let board = api.create_board("", "").await.unwrap();
+    let old = board.token(Role::Editor).to_owned();
+    let mut editor = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, &old)).await.unwrap();
+    let mut editor_comments = SyncClient::connect(&srv.ws(&board.id, DocKind::Comments, &old)).await.unwrap();
+    let mut viewer = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer))).await.unwrap();
+
+    let f = board.token(Role::Facilitator);
+    let (s, rotated) = api.call(Method::POST, &format!("/api/boards/{}/tokens/editor?token={f}", board.id), None).await.unwrap();
+    assert_eq!(s, 200);
+    let new = rotated["token"].as_str().unwrap().to_owned();
+    assert_ne!(new, old);
+
+    for c in [&mut editor, &mut editor_comments] {
+        c.pump_until(|c| c.closed.is_some()).await.unwrap();
+        assert_eq!(c.closed.as_ref().unwrap().close_code(), Some(CloseCode::TokenRevoked));
+    }
+    // Other roles stay connected and keep syncing.
+    let mut fresh = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, &new)).await.unwrap();
+    add_sticky(&mut fresh, "after-rotation", "still here").await;
+    viewer.pump_until(|c| has(c, "after-rotation")).await.unwrap();
+
+    let mut stale = RawClient::connect(&srv.ws(&board.id, DocKind::Content, &old)).await.unwrap();
+    assert_eq!(stale.expect_close().await.unwrap().close_code(), Some(CloseCode::TokenRevoked));
+    let (s, body) = api.call(Method::GET, &format!("/api/boards/{}?token={old}", board.id), None).await.unwrap();
+    assert_eq!((s, body["code"].as_str()), (401, Some("link_revoked")));
+}
+
+#[tokio::test]
+async fn deleting_a_board_closes_sockets_and_erases_every_key() {
+    let srv = TestServer::start().await.unwrap();
+    let api = srv.api();
+    let board = api.create_board("Doomed", "swot").await.unwrap();
+    let keep = api.create_board("Kept", "swot").await.unwrap();
+    let f = board.token(Role::Facilitator);
+    let mut clients = Vec::new();
+    for doc in DocKind::ALL {
+        let mut c = SyncClient::connect(&srv.ws(&board.id, doc, f)).await.unwrap();
+        add_sticky(&mut c, "x", "data").await;
+        clients.push(c);
+    }
+    for c in &mut clients {
+        c.pump_for(Duration::from_millis(50)).await.unwrap();
+    }
+    let storage = &srv.server.app.storage;
+    let id = BoardId::parse(&board.id).unwrap();
+    let kept_id = BoardId::parse(&keep.id).unwrap();
+    assert!(storage.count_board_keys(&id).unwrap() >= 4);
+    let kept_keys = storage.count_board_keys(&kept_id).unwrap();
+
+    let (s, _) = api.call(Method::DELETE, &format!("/api/boards/{}?token={f}", board.id), None).await.unwrap();
+    assert_eq!(s, 204);
+    for c in &mut clients {
+        c.pump_until(|c| c.closed.is_some()).await.unwrap();
+        assert_eq!(c.closed.as_ref().unwrap().close_code(), Some(CloseCode::BoardDeleted));
+    }
+    // Let any room that was unloading finish, then look at the store.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(storage.count_board_keys(&id).unwrap(), 0);
+    assert_eq!(storage.count_board_keys(&kept_id).unwrap(), kept_keys);
+    let (s, _) = api.call(Method::GET, &format!("/api/boards/{}?token={f}", board.id), None).await.unwrap();
+    assert_eq!(s, 404);
+    let mut late = RawClient::connect(&srv.ws(&board.id, DocKind::Content, f)).await.unwrap();
+    let code = late.expect_close().await.unwrap().close_code();
+    assert!(matches!(code, Some(CloseCode::UnknownBoard | CloseCode::BoardDeleted)), "{code:?}");
+}
+
+#[tokio::test]
+async fn operator_lists_and_deletes_any_board() {
+    let srv = TestServer::start().await.unwrap();
+    let storage = &srv.server.app.storage;
+    let token = tafel_server::app::random_token(32);
+    storage.set_operator_hash(&tafel_server::storage::hash_token(&token)).unwrap();
+    let api = srv.api();
+    let a = api.create_board("A", "").await.unwrap();
+    let b = api.create_board("B", "retrospective").await.unwrap();
+
+    let (s, _) = api.call(Method::GET, "/api/admin/boards", None).await.unwrap();
+    assert_eq!(s, 401);
+    let (s, _) = api.call(Method::GET, &format!("/api/admin/boards?token={}", a.token(Role::Facilitator)), None).await.unwrap();
+    assert_eq!(s, 401, "a facilitator token is not the operator token");
+    let (s, list) = api.call(Method::GET, &format!("/api/admin/boards?token={token}"), None).await.unwrap();
+    assert_eq!(s, 200);
+    let mut titles: Vec<&str> = list.as_array().unwrap().iter().map(|b| b["title"].as_str().unwrap()).collect();
+    titles.sort();
+    assert_eq!(titles, ["A", "B"]);
+    assert!(list.as_array().unwrap().iter().all(|b| b.get("tokens").is_none() && b.get("token_hashes").is_none()));
+
+    let (s, _) = api.call(Method::DELETE, &format!("/api/admin/boards/{}?token={token}", b.id), None).await.unwrap();
+    assert_eq!(s, 204);
+    let (s, list) = api.call(Method::GET, &format!("/api/admin/boards?token={token}"), None).await.unwrap();
+    assert_eq!((s, list.as_array().unwrap().len()), (200, 1));
+    assert_eq!(storage.count_board_keys(&BoardId::parse(&b.id).unwrap()).unwrap(), 0);
+}
