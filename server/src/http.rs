@@ -158,8 +158,45 @@ fn clean_title(title: &str) -> ApiResult<String> {
     })
 }
 
+/// The Content-Security-Policy of the app: nothing from other hosts, no inline
+/// scripts; WebAssembly needs `wasm-unsafe-eval`.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+    img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+    base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
 /// Every route of the server.
 pub fn router(app: Arc<App>) -> Router {
+    let assets = app.config.assets.clone().or_else(|| {
+        let default = std::path::PathBuf::from("client/dist");
+        default.join("index.html").exists().then_some(default)
+    });
+    let api = api_router(Arc::clone(&app));
+    let router = match assets {
+        Some(dir) => {
+            // Unknown paths that are not API calls are app routes (/b/{id}): the app
+            // itself renders them.
+            let index = tower_http::services::ServeFile::new(dir.join("index.html"));
+            api.fallback_service(tower_http::services::ServeDir::new(dir).fallback(index))
+        }
+        None => api.fallback(not_found),
+    };
+    router
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static(CSP),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            header::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            header::HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
+}
+
+fn api_router(app: Arc<App>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
@@ -176,7 +213,7 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/ws/{board}", get(ws_content))
         .route("/ws/{board}/{doc}", get(ws_doc))
-        .fallback(not_found)
+        .route("/api/{*rest}", axum::routing::any(not_found))
         .with_state(app)
 }
 
