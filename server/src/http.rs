@@ -160,7 +160,8 @@ fn clean_title(title: &str) -> ApiResult<String> {
 
 /// The Content-Security-Policy of the app: nothing from other hosts, no inline
 /// scripts; WebAssembly needs `wasm-unsafe-eval`.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
     img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
@@ -181,18 +182,24 @@ pub fn router(app: Arc<App>) -> Router {
         None => api.fallback(not_found),
     };
     router
-        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            header::HeaderValue::from_static(CSP),
-        ))
-        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            header::HeaderValue::from_static("nosniff"),
-        ))
-        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            header::HeaderValue::from_static("no-referrer"),
-        ))
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                header::CONTENT_SECURITY_POLICY,
+                header::HeaderValue::from_static(CSP),
+            ),
+        )
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                header::HeaderValue::from_static("nosniff"),
+            ),
+        )
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                header::HeaderValue::from_static("no-referrer"),
+            ),
+        )
         .layer(tower_http::compression::CompressionLayer::new())
 }
 

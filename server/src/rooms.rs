@@ -349,7 +349,14 @@ pub struct Inbox {
 fn outbox(limit: usize) -> (Outbox, Inbox) {
     let (tx, rx) = mpsc::unbounded_channel();
     let queued = Arc::new(AtomicUsize::new(0));
-    (Outbox { tx, queued: Arc::clone(&queued), limit }, Inbox { rx, queued })
+    (
+        Outbox {
+            tx,
+            queued: Arc::clone(&queued),
+            limit,
+        },
+        Inbox { rx, queued },
+    )
 }
 
 enum PushError {

@@ -69,7 +69,9 @@ impl RawClient {
 
     /// The next event, or an error after `PATIENCE`.
     pub async fn next(&mut self) -> Result<Event> {
-        self.next_within(PATIENCE).await?.ok_or_else(|| anyhow!("nothing arrived within {PATIENCE:?}"))
+        self.next_within(PATIENCE)
+            .await?
+            .ok_or_else(|| anyhow!("nothing arrived within {PATIENCE:?}"))
     }
 
     /// The next event within `wait`, or `None`.
@@ -92,7 +94,9 @@ impl RawClient {
                     return Ok(Some(Event::Closed(None, e.to_string())));
                 }
                 Some(Ok(WsMessage::Binary(b))) => {
-                    return Ok(Some(Event::Msg(Message::decode(&b).map_err(|e| anyhow!("server sent a bad frame: {e}"))?)))
+                    return Ok(Some(Event::Msg(
+                        Message::decode(&b).map_err(|e| anyhow!("server sent a bad frame: {e}"))?,
+                    )))
                 }
                 Some(Ok(WsMessage::Close(frame))) => {
                     self.closed = true;
@@ -159,10 +163,19 @@ impl SyncClient {
     /// completes the handshake: local edits made offline reach the server too.
     pub async fn connect_with(url: &str, doc: Doc) -> Result<Self> {
         let raw = RawClient::connect(url).await?;
-        let mut c = Self { doc, raw, synced: false, awareness: Vec::new(), denials: Vec::new(), closed: None };
+        let mut c = Self {
+            doc,
+            raw,
+            synced: false,
+            awareness: Vec::new(),
+            denials: Vec::new(),
+            closed: None,
+        };
         let sv = c.doc.transact().state_vector().encode_v1();
         c.raw.send(&Message::Sync(SyncMessage::Step1(sv))).await?;
-        c.pump_until(|c| c.synced).await.context("waiting for the server's step 2")?;
+        c.pump_until(|c| c.synced)
+            .await
+            .context("waiting for the server's step 2")?;
         Ok(c)
     }
 
@@ -180,7 +193,8 @@ impl SyncClient {
                         let diff = self.doc.transact().encode_diff_v1(&sv);
                         return Some(Message::Sync(SyncMessage::Step2(diff)));
                     }
-                    Message::Sync(SyncMessage::Step2(u)) | Message::Sync(SyncMessage::Update(u)) => {
+                    Message::Sync(SyncMessage::Step2(u))
+                    | Message::Sync(SyncMessage::Update(u)) => {
                         if let Ok(update) = Update::decode_v1(u) {
                             let _ = self.doc.transact_mut().apply_update(update);
                         }
@@ -242,15 +256,25 @@ impl SyncClient {
             f(&mut txn);
             txn.encode_update_v1()
         };
-        self.raw.send(&Message::Sync(SyncMessage::Update(update.clone()))).await?;
+        self.raw
+            .send(&Message::Sync(SyncMessage::Update(update.clone())))
+            .await?;
         Ok(update)
     }
 
     /// Sends an awareness state for this replica's client id.
     pub async fn set_presence(&mut self, clock: u64, state: &str) -> Result<()> {
         let client_id = self.doc.client_id().get();
-        let entry = AwarenessEntry { client_id, clock, state: state.to_owned() };
-        self.raw.send(&Message::Awareness(AwarenessUpdate { entries: vec![entry] })).await
+        let entry = AwarenessEntry {
+            client_id,
+            clock,
+            state: state.to_owned(),
+        };
+        self.raw
+            .send(&Message::Awareness(AwarenessUpdate {
+                entries: vec![entry],
+            }))
+            .await
     }
 
     /// Sends any message.
@@ -265,7 +289,9 @@ impl SyncClient {
 
     /// The full state of the replica, for comparisons.
     pub fn state(&self) -> Vec<u8> {
-        self.doc.transact().encode_state_as_update_v1(&StateVector::default())
+        self.doc
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default())
     }
 
     /// The replica's state vector.

@@ -35,11 +35,17 @@ impl TestServer {
         tune(&mut config);
         let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data)?);
         let server = app::start(config, store).await?;
-        Ok(Self { server, dir: Some(dir) })
+        Ok(Self {
+            server,
+            dir: Some(dir),
+        })
     }
 
     /// Starts on any store (e.g. a failing in-memory one).
-    pub async fn start_on(store: Arc<dyn Store>, tune: impl FnOnce(&mut ServeConfig)) -> Result<Self> {
+    pub async fn start_on(
+        store: Arc<dyn Store>,
+        tune: impl FnOnce(&mut ServeConfig),
+    ) -> Result<Self> {
         let mut config = test_config(Path::new("/nonexistent"));
         tune(&mut config);
         let server = app::start(config, store).await?;
@@ -144,7 +150,12 @@ impl ServerProcess {
         };
         // Keep draining stdout so the child never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Self { child, addr, data: data.to_path_buf(), operator_token })
+        Ok(Self {
+            child,
+            addr,
+            data: data.to_path_buf(),
+            operator_token,
+        })
     }
 
     /// `http://host:port`.
@@ -172,7 +183,10 @@ impl ServerProcess {
     /// SIGTERM, then waits for the exit status.
     pub async fn terminate(mut self) -> Result<std::process::ExitStatus> {
         let pid = self.child.id().ok_or_else(|| anyhow!("already exited"))?;
-        let status = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status()?;
+        let status = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(pid.to_string())
+            .status()?;
         if !status.success() {
             bail!("kill -TERM failed");
         }
@@ -200,14 +214,21 @@ pub struct Board {
 impl Board {
     /// The token of one role.
     pub fn token(&self, role: Role) -> &str {
-        self.created.tokens.get(&role).map(String::as_str).unwrap_or("")
+        self.created
+            .tokens
+            .get(&role)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 }
 
 impl Api {
     /// A client for `base` (`http://host:port`).
     pub fn new(base: &str) -> Self {
-        Self { base: base.to_owned(), http: reqwest::Client::new() }
+        Self {
+            base: base.to_owned(),
+            http: reqwest::Client::new(),
+        }
     }
 
     /// Creates a board and checks the answer is 201.
@@ -215,14 +236,24 @@ impl Api {
         let resp = self
             .http
             .post(format!("{}/api/boards", self.base))
-            .json(&CreateBoard { title: title.into(), template: Some(template.into()) })
+            .json(&CreateBoard {
+                title: title.into(),
+                template: Some(template.into()),
+            })
             .send()
             .await?;
         if resp.status() != reqwest::StatusCode::CREATED {
-            bail!("create board: {} {}", resp.status(), resp.text().await.unwrap_or_default());
+            bail!(
+                "create board: {} {}",
+                resp.status(),
+                resp.text().await.unwrap_or_default()
+            );
         }
         let created: BoardCreated = resp.json().await?;
-        Ok(Board { id: created.id.clone(), created })
+        Ok(Board {
+            id: created.id.clone(),
+            created,
+        })
     }
 
     /// Any request; returns status and the JSON body (or `null`).
@@ -239,12 +270,22 @@ impl Api {
         let resp = req.send().await?;
         let status = resp.status().as_u16();
         let text = resp.text().await?;
-        let json = if text.is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)) };
+        let json = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+        };
         Ok((status, json))
     }
 
     /// A request with a raw body and content type.
-    pub async fn call_raw(&self, method: reqwest::Method, path: &str, content_type: &str, body: &str) -> Result<(u16, serde_json::Value)> {
+    pub async fn call_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        body: &str,
+    ) -> Result<(u16, serde_json::Value)> {
         let resp = self
             .http
             .request(method, format!("{}{path}", self.base))

@@ -44,7 +44,10 @@ async fn healthy_room_survives(srv: &TestServer, bad: Bad, want: CloseCode, case
     a.pump_until(|c| has(c, "after")).await.unwrap();
     assert_eq!(elements_json(&a), elements_json(&b), "{case}");
     let fresh = SyncClient::connect(&url).await.unwrap();
-    assert!(has(&fresh, "before") && has(&fresh, "after"), "{case}: data lost");
+    assert!(
+        has(&fresh, "before") && has(&fresh, "after"),
+        "{case}: data lost"
+    );
 }
 
 fn update(bytes: Vec<u8>) -> Vec<u8> {
@@ -62,22 +65,66 @@ async fn each_bad_frame_is_refused_and_the_room_keeps_serving() {
     .unwrap();
     let cases: Vec<(&str, Bad, CloseCode)> = vec![
         ("text frame", Bad::Text, CloseCode::UnsupportedData),
-        ("garbage", Bad::Bytes(vec![0xff, 0xff, 0xff]), CloseCode::BadMessage),
+        (
+            "garbage",
+            Bad::Bytes(vec![0xff, 0xff, 0xff]),
+            CloseCode::BadMessage,
+        ),
         ("empty frame", Bad::Bytes(vec![]), CloseCode::BadMessage),
-        ("truncated varint", Bad::Bytes(vec![0x80]), CloseCode::BadMessage),
-        ("unknown message type", Bad::Bytes(vec![42, 0]), CloseCode::BadMessage),
-        ("unknown sync step", Bad::Bytes(vec![0, 9, 0]), CloseCode::BadMessage),
-        ("truncated payload", Bad::Bytes(vec![0, 2, 100, 1, 2]), CloseCode::BadMessage),
-        ("update that does not decode", Bad::Bytes(update(vec![5, 200, 1, 7, 7, 7])), CloseCode::BadMessage),
-        ("bad state vector", Bad::Bytes(Message::Sync(SyncMessage::Step1(vec![3, 1])).encode()), CloseCode::BadMessage),
-        ("oversized frame", Bad::Bytes(vec![0; 80 << 10]), CloseCode::TooLarge),
-        ("far oversized frame", Bad::Bytes(vec![0; 1 << 20]), CloseCode::TooLarge),
-        ("oversized update", Bad::Bytes(update(vec![0; 20 << 10])), CloseCode::TooLarge),
+        (
+            "truncated varint",
+            Bad::Bytes(vec![0x80]),
+            CloseCode::BadMessage,
+        ),
+        (
+            "unknown message type",
+            Bad::Bytes(vec![42, 0]),
+            CloseCode::BadMessage,
+        ),
+        (
+            "unknown sync step",
+            Bad::Bytes(vec![0, 9, 0]),
+            CloseCode::BadMessage,
+        ),
+        (
+            "truncated payload",
+            Bad::Bytes(vec![0, 2, 100, 1, 2]),
+            CloseCode::BadMessage,
+        ),
+        (
+            "update that does not decode",
+            Bad::Bytes(update(vec![5, 200, 1, 7, 7, 7])),
+            CloseCode::BadMessage,
+        ),
+        (
+            "bad state vector",
+            Bad::Bytes(Message::Sync(SyncMessage::Step1(vec![3, 1])).encode()),
+            CloseCode::BadMessage,
+        ),
+        (
+            "oversized frame",
+            Bad::Bytes(vec![0; 80 << 10]),
+            CloseCode::TooLarge,
+        ),
+        (
+            "far oversized frame",
+            Bad::Bytes(vec![0; 1 << 20]),
+            CloseCode::TooLarge,
+        ),
+        (
+            "oversized update",
+            Bad::Bytes(update(vec![0; 20 << 10])),
+            CloseCode::TooLarge,
+        ),
         (
             "awareness that is not JSON",
             Bad::Bytes(
                 Message::Awareness(AwarenessUpdate {
-                    entries: vec![AwarenessEntry { client_id: 1, clock: 1, state: "{oops".into() }],
+                    entries: vec![AwarenessEntry {
+                        client_id: 1,
+                        clock: 1,
+                        state: "{oops".into(),
+                    }],
                 })
                 .encode(),
             ),
@@ -87,20 +134,35 @@ async fn each_bad_frame_is_refused_and_the_room_keeps_serving() {
             "oversized awareness",
             Bad::Bytes(
                 Message::Awareness(AwarenessUpdate {
-                    entries: vec![AwarenessEntry { client_id: 1, clock: 1, state: format!("\"{}\"", "x".repeat(2000)) }],
+                    entries: vec![AwarenessEntry {
+                        client_id: 1,
+                        clock: 1,
+                        state: format!("\"{}\"", "x".repeat(2000)),
+                    }],
                 })
                 .encode(),
             ),
             CloseCode::TooLarge,
         ),
-        ("forged awareness count", Bad::Bytes(vec![1, 5, 0xff, 0xff, 0xff, 0xff, 0x0f]), CloseCode::BadMessage),
-        ("trailing bytes", Bad::Bytes(vec![3, 0, 0]), CloseCode::BadMessage),
+        (
+            "forged awareness count",
+            Bad::Bytes(vec![1, 5, 0xff, 0xff, 0xff, 0xff, 0x0f]),
+            CloseCode::BadMessage,
+        ),
+        (
+            "trailing bytes",
+            Bad::Bytes(vec![3, 0, 0]),
+            CloseCode::BadMessage,
+        ),
     ];
     for (case, bad, want) in cases {
         healthy_room_survives(&srv, bad, want, case).await;
     }
     let metrics = srv.api().get_text("/metrics").await.unwrap().1;
-    assert!(metrics.contains("tafel_refused_total{reason=\"bad message\"}"), "{metrics}");
+    assert!(
+        metrics.contains("tafel_refused_total{reason=\"bad message\"}"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
@@ -116,7 +178,9 @@ async fn flooding_a_socket_is_rate_limited() {
 
 #[tokio::test]
 async fn a_document_past_its_size_limit_refuses_growth_and_keeps_its_data() {
-    let srv = TestServer::start_with(|c| c.max_doc_bytes = 8 << 10).await.unwrap();
+    let srv = TestServer::start_with(|c| c.max_doc_bytes = 8 << 10)
+        .await
+        .unwrap();
     let board = srv.api().create_board("", "").await.unwrap();
     let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
     let mut a = SyncClient::connect(&url).await.unwrap();
@@ -124,7 +188,10 @@ async fn a_document_past_its_size_limit_refuses_growth_and_keeps_its_data() {
     let mut big = SyncClient::connect(&url).await.unwrap();
     add_sticky(&mut big, "huge", &"x".repeat(10 << 10)).await;
     big.pump_until(|c| c.closed.is_some()).await.unwrap();
-    assert_eq!(big.closed.unwrap().close_code(), Some(CloseCode::DocumentTooLarge));
+    assert_eq!(
+        big.closed.unwrap().close_code(),
+        Some(CloseCode::DocumentTooLarge)
+    );
     let fresh = SyncClient::connect(&url).await.unwrap();
     assert!(has(&fresh, "small") && !has(&fresh, "huge"));
 }
@@ -133,16 +200,25 @@ async fn a_document_past_its_size_limit_refuses_growth_and_keeps_its_data() {
 async fn a_client_that_does_not_read_is_disconnected_not_skipped() {
     // In memory: the test moves tens of megabytes, which sled would spend long
     // seconds cleaning up afterwards.
-    let srv = TestServer::start_on(Arc::new(MemoryStore::default()), |c| c.send_queue_bytes = 4 << 20).await.unwrap();
+    let srv = TestServer::start_on(Arc::new(MemoryStore::default()), |c| {
+        c.send_queue_bytes = 4 << 20
+    })
+    .await
+    .unwrap();
     let board = srv.api().create_board("", "").await.unwrap();
     let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
     let mut writer = SyncClient::connect(&url).await.unwrap();
     // A reader that completes the handshake and then stops reading.
     let mut slow = RawClient::connect(&url).await.unwrap();
-    slow.send(&Message::Sync(SyncMessage::Step1(vec![0]))).await.unwrap();
+    slow.send(&Message::Sync(SyncMessage::Step1(vec![0])))
+        .await
+        .unwrap();
     // A reader that keeps up (it only counts what arrives).
     let mut healthy = RawClient::connect(&url).await.unwrap();
-    healthy.send(&Message::Sync(SyncMessage::Step1(vec![0]))).await.unwrap();
+    healthy
+        .send(&Message::Sync(SyncMessage::Step1(vec![0])))
+        .await
+        .unwrap();
     let (progress_tx, mut progress) = tokio::sync::watch::channel(0usize);
     let reader = tokio::spawn(async move {
         let mut updates = 0;
@@ -165,10 +241,17 @@ async fn a_client_that_does_not_read_is_disconnected_not_skipped() {
         progress.wait_for(|read| read + 8 >= i).await.unwrap();
         add_sticky(&mut writer, &format!("n{i}"), &"y".repeat(100 << 10)).await;
     }
-    let healthy = reader.await.unwrap().expect("a reading client keeps up and stays connected");
+    let healthy = reader
+        .await
+        .unwrap()
+        .expect("a reading client keeps up and stays connected");
     assert!(!healthy.is_closed());
     let closed = slow.expect_close().await.unwrap();
-    assert_eq!(closed.close_code(), Some(CloseCode::SlowConsumer), "{closed:?}");
+    assert_eq!(
+        closed.close_code(),
+        Some(CloseCode::SlowConsumer),
+        "{closed:?}"
+    );
     let metrics = srv.api().get_text("/metrics").await.unwrap().1;
     assert!(metrics.contains("reason=\"client too slow\""));
 }
@@ -187,11 +270,28 @@ async fn a_failing_disk_is_reported_loudly_and_loses_nothing_confirmed() {
     store.set_failing(true);
     add_sticky(&mut a, "unsaved", "the disk is full").await;
     a.pump_until(|c| c.closed.is_some()).await.unwrap();
-    assert_eq!(a.closed.as_ref().unwrap().close_code(), Some(CloseCode::StorageFailure));
+    assert_eq!(
+        a.closed.as_ref().unwrap().close_code(),
+        Some(CloseCode::StorageFailure)
+    );
     b.pump_until(|c| c.closed.is_some()).await.unwrap();
-    assert!(!has(&b, "unsaved"), "an update that was not stored was shown to others");
-    let (status, body) = srv.api().call(reqwest::Method::POST, "/api/boards", Some(serde_json::json!({"title": "x"}))).await.unwrap();
-    assert_eq!((status, body["code"].as_str()), (503, Some("storage_failure")));
+    assert!(
+        !has(&b, "unsaved"),
+        "an update that was not stored was shown to others"
+    );
+    let (status, body) = srv
+        .api()
+        .call(
+            reqwest::Method::POST,
+            "/api/boards",
+            Some(serde_json::json!({"title": "x"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (503, Some("storage_failure"))
+    );
     let metrics = srv.api().get_text("/metrics").await.unwrap().1;
     assert!(!metrics.contains("tafel_store_errors_total 0"), "{metrics}");
 
@@ -202,5 +302,8 @@ async fn a_failing_disk_is_reported_loudly_and_loses_nothing_confirmed() {
     let a = SyncClient::connect_with(&url, doc).await.unwrap();
     drop(a);
     let mut fresh = SyncClient::connect(&url).await.unwrap();
-    fresh.pump_until(|c| has(c, "confirmed") && has(c, "unsaved")).await.unwrap();
+    fresh
+        .pump_until(|c| has(c, "confirmed") && has(c, "unsaved"))
+        .await
+        .unwrap();
 }

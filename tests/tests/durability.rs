@@ -24,45 +24,87 @@ fn ids(c: &SyncClient) -> BTreeSet<String> {
 async fn restart_keeps_every_board_and_sigterm_says_going_away() {
     let dir = tempfile::tempdir().unwrap();
     let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
-    let token_line = srv.operator_token.clone().expect("first start prints the operator token");
+    let token_line = srv
+        .operator_token
+        .clone()
+        .expect("first start prints the operator token");
     let saved = std::fs::read_to_string(dir.path().join("operator-token")).unwrap();
     assert_eq!(saved.trim(), token_line);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir.path().join("operator-token")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(dir.path().join("operator-token"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "operator token readable by others");
     }
 
     let api = srv.api();
     let a = api.create_board("Board A", "swot").await.unwrap();
     let b = api.create_board("Board B", "").await.unwrap();
-    let mut content = SyncClient::connect(&srv.ws(&a.id, DocKind::Content, a.token(Role::Editor))).await.unwrap();
-    let mut comments = SyncClient::connect(&srv.ws(&a.id, DocKind::Comments, a.token(Role::Commenter))).await.unwrap();
-    let mut other = SyncClient::connect(&srv.ws(&b.id, DocKind::Content, b.token(Role::Facilitator))).await.unwrap();
+    let mut content = SyncClient::connect(&srv.ws(&a.id, DocKind::Content, a.token(Role::Editor)))
+        .await
+        .unwrap();
+    let mut comments =
+        SyncClient::connect(&srv.ws(&a.id, DocKind::Comments, a.token(Role::Commenter)))
+            .await
+            .unwrap();
+    let mut other =
+        SyncClient::connect(&srv.ws(&b.id, DocKind::Content, b.token(Role::Facilitator)))
+            .await
+            .unwrap();
     add_sticky(&mut content, "a-note", "content").await;
     add_sticky(&mut comments, "a-comment", "a comment").await;
     add_sticky(&mut other, "b-note", "other board").await;
     // Once a second client has seen each edit, it is durable.
-    let mut witness = SyncClient::connect(&srv.ws(&a.id, DocKind::Content, a.token(Role::Viewer))).await.unwrap();
+    let mut witness = SyncClient::connect(&srv.ws(&a.id, DocKind::Content, a.token(Role::Viewer)))
+        .await
+        .unwrap();
     witness.pump_until(|c| has(c, "a-note")).await.unwrap();
-    let mut comment_witness = SyncClient::connect(&srv.ws(&a.id, DocKind::Comments, a.token(Role::Viewer))).await.unwrap();
-    comment_witness.pump_until(|c| has(c, "a-comment")).await.unwrap();
+    let mut comment_witness =
+        SyncClient::connect(&srv.ws(&a.id, DocKind::Comments, a.token(Role::Viewer)))
+            .await
+            .unwrap();
+    comment_witness
+        .pump_until(|c| has(c, "a-comment"))
+        .await
+        .unwrap();
 
     let status = srv.terminate().await.unwrap();
     assert!(status.success(), "exit status after SIGTERM: {status:?}");
     witness.pump_until(|c| c.closed.is_some()).await.unwrap();
-    assert_eq!(witness.closed.as_ref().unwrap().close_code(), Some(CloseCode::GoingAway));
+    assert_eq!(
+        witness.closed.as_ref().unwrap().close_code(),
+        Some(CloseCode::GoingAway)
+    );
 
     let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
-    assert!(srv.operator_token.is_none(), "the operator token is printed only once");
-    let c = SyncClient::connect(&srv.ws(&a.id, DocKind::Content, a.token(Role::Viewer))).await.unwrap();
+    assert!(
+        srv.operator_token.is_none(),
+        "the operator token is printed only once"
+    );
+    let c = SyncClient::connect(&srv.ws(&a.id, DocKind::Content, a.token(Role::Viewer)))
+        .await
+        .unwrap();
     assert!(has(&c, "a-note") && has(&c, "frame-3"));
-    let c = SyncClient::connect(&srv.ws(&a.id, DocKind::Comments, a.token(Role::Viewer))).await.unwrap();
+    let c = SyncClient::connect(&srv.ws(&a.id, DocKind::Comments, a.token(Role::Viewer)))
+        .await
+        .unwrap();
     assert!(has(&c, "a-comment"));
-    let c = SyncClient::connect(&srv.ws(&b.id, DocKind::Content, b.token(Role::Viewer))).await.unwrap();
+    let c = SyncClient::connect(&srv.ws(&b.id, DocKind::Content, b.token(Role::Viewer)))
+        .await
+        .unwrap();
     assert!(has(&c, "b-note"));
-    let (status, info) = srv.api().call(reqwest::Method::GET, &format!("/api/boards/{}?token={}", a.id, a.token(Role::Editor)), None).await.unwrap();
+    let (status, info) = srv
+        .api()
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/boards/{}?token={}", a.id, a.token(Role::Editor)),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!((status, info["title"].as_str()), (200, Some("Board A")));
     srv.terminate().await.unwrap();
 }
@@ -70,7 +112,9 @@ async fn restart_keeps_every_board_and_sigterm_says_going_away() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_during_a_burst_loses_nothing_any_client_had_received() {
     let dir = tempfile::tempdir().unwrap();
-    let srv = ServerProcess::start(dir.path(), &["--compact-after-updates", "50"]).await.unwrap();
+    let srv = ServerProcess::start(dir.path(), &["--compact-after-updates", "50"])
+        .await
+        .unwrap();
     let board = srv.api().create_board("Burst", "").await.unwrap();
     let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
 
@@ -99,15 +143,25 @@ async fn kill_9_during_a_burst_loses_nothing_any_client_had_received() {
     let mut seen: BTreeSet<String> = ids(&reader);
     for w in writers {
         let (w, got) = w.await.unwrap();
-        seen.extend(got.into_iter().filter(|id| !id.starts_with(&format!("w{w}-"))));
+        seen.extend(
+            got.into_iter()
+                .filter(|id| !id.starts_with(&format!("w{w}-"))),
+        );
     }
     assert!(seen.len() >= 150);
 
     let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
-    let after = SyncClient::connect(&url.replace(&srv_addr(&url), &srv.addr)).await.unwrap();
+    let after = SyncClient::connect(&url.replace(&srv_addr(&url), &srv.addr))
+        .await
+        .unwrap();
     let stored = ids(&after);
     let lost: Vec<&String> = seen.difference(&stored).collect();
-    assert!(lost.is_empty(), "{} updates seen by clients were lost: {:?}", lost.len(), &lost[..lost.len().min(10)]);
+    assert!(
+        lost.is_empty(),
+        "{} updates seen by clients were lost: {:?}",
+        lost.len(),
+        &lost[..lost.len().min(10)]
+    );
     srv.terminate().await.unwrap();
 }
 
@@ -115,14 +169,24 @@ async fn add_sticky_quiet(c: &mut SyncClient, id: &str) {
     let elements = schema::elements(&c.doc);
     let _ = c
         .edit(|txn| {
-            let at = schema::Placement { x: 0.0, y: 0.0, w: 100.0, h: 100.0, z: "m".into() };
+            let at = schema::Placement {
+                x: 0.0,
+                y: 0.0,
+                w: 100.0,
+                h: 100.0,
+                z: "m".into(),
+            };
             schema::insert_sticky(txn, &elements, id, &at, "", "#fff", id, "load", 0);
         })
         .await;
 }
 
 fn srv_addr(url: &str) -> String {
-    url.trim_start_matches("ws://").split('/').next().unwrap_or_default().to_owned()
+    url.trim_start_matches("ws://")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[test]
@@ -137,6 +201,9 @@ fn a_data_directory_from_a_newer_tafel_is_refused_untouched() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("newer Tafel"), "{stderr}");
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names.len(), 1, "files were added: {names:?}");
 }

@@ -21,7 +21,10 @@ async fn every_role_writes_exactly_the_documents_it_may() {
         for role in Role::ALL {
             let url = srv.ws(&board.id, doc, board.token(role));
             let mut writer = SyncClient::connect(&url).await.unwrap();
-            let mut watcher = SyncClient::connect(&srv.ws(&board.id, doc, board.token(Role::Facilitator))).await.unwrap();
+            let mut watcher =
+                SyncClient::connect(&srv.ws(&board.id, doc, board.token(Role::Facilitator)))
+                    .await
+                    .unwrap();
             let before = element_count(&watcher);
             let id = format!("{}-{}", role.as_str(), doc.as_str());
             add_sticky(&mut writer, &id, "attempt").await;
@@ -30,7 +33,11 @@ async fn every_role_writes_exactly_the_documents_it_may() {
                 assert!(writer.denials.is_empty());
             } else {
                 writer.pump_until(|c| !c.denials.is_empty()).await.unwrap();
-                assert!(writer.denials[0].contains(role.as_str()), "{:?}", writer.denials);
+                assert!(
+                    writer.denials[0].contains(role.as_str()),
+                    "{:?}",
+                    writer.denials
+                );
                 // The socket stays open for reading, the other client got nothing,
                 // and a fresh reader sees the document unchanged.
                 assert!(writer.closed.is_none());
@@ -47,7 +54,10 @@ async fn every_role_writes_exactly_the_documents_it_may() {
     let storage: &Storage = &srv.server.app.storage;
     let b = BoardId::parse(&board.id).unwrap();
     assert!(storage.get_board(&b).unwrap().is_some());
-    let reloaded = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer))).await.unwrap();
+    let reloaded =
+        SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer)))
+            .await
+            .unwrap();
     assert!(has(&reloaded, "facilitator-content") && has(&reloaded, "editor-content"));
     assert!(!has(&reloaded, "commenter-content") && !has(&reloaded, "viewer-content"));
 }
@@ -61,20 +71,60 @@ async fn wrong_missing_and_foreign_tokens_are_refused() {
     let addr = srv.server.addr;
     let cases = [
         (format!("ws://{addr}/ws/{}", a.id), CloseCode::Unauthorized),
-        (format!("ws://{addr}/ws/{}?token=", a.id), CloseCode::Unauthorized),
-        (format!("ws://{addr}/ws/{}?token={}", a.id, "x".repeat(43)), CloseCode::Unauthorized),
-        (srv.ws(&a.id, DocKind::Content, b.token(Role::Facilitator)), CloseCode::Unauthorized),
-        (srv.ws(&"A".repeat(22), DocKind::Content, a.token(Role::Editor)), CloseCode::UnknownBoard),
-        (format!("ws://{addr}/ws/not-an-id?token={}", a.token(Role::Editor)), CloseCode::UnknownBoard),
-        (format!("ws://{addr}/ws/{}/private?token={}", a.id, a.token(Role::Editor)), CloseCode::UnknownBoard),
+        (
+            format!("ws://{addr}/ws/{}?token=", a.id),
+            CloseCode::Unauthorized,
+        ),
+        (
+            format!("ws://{addr}/ws/{}?token={}", a.id, "x".repeat(43)),
+            CloseCode::Unauthorized,
+        ),
+        (
+            srv.ws(&a.id, DocKind::Content, b.token(Role::Facilitator)),
+            CloseCode::Unauthorized,
+        ),
+        (
+            srv.ws(&"A".repeat(22), DocKind::Content, a.token(Role::Editor)),
+            CloseCode::UnknownBoard,
+        ),
+        (
+            format!("ws://{addr}/ws/not-an-id?token={}", a.token(Role::Editor)),
+            CloseCode::UnknownBoard,
+        ),
+        (
+            format!(
+                "ws://{addr}/ws/{}/private?token={}",
+                a.id,
+                a.token(Role::Editor)
+            ),
+            CloseCode::UnknownBoard,
+        ),
     ];
     for (url, want) in cases {
         let mut c = RawClient::connect(&url).await.unwrap();
-        assert_eq!(c.expect_close().await.unwrap().close_code(), Some(want), "{url}");
+        assert_eq!(
+            c.expect_close().await.unwrap().close_code(),
+            Some(want),
+            "{url}"
+        );
     }
-    let (status, body) = api.call(Method::GET, &format!("/api/boards/{}?token={}", a.id, b.token(Role::Viewer)), None).await.unwrap();
+    let (status, body) = api
+        .call(
+            Method::GET,
+            &format!("/api/boards/{}?token={}", a.id, b.token(Role::Viewer)),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")));
-    let (status, body) = api.call(Method::GET, &format!("/api/boards/{}", "Z".repeat(22)), None).await.unwrap();
+    let (status, body) = api
+        .call(
+            Method::GET,
+            &format!("/api/boards/{}", "Z".repeat(22)),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
 }
 
@@ -82,13 +132,26 @@ async fn wrong_missing_and_foreign_tokens_are_refused() {
 async fn board_api_reports_role_and_only_facilitators_manage() {
     let srv = TestServer::start().await.unwrap();
     let api = srv.api();
-    let board = api.create_board("  Strategy day  ", "business-model-canvas").await.unwrap();
+    let board = api
+        .create_board("  Strategy day  ", "business-model-canvas")
+        .await
+        .unwrap();
     assert_eq!(board.created.title, "Strategy day");
     assert_eq!(board.created.tokens.len(), 4);
     for role in Role::ALL {
         let link = &board.created.links[&role];
-        assert!(link.ends_with(board.token(role)) && link.contains(&board.id), "{link}");
-        let (status, info) = api.call(Method::GET, &format!("/api/boards/{}?token={}", board.id, board.token(role)), None).await.unwrap();
+        assert!(
+            link.ends_with(board.token(role)) && link.contains(&board.id),
+            "{link}"
+        );
+        let (status, info) = api
+            .call(
+                Method::GET,
+                &format!("/api/boards/{}?token={}", board.id, board.token(role)),
+                None,
+            )
+            .await
+            .unwrap();
         assert_eq!(status, 200);
         assert_eq!(info["role"], role.as_str());
         assert_eq!(info["template"], "business-model-canvas");
@@ -96,15 +159,43 @@ async fn board_api_reports_role_and_only_facilitators_manage() {
     }
     for role in [Role::Editor, Role::Commenter, Role::Viewer] {
         let t = board.token(role);
-        let (s, body) = api.call(Method::PATCH, &format!("/api/boards/{}?token={t}", board.id), Some(json!({"title": "Mine"}))).await.unwrap();
+        let (s, body) = api
+            .call(
+                Method::PATCH,
+                &format!("/api/boards/{}?token={t}", board.id),
+                Some(json!({"title": "Mine"})),
+            )
+            .await
+            .unwrap();
         assert_eq!((s, body["code"].as_str()), (403, Some("forbidden")));
-        let (s, _) = api.call(Method::POST, &format!("/api/boards/{}/tokens/viewer?token={t}", board.id), None).await.unwrap();
+        let (s, _) = api
+            .call(
+                Method::POST,
+                &format!("/api/boards/{}/tokens/viewer?token={t}", board.id),
+                None,
+            )
+            .await
+            .unwrap();
         assert_eq!(s, 403);
-        let (s, _) = api.call(Method::DELETE, &format!("/api/boards/{}?token={t}", board.id), None).await.unwrap();
+        let (s, _) = api
+            .call(
+                Method::DELETE,
+                &format!("/api/boards/{}?token={t}", board.id),
+                None,
+            )
+            .await
+            .unwrap();
         assert_eq!(s, 403);
     }
     let f = board.token(Role::Facilitator);
-    let (s, info) = api.call(Method::PATCH, &format!("/api/boards/{}?token={f}", board.id), Some(json!({"title": "Renamed"}))).await.unwrap();
+    let (s, info) = api
+        .call(
+            Method::PATCH,
+            &format!("/api/boards/{}?token={f}", board.id),
+            Some(json!({"title": "Renamed"})),
+        )
+        .await
+        .unwrap();
     assert_eq!((s, info["title"].as_str()), (200, Some("Renamed")));
     // Bearer works as well as ?token=.
     let resp = reqwest::Client::new()
@@ -113,16 +204,39 @@ async fn board_api_reports_role_and_only_facilitators_manage() {
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.json::<serde_json::Value>().await.unwrap()["title"], "Renamed");
+    assert_eq!(
+        resp.json::<serde_json::Value>().await.unwrap()["title"],
+        "Renamed"
+    );
 
     // Bad requests are JSON errors with stable codes.
-    let (s, body) = api.call(Method::POST, "/api/boards", Some(json!({"title": "x", "template": "kanban"}))).await.unwrap();
+    let (s, body) = api
+        .call(
+            Method::POST,
+            "/api/boards",
+            Some(json!({"title": "x", "template": "kanban"})),
+        )
+        .await
+        .unwrap();
     assert_eq!((s, body["code"].as_str()), (400, Some("unknown_template")));
-    let (s, body) = api.call_raw(Method::POST, "/api/boards", "application/json", "{not json").await.unwrap();
+    let (s, body) = api
+        .call_raw(Method::POST, "/api/boards", "application/json", "{not json")
+        .await
+        .unwrap();
     assert_eq!((s, body["code"].as_str()), (400, Some("bad_request")));
-    let (s, body) = api.call(Method::POST, "/api/boards", Some(json!({"title": "x".repeat(500)}))).await.unwrap();
+    let (s, body) = api
+        .call(
+            Method::POST,
+            "/api/boards",
+            Some(json!({"title": "x".repeat(500)})),
+        )
+        .await
+        .unwrap();
     assert_eq!((s, body["code"].as_str()), (400, Some("bad_request")));
-    let (s, body) = api.call(Method::GET, "/api/nothing-here", None).await.unwrap();
+    let (s, body) = api
+        .call(Method::GET, "/api/nothing-here", None)
+        .await
+        .unwrap();
     assert_eq!((s, body["code"].as_str()), (404, Some("not_found")));
 }
 
@@ -132,28 +246,62 @@ async fn rotating_a_link_revokes_it_at_once_and_closes_its_sockets() {
     let api = srv.api();
     let board = api.create_board("", "").await.unwrap();
     let old = board.token(Role::Editor).to_owned();
-    let mut editor = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, &old)).await.unwrap();
-    let mut editor_comments = SyncClient::connect(&srv.ws(&board.id, DocKind::Comments, &old)).await.unwrap();
-    let mut viewer = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer))).await.unwrap();
+    let mut editor = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, &old))
+        .await
+        .unwrap();
+    let mut editor_comments = SyncClient::connect(&srv.ws(&board.id, DocKind::Comments, &old))
+        .await
+        .unwrap();
+    let mut viewer =
+        SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer)))
+            .await
+            .unwrap();
 
     let f = board.token(Role::Facilitator);
-    let (s, rotated) = api.call(Method::POST, &format!("/api/boards/{}/tokens/editor?token={f}", board.id), None).await.unwrap();
+    let (s, rotated) = api
+        .call(
+            Method::POST,
+            &format!("/api/boards/{}/tokens/editor?token={f}", board.id),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(s, 200);
     let new = rotated["token"].as_str().unwrap().to_owned();
     assert_ne!(new, old);
 
     for c in [&mut editor, &mut editor_comments] {
         c.pump_until(|c| c.closed.is_some()).await.unwrap();
-        assert_eq!(c.closed.as_ref().unwrap().close_code(), Some(CloseCode::TokenRevoked));
+        assert_eq!(
+            c.closed.as_ref().unwrap().close_code(),
+            Some(CloseCode::TokenRevoked)
+        );
     }
     // Other roles stay connected and keep syncing.
-    let mut fresh = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, &new)).await.unwrap();
+    let mut fresh = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, &new))
+        .await
+        .unwrap();
     add_sticky(&mut fresh, "after-rotation", "still here").await;
-    viewer.pump_until(|c| has(c, "after-rotation")).await.unwrap();
+    viewer
+        .pump_until(|c| has(c, "after-rotation"))
+        .await
+        .unwrap();
 
-    let mut stale = RawClient::connect(&srv.ws(&board.id, DocKind::Content, &old)).await.unwrap();
-    assert_eq!(stale.expect_close().await.unwrap().close_code(), Some(CloseCode::TokenRevoked));
-    let (s, body) = api.call(Method::GET, &format!("/api/boards/{}?token={old}", board.id), None).await.unwrap();
+    let mut stale = RawClient::connect(&srv.ws(&board.id, DocKind::Content, &old))
+        .await
+        .unwrap();
+    assert_eq!(
+        stale.expect_close().await.unwrap().close_code(),
+        Some(CloseCode::TokenRevoked)
+    );
+    let (s, body) = api
+        .call(
+            Method::GET,
+            &format!("/api/boards/{}?token={old}", board.id),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!((s, body["code"].as_str()), (401, Some("link_revoked")));
 }
 
@@ -166,7 +314,9 @@ async fn deleting_a_board_closes_sockets_and_erases_every_key() {
     let f = board.token(Role::Facilitator);
     let mut clients = Vec::new();
     for doc in DocKind::ALL {
-        let mut c = SyncClient::connect(&srv.ws(&board.id, doc, f)).await.unwrap();
+        let mut c = SyncClient::connect(&srv.ws(&board.id, doc, f))
+            .await
+            .unwrap();
         add_sticky(&mut c, "x", "data").await;
         clients.push(c);
     }
@@ -179,21 +329,46 @@ async fn deleting_a_board_closes_sockets_and_erases_every_key() {
     assert!(storage.count_board_keys(&id).unwrap() >= 4);
     let kept_keys = storage.count_board_keys(&kept_id).unwrap();
 
-    let (s, _) = api.call(Method::DELETE, &format!("/api/boards/{}?token={f}", board.id), None).await.unwrap();
+    let (s, _) = api
+        .call(
+            Method::DELETE,
+            &format!("/api/boards/{}?token={f}", board.id),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(s, 204);
     for c in &mut clients {
         c.pump_until(|c| c.closed.is_some()).await.unwrap();
-        assert_eq!(c.closed.as_ref().unwrap().close_code(), Some(CloseCode::BoardDeleted));
+        assert_eq!(
+            c.closed.as_ref().unwrap().close_code(),
+            Some(CloseCode::BoardDeleted)
+        );
     }
     // Let any room that was unloading finish, then look at the store.
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(storage.count_board_keys(&id).unwrap(), 0);
     assert_eq!(storage.count_board_keys(&kept_id).unwrap(), kept_keys);
-    let (s, _) = api.call(Method::GET, &format!("/api/boards/{}?token={f}", board.id), None).await.unwrap();
+    let (s, _) = api
+        .call(
+            Method::GET,
+            &format!("/api/boards/{}?token={f}", board.id),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(s, 404);
-    let mut late = RawClient::connect(&srv.ws(&board.id, DocKind::Content, f)).await.unwrap();
+    let mut late = RawClient::connect(&srv.ws(&board.id, DocKind::Content, f))
+        .await
+        .unwrap();
     let code = late.expect_close().await.unwrap().close_code();
-    assert!(matches!(code, Some(CloseCode::UnknownBoard | CloseCode::BoardDeleted)), "{code:?}");
+    assert!(
+        matches!(
+            code,
+            Some(CloseCode::UnknownBoard | CloseCode::BoardDeleted)
+        ),
+        "{code:?}"
+    );
 }
 
 #[tokio::test]
@@ -201,25 +376,72 @@ async fn operator_lists_and_deletes_any_board() {
     let srv = TestServer::start().await.unwrap();
     let storage = &srv.server.app.storage;
     let token = tafel_server::app::random_token(32);
-    storage.set_operator_hash(&tafel_server::storage::hash_token(&token)).unwrap();
+    storage
+        .set_operator_hash(&tafel_server::storage::hash_token(&token))
+        .unwrap();
     let api = srv.api();
     let a = api.create_board("A", "").await.unwrap();
     let b = api.create_board("B", "retrospective").await.unwrap();
 
-    let (s, _) = api.call(Method::GET, "/api/admin/boards", None).await.unwrap();
+    let (s, _) = api
+        .call(Method::GET, "/api/admin/boards", None)
+        .await
+        .unwrap();
     assert_eq!(s, 401);
-    let (s, _) = api.call(Method::GET, &format!("/api/admin/boards?token={}", a.token(Role::Facilitator)), None).await.unwrap();
+    let (s, _) = api
+        .call(
+            Method::GET,
+            &format!("/api/admin/boards?token={}", a.token(Role::Facilitator)),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(s, 401, "a facilitator token is not the operator token");
-    let (s, list) = api.call(Method::GET, &format!("/api/admin/boards?token={token}"), None).await.unwrap();
+    let (s, list) = api
+        .call(
+            Method::GET,
+            &format!("/api/admin/boards?token={token}"),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(s, 200);
-    let mut titles: Vec<&str> = list.as_array().unwrap().iter().map(|b| b["title"].as_str().unwrap()).collect();
+    let mut titles: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["title"].as_str().unwrap())
+        .collect();
     titles.sort();
     assert_eq!(titles, ["A", "B"]);
-    assert!(list.as_array().unwrap().iter().all(|b| b.get("tokens").is_none() && b.get("token_hashes").is_none()));
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|b| b.get("tokens").is_none() && b.get("token_hashes").is_none()));
 
-    let (s, _) = api.call(Method::DELETE, &format!("/api/admin/boards/{}?token={token}", b.id), None).await.unwrap();
+    let (s, _) = api
+        .call(
+            Method::DELETE,
+            &format!("/api/admin/boards/{}?token={token}", b.id),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!(s, 204);
-    let (s, list) = api.call(Method::GET, &format!("/api/admin/boards?token={token}"), None).await.unwrap();
+    let (s, list) = api
+        .call(
+            Method::GET,
+            &format!("/api/admin/boards?token={token}"),
+            None,
+        )
+        .await
+        .unwrap();
     assert_eq!((s, list.as_array().unwrap().len()), (200, 1));
-    assert_eq!(storage.count_board_keys(&BoardId::parse(&b.id).unwrap()).unwrap(), 0);
+    assert_eq!(
+        storage
+            .count_board_keys(&BoardId::parse(&b.id).unwrap())
+            .unwrap(),
+        0
+    );
 }

@@ -12,7 +12,11 @@ use tafel_tests::{SyncClient, TestServer};
 #[tokio::test]
 async fn two_clients_converge_and_a_late_joiner_gets_everything() {
     let srv = TestServer::start().await.unwrap();
-    let board = srv.api().create_board("Retro", "retrospective").await.unwrap();
+    let board = srv
+        .api()
+        .create_board("Retro", "retrospective")
+        .await
+        .unwrap();
     let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
 
     let mut a = SyncClient::connect(&url).await.unwrap();
@@ -46,8 +50,24 @@ async fn offline_edits_on_both_sides_merge_on_reconnect() {
         use yrs::Transact;
         let elements = schema::elements(&doc_a);
         let mut txn = doc_a.transact_mut();
-        let at = schema::Placement { x: 0.0, y: 0.0, w: 100.0, h: 100.0, z: "n".into() };
-        schema::insert_sticky(&mut txn, &elements, "offline-a", &at, "", "#fff", "written on a train", "a", 0);
+        let at = schema::Placement {
+            x: 0.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+            z: "n".into(),
+        };
+        schema::insert_sticky(
+            &mut txn,
+            &elements,
+            "offline-a",
+            &at,
+            "",
+            "#fff",
+            "written on a train",
+            "a",
+            0,
+        );
     }
     add_sticky(&mut b, "online-b", "written in the office").await;
     b.pump_for(Duration::from_millis(100)).await.unwrap();
@@ -63,7 +83,10 @@ async fn offline_edits_on_both_sides_merge_on_reconnect() {
 }
 
 fn entries_for(c: &SyncClient, client_id: u64) -> Vec<&AwarenessEntry> {
-    c.awareness.iter().filter(|e| e.client_id == client_id).collect()
+    c.awareness
+        .iter()
+        .filter(|e| e.client_id == client_id)
+        .collect()
 }
 
 #[tokio::test]
@@ -75,18 +98,40 @@ async fn awareness_join_update_and_leave() {
     let mut b = SyncClient::connect(&url).await.unwrap();
     let a_id = a.doc.client_id().get();
 
-    a.set_presence(1, r##"{"user":{"name":"Ada","color":"#e03131"},"cursor":{"x":1,"y":2}}"##).await.unwrap();
-    b.pump_until(|c| !entries_for(c, a_id).is_empty()).await.unwrap();
+    a.set_presence(
+        1,
+        r##"{"user":{"name":"Ada","color":"#e03131"},"cursor":{"x":1,"y":2}}"##,
+    )
+    .await
+    .unwrap();
+    b.pump_until(|c| !entries_for(c, a_id).is_empty())
+        .await
+        .unwrap();
     // The sender gets its own state back (stock clients use that as a keep-alive).
-    a.pump_until(|c| !entries_for(c, a_id).is_empty()).await.unwrap();
+    a.pump_until(|c| !entries_for(c, a_id).is_empty())
+        .await
+        .unwrap();
 
-    a.set_presence(2, r##"{"user":{"name":"Ada","color":"#e03131"},"cursor":{"x":5,"y":6}}"##).await.unwrap();
-    b.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.clock == 2)).await.unwrap();
-    a.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.clock == 2)).await.unwrap();
+    a.set_presence(
+        2,
+        r##"{"user":{"name":"Ada","color":"#e03131"},"cursor":{"x":5,"y":6}}"##,
+    )
+    .await
+    .unwrap();
+    b.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.clock == 2))
+        .await
+        .unwrap();
+    a.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.clock == 2))
+        .await
+        .unwrap();
 
     // B echoes A's state with the same clock, as stock clients do: nobody gets it.
     let echo = Message::Awareness(tafel_shared::protocol::AwarenessUpdate {
-        entries: vec![AwarenessEntry { client_id: a_id, clock: 2, state: entries_for(&b, a_id)[1].state.clone() }],
+        entries: vec![AwarenessEntry {
+            client_id: a_id,
+            clock: 2,
+            state: entries_for(&b, a_id)[1].state.clone(),
+        }],
     });
     b.send(&echo).await.unwrap();
     let before = a.awareness.len();
@@ -95,15 +140,25 @@ async fn awareness_join_update_and_leave() {
 
     // A late joiner receives current presence without asking; type 3 answers too.
     let mut c = SyncClient::connect(&url).await.unwrap();
-    c.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.clock == 2)).await.unwrap();
+    c.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.clock == 2))
+        .await
+        .unwrap();
     let had = c.awareness.len();
     c.send(&Message::QueryAwareness).await.unwrap();
     c.pump_until(|c| c.awareness.len() > had).await.unwrap();
 
     // A leaves: everyone else learns its presence is gone.
     a.disconnect().await;
-    b.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.state == "null" && e.clock == 3)).await.unwrap();
-    c.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.state == "null")).await.unwrap();
+    b.pump_until(|c| {
+        entries_for(c, a_id)
+            .iter()
+            .any(|e| e.state == "null" && e.clock == 3)
+    })
+    .await
+    .unwrap();
+    c.pump_until(|c| entries_for(c, a_id).iter().any(|e| e.state == "null"))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -111,13 +166,19 @@ async fn documents_of_a_board_are_separate() {
     let srv = TestServer::start().await.unwrap();
     let board = srv.api().create_board("", "").await.unwrap();
     let token = board.token(Role::Facilitator);
-    let mut content = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, token)).await.unwrap();
+    let mut content = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, token))
+        .await
+        .unwrap();
     add_sticky(&mut content, "only-in-content", "x").await;
     content.pump_for(Duration::from_millis(100)).await.unwrap();
     for doc in [DocKind::Comments, DocKind::Session] {
-        let other = SyncClient::connect(&srv.ws(&board.id, doc, token)).await.unwrap();
+        let other = SyncClient::connect(&srv.ws(&board.id, doc, token))
+            .await
+            .unwrap();
         assert!(!has(&other, "only-in-content"), "{doc:?} saw content");
     }
-    let again = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, token)).await.unwrap();
+    let again = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, token))
+        .await
+        .unwrap();
     assert!(has(&again, "only-in-content"));
 }

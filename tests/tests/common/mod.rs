@@ -11,7 +11,9 @@ pub fn elements_json(c: &SyncClient) -> String {
     let elements = schema::elements(&c.doc);
     let txn = c.doc.transact();
     // Through serde_json's sorted maps, so key order cannot differ between replicas.
-    serde_json::to_value(elements.to_json(&txn)).map(|v| v.to_string()).unwrap_or_default()
+    serde_json::to_value(elements.to_json(&txn))
+        .map(|v| v.to_string())
+        .unwrap_or_default()
 }
 
 /// Number of elements in a replica.
@@ -29,7 +31,13 @@ pub async fn add_sticky(c: &mut SyncClient, id: &str, text: &str) {
             txn,
             &elements,
             id,
-            &Placement { x: 10.0, y: 20.0, w: 160.0, h: 160.0, z: "m".into() },
+            &Placement {
+                x: 10.0,
+                y: 20.0,
+                w: 160.0,
+                h: 160.0,
+                z: "m".into(),
+            },
             "",
             "#ffe066",
             text,
