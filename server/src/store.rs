@@ -23,6 +23,9 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// Key-value pairs in key order, as a prefix scan returns them.
+pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// One change in an atomic batch.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BatchOp {
@@ -37,7 +40,7 @@ pub trait Store: Send + Sync + 'static {
     /// The value of `key`.
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
     /// Every entry whose key starts with `prefix`, in key order.
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError>;
     /// Applies all of `ops` or none of them.
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError>;
     /// Returns once everything applied so far survives a crash.
@@ -130,7 +133,7 @@ impl Store for SledStore {
         Ok(self.db.get(key).map_err(io)?.map(|v| v.to_vec()))
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError> {
         self.db
             .scan_prefix(prefix)
             .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(io))
@@ -187,7 +190,7 @@ impl Store for MemoryStore {
         Ok(self.map().get(key).cloned())
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError> {
         Ok(self
             .map()
             .range(prefix.to_vec()..)

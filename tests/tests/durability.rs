@@ -1,6 +1,7 @@
 //! The server as a child process: restarts keep every board, `kill -9` loses no
 //! update any client had seen, SIGTERM closes sockets with "going away" and exits 0,
 //! and a data directory from a newer Tafel is refused untouched.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Roles are enforced by the server: every role × document write, share-link
 //! rotation, deletion, and the HTTP board and operator API.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 mod common;
 

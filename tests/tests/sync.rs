@@ -1,5 +1,6 @@
 //! Two or more clients sync a board through the real server: convergence, late
 //! joiners, offline edits, presence.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 mod common;
 

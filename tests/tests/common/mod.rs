@@ -1,5 +1,5 @@
 //! Helpers shared by the black-box tests.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // shared by test binaries that each use a part
 
 use tafel_shared::schema::{self, Placement};
 use tafel_tests::SyncClient;
