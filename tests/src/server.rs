@@ -173,6 +173,11 @@ impl ServerProcess {
         ws_url(&self.addr, board, doc, token)
     }
 
+    /// The child's process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// SIGKILL: no chance to flush anything.
     pub async fn kill9(mut self) -> Result<()> {
         self.child.start_kill()?;

@@ -1,2 +1,681 @@
-//! x
-fn main() {}
+//! `tafel-load`: drives a Tafel server with many protocol clients and reports what a
+//! workshop would feel: connect+sync time, fan-out latency, delivered rate,
+//! convergence, and the server's CPU and memory.
+//!
+//! Modes:
+//! - `fanout`: R rooms × N clients; W writers per room add and edit sticky notes at a
+//!   given rate and move cursors (awareness). Every update carries the writer's send
+//!   time (`@@<µs>@@` in the note's text), so readers measure latency by scanning the
+//!   frame for it; readers that only count bytes (`--light`) never decode yrs, which
+//!   lets one process simulate hundreds of them. At the end, every decoding client
+//!   and a fresh one must hold identical state.
+//! - `cold`: starts the server, writes a board of E sticky notes, restarts it, and
+//!   times how long a fresh client takes to receive the whole board.
+//! - `idle`: opens N idle sockets (and M loaded boards) and reports the server's RSS
+//!   per socket and per board.
+//! - `durable`: W writers on separate boards send updates as fast as the server
+//!   acknowledges them (strict durability): durable updates per second with group commit.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use futures_util::{SinkExt, StreamExt};
+use rand::Rng;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tafel_shared::protocol::{Message, SyncMessage};
+use tafel_shared::roles::{DocKind, Role};
+use tafel_shared::schema::{self, Placement};
+use tafel_tests::server::{ws_url, Api, ServerProcess};
+use tafel_tests::SyncClient;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use yrs::{Map, Transact};
+
+#[derive(Parser)]
+#[command(name = "tafel-load", about = "Load generator for the Tafel server")]
+struct Cli {
+    #[command(subcommand)]
+    mode: Mode,
+}
+
+#[derive(Subcommand)]
+enum Mode {
+    /// Fan-out latency with writers and readers.
+    Fanout {
+        /// Server address, host:port.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Rooms (boards).
+        #[arg(long, default_value_t = 1)]
+        rooms: usize,
+        /// Clients per room, writers included.
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
+        /// Writers per room.
+        #[arg(long, default_value_t = 5)]
+        writers: usize,
+        /// Sticky-note edits per second per writer.
+        #[arg(long, default_value_t = 20.0)]
+        rate: f64,
+        /// Cursor (awareness) updates per second per writer.
+        #[arg(long, default_value_t = 10.0)]
+        cursor_rate: f64,
+        /// Seconds of load.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Readers only count bytes and scan for timestamps; they do not decode.
+        #[arg(long)]
+        light: bool,
+        /// PID of the server, to report its CPU time and RSS.
+        #[arg(long)]
+        server_pid: Option<u32>,
+    },
+    /// Cold load of a big board after a restart (starts the server itself).
+    Cold {
+        /// Sticky notes on the board.
+        #[arg(long, default_value_t = 10_000)]
+        elements: usize,
+        /// Data directory (a temporary one if absent).
+        #[arg(long)]
+        data: Option<std::path::PathBuf>,
+    },
+    /// RSS per idle socket and per loaded board (starts the server itself).
+    Idle {
+        /// Idle sockets on one board.
+        #[arg(long, default_value_t = 500)]
+        sockets: usize,
+        /// Boards loaded with one client each.
+        #[arg(long, default_value_t = 200)]
+        boards: usize,
+    },
+    /// Durable updates per second (starts the server itself, strict durability).
+    Durable {
+        /// Concurrent writers, each on its own board.
+        #[arg(long, default_value_t = 50)]
+        writers: usize,
+        /// Seconds of load.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+}
+
+fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
+}
+
+/// Finds every `@@<digits>@@` marker in a frame.
+fn markers(frame: &[u8]) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 < frame.len() {
+        if &frame[i..i + 2] == b"@@" {
+            let start = i + 2;
+            let mut end = start;
+            while end < frame.len() && frame[end].is_ascii_digit() {
+                end += 1;
+            }
+            if end > start && frame.get(end..end + 2) == Some(b"@@") {
+                if let Some(v) = std::str::from_utf8(&frame[start..end])
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                {
+                    out.push(v);
+                }
+                i = end + 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[derive(Default)]
+struct Stats {
+    latencies_us: std::sync::Mutex<Vec<u64>>,
+    delivered: AtomicU64,
+    bytes: AtomicU64,
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx] as f64 / 1000.0
+}
+
+/// CPU seconds (user+system) and RSS in KiB of a process, from /proc.
+fn proc_usage(pid: u32) -> Option<(f64, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit(')').next()?.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some((ticks / 100.0, rss))
+}
+
+async fn light_reader(url: String, stats: Arc<Stats>, stop: Arc<AtomicU64>) -> Result<()> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await?;
+    ws.send(WsMessage::Binary(
+        Message::Sync(SyncMessage::Step1(vec![0])).encode().into(),
+    ))
+    .await?;
+    while stop.load(Ordering::Relaxed) == 0 {
+        let Ok(Some(frame)) = tokio::time::timeout(Duration::from_millis(200), ws.next()).await
+        else {
+            continue;
+        };
+        if let WsMessage::Binary(b) = frame? {
+            stats.bytes.fetch_add(b.len() as u64, Ordering::Relaxed);
+            // Only updates (0, 2, ...) carry notes; the first sync may too, but its
+            // markers are old news and are skipped.
+            if b.len() > 2 && b[0] == 0 && b[1] == 2 {
+                let now = now_us();
+                let found = markers(&b);
+                stats
+                    .delivered
+                    .fetch_add(found.len() as u64, Ordering::Relaxed);
+                if let Ok(mut l) = stats.latencies_us.lock() {
+                    l.extend(found.into_iter().map(|t| now.saturating_sub(t)));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn fanout(
+    addr: String,
+    rooms: usize,
+    clients: usize,
+    writers: usize,
+    rate: f64,
+    cursor_rate: f64,
+    seconds: u64,
+    light: bool,
+    server_pid: Option<u32>,
+) -> Result<()> {
+    let api = Api::new(&format!("http://{addr}"));
+    let stats = Arc::new(Stats::default());
+    let stop = Arc::new(AtomicU64::new(0));
+    let mut boards = Vec::new();
+    for r in 0..rooms {
+        boards.push(api.create_board(&format!("load {r}"), "").await?);
+    }
+    let connect_started = Instant::now();
+    let mut connect_times = Vec::new();
+    let mut readers = Vec::new();
+    let mut writer_clients = Vec::new();
+    for board in &boards {
+        let url = ws_url(
+            &addr,
+            &board.id,
+            DocKind::Content,
+            board.token(Role::Editor),
+        );
+        for i in 0..clients {
+            let t = Instant::now();
+            if i < writers {
+                writer_clients.push((url.clone(), SyncClient::connect(&url).await?));
+            } else if light {
+                let (url, stats, stop) = (url.clone(), stats.clone(), stop.clone());
+                readers.push(tokio::spawn(async move {
+                    light_reader(url, stats, stop).await.map(|()| None)
+                }));
+            } else {
+                readers.push(tokio::spawn(full_reader(
+                    url.clone(),
+                    stats.clone(),
+                    stop.clone(),
+                )));
+            }
+            connect_times.push(t.elapsed().as_micros() as u64);
+        }
+    }
+    let connect_total = connect_started.elapsed();
+    let usage_before = server_pid.and_then(proc_usage);
+    let sent = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut writer_tasks = Vec::new();
+    for (w, (url, mut c)) in writer_clients.into_iter().enumerate() {
+        let sent = sent.clone();
+        writer_tasks.push(tokio::spawn(async move {
+            let elements = schema::elements(&c.doc);
+            let mut next_edit = Instant::now();
+            let mut next_cursor = Instant::now();
+            let mut clock = 0;
+            let mut n = 0u64;
+            let deadline = Instant::now() + Duration::from_secs(seconds);
+            while Instant::now() < deadline {
+                let now = Instant::now();
+                if now >= next_edit {
+                    let id = format!("w{w}-{n}");
+                    let text = format!("@@{}@@", now_us());
+                    let at = {
+                        let mut rng = rand::rng();
+                        Placement {
+                            x: rng.random_range(0.0..4000.0),
+                            y: rng.random_range(0.0..4000.0),
+                            w: 160.0,
+                            h: 160.0,
+                            z: format!("m{n}"),
+                        }
+                    };
+                    c.edit(|txn| {
+                        schema::insert_sticky(
+                            txn, &elements, &id, &at, "", "#ffe066", &text, "load", 0,
+                        );
+                    })
+                    .await?;
+                    sent.fetch_add(1, Ordering::Relaxed);
+                    n += 1;
+                    next_edit += Duration::from_secs_f64(1.0 / rate);
+                }
+                if cursor_rate > 0.0 && now >= next_cursor {
+                    clock += 1;
+                    let x: f64 = rand::rng().random_range(0.0..4000.0);
+                    c.set_presence(
+                        clock,
+                        &format!(r#"{{"user":{{"name":"w{w}"}},"cursor":{{"x":{x:.0},"y":1}}}}"#),
+                    )
+                    .await?;
+                    next_cursor += Duration::from_secs_f64(1.0 / cursor_rate);
+                }
+                let wait = next_edit
+                    .min(next_cursor)
+                    .saturating_duration_since(Instant::now());
+                c.pump_for(wait.min(Duration::from_millis(50))).await?;
+            }
+            c.pump_for(Duration::from_secs(2)).await?;
+            Ok::<_, anyhow::Error>((url, c))
+        }));
+    }
+    let mut writers_done = Vec::new();
+    for t in writer_tasks {
+        writers_done.push(t.await??);
+    }
+    let elapsed = started.elapsed();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    stop.store(1, Ordering::Relaxed);
+    let mut full_states = Vec::new();
+    for r in readers {
+        if let Some(state) = r.await?? {
+            full_states.push(state);
+        }
+    }
+    let usage_after = server_pid.and_then(proc_usage);
+
+    // Convergence: every writer and decoding reader equals a fresh client of its room.
+    let mut converged = true;
+    for (url, c) in &writers_done {
+        let fresh = SyncClient::connect(url).await?;
+        if fresh.state_vector() != c.state_vector() {
+            converged = false;
+        }
+    }
+    let fresh_svs = {
+        let mut v = Vec::new();
+        for board in &boards {
+            let url = ws_url(
+                &addr,
+                &board.id,
+                DocKind::Content,
+                board.token(Role::Viewer),
+            );
+            v.push(SyncClient::connect(&url).await?.state_vector());
+        }
+        v
+    };
+    for sv in &full_states {
+        if !fresh_svs.contains(sv) {
+            converged = false;
+        }
+    }
+
+    let sent = sent.load(Ordering::Relaxed);
+    let mut lat = stats
+        .latencies_us
+        .lock()
+        .map(|l| l.clone())
+        .unwrap_or_default();
+    lat.sort_unstable();
+    connect_times.sort_unstable();
+    let readers_per_room = clients.saturating_sub(writers) as u64;
+    let expected = sent / rooms.max(1) as u64 * readers_per_room * rooms as u64;
+    println!("rooms={rooms} clients/room={clients} writers/room={writers} rate={rate}/s cursor={cursor_rate}/s light={light} seconds={}", elapsed.as_secs_f64());
+    println!(
+        "connect+sync: total {:.2}s, per client p50 {:.1} ms, p99 {:.1} ms",
+        connect_total.as_secs_f64(),
+        percentile(&connect_times, 0.5),
+        percentile(&connect_times, 0.99)
+    );
+    println!(
+        "updates sent {sent} ({:.0}/s); deliveries to readers {} of {expected} expected ({:.0}/s)",
+        sent as f64 / elapsed.as_secs_f64(),
+        stats.delivered.load(Ordering::Relaxed),
+        stats.delivered.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "fan-out latency ms: p50 {:.2}  p95 {:.2}  p99 {:.2}  max {:.2}  (n={})",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.95),
+        percentile(&lat, 0.99),
+        lat.last().map_or(f64::NAN, |m| *m as f64 / 1000.0),
+        lat.len()
+    );
+    println!(
+        "bytes to readers: {:.1} MB",
+        stats.bytes.load(Ordering::Relaxed) as f64 / 1e6
+    );
+    if let (Some((cpu0, _)), Some((cpu1, rss))) = (usage_before, usage_after) {
+        println!(
+            "server: cpu {:.0}% of one core during load, rss {:.1} MB",
+            (cpu1 - cpu0) / elapsed.as_secs_f64() * 100.0,
+            rss as f64 / 1024.0
+        );
+    }
+    println!(
+        "convergence: {}",
+        if converged {
+            "ok (all replicas equal a fresh client)"
+        } else {
+            "FAILED"
+        }
+    );
+    if !converged {
+        bail!("replicas did not converge");
+    }
+    Ok(())
+}
+
+/// A reader that also decodes: it keeps a replica, so convergence can be checked.
+async fn full_reader(
+    url: String,
+    stats: Arc<Stats>,
+    stop: Arc<AtomicU64>,
+) -> Result<Option<yrs::StateVector>> {
+    use yrs::updates::decoder::Decode;
+    let doc = yrs::Doc::new();
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await?;
+    ws.send(WsMessage::Binary(
+        Message::Sync(SyncMessage::Step1(vec![0])).encode().into(),
+    ))
+    .await?;
+    while stop.load(Ordering::Relaxed) == 0 {
+        let Ok(Some(frame)) = tokio::time::timeout(Duration::from_millis(200), ws.next()).await
+        else {
+            continue;
+        };
+        let WsMessage::Binary(b) = frame? else {
+            continue;
+        };
+        stats.bytes.fetch_add(b.len() as u64, Ordering::Relaxed);
+        match Message::decode(&b) {
+            Ok(Message::Sync(SyncMessage::Update(u))) => {
+                let now = now_us();
+                let found = markers(&u);
+                stats
+                    .delivered
+                    .fetch_add(found.len() as u64, Ordering::Relaxed);
+                if let Ok(mut l) = stats.latencies_us.lock() {
+                    l.extend(found.into_iter().map(|t| now.saturating_sub(t)));
+                }
+                doc.transact_mut()
+                    .apply_update(yrs::Update::decode_v1(&u)?)?;
+            }
+            Ok(Message::Sync(SyncMessage::Step2(u))) => doc
+                .transact_mut()
+                .apply_update(yrs::Update::decode_v1(&u)?)?,
+            _ => {}
+        }
+    }
+    let sv = yrs::ReadTxn::state_vector(&doc.transact());
+    Ok(Some(sv))
+}
+
+async fn cold(elements: usize, data: Option<std::path::PathBuf>) -> Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let dir = data.unwrap_or_else(|| tmp.path().to_path_buf());
+    let srv = ServerProcess::start(&dir, &[]).await?;
+    let board = srv.api().create_board("cold", "").await?;
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut c = SyncClient::connect(&url).await?;
+    let map = schema::elements(&c.doc);
+    let batch = 100;
+    for start in (0..elements).step_by(batch) {
+        c.edit(|txn| {
+            for i in start..(start + batch).min(elements) {
+                let at = Placement {
+                    x: (i % 100) as f64 * 200.0,
+                    y: (i / 100) as f64 * 200.0,
+                    w: 160.0,
+                    h: 160.0,
+                    z: format!("m{i:06}"),
+                };
+                schema::insert_sticky(
+                    txn,
+                    &map,
+                    &format!("n{i}"),
+                    &at,
+                    "",
+                    "#ffe066",
+                    &format!("Idea number {i}"),
+                    "load",
+                    0,
+                );
+            }
+        })
+        .await?;
+    }
+    let mut witness = SyncClient::connect(&url).await?;
+    witness
+        .pump_until(|w| schema::elements(&w.doc).len(&w.doc.transact()) as usize >= elements)
+        .await?;
+    drop(witness);
+    drop(c);
+    let status = srv.terminate().await?;
+    if !status.success() {
+        bail!("server exit {status:?}");
+    }
+    let srv = ServerProcess::start(&dir, &[]).await?;
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer));
+    let t = Instant::now();
+    let fresh = SyncClient::connect(&url).await?;
+    let took = t.elapsed();
+    let n = schema::elements(&fresh.doc).len(&fresh.doc.transact()) as usize;
+    if n != elements {
+        bail!("fresh client holds {n} of {elements} elements");
+    }
+    let size = fresh.state().len();
+    println!("cold load: {elements} sticky notes ({:.1} MB state) after restart: {:.1} ms from connect to a complete replica", size as f64 / 1e6, took.as_secs_f64() * 1000.0);
+    srv.terminate().await?;
+    Ok(())
+}
+
+fn server_pid_of(srv: &ServerProcess) -> Result<u32> {
+    srv.pid().context("server has no pid")
+}
+
+async fn idle(sockets: usize, boards: usize) -> Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let srv = ServerProcess::start(tmp.path(), &["--max-sockets-per-room", "100000"]).await?;
+    let pid = server_pid_of(&srv)?;
+    let api = srv.api();
+    let board = api.create_board("idle", "").await?;
+    let mut others = Vec::new();
+    for i in 0..boards {
+        others.push(api.create_board(&format!("b{i}"), "retrospective").await?);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, rss0) = proc_usage(pid).context("reading /proc")?;
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer));
+    let mut held = Vec::new();
+    for _ in 0..sockets {
+        held.push(SyncClient::connect(&url).await?);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, rss1) = proc_usage(pid).context("reading /proc")?;
+    for b in &others {
+        held.push(
+            SyncClient::connect(&srv.ws(&b.id, DocKind::Content, b.token(Role::Viewer))).await?,
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, rss2) = proc_usage(pid).context("reading /proc")?;
+    println!(
+        "idle sockets: {sockets} on one board: {:.1} KB RSS per socket",
+        (rss1.saturating_sub(rss0)) as f64 / sockets as f64
+    );
+    println!("loaded boards: {boards} (retrospective template, one socket each): {:.1} KB RSS per board incl. its socket", (rss2.saturating_sub(rss1)) as f64 / boards as f64);
+    println!(
+        "server RSS: {:.1} MB baseline, {:.1} MB at the end",
+        rss0 as f64 / 1024.0,
+        rss2 as f64 / 1024.0
+    );
+    drop(held);
+    srv.terminate().await?;
+    Ok(())
+}
+
+async fn durable(writers: usize, seconds: u64) -> Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let srv = ServerProcess::start(
+        tmp.path(),
+        &[
+            "--max-messages-per-sec",
+            "100000",
+            "--message-burst",
+            "100000",
+        ],
+    )
+    .await?;
+    let api = srv.api();
+    let acked = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for w in 0..writers {
+        let board = api.create_board(&format!("d{w}"), "").await?;
+        let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+        // A watcher on the same board: an update it receives was durable first.
+        let mut writer = SyncClient::connect(&url).await?;
+        let mut watcher = tafel_tests::RawClient::connect(&url).await?;
+        watcher
+            .send(&Message::Sync(SyncMessage::Step1(vec![0])))
+            .await?;
+        let acked = acked.clone();
+        tasks.push(tokio::spawn(async move {
+            let elements = schema::elements(&writer.doc);
+            let deadline = Instant::now() + Duration::from_secs(seconds);
+            let mut n = 0;
+            while Instant::now() < deadline {
+                writer
+                    .edit(|txn| {
+                        let at = Placement {
+                            x: 0.0,
+                            y: 0.0,
+                            w: 1.0,
+                            h: 1.0,
+                            z: "m".into(),
+                        };
+                        schema::insert_sticky(
+                            txn,
+                            &elements,
+                            &format!("n{n}"),
+                            &at,
+                            "",
+                            "#fff",
+                            "x",
+                            "load",
+                            0,
+                        );
+                    })
+                    .await?;
+                n += 1;
+                // Wait for the watcher to see it: one update in flight per writer.
+                loop {
+                    match watcher.next().await? {
+                        tafel_tests::Event::Msg(Message::Sync(SyncMessage::Update(_))) => break,
+                        tafel_tests::Event::Closed(..) => bail!("closed"),
+                        _ => {}
+                    }
+                }
+                acked.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok::<_, anyhow::Error>(())
+        }));
+    }
+    let started = Instant::now();
+    for t in tasks {
+        t.await??;
+    }
+    let n = acked.load(Ordering::Relaxed);
+    let metrics = srv.api().get_text("/metrics").await?.1;
+    let flushes = metrics
+        .lines()
+        .find(|l| l.starts_with("tafel_store_flush_seconds_count"))
+        .and_then(|l| l.split_whitespace().last())
+        .unwrap_or("?")
+        .to_owned();
+    println!("durable updates: {writers} writers, {n} updates in {:.1}s = {:.0}/s, {flushes} flushes ({:.1} updates per flush)", started.elapsed().as_secs_f64(), n as f64 / started.elapsed().as_secs_f64(), n as f64 / flushes.parse::<f64>().unwrap_or(f64::NAN));
+    srv.terminate().await?;
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        match cli.mode {
+            Mode::Fanout {
+                addr,
+                rooms,
+                clients,
+                writers,
+                rate,
+                cursor_rate,
+                seconds,
+                light,
+                server_pid,
+            } => {
+                fanout(
+                    addr,
+                    rooms,
+                    clients,
+                    writers.min(clients),
+                    rate,
+                    cursor_rate,
+                    seconds,
+                    light,
+                    server_pid,
+                )
+                .await
+            }
+            Mode::Cold { elements, data } => cold(elements, data).await,
+            Mode::Idle { sockets, boards } => idle(sockets, boards).await,
+            Mode::Durable { writers, seconds } => durable(writers, seconds).await,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markers;
+
+    #[test]
+    fn finds_timestamps_in_frames() {
+        assert_eq!(markers(b"xx@@123@@yy@@45@@"), vec![123, 45]);
+        assert_eq!(markers(b"@@@@ @@12 @@"), Vec::<u64>::new());
+    }
+}
