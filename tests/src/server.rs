@@ -85,15 +85,20 @@ pub fn test_config(data: &Path) -> ServeConfig {
 
 /// The `tafel` binary, built if needed.
 pub fn tafel_binary() -> Result<PathBuf> {
-    // Test binaries live in target/<profile>/deps; the server binary one level up.
+    // Test binaries live in target/<profile>/deps, tafel-load in target/<profile>;
+    // the server binary is built into the same profile directory.
     let exe = std::env::current_exe()?;
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .ok_or_else(|| anyhow!("unexpected test binary location"))?;
+    let mut profile_dir = exe.parent().ok_or_else(|| anyhow!("unexpected binary location"))?;
+    if profile_dir.ends_with("deps") {
+        profile_dir = profile_dir.parent().ok_or_else(|| anyhow!("unexpected binary location"))?;
+    }
     let bin = profile_dir.join("tafel");
+    let mut args = vec!["build", "--quiet", "-p", "tafel-server", "--bin", "tafel"];
+    if profile_dir.ends_with("release") {
+        args.push("--release");
+    }
     let status = std::process::Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "tafel-server", "--bin", "tafel"])
+        .args(args)
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .status()
         .context("building the tafel binary")?;
