@@ -88,9 +88,13 @@ pub fn tafel_binary() -> Result<PathBuf> {
     // Test binaries live in target/<profile>/deps, tafel-load in target/<profile>;
     // the server binary is built into the same profile directory.
     let exe = std::env::current_exe()?;
-    let mut profile_dir = exe.parent().ok_or_else(|| anyhow!("unexpected binary location"))?;
+    let mut profile_dir = exe
+        .parent()
+        .ok_or_else(|| anyhow!("unexpected binary location"))?;
     if profile_dir.ends_with("deps") {
-        profile_dir = profile_dir.parent().ok_or_else(|| anyhow!("unexpected binary location"))?;
+        profile_dir = profile_dir
+            .parent()
+            .ok_or_else(|| anyhow!("unexpected binary location"))?;
     }
     let bin = profile_dir.join("tafel");
     let mut args = vec!["build", "--quiet", "-p", "tafel-server", "--bin", "tafel"];

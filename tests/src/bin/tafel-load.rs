@@ -164,7 +164,16 @@ fn proc_usage(pid: u32) -> Option<(f64, u64)> {
     Some((ticks / 100.0, rss))
 }
 
-async fn light_reader(url: String, stats: Arc<Stats>, stop: Arc<AtomicU64>) -> Result<()> {
+/// A reading client. Light readers only scan update frames for timestamps; decoding
+/// readers also keep a replica, returned for the convergence check.
+async fn reader(
+    url: String,
+    stats: Arc<Stats>,
+    stop: Arc<AtomicU64>,
+    decode: bool,
+) -> Result<Option<yrs::StateVector>> {
+    use yrs::updates::decoder::Decode;
+    let doc = yrs::Doc::new();
     let (mut ws, _) = tokio_tungstenite::connect_async(&url).await?;
     ws.send(WsMessage::Binary(
         Message::Sync(SyncMessage::Step1(vec![0])).encode().into(),
@@ -175,23 +184,31 @@ async fn light_reader(url: String, stats: Arc<Stats>, stop: Arc<AtomicU64>) -> R
         else {
             continue;
         };
-        if let WsMessage::Binary(b) = frame? {
-            stats.bytes.fetch_add(b.len() as u64, Ordering::Relaxed);
-            // Only updates (0, 2, ...) carry notes; the first sync may too, but its
-            // markers are old news and are skipped.
-            if b.len() > 2 && b[0] == 0 && b[1] == 2 {
-                let now = now_us();
-                let found = markers(&b);
-                stats
-                    .delivered
-                    .fetch_add(found.len() as u64, Ordering::Relaxed);
-                if let Ok(mut l) = stats.latencies_us.lock() {
-                    l.extend(found.into_iter().map(|t| now.saturating_sub(t)));
-                }
+        let WsMessage::Binary(b) = frame? else {
+            continue;
+        };
+        stats.bytes.fetch_add(b.len() as u64, Ordering::Relaxed);
+        // Updates (sync step "2") carry new notes; the first sync's notes are old news.
+        if b.len() > 2 && b[0] == 0 && b[1] == 2 {
+            let now = now_us();
+            let found = markers(&b);
+            stats
+                .delivered
+                .fetch_add(found.len() as u64, Ordering::Relaxed);
+            if let Ok(mut l) = stats.latencies_us.lock() {
+                l.extend(found.into_iter().map(|t| now.saturating_sub(t)));
+            }
+        }
+        if decode {
+            if let Ok(Message::Sync(SyncMessage::Update(u) | SyncMessage::Step2(u))) =
+                Message::decode(&b)
+            {
+                doc.transact_mut()
+                    .apply_update(yrs::Update::decode_v1(&u)?)?;
             }
         }
     }
-    Ok(())
+    Ok(decode.then(|| yrs::ReadTxn::state_vector(&doc.transact())))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -228,16 +245,12 @@ async fn fanout(
             let t = Instant::now();
             if i < writers {
                 writer_clients.push((url.clone(), SyncClient::connect(&url).await?));
-            } else if light {
-                let (url, stats, stop) = (url.clone(), stats.clone(), stop.clone());
-                readers.push(tokio::spawn(async move {
-                    light_reader(url, stats, stop).await.map(|()| None)
-                }));
             } else {
-                readers.push(tokio::spawn(full_reader(
+                readers.push(tokio::spawn(reader(
                     url.clone(),
                     stats.clone(),
                     stop.clone(),
+                    !light,
                 )));
             }
             connect_times.push(t.elapsed().as_micros() as u64);
@@ -397,51 +410,6 @@ async fn fanout(
         bail!("replicas did not converge");
     }
     Ok(())
-}
-
-/// A reader that also decodes: it keeps a replica, so convergence can be checked.
-async fn full_reader(
-    url: String,
-    stats: Arc<Stats>,
-    stop: Arc<AtomicU64>,
-) -> Result<Option<yrs::StateVector>> {
-    use yrs::updates::decoder::Decode;
-    let doc = yrs::Doc::new();
-    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await?;
-    ws.send(WsMessage::Binary(
-        Message::Sync(SyncMessage::Step1(vec![0])).encode().into(),
-    ))
-    .await?;
-    while stop.load(Ordering::Relaxed) == 0 {
-        let Ok(Some(frame)) = tokio::time::timeout(Duration::from_millis(200), ws.next()).await
-        else {
-            continue;
-        };
-        let WsMessage::Binary(b) = frame? else {
-            continue;
-        };
-        stats.bytes.fetch_add(b.len() as u64, Ordering::Relaxed);
-        match Message::decode(&b) {
-            Ok(Message::Sync(SyncMessage::Update(u))) => {
-                let now = now_us();
-                let found = markers(&u);
-                stats
-                    .delivered
-                    .fetch_add(found.len() as u64, Ordering::Relaxed);
-                if let Ok(mut l) = stats.latencies_us.lock() {
-                    l.extend(found.into_iter().map(|t| now.saturating_sub(t)));
-                }
-                doc.transact_mut()
-                    .apply_update(yrs::Update::decode_v1(&u)?)?;
-            }
-            Ok(Message::Sync(SyncMessage::Step2(u))) => doc
-                .transact_mut()
-                .apply_update(yrs::Update::decode_v1(&u)?)?,
-            _ => {}
-        }
-    }
-    let sv = yrs::ReadTxn::state_vector(&doc.transact());
-    Ok(Some(sv))
 }
 
 async fn cold(elements: usize, data: Option<std::path::PathBuf>) -> Result<()> {
