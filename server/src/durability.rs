@@ -75,6 +75,11 @@ impl Committer {
         ticket
     }
 
+    /// What is durable right now.
+    pub fn durable(&self) -> Durable {
+        *self.state.borrow()
+    }
+
     /// Watches the flusher's progress.
     pub fn subscribe(&self) -> watch::Receiver<Durable> {
         self.state.subscribe()

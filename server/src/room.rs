@@ -77,6 +77,8 @@ pub struct Effects {
     pub held: Vec<Outgoing>,
     /// Frames to send at once (presence, refusals).
     pub now: Vec<Outgoing>,
+    /// A write was refused for lack of permission (counted in metrics).
+    pub denied: bool,
 }
 
 struct Peer {
@@ -346,6 +348,7 @@ impl RoomCore {
                 target: Target::One(conn),
                 frame: frame(&Message::PermissionDenied(reason)),
             });
+            fx.denied = true;
             return Ok(fx);
         }
         if self.stored_bytes + bytes.len() > self.limits.max_doc_bytes {

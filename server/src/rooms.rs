@@ -595,7 +595,7 @@ impl RoomTask {
                 }
                 match self.core.handle(conn, &bytes) {
                     Ok(fx) => {
-                        if fx.now.iter().any(|o| is_denial(&o.frame)) {
+                        if fx.denied {
                             self.rooms.metrics.refuse("permission denied");
                         }
                         self.apply(fx)
@@ -653,7 +653,7 @@ impl RoomTask {
         if fx.held.is_empty() {
             return Flow::Continue;
         }
-        let durable = *self.rooms.committer.subscribe().borrow();
+        let durable = self.rooms.committer.durable();
         let must_wait = self.rooms.committer.mode() == DurabilityMode::Strict
             && (durable.upto < self.last_ticket || !self.held.is_empty());
         if must_wait {
@@ -782,10 +782,6 @@ impl RoomTask {
             self.core.leave(conn);
         }
     }
-}
-
-fn is_denial(frame: &[u8]) -> bool {
-    frame.first() == Some(&(tafel_shared::protocol::MSG_AUTH as u8))
 }
 
 /// The documents of a board, for loops over all of them.

@@ -106,9 +106,13 @@ async fn pump(app: &App, mut socket: WebSocket, mut link: ConnLink) -> Option<Cl
             incoming = socket.recv() => match incoming {
                 None => break None,
                 Some(Err(e)) => {
-                    let text = e.to_string();
-                    // tungstenite reports frames over its hard limit as a capacity error.
-                    if text.contains("too long") || text.contains("apacity") || text.contains("too big") {
+                    // Frames over tungstenite's hard limit end the read with a
+                    // capacity error; anything else is a broken connection.
+                    let inner = e.into_inner();
+                    if matches!(
+                        inner.downcast_ref::<tokio_tungstenite::tungstenite::Error>(),
+                        Some(tokio_tungstenite::tungstenite::Error::Capacity(_))
+                    ) {
                         app.metrics.refuse(CloseCode::TooLarge.reason());
                         break Some(CloseCode::TooLarge);
                     }

@@ -152,9 +152,10 @@ async fn kill_9_during_a_burst_loses_nothing_any_client_had_received() {
     assert!(seen.len() >= 150);
 
     let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
-    let after = SyncClient::connect(&url.replace(&srv_addr(&url), &srv.addr))
-        .await
-        .unwrap();
+    let after =
+        SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
+            .await
+            .unwrap();
     let stored = ids(&after);
     let lost: Vec<&String> = seen.difference(&stored).collect();
     assert!(
@@ -180,14 +181,6 @@ async fn add_sticky_quiet(c: &mut SyncClient, id: &str) {
             schema::insert_sticky(txn, &elements, id, &at, "", "#fff", id, "load", 0);
         })
         .await;
-}
-
-fn srv_addr(url: &str) -> String {
-    url.trim_start_matches("ws://")
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[test]
