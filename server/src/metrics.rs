@@ -35,6 +35,8 @@ pub struct Metrics {
     pub flush_seconds: Histogram,
     /// Failed store writes and flushes.
     pub store_errors: Counter,
+    /// Time to load a document from the store into a room (cold start of a board).
+    pub room_load_seconds: Histogram,
 }
 
 impl Default for Metrics {
@@ -50,6 +52,7 @@ impl Default for Metrics {
             refused: Family::default(),
             flush_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
             store_errors: Counter::default(),
+            room_load_seconds: Histogram::new(exponential_buckets(0.000_1, 2.0, 16)),
             registry: Registry::default(),
         };
         registry.register(
@@ -92,6 +95,11 @@ impl Default for Metrics {
             "store_errors",
             "Failed store writes and flushes",
             m.store_errors.clone(),
+        );
+        registry.register(
+            "room_load_seconds",
+            "Time to load a document from the store into memory",
+            m.room_load_seconds.clone(),
         );
         Metrics { registry, ..m }
     }

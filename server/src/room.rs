@@ -228,9 +228,7 @@ impl RoomCore {
     /// A new peer: it gets the server's step 1 (held: it reveals state) and the
     /// presence of everyone already here.
     pub fn join(&mut self, conn: ConnId, role: Role) -> Result<Effects, CloseCode> {
-        if self.peers.len() >= self.limits.max_conns {
-            return Err(CloseCode::RoomFull);
-        }
+        self.join_allowed()?;
         self.peers.insert(
             conn,
             Peer {
@@ -251,6 +249,14 @@ impl RoomCore {
             });
         }
         Ok(fx)
+    }
+
+    /// Whether one more peer may join.
+    pub fn join_allowed(&self) -> Result<(), CloseCode> {
+        if self.peers.len() >= self.limits.max_conns {
+            return Err(CloseCode::RoomFull);
+        }
+        Ok(())
     }
 
     /// A peer left: its presence is removed for everyone else.

@@ -14,7 +14,7 @@
 use crate::durability::{Committer, DurabilityMode};
 use crate::metrics::Metrics;
 use crate::room::{ConnId, Effects, Outgoing, RoomCore, RoomLimits, Target};
-use crate::storage::{DocKey, Storage};
+use crate::storage::{DocKey, Storage, StoredDoc};
 use bytes::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -386,6 +386,13 @@ impl Inbox {
         self.queued.fetch_sub(frame.len(), Ordering::AcqRel);
         Some(frame)
     }
+
+    /// The next frame if one is already waiting.
+    pub fn try_recv(&mut self) -> Option<Bytes> {
+        let frame = self.rx.try_recv().ok()?;
+        self.queued.fetch_sub(frame.len(), Ordering::AcqRel);
+        Some(frame)
+    }
 }
 
 struct Peer {
@@ -415,38 +422,140 @@ enum Flow {
     Fail(CloseCode),
 }
 
+/// A socket that joined while its document was still loading.
+struct EarlyPeer {
+    conn: ConnId,
+    role: Role,
+    out: Outbox,
+    kill: oneshot::Sender<CloseCode>,
+}
+
+/// What happened while a document loaded: who joined, and what they sent that
+/// must still be handled, in order.
+enum Early {
+    Admit(EarlyPeer),
+    Cmd(Cmd),
+}
+
+/// Whether a step 1 comes from a client that holds nothing yet.
+fn is_fresh_step1(bytes: &[u8]) -> bool {
+    use yrs::updates::decoder::Decode;
+    match tafel_shared::protocol::Message::decode(bytes) {
+        Ok(tafel_shared::protocol::Message::Sync(tafel_shared::protocol::SyncMessage::Step1(
+            sv,
+        ))) => yrs::StateVector::decode_v1(&sv).is_ok_and(|sv| sv.is_empty()),
+        _ => false,
+    }
+}
+
+/// The stored document as a step 2 for a client that holds nothing, when the
+/// store holds it as one snapshot (the log was folded when the room last unloaded).
+/// While the document loads nothing else exists that is not in the store, so this
+/// is the whole document. With a log to replay, the client waits for the load.
+fn stored_as_step2(stored: &StoredDoc) -> Option<Bytes> {
+    use tafel_shared::protocol::{Message, SyncMessage};
+    if !stored.log.is_empty() {
+        return None;
+    }
+    let snapshot = stored
+        .snapshot
+        .clone()
+        .unwrap_or_else(|| yrs::Update::EMPTY_V1.to_vec());
+    Some(Bytes::from(
+        Message::Sync(SyncMessage::Step2(snapshot)).encode(),
+    ))
+}
+
 async fn run_room(rooms: Arc<Rooms>, key: DocKey, generation: u64, mut rx: mpsc::Receiver<Cmd>) {
+    let load_started = Instant::now();
+    // Subscribed before any update is handled, so no flush can go unnoticed.
+    let mut durable = rooms.committer.subscribe();
     let storage = rooms.storage.clone();
-    let load_key = key.clone();
-    let limits = rooms.config.limits.clone();
-    let loaded = tokio::task::spawn_blocking(move || {
-        let stored = storage.load_doc(&load_key).map_err(|e| e.to_string())?;
-        let next_seq = stored.log.last().map_or(1, |(s, _)| s + 1);
-        RoomCore::load(
-            load_key.doc,
-            stored.snapshot.as_deref(),
-            &stored.log,
-            limits,
-        )
-        .map(|(core, skipped)| (core, skipped, next_seq))
-        .map_err(|e| e.to_string())
-    })
-    .await;
-    let (core, next_seq) = match loaded {
-        Ok(Ok((core, skipped, next_seq))) => {
-            if skipped > 0 {
-                tracing::error!(doc = %key, skipped, "skipped log entries that do not decode");
-            }
-            (core, next_seq)
-        }
+    let read_key = key.clone();
+    let stored = match tokio::task::spawn_blocking(move || storage.load_doc(&read_key)).await {
+        Ok(Ok(stored)) => Arc::new(stored),
         Ok(Err(e)) => {
-            tracing::error!(doc = %key, error = %e, "could not load document");
+            tracing::error!(doc = %key, error = %e, "could not read document");
             rooms.metrics.store_errors.inc();
             refuse_all(&rooms, &key, generation, rx, CloseCode::StorageFailure);
             return;
         }
         Err(e) => {
+            tracing::error!(doc = %key, error = %e, "document read task failed");
+            refuse_all(&rooms, &key, generation, rx, CloseCode::InternalError);
+            return;
+        }
+    };
+    let next_seq = stored.log.last().map_or(1, |(s, _)| s + 1);
+    let limits = rooms.config.limits.clone();
+    let for_load = Arc::clone(&stored);
+    let kind = key.doc;
+    let mut loading = tokio::task::spawn_blocking(move || {
+        RoomCore::load(kind, for_load.snapshot.as_deref(), &for_load.log, limits)
+    });
+    // Integrating a big board in yrs takes a while (BENCHMARKS.md): meanwhile,
+    // sockets join, and a client that holds nothing gets the stored bytes at once.
+    let mut early: Vec<Early> = Vec::new();
+    let fast_step2 = stored_as_step2(&stored);
+    let loaded = loop {
+        tokio::select! {
+            biased;
+            result = &mut loading => break result,
+            cmd = rx.recv() => match cmd {
+                None => return,
+                Some(Cmd::Join { conn, role, out, kill, reply }) => {
+                    let _ = reply.send(Ok(()));
+                    early.push(Early::Admit(EarlyPeer { conn, role, out, kill }));
+                }
+                Some(Cmd::Frame { conn, bytes }) if fast_step2.is_some() && is_fresh_step1(&bytes) => {
+                    let peer = early.iter().find_map(|e| match e {
+                        Early::Admit(p) if p.conn == conn => Some(p),
+                        _ => None,
+                    });
+                    match (peer, &fast_step2) {
+                        (Some(peer), Some(step2)) => {
+                            let _ = peer.out.push(step2.clone());
+                        }
+                        _ => early.push(Early::Cmd(Cmd::Frame { conn, bytes })),
+                    }
+                }
+                Some(Cmd::Evict { code, done, .. }) => {
+                    for e in early {
+                        if let Early::Admit(p) = e {
+                            let _ = p.kill.send(code);
+                        }
+                    }
+                    rooms.unregister(&key, generation);
+                    rx.close();
+                    let _ = done.send(());
+                    return;
+                }
+                Some(cmd) => early.push(Early::Cmd(cmd)),
+            },
+        }
+    };
+    drop(stored);
+    let core = match loaded {
+        Ok(Ok((core, skipped))) => {
+            rooms
+                .metrics
+                .room_load_seconds
+                .observe(load_started.elapsed().as_secs_f64());
+            if skipped > 0 {
+                tracing::error!(doc = %key, skipped, "skipped log entries that do not decode");
+            }
+            core
+        }
+        Ok(Err(e)) => {
+            tracing::error!(doc = %key, error = %e, "could not load document");
+            rooms.metrics.store_errors.inc();
+            close_early(early, CloseCode::StorageFailure);
+            refuse_all(&rooms, &key, generation, rx, CloseCode::StorageFailure);
+            return;
+        }
+        Err(e) => {
             tracing::error!(doc = %key, error = %e, "document load task failed");
+            close_early(early, CloseCode::InternalError);
             refuse_all(&rooms, &key, generation, rx, CloseCode::InternalError);
             return;
         }
@@ -462,7 +571,17 @@ async fn run_room(rooms: Arc<Rooms>, key: DocKey, generation: u64, mut rx: mpsc:
         dirty_for_history: false,
         last_history: Instant::now(),
     };
-    let mut durable = rooms.committer.subscribe();
+    for e in early {
+        let flow = match e {
+            Early::Admit(p) => task.admit(p.conn, p.role, p.out, p.kill),
+            Early::Cmd(cmd) => task.command(cmd),
+        };
+        if let Flow::Fail(code) = flow {
+            task.close_all(code);
+            rooms.unregister(&key, generation);
+            return;
+        }
+    }
     let mut empty_since: Option<tokio::time::Instant> = Some(tokio::time::Instant::now());
     let mut history_tick = tokio::time::interval(rooms.config.history_interval);
     history_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -474,7 +593,7 @@ async fn run_room(rooms: Arc<Rooms>, key: DocKey, generation: u64, mut rx: mpsc:
                 Some(Cmd::Evict { code, save, done }) => {
                     task.close_all(code);
                     if save {
-                        task.save_history();
+                        task.checkpoint();
                     }
                     rooms.unregister(&key, generation);
                     rx.close();
@@ -498,7 +617,7 @@ async fn run_room(rooms: Arc<Rooms>, key: DocKey, generation: u64, mut rx: mpsc:
             }
             _ = sleep_until_opt(grace_deadline) => {
                 // Empty for the whole grace period: save, make durable, leave.
-                task.save_history();
+                task.checkpoint();
                 let durable_ok = rooms.committer.flush_now().await;
                 if !durable_ok {
                     tracing::error!(doc = %key, "flush before unload failed");
@@ -539,6 +658,14 @@ async fn sleep_until_opt(deadline: Option<tokio::time::Instant>) {
     }
 }
 
+fn close_early(early: Vec<Early>, code: CloseCode) {
+    for e in early {
+        if let Early::Admit(p) = e {
+            let _ = p.kill.send(code);
+        }
+    }
+}
+
 fn refuse_all(
     rooms: &Rooms,
     key: &DocKey,
@@ -570,25 +697,15 @@ impl RoomTask {
                 out,
                 kill,
                 reply,
-            } => match self.core.join(conn, role) {
-                Ok(fx) => {
-                    self.peers.insert(
-                        conn,
-                        Peer {
-                            out,
-                            kill: Some(kill),
-                        },
-                    );
-                    self.rooms.metrics.open_sockets.inc();
-                    let _ = reply.send(Ok(()));
-                    self.apply(fx)
-                }
-                Err(code) => {
+            } => {
+                if let Err(code) = self.core.join_allowed() {
                     self.rooms.metrics.refuse(code.reason());
                     let _ = reply.send(Err(code));
-                    Flow::Continue
+                    return Flow::Continue;
                 }
-            },
+                let _ = reply.send(Ok(()));
+                self.admit(conn, role, out, kill)
+            }
             Cmd::Frame { conn, bytes } => {
                 if !self.peers.contains_key(&conn) {
                     return Flow::Continue;
@@ -625,6 +742,34 @@ impl RoomTask {
             }
             // Handled by the loop, which must also stop.
             Cmd::Evict { .. } => Flow::Continue,
+        }
+    }
+
+    /// Adds a socket whose join was accepted.
+    fn admit(
+        &mut self,
+        conn: ConnId,
+        role: Role,
+        out: Outbox,
+        kill: oneshot::Sender<CloseCode>,
+    ) -> Flow {
+        match self.core.join(conn, role) {
+            Ok(fx) => {
+                self.peers.insert(
+                    conn,
+                    Peer {
+                        out,
+                        kill: Some(kill),
+                    },
+                );
+                self.rooms.metrics.open_sockets.inc();
+                self.apply(fx)
+            }
+            Err(code) => {
+                self.rooms.metrics.refuse(code.reason());
+                let _ = kill.send(code);
+                Flow::Continue
+            }
         }
     }
 
@@ -688,11 +833,16 @@ impl RoomTask {
             return Ok(());
         }
         let snapshot = self.core.snapshot();
+        self.fold_log(&snapshot)
+    }
+
+    /// Replaces the snapshot and the whole log with `snapshot` of the current state.
+    fn fold_log(&mut self, snapshot: &[u8]) -> Result<(), CloseCode> {
         // Every update up to next_seq - 1 is in the snapshot.
         match self
             .rooms
             .storage
-            .compact(&self.key, &snapshot, self.next_seq - 1)
+            .compact(&self.key, snapshot, self.next_seq - 1)
         {
             Ok(()) => {
                 self.core.compacted(snapshot.len());
@@ -708,15 +858,18 @@ impl RoomTask {
     }
 
     fn save_history(&mut self) {
-        if !self.dirty_for_history {
-            return;
+        if self.dirty_for_history {
+            let state = self.core.snapshot();
+            self.keep_history(&state);
         }
-        let state = self.core.snapshot();
+    }
+
+    fn keep_history(&mut self, state: &[u8]) {
         let keep = self.rooms.config.history_keep;
         match self
             .rooms
             .storage
-            .put_history(&self.key, now_ms(), &state, keep)
+            .put_history(&self.key, now_ms(), state, keep)
         {
             Ok(()) => {
                 self.rooms.committer.wrote();
@@ -727,6 +880,23 @@ impl RoomTask {
                 self.rooms.metrics.store_errors.inc();
                 tracing::error!(doc = %self.key, error = %e, "could not keep a history snapshot");
             }
+        }
+    }
+
+    /// Before the room unloads: fold the log into the snapshot, so the next load
+    /// decodes one update instead of replaying the log, and keep a history state.
+    fn checkpoint(&mut self) {
+        let (entries, _) = self.core.log_size();
+        if entries == 0 && !self.dirty_for_history {
+            return;
+        }
+        let state = self.core.snapshot();
+        if entries > 0 {
+            // A failure is logged and counted; the log still holds every update.
+            let _ = self.fold_log(&state);
+        }
+        if self.dirty_for_history {
+            self.keep_history(&state);
         }
     }
 

@@ -6,6 +6,7 @@ use crate::rooms::ConnLink;
 use crate::storage::DocKey;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket};
 use bytes::Bytes;
+use futures_util::SinkExt;
 use std::sync::Arc;
 use std::time::Duration;
 use tafel_shared::protocol::CloseCode;
@@ -97,7 +98,7 @@ async fn pump(app: &App, mut socket: WebSocket, mut link: ConnLink) -> Option<Cl
             code = &mut link.kill => break code.ok(),
             out = link.outbound.recv() => match out {
                 Some(frame) => {
-                    if socket.send(WsMessage::Binary(frame)).await.is_err() {
+                    if write_batch(&mut socket, &mut link, frame).await.is_err() {
                         break None;
                     }
                 }
@@ -146,6 +147,25 @@ async fn pump(app: &App, mut socket: WebSocket, mut link: ConnLink) -> Option<Cl
         close_with(socket, code).await;
     }
     close
+}
+
+/// Writes `first` and every frame already queued behind it, then flushes once:
+/// group commit releases updates in batches, and one flush per batch instead of per
+/// frame saves a system call for each.
+async fn write_batch(
+    socket: &mut WebSocket,
+    link: &mut ConnLink,
+    first: Bytes,
+) -> Result<(), axum::Error> {
+    socket.feed(WsMessage::Binary(first)).await?;
+    // Bounded, so a busy room cannot keep one socket from reading forever.
+    for _ in 0..64 {
+        match link.outbound.try_recv() {
+            Some(frame) => socket.feed(WsMessage::Binary(frame)).await?,
+            None => break,
+        }
+    }
+    socket.flush().await
 }
 
 fn check_frame(app: &App, rate: &mut RateLimit, bytes: &Bytes) -> Option<CloseCode> {

@@ -201,3 +201,73 @@ fn a_data_directory_from_a_newer_tafel_is_refused_untouched() {
         .collect();
     assert_eq!(names.len(), 1, "files were added: {names:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cold_big_board_serves_newcomers_and_merges_returning_editors() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    let board = srv.api().create_board("Big", "swot").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut writer = SyncClient::connect(&url).await.unwrap();
+    let elements = schema::elements(&writer.doc);
+    for batch in 0..20 {
+        writer
+            .edit(|txn| {
+                for i in 0..100 {
+                    let at = schema::Placement {
+                        x: i as f64,
+                        y: batch as f64,
+                        w: 160.0,
+                        h: 160.0,
+                        z: "m".into(),
+                    };
+                    let id = format!("n{batch}-{i}");
+                    schema::insert_sticky(txn, &elements, &id, &at, "", "#fff", &id, "w", 0);
+                }
+            })
+            .await
+            .unwrap();
+    }
+    let mut witness = SyncClient::connect(&url).await.unwrap();
+    witness.pump_until(|c| ids(c).len() >= 2004).await.unwrap();
+    drop(witness);
+    assert!(srv.terminate().await.unwrap().success());
+
+    // Offline, the writer adds one more note.
+    let doc = writer.disconnect().await;
+    {
+        let mut txn = doc.transact_mut();
+        let at = schema::Placement {
+            x: 0.0,
+            y: 0.0,
+            w: 1.0,
+            h: 1.0,
+            z: "z".into(),
+        };
+        schema::insert_sticky(
+            &mut txn, &elements, "offline", &at, "", "#fff", "offline", "w", 0,
+        );
+    }
+
+    // After the restart a newcomer and the returning writer arrive together, while
+    // the board is still loading.
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let (fresh, returning) = tokio::join!(
+        SyncClient::connect(&url),
+        SyncClient::connect_with(&url, doc)
+    );
+    let (mut fresh, mut returning) = (fresh.unwrap(), returning.unwrap());
+    assert!(
+        ids(&fresh).len() >= 2004,
+        "a newcomer's first sync is the whole board"
+    );
+    add_sticky(&mut fresh, "live", "added after the restart").await;
+    fresh.pump_until(|c| has(c, "offline")).await.unwrap();
+    returning.pump_until(|c| has(c, "live")).await.unwrap();
+    let third = SyncClient::connect(&url).await.unwrap();
+    assert_eq!(ids(&third), ids(&fresh));
+    assert_eq!(ids(&third), ids(&returning));
+    assert_eq!(ids(&third).len(), 2006);
+    srv.terminate().await.unwrap();
+}

@@ -136,6 +136,10 @@ fn markers(frame: &[u8]) -> Vec<u64> {
 #[derive(Default)]
 struct Stats {
     latencies_us: std::sync::Mutex<Vec<u64>>,
+    /// Readers' connect-until-first-sync times.
+    connect_us: std::sync::Mutex<Vec<u64>>,
+    /// Readers that completed their first sync.
+    ready: AtomicU64,
     delivered: AtomicU64,
     bytes: AtomicU64,
 }
@@ -174,6 +178,7 @@ async fn reader(
 ) -> Result<Option<yrs::StateVector>> {
     use yrs::updates::decoder::Decode;
     let doc = yrs::Doc::new();
+    let connecting = Instant::now();
     let (mut ws, _) = tokio_tungstenite::connect_async(&url).await?;
     ws.send(WsMessage::Binary(
         Message::Sync(SyncMessage::Step1(vec![0])).encode().into(),
@@ -188,6 +193,12 @@ async fn reader(
             continue;
         };
         stats.bytes.fetch_add(b.len() as u64, Ordering::Relaxed);
+        if b.len() > 2 && b[0] == 0 && b[1] == 1 {
+            if let Ok(mut c) = stats.connect_us.lock() {
+                c.push(connecting.elapsed().as_micros() as u64);
+            }
+            stats.ready.fetch_add(1, Ordering::Relaxed);
+        }
         // Updates (sync step "2") carry new notes; the first sync's notes are old news.
         if b.len() > 2 && b[0] == 0 && b[1] == 2 {
             let now = now_us();
@@ -245,6 +256,7 @@ async fn fanout(
             let t = Instant::now();
             if i < writers {
                 writer_clients.push((url.clone(), SyncClient::connect(&url).await?));
+                connect_times.push(t.elapsed().as_micros() as u64);
             } else {
                 readers.push(tokio::spawn(reader(
                     url.clone(),
@@ -253,13 +265,31 @@ async fn fanout(
                     !light,
                 )));
             }
-            connect_times.push(t.elapsed().as_micros() as u64);
         }
     }
+    // Load starts once every reader holds the board, so none misses an update.
+    let expected_readers = readers.len() as u64;
+    let all_ready = async {
+        while stats.ready.load(Ordering::Relaxed) < expected_readers {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    if tokio::time::timeout(Duration::from_secs(120), all_ready)
+        .await
+        .is_err()
+    {
+        bail!(
+            "only {} of {expected_readers} readers synced",
+            stats.ready.load(Ordering::Relaxed)
+        );
+    }
     let connect_total = connect_started.elapsed();
+    if let Ok(c) = stats.connect_us.lock() {
+        connect_times.extend(c.iter().copied());
+    }
     let usage_before = server_pid.and_then(proc_usage);
+    let usage_clock = Instant::now();
     let sent = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
     let mut writer_tasks = Vec::new();
     for (w, (url, mut c)) in writer_clients.into_iter().enumerate() {
         let sent = sent.clone();
@@ -318,7 +348,8 @@ async fn fanout(
     for t in writer_tasks {
         writers_done.push(t.await??);
     }
-    let elapsed = started.elapsed();
+    // Rates are per second of load; the writers' final drain is not load.
+    let elapsed = Duration::from_secs(seconds.max(1));
     tokio::time::sleep(Duration::from_secs(1)).await;
     stop.store(1, Ordering::Relaxed);
     let mut full_states = Vec::new();
@@ -328,6 +359,7 @@ async fn fanout(
         }
     }
     let usage_after = server_pid.and_then(proc_usage);
+    let usage_wall = usage_clock.elapsed();
 
     // Convergence: every writer and decoding reader equals a fresh client of its room.
     let mut converged = true;
@@ -394,8 +426,18 @@ async fn fanout(
     if let (Some((cpu0, _)), Some((cpu1, rss))) = (usage_before, usage_after) {
         println!(
             "server: cpu {:.0}% of one core during load, rss {:.1} MB",
-            (cpu1 - cpu0) / elapsed.as_secs_f64() * 100.0,
+            (cpu1 - cpu0) / usage_wall.as_secs_f64() * 100.0,
             rss as f64 / 1024.0
+        );
+    }
+    let metrics = api.get_text("/metrics").await?.1;
+    if let (Some(sum), Some(count)) = (
+        metric_value(&metrics, "tafel_store_flush_seconds_sum"),
+        metric_value(&metrics, "tafel_store_flush_seconds_count"),
+    ) {
+        println!(
+            "server flushes: {count:.0}, mean {:.2} ms each",
+            sum / count.max(1.0) * 1000.0
         );
     }
     println!(
@@ -467,8 +509,25 @@ async fn cold(elements: usize, data: Option<std::path::PathBuf>) -> Result<()> {
     }
     let size = fresh.state().len();
     println!("cold load: {elements} sticky notes ({:.1} MB state) after restart: {:.1} ms from connect to a complete replica", size as f64 / 1e6, took.as_secs_f64() * 1000.0);
+    let metrics = srv.api().get_text("/metrics").await?.1;
+    let load_ms = metric_value(&metrics, "tafel_room_load_seconds_sum").map(|s| s * 1000.0);
+    println!(
+        "server: the document loaded from disk in {:.1} ms (tafel_room_load_seconds_sum)",
+        load_ms.unwrap_or(f64::NAN)
+    );
     srv.terminate().await?;
     Ok(())
+}
+
+/// The value of one sample line of the Prometheus text format.
+fn metric_value(metrics: &str, name: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 fn server_pid_of(srv: &ServerProcess) -> Result<u32> {
@@ -588,13 +647,8 @@ async fn durable(writers: usize, seconds: u64) -> Result<()> {
     }
     let n = acked.load(Ordering::Relaxed);
     let metrics = srv.api().get_text("/metrics").await?.1;
-    let flushes = metrics
-        .lines()
-        .find(|l| l.starts_with("tafel_store_flush_seconds_count"))
-        .and_then(|l| l.split_whitespace().last())
-        .unwrap_or("?")
-        .to_owned();
-    println!("durable updates: {writers} writers, {n} updates in {:.1}s = {:.0}/s, {flushes} flushes ({:.1} updates per flush)", started.elapsed().as_secs_f64(), n as f64 / started.elapsed().as_secs_f64(), n as f64 / flushes.parse::<f64>().unwrap_or(f64::NAN));
+    let flushes = metric_value(&metrics, "tafel_store_flush_seconds_count").unwrap_or(f64::NAN);
+    println!("durable updates: {writers} writers, {n} updates in {:.1}s = {:.0}/s, {flushes} flushes ({:.1} updates per flush)", started.elapsed().as_secs_f64(), n as f64 / started.elapsed().as_secs_f64(), n as f64 / flushes);
     srv.terminate().await?;
     Ok(())
 }
