@@ -466,11 +466,10 @@ fn upgrade(
         // get our documented close code rather than a torn connection.
         .max_message_size(app.config.max_frame_bytes.saturating_mul(2).max(1 << 16))
         .max_frame_size(app.config.max_frame_bytes.saturating_mul(2).max(1 << 16))
-        // Most sockets sit idle with a cursor or two per second: small I/O buffers
-        // keep their memory low (tungstenite defaults to 128 KiB each); large
-        // messages still grow the buffers as needed.
-        .read_buffer_size(4 << 10)
-        .write_buffer_size(4 << 10);
+        // Most sockets sit idle with a cursor or two per second: a small read buffer
+        // keeps their memory low (tungstenite allocates 128 KiB up front); large
+        // messages still arrive, in more reads.
+        .read_buffer_size(4 << 10);
     ws.on_upgrade(move |socket| async move {
         let auth = match doc {
             Some(doc) => app.authorize_socket(&board, doc, token.as_deref()),

@@ -35,6 +35,15 @@ impl Event {
     }
 }
 
+/// Opens a WebSocket with Nagle's algorithm off, as browsers do: small frames must
+/// not wait for the peer's delayed ACK (that alone adds up to 40 ms).
+pub async fn connect_ws(url: &str) -> Result<WebSocketStream<MaybeTlsStream<TcpStream>>> {
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
+        .await
+        .with_context(|| format!("connecting to {url}"))?;
+    Ok(ws)
+}
+
 /// A WebSocket speaking raw protocol frames.
 pub struct RawClient {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
@@ -44,10 +53,10 @@ pub struct RawClient {
 impl RawClient {
     /// Connects to `ws://{addr}{path}`.
     pub async fn connect(url: &str) -> Result<Self> {
-        let (ws, _) = tokio_tungstenite::connect_async(url)
-            .await
-            .with_context(|| format!("connecting to {url}"))?;
-        Ok(Self { ws, closed: false })
+        Ok(Self {
+            ws: connect_ws(url).await?,
+            closed: false,
+        })
     }
 
     /// Sends one message.
