@@ -271,3 +271,40 @@ async fn a_cold_big_board_serves_newcomers_and_merges_returning_editors() {
     assert_eq!(ids(&third).len(), 2006);
     srv.terminate().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_unloading_board_folds_its_log_and_keeps_a_history_snapshot() {
+    use tafel_server::storage::DocKey;
+    use tafel_shared::ids::BoardId;
+    let srv = tafel_tests::TestServer::start().await.unwrap();
+    let board = srv.api().create_board("History", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut c = SyncClient::connect(&url).await.unwrap();
+    add_sticky(&mut c, "kept", "in history").await;
+    let mut witness = SyncClient::connect(&url).await.unwrap();
+    witness.pump_until(|w| has(w, "kept")).await.unwrap();
+    let key = DocKey { board: BoardId::parse(&board.id).unwrap(), doc: DocKind::Content };
+    let storage = &srv.server.app.storage;
+    assert!(!storage.load_doc(&key).unwrap().log.is_empty());
+    drop((c, witness));
+    // The test server unloads empty rooms after one second.
+    let mut unloaded = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if srv.server.app.rooms.loaded() == 0 {
+            unloaded = true;
+            break;
+        }
+    }
+    assert!(unloaded, "the room did not unload");
+    assert!(storage.load_doc(&key).unwrap().log.is_empty(), "the log was not folded");
+    let history = storage.history(&key).unwrap();
+    assert_eq!(history.len(), 1);
+    let state = storage.history_state(&key, history[0]).unwrap().unwrap();
+    let doc = yrs::Doc::new();
+    {
+        use yrs::updates::decoder::Decode;
+        doc.transact_mut().apply_update(yrs::Update::decode_v1(&state).unwrap()).unwrap();
+    }
+    assert!(schema::elements(&doc).contains_key(&doc.transact(), "kept"));
+}
