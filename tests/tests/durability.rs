@@ -283,7 +283,10 @@ async fn an_unloading_board_folds_its_log_and_keeps_a_history_snapshot() {
     add_sticky(&mut c, "kept", "in history").await;
     let mut witness = SyncClient::connect(&url).await.unwrap();
     witness.pump_until(|w| has(w, "kept")).await.unwrap();
-    let key = DocKey { board: BoardId::parse(&board.id).unwrap(), doc: DocKind::Content };
+    let key = DocKey {
+        board: BoardId::parse(&board.id).unwrap(),
+        doc: DocKind::Content,
+    };
     let storage = &srv.server.app.storage;
     assert!(!storage.load_doc(&key).unwrap().log.is_empty());
     drop((c, witness));
@@ -297,14 +300,19 @@ async fn an_unloading_board_folds_its_log_and_keeps_a_history_snapshot() {
         }
     }
     assert!(unloaded, "the room did not unload");
-    assert!(storage.load_doc(&key).unwrap().log.is_empty(), "the log was not folded");
+    assert!(
+        storage.load_doc(&key).unwrap().log.is_empty(),
+        "the log was not folded"
+    );
     let history = storage.history(&key).unwrap();
     assert_eq!(history.len(), 1);
     let state = storage.history_state(&key, history[0]).unwrap().unwrap();
     let doc = yrs::Doc::new();
     {
         use yrs::updates::decoder::Decode;
-        doc.transact_mut().apply_update(yrs::Update::decode_v1(&state).unwrap()).unwrap();
+        doc.transact_mut()
+            .apply_update(yrs::Update::decode_v1(&state).unwrap())
+            .unwrap();
     }
     assert!(schema::elements(&doc).contains_key(&doc.transact(), "kept"));
 }
