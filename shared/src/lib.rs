@@ -9,10 +9,12 @@
 //! - [`api`]: the JSON bodies of the HTTP board API, including its error codes.
 //! - [`schema`]: the board's element model inside the content document.
 //! - [`templates`]: the workshop templates a board can start from.
+//! - [`sync`]: the client side of document sync, sans-IO.
 
 pub mod api;
 pub mod ids;
 pub mod protocol;
 pub mod roles;
 pub mod schema;
+pub mod sync;
 pub mod templates;
