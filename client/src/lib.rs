@@ -4,9 +4,19 @@
 //! result (plus `index.html`, `boot.js` and `style.css`) to `client/dist/`.
 //! `boot.js` imports the generated `tafel-client.js` and calls its `init()`,
 //! which instantiates the module and runs [`start`].
+//!
+//! # Layout
+//! - [`home`]: create a board from a template.
+//! - [`board`]: one board: its elements, live, and the tools to add to it.
+//! - [`net`]: the WebSocket connection that keeps a yrs replica in sync.
+//! - [`api`]: calls to the HTTP board API.
+
+pub mod api;
+pub mod board;
+pub mod home;
+pub mod net;
 
 use leptos::prelude::*;
-use tafel_shared::templates::Template;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// The one-line description shown under the name.
@@ -21,38 +31,70 @@ pub fn start() {
     leptos::mount::mount_to_body(App);
 }
 
-/// The application shell: name, tagline and the templates a board can start from.
-#[component]
-pub fn App() -> impl IntoView {
-    view! {
-        <header class="masthead">
-            <h1 class="brand">"Tafel"</h1>
-            <p class="tagline">{TAGLINE}</p>
-        </header>
-        <main class="content">
-            <section class="templates" aria-labelledby="templates-heading">
-                <h2 id="templates-heading">"Start a board from a template"</h2>
-                <TemplateList/>
-            </section>
-        </main>
+/// Where the browser is: a board (`/b/{id}#token=…`) or home.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Route {
+    /// The home page.
+    Home,
+    /// A board, opened with a share token.
+    Board {
+        /// The board id.
+        id: String,
+        /// The token from the link's fragment (empty if missing).
+        token: String,
+    },
+}
+
+impl Route {
+    /// Parses a path and a fragment (`#token=…`).
+    pub fn parse(path: &str, hash: &str) -> Route {
+        match path.strip_prefix("/b/") {
+            Some(id) if !id.is_empty() && !id.contains('/') => Route::Board {
+                id: id.to_owned(),
+                token: hash
+                    .trim_start_matches('#')
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix("token="))
+                    .unwrap_or_default()
+                    .to_owned(),
+            },
+            _ => Route::Home,
+        }
+    }
+
+    fn current() -> Route {
+        let location = web_sys::window().map(|w| w.location());
+        let path = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_default();
+        let hash = location.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
+        Route::parse(&path, &hash)
     }
 }
 
-/// The list of workshop templates, in picker order.
+/// The application: home or a board, by URL.
 #[component]
-pub fn TemplateList() -> impl IntoView {
-    view! {
-        <ul class="template-list">
-            {Template::ALL
-                .into_iter()
-                .map(|t| {
-                    view! {
-                        <li class="template" data-template=t.id()>
-                            {t.name()}
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
+pub fn App() -> impl IntoView {
+    match Route::current() {
+        Route::Home => view! { <home::Home/> }.into_any(),
+        Route::Board { id, token } => view! { <board::BoardPage id=id token=token/> }.into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_from_links() {
+        assert_eq!(Route::parse("/", ""), Route::Home);
+        assert_eq!(
+            Route::parse("/b/abc", "#token=xyz"),
+            Route::Board { id: "abc".into(), token: "xyz".into() }
+        );
+        assert_eq!(
+            Route::parse("/b/abc", ""),
+            Route::Board { id: "abc".into(), token: String::new() }
+        );
+        assert_eq!(Route::parse("/b/", "#token=x"), Route::Home);
+        assert_eq!(Route::parse("/b/a/b", ""), Route::Home);
     }
 }
