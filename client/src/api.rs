@@ -6,21 +6,30 @@ use wasm_bindgen_futures::JsFuture;
 
 /// Why a call failed, in words for people.
 pub fn describe(e: &JsValue) -> String {
-    e.as_string().unwrap_or_else(|| "The server could not be reached.".to_owned())
+    e.as_string()
+        .unwrap_or_else(|| "The server could not be reached.".to_owned())
 }
 
 /// `POST /api/boards`.
 pub async fn create_board(title: &str, template: &str) -> Result<BoardCreated, JsValue> {
-    let body = serde_json::to_string(&CreateBoard { title: title.to_owned(), template: Some(template.to_owned()) })
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let body = serde_json::to_string(&CreateBoard {
+        title: title.to_owned(),
+        template: Some(template.to_owned()),
+    })
+    .map_err(|e| JsValue::from_str(&e.to_string()))?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(&body));
     let request = web_sys::Request::new_with_str_and_init("/api/boards", &init)?;
     request.headers().set("content-type", "application/json")?;
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
-    let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await?
+        .dyn_into()?;
+    let text = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
     if response.ok() {
         serde_json::from_str(&text).map_err(|e| JsValue::from_str(&e.to_string()))
     } else {

@@ -64,15 +64,26 @@ pub fn read_elements(doc: &Doc) -> Vec<ElementView> {
 
 fn ws_url(board: &str, token: &str) -> Option<String> {
     let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
     let host = location.host().ok()?;
-    Some(format!("{scheme}://{host}{}?token={token}", DocKind::Content.ws_path(board)))
+    Some(format!(
+        "{scheme}://{host}{}?token={token}",
+        DocKind::Content.ws_path(board)
+    ))
 }
 
 /// A short random element id (the replica's client id keeps ids of different
 /// people apart; the counter keeps one person's apart).
 fn new_id(doc: &Doc, n: usize) -> String {
-    format!("e{}-{n}-{}", doc.client_id().get(), js_sys::Date::now() as u64)
+    format!(
+        "e{}-{n}-{}",
+        doc.client_id().get(),
+        js_sys::Date::now() as u64
+    )
 }
 
 /// The board page.
@@ -113,7 +124,17 @@ pub fn BoardPage(
                 h: 160.0,
                 z: format!("m{}", js_sys::Date::now() as u64),
             };
-            schema::insert_sticky(&mut txn, &map, &new_id(&add_doc, n), &at, "", "#ffe066", "", "", js_sys::Date::now() as u64);
+            schema::insert_sticky(
+                &mut txn,
+                &map,
+                &new_id(&add_doc, n),
+                &at,
+                "",
+                "#ffe066",
+                "",
+                "",
+                js_sys::Date::now() as u64,
+            );
             txn.encode_update_v1()
         };
         elements.set(read_elements(&add_doc));

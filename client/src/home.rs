@@ -13,7 +13,9 @@ pub fn Home() -> impl IntoView {
         spawn_local(async move {
             match crate::api::create_board(t.name(), t.id()).await {
                 Ok(created) => {
-                    if let (Some(link), Some(window)) = (created.links.get(&Role::Facilitator), web_sys::window()) {
+                    if let (Some(link), Some(window)) =
+                        (created.links.get(&Role::Facilitator), web_sys::window())
+                    {
                         // The link is absolute; keep only path and fragment so the
                         // app stays on the origin it was loaded from.
                         let local = link.find("/b/").map(|at| &link[at..]).unwrap_or(link);

@@ -46,27 +46,20 @@ pub enum Route {
 }
 
 impl Route {
-    /// Parses a path and a fragment (`#token=…`).
-    pub fn parse(path: &str, hash: &str) -> Route {
-        match path.strip_prefix("/b/") {
-            Some(id) if !id.is_empty() && !id.contains('/') => Route::Board {
-                id: id.to_owned(),
-                token: hash
-                    .trim_start_matches('#')
-                    .split('&')
-                    .find_map(|kv| kv.strip_prefix("token="))
-                    .unwrap_or_default()
-                    .to_owned(),
-            },
-            _ => Route::Home,
-        }
-    }
-
     fn current() -> Route {
         let location = web_sys::window().map(|w| w.location());
-        let path = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_default();
-        let hash = location.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
-        Route::parse(&path, &hash)
+        let path = location
+            .as_ref()
+            .and_then(|l| l.pathname().ok())
+            .unwrap_or_default();
+        let hash = location
+            .as_ref()
+            .and_then(|l| l.hash().ok())
+            .unwrap_or_default();
+        match tafel_shared::ids::parse_board_link(&path, &hash) {
+            Some((id, token)) => Route::Board { id, token },
+            None => Route::Home,
+        }
     }
 }
 
@@ -76,25 +69,5 @@ pub fn App() -> impl IntoView {
     match Route::current() {
         Route::Home => view! { <home::Home/> }.into_any(),
         Route::Board { id, token } => view! { <board::BoardPage id=id token=token/> }.into_any(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn routes_from_links() {
-        assert_eq!(Route::parse("/", ""), Route::Home);
-        assert_eq!(
-            Route::parse("/b/abc", "#token=xyz"),
-            Route::Board { id: "abc".into(), token: "xyz".into() }
-        );
-        assert_eq!(
-            Route::parse("/b/abc", ""),
-            Route::Board { id: "abc".into(), token: String::new() }
-        );
-        assert_eq!(Route::parse("/b/", "#token=x"), Route::Home);
-        assert_eq!(Route::parse("/b/a/b", ""), Route::Home);
     }
 }

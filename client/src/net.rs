@@ -25,7 +25,9 @@ pub fn close_message(code: u16) -> String {
     match CloseCode::from_code(code) {
         Some(CloseCode::UnknownBoard) => "This board does not exist (or was deleted).".into(),
         Some(CloseCode::Unauthorized) => "This link is not valid for this board.".into(),
-        Some(CloseCode::TokenRevoked) => "This link was revoked. Ask the facilitator for a new one.".into(),
+        Some(CloseCode::TokenRevoked) => {
+            "This link was revoked. Ask the facilitator for a new one.".into()
+        }
         Some(CloseCode::BoardDeleted) => "This board was deleted.".into(),
         Some(CloseCode::GoingAway) => "The server is restarting.".into(),
         Some(other) => format!("Connection closed: {}.", other.reason()),
@@ -65,9 +67,13 @@ impl Connection {
         let msg_sync = Rc::clone(&sync);
         let msg_status = Rc::clone(&on_status);
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            let Ok(buf) = e.data().dyn_into::<js_sys::ArrayBuffer>() else { return };
+            let Ok(buf) = e.data().dyn_into::<js_sys::ArrayBuffer>() else {
+                return;
+            };
             let bytes = js_sys::Uint8Array::new(&buf).to_vec();
-            let Ok(msg) = Message::decode(&bytes) else { return };
+            let Ok(msg) = Message::decode(&bytes) else {
+                return;
+            };
             let received = msg_sync.borrow_mut().receive(&msg);
             let Ok(received) = received else { return };
             for reply in &received.replies {
@@ -95,7 +101,9 @@ impl Connection {
     /// Sends an update made by a local transaction.
     pub fn send_update(&self, update: Vec<u8>) {
         if self.ws.ready_state() == WebSocket::OPEN {
-            let _ = self.ws.send_with_u8_array(&ClientSync::local_update(update).encode());
+            let _ = self
+                .ws
+                .send_with_u8_array(&ClientSync::local_update(update).encode());
         }
     }
 

@@ -107,7 +107,7 @@ impl App {
 
     /// The share link of a role's token.
     pub fn link(&self, board: &str, token: &str) -> String {
-        format!("{}/b/{board}#token={token}", self.public_url)
+        format!("{}{}", self.public_url, ids::board_link(board, token))
     }
 }
 

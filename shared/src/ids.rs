@@ -74,3 +74,50 @@ mod tests {
         assert!(!is_well_formed_token(&format!("{}=", "a".repeat(42))));
     }
 }
+
+/// The path and fragment of a share link: `/b/{board}#token={token}`. The token sits
+/// in the fragment, which browsers send neither to servers nor in `Referer`.
+pub fn board_link(board: &str, token: &str) -> String {
+    format!("/b/{board}#token={token}")
+}
+
+/// The board id and token of a share link's path and fragment (`#` optional); the
+/// token is empty when the fragment has none.
+pub fn parse_board_link(path: &str, fragment: &str) -> Option<(String, String)> {
+    let id = path.strip_prefix("/b/")?;
+    if id.is_empty() || id.contains('/') {
+        return None;
+    }
+    let token = fragment
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("token="))
+        .unwrap_or_default();
+    Some((id.to_owned(), token.to_owned()))
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    #[test]
+    fn share_links_round_trip() {
+        let link = board_link("abc", "xyz");
+        let (path, fragment) = link.split_once('#').unwrap_or_default();
+        assert_eq!(
+            parse_board_link(path, fragment),
+            Some(("abc".into(), "xyz".into()))
+        );
+        assert_eq!(
+            parse_board_link("/b/abc", ""),
+            Some(("abc".into(), String::new()))
+        );
+        assert_eq!(
+            parse_board_link("/b/abc", "#x=1&token=t"),
+            Some(("abc".into(), "t".into()))
+        );
+        assert_eq!(parse_board_link("/", ""), None);
+        assert_eq!(parse_board_link("/b/", "#token=x"), None);
+        assert_eq!(parse_board_link("/b/a/b", ""), None);
+    }
+}
