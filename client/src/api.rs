@@ -1,6 +1,6 @@
 //! Calls to the HTTP board API, with the shared request and answer types.
 
-use tafel_shared::api::{ApiError, BoardCreated, CreateBoard};
+use tafel_shared::api::{ApiError, BoardCreated, BoardInfo, CreateBoard};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -17,11 +17,34 @@ pub async fn create_board(title: &str, template: &str) -> Result<BoardCreated, J
         template: Some(template.to_owned()),
     })
     .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    call("POST", "/api/boards", Some(&body), None).await
+}
+
+/// `GET /api/boards/{id}`: title and the caller's role.
+pub async fn board_info(id: &str, token: &str) -> Result<BoardInfo, JsValue> {
+    // The token travels in a header, so it is part of no URL.
+    call("GET", &format!("/api/boards/{id}"), None, Some(token)).await
+}
+
+/// One JSON call. An error carries the server's sentence for people.
+async fn call<T: serde::de::DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    token: Option<&str>,
+) -> Result<T, JsValue> {
     let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&JsValue::from_str(&body));
-    let request = web_sys::Request::new_with_str_and_init("/api/boards", &init)?;
+    init.set_method(method);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let request = web_sys::Request::new_with_str_and_init(path, &init)?;
     request.headers().set("content-type", "application/json")?;
+    if let Some(token) = token {
+        request
+            .headers()
+            .set("authorization", &format!("Bearer {token}"))?;
+    }
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
         .await?

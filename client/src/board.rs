@@ -110,8 +110,10 @@ pub fn BoardPage(
     });
     let connection = StoredValue::new_local(connection);
     let added = StoredValue::new_local(0usize);
-    let add_doc = doc.clone();
+    // A stored handle keeps the click handler `Copy`, as `<Show>` re-creates it.
+    let doc_handle = StoredValue::new(doc.clone());
     let add_sticky = move |_| {
+        let add_doc = doc_handle.get_value();
         let n = added.get_value();
         added.set_value(n + 1);
         let map = schema::elements(&add_doc);
@@ -144,6 +146,26 @@ pub fn BoardPage(
             }
         });
     };
+    // Title and role come from the board API; until the role is known, no tools.
+    let info = RwSignal::new(None::<tafel_shared::api::BoardInfo>);
+    let load_error = RwSignal::new(None::<String>);
+    {
+        let (id, token) = (id.clone(), token.clone());
+        leptos::task::spawn_local(async move {
+            match crate::api::board_info(&id, &token).await {
+                Ok(i) => info.set(Some(i)),
+                Err(e) => load_error.set(Some(crate::api::describe(&e))),
+            }
+        });
+    }
+    let can_edit = move || {
+        info.with(|i| {
+            i.as_ref()
+                .is_some_and(|i| i.role.can_write(DocKind::Content))
+        })
+    };
+    let title = move || info.with(|i| i.as_ref().map(|i| i.title.clone()).unwrap_or_default());
+    let role = move || info.with(|i| i.as_ref().map(|i| i.role.to_string()).unwrap_or_default());
     let status_text = move || match status.get() {
         Status::Connecting => "Connecting…".to_owned(),
         Status::Live => "Live".to_owned(),
@@ -158,9 +180,14 @@ pub fn BoardPage(
         <div class="board">
             <header class="toolbar" role="toolbar" aria-label="Tools">
                 <a class="home-link" href="/">"Tafel"</a>
-                <button class="tool" data-tool="sticky" on:click=add_sticky>"Sticky note"</button>
+                <h1 class="board-title">{title}</h1>
+                <Show when=can_edit>
+                    <button class="tool" data-tool="sticky" on:click=add_sticky>"Sticky note"</button>
+                </Show>
+                <span class="role" data-role=role>{role}</span>
                 <span class=status_class role="status">{status_text}</span>
             </header>
+            {move || load_error.get().map(|e| view! { <p class="banner error" role="alert">{e}</p> })}
             <div class="canvas" aria-label="Board">
                 <div class="world">
                 {move || {

@@ -203,3 +203,105 @@ async fn home_creates_a_board_from_a_template() {
     );
     browser.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_sees_the_board_but_cannot_change_it() {
+    use tafel_shared::roles::DocKind;
+    let srv = app_server().await;
+    let board = srv.api().create_board("Look only", "swot").await.unwrap();
+    let driver = Driver::start().await;
+    let viewer = driver.browser().await;
+    viewer
+        .goto(&board.created.links[&Role::Viewer])
+        .await
+        .unwrap();
+    wait_for_count(&viewer, ".status.live", 1).await;
+    wait_for_count(&viewer, ".role[data-role=viewer]", 1).await;
+    assert_eq!(wait_for_count(&viewer, ".element.frame", 4).await, 4);
+    let tools = viewer
+        .find_all(Locator::Css("button[data-tool]"))
+        .await
+        .unwrap();
+    assert!(
+        tools.is_empty(),
+        "a viewer is offered {} editing tools",
+        tools.len()
+    );
+    // What editors add still reaches the viewer.
+    let mut editor = tafel_tests::SyncClient::connect(&srv.ws(
+        &board.id,
+        DocKind::Content,
+        board.token(Role::Editor),
+    ))
+    .await
+    .unwrap();
+    let elements = tafel_shared::schema::elements(&editor.doc);
+    editor
+        .edit(|txn| {
+            let at = tafel_shared::schema::Placement {
+                x: 10.0,
+                y: 10.0,
+                w: 160.0,
+                h: 160.0,
+                z: "m".into(),
+            };
+            tafel_shared::schema::insert_sticky(
+                txn,
+                &elements,
+                "from-editor",
+                &at,
+                "",
+                "#fff",
+                "hello",
+                "e",
+                0,
+            );
+        })
+        .await
+        .unwrap();
+    wait_for_count(&viewer, ".element.sticky[data-id=from-editor]", 1).await;
+    viewer.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_template_opens_and_shows_its_frames() {
+    use tafel_shared::templates::Template;
+    let srv = app_server().await;
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    for template in Template::ALL {
+        let board = srv
+            .api()
+            .create_board(template.name(), template.id())
+            .await
+            .unwrap();
+        browser
+            .goto(&board.created.links[&Role::Facilitator])
+            .await
+            .unwrap();
+        wait_for_count(&browser, ".status.live", 1).await;
+        let want = template.frames().len();
+        if want > 0 {
+            assert_eq!(
+                wait_for_count(&browser, ".element.frame", want).await,
+                want,
+                "{template:?}"
+            );
+        }
+        let frames = browser
+            .find_all(Locator::Css(".element.frame"))
+            .await
+            .unwrap();
+        assert_eq!(frames.len(), want, "{template:?}");
+        for (title, ..) in template.frames() {
+            let shown = browser
+                .find_all(Locator::XPath(&format!(
+                    "//*[contains(@class,'frame')]/span[text()='{title}']"
+                )))
+                .await
+                .unwrap();
+            assert_eq!(shown.len(), 1, "{template:?}: frame {title:?} is not shown");
+        }
+    }
+    browser.close().await.unwrap();
+}
