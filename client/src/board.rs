@@ -124,7 +124,10 @@ pub fn BoardPage(
                 y: 560.0 + (n / 8) as f64 * 180.0,
                 w: 160.0,
                 h: 160.0,
-                z: format!("m{}", js_sys::Date::now() as u64),
+                // New notes land on top of everything.
+                z: elements.with_untracked(|els| {
+                    tafel_shared::order::key_above(els.iter().map(|e| e.z.as_str()))
+                }),
             };
             schema::insert_sticky(
                 &mut txn,

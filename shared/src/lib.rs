@@ -2,6 +2,7 @@
 //! builds for `wasm32-unknown-unknown` and the host alike.
 //!
 //! # Layout
+//! - [`order`]: fractional index keys for stacking order.
 //! - [`protocol`]: the WebSocket wire format (the Yjs sync and awareness framing of
 //!   the npm `y-websocket` provider), close codes and document addressing.
 //! - [`roles`]: share-link roles and which document each may read and write.
@@ -13,6 +14,7 @@
 
 pub mod api;
 pub mod ids;
+pub mod order;
 pub mod protocol;
 pub mod roles;
 pub mod schema;
