@@ -1,8 +1,11 @@
 // Loads the wasm-bindgen glue and starts the Tafel client.
 // A separate file (not an inline script) so a strict CSP without 'unsafe-inline' works.
+// `cargo xtask build-client` rewrites both paths to the content-hashed names in dist.
+// The wasm URL is passed explicitly: the glue is built without a default one, since a
+// default would name the unhashed file.
 import init from '/tafel-client.js';
 
-init().catch((err) => {
+init({ module_or_path: '/tafel-client_bg.wasm' }).catch((err) => {
   console.error('Tafel failed to start', err);
   document.body.textContent = 'Tafel failed to start: ' + err;
 });

@@ -1,6 +1,7 @@
-//! The HTTP edge: the board API, the operator API, health, metrics and the WebSocket
-//! routes. One error type, [`AppError`], turns every failure into JSON with a stable
-//! `code`; internal details are logged, never returned.
+//! The HTTP edge: the board API, the operator API, health, metrics, the WebSocket
+//! routes and the built browser client (its files, with cache lifetimes that follow
+//! from their content-hashed names). One error type, [`AppError`], turns every API
+//! failure into JSON with a stable `code`; internal details are logged, never returned.
 
 use crate::app::{random_token, AccessError, App};
 use crate::rooms::now_ms;
@@ -20,6 +21,7 @@ use tafel_shared::api::{
 use tafel_shared::ids::{self, BoardId};
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::templates::Template;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 /// Every way an HTTP request can fail.
 #[derive(Debug)]
@@ -165,6 +167,15 @@ pub const CSP: &str =
     img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
+/// `Cache-Control` of content-hashed assets: their name changes whenever their bytes
+/// do, so a browser may keep them for a year without ever asking again.
+pub const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// `Cache-Control` of everything else the client is made of (`index.html`, the app
+/// routes that answer with it, unhashed files, 404s): the browser revalidates each
+/// time, so a new build is picked up on the next load.
+pub const CACHE_REVALIDATE: &str = "no-cache";
+
 /// Every route of the server.
 pub fn router(app: Arc<App>) -> Router {
     let assets = app.config.assets.clone().or_else(|| {
@@ -174,10 +185,11 @@ pub fn router(app: Arc<App>) -> Router {
     let api = api_router(Arc::clone(&app));
     let router = match assets {
         Some(dir) => {
-            // Unknown paths that are not API calls are app routes (/b/{id}): the app
-            // itself renders them.
-            let index = tower_http::services::ServeFile::new(dir.join("index.html"));
-            api.fallback_service(tower_http::services::ServeDir::new(dir).fallback(index))
+            let client = ClientFiles::new(dir);
+            api.fallback(move |req: axum::extract::Request| {
+                let client = client.clone();
+                async move { client.serve(req).await }
+            })
         }
         None => api.fallback(not_found),
     };
@@ -200,7 +212,75 @@ pub fn router(app: Arc<App>) -> Router {
                 header::HeaderValue::from_static("no-referrer"),
             ),
         )
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(
+            tower_http::compression::CompressionLayer::new().compress_when(
+                // woff2 is brotli inside already: compressing it again costs CPU and
+                // saves nothing.
+                DefaultPredicate::new().and(NotForContentType::const_new("font/")),
+            ),
+        )
+}
+
+/// The built browser client (`cargo xtask build-client` writes it to `client/dist`).
+#[derive(Clone)]
+struct ClientFiles {
+    /// Files by path; MIME types from the extension (`.wasm` is `application/wasm`).
+    files: tower_http::services::ServeDir,
+    /// The page every app route answers with.
+    index: tower_http::services::ServeFile,
+}
+
+impl ClientFiles {
+    fn new(dir: std::path::PathBuf) -> Self {
+        Self {
+            index: tower_http::services::ServeFile::new(dir.join("index.html")),
+            files: tower_http::services::ServeDir::new(dir),
+        }
+    }
+
+    /// A path whose last segment has a dot asks for a file, which exists or is a 404
+    /// (a missing script must not come back as HTML with status 200); any other path
+    /// that is not an API or socket route (`/`, `/b/{id}`) is an app route the client
+    /// renders itself, so it gets `index.html`.
+    async fn serve(mut self, req: axum::extract::Request) -> Response {
+        let name = req.uri().path().rsplit('/').next().unwrap_or_default();
+        let hashed = is_hashed_name(name);
+        let served = if name.contains('.') {
+            self.files.try_call(req).await
+        } else {
+            self.index.try_call(req).await
+        };
+        let mut res = match served {
+            Ok(res) => res.map(axum::body::Body::new),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read a client file");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        };
+        let status = res.status();
+        let cache = if hashed && (status.is_success() || status == StatusCode::NOT_MODIFIED) {
+            CACHE_IMMUTABLE
+        } else {
+            CACHE_REVALIDATE
+        };
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static(cache),
+        );
+        res
+    }
+}
+
+/// Whether a file name carries a content hash as `cargo xtask build-client` writes
+/// it: `-`, 16 lowercase hex digits, `.` (`tafel-client_bg-3f9a1c2b7d4e5f60.wasm`).
+fn is_hashed_name(name: &str) -> bool {
+    name.as_bytes().windows(18).any(|w| {
+        w[0] == b'-'
+            && w[17] == b'.'
+            && w[1..17]
+                .iter()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
 }
 
 fn api_router(app: Arc<App>) -> Router {
@@ -499,4 +579,23 @@ async fn ws_doc(
         .into_iter()
         .find(|d| *d != DocKind::Content && d.as_str() == doc);
     upgrade(app, ws, board, doc, q.token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_name;
+
+    #[test]
+    fn hashed_names_are_recognised() {
+        assert!(is_hashed_name("tafel-client-3f9a1c2b7d4e5f60.js"));
+        assert!(is_hashed_name("tafel-client_bg-3f9a1c2b7d4e5f60.wasm"));
+        assert!(is_hashed_name("inter-0123456789abcdef.woff2"));
+        assert!(!is_hashed_name("index.html"));
+        assert!(!is_hashed_name("tafel-client.js"));
+        // Upper case, too short, too long, or no extension: not the build's names.
+        assert!(!is_hashed_name("style-3F9A1C2B7D4E5F60.css"));
+        assert!(!is_hashed_name("style-3f9a1c2b7d4e5f6.css"));
+        assert!(!is_hashed_name("style-3f9a1c2b7d4e5f600.css"));
+        assert!(!is_hashed_name("style-3f9a1c2b7d4e5f60"));
+    }
 }

@@ -11,12 +11,22 @@
 //! - [`schema`]: the board's element model inside the content document.
 //! - [`templates`]: the workshop templates a board can start from.
 //! - [`sync`]: the client side of document sync, sans-IO.
+//! - [`geometry`]: viewport, hit testing, connector routing and pen smoothing.
+//! - [`element`]: elements read from and written to the document as values.
+//! - [`edit`]: moves, frame membership, deletion, stacking and the clipboard.
+//! - [`text`]: smallest text changes and caret carrying for in-place editing.
+//! - [`presence`]: who is on a board and where, sent as awareness state.
 
 pub mod api;
+pub mod edit;
+pub mod element;
+pub mod geometry;
 pub mod ids;
 pub mod order;
+pub mod presence;
 pub mod protocol;
 pub mod roles;
 pub mod schema;
 pub mod sync;
+pub mod text;
 pub mod templates;

@@ -45,6 +45,51 @@ pub const F_TEXT: &str = "text";
 pub const F_COLOR: &str = "color";
 /// Field (frame): its title.
 pub const F_TITLE: &str = "title";
+/// Field (shape): its outline, one of [`SHAPE_RECT`], [`SHAPE_ELLIPSE`], [`SHAPE_DIAMOND`].
+pub const F_SHAPE: &str = "shape";
+/// Field (shape): fill colour as `#rrggbb`, or `transparent`.
+pub const F_FILL: &str = "fill";
+/// Field (shape, connector, pen, text): line or text colour as `#rrggbb`.
+pub const F_STROKE: &str = "stroke";
+/// Field (connector): id of the element the connector starts at; empty for a free end.
+pub const F_FROM: &str = "from";
+/// Field (connector): id of the element the connector ends at; empty for a free end.
+pub const F_TO: &str = "to";
+/// Field: a flat list of numbers `[x0, y0, x1, y1, …]`. Pen: the stroke, relative
+/// to the element's top-left corner when it was drawn (scaled to `w`×`h`).
+/// Connector: the two free end points in board coordinates, used for an end whose
+/// element is absent.
+pub const F_POINTS: &str = "points";
+
+/// [`F_SHAPE`] value: rectangle.
+pub const SHAPE_RECT: &str = "rect";
+/// [`F_SHAPE`] value: ellipse.
+pub const SHAPE_ELLIPSE: &str = "ellipse";
+/// [`F_SHAPE`] value: diamond.
+pub const SHAPE_DIAMOND: &str = "diamond";
+
+/// Sticky note colours offered by the client, as (name, `#rrggbb`).
+pub const STICKY_COLORS: [(&str, &str); 7] = [
+    ("yellow", "#ffe066"),
+    ("orange", "#ffc078"),
+    ("pink", "#faa2c1"),
+    ("green", "#b2f2bb"),
+    ("blue", "#a5d8ff"),
+    ("purple", "#d0bfff"),
+    ("grey", "#dee2e6"),
+];
+
+/// Line and fill colours offered for shapes, pens, connectors and text.
+pub const INK_COLORS: [(&str, &str); 8] = [
+    ("black", "#1f2328"),
+    ("grey", "#868e96"),
+    ("red", "#e03131"),
+    ("orange", "#f08c00"),
+    ("green", "#2f9e44"),
+    ("blue", "#1971c2"),
+    ("violet", "#7048e8"),
+    ("white", "#ffffff"),
+];
 
 /// The fields every element has.
 pub const BASE_FIELDS: [&str; 11] = [
@@ -70,7 +115,29 @@ pub enum ElementKind {
     Image,
 }
 
+impl std::str::FromStr for ElementKind {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        ElementKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(())
+    }
+}
+
 impl ElementKind {
+    /// Every kind.
+    pub const ALL: [ElementKind; 7] = [
+        ElementKind::Sticky,
+        ElementKind::Text,
+        ElementKind::Shape,
+        ElementKind::Connector,
+        ElementKind::Pen,
+        ElementKind::Frame,
+        ElementKind::Image,
+    ];
+
     /// The kind's name in the document.
     pub fn as_str(self) -> &'static str {
         match self {

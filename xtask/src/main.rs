@@ -2,8 +2,10 @@
 //!
 //! * `cargo xtask build-client [--dev]` builds the Leptos client for
 //!   `wasm32-unknown-unknown`, runs wasm-bindgen (as a library, so nothing is downloaded
-//!   at run time) and writes `client/dist/` (`index.html`, `boot.js`, `style.css`,
-//!   `favicon.svg`, `tafel-client.js`, `tafel-client_bg.wasm`).
+//!   at run time) and writes `client/dist/`: `index.html`, and every other file with a
+//!   content hash in its name (`tafel-client-<hash>.js`, `tafel-client_bg-<hash>.wasm`,
+//!   `boot-<hash>.js`, `style-<hash>.css`, `favicon-<hash>.svg`, `inter-<hash>.woff2`)
+//!   so the server can let browsers cache them for a year (see `server/src/http.rs`).
 //! * `cargo xtask run [ARGS...]` builds the client (release) and runs
 //!   `tafel serve --assets client/dist ARGS...`.
 //! * `cargo xtask test [ARGS...]` builds the client (release), makes sure Chromium and
@@ -27,8 +29,12 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CLIENT_PACKAGE: &str = "tafel-client";
 /// Base name of the files wasm-bindgen writes (`<name>.js`, `<name>_bg.wasm`).
 const OUT_NAME: &str = "tafel-client";
-/// Static files copied verbatim from `client/` into `client/dist/`.
-const STATIC_FILES: [&str; 4] = ["index.html", "boot.js", "style.css", "favicon.svg"];
+/// The self-hosted font (Inter, latin subset, variable weight; OFL, see
+/// `client/assets/fonts/OFL.txt`), relative to `client/`.
+const FONT: &str = "assets/fonts/inter.woff2";
+/// Hex digits of the content hash in file names; the server recognises exactly
+/// `-<16 lowercase hex digits>.` as a hashed, immutable file.
+const HASH_HEX_DIGITS: usize = 16;
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -229,7 +235,8 @@ fn build_client(profile: Profile) -> Result<PathBuf> {
     ]))?;
     let compiled = started.elapsed();
 
-    let wasm_in = target_dir(&root)?
+    let target = target_dir(&root)?;
+    let wasm_in = target
         .join(WASM_TARGET)
         .join(profile.dir_name())
         .join(format!("{}.wasm", CLIENT_PACKAGE.replace('-', "_")));
@@ -239,61 +246,257 @@ fn build_client(profile: Profile) -> Result<PathBuf> {
         wasm_in.display()
     );
 
-    let client_dir = root.join("client");
-    let dist = client_dir.join("dist");
-    // Start clean so files of an earlier build (e.g. old snippets) do not linger.
-    if dist.exists() {
-        fs::remove_dir_all(&dist).with_context(|| format!("cannot clear {}", dist.display()))?;
+    // wasm-bindgen writes into a scratch directory; only renamed copies reach dist.
+    let bindgen_out = target.join("xtask").join("bindgen");
+    if bindgen_out.exists() {
+        fs::remove_dir_all(&bindgen_out)
+            .with_context(|| format!("cannot clear {}", bindgen_out.display()))?;
     }
-    fs::create_dir_all(&dist).with_context(|| format!("cannot create {}", dist.display()))?;
-
+    fs::create_dir_all(&bindgen_out)
+        .with_context(|| format!("cannot create {}", bindgen_out.display()))?;
     let bindgen_started = Instant::now();
     let release = profile == Profile::Release;
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&wasm_in)
         .out_name(OUT_NAME)
         .web(true)?
-        // The library defaults this to true (the CLI does not); with it, `init()` has
-        // no default wasm URL and the page stays blank.
-        .omit_default_module_path(false)
+        // The glue's default wasm URL would name the unhashed file, which dist does not
+        // have: boot.js passes the hashed URL to `init({ module_or_path })` instead.
+        .omit_default_module_path(true)
         .typescript(false)
         .debug(!release)
         .remove_name_section(release)
         .remove_producers_section(release)
-        .generate(&dist)
+        .generate(&bindgen_out)
         .with_context(|| format!("wasm-bindgen failed on {}", wasm_in.display()))?;
     let bindgen = bindgen_started.elapsed();
 
-    for name in STATIC_FILES {
-        let from = client_dir.join(name);
-        fs::copy(&from, dist.join(name))
-            .with_context(|| format!("cannot copy {} into {}", from.display(), dist.display()))?;
-    }
+    let client_dir = root.join("client");
+    let mut dist = Dist::open(client_dir.join("dist"))?;
+    let read =
+        |path: &Path| fs::read(path).with_context(|| format!("cannot read {}", path.display()));
+    let read_text = |path: &Path| {
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    };
 
-    let wasm_out = dist.join(format!("{OUT_NAME}_bg.wasm"));
-    let js_out = dist.join(format!("{OUT_NAME}.js"));
-    let wasm =
-        fs::read(&wasm_out).with_context(|| format!("cannot read {}", wasm_out.display()))?;
-    let js = fs::read(&js_out).with_context(|| format!("cannot read {}", js_out.display()))?;
+    // Leaves first, then the files that name them: each hash covers the rewritten
+    // bytes, so a new font also renames style.css, and a new wasm renames boot.js.
+    let wasm_name = format!("{OUT_NAME}_bg.wasm");
+    let js_name = format!("{OUT_NAME}.js");
+    let wasm = read(&bindgen_out.join(&wasm_name))?;
+    let js = read(&bindgen_out.join(&js_name))?;
+    let font_bytes = read(&client_dir.join(FONT))?;
+    let font_name = file_name(Path::new(FONT))?;
+    let font = dist.add_hashed(font_name, &font_bytes)?;
+    let wasm_file = dist.add_hashed(&wasm_name, &wasm)?;
+    let js_file = dist.add_hashed(&js_name, &js)?;
+    // Inline JS snippets (none today) are imported by the glue under their own path.
+    let snippets = bindgen_out.join("snippets");
+    if snippets.is_dir() {
+        dist.add_tree("snippets", &snippets)?;
+    }
+    let favicon = dist.add_hashed("favicon.svg", &read(&client_dir.join("favicon.svg"))?)?;
+    let style = rewrite_refs(
+        "style.css",
+        &read_text(&client_dir.join("style.css"))?,
+        &[&font],
+    )?;
+    let style = dist.add_hashed("style.css", style.as_bytes())?;
+    let boot = rewrite_refs(
+        "boot.js",
+        &read_text(&client_dir.join("boot.js"))?,
+        &[&js_file, &wasm_file],
+    )?;
+    let boot = dist.add_hashed("boot.js", boot.as_bytes())?;
+    let index = rewrite_refs(
+        "index.html",
+        &read_text(&client_dir.join("index.html"))?,
+        &[&favicon, &style, &font, &js_file, &boot],
+    )?;
+    // Last, so a running server never points browsers at files not yet written.
+    dist.add_replacing("index.html", index.as_bytes())?;
+    let removed = dist.remove_others()?;
+
     eprintln!(
         "xtask: client ({}) built in {:.1} s (cargo {:.1} s, wasm-bindgen {:.1} s) -> {}",
         profile.cargo_name(),
         started.elapsed().as_secs_f64(),
         compiled.as_secs_f64(),
         bindgen.as_secs_f64(),
-        dist.display()
+        dist.dir.display()
     );
     eprintln!(
-        "xtask:   {OUT_NAME}_bg.wasm {} raw, {} gzip",
+        "xtask:   {:<40} {} raw, {} gzip",
+        wasm_file.hashed,
         kib(wasm.len()),
         kib(gzip_len(&wasm)?)
     );
     eprintln!(
-        "xtask:   {OUT_NAME}.js      {} raw, {} gzip",
+        "xtask:   {:<40} {} raw, {} gzip",
+        js_file.hashed,
         kib(js.len()),
         kib(gzip_len(&js)?)
     );
-    Ok(dist)
+    eprintln!("xtask:   {:<40} {}", font.hashed, kib(font_bytes.len()));
+    if removed > 0 {
+        eprintln!("xtask:   removed {removed} file(s) of earlier builds");
+    }
+    Ok(dist.dir)
+}
+
+/// A file written to dist: the name sources refer to, and the name it has there.
+struct Asset {
+    /// `style.css`
+    logical: String,
+    /// `style-3f9a1c2b7d4e5f60.css`
+    hashed: String,
+}
+
+/// The dist directory being written: remembers what this build wrote, so that files
+/// of earlier builds (old hashes) can be removed at the end instead of clearing the
+/// directory first, which would make a running server answer 404 meanwhile.
+struct Dist {
+    dir: PathBuf,
+    written: std::collections::BTreeSet<String>,
+}
+
+impl Dist {
+    fn open(dir: PathBuf) -> Result<Self> {
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Self {
+            dir,
+            written: std::collections::BTreeSet::new(),
+        })
+    }
+
+    /// Writes `bytes` as `<stem>-<hash>.<ext>`. A file of that name already holds
+    /// these bytes (same hash), so it is left as it is.
+    fn add_hashed(&mut self, logical: &str, bytes: &[u8]) -> Result<Asset> {
+        let hashed = hashed_name(logical, bytes)?;
+        let path = self.dir.join(&hashed);
+        if !path.is_file() {
+            write_atomically(&path, bytes)?;
+        }
+        self.written.insert(hashed.clone());
+        Ok(Asset {
+            logical: logical.to_owned(),
+            hashed,
+        })
+    }
+
+    /// Writes a file under a stable name, replacing the old one in a single rename.
+    fn add_replacing(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        write_atomically(&self.dir.join(name), bytes)?;
+        self.written.insert(name.to_owned());
+        Ok(())
+    }
+
+    /// Copies a directory tree into dist under `name`, replacing an older copy.
+    fn add_tree(&mut self, name: &str, from: &Path) -> Result<()> {
+        let to = self.dir.join(name);
+        if to.exists() {
+            fs::remove_dir_all(&to).with_context(|| format!("cannot clear {}", to.display()))?;
+        }
+        copy_tree(from, &to)?;
+        self.written.insert(name.to_owned());
+        Ok(())
+    }
+
+    /// Removes every entry of dist this build did not write. Returns how many.
+    fn remove_others(&self) -> Result<usize> {
+        let mut removed = 0;
+        let entries = fs::read_dir(&self.dir)
+            .with_context(|| format!("cannot list {}", self.dir.display()))?;
+        for entry in entries {
+            let entry = entry?;
+            if self
+                .written
+                .contains(entry.file_name().to_string_lossy().as_ref())
+            {
+                continue;
+            }
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                fs::remove_dir_all(&path)
+            } else {
+                fs::remove_file(&path)
+            }
+            .with_context(|| format!("cannot remove {}", path.display()))?;
+            removed += 1;
+        }
+        Ok(removed)
+    }
+}
+
+/// `style.css` + bytes -> `style-<first 16 hex digits of SHA-256>.css`.
+fn hashed_name(logical: &str, bytes: &[u8]) -> Result<String> {
+    use sha2::Digest;
+    let (stem, ext) = logical
+        .rsplit_once('.')
+        .with_context(|| format!("{logical} has no extension"))?;
+    let digest = sha2::Sha256::digest(bytes);
+    let hex: String = digest
+        .iter()
+        .take(HASH_HEX_DIGITS / 2)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(format!("{stem}-{hex}.{ext}"))
+}
+
+/// Replaces each quoted root path of an asset (`"/style.css"` or `'/style.css'`) in a
+/// source file with its hashed name. Quotes make the match exact (`/tafel-client.js`
+/// is not a part of `/tafel-client_bg.wasm`); an asset the source never names is an
+/// error, so a renamed reference cannot silently keep pointing at a missing file.
+fn rewrite_refs(source: &str, text: &str, assets: &[&Asset]) -> Result<String> {
+    let mut out = text.to_owned();
+    for asset in assets {
+        let mut found = false;
+        for quote in ['"', '\''] {
+            let from = format!("{quote}/{}{quote}", asset.logical);
+            if out.contains(&from) {
+                found = true;
+                out = out.replace(&from, &format!("{quote}/{}{quote}", asset.hashed));
+            }
+        }
+        ensure!(
+            found,
+            "client/{source} does not refer to \"/{}\" (quoted), which the build rewrites to \
+             its hashed name",
+            asset.logical
+        );
+    }
+    Ok(out)
+}
+
+/// Writes through a temporary file and a rename, so readers see the old file or the
+/// new one, never a part.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_file_name(format!(".{}.tmp", file_name(path)?));
+    fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The last component of a path, as text.
+fn file_name(path: &Path) -> Result<&str> {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .with_context(|| format!("{} has no file name", path.display()))
+}
+
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for entry in fs::read_dir(from).with_context(|| format!("cannot list {}", from.display()))? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &dest)?;
+        } else {
+            fs::copy(entry.path(), &dest)
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Size after gzip at the best compression level.

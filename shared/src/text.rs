@@ -1,0 +1,154 @@
+//! Text editing against a `Y.Text`: the smallest change that turns one string
+//! into another (so an edit box can send keystrokes, not whole strings, and two
+//! people typing in one note merge), and carrying a caret across someone else's
+//! change. Offsets into the document are UTF-8 bytes (yrs' default); the browser
+//! counts carets in UTF-16 units, so both are converted here.
+
+/// One contiguous change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextChange {
+    /// Byte offset in the old text where the change starts.
+    pub at: usize,
+    /// Bytes removed from the old text.
+    pub removed: usize,
+    /// Text inserted at `at`.
+    pub inserted: String,
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i)
+        .min(b.len())
+        .min(floor_boundary(b, a.len().min(b.len())))
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn common_suffix(a: &str, b: &str) -> usize {
+    a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum()
+}
+
+/// The change from `old` to `new`, or `None` if they are equal. `caret`, the
+/// byte offset of the caret in `new` after the edit, settles where a change
+/// among repeated letters happened ("aa" → "aaa" typed at the start).
+pub fn diff(old: &str, new: &str, caret: Option<usize>) -> Option<TextChange> {
+    if old == new {
+        return None;
+    }
+    let mut prefix = common_prefix(old, new);
+    if let Some(c) = caret {
+        // The caret sits after whatever was typed, so the change starts at or before it.
+        let insert_len = new.len().saturating_sub(old.len());
+        prefix = prefix.min(floor_boundary(
+            new,
+            c.saturating_sub(insert_len).min(new.len()),
+        ));
+    }
+    let room = old.len().min(new.len()) - prefix;
+    let suffix = common_suffix(&old[prefix..], &new[prefix..]).min(room);
+    Some(TextChange {
+        at: prefix,
+        removed: old.len() - prefix - suffix,
+        inserted: new[prefix..new.len() - suffix].to_owned(),
+    })
+}
+
+/// Where a caret at byte `caret` of `old` belongs once `old` became `new` through
+/// someone else's change: after the change if it was after it, unmoved if before.
+pub fn carry_caret(old: &str, new: &str, caret: usize) -> usize {
+    match diff(old, new, None) {
+        None => caret,
+        Some(c) if caret <= c.at => caret,
+        Some(c) if caret >= c.at + c.removed => caret + c.inserted.len() - c.removed,
+        Some(c) => c.at + c.inserted.len(),
+    }
+}
+
+/// Byte offset of a UTF-16 offset (as the browser reports carets).
+pub fn utf16_to_byte(s: &str, utf16: usize) -> usize {
+    let mut units = 0;
+    for (i, ch) in s.char_indices() {
+        if units >= utf16 {
+            return i;
+        }
+        units += ch.len_utf16();
+    }
+    s.len()
+}
+
+/// UTF-16 offset of a byte offset.
+pub fn byte_to_utf16(s: &str, byte: usize) -> usize {
+    s[..floor_boundary(s, byte.min(s.len()))]
+        .chars()
+        .map(char::len_utf16)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn apply(old: &str, c: &TextChange) -> String {
+        format!("{}{}{}", &old[..c.at], c.inserted, &old[c.at + c.removed..])
+    }
+
+    #[test]
+    fn typing_deleting_and_replacing() {
+        let c = diff("helo", "hello", None).expect("changed");
+        assert_eq!(apply("helo", &c), "hello");
+        assert_eq!(c.removed, 0);
+        let c = diff("hello world", "hello", None).expect("changed");
+        assert_eq!((c.at, c.removed, c.inserted.as_str()), (5, 6, ""));
+        let c = diff("größe", "grüße", None).expect("changed");
+        assert_eq!(apply("größe", &c), "grüße");
+        assert_eq!(diff("same", "same", None), None);
+    }
+
+    #[test]
+    fn the_caret_places_a_change_among_repeated_letters() {
+        let at_start = diff("aa", "aaa", Some(1)).expect("changed");
+        assert_eq!(at_start.at, 0);
+        let at_end = diff("aa", "aaa", Some(3)).expect("changed");
+        assert_eq!(at_end.at, 2);
+    }
+
+    #[test]
+    fn carets_follow_remote_changes_before_them() {
+        // Someone typed "big " in front of my caret (after "a "): I stay after "a ".
+        assert_eq!(carry_caret("a cat", "a big cat", 5), 9);
+        assert_eq!(carry_caret("a cat", "a big cat", 1), 1);
+        assert_eq!(carry_caret("a cat", "a cat!", 5), 5);
+    }
+
+    #[test]
+    fn utf16_offsets_convert_both_ways() {
+        let s = "a😀b";
+        assert_eq!(utf16_to_byte(s, 3), 5);
+        assert_eq!(byte_to_utf16(s, 5), 3);
+        assert_eq!(utf16_to_byte(s, 99), s.len());
+    }
+
+    proptest! {
+        #[test]
+        fn diff_applied_gives_the_new_text(old in "[ab😀ü ]{0,12}", new in "[ab😀ü ]{0,12}", caret in 0usize..40) {
+            let caret = (caret <= new.len() && new.is_char_boundary(caret)).then_some(caret);
+            match diff(&old, &new, caret) {
+                None => prop_assert_eq!(&old, &new),
+                Some(c) => prop_assert_eq!(apply(&old, &c), new),
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The built client as the server hands it out: content-hashed files are cached for a
+//! year, `index.html` and the app routes that answer with it are revalidated on every
+//! load (so a new build shows up at once), MIME types are right, a missing file is a
+//! 404 rather than the app page, and text is compressed on request. Runs on a small
+//! fake dist directory, so it needs no wasm build.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+
+use reqwest::header::{
+    HeaderMap, ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY,
+    CONTENT_TYPE, IF_MODIFIED_SINCE, LAST_MODIFIED,
+};
+use reqwest::StatusCode;
+use tafel_tests::TestServer;
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const INDEX: &str = "<!doctype html><title>Tafel</title><script type=module src=/boot-00112233aabbccdd.js></script>";
+/// A script long enough to be worth compressing.
+fn script() -> String {
+    "export function start() { console.log('Tafel'); }\n".repeat(200)
+}
+
+/// Hashed files as `cargo xtask build-client` names them, and the type each is served as.
+const HASHED: [(&str, &str); 6] = [
+    ("tafel-client-0123456789abcdef.js", "javascript"),
+    ("tafel-client_bg-0123456789abcdef.wasm", "application/wasm"),
+    ("style-0123456789abcdef.css", "text/css"),
+    ("inter-0123456789abcdef.woff2", "font/woff2"),
+    ("favicon-0123456789abcdef.svg", "image/svg+xml"),
+    ("boot-00112233aabbccdd.js", "javascript"),
+];
+
+/// A server on a temporary dist directory holding `index.html`, the [`HASHED`] files
+/// and one unhashed file.
+async fn server() -> (TestServer, tempfile::TempDir) {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), INDEX).unwrap();
+    for (name, _) in HASHED {
+        let body: Vec<u8> = match name.rsplit('.').next().unwrap() {
+            "js" => script().into_bytes(),
+            // The wasm magic number and version: a valid (empty) module.
+            "wasm" => b"\0asm\x01\0\0\0".to_vec(),
+            "css" => "body { font-family: \"Inter\", sans-serif; }\n"
+                .repeat(50)
+                .into_bytes(),
+            "woff2" => {
+                let mut font = b"wOF2".to_vec();
+                font.extend((0..4096u32).map(|i| (i * 7 % 251) as u8));
+                font
+            }
+            _ => b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>".to_vec(),
+        };
+        std::fs::write(dist.path().join(name), body).unwrap();
+    }
+    std::fs::write(dist.path().join("notes.js"), script()).unwrap();
+    let dir = dist.path().to_path_buf();
+    let srv = TestServer::start_with(|c| c.assets = Some(dir))
+        .await
+        .unwrap();
+    (srv, dist)
+}
+
+/// One header as text, `""` when absent.
+fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> &str {
+    headers
+        .get(&name)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn hashed_files_are_cached_for_a_year_with_their_mime_type() {
+    let (srv, _dist) = server().await;
+    let http = reqwest::Client::new();
+    for (name, mime) in HASHED {
+        let resp = http
+            .get(format!("{}/{name}", srv.http()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{name}");
+        let headers = resp.headers();
+        assert!(
+            header(headers, CONTENT_TYPE).contains(mime),
+            "{name}: {headers:?}"
+        );
+        assert_eq!(header(headers, CACHE_CONTROL), IMMUTABLE, "{name}");
+        let csp = header(headers, CONTENT_SECURITY_POLICY);
+        assert!(csp.contains("font-src 'self'"), "{name}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{name}: {csp}");
+
+        // A revalidation (browsers skip it for immutable files, proxies may not) keeps
+        // the lifetime.
+        let modified = header(headers, LAST_MODIFIED).to_owned();
+        let again = http
+            .get(format!("{}/{name}", srv.http()))
+            .header(IF_MODIFIED_SINCE, modified)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{name}");
+        assert_eq!(header(again.headers(), CACHE_CONTROL), IMMUTABLE, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn index_and_app_routes_are_revalidated_on_every_load() {
+    let (srv, _dist) = server().await;
+    let http = reqwest::Client::new();
+    let board = "AAAAAAAAAAAAAAAAAAAAAA";
+    for path in ["/", "/index.html", &format!("/b/{board}"), "/b/unknown"] {
+        let resp = http
+            .get(format!("{}{path}", srv.http()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        assert!(
+            header(resp.headers(), CONTENT_TYPE).starts_with("text/html"),
+            "{path}"
+        );
+        assert_eq!(header(resp.headers(), CACHE_CONTROL), "no-cache", "{path}");
+        assert!(header(resp.headers(), CONTENT_SECURITY_POLICY).contains("default-src 'self'"));
+        assert_eq!(resp.text().await.unwrap(), INDEX, "{path}");
+    }
+    // A file without a content hash may change under the same name.
+    let resp = http
+        .get(format!("{}/notes.js", srv.http()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(header(resp.headers(), CACHE_CONTROL), "no-cache");
+}
+
+#[tokio::test]
+async fn a_missing_file_is_a_404_not_the_app_page() {
+    let (srv, _dist) = server().await;
+    let http = reqwest::Client::new();
+    for path in [
+        "/tafel-client-fedcba9876543210.js",
+        "/style.css",
+        "/fonts/inter-0123456789abcdef.woff2",
+        "/b/board/missing.wasm",
+    ] {
+        let resp = http
+            .get(format!("{}{path}", srv.http()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{path}");
+        // Never remembered: the file may exist after the next deploy.
+        assert_eq!(header(resp.headers(), CACHE_CONTROL), "no-cache", "{path}");
+        assert!(
+            !resp.text().await.unwrap().contains("<!doctype html>"),
+            "{path}"
+        );
+    }
+    // The API keeps its JSON errors.
+    let (status, body) = srv
+        .api()
+        .call(reqwest::Method::GET, "/api/nothing-here.js", None)
+        .await
+        .unwrap();
+    assert_eq!(status, 404);
+    assert_eq!(body["code"], "not_found");
+}
+
+#[tokio::test]
+async fn text_is_gzipped_on_request_and_fonts_are_not() {
+    let (srv, _dist) = server().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/tafel-client-0123456789abcdef.js", srv.http());
+
+    let plain = http.get(&url).send().await.unwrap();
+    assert_eq!(header(plain.headers(), CONTENT_ENCODING), "");
+    assert_eq!(plain.bytes().await.unwrap(), script().as_bytes());
+
+    let gzipped = http
+        .get(&url)
+        .header(ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.status(), StatusCode::OK);
+    assert_eq!(header(gzipped.headers(), CONTENT_ENCODING), "gzip");
+    assert_eq!(header(gzipped.headers(), CACHE_CONTROL), IMMUTABLE);
+    assert!(header(gzipped.headers(), CONTENT_TYPE).contains("javascript"));
+    let body = gzipped.bytes().await.unwrap();
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(body.len() < script().len() / 10, "{} bytes", body.len());
+
+    // woff2 is compressed inside already.
+    let font = http
+        .get(format!("{}/inter-0123456789abcdef.woff2", srv.http()))
+        .header(ACCEPT_ENCODING, "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(font.status(), StatusCode::OK);
+    assert_eq!(header(font.headers(), CONTENT_ENCODING), "");
+    assert_eq!(&font.bytes().await.unwrap()[..4], b"wOF2");
+}
