@@ -1,6 +1,7 @@
 //! Calls to the HTTP board API, with the shared request and answer types.
 
-use tafel_shared::api::{ApiError, BoardCreated, BoardInfo, CreateBoard};
+use tafel_shared::api::{ApiError, BoardCreated, BoardInfo, CreateBoard, TokenRotated};
+use tafel_shared::roles::Role;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -24,6 +25,22 @@ pub async fn create_board(title: &str, template: &str) -> Result<BoardCreated, J
 pub async fn board_info(id: &str, token: &str) -> Result<BoardInfo, JsValue> {
     // The token travels in a header, so it is part of no URL.
     call("GET", &format!("/api/boards/{id}"), None, Some(token)).await
+}
+
+/// `POST /api/boards/{id}/tokens/{role}`: a new link for `role`; the old one stops working.
+pub async fn rotate_link(id: &str, token: &str, role: Role) -> Result<TokenRotated, JsValue> {
+    call(
+        "POST",
+        &format!("/api/boards/{id}/tokens/{}", role.as_str()),
+        None,
+        Some(token),
+    )
+    .await
+}
+
+/// Whether an error came from the network rather than from the server.
+pub fn is_network_error(e: &JsValue) -> bool {
+    e.as_string().is_none()
 }
 
 /// One JSON call. An error carries the server's sentence for people.

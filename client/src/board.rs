@@ -1,89 +1,581 @@
-//! One board: its elements rendered live from the yrs replica, and the tools to add
-//! to it.
+//! One board page: the [`Board`] state every part of the page shares, and the
+//! chrome around the canvas: toolbar, presence strip, zoom controls, and the
+//! share, help and outline panels.
 
-use crate::net::{Connection, Status};
+use crate::model::Model;
+use crate::net::{Connection, Handlers, Status};
+use crate::prefs;
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
-use tafel_shared::roles::DocKind;
-use tafel_shared::schema::{self, ElementKind, Placement};
+use tafel_shared::api::BoardInfo;
+use tafel_shared::edit::{self, Clipboard};
+use tafel_shared::element::Element;
+use tafel_shared::geometry::{Point, Rect, Viewport, zoom_step};
+use tafel_shared::presence::{Presence, User, initials};
+use tafel_shared::protocol::AwarenessEntry;
+use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::sync::ClientSync;
-use yrs::{Doc, GetString, Map, Out, Transact};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use yrs::updates::decoder::Decode;
+use yrs::{ReadTxn, StateVector, Transact, Update as YrsUpdate};
 
-/// What the view needs of one element.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ElementView {
-    /// Element id.
-    pub id: String,
-    /// Its kind, as stored.
-    pub kind: String,
-    /// Left edge.
-    pub x: f64,
-    /// Top edge.
-    pub y: f64,
-    /// Width.
-    pub w: f64,
-    /// Height.
-    pub h: f64,
-    /// Stacking order.
-    pub z: String,
-    /// Text of stickies, title of frames.
-    pub text: String,
-    /// Background colour of stickies.
-    pub color: String,
+/// The page's shared state, reachable from every component as a `Copy` handle.
+pub type B = StoredValue<Rc<Board>, LocalStorage>;
+
+/// What the pointer does on the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    /// Select, move, resize.
+    Select,
+    /// Pan the board.
+    Hand,
+    /// Place sticky notes.
+    Sticky,
+    /// Place free text.
+    Text,
+    /// Draw rectangles.
+    Rect,
+    /// Draw ellipses.
+    Ellipse,
+    /// Draw diamonds.
+    Diamond,
+    /// Connect elements.
+    Connector,
+    /// Draw freehand.
+    Pen,
+    /// Draw frames.
+    Frame,
 }
 
-/// Every element of a replica, bottom to top.
-pub fn read_elements(doc: &Doc) -> Vec<ElementView> {
-    let elements = schema::elements(doc);
-    let txn = doc.transact();
-    let mut out: Vec<ElementView> = elements
-        .iter(&txn)
-        .filter_map(|(id, value)| {
-            let Out::YMap(m) = value else { return None };
-            let text = match m.get(&txn, schema::F_TEXT) {
-                Some(Out::YText(t)) => t.get_string(&txn),
-                _ => schema::get_str(&txn, &m, schema::F_TITLE).unwrap_or_default(),
-            };
-            Some(ElementView {
-                id: id.to_owned(),
-                kind: schema::get_str(&txn, &m, schema::F_KIND).unwrap_or_default(),
-                x: schema::get_f64(&txn, &m, schema::F_X).unwrap_or(0.0),
-                y: schema::get_f64(&txn, &m, schema::F_Y).unwrap_or(0.0),
-                w: schema::get_f64(&txn, &m, schema::F_W).unwrap_or(160.0),
-                h: schema::get_f64(&txn, &m, schema::F_H).unwrap_or(160.0),
-                z: schema::get_str(&txn, &m, schema::F_Z).unwrap_or_default(),
-                text,
-                color: schema::get_str(&txn, &m, schema::F_COLOR).unwrap_or_default(),
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| a.z.cmp(&b.z).then_with(|| a.id.cmp(&b.id)));
-    out
+impl Tool {
+    /// Every tool, in toolbar order, with its key and name.
+    pub const ALL: [(Tool, &'static str, &'static str); 10] = [
+        (Tool::Select, "v", "Select"),
+        (Tool::Hand, "h", "Hand (pan)"),
+        (Tool::Sticky, "n", "Sticky note"),
+        (Tool::Text, "t", "Text"),
+        (Tool::Rect, "r", "Rectangle"),
+        (Tool::Ellipse, "o", "Ellipse"),
+        (Tool::Diamond, "d", "Diamond"),
+        (Tool::Connector, "l", "Connector"),
+        (Tool::Pen, "p", "Pen"),
+        (Tool::Frame, "f", "Frame"),
+    ];
+
+    /// Whether the tool changes the board.
+    pub fn edits(self) -> bool {
+        !matches!(self, Tool::Select | Tool::Hand)
+    }
+
+    /// The `data-tool` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Select => "select",
+            Tool::Hand => "hand",
+            Tool::Sticky => "sticky",
+            Tool::Text => "text",
+            Tool::Rect => "rect",
+            Tool::Ellipse => "ellipse",
+            Tool::Diamond => "diamond",
+            Tool::Connector => "connector",
+            Tool::Pen => "pen",
+            Tool::Frame => "frame",
+        }
+    }
+}
+
+/// Which side panel is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// None.
+    None,
+    /// Keyboard shortcuts.
+    Help,
+    /// Share links.
+    Share,
+    /// Frames and elements in reading order.
+    Outline,
+}
+
+/// Whether this browser's copy of the board is on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocalCopy {
+    /// Nothing to save yet.
+    Idle,
+    /// A save is scheduled or running.
+    Saving,
+    /// Everything up to now is in IndexedDB.
+    Saved,
+    /// IndexedDB is unavailable (private mode, quota).
+    Unavailable,
+}
+
+/// Everything one open board shares between its components.
+pub struct Board {
+    /// Board id.
+    pub id: String,
+    /// Share token from the link.
+    pub token: String,
+    /// The replica and its signals.
+    pub model: Model,
+    sync: Rc<RefCell<ClientSync>>,
+    conn: RefCell<Option<Rc<Connection>>>,
+    /// Title and role from the API.
+    pub info: RwSignal<Option<BoardInfo>>,
+    /// The role this link grants (from the API, or remembered when offline).
+    pub role: RwSignal<Option<Role>>,
+    /// A problem that stops the board from opening.
+    pub fatal: RwSignal<Option<String>>,
+    /// Connection state.
+    pub status: RwSignal<Status>,
+    /// The local copy's state.
+    pub local: RwSignal<LocalCopy>,
+    /// What part of the board is on screen.
+    pub view: RwSignal<Viewport>,
+    /// Size of the canvas in CSS pixels.
+    pub screen: RwSignal<(f64, f64)>,
+    /// Selected element ids.
+    pub selection: RwSignal<Vec<String>>,
+    /// The element whose text is being edited.
+    pub editing: RwSignal<Option<String>>,
+    /// The active tool.
+    pub tool: RwSignal<Tool>,
+    /// The open panel.
+    pub panel: RwSignal<Panel>,
+    /// Others on the board, by replica client id.
+    pub peers: RwSignal<BTreeMap<u64, Presence>>,
+    /// You.
+    pub me: RwSignal<User>,
+    /// Colour for new sticky notes.
+    pub sticky_color: RwSignal<&'static str>,
+    /// Colour for lines, text and shape outlines.
+    pub ink: RwSignal<&'static str>,
+    /// A short message (copied, pasted, failed).
+    pub notice: RwSignal<Option<String>>,
+    presence_clock: Cell<u64>,
+    cursor: Cell<Option<Point>>,
+    presence_due: Cell<bool>,
+    save_due: Cell<bool>,
+    fitted: Cell<bool>,
+}
+
+/// Runs `f` after `ms` milliseconds.
+pub fn after(ms: i32, f: impl FnOnce() + 'static) {
+    let cb = Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms);
+    }
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
 }
 
 fn ws_url(board: &str, token: &str) -> Option<String> {
     let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" {
-        "wss"
-    } else {
-        "ws"
-    };
+    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
     let host = location.host().ok()?;
-    Some(format!(
-        "{scheme}://{host}{}?token={token}",
-        DocKind::Content.ws_path(board)
-    ))
+    Some(format!("{scheme}://{host}{}?token={token}", DocKind::Content.ws_path(board)))
 }
 
-/// A short random element id (the replica's client id keeps ids of different
-/// people apart; the counter keeps one person's apart).
-fn new_id(doc: &Doc, n: usize) -> String {
-    format!(
-        "e{}-{n}-{}",
-        doc.client_id().get(),
-        js_sys::Date::now() as u64
-    )
+impl Board {
+    fn new(id: String, token: String) -> Board {
+        let model = Model::new();
+        let sync = Rc::new(RefCell::new(ClientSync::new(model.doc().clone())));
+        Board {
+            id,
+            token,
+            model,
+            sync,
+            conn: RefCell::new(None),
+            info: RwSignal::new(None),
+            role: RwSignal::new(None),
+            fatal: RwSignal::new(None),
+            status: RwSignal::new(Status::Connecting),
+            local: RwSignal::new(LocalCopy::Idle),
+            view: RwSignal::new(Viewport {
+                origin: Point::new(-48.0, -48.0),
+                zoom: 1.0,
+            }),
+            screen: RwSignal::new((1280.0, 720.0)),
+            selection: RwSignal::new(Vec::new()),
+            editing: RwSignal::new(None),
+            tool: RwSignal::new(Tool::Select),
+            panel: RwSignal::new(Panel::None),
+            peers: RwSignal::new(BTreeMap::new()),
+            me: RwSignal::new(prefs::profile_or_guest()),
+            sticky_color: RwSignal::new(tafel_shared::schema::STICKY_COLORS[0].1),
+            ink: RwSignal::new(tafel_shared::schema::INK_COLORS[0].1),
+            notice: RwSignal::new(None),
+            presence_clock: Cell::new(0),
+            cursor: Cell::new(None),
+            presence_due: Cell::new(false),
+            save_due: Cell::new(false),
+            fitted: Cell::new(false),
+        }
+    }
+
+    /// Whether this participant may change the board (tracks the role).
+    pub fn can_edit(&self) -> bool {
+        self.role.get().is_some_and(|r| r.can_write(DocKind::Content))
+    }
+
+    /// The same, without subscribing.
+    pub fn can_edit_now(&self) -> bool {
+        self.role
+            .get_untracked()
+            .is_some_and(|r| r.can_write(DocKind::Content))
+    }
+
+    fn ship(&self, updates: Vec<Vec<u8>>) {
+        if updates.is_empty() {
+            return;
+        }
+        if let Some(c) = self.conn.borrow().as_ref() {
+            c.send_updates(updates);
+        }
+        self.schedule_save();
+    }
+
+    /// Runs a local edit (if the role allows), sends it and saves it locally.
+    pub fn edit<R>(&self, f: impl FnOnce(&mut yrs::TransactionMut, &yrs::MapRef) -> R) -> Option<R> {
+        if !self.can_edit_now() {
+            return None;
+        }
+        let (r, out) = self.model.edit(f);
+        self.ship(out);
+        Some(r)
+    }
+
+    /// Replaces an element's text with the smallest change.
+    pub fn set_text(&self, id: &str, text: &str, caret: Option<usize>) {
+        if self.can_edit_now() {
+            let out = self.model.set_text(id, text, caret);
+            self.ship(out);
+        }
+    }
+
+    /// Replaces a string field of an element.
+    pub fn set_field(&self, id: &str, field: &str, value: &str) {
+        if self.can_edit_now() {
+            let out = self.model.set_field(id, field, value);
+            self.ship(out);
+        }
+    }
+
+    /// Undoes your last change.
+    pub fn undo(&self) {
+        if self.can_edit_now() {
+            let out = self.model.undo();
+            self.ship(out);
+            self.prune_selection();
+        }
+    }
+
+    /// Redoes what undo took back.
+    pub fn redo(&self) {
+        if self.can_edit_now() {
+            let out = self.model.redo();
+            self.ship(out);
+            self.prune_selection();
+        }
+    }
+
+    fn remote_changed(&self) {
+        let out = self.model.refresh();
+        self.ship(out);
+        self.schedule_save();
+        self.prune_selection();
+        if !self.fitted.get() && !self.model.order.with_untracked(Vec::is_empty) {
+            self.fitted.set(true);
+            self.zoom_to_fit();
+        }
+    }
+
+    fn prune_selection(&self) {
+        let gone = self
+            .selection
+            .with_untracked(|s| s.iter().any(|id| self.model.get(id).is_none()));
+        if gone {
+            self.selection
+                .update(|s| s.retain(|id| self.model.get(id).is_some()));
+        }
+        if self
+            .editing
+            .with_untracked(|e| e.as_ref().is_some_and(|id| self.model.get(id).is_none()))
+        {
+            self.editing.set(None);
+        }
+    }
+
+    /// Saves the replica to IndexedDB shortly, coalescing bursts of edits.
+    pub fn schedule_save(&self) {
+        if self.local.get_untracked() != LocalCopy::Unavailable {
+            self.local.set(LocalCopy::Saving);
+        }
+        if self.save_due.replace(true) {
+            return;
+        }
+        let id = self.id.clone();
+        let doc = self.model.doc().clone();
+        let local = self.local;
+        let this = BOARD.with(|b| b.borrow().clone());
+        after(200, move || {
+            if let Some(b) = this.and_then(|w| w.upgrade()) {
+                b.save_due.set(false);
+            }
+            let state = doc
+                .transact()
+                .encode_state_as_update_v1(&StateVector::default());
+            leptos::task::spawn_local(async move {
+                match crate::idb::save(&id, &state).await {
+                    Ok(()) => {
+                        if local.get_untracked() == LocalCopy::Saving {
+                            local.set(LocalCopy::Saved);
+                        }
+                    }
+                    Err(_) => local.set(LocalCopy::Unavailable),
+                }
+            });
+        });
+    }
+
+    /// Records the pointer position for presence (sent throttled).
+    pub fn set_cursor(&self, at: Option<Point>) {
+        self.cursor.set(at);
+        self.announce();
+    }
+
+    /// Sends presence soon; bursts (pointer moves) go out at most every 50 ms.
+    pub fn announce(&self) {
+        if self.presence_due.replace(true) {
+            return;
+        }
+        let this = BOARD.with(|b| b.borrow().clone());
+        after(50, move || {
+            if let Some(b) = this.and_then(|w| w.upgrade()) {
+                b.presence_due.set(false);
+                b.send_presence();
+            }
+        });
+    }
+
+    fn send_presence(&self) {
+        let clock = self.presence_clock.get() + 1;
+        self.presence_clock.set(clock);
+        let state = Presence {
+            user: self.me.get_untracked(),
+            role: self.role.get_untracked(),
+            cursor: self.cursor.get(),
+            selection: self.selection.get_untracked(),
+        };
+        if let Some(c) = self.conn.borrow().as_ref() {
+            c.send_presence(self.model.doc().client_id().get(), clock, state.to_json());
+        }
+    }
+
+    fn receive_presence(&self, entries: Vec<AwarenessEntry>) {
+        let mine = self.model.doc().client_id().get();
+        self.peers.update(|peers| {
+            for e in entries.into_iter().filter(|e| e.client_id != mine) {
+                match Presence::from_json(&e.state) {
+                    Some(p) if !e.is_removal() => {
+                        peers.insert(e.client_id, p);
+                    }
+                    _ => {
+                        peers.remove(&e.client_id);
+                    }
+                }
+            }
+        });
+    }
+
+    /// Canvas-relative screen point → board point.
+    pub fn to_world(&self, screen: Point) -> Point {
+        self.view.get_untracked().to_world(screen)
+    }
+
+    /// Shows all of the board.
+    pub fn zoom_to_fit(&self) {
+        let (w, h) = self.screen.get_untracked();
+        match self.model.bounds() {
+            Some(b) => self.view.set(Viewport::fit(&b, w, h, 48.0)),
+            None => self.view.set(Viewport::default().pan_by(48.0, 48.0)),
+        }
+    }
+
+    /// Shows the selected elements.
+    pub fn zoom_to_selection(&self) {
+        let (w, h) = self.screen.get_untracked();
+        let rects = self
+            .selection
+            .get_untracked()
+            .iter()
+            .filter_map(|id| self.model.get(id))
+            .map(|e| e.rect)
+            .collect::<Vec<_>>();
+        if let Some(b) = Rect::bounding(rects) {
+            self.view.set(Viewport::fit(&b, w, h, 96.0));
+        }
+    }
+
+    /// Zooms one step in or out around the centre of the screen.
+    pub fn zoom_step(&self, up: bool) {
+        let (w, h) = self.screen.get_untracked();
+        self.view.update(|v| {
+            let target = zoom_step(v.zoom, up);
+            *v = v.zoom_at(Point::new(w / 2.0, h / 2.0), target / v.zoom);
+        });
+    }
+
+    /// The world point at the centre of the screen.
+    pub fn screen_center(&self) -> Point {
+        let (w, h) = self.screen.get_untracked();
+        self.to_world(Point::new(w / 2.0, h / 2.0))
+    }
+
+    /// Selects `ids` (and tells the others).
+    pub fn select(&self, ids: Vec<String>) {
+        if self.selection.get_untracked() != ids {
+            self.selection.set(ids);
+            self.announce();
+        }
+    }
+
+    /// Deletes the selection.
+    pub fn delete_selection(&self) {
+        let ids = self.selection.get_untracked();
+        if ids.is_empty() {
+            return;
+        }
+        let all = self.model.all();
+        self.model.end_undo_step();
+        self.edit(|txn, map| edit::delete(txn, map, &all, &ids));
+        self.model.end_undo_step();
+        self.select(Vec::new());
+    }
+
+    /// Copies the selection as clipboard text.
+    pub fn copy_selection(&self) -> Option<String> {
+        let ids = self.selection.get_untracked();
+        (!ids.is_empty()).then(|| Clipboard::copy(&self.model.all(), &ids).to_json())
+    }
+
+    /// Pastes clipboard text: Tafel elements keep their layout, centred on the
+    /// screen (or shifted if pasted onto themselves); other text becomes a note.
+    pub fn paste_text(&self, text: &str) {
+        if !self.can_edit_now() || text.trim().is_empty() {
+            return;
+        }
+        let clip = Clipboard::from_json(text).unwrap_or_else(|| plain_text_clip(text));
+        let Some(bounds) = clip.bounds() else { return };
+        let center = self.screen_center();
+        let mut offset = Point::new(center.x - bounds.center().x, center.y - bounds.center().y);
+        if offset.x.abs() < 1.0 && offset.y.abs() < 1.0 {
+            offset = Point::new(24.0, 24.0);
+        }
+        self.paste_clip(&clip, offset);
+    }
+
+    fn paste_clip(&self, clip: &Clipboard, offset: Point) {
+        let all = self.model.all();
+        let author = self.me.get_untracked().name;
+        self.model.end_undo_step();
+        let ids = self.edit(|txn, map| {
+            clip.paste(txn, map, &all, offset, &mut || self.model.new_id(), &author, now_ms())
+        });
+        if let Some(ids) = ids {
+            let all = self.model.all();
+            self.edit(|txn, map| edit::reparent(txn, map, &all, &ids));
+            self.model.end_undo_step();
+            self.select(ids);
+        }
+    }
+
+    /// Duplicates the selection next to itself.
+    pub fn duplicate_selection(&self) {
+        let ids = self.selection.get_untracked();
+        if ids.is_empty() {
+            return;
+        }
+        let clip = Clipboard::copy(&self.model.all(), &ids);
+        self.paste_clip(&clip, Point::new(24.0, 24.0));
+    }
+
+    /// Moves the selection by a board-space step (arrow keys).
+    pub fn nudge(&self, dx: f64, dy: f64) {
+        let ids = self.selection.get_untracked();
+        if ids.is_empty() {
+            return;
+        }
+        let all = self.model.all();
+        let origins = edit::drag_set(&all, &ids);
+        self.edit(|txn, map| edit::apply_move(txn, map, &origins, Point::new(dx, dy)));
+        let all = self.model.all();
+        self.edit(|txn, map| edit::reparent(txn, map, &all, &ids));
+    }
+
+    /// Brings the selection to the front or sends it to the back.
+    pub fn restack(&self, to_front: bool) {
+        let ids = self.selection.get_untracked();
+        if ids.is_empty() {
+            return;
+        }
+        let all = self.model.all();
+        self.model.end_undo_step();
+        self.edit(|txn, map| edit::restack(txn, map, &all, &ids, to_front));
+        self.model.end_undo_step();
+    }
+
+    /// Selects everything.
+    pub fn select_all(&self) {
+        self.select(self.model.order.get_untracked());
+    }
+
+    /// Shows a short message for a few seconds.
+    pub fn notify(&self, text: &str) {
+        self.notice.set(Some(text.to_owned()));
+        let notice = self.notice;
+        let text = text.to_owned();
+        after(2500, move || {
+            if notice.get_untracked().as_deref() == Some(text.as_str()) {
+                notice.set(None);
+            }
+        });
+    }
+}
+
+fn plain_text_clip(text: &str) -> Clipboard {
+    let note = edit::ClipElement {
+        id: "pasted".into(),
+        kind: "sticky".into(),
+        x: 0.0,
+        y: 0.0,
+        w: 200.0,
+        h: 200.0,
+        parent: String::new(),
+        text: text.chars().take(2000).collect(),
+        title: String::new(),
+        color: tafel_shared::schema::STICKY_COLORS[0].1.into(),
+        shape: String::new(),
+        fill: String::new(),
+        stroke: String::new(),
+        from: String::new(),
+        to: String::new(),
+        points: Vec::new(),
+    };
+    Clipboard {
+        format: edit::CLIPBOARD_MARKER.into(),
+        elements: vec![note],
+    }
+}
+
+thread_local! {
+    /// The open board, for timers that must not keep it alive.
+    static BOARD: RefCell<Option<std::rc::Weak<Board>>> = const { RefCell::new(None) };
 }
 
 /// The board page.
@@ -94,132 +586,489 @@ pub fn BoardPage(
     /// The share token from the link.
     token: String,
 ) -> impl IntoView {
-    let elements = RwSignal::new(Vec::<ElementView>::new());
-    let status = RwSignal::new(Status::Connecting);
-    let doc = Doc::new();
-    let sync = Rc::new(RefCell::new(ClientSync::new(doc.clone())));
-    let refresh_doc = doc.clone();
-    let connection = ws_url(&id, &token).and_then(|url| {
-        Connection::open(
-            &url,
-            Rc::clone(&sync),
-            move || elements.set(read_elements(&refresh_doc)),
-            move |s| status.set(s),
-        )
-        .ok()
-    });
-    let connection = StoredValue::new_local(connection);
-    let added = StoredValue::new_local(0usize);
-    // A stored handle keeps the click handler `Copy`, as `<Show>` re-creates it.
-    let doc_handle = StoredValue::new(doc.clone());
-    let add_sticky = move |_| {
-        let add_doc = doc_handle.get_value();
-        let n = added.get_value();
-        added.set_value(n + 1);
-        let map = schema::elements(&add_doc);
-        let update = {
-            let mut txn = add_doc.transact_mut();
-            let at = Placement {
-                x: 40.0 + (n % 8) as f64 * 180.0,
-                y: 560.0 + (n / 8) as f64 * 180.0,
-                w: 160.0,
-                h: 160.0,
-                // New notes land on top of everything.
-                z: elements.with_untracked(|els| {
-                    tafel_shared::order::key_above(els.iter().map(|e| e.z.as_str()))
-                }),
-            };
-            schema::insert_sticky(
-                &mut txn,
-                &map,
-                &new_id(&add_doc, n),
-                &at,
-                "",
-                "#ffe066",
-                "",
-                "",
-                js_sys::Date::now() as u64,
-            );
-            txn.encode_update_v1()
-        };
-        elements.set(read_elements(&add_doc));
-        connection.with_value(|c| {
-            if let Some(c) = c {
-                c.send_update(update);
+    let board = Rc::new(Board::new(id.clone(), token.clone()));
+    BOARD.with(|b| *b.borrow_mut() = Some(Rc::downgrade(&board)));
+    let b: B = StoredValue::new_local(Rc::clone(&board));
+
+    // The local copy first, so the board shows at once (also offline), then the
+    // server; the handshake then carries whatever was edited offline.
+    leptos::task::spawn_local(async move {
+        let (id, doc) = b.with_value(|b| (b.id.clone(), b.model.doc().clone()));
+        match crate::idb::load(&id).await {
+            Ok(Some(state)) => {
+                if let Ok(update) = YrsUpdate::decode_v1(&state) {
+                    let _ = doc.transact_mut().apply_update(update);
+                }
+                b.with_value(|b| {
+                    b.remote_changed();
+                    b.local.set(LocalCopy::Saved);
+                });
             }
-        });
-    };
-    // Title and role come from the board API; until the role is known, no tools.
-    let info = RwSignal::new(None::<tafel_shared::api::BoardInfo>);
-    let load_error = RwSignal::new(None::<String>);
+            Ok(None) => {}
+            Err(_) => b.with_value(|b| b.local.set(LocalCopy::Unavailable)),
+        }
+        b.with_value(|board| connect(board, b));
+    });
+
     {
         let (id, token) = (id.clone(), token.clone());
         leptos::task::spawn_local(async move {
+            let remembered = prefs::recent().into_iter().find(|r| r.id == id);
             match crate::api::board_info(&id, &token).await {
-                Ok(i) => info.set(Some(i)),
-                Err(e) => load_error.set(Some(crate::api::describe(&e))),
+                Ok(i) => {
+                    b.with_value(|b| b.role.set(Some(i.role)));
+                    prefs::remember(prefs::Recent {
+                        id: id.clone(),
+                        title: i.title.clone(),
+                        link: tafel_shared::ids::board_link(&id, &token),
+                        role: i.role,
+                        visited_ms: js_sys::Date::now(),
+                    });
+                    if i.role == Role::Facilitator {
+                        prefs::set_link(&id, i.role, &tafel_shared::ids::board_link(&id, &token));
+                    }
+                    b.with_value(|b| {
+                        b.info.set(Some(i));
+                        b.announce();
+                    });
+                }
+                Err(e) if crate::api::is_network_error(&e) && remembered.is_some() => {
+                    // Offline: work from what this browser remembers.
+                    if let Some(r) = remembered {
+                        b.with_value(|b| b.role.set(Some(r.role)));
+                    }
+                }
+                Err(e) => b.with_value(|b| b.fatal.set(Some(crate::api::describe(&e)))),
             }
         });
     }
-    let can_edit = move || {
-        info.with(|i| {
-            i.as_ref()
-                .is_some_and(|i| i.role.can_write(DocKind::Content))
-        })
+    on_cleanup(move || {
+        b.with_value(|b| {
+            if let Some(c) = b.conn.borrow().as_ref() {
+                c.close();
+            }
+        });
+    });
+
+    // People arriving from a link have not been asked who they are yet.
+    let needs_name = RwSignal::new(prefs::profile().is_none());
+    view! {
+        <div class="board" data-local=move || b.with_value(|b| match b.local.get() {
+            LocalCopy::Idle => "idle",
+            LocalCopy::Saving => "saving",
+            LocalCopy::Saved => "saved",
+            LocalCopy::Unavailable => "unavailable",
+        })>
+            <Toolbar b/>
+            <Show when=move || needs_name.get()>
+                <div class="name-prompt" role="dialog" aria-label="Your name">
+                    <crate::home::Profile on_saved=Callback::new(move |user: User| {
+                        needs_name.set(false);
+                        b.with_value(|b| {
+                            b.me.set(user);
+                            b.announce();
+                        });
+                    })/>
+                </div>
+            </Show>
+            {move || b.with_value(|b| b.fatal.get()).map(|e| view! {
+                <div class="fatal" role="alert">
+                    <h2>"This board cannot be opened"</h2>
+                    <p>{e}</p>
+                    <a class="button" href="/">"Go to the start page"</a>
+                </div>
+            })}
+            <crate::canvas::Canvas b/>
+            <ZoomControls b/>
+            <Panels b/>
+            {move || b.with_value(|b| b.notice.get()).map(|n| view! { <div class="notice" role="status">{n}</div> })}
+        </div>
+    }
+}
+
+fn connect(board: &Board, b: B) {
+    let Some(url) = ws_url(&board.id, &board.token) else { return };
+    let handlers = Handlers {
+        on_change: Box::new(move || b.with_value(|b| b.remote_changed())),
+        on_status: Box::new(move |s| {
+            b.with_value(|b| {
+                if let Status::Closed(_) = &s {
+                    b.peers.set(BTreeMap::new());
+                }
+                if s == Status::Offline {
+                    b.peers.set(BTreeMap::new());
+                }
+                b.status.set(s);
+            })
+        }),
+        on_awareness: Box::new(move |entries| b.with_value(|b| b.receive_presence(entries))),
+        on_open: Box::new(move || b.with_value(|b| b.send_presence())),
     };
-    let title = move || info.with(|i| i.as_ref().map(|i| i.title.clone()).unwrap_or_default());
-    let role = move || info.with(|i| i.as_ref().map(|i| i.role.to_string()).unwrap_or_default());
-    let status_text = move || match status.get() {
-        Status::Connecting => "Connecting…".to_owned(),
-        Status::Live => "Live".to_owned(),
-        Status::Closed(why) => why,
+    let conn = Connection::open(url, Rc::clone(&board.sync), handlers);
+    *board.conn.borrow_mut() = Some(conn);
+    // Keeps presence alive on servers and peers that expire silent clients.
+    let keepalive = Closure::<dyn FnMut()>::new(move || b.with_value(|b| b.send_presence()));
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(keepalive.as_ref().unchecked_ref(), 15_000);
+    }
+    keepalive.forget();
+}
+
+#[component]
+fn Toolbar(b: B) -> impl IntoView {
+    let title = move || b.with_value(|b| b.info.with(|i| i.as_ref().map(|i| i.title.clone()).unwrap_or_default()));
+    let role = move || b.with_value(|b| b.role.get().map(|r| r.to_string()).unwrap_or_default());
+    let can_edit = move || b.with_value(|b| b.can_edit());
+    let is_facilitator = move || b.with_value(|b| b.role.get() == Some(Role::Facilitator));
+    let status = move || b.with_value(|b| (b.status.get(), b.local.get()));
+    let status_text = move || match status() {
+        (Status::Connecting, _) => "Connecting…".to_owned(),
+        (Status::Live, _) => "Live".to_owned(),
+        (Status::Offline, LocalCopy::Unavailable) => "Offline — reconnecting…".to_owned(),
+        (Status::Offline, _) => "Offline — changes are kept on this device".to_owned(),
+        (Status::Closed(why), _) => why,
     };
-    let status_class = move || match status.get() {
+    let status_class = move || match status().0 {
         Status::Connecting => "status connecting",
         Status::Live => "status live",
+        Status::Offline => "status offline",
         Status::Closed(_) => "status closed",
     };
+    let tools = move || {
+        Tool::ALL
+            .into_iter()
+            .filter(|(t, _, _)| !t.edits() || can_edit())
+            .map(|(t, key, name)| {
+                let active = move || b.with_value(|b| b.tool.get() == t);
+                view! {
+                    <button class="tool" class:active=active data-tool=t.name()
+                        title=format!("{name} ({})", key.to_uppercase()) aria-label=name aria-pressed=move || active().to_string()
+                        on:click=move |_| b.with_value(|b| b.tool.set(t))>
+                        {crate::icons::tool(t)}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    let undo_redo = move || {
+        can_edit().then(|| {
+            view! {
+                <span class="group">
+                    <button class="tool" data-action="undo" title="Undo (Ctrl+Z)" aria-label="Undo"
+                        disabled=move || b.with_value(|b| !b.model.can_undo())
+                        on:click=move |_| b.with_value(|b| b.undo())>{crate::icons::undo()}</button>
+                    <button class="tool" data-action="redo" title="Redo (Ctrl+Shift+Z)" aria-label="Redo"
+                        disabled=move || b.with_value(|b| !b.model.can_redo())
+                        on:click=move |_| b.with_value(|b| b.redo())>{crate::icons::redo()}</button>
+                </span>
+            }
+        })
+    };
+    let colors = move || {
+        can_edit().then(|| {
+            view! { <crate::canvas::ColorPicker b/> }
+        })
+    };
     view! {
-        <div class="board">
-            <header class="toolbar" role="toolbar" aria-label="Tools">
-                <a class="home-link" href="/">"Tafel"</a>
-                <h1 class="board-title">{title}</h1>
-                <Show when=can_edit>
-                    <button class="tool" data-tool="sticky" on:click=add_sticky>"Sticky note"</button>
-                </Show>
-                <span class="role" data-role=role>{role}</span>
-                <span class=status_class role="status">{status_text}</span>
-            </header>
-            {move || load_error.get().map(|e| view! { <p class="banner error" role="alert">{e}</p> })}
-            <div class="canvas" aria-label="Board">
-                <div class="world">
-                {move || {
-                    elements
-                        .get()
-                        .into_iter()
-                        .map(|e| {
-                            // Positions go through CSSOM (`style:`), which the strict
-                            // Content-Security-Policy allows; a `style` attribute it
-                            // would block.
-                            let background = (e.kind == ElementKind::Sticky.as_str()).then(|| e.color.clone());
-                            view! {
-                                <div
-                                    class=format!("element {}", e.kind)
-                                    data-id=e.id.clone()
-                                    style:left=format!("{}px", e.x)
-                                    style:top=format!("{}px", e.y)
-                                    style:width=format!("{}px", e.w)
-                                    style:height=format!("{}px", e.h)
-                                    style:background=background
-                                >
-                                    <span class="label">{e.text.clone()}</span>
-                                </div>
-                            }
-                        })
-                        .collect_view()
-                }}
-                </div>
-            </div>
+        <header class="toolbar" role="toolbar" aria-label="Board tools">
+            <a class="home-link" href="/" title="All boards">"Tafel"</a>
+            <h1 class="board-title">{title}</h1>
+            <span class="group tools">{tools}</span>
+            {undo_redo}
+            {colors}
+            <span class="spacer"></span>
+            <Presence b/>
+            <span class="role" data-role=role>{role}</span>
+            <span class=status_class role="status" aria-live="polite">{status_text}</span>
+            <button class="tool" data-action="outline" title="Outline (Shift+O)" aria-label="Outline"
+                on:click=move |_| b.with_value(|b| b.panel.update(|p| *p = if *p == Panel::Outline { Panel::None } else { Panel::Outline }))>
+                {crate::icons::outline()}
+            </button>
+            <button class="tool" data-action="help" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts"
+                on:click=move |_| b.with_value(|b| b.panel.update(|p| *p = if *p == Panel::Help { Panel::None } else { Panel::Help }))>
+                "?"
+            </button>
+            <Show when=is_facilitator>
+                <button class="share" data-action="share"
+                    on:click=move |_| b.with_value(|b| b.panel.set(Panel::Share))>"Share"</button>
+            </Show>
+        </header>
+    }
+}
+
+#[component]
+fn Presence(b: B) -> impl IntoView {
+    let me = move || b.with_value(|b| b.me.get());
+    let peers = move || b.with_value(|b| b.peers.get());
+    view! {
+        <ul class="presence" aria-label="People on this board">
+            {move || {
+                let m = me();
+                view! {
+                    <li class="avatar me" style:background=m.color.clone() title=format!("{} (you)", m.name)>
+                        {initials(&m.name)}
+                    </li>
+                }
+            }}
+            {move || peers()
+                .into_values()
+                .map(|p| {
+                    let role = p.role.map(|r| r.to_string()).unwrap_or_default();
+                    view! {
+                        <li class="avatar" style:background=p.user.color.clone() title=format!("{} · {role}", p.user.name)
+                            data-name=p.user.name.clone()>
+                            {initials(&p.user.name)}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn ZoomControls(b: B) -> impl IntoView {
+    let percent = move || b.with_value(|b| format!("{:.0}%", b.view.get().zoom * 100.0));
+    view! {
+        <div class="zoom" role="group" aria-label="Zoom">
+            <button data-action="zoom-out" title="Zoom out (−)" aria-label="Zoom out" on:click=move |_| b.with_value(|b| b.zoom_step(false))>"−"</button>
+            <button class="percent" data-action="zoom-reset" title="Zoom to 100%" aria-label="Zoom to 100 percent"
+                on:click=move |_| b.with_value(|b| {
+                    let (w, h) = b.screen.get_untracked();
+                    b.view.update(|v| *v = v.zoom_at(Point::new(w / 2.0, h / 2.0), 1.0 / v.zoom));
+                })>{percent}</button>
+            <button data-action="zoom-in" title="Zoom in (+)" aria-label="Zoom in" on:click=move |_| b.with_value(|b| b.zoom_step(true))>"+"</button>
+            <button data-action="zoom-fit" title="Zoom to fit (Shift+1)" aria-label="Zoom to fit" on:click=move |_| b.with_value(|b| b.zoom_to_fit())>
+                {crate::icons::fit()}
+            </button>
         </div>
+    }
+}
+
+#[component]
+fn Panels(b: B) -> impl IntoView {
+    move || match b.with_value(|b| b.panel.get()) {
+        Panel::None => ().into_any(),
+        Panel::Help => view! { <Help b/> }.into_any(),
+        Panel::Share => view! { <Share b/> }.into_any(),
+        Panel::Outline => view! { <Outline b/> }.into_any(),
+    }
+}
+
+/// Every keyboard shortcut, as (keys, what it does).
+pub const SHORTCUTS: [(&str, &str); 27] = [
+    ("V", "Select"),
+    ("H", "Hand: drag to pan (or hold Space)"),
+    ("N", "Sticky note"),
+    ("T", "Text"),
+    ("R / O / D", "Rectangle / ellipse / diamond"),
+    ("L", "Connector: drag from one element to another"),
+    ("P", "Pen"),
+    ("F", "Frame"),
+    ("Enter", "Edit the selected element's text"),
+    ("Escape", "Stop editing, clear the selection"),
+    ("Tab", "Focus the next element"),
+    ("Arrow keys", "Nudge the selection (Shift: 10×); pan when nothing is selected"),
+    ("Delete", "Delete the selection"),
+    ("Ctrl+A", "Select all"),
+    ("Ctrl+C / X / V", "Copy / cut / paste (also between boards)"),
+    ("Ctrl+D", "Duplicate"),
+    ("Ctrl+Z", "Undo your last change"),
+    ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
+    ("]", "Bring to front"),
+    ("[", "Send to back"),
+    ("+ / −", "Zoom in / out"),
+    ("Ctrl+wheel / pinch", "Zoom at the pointer"),
+    ("Wheel / two fingers", "Pan"),
+    ("Shift+1", "Zoom to fit"),
+    ("Shift+2", "Zoom to selection"),
+    ("Shift+O", "Outline of frames and elements"),
+    ("?", "This help"),
+];
+
+#[component]
+fn Help(b: B) -> impl IntoView {
+    view! {
+        <aside class="panel help" role="dialog" aria-label="Keyboard shortcuts">
+            <header>
+                <h2>"Keyboard shortcuts"</h2>
+                <button class="close" aria-label="Close" on:click=move |_| b.with_value(|b| b.panel.set(Panel::None))>"×"</button>
+            </header>
+            <dl>
+                {SHORTCUTS.into_iter().map(|(k, v)| view! { <dt><kbd>{k}</kbd></dt><dd>{v}</dd> }).collect_view()}
+            </dl>
+        </aside>
+    }
+}
+
+#[component]
+fn Share(b: B) -> impl IntoView {
+    let known = RwSignal::new(b.with_value(|b| prefs::links(&b.id)));
+    let busy = RwSignal::new(None::<Role>);
+    let rotate = move |role: Role| {
+        busy.set(Some(role));
+        let (id, token) = b.with_value(|b| (b.id.clone(), b.token.clone()));
+        leptos::task::spawn_local(async move {
+            match crate::api::rotate_link(&id, &token, role).await {
+                Ok(r) => {
+                    prefs::set_link(&id, role, &r.link);
+                    known.set(prefs::links(&id));
+                    b.with_value(|b| b.notify(&format!("New {role} link created; the old one no longer works.")));
+                    if role == Role::Facilitator {
+                        // This page's own link was just replaced.
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().set_hash(&format!("token={}", r.token));
+                            let _ = w.location().reload();
+                        }
+                    }
+                }
+                Err(e) => b.with_value(|b| b.notify(&crate::api::describe(&e))),
+            }
+            busy.set(None);
+        });
+    };
+    let rows = move || {
+        [Role::Editor, Role::Commenter, Role::Viewer, Role::Facilitator]
+            .into_iter()
+            .map(|role| {
+                let link = move || known.with(|k| k.get(&role).map(|l| prefs::absolute_link(l)));
+                let copy = move |_| {
+                    if let Some(l) = link() {
+                        crate::clipboard::write_text(&l);
+                        b.with_value(|b| b.notify("Link copied"));
+                    }
+                };
+                let what = match role {
+                    Role::Facilitator => "Facilitators run the board: share, rename, everything",
+                    Role::Editor => "Editors add and change everything on the board",
+                    Role::Commenter => "Commenters read the board and comment",
+                    Role::Viewer => "Viewers only look",
+                };
+                view! {
+                    <li class="share-row" data-role=role.as_str()>
+                        <h3>{role.to_string()}</h3>
+                        <p class="muted">{what}</p>
+                        {move || match link() {
+                            Some(l) => view! {
+                                <div class="link-row">
+                                    <input readonly class="link" aria-label=format!("{role} link") prop:value=l.clone()/>
+                                    <button data-action="copy" on:click=copy>"Copy"</button>
+                                    <button data-action="rotate" class="danger" title="Make a new link; the old one stops working"
+                                        disabled=move || busy.get().is_some() on:click=move |_| rotate(role)>"Revoke & renew"</button>
+                                </div>
+                            }.into_any(),
+                            None => view! {
+                                <div class="link-row">
+                                    <span class="muted">"This browser does not know this link."</span>
+                                    <button data-action="rotate" disabled=move || busy.get().is_some()
+                                        on:click=move |_| rotate(role)>"Create a new link"</button>
+                                </div>
+                            }.into_any(),
+                        }}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <aside class="panel share-dialog" role="dialog" aria-label="Share this board">
+            <header>
+                <h2>"Share this board"</h2>
+                <button class="close" aria-label="Close" on:click=move |_| b.with_value(|b| b.panel.set(Panel::None))>"×"</button>
+            </header>
+            <p class="muted">"Anyone with a link can open the board with that role, no account needed. Revoking a link disconnects everyone using it."</p>
+            <ul class="share-list">{rows}</ul>
+        </aside>
+    }
+}
+
+/// Frames and their elements in reading order (top to bottom, then left to right),
+/// then what lies outside any frame.
+pub fn reading_order(all: &[Element]) -> Vec<(Option<Element>, Vec<Element>)> {
+    let by_reading = |a: &Element, b: &Element| {
+        // Rows: elements whose tops are within half a note of each other read as one row.
+        let row = |e: &Element| (e.rect.y / 80.0).floor() as i64;
+        (row(a), a.rect.x as i64, a.id.as_str()).cmp(&(row(b), b.rect.x as i64, b.id.as_str()))
+    };
+    let mut frames: Vec<Element> = all.iter().filter(|e| e.is_frame()).cloned().collect();
+    frames.sort_by(by_reading);
+    let frame_ids: std::collections::HashSet<&str> = frames.iter().map(|f| f.id.as_str()).collect();
+    let mut out: Vec<(Option<Element>, Vec<Element>)> = frames
+        .iter()
+        .map(|f| {
+            let mut kids: Vec<Element> = all
+                .iter()
+                .filter(|e| e.parent == f.id && !e.is_connector())
+                .cloned()
+                .collect();
+            kids.sort_by(by_reading);
+            (Some(f.clone()), kids)
+        })
+        .collect();
+    let mut loose: Vec<Element> = all
+        .iter()
+        .filter(|e| !e.is_frame() && !frame_ids.contains(e.parent.as_str()))
+        .cloned()
+        .collect();
+    loose.sort_by(by_reading);
+    if !loose.is_empty() {
+        out.push((None, loose));
+    }
+    out
+}
+
+#[component]
+fn Outline(b: B) -> impl IntoView {
+    let groups = move || {
+        b.with_value(|b| {
+            b.model.layout.track();
+            b.model.order.track();
+            b.model.history.track();
+            reading_order(&b.model.all())
+        })
+    };
+    let go = move |id: String| {
+        b.with_value(|b| {
+            b.select(vec![id.clone()]);
+            b.zoom_to_selection();
+        });
+    };
+    view! {
+        <aside class="panel outline" role="dialog" aria-label="Outline">
+            <header>
+                <h2>"Outline"</h2>
+                <button class="close" aria-label="Close" on:click=move |_| b.with_value(|b| b.panel.set(Panel::None))>"×"</button>
+            </header>
+            {move || {
+                let groups = groups();
+                if groups.is_empty() {
+                    return view! { <p class="muted">"The board is empty."</p> }.into_any();
+                }
+                view! {
+                    <ol class="outline-list">
+                        {groups.into_iter().map(|(frame, kids)| {
+                            let heading = match &frame {
+                                Some(f) => {
+                                    let id = f.id.clone();
+                                    view! { <button class="outline-frame" on:click=move |_| go(id.clone())>{f.label()}</button> }.into_any()
+                                }
+                                None => view! { <span class="outline-frame muted">"Outside frames"</span> }.into_any(),
+                            };
+                            view! {
+                                <li>
+                                    {heading}
+                                    <ol>
+                                        {kids.into_iter().map(|e| {
+                                            let id = e.id.clone();
+                                            view! { <li><button class="outline-item" on:click=move |_| go(id.clone())>{e.label()}</button></li> }
+                                        }).collect_view()}
+                                    </ol>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </aside>
     }
 }

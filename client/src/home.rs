@@ -1,46 +1,104 @@
-//! The home page: start a board from a template.
+//! The start page: who you are (name and colour, kept in this browser), the
+//! boards you opened recently, opening a share link, and new boards from
+//! templates.
 
+use crate::prefs::{self, Recent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use tafel_shared::presence::{USER_COLORS, User, initials};
 use tafel_shared::roles::Role;
 use tafel_shared::templates::Template;
 
-/// Name, tagline, and one button per template.
+fn go(local_link: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(local_link);
+    }
+}
+
+/// Name, tagline, profile, recent boards, open-a-link, and templates.
 #[component]
 pub fn Home() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let create = move |t: Template| {
+        busy.set(true);
         spawn_local(async move {
-            match crate::api::create_board(t.name(), t.id()).await {
+            let title = if t == Template::Blank { "Untitled board" } else { t.name() };
+            match crate::api::create_board(title, t.id()).await {
                 Ok(created) => {
-                    if let (Some(link), Some(window)) =
-                        (created.links.get(&Role::Facilitator), web_sys::window())
-                    {
-                        // The link is absolute; keep only path and fragment so the
-                        // app stays on the origin it was loaded from.
-                        let local = link.find("/b/").map(|at| &link[at..]).unwrap_or(link);
-                        let _ = window.location().assign(local);
+                    for (role, link) in &created.links {
+                        prefs::set_link(&created.id, *role, link);
+                    }
+                    if let Some(link) = created.links.get(&Role::Facilitator) {
+                        go(&prefs::local_link(link));
                     }
                 }
-                Err(e) => error.set(Some(crate::api::describe(&e))),
+                Err(e) => {
+                    busy.set(false);
+                    error.set(Some(crate::api::describe(&e)));
+                }
             }
         });
     };
+    let link_text = RwSignal::new(String::new());
+    let link_error = RwSignal::new(None::<&'static str>);
+    let open_link = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let text = link_text.get_untracked();
+        let local = prefs::local_link(text.trim());
+        let (path, fragment) = local.split_once('#').unwrap_or((local.as_str(), ""));
+        match tafel_shared::ids::parse_board_link(path, fragment) {
+            Some((_, token)) if !token.is_empty() => go(&local),
+            _ => link_error.set(Some("That is not a Tafel board link. It looks like …/b/…#token=…")),
+        }
+    };
+    let recent = RwSignal::new(prefs::recent());
     view! {
         <header class="masthead">
             <h1 class="brand">"Tafel"</h1>
             <p class="tagline">{crate::TAGLINE}</p>
         </header>
         <main class="content">
+            <Profile/>
+            <section class="open-link" aria-labelledby="open-heading">
+                <h2 id="open-heading">"Open a board"</h2>
+                <form on:submit=open_link>
+                    <input class="link-input" type="url" placeholder="Paste a board link" aria-label="Board link"
+                        prop:value=move || link_text.get()
+                        on:input=move |e| { link_text.set(event_target_value(&e)); link_error.set(None); }/>
+                    <button type="submit" class="button">"Open"</button>
+                </form>
+                {move || link_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            </section>
+            <Show when=move || recent.with(|r| !r.is_empty())>
+                <section class="recent" aria-labelledby="recent-heading">
+                    <h2 id="recent-heading">"Recent boards"</h2>
+                    <ul class="recent-list">
+                        {move || recent.get().into_iter().map(|r: Recent| {
+                            let id = r.id.clone();
+                            view! {
+                                <li class="recent-item">
+                                    <a href=r.link.clone() class="recent-link">
+                                        <span class="recent-title">{if r.title.is_empty() { "Untitled board".to_owned() } else { r.title.clone() }}</span>
+                                        <span class="muted">{format!("as {}", r.role)}</span>
+                                    </a>
+                                    <button class="forget" title="Remove from this list" aria-label=format!("Remove {} from recent boards", r.title)
+                                        on:click=move |_| { prefs::forget(&id); recent.set(prefs::recent()); }>"×"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </Show>
             <section class="templates" aria-labelledby="templates-heading">
-                <h2 id="templates-heading">"Start a board from a template"</h2>
+                <h2 id="templates-heading">"Start a new board"</h2>
                 <ul class="template-list">
                     {Template::ALL
                         .into_iter()
                         .map(|t| {
                             view! {
                                 <li>
-                                    <button class="template" data-template=t.id() on:click=move |_| create(t)>
+                                    <button class="template" data-template=t.id() disabled=move || busy.get() on:click=move |_| create(t)>
                                         {t.name()}
                                     </button>
                                 </li>
@@ -51,5 +109,69 @@ pub fn Home() -> impl IntoView {
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             </section>
         </main>
+    }
+}
+
+/// Your display name and colour: asked on the first visit, changeable later.
+#[component]
+pub fn Profile(
+    /// Called with the saved name and colour.
+    #[prop(optional)]
+    on_saved: Option<Callback<User>>,
+) -> impl IntoView {
+    let saved = RwSignal::new(prefs::profile());
+    let draft = RwSignal::new(saved.get_untracked().unwrap_or_else(prefs::profile_or_guest));
+    if saved.get_untracked().is_none() {
+        draft.update(|d| d.name.clear());
+    }
+    let editing = RwSignal::new(saved.get_untracked().is_none());
+    let save = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let mut user: User = draft.get_untracked();
+        user.name = user.name.trim().chars().take(40).collect();
+        if user.name.is_empty() {
+            return;
+        }
+        prefs::set_profile(&user);
+        if let Some(cb) = on_saved {
+            cb.run(user.clone());
+        }
+        saved.set(Some(user));
+        editing.set(false);
+    };
+    view! {
+        <section class="profile" aria-labelledby="profile-heading">
+            {move || if editing.get() {
+                view! {
+                    <form class="profile-form" on:submit=save>
+                        <h2 id="profile-heading">"What should others see?"</h2>
+                        <label>
+                            <span>"Your name"</span>
+                            <input class="name-input" required maxlength="40" placeholder="e.g. Ada from Studio Nord"
+                                prop:value=move || draft.with(|d| d.name.clone())
+                                on:input=move |e| draft.update(|d| d.name = event_target_value(&e))/>
+                        </label>
+                        <fieldset class="colors">
+                            <legend>"Your colour"</legend>
+                            {USER_COLORS.into_iter().map(|c| view! {
+                                <button type="button" class="swatch" class:active=move || draft.with(|d| d.color == c)
+                                    aria-label=format!("Colour {c}") style:background=c
+                                    on:click=move |_| draft.update(|d| d.color = c.to_owned())></button>
+                            }).collect_view()}
+                        </fieldset>
+                        <button type="submit" class="button primary">"Save"</button>
+                    </form>
+                }.into_any()
+            } else {
+                let user = saved.get().unwrap_or_default();
+                view! {
+                    <div class="profile-card">
+                        <span class="avatar" style:background=user.color.clone()>{initials(&user.name)}</span>
+                        <span id="profile-heading">"You appear as " <strong>{user.name.clone()}</strong></span>
+                        <button class="link-button" on:click=move |_| editing.set(true)>"Change"</button>
+                    </div>
+                }.into_any()
+            }}
+        </section>
     }
 }

@@ -6,15 +6,27 @@
 //! which instantiates the module and runs [`start`].
 //!
 //! # Layout
-//! - [`home`]: create a board from a template.
-//! - [`board`]: one board: its elements, live, and the tools to add to it.
-//! - [`net`]: the WebSocket connection that keeps a yrs replica in sync.
+//! - [`home`]: your name, recent boards, open a link, create a board.
+//! - [`board`]: one board page: shared state, toolbar, panels.
+//! - [`canvas`]: rendering and pointer/keyboard input on the canvas.
+//! - [`views`]: how each kind of element looks.
+//! - [`model`]: the yrs replica, per-element signals, local undo.
+//! - [`net`]: the WebSocket connection: sync, presence, reconnect.
+//! - [`idb`]: the replica kept in IndexedDB across reloads.
+//! - [`prefs`]: what the browser remembers (name, recent boards, links).
 //! - [`api`]: calls to the HTTP board API.
 
 pub mod api;
 pub mod board;
+pub mod canvas;
+pub mod clipboard;
 pub mod home;
+pub mod icons;
+pub mod idb;
+pub mod model;
 pub mod net;
+pub mod prefs;
+pub mod views;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;

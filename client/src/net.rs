@@ -1,12 +1,14 @@
 //! The WebSocket connection of one document: it moves frames between the socket
-//! and [`ClientSync`], which keeps the yrs replica in sync.
+//! and [`ClientSync`], reconnects with backoff when the line drops, and carries
+//! presence. Edits made while offline stay in the replica; the handshake on the
+//! next connection sends them.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-use tafel_shared::protocol::{CloseCode, Message};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use tafel_shared::protocol::{AwarenessEntry, AwarenessUpdate, CloseCode, Message};
 use tafel_shared::sync::ClientSync;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
-use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 /// What the connection is doing, for the indicator.
@@ -16,7 +18,9 @@ pub enum Status {
     Connecting,
     /// The replica holds the whole board and changes flow both ways.
     Live,
-    /// The server closed the connection, with a sentence for people.
+    /// The line dropped; edits are kept and a reconnect is scheduled.
+    Offline,
+    /// The server refused the connection for good, with a sentence for people.
     Closed(String),
 }
 
@@ -35,38 +39,100 @@ pub fn close_message(code: u16) -> String {
     }
 }
 
-/// One open document socket.
+/// Whether a close code means "try again later" (network trouble, restarts,
+/// overload) rather than "this link will never work".
+fn worth_retrying(code: u16) -> bool {
+    CloseCode::from_code(code).is_none_or(|c| c.should_reconnect())
+}
+
+/// What the owner of a connection is told.
+pub struct Handlers {
+    /// After remote changes were applied to the replica.
+    pub on_change: Box<dyn Fn()>,
+    /// When the status changes.
+    pub on_status: Box<dyn Fn(Status)>,
+    /// Presence entries from others.
+    pub on_awareness: Box<dyn Fn(Vec<AwarenessEntry>)>,
+    /// Once the socket is open: a chance to announce presence.
+    pub on_open: Box<dyn Fn()>,
+}
+
+/// One document's connection, reconnecting until told a link is dead.
 pub struct Connection {
-    ws: WebSocket,
+    url: String,
     sync: Rc<RefCell<ClientSync>>,
+    handlers: Handlers,
+    socket: RefCell<Option<WebSocket>>,
+    failures: Cell<u32>,
+    given_up: Cell<bool>,
+    retry_pending: Cell<bool>,
+    this: RefCell<Weak<Connection>>,
 }
 
 impl Connection {
-    /// Opens `url` and syncs `sync`'s replica. `on_change` runs after every remote
-    /// change, `on_status` when the connection's state changes.
-    pub fn open(
-        url: &str,
-        sync: Rc<RefCell<ClientSync>>,
-        on_change: impl Fn() + 'static,
-        on_status: impl Fn(Status) + 'static,
-    ) -> Result<Rc<Connection>, JsValue> {
-        let ws = WebSocket::new(url)?;
-        ws.set_binary_type(BinaryType::Arraybuffer);
-        let on_status = Rc::new(on_status);
+    /// Starts connecting `sync`'s replica to `url`.
+    pub fn open(url: String, sync: Rc<RefCell<ClientSync>>, handlers: Handlers) -> Rc<Connection> {
+        let c = Rc::new(Connection {
+            url,
+            sync,
+            handlers,
+            socket: RefCell::new(None),
+            failures: Cell::new(0),
+            given_up: Cell::new(false),
+            retry_pending: Cell::new(false),
+            this: RefCell::new(Weak::new()),
+        });
+        *c.this.borrow_mut() = Rc::downgrade(&c);
+        c.connect();
+        // Coming back online is the best moment to retry, not the next backoff tick.
+        if let Some(window) = web_sys::window() {
+            let weak = Rc::downgrade(&c);
+            let online = Closure::<dyn FnMut()>::new(move || {
+                if let Some(c) = weak.upgrade() {
+                    c.failures.set(0);
+                    if !c.is_open() {
+                        c.connect();
+                    }
+                }
+            });
+            let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+            online.forget();
+        }
+        c
+    }
 
-        let open_ws = ws.clone();
-        let open_sync = Rc::clone(&sync);
+    fn is_open(&self) -> bool {
+        self.socket
+            .borrow()
+            .as_ref()
+            .is_some_and(|ws| ws.ready_state() == WebSocket::OPEN || ws.ready_state() == WebSocket::CONNECTING)
+    }
+
+    fn connect(&self) {
+        if self.given_up.get() {
+            return;
+        }
+        (self.handlers.on_status)(Status::Connecting);
+        let Ok(ws) = WebSocket::new(&self.url) else {
+            self.schedule_retry();
+            return;
+        };
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        let weak = self.this.borrow().clone();
+
+        let open_weak = weak.clone();
         let onopen = Closure::<dyn FnMut()>::new(move || {
-            let hello = open_sync.borrow_mut().start();
-            let _ = open_ws.send_with_u8_array(&hello.encode());
+            let Some(c) = open_weak.upgrade() else { return };
+            let hello = c.sync.borrow_mut().start();
+            c.send(&hello);
+            (c.handlers.on_open)();
         });
         ws.set_onopen(Some(onopen.as_ref().unchecked_ref()));
         onopen.forget();
 
-        let msg_ws = ws.clone();
-        let msg_sync = Rc::clone(&sync);
-        let msg_status = Rc::clone(&on_status);
+        let msg_weak = weak.clone();
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let Some(c) = msg_weak.upgrade() else { return };
             let Ok(buf) = e.data().dyn_into::<js_sys::ArrayBuffer>() else {
                 return;
             };
@@ -74,41 +140,110 @@ impl Connection {
             let Ok(msg) = Message::decode(&bytes) else {
                 return;
             };
-            let received = msg_sync.borrow_mut().receive(&msg);
+            let received = c.sync.borrow_mut().receive(&msg);
             let Ok(received) = received else { return };
             for reply in &received.replies {
-                let _ = msg_ws.send_with_u8_array(&reply.encode());
-            }
-            if received.synced {
-                msg_status(Status::Live);
+                c.send(reply);
             }
             if received.changed {
-                on_change();
+                (c.handlers.on_change)();
+            }
+            if received.synced {
+                c.failures.set(0);
+                (c.handlers.on_status)(Status::Live);
+            }
+            if !received.awareness.is_empty() {
+                (c.handlers.on_awareness)(received.awareness);
             }
         });
         ws.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
 
+        let close_weak = weak;
+        let this_socket = ws.clone();
         let onclose = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
-            on_status(Status::Closed(close_message(e.code())));
+            let Some(c) = close_weak.upgrade() else { return };
+            // A socket replaced by a newer one reports nothing.
+            let current = c.socket.borrow().as_ref().is_some_and(|s| *s == this_socket);
+            if !current {
+                return;
+            }
+            if worth_retrying(e.code()) {
+                (c.handlers.on_status)(Status::Offline);
+                c.schedule_retry();
+            } else {
+                c.given_up.set(true);
+                (c.handlers.on_status)(Status::Closed(close_message(e.code())));
+            }
         });
         ws.set_onclose(Some(onclose.as_ref().unchecked_ref()));
         onclose.forget();
-
-        Ok(Rc::new(Connection { ws, sync }))
+        *self.socket.borrow_mut() = Some(ws);
     }
 
-    /// Sends an update made by a local transaction.
-    pub fn send_update(&self, update: Vec<u8>) {
-        if self.ws.ready_state() == WebSocket::OPEN {
-            let _ = self
-                .ws
-                .send_with_u8_array(&ClientSync::local_update(update).encode());
+    /// Exponential backoff with jitter: 0.5 s, 1 s, 2 s, … up to 15 s, so a
+    /// restarted server is not hit by every browser at the same instant.
+    fn schedule_retry(&self) {
+        if self.retry_pending.replace(true) {
+            return;
+        }
+        let n = self.failures.get();
+        self.failures.set(n + 1);
+        let base = (500.0 * 2f64.powi(n.min(5) as i32)).min(15_000.0);
+        let delay = base * (0.75 + 0.5 * js_sys::Math::random());
+        let weak = self.this.borrow().clone();
+        let retry = Closure::<dyn FnMut()>::once(move || {
+            if let Some(c) = weak.upgrade() {
+                c.retry_pending.set(false);
+                if !c.is_open() {
+                    c.connect();
+                }
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                retry.as_ref().unchecked_ref(),
+                delay as i32,
+            );
+        }
+        retry.forget();
+    }
+
+    fn send(&self, msg: &Message) {
+        if let Some(ws) = self.socket.borrow().as_ref() {
+            if ws.ready_state() == WebSocket::OPEN {
+                let _ = ws.send_with_u8_array(&msg.encode());
+            }
         }
     }
 
-    /// The synced replica.
-    pub fn sync(&self) -> &Rc<RefCell<ClientSync>> {
-        &self.sync
+    /// Sends updates made by local transactions. While offline they stay in the
+    /// replica and the next handshake carries them.
+    pub fn send_updates(&self, updates: Vec<Vec<u8>>) {
+        if !self.sync.borrow().is_synced() {
+            return;
+        }
+        for u in updates {
+            self.send(&ClientSync::local_update(u));
+        }
+    }
+
+    /// Sends this participant's presence.
+    pub fn send_presence(&self, client_id: u64, clock: u64, state: String) {
+        self.send(&Message::Awareness(AwarenessUpdate {
+            entries: vec![AwarenessEntry {
+                client_id,
+                clock,
+                state,
+            }],
+        }));
+    }
+
+    /// Closes the socket for good (leaving the page).
+    pub fn close(&self) {
+        self.given_up.set(true);
+        if let Some(ws) = self.socket.borrow().as_ref() {
+            let _ = ws.close();
+        }
     }
 }

@@ -96,6 +96,28 @@ pub fn byte_to_utf16(s: &str, byte: usize) -> usize {
         .sum()
 }
 
+/// A font size (px) at which `text` fits a box of `w`×`h` with `padding` on each
+/// side, from `max` down to `min`: short notes get big type, long ones shrink
+/// instead of being cut off. Estimates glyph width as 0.55 em and line height
+/// as 1.3 em, which holds for Inter and the usual system fonts.
+pub fn fit_font_size(text: &str, w: f64, h: f64, padding: f64, max: f64, min: f64) -> f64 {
+    let inner_w = (w - 2.0 * padding).max(1.0);
+    let inner_h = (h - 2.0 * padding).max(1.0);
+    let mut size = max;
+    while size > min {
+        let per_line = (inner_w / (0.55 * size)).floor().max(1.0) as usize;
+        let lines: usize = text
+            .split('\n')
+            .map(|para| para.chars().count().div_ceil(per_line).max(1))
+            .sum();
+        if lines as f64 * 1.3 * size <= inner_h {
+            return size;
+        }
+        size -= 1.0;
+    }
+    min
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +161,16 @@ mod tests {
         assert_eq!(utf16_to_byte(s, 3), 5);
         assert_eq!(byte_to_utf16(s, 5), 3);
         assert_eq!(utf16_to_byte(s, 99), s.len());
+    }
+
+    #[test]
+    fn long_text_gets_smaller_type() {
+        let short = fit_font_size("Hi", 160.0, 160.0, 12.0, 28.0, 10.0);
+        let long = fit_font_size(&"word ".repeat(40), 160.0, 160.0, 12.0, 28.0, 10.0);
+        assert_eq!(short, 28.0);
+        assert!(long < short && long >= 10.0);
+        let huge = fit_font_size(&"x".repeat(5000), 160.0, 160.0, 12.0, 28.0, 10.0);
+        assert_eq!(huge, 10.0, "never below the minimum");
     }
 
     proptest! {

@@ -1,0 +1,1022 @@
+//! The canvas: rendering what is on screen, and turning pointer, wheel and
+//! keyboard input into edits. Pointer events throughout, so mouse, touch and pen
+//! behave alike; two touching fingers pinch-zoom.
+
+use crate::board::{B, Board, Panel, Tool};
+use crate::views::{ElementView, PAD};
+use leptos::ev;
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use tafel_shared::edit::{self, MoveOrigin};
+use tafel_shared::element::NewElement;
+use tafel_shared::geometry::{Outline, Point, Rect, points_bounds, simplify, smooth_path};
+use tafel_shared::order;
+use tafel_shared::schema::{self, ElementKind, INK_COLORS, STICKY_COLORS};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_sys::{Element as DomElement, KeyboardEvent, PointerEvent, WheelEvent};
+
+/// A pointer gesture in progress.
+#[derive(Default)]
+enum Gesture {
+    #[default]
+    Idle,
+    Pan {
+        last: Point,
+    },
+    Move {
+        start: Point,
+        origins: Vec<MoveOrigin>,
+        moved: bool,
+    },
+    Marquee {
+        start: Point,
+        kept: Vec<String>,
+    },
+    Draw {
+        tool: Tool,
+        start: Point,
+    },
+    Pen {
+        points: Vec<Point>,
+    },
+    Connect {
+        from: Option<String>,
+        start: Point,
+    },
+    Resize {
+        id: String,
+        origin: Rect,
+        start: Point,
+    },
+    Pinch {
+        distance: f64,
+        mid: Point,
+    },
+}
+
+/// A preview of what a gesture will make.
+#[derive(Clone, Debug, PartialEq)]
+enum Draft {
+    Marquee(Rect),
+    Box(Tool, Rect),
+    Pen(Vec<Point>),
+    Line(Point, Point),
+}
+
+struct Input {
+    gesture: RefCell<Gesture>,
+    pointers: RefCell<HashMap<i32, Point>>,
+    space: Cell<bool>,
+    origin: Cell<Point>,
+}
+
+/// The element id under a DOM node (`data-id` on it or an ancestor).
+fn id_at(target: Option<web_sys::EventTarget>) -> Option<String> {
+    let el = target?.dyn_into::<DomElement>().ok()?;
+    el.closest("[data-id]").ok()??.get_attribute("data-id")
+}
+
+fn handle_at(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<DomElement>().ok())
+        .and_then(|el| el.closest("[data-handle]").ok().flatten())
+        .is_some()
+}
+
+fn is_typing_target(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<DomElement>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"))
+}
+
+impl Board {
+    /// Adds an element on top of everything, joining the frame under it.
+    pub fn create(&self, mut n: NewElement) -> Option<String> {
+        let id = self.model.new_id();
+        n.z = self.model.with_all(|all| order::key_above(all.values().map(|e| e.z.as_str())));
+        n.author = self.me.get_untracked().name;
+        n.created_ms = js_sys::Date::now() as u64;
+        self.model.end_undo_step();
+        self.edit(|txn, map| {
+            n.insert(txn, map, &id);
+        })?;
+        let all = self.model.all();
+        let ids = vec![id.clone()];
+        self.edit(|txn, map| edit::reparent(txn, map, &all, &ids));
+        self.model.end_undo_step();
+        Some(id)
+    }
+
+    fn new_sticky(&self, at: Point) -> Option<String> {
+        let size = tafel_shared::element::STICKY_SIZE;
+        let mut n = NewElement::new(ElementKind::Sticky, Rect::new(at.x - size / 2.0, at.y - size / 2.0, size, size));
+        n.color = self.sticky_color.get_untracked().to_owned();
+        self.create(n)
+    }
+}
+
+/// The canvas with everything on it.
+#[component]
+pub fn Canvas(
+    /// The board.
+    b: B,
+) -> impl IntoView {
+    let canvas = NodeRef::<leptos::html::Div>::new();
+    let input = StoredValue::new_local(Input {
+        gesture: RefCell::new(Gesture::Idle),
+        pointers: RefCell::new(HashMap::new()),
+        space: Cell::new(false),
+        origin: Cell::new(Point::default()),
+    });
+    let draft = RwSignal::new(None::<Draft>);
+
+    let local_point = move |e: &PointerEvent| {
+        let o = input.with_value(|i| i.origin.get());
+        Point::new(e.client_x() as f64 - o.x, e.client_y() as f64 - o.y)
+    };
+    let measure = move || {
+        if let Some(el) = canvas.get_untracked() {
+            let r = el.get_bounding_client_rect();
+            input.with_value(|i| i.origin.set(Point::new(r.left(), r.top())));
+            b.with_value(|b| b.screen.set((r.width(), r.height())));
+        }
+    };
+
+    // Size, wheel (non-passive, so ctrl+wheel zooms the board and not the page).
+    Effect::new(move |_| {
+        let Some(el) = canvas.get() else { return };
+        measure();
+        let wheel = Closure::<dyn FnMut(WheelEvent)>::new(move |e: WheelEvent| {
+            e.prevent_default();
+            let o = input.with_value(|i| i.origin.get());
+            let at = Point::new(e.client_x() as f64 - o.x, e.client_y() as f64 - o.y);
+            let scale = match e.delta_mode() {
+                1 => 16.0,
+                2 => 400.0,
+                _ => 1.0,
+            };
+            let (dx, dy) = (e.delta_x() * scale, e.delta_y() * scale);
+            b.with_value(|b| {
+                if e.ctrl_key() || e.meta_key() {
+                    b.view.update(|v| *v = v.zoom_at(at, (-dy * 0.01).exp()));
+                } else if e.shift_key() && dx == 0.0 {
+                    b.view.update(|v| *v = v.pan_by(-dy, 0.0));
+                } else {
+                    b.view.update(|v| *v = v.pan_by(-dx, -dy));
+                }
+            });
+        });
+        let opts = web_sys::AddEventListenerOptions::new();
+        opts.set_passive(false);
+        let _ = el.add_event_listener_with_callback_and_add_event_listener_options("wheel", wheel.as_ref().unchecked_ref(), &opts);
+        wheel.forget();
+    });
+    let _resize = window_event_listener(ev::resize, move |_| measure());
+    let _keys = window_event_listener(ev::keydown, move |e: KeyboardEvent| {
+        b.with_value(|b| input.with_value(|i| on_key(b, i, &e)));
+    });
+    let _keys_up = window_event_listener(ev::keyup, move |e: KeyboardEvent| {
+        if e.key() == " " {
+            input.with_value(|i| i.space.set(false));
+        }
+    });
+    let _copy = window_event_listener(ev::copy, move |e| clipboard_out(b, e, false));
+    let _cut = window_event_listener(ev::cut, move |e| clipboard_out(b, e, true));
+    let _paste = window_event_listener(ev::paste, move |e: web_sys::ClipboardEvent| {
+        if is_typing_target(e.target()) {
+            return;
+        }
+        if let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) {
+            e.prevent_default();
+            b.with_value(|b| b.paste_text(&text));
+        }
+    });
+
+    let on_down = move |e: PointerEvent| {
+        // No compatibility mousedown: its default action would move focus to the
+        // element under the pointer, away from a text editor just opened.
+        if !is_typing_target(e.target()) {
+            e.prevent_default();
+        }
+        measure();
+        let p = local_point(&e);
+        b.with_value(|b| input.with_value(|i| pointer_down(b, i, draft, &e, p)));
+        if let Some(el) = canvas.get_untracked() {
+            let _ = el.set_pointer_capture(e.pointer_id());
+            if !is_typing_target(e.target()) {
+                let _ = el.focus();
+            }
+        }
+    };
+    let on_move = move |e: PointerEvent| {
+        let p = local_point(&e);
+        b.with_value(|b| input.with_value(|i| pointer_move(b, i, draft, &e, p)));
+    };
+    let on_up = move |e: PointerEvent| {
+        let p = local_point(&e);
+        b.with_value(|b| input.with_value(|i| pointer_up(b, i, draft, &e, p)));
+    };
+    let on_leave = move |_e: PointerEvent| b.with_value(|b| b.set_cursor(None));
+    let on_dblclick = move |e: web_sys::MouseEvent| {
+        b.with_value(|b| {
+            if let Some(id) = id_at(e.target()) {
+                let editable = b.model.get(&id).is_some_and(|el| el.has_text() || el.is_frame());
+                if editable && b.can_edit_now() {
+                    b.select(vec![id.clone()]);
+                    b.editing.set(Some(id));
+                }
+            } else if b.can_edit_now() && b.tool.get_untracked() == Tool::Select {
+                let o = input.with_value(|i| i.origin.get());
+                let at = b.to_world(Point::new(e.client_x() as f64 - o.x, e.client_y() as f64 - o.y));
+                if let Some(id) = b.new_sticky(at) {
+                    b.select(vec![id.clone()]);
+                    b.editing.set(Some(id));
+                }
+            }
+        });
+    };
+    let on_focus_in = move |e: web_sys::FocusEvent| {
+        // Tabbing onto an element selects it, so the keyboard reaches every action.
+        if let Some(id) = id_at(e.target()) {
+            b.with_value(|b| {
+                if !b.selection.with_untracked(|s| s.contains(&id)) && b.editing.get_untracked().is_none() {
+                    b.select(vec![id]);
+                }
+            });
+        }
+    };
+
+    let visible = Memo::new(move |_| {
+        b.with_value(|b| {
+            let ids = b.model.order.get();
+            b.model.layout.track();
+            let v = b.view.get();
+            let (w, h) = b.screen.get();
+            let area = v.visible(w, h).inflate(240.0 / v.zoom);
+            b.model.with_all(|all| {
+                ids.into_iter()
+                    .filter(|id| all.get(id).is_some_and(|e| e.is_connector() || e.rect.intersects(&area)))
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let world_transform = move || {
+        b.with_value(|b| {
+            let v = b.view.get();
+            format!("scale({}) translate({}px, {}px)", v.zoom, -v.origin.x, -v.origin.y)
+        })
+    };
+    let grid_size = move || {
+        b.with_value(|b| {
+            let z = b.view.get().zoom;
+            // Keep dots 12–48 px apart at any zoom.
+            let mut step = 24.0 * z;
+            while step < 12.0 {
+                step *= 4.0;
+            }
+            while step > 48.0 {
+                step /= 2.0;
+            }
+            format!("{step}px {step}px")
+        })
+    };
+    let grid_position = move || {
+        b.with_value(|b| {
+            let v = b.view.get();
+            format!("{}px {}px", -v.origin.x * v.zoom, -v.origin.y * v.zoom)
+        })
+    };
+    let cursor_class = move || {
+        b.with_value(|b| match b.tool.get() {
+            Tool::Hand => "canvas tool-hand",
+            Tool::Select => "canvas tool-select",
+            _ => "canvas tool-draw",
+        })
+    };
+    let empty = move || b.with_value(|b| b.model.order.with(Vec::is_empty) && b.fatal.with(Option::is_none));
+    let can_edit = move || b.with_value(|b| b.can_edit());
+
+    view! {
+        <div
+            class=cursor_class
+            node_ref=canvas
+            tabindex="-1"
+            aria-label="Board canvas"
+            on:pointerdown=on_down
+            on:pointermove=on_move
+            on:pointerup=on_up
+            on:pointercancel=on_up
+            on:pointerleave=on_leave
+            on:dblclick=on_dblclick
+            on:focusin=on_focus_in
+            on:contextmenu=|e| e.prevent_default()
+            style:background-size=grid_size
+            style:background-position=grid_position
+        >
+            <div class="world" style:transform=world_transform>
+                <For each=move || visible.get() key=|id| id.clone() children=move |id| view! { <ElementView board=b id/> }/>
+                <RemoteSelections b/>
+                <Selection b/>
+                <DraftView draft/>
+                <TextEditor b/>
+            </div>
+            <Cursors b/>
+            <Show when=empty>
+                <div class="empty-hint">
+                    {move || if can_edit() {
+                        "This board is empty. Press N and click to add a sticky note, or double-click anywhere."
+                    } else {
+                        "This board is empty."
+                    }}
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+fn clipboard_out(b: B, e: web_sys::ClipboardEvent, cut: bool) {
+    if is_typing_target(e.target()) {
+        return;
+    }
+    b.with_value(|b| {
+        let Some(text) = b.copy_selection() else { return };
+        if let Some(data) = e.clipboard_data() {
+            if data.set_data("text/plain", &text).is_ok() {
+                e.prevent_default();
+                if cut {
+                    b.delete_selection();
+                }
+                b.notify(if cut { "Cut" } else { "Copied" });
+            }
+        }
+    });
+}
+
+fn on_key(b: &Board, i: &Input, e: &KeyboardEvent) {
+    if is_typing_target(e.target()) {
+        return;
+    }
+    let ctrl = e.ctrl_key() || e.meta_key();
+    let key = e.key();
+    let can_edit = b.can_edit_now();
+    let mut handled = true;
+    match key.as_str() {
+        " " => i.space.set(true),
+        "Escape" => {
+            b.select(Vec::new());
+            b.tool.set(Tool::Select);
+            b.panel.set(Panel::None);
+        }
+        "?" => b.panel.update(|p| *p = if *p == Panel::Help { Panel::None } else { Panel::Help }),
+        "Delete" | "Backspace" if can_edit => b.delete_selection(),
+        "z" | "Z" if ctrl && e.shift_key() => b.redo(),
+        "z" if ctrl => b.undo(),
+        "y" if ctrl => b.redo(),
+        "d" if ctrl && can_edit => b.duplicate_selection(),
+        "a" if ctrl => b.select_all(),
+        "]" if can_edit => b.restack(true),
+        "[" if can_edit => b.restack(false),
+        "+" | "=" => b.zoom_step(true),
+        "-" | "_" => b.zoom_step(false),
+        "!" => b.zoom_to_fit(),
+        "@" => b.zoom_to_selection(),
+        "O" => b.panel.update(|p| *p = if *p == Panel::Outline { Panel::None } else { Panel::Outline }),
+        "Enter" => {
+            let sel = b.selection.get_untracked();
+            if let [id] = sel.as_slice() {
+                if can_edit && b.model.get(id).is_some_and(|e| e.has_text() || e.is_frame()) {
+                    b.editing.set(Some(id.clone()));
+                }
+            }
+        }
+        "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" => {
+            let step = if e.shift_key() { 10.0 } else { 1.0 };
+            let (dx, dy) = match key.as_str() {
+                "ArrowLeft" => (-step, 0.0),
+                "ArrowRight" => (step, 0.0),
+                "ArrowUp" => (0.0, -step),
+                _ => (0.0, step),
+            };
+            if can_edit && b.selection.with_untracked(|s| !s.is_empty()) {
+                b.nudge(dx, dy);
+            } else {
+                b.view.update(|v| *v = v.pan_by(-dx * 5.0, -dy * 5.0));
+            }
+        }
+        k if !ctrl && !e.alt_key() && k.len() == 1 => {
+            match Tool::ALL.iter().find(|(_, key, _)| *key == k) {
+                Some((t, _, _)) if !t.edits() || can_edit => b.tool.set(*t),
+                _ => handled = false,
+            }
+        }
+        _ => handled = false,
+    }
+    if handled {
+        e.prevent_default();
+    }
+}
+
+fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerEvent, p: Point) {
+    if b.editing.get_untracked().is_some() {
+        b.editing.set(None);
+    }
+    let w = b.to_world(p);
+    let count = {
+        let mut pointers = i.pointers.borrow_mut();
+        pointers.insert(e.pointer_id(), p);
+        pointers.len()
+    };
+    if count == 2 {
+        let pts: Vec<Point> = i.pointers.borrow().values().copied().collect();
+        draft.set(None);
+        *i.gesture.borrow_mut() = Gesture::Pinch {
+            distance: pts[0].distance(pts[1]).max(1.0),
+            mid: Point::new((pts[0].x + pts[1].x) / 2.0, (pts[0].y + pts[1].y) / 2.0),
+        };
+        return;
+    }
+    let tool = b.tool.get_untracked();
+    let can_edit = b.can_edit_now();
+    let target = id_at(e.target());
+    let gesture = if e.button() == 1 || i.space.get() || tool == Tool::Hand {
+        Gesture::Pan { last: p }
+    } else if !can_edit || tool == Tool::Select {
+        if handle_at(e.target()) && can_edit {
+            let sel = b.selection.get_untracked();
+            match sel.as_slice() {
+                [id] => match b.model.get(id) {
+                    Some(el) => Gesture::Resize {
+                        id: id.clone(),
+                        origin: el.rect,
+                        start: w,
+                    },
+                    None => Gesture::Idle,
+                },
+                _ => Gesture::Idle,
+            }
+        } else if let Some(id) = target {
+            let mut sel = b.selection.get_untracked();
+            if e.shift_key() {
+                if let Some(at) = sel.iter().position(|s| *s == id) {
+                    sel.remove(at);
+                } else {
+                    sel.push(id);
+                }
+                b.select(sel);
+                Gesture::Idle
+            } else {
+                if !sel.contains(&id) {
+                    sel = vec![id];
+                    b.select(sel.clone());
+                }
+                if can_edit {
+                    b.model.end_undo_step();
+                    Gesture::Move {
+                        start: w,
+                        origins: edit::drag_set(&b.model.all(), &sel),
+                        moved: false,
+                    }
+                } else {
+                    Gesture::Idle
+                }
+            }
+        } else {
+            let kept = if e.shift_key() { b.selection.get_untracked() } else { Vec::new() };
+            b.select(kept.clone());
+            Gesture::Marquee { start: w, kept }
+        }
+    } else {
+        match tool {
+            Tool::Sticky => {
+                if let Some(id) = b.new_sticky(w) {
+                    b.select(vec![id.clone()]);
+                    b.editing.set(Some(id));
+                }
+                b.tool.set(Tool::Select);
+                Gesture::Idle
+            }
+            Tool::Text => {
+                let mut n = NewElement::new(ElementKind::Text, Rect::new(w.x, w.y - 20.0, 240.0, 48.0));
+                n.stroke = b.ink.get_untracked().to_owned();
+                if let Some(id) = b.create(n) {
+                    b.select(vec![id.clone()]);
+                    b.editing.set(Some(id));
+                }
+                b.tool.set(Tool::Select);
+                Gesture::Idle
+            }
+            Tool::Pen => Gesture::Pen { points: vec![w] },
+            Tool::Connector => Gesture::Connect {
+                from: target.filter(|id| b.model.get(id).is_some_and(|e| !e.is_connector())),
+                start: w,
+            },
+            t => Gesture::Draw { tool: t, start: w },
+        }
+    };
+    *i.gesture.borrow_mut() = gesture;
+}
+
+fn pointer_move(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerEvent, p: Point) {
+    let w = b.to_world(p);
+    b.set_cursor(Some(w));
+    let previous = i.pointers.borrow_mut().insert(e.pointer_id(), p);
+    if previous.is_none() {
+        // Hovering, no button pressed.
+        i.pointers.borrow_mut().remove(&e.pointer_id());
+        return;
+    }
+    let mut g = i.gesture.borrow_mut();
+    match &mut *g {
+        Gesture::Idle => {}
+        Gesture::Pan { last } => {
+            let (dx, dy) = (p.x - last.x, p.y - last.y);
+            *last = p;
+            b.view.update(|v| *v = v.pan_by(dx, dy));
+        }
+        Gesture::Pinch { distance, mid } => {
+            let pts: Vec<Point> = i.pointers.borrow().values().copied().collect();
+            if pts.len() >= 2 {
+                let d = pts[0].distance(pts[1]).max(1.0);
+                let m = Point::new((pts[0].x + pts[1].x) / 2.0, (pts[0].y + pts[1].y) / 2.0);
+                let (factor, dx, dy) = (d / *distance, m.x - mid.x, m.y - mid.y);
+                b.view.update(|v| *v = v.pan_by(dx, dy).zoom_at(m, factor));
+                *distance = d;
+                *mid = m;
+            }
+        }
+        Gesture::Move { start, origins, moved } => {
+            let d = Point::new(w.x - start.x, w.y - start.y);
+            let zoom = b.view.get_untracked().zoom;
+            if !*moved && (d.x.abs() + d.y.abs()) * zoom < 3.0 {
+                return;
+            }
+            *moved = true;
+            b.edit(|txn, map| edit::apply_move(txn, map, origins, d));
+        }
+        Gesture::Marquee { start, kept } => {
+            let area = Rect::from_corners(*start, w);
+            draft.set(Some(Draft::Marquee(area)));
+            let mut sel = kept.clone();
+            b.model.with_all(|all| {
+                let mut inside: Vec<&tafel_shared::element::Element> =
+                    all.values().filter(|e| !e.is_connector() && area.contains_rect(&e.rect)).collect();
+                inside.sort_by(|a, b| tafel_shared::element::paint_order(a, b));
+                for e in inside {
+                    if !sel.contains(&e.id) {
+                        sel.push(e.id.clone());
+                    }
+                }
+            });
+            b.select(sel);
+        }
+        Gesture::Draw { tool, start } => draft.set(Some(Draft::Box(*tool, Rect::from_corners(*start, w)))),
+        Gesture::Pen { points } => {
+            points.push(w);
+            draft.set(Some(Draft::Pen(points.clone())));
+        }
+        Gesture::Connect { start, .. } => draft.set(Some(Draft::Line(*start, w))),
+        Gesture::Resize { id, origin, start } => {
+            let mut r = *origin;
+            r.w = (origin.w + w.x - start.x).max(24.0);
+            r.h = (origin.h + w.y - start.y).max(24.0);
+            if e.shift_key() {
+                let s = (r.w / origin.w).max(r.h / origin.h);
+                r.w = origin.w * s;
+                r.h = origin.h * s;
+            }
+            let id = id.clone();
+            b.edit(|txn, map| edit::set_rect(txn, map, &id, r));
+        }
+    }
+}
+
+fn pointer_up(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerEvent, p: Point) {
+    i.pointers.borrow_mut().remove(&e.pointer_id());
+    let w = b.to_world(p);
+    let gesture = std::mem::take(&mut *i.gesture.borrow_mut());
+    draft.set(None);
+    let zoom = b.view.get_untracked().zoom;
+    match gesture {
+        Gesture::Move { origins, moved: true, .. } => {
+            let ids: Vec<String> = origins.into_iter().map(|o| o.id).collect();
+            let all = b.model.all();
+            b.edit(|txn, map| edit::reparent(txn, map, &all, &ids));
+            b.model.end_undo_step();
+        }
+        Gesture::Resize { .. } => b.model.end_undo_step(),
+        Gesture::Draw { tool, start } => {
+            let mut r = Rect::from_corners(start, w);
+            if r.w * zoom < 6.0 && r.h * zoom < 6.0 {
+                let (dw, dh) = if tool == Tool::Frame { (640.0, 420.0) } else { (160.0, 100.0) };
+                r = Rect::new(start.x - dw / 2.0, start.y - dh / 2.0, dw, dh);
+            }
+            let id = if tool == Tool::Frame {
+                let mut n = NewElement::new(ElementKind::Frame, r);
+                let frames = b.model.with_all(|all| all.values().filter(|e| e.is_frame()).count());
+                n.title = format!("Frame {}", frames + 1);
+                let id = b.create(n);
+                // What the new frame covers now belongs to it.
+                let all = b.model.all();
+                let inside: Vec<String> = all
+                    .iter()
+                    .filter(|e| !e.is_frame() && !e.is_connector() && r.contains(e.rect.center()))
+                    .map(|e| e.id.clone())
+                    .collect();
+                b.edit(|txn, map| edit::reparent(txn, map, &all, &inside));
+                id
+            } else {
+                let mut n = NewElement::new(ElementKind::Shape, r);
+                n.outline = match tool {
+                    Tool::Ellipse => Outline::Ellipse,
+                    Tool::Diamond => Outline::Diamond,
+                    _ => Outline::Rect,
+                };
+                n.fill = "#ffffff".into();
+                n.stroke = b.ink.get_untracked().to_owned();
+                b.create(n)
+            };
+            if let Some(id) = id {
+                b.select(vec![id]);
+            }
+            b.tool.set(Tool::Select);
+        }
+        Gesture::Pen { mut points } => {
+            points.push(w);
+            let kept = simplify(&points, 1.5 / zoom);
+            if let Some(bounds) = points_bounds(&kept) {
+                let mut n = NewElement::new(
+                    ElementKind::Pen,
+                    Rect::new(bounds.x, bounds.y, bounds.w.max(1.0), bounds.h.max(1.0)),
+                );
+                n.points = kept.iter().map(|q| Point::new(q.x - bounds.x, q.y - bounds.y)).collect();
+                n.stroke = b.ink.get_untracked().to_owned();
+                b.create(n);
+            }
+        }
+        Gesture::Connect { from, start } => {
+            let to = web_sys::window()
+                .and_then(|win| win.document())
+                .and_then(|d| d.element_from_point(e.client_x() as f32, e.client_y() as f32))
+                .and_then(|el| id_at(Some(el.into())))
+                .filter(|id| Some(id) != from.as_ref() && b.model.get(id).is_some_and(|e| !e.is_connector()));
+            if from.is_some() || to.is_some() || start.distance(w) * zoom > 12.0 {
+                let mut n = NewElement::new(ElementKind::Connector, Rect::from_corners(start, w));
+                n.from = from.unwrap_or_default();
+                n.to = to.unwrap_or_default();
+                n.points = vec![start, w];
+                n.stroke = b.ink.get_untracked().to_owned();
+                if let Some(id) = b.create(n) {
+                    b.select(vec![id]);
+                }
+            }
+            b.tool.set(Tool::Select);
+        }
+        _ => {}
+    }
+}
+
+#[component]
+fn DraftView(draft: RwSignal<Option<Draft>>) -> impl IntoView {
+    move || {
+        draft.get().map(|d| match d {
+            Draft::Marquee(r) => view! {
+                <div class="marquee" style:transform=format!("translate({}px, {}px)", r.x, r.y)
+                    style:width=format!("{}px", r.w) style:height=format!("{}px", r.h)></div>
+            }
+            .into_any(),
+            Draft::Box(tool, r) => view! {
+                <div class=format!("draft-box {}", tool.name()) style:transform=format!("translate({}px, {}px)", r.x, r.y)
+                    style:width=format!("{}px", r.w) style:height=format!("{}px", r.h)></div>
+            }
+            .into_any(),
+            Draft::Pen(points) => {
+                let b = points_bounds(&points).unwrap_or_default().inflate(4.0);
+                let rel: Vec<Point> = points.iter().map(|p| Point::new(p.x - b.x, p.y - b.y)).collect();
+                view! {
+                    <svg class="draft-pen" style:transform=format!("translate({}px, {}px)", b.x, b.y)
+                        style:width=format!("{}px", b.w) style:height=format!("{}px", b.h)>
+                        <path d=smooth_path(&rel) fill="none" stroke="#1f2328" stroke-width="3" stroke-linecap="round"/>
+                    </svg>
+                }
+                .into_any()
+            }
+            Draft::Line(a, z) => {
+                let r = Rect::from_corners(a, z).inflate(4.0);
+                view! {
+                    <svg class="draft-line" style:transform=format!("translate({}px, {}px)", r.x, r.y)
+                        style:width=format!("{}px", r.w) style:height=format!("{}px", r.h)>
+                        <line x1=a.x - r.x y1=a.y - r.y x2=z.x - r.x y2=z.y - r.y stroke="#2f6f5e" stroke-width="2" stroke-dasharray="6 4"/>
+                    </svg>
+                }
+                .into_any()
+            }
+        })
+    }
+}
+
+fn outline_box(r: Rect, pad: f64) -> (String, String, String) {
+    (
+        format!("translate({}px, {}px)", r.x - pad, r.y - pad),
+        format!("{}px", r.w + 2.0 * pad),
+        format!("{}px", r.h + 2.0 * pad),
+    )
+}
+
+/// The rect a selection outline frames: connectors by their route.
+fn selection_rect(b: &Board, id: &str) -> Option<Rect> {
+    let e = b.model.view(id)?.get();
+    if e.is_connector() {
+        let r = crate::views::connector_route(b, &e);
+        Some(Rect::from_corners(r.start, r.end))
+    } else {
+        Some(e.rect)
+    }
+}
+
+#[component]
+fn Selection(b: B) -> impl IntoView {
+    let boxes = move || {
+        b.with_value(|b| {
+            let sel = b.selection.get();
+            let single = sel.len() == 1 && b.can_edit();
+            let zoom = b.view.get().zoom;
+            sel.iter()
+                .filter_map(|id| {
+                    let r = selection_rect(b, id)?;
+                    let connector = b.model.get(id).is_some_and(|e| e.is_connector());
+                    let (t, w, h) = outline_box(r, 3.0 / zoom);
+                    let handle = (single && !connector).then(|| {
+                        view! {
+                            <div class="handle" data-handle="se" title="Drag to resize (Shift keeps proportions)"
+                                style:transform=format!("scale({})", 1.0 / zoom)></div>
+                        }
+                    });
+                    Some(view! {
+                        <div class="selection" style:transform=t style:width=w style:height=h
+                            style:border-width=format!("{}px", 2.0 / zoom)>{handle}</div>
+                    })
+                })
+                .collect_view()
+        })
+    };
+    view! { <div class="selection-layer">{boxes}</div> }
+}
+
+#[component]
+fn RemoteSelections(b: B) -> impl IntoView {
+    let boxes = move || {
+        b.with_value(|b| {
+            let zoom = b.view.get().zoom;
+            b.peers
+                .get()
+                .into_values()
+                .flat_map(|p| {
+                    let color = p.user.color.clone();
+                    let name = p.user.name.clone();
+                    p.selection
+                        .into_iter()
+                        .filter_map(|id| selection_rect(b, &id).map(|r| (id, r)))
+                        .map(move |(id, r)| {
+                            let (t, w, h) = outline_box(r, 6.0 / zoom);
+                            view! {
+                                <div class="remote-selection" data-selected-by=name.clone() data-for=id
+                                    style:transform=t style:width=w style:height=h
+                                    style:border-color=color.clone() style:border-width=format!("{}px", 2.0 / zoom)>
+                                    <span class="tag" style:background=color.clone() style:transform=format!("scale({})", 1.0 / zoom)>{name.clone()}</span>
+                                </div>
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect_view()
+        })
+    };
+    view! { <div class="selection-layer">{boxes}</div> }
+}
+
+#[component]
+fn Cursors(b: B) -> impl IntoView {
+    let cursors = move || {
+        b.with_value(|b| {
+            let v = b.view.get();
+            b.peers
+                .get()
+                .into_values()
+                .filter_map(|p| {
+                    let at = v.to_screen(p.cursor?);
+                    Some(view! {
+                        <div class="cursor" data-name=p.user.name.clone()
+                            style:transform=format!("translate({}px, {}px)", at.x, at.y)>
+                            <svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">
+                                <path d="M1 1 L1 15 L5 11 L8 17 L10 16 L7 10 L13 10 Z" fill=p.user.color.clone() stroke="#fff" stroke-width="1.2"/>
+                            </svg>
+                            <span class="name" style:background=p.user.color.clone()>{p.user.name.clone()}</span>
+                        </div>
+                    })
+                })
+                .collect_view()
+        })
+    };
+    view! { <div class="cursors" aria-hidden="true">{cursors}</div> }
+}
+
+#[component]
+fn TextEditor(b: B) -> impl IntoView {
+    move || {
+        b.with_value(|b| b.editing.get())
+            .map(|id| view! { <Editor b id/> })
+    }
+}
+
+#[component]
+fn Editor(b: B, id: String) -> impl IntoView {
+    let Some(signal) = b.with_value(|b| b.model.view(&id)) else {
+        return ().into_any();
+    };
+    let is_frame = signal.with_untracked(|e| e.is_frame());
+    let node = NodeRef::<leptos::html::Textarea>::new();
+    let read = {
+        let s = signal.clone();
+        move || s.with(|e| if e.is_frame() { e.title.clone() } else { e.text.clone() })
+    };
+    let initial = read();
+    // Someone else typed in the same text: take their change, keep my caret.
+    {
+        let read = read.clone();
+        Effect::new(move |_| {
+            let remote = read();
+            let Some(area) = node.get_untracked() else { return };
+            let mine = area.value();
+            if mine == remote {
+                return;
+            }
+            let caret = area.selection_start().ok().flatten().unwrap_or(0) as usize;
+            let caret_byte = tafel_shared::text::utf16_to_byte(&mine, caret);
+            let moved = tafel_shared::text::carry_caret(&mine, &remote, caret_byte);
+            area.set_value(&remote);
+            let at = tafel_shared::text::byte_to_utf16(&remote, moved) as u32;
+            let _ = area.set_selection_range(at, at);
+        });
+    }
+    Effect::new(move |_| {
+        if let Some(area) = node.get() {
+            let _ = area.focus();
+            let end = area.value().encode_utf16().count() as u32;
+            let _ = area.set_selection_range(end, end);
+        }
+    });
+    let input_id = id.clone();
+    let on_input = move |_| {
+        let Some(area) = node.get_untracked() else { return };
+        let value = area.value();
+        b.with_value(|b| {
+            if is_frame {
+                b.set_field(&input_id, schema::F_TITLE, &value);
+            } else {
+                let caret = area
+                    .selection_start()
+                    .ok()
+                    .flatten()
+                    .map(|c| tafel_shared::text::utf16_to_byte(&value, c as usize));
+                b.set_text(&input_id, &value, caret);
+            }
+        });
+    };
+    let on_key = move |e: KeyboardEvent| {
+        e.stop_propagation();
+        let finish = e.key() == "Escape" || (e.key() == "Enter" && (is_frame || e.ctrl_key() || e.meta_key()));
+        if finish {
+            e.prevent_default();
+            b.with_value(|b| {
+                b.editing.set(None);
+                b.model.end_undo_step();
+            });
+        }
+    };
+    let on_blur = move |_| b.with_value(|b| {
+        b.editing.set(None);
+        b.model.end_undo_step();
+    });
+    let s = signal.clone();
+    let transform = move || s.with(|e| {
+        if e.is_frame() {
+            format!("translate({}px, {}px)", e.rect.x, e.rect.y - 34.0)
+        } else {
+            format!("translate({}px, {}px)", e.rect.x, e.rect.y)
+        }
+    });
+    let s = signal.clone();
+    let width = move || s.with(|e| format!("{}px", if e.is_frame() { e.rect.w.min(480.0) } else { e.rect.w }));
+    let s = signal.clone();
+    let height = move || s.with(|e| format!("{}px", if e.is_frame() { 32.0 } else { e.rect.h }));
+    let s = signal.clone();
+    let background = move || s.with(|e| match e.kind {
+        Some(ElementKind::Sticky) => e.color.clone(),
+        _ => "#ffffff".to_owned(),
+    });
+    let s = signal.clone();
+    let font = move || s.with(|e| {
+        let size = if e.is_frame() {
+            16.0
+        } else {
+            tafel_shared::text::fit_font_size(&e.text, e.rect.w, e.rect.h, PAD, 26.0, 9.0)
+        };
+        format!("{size}px")
+    });
+    let label = signal.with_untracked(|e| if e.is_frame() { "Frame title".to_owned() } else { format!("Text of {}", e.label()) });
+    view! {
+        <textarea
+            class="editor"
+            class:frame-title-editor=is_frame
+            node_ref=node
+            aria-label=label
+            prop:value=initial
+            on:input=on_input
+            on:keydown=on_key
+            on:blur=on_blur
+            on:pointerdown=|e| e.stop_propagation()
+            style:transform=transform
+            style:width=width
+            style:height=height
+            style:background=background
+            style:font-size=font
+        ></textarea>
+    }
+    .into_any()
+}
+
+/// Colour swatches: fill (notes, shapes) and line (shapes, text, pen,
+/// connectors). They set the colour of what is selected and of what comes next.
+#[component]
+pub fn ColorPicker(
+    /// The board.
+    b: B,
+) -> impl IntoView {
+    let fill = move |color: &'static str| {
+        b.with_value(|b| {
+            b.sticky_color.set(color);
+            let sel = b.selection.get_untracked();
+            let targets: Vec<(String, &str)> = sel
+                .iter()
+                .filter_map(|id| b.model.get(id))
+                .filter_map(|e| match e.kind {
+                    Some(ElementKind::Sticky) => Some((e.id, schema::F_COLOR)),
+                    Some(ElementKind::Shape) => Some((e.id, schema::F_FILL)),
+                    _ => None,
+                })
+                .collect();
+            if !targets.is_empty() {
+                b.model.end_undo_step();
+                b.edit(|txn, map| {
+                    for (id, field) in &targets {
+                        edit::set_str(txn, map, id, field, color);
+                    }
+                });
+                b.model.end_undo_step();
+            }
+        })
+    };
+    let ink = move |color: &'static str| {
+        b.with_value(|b| {
+            b.ink.set(color);
+            let sel = b.selection.get_untracked();
+            let targets: Vec<String> = sel
+                .iter()
+                .filter_map(|id| b.model.get(id))
+                .filter(|e| !matches!(e.kind, Some(ElementKind::Sticky | ElementKind::Frame)))
+                .map(|e| e.id)
+                .collect();
+            if !targets.is_empty() {
+                b.model.end_undo_step();
+                b.edit(|txn, map| {
+                    for id in &targets {
+                        edit::set_str(txn, map, id, schema::F_STROKE, color);
+                    }
+                });
+                b.model.end_undo_step();
+            }
+        })
+    };
+    view! {
+        <span class="group swatches" role="group" aria-label="Fill colour">
+            {STICKY_COLORS.into_iter().map(|(name, color)| {
+                let active = move || b.with_value(|b| b.sticky_color.get() == color);
+                view! {
+                    <button class="swatch" class:active=active data-color=name title=format!("Fill: {name}") aria-label=format!("Fill {name}")
+                        style:background=color on:click=move |_| fill(color)></button>
+                }
+            }).collect_view()}
+        </span>
+        <span class="group swatches" role="group" aria-label="Line colour">
+            {INK_COLORS.into_iter().filter(|(n, _)| *n != "white").map(|(name, color)| {
+                let active = move || b.with_value(|b| b.ink.get() == color);
+                view! {
+                    <button class="swatch ink" class:active=active data-ink=name title=format!("Line: {name}") aria-label=format!("Line {name}")
+                        style:border-color=color on:click=move |_| ink(color)></button>
+                }
+            }).collect_view()}
+        </span>
+    }
+}

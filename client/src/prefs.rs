@@ -1,0 +1,113 @@
+//! What the browser remembers between visits, in `localStorage`: your display
+//! name and colour, the boards you opened recently, and the share links you
+//! created or rotated (the server keeps only hashes of links, so this browser is
+//! where a facilitator's links live).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use tafel_shared::presence::{USER_COLORS, User};
+use tafel_shared::roles::Role;
+
+const PROFILE: &str = "tafel.profile";
+const RECENT: &str = "tafel.recent";
+const RECENT_MAX: usize = 12;
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn read<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
+    let text = storage()?.get_item(key).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+fn write<T: Serialize>(key: &str, value: &T) {
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(value)) {
+        let _ = s.set_item(key, &text);
+    }
+}
+
+/// Your name and colour, if you picked them.
+pub fn profile() -> Option<User> {
+    read::<User>(PROFILE).filter(|u| !u.name.trim().is_empty())
+}
+
+/// Your name and colour, or a placeholder until you pick them.
+pub fn profile_or_guest() -> User {
+    profile().unwrap_or_else(|| User {
+        name: "Guest".into(),
+        color: USER_COLORS[(js_sys::Math::random() * USER_COLORS.len() as f64) as usize % USER_COLORS.len()]
+            .into(),
+    })
+}
+
+/// Saves your name and colour.
+pub fn set_profile(user: &User) {
+    write(PROFILE, user);
+}
+
+/// A board opened in this browser.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recent {
+    /// Board id.
+    pub id: String,
+    /// Its title when last seen.
+    pub title: String,
+    /// Path and fragment of the link it was opened with.
+    pub link: String,
+    /// The role that link grants.
+    pub role: Role,
+    /// When it was last opened, ms since the epoch.
+    pub visited_ms: f64,
+}
+
+/// Recently opened boards, newest first.
+pub fn recent() -> Vec<Recent> {
+    read(RECENT).unwrap_or_default()
+}
+
+/// Records a visit (replacing an older entry of the same board).
+pub fn remember(entry: Recent) {
+    let mut list = recent();
+    list.retain(|r| r.id != entry.id);
+    list.insert(0, entry);
+    list.truncate(RECENT_MAX);
+    write(RECENT, &list);
+}
+
+/// Forgets a board (deleted, or its link revoked).
+pub fn forget(id: &str) {
+    let mut list = recent();
+    list.retain(|r| r.id != id);
+    write(RECENT, &list);
+}
+
+fn links_key(board: &str) -> String {
+    format!("tafel.links.{board}")
+}
+
+/// Share links of a board known to this browser, by role (path and fragment).
+pub fn links(board: &str) -> BTreeMap<Role, String> {
+    read(&links_key(board)).unwrap_or_default()
+}
+
+/// Remembers a share link.
+pub fn set_link(board: &str, role: Role, link: &str) {
+    let mut all = links(board);
+    all.insert(role, local_link(link));
+    write(&links_key(board), &all);
+}
+
+/// Path and fragment of a link (server-made links are absolute; the app keeps
+/// links on the origin it was loaded from).
+pub fn local_link(link: &str) -> String {
+    link.find("/b/").map(|at| link[at..].to_owned()).unwrap_or_else(|| link.to_owned())
+}
+
+/// A link as someone else can open it, on this page's origin.
+pub fn absolute_link(local: &str) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!("{origin}{local}")
+}
