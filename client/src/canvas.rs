@@ -220,8 +220,13 @@ pub fn Canvas(
     };
     let on_leave = move |_e: PointerEvent| b.with_value(|b| b.set_cursor(None));
     let on_dblclick = move |e: web_sys::MouseEvent| {
+        // Pointer capture retargets clicks to the canvas; ask what is under the pointer.
+        let under = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.element_from_point(e.client_x() as f32, e.client_y() as f32))
+            .and_then(|el| id_at(Some(el.into())));
         b.with_value(|b| {
-            if let Some(id) = id_at(e.target()) {
+            if let Some(id) = under {
                 let editable = b.model.get(&id).is_some_and(|el| el.has_text() || el.is_frame());
                 if editable && b.can_edit_now() {
                     b.select(vec![id.clone()]);

@@ -7,7 +7,9 @@
 //! `src/bin/tafel-load.rs`.
 
 pub mod client;
+pub mod proxy;
 pub mod server;
 
 pub use client::{Event, RawClient, SyncClient};
+pub use proxy::Proxy;
 pub use server::{Api, ServerProcess, TestServer};

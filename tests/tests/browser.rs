@@ -138,8 +138,183 @@ async fn app_server() -> TestServer {
         .unwrap()
 }
 
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use tafel_shared::element::{Element, read_all};
+use tafel_shared::roles::DocKind;
+
+/// Runs a script in the page and returns its JSON result.
+async fn js(browser: &Client, script: &str) -> serde_json::Value {
+    browser.execute(script, vec![]).await.expect(script)
+}
+
+/// Waits until a script returns `true`.
+async fn wait_until(browser: &Client, what: &str, script: &str) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        if js(browser, script).await == serde_json::Value::Bool(true) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: not within {PATIENCE:?} ({script})"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Opens a board link as a named participant (the name is what a first visit asks for).
+async fn open_as(browser: &Client, link: &str, name: &str) {
+    let origin = link.find("/b/").map(|at| &link[..at]).unwrap();
+    browser.goto(origin).await.unwrap();
+    browser
+        .execute(
+            "localStorage.setItem('tafel.profile', JSON.stringify({name: arguments[0], color: '#1971c2'}))",
+            vec![serde_json::json!(name)],
+        )
+        .await
+        .unwrap();
+    browser.goto(link).await.unwrap();
+    wait_for_count(browser, ".status.live", 1).await;
+}
+
+/// Screen centre of the first element matching `css`.
+async fn center_of(browser: &Client, css: &str) -> (f64, f64) {
+    let v = js(
+        browser,
+        &format!(
+            "const r = document.querySelector({css:?}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];"
+        ),
+    )
+    .await;
+    (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+}
+
+/// Screen rect `[x, y, w, h]` of the first element matching `css`.
+async fn rect_of(browser: &Client, css: &str) -> [f64; 4] {
+    let v = js(
+        browser,
+        &format!("const r = document.querySelector({css:?}).getBoundingClientRect(); return [r.x, r.y, r.width, r.height];"),
+    )
+    .await;
+    [0, 1, 2, 3].map(|i| v[i].as_f64().unwrap())
+}
+
+/// A real pointer drag (pointerdown, moves, pointerup) from `a` to `b`.
+async fn drag(browser: &Client, a: (f64, f64), b: (f64, f64)) {
+    let mut mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: a.0,
+            y: a.1,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    for step in 1..=8 {
+        let t = f64::from(step) / 8.0;
+        mouse = mouse.then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(16)),
+            x: a.0 + (b.0 - a.0) * t,
+            y: a.1 + (b.1 - a.1) * t,
+        });
+    }
+    mouse = mouse.then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    browser.perform_actions(mouse).await.unwrap();
+}
+
+/// A click at a screen point.
+async fn click_at(browser: &Client, p: (f64, f64)) {
+    drag(browser, p, p).await;
+}
+
+/// A double-click at a screen point.
+async fn double_click_at(browser: &Client, p: (f64, f64)) {
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: p.0,
+            y: p.1,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    browser.perform_actions(mouse).await.unwrap();
+}
+
+/// Types into whatever has focus (WebDriver key codes allowed: `\u{e009}` is Control).
+async fn keys(browser: &Client, text: &str) {
+    browser
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+const CTRL: &str = "\u{e009}";
+const SHIFT: &str = "\u{e008}";
+const RELEASE: &str = "\u{e000}";
+const ESCAPE: &str = "\u{e00c}";
+
+/// A protocol-level participant that reads what the server holds.
+async fn observer(srv: &TestServer, board: &str, token: &str) -> tafel_tests::SyncClient {
+    tafel_tests::SyncClient::connect(&srv.ws(board, DocKind::Content, token))
+        .await
+        .unwrap()
+}
+
+/// The elements the server has, after pumping until `done` holds.
+async fn server_until(
+    obs: &mut tafel_tests::SyncClient,
+    what: &str,
+    done: impl Fn(&[Element]) -> bool,
+) -> Vec<Element> {
+    let read = |c: &tafel_tests::SyncClient| {
+        let map = tafel_shared::schema::elements(&c.doc);
+        read_all(&yrs::Transact::transact(&c.doc), &map)
+    };
+    let r = tokio::time::timeout(PATIENCE, obs.pump_until(|c| done(&read(c)))).await;
+    let now = read(obs);
+    assert!(matches!(r, Ok(Ok(()))), "{what}: the server holds {now:#?}");
+    now
+}
+
+fn stickies(all: &[Element]) -> Vec<&Element> {
+    all.iter()
+        .filter(|e| e.kind == Some(tafel_shared::schema::ElementKind::Sticky))
+        .collect()
+}
+
+/// Adds a sticky note with the N tool at a screen point and types its text.
+async fn add_note(browser: &Client, at: (f64, f64), text: &str) {
+    keys(browser, "n").await;
+    click_at(browser, at).await;
+    wait_for_count(browser, "textarea.editor", 1).await;
+    keys(browser, text).await;
+    keys(browser, ESCAPE).await;
+}
+
+/// The text shown on the note whose text contains `needle` (JS predicate helper).
+fn note_with(needle: &str) -> String {
+    format!(
+        "return [...document.querySelectorAll('.element.sticky .text')].some(t => t.textContent.includes({needle:?}))"
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_participants_see_each_others_sticky_notes() {
+async fn two_participants_see_each_others_notes_edits_moves_and_cursors() {
     let srv = app_server().await;
     let board = srv
         .api()
@@ -149,34 +324,358 @@ async fn two_participants_see_each_others_sticky_notes() {
     let link = board.created.links[&Role::Editor].clone();
     let driver = Driver::start().await;
     let (a, b) = (driver.browser().await, driver.browser().await);
+    open_as(&a, &link, "Ada").await;
+    open_as(&b, &link, "Bo").await;
     for browser in [&a, &b] {
-        browser.goto(&link).await.unwrap();
-        wait_for_count(browser, ".status.live", 1).await;
-        // The template's three frames are on the board.
         assert_eq!(wait_for_count(browser, ".element.frame", 3).await, 3);
     }
-    a.find(Locator::Css("button[data-tool=sticky]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_count(&a, ".element.sticky", 1).await;
-    wait_for_count(&b, ".element.sticky", 1).await;
-    b.find(Locator::Css("button[data-tool=sticky]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_count(&a, ".element.sticky", 2).await;
-    // A third participant arriving later sees both, from the server.
-    let c = driver.browser().await;
-    c.goto(&link).await.unwrap();
-    assert_eq!(wait_for_count(&c, ".element.sticky", 2).await, 2);
-    for browser in [a, b, c] {
+    // Each sees the other in the presence strip.
+    wait_for_count(&a, ".presence .avatar[data-name=Bo]", 1).await;
+    wait_for_count(&b, ".presence .avatar[data-name=Ada]", 1).await;
+
+    add_note(&a, (300.0, 420.0), "Daily standups help").await;
+    wait_until(
+        &b,
+        "B sees A's note and its text",
+        &note_with("Daily standups help"),
+    )
+    .await;
+    add_note(&b, (700.0, 420.0), "Too many meetings").await;
+    wait_until(&a, "A sees B's note", &note_with("Too many meetings")).await;
+
+    // A edits B's note: double-click opens the editor, typing appends.
+    let b_note = ".element.sticky:nth-of-type(2)";
+    let _ = b_note;
+    let target = js(&a, "const n = [...document.querySelectorAll('.element.sticky')].find(n => n.textContent.includes('Too many')); const r = n.getBoundingClientRect(); return [r.x + r.width/2, r.y + r.height/2, n.dataset.id];").await;
+    let (tx, ty, tid) = (
+        target[0].as_f64().unwrap(),
+        target[1].as_f64().unwrap(),
+        target[2].as_str().unwrap().to_owned(),
+    );
+    double_click_at(&a, (tx, ty)).await;
+    wait_for_count(&a, "textarea.editor", 1).await;
+    keys(&a, " (agreed)").await;
+    keys(&a, ESCAPE).await;
+    wait_until(
+        &b,
+        "B sees A's edit",
+        &note_with("Too many meetings (agreed)"),
+    )
+    .await;
+
+    // A moves the note; B sees it move.
+    let css = format!(".element.sticky[data-id='{tid}']");
+    let before = rect_of(&b, &css).await;
+    drag(&a, (tx, ty), (tx + 150.0, ty + 120.0)).await;
+    wait_until(
+        &b,
+        "B sees the note move",
+        &format!("const r = document.querySelector({css:?}).getBoundingClientRect(); return r.x > {} + 40 && r.y > {} + 30", before[0], before[1]),
+    )
+    .await;
+
+    // A's pointer shows up on B's screen with A's name; A's selection is outlined there.
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(50)),
+            x: 900.0,
+            y: 600.0,
+        })
+        .then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(50)),
+            x: 920.0,
+            y: 610.0,
+        });
+    a.perform_actions(mouse).await.unwrap();
+    wait_for_count(&b, ".cursor[data-name=Ada]", 1).await;
+    wait_for_count(
+        &b,
+        &format!(".remote-selection[data-selected-by=Ada][data-for='{tid}']"),
+        1,
+    )
+    .await;
+
+    // The server holds both notes with their final text.
+    let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
+    server_until(&mut obs, "two notes", |all| {
+        let s = stickies(all);
+        s.len() == 2 && s.iter().any(|n| n.text == "Too many meetings (agreed)")
+    })
+    .await;
+    for browser in [a, b] {
         browser.close().await.unwrap();
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_people_typing_in_one_note_both_keep_their_text() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Typing", "blank").await.unwrap();
+    let link = board.created.links[&Role::Editor].clone();
+    let driver = Driver::start().await;
+    let (a, b) = (driver.browser().await, driver.browser().await);
+    open_as(&a, &link, "Ada").await;
+    open_as(&b, &link, "Bo").await;
+    add_note(&a, (500.0, 400.0), "Idea:").await;
+    wait_until(&b, "B sees the note", &note_with("Idea:")).await;
+    let at = center_of(&a, ".element.sticky").await;
+    let at_b = center_of(&b, ".element.sticky").await;
+    double_click_at(&a, at).await;
+    double_click_at(&b, at_b).await;
+    wait_for_count(&a, "textarea.editor", 1).await;
+    wait_for_count(&b, "textarea.editor", 1).await;
+    // Both type at the same time, keystroke by keystroke.
+    let words_a = " apples";
+    let words_b = " bananas";
+    let type_slowly = |browser: &Client, words: &'static str| {
+        let browser = browser.clone();
+        async move {
+            for ch in words.chars() {
+                keys(&browser, &ch.to_string()).await;
+                tokio::time::sleep(Duration::from_millis(15)).await;
+            }
+        }
+    };
+    tokio::join!(type_slowly(&a, words_a), type_slowly(&b, words_b));
+    keys(&a, ESCAPE).await;
+    keys(&b, ESCAPE).await;
+    let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
+    let all = server_until(&mut obs, "both words in the note", |all| {
+        stickies(all)
+            .first()
+            .is_some_and(|n| n.text.contains("apples") && n.text.contains("bananas"))
+    })
+    .await;
+    let text = stickies(&all)[0].text.clone();
+    assert!(text.starts_with("Idea:"), "{text:?}");
+    assert_eq!(
+        text.len(),
+        "Idea:".len() + words_a.len() + words_b.len(),
+        "no keystroke lost or doubled: {text:?}"
+    );
+    for browser in [&a, &b] {
+        wait_until(
+            browser,
+            "each browser shows the merged text",
+            &format!(
+                "return document.querySelector('.element.sticky .text').textContent === {text:?}"
+            ),
+        )
+        .await;
+    }
+    for browser in [a, b] {
+        browser.close().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connector_follows_a_moved_element() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Flow", "blank").await.unwrap();
+    let link = board.created.links[&Role::Editor].clone();
+    let driver = Driver::start().await;
+    let a = driver.browser().await;
+    open_as(&a, &link, "Ada").await;
+    add_note(&a, (300.0, 300.0), "Track").await;
+    add_note(&a, (800.0, 300.0), "Make").await;
+    wait_for_count(&a, ".element.sticky", 2).await;
+    let ids = js(&a, "return [...document.querySelectorAll('.element.sticky')].map(n => [n.dataset.id, n.textContent])").await;
+    let id_of = |word: &str| {
+        ids.as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p[1].as_str().unwrap().contains(word))
+            .unwrap()[0]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (track, make) = (id_of("Track"), id_of("Make"));
+    let track_css = format!(".element[data-id='{track}']");
+    let make_css = format!(".element[data-id='{make}']");
+    // Draw a connector from one note to the other.
+    keys(&a, "l").await;
+    drag(
+        &a,
+        center_of(&a, &track_css).await,
+        center_of(&a, &make_css).await,
+    )
+    .await;
+    wait_for_count(&a, ".element.connector", 1).await;
+    let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
+    server_until(&mut obs, "connector attached at both ends", |all| {
+        all.iter()
+            .any(|e| e.is_connector() && e.from == track && e.to == make)
+    })
+    .await;
+    // The line ends on the target's boundary, wherever the target goes.
+    let touches = |target: &str| {
+        format!(
+            "const l = document.querySelector('.element.connector .line').getBoundingClientRect();
+             const t = document.querySelector({target:?}).getBoundingClientRect();
+             const ends = [[l.left, l.top], [l.right, l.bottom], [l.left, l.bottom], [l.right, l.top]];
+             return ends.some(([x, y]) => x >= t.left - 3 && x <= t.right + 3 && y >= t.top - 3 && y <= t.bottom + 3
+                 && (Math.abs(x - t.left) < 4 || Math.abs(x - t.right) < 4 || Math.abs(y - t.top) < 4 || Math.abs(y - t.bottom) < 4));"
+        )
+    };
+    wait_until(&a, "the line ends at the target", &touches(&make_css)).await;
+    keys(&a, ESCAPE).await;
+    let from = center_of(&a, &make_css).await;
+    drag(&a, from, (from.0 - 150.0, from.1 + 250.0)).await;
+    wait_until(&a, "the line follows the moved target", &touches(&make_css)).await;
+    wait_until(&a, "and still starts at the source", &touches(&track_css)).await;
+    // A move by someone else is followed too.
+    let mut editor = observer(&srv, &board.id, board.token(Role::Editor)).await;
+    let track_top = rect_of(&a, &track_css).await[1];
+    server_until(&mut editor, "the editor has the note", |all| {
+        all.iter().any(|e| e.id == track)
+    })
+    .await;
+    let elements = tafel_shared::schema::elements(&editor.doc);
+    editor
+        .edit(|txn| {
+            if let Some(yrs::Out::YMap(m)) = yrs::Map::get(&elements, txn, track.as_str()) {
+                yrs::Map::insert(&m, txn, "y", 600.0);
+            }
+        })
+        .await
+        .unwrap();
+    wait_until(&a, "the remote move arrives", &format!(
+        "return document.querySelector({track_css:?}).getBoundingClientRect().top > {track_top} + 50"
+    ))
+    .await;
+    wait_until(&a, "the line follows a remote move", &touches(&track_css)).await;
+    a.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undo_takes_back_only_your_own_change() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Undo", "blank").await.unwrap();
+    let link = board.created.links[&Role::Editor].clone();
+    let driver = Driver::start().await;
+    let (a, b) = (driver.browser().await, driver.browser().await);
+    open_as(&a, &link, "Ada").await;
+    open_as(&b, &link, "Bo").await;
+    add_note(&a, (300.0, 300.0), "mine").await;
+    wait_until(&b, "B sees A's note", &note_with("mine")).await;
+    add_note(&b, (700.0, 300.0), "theirs").await;
+    wait_until(&a, "A sees B's note", &note_with("theirs")).await;
+    // A undoes twice (the text, then the note); B's later note stays.
+    keys(&a, ESCAPE).await;
+    keys(&a, &format!("{CTRL}z{RELEASE}")).await;
+    keys(&a, &format!("{CTRL}z{RELEASE}")).await;
+    for browser in [&a, &b] {
+        wait_until(browser, "A's note is gone, B's stays", "
+            const texts = [...document.querySelectorAll('.element.sticky .text')].map(t => t.textContent);
+            return texts.length === 1 && texts[0] === 'theirs';").await;
+    }
+    let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
+    server_until(&mut obs, "only B's note", |all| {
+        let s = stickies(all);
+        s.len() == 1 && s[0].text == "theirs"
+    })
+    .await;
+    // Redo brings it back: the note, then its text.
+    keys(&a, &format!("{CTRL}{SHIFT}z{RELEASE}")).await;
+    keys(&a, &format!("{CTRL}{SHIFT}z{RELEASE}")).await;
+    wait_until(&b, "redo reaches B", &note_with("mine")).await;
+    // B's undo does not touch A's note.
+    keys(&b, ESCAPE).await;
+    keys(&b, &format!("{CTRL}z{RELEASE}")).await;
+    keys(&b, &format!("{CTRL}z{RELEASE}")).await;
+    wait_until(&a, "B's undo removes B's note only", "
+        const texts = [...document.querySelectorAll('.element.sticky .text')].map(t => t.textContent);
+        return texts.length === 1 && texts[0] === 'mine';").await;
+    for browser in [a, b] {
+        browser.close().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_edits_merge_when_the_connection_returns() {
+    let srv = app_server().await;
+    let proxy = tafel_tests::Proxy::start(srv.server.addr).await.unwrap();
+    let board = srv.api().create_board("Offline", "blank").await.unwrap();
+    let link = board.created.links[&Role::Editor].clone();
+    let driver = Driver::start().await;
+    let (a, b) = (driver.browser().await, driver.browser().await);
+    open_as(&a, &proxy.link(&link), "Ada").await;
+    open_as(&b, &link, "Bo").await;
+    proxy.go_offline();
+    wait_for_count(&a, ".status.offline", 1).await;
+    add_note(&a, (300.0, 300.0), "written in the tunnel").await;
+    add_note(&b, (700.0, 300.0), "written at the office").await;
+    // Nothing crosses while A is cut off.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        js(&b, &note_with("written in the tunnel")).await,
+        serde_json::json!(false)
+    );
+    proxy.go_online();
+    wait_for_count(&a, ".status.live", 1).await;
+    for browser in [&a, &b] {
+        wait_until(browser, "both notes everywhere", "
+            const t = [...document.querySelectorAll('.element.sticky .text')].map(t => t.textContent);
+            return t.includes('written in the tunnel') && t.includes('written at the office');").await;
+    }
+    let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
+    server_until(&mut obs, "both notes on the server", |all| {
+        stickies(all).len() == 2
+    })
+    .await;
+    for browser in [a, b] {
+        browser.close().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_keeps_the_board_and_offline_edits() {
+    let srv = app_server().await;
+    let proxy = tafel_tests::Proxy::start(srv.server.addr).await.unwrap();
+    let board = srv.api().create_board("Reload", "swot").await.unwrap();
+    let link = proxy.link(&board.created.links[&Role::Editor]);
+    let driver = Driver::start().await;
+    let a = driver.browser().await;
+    open_as(&a, &link, "Ada").await;
+    add_note(&a, (300.0, 300.0), "before reload").await;
+    a.refresh().await.unwrap();
+    wait_for_count(&a, ".status.live", 1).await;
+    wait_until(
+        &a,
+        "the board is back after a reload",
+        &note_with("before reload"),
+    )
+    .await;
+    assert_eq!(wait_for_count(&a, ".element.frame", 4).await, 4);
+    // Offline: edit, wait until the browser has it on disk, reload.
+    proxy.go_offline();
+    wait_for_count(&a, ".status.offline", 1).await;
+    add_note(&a, (700.0, 300.0), "offline then reloaded").await;
+    wait_for_count(&a, ".board[data-local=saved]", 1).await;
+    a.refresh().await.unwrap();
+    wait_until(
+        &a,
+        "the offline note survives the reload",
+        &note_with("offline then reloaded"),
+    )
+    .await;
+    let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
+    assert!(
+        !stickies(&server_until(&mut obs, "state", |_| true).await)
+            .iter()
+            .any(|n| n.text.contains("offline")),
+        "the server cannot have it yet"
+    );
+    proxy.go_online();
+    wait_for_count(&a, ".status.live", 1).await;
+    server_until(&mut obs, "the offline note reaches the server", |all| {
+        stickies(all)
+            .iter()
+            .any(|n| n.text == "offline then reloaded")
+    })
+    .await;
+    a.close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -185,6 +684,24 @@ async fn home_creates_a_board_from_a_template() {
     let driver = Driver::start().await;
     let browser = driver.browser().await;
     browser.goto(&srv.http()).await.unwrap();
+    // A first visit asks for a name.
+    browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(".name-input"))
+        .await
+        .unwrap()
+        .send_keys("Ada")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css(".profile-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_count(&browser, ".profile-card", 1).await;
     browser
         .wait()
         .at_most(PATIENCE)
@@ -201,32 +718,34 @@ async fn home_creates_a_board_from_a_template() {
         url.path().starts_with("/b/") && url.fragment().is_some_and(|f| f.starts_with("token=")),
         "{url}"
     );
+    // The board is listed under recent boards on the start page.
+    browser.goto(&srv.http()).await.unwrap();
+    wait_for_count(&browser, ".recent-item", 1).await;
+    let listed = js(
+        &browser,
+        "return document.querySelector('.recent-title').textContent",
+    )
+    .await;
+    assert_eq!(listed, serde_json::json!("SWOT analysis"));
     browser.close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_viewer_sees_the_board_but_cannot_change_it() {
-    use tafel_shared::roles::DocKind;
     let srv = app_server().await;
     let board = srv.api().create_board("Look only", "swot").await.unwrap();
     let driver = Driver::start().await;
     let viewer = driver.browser().await;
-    viewer
-        .goto(&board.created.links[&Role::Viewer])
-        .await
-        .unwrap();
-    wait_for_count(&viewer, ".status.live", 1).await;
+    open_as(&viewer, &board.created.links[&Role::Viewer], "Vi").await;
     wait_for_count(&viewer, ".role[data-role=viewer]", 1).await;
     assert_eq!(wait_for_count(&viewer, ".element.frame", 4).await, 4);
-    let tools = viewer
-        .find_all(Locator::Css("button[data-tool]"))
-        .await
-        .unwrap();
-    assert!(
-        tools.is_empty(),
-        "a viewer is offered {} editing tools",
-        tools.len()
+    let tools = js(&viewer, "return [...document.querySelectorAll('button[data-tool]')].map(b => b.dataset.tool)").await;
+    assert_eq!(
+        tools,
+        serde_json::json!(["select", "hand"]),
+        "a viewer may look around, not draw"
     );
+    assert_eq!(viewer.find_all(Locator::Css("[data-action=undo]")).await.unwrap().len(), 0);
     // What editors add still reaches the viewer.
     let mut editor = tafel_tests::SyncClient::connect(&srv.ws(
         &board.id,
@@ -260,6 +779,30 @@ async fn a_viewer_sees_the_board_but_cannot_change_it() {
         .await
         .unwrap();
     wait_for_count(&viewer, ".element.sticky[data-id=from-editor]", 1).await;
+    // Shortcuts, double-clicks and drags change nothing.
+    let note = center_of(&viewer, ".element.sticky[data-id=from-editor]").await;
+    keys(&viewer, "n").await;
+    click_at(&viewer, (600.0, 500.0)).await;
+    double_click_at(&viewer, (640.0, 560.0)).await;
+    drag(&viewer, note, (note.0 + 200.0, note.1 + 100.0)).await;
+    click_at(&viewer, note).await;
+    keys(&viewer, "\u{e017}").await; // Delete
+    keys(&viewer, &format!("{CTRL}z{RELEASE}")).await;
+    assert_eq!(
+        viewer
+            .find_all(Locator::Css("textarea.editor"))
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    editor.pump_for(Duration::from_millis(300)).await.unwrap();
+    let map = tafel_shared::schema::elements(&editor.doc);
+    let all = read_all(&yrs::Transact::transact(&editor.doc), &map);
+    assert_eq!(all.len(), 5, "four frames and the editor's note: {all:#?}");
+    let kept = all.iter().find(|e| e.id == "from-editor").unwrap();
+    assert_eq!((kept.rect.x, kept.rect.y), (10.0, 10.0));
     viewer.close().await.unwrap();
 }
 
@@ -296,7 +839,7 @@ async fn every_template_opens_and_shows_its_frames() {
         for (title, ..) in template.frames() {
             let shown = browser
                 .find_all(Locator::XPath(&format!(
-                    "//*[contains(@class,'frame')]/span[text()='{title}']"
+                    "//*[contains(@class,'frame-title')][text()='{title}']"
                 )))
                 .await
                 .unwrap();

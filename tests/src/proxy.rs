@@ -1,0 +1,107 @@
+//! A TCP proxy in front of the server that can cut one browser's sync sockets,
+//! the way a train tunnel or a flaky hotel Wi-Fi does, while plain HTTP (page
+//! loads, the board API) keeps working: so tests can go offline, edit, reload
+//! and come back, against the real server and a real browser.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+
+/// A running proxy; stops when dropped.
+pub struct Proxy {
+    addr: SocketAddr,
+    offline: Arc<AtomicBool>,
+    cut: watch::Sender<u64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    /// Listens on a free loopback port and forwards to `upstream`.
+    pub async fn start(upstream: SocketAddr) -> std::io::Result<Proxy> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let offline = Arc::new(AtomicBool::new(false));
+        let (cut, cuts) = watch::channel(0u64);
+        let flag = Arc::clone(&offline);
+        let task = tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let flag = Arc::clone(&flag);
+                let mut cuts = cuts.clone();
+                tokio::spawn(async move {
+                    let _ = forward(client, upstream, &flag, &mut cuts).await;
+                });
+            }
+        });
+        Ok(Proxy {
+            addr,
+            offline,
+            cut,
+            task,
+        })
+    }
+
+    /// `http://127.0.0.1:port` of the proxy.
+    pub fn http(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Rewrites a link of the server to go through the proxy.
+    pub fn link(&self, server_link: &str) -> String {
+        let after_scheme = server_link
+            .split_once("://")
+            .map_or(server_link, |(_, r)| r);
+        let path = after_scheme.find('/').map_or("", |at| &after_scheme[at..]);
+        format!("{}{path}", self.http())
+    }
+
+    /// Cuts every open sync socket and refuses new ones; HTTP still passes.
+    pub fn go_offline(&self) {
+        self.offline.store(true, Ordering::SeqCst);
+        self.cut.send_modify(|n| *n += 1);
+    }
+
+    /// Lets sync sockets through again.
+    pub fn go_online(&self) {
+        self.offline.store(false, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn forward(
+    mut client: TcpStream,
+    upstream: SocketAddr,
+    offline: &AtomicBool,
+    cuts: &mut watch::Receiver<u64>,
+) -> std::io::Result<()> {
+    // Enough of the request to see its path.
+    let mut head = vec![0u8; 4096];
+    let n = client.read(&mut head).await?;
+    head.truncate(n);
+    let is_socket = head.starts_with(b"GET /ws/");
+    if is_socket && offline.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    let mut server = TcpStream::connect(upstream).await?;
+    server.set_nodelay(true)?;
+    client.set_nodelay(true)?;
+    server.write_all(&head).await?;
+    cuts.borrow_and_update();
+    if is_socket {
+        tokio::select! {
+            r = tokio::io::copy_bidirectional(&mut client, &mut server) => r.map(|_| ()),
+            _ = cuts.changed() => Ok(()),
+        }
+    } else {
+        tokio::io::copy_bidirectional(&mut client, &mut server)
+            .await
+            .map(|_| ())
+    }
+}
