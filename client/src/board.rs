@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use tafel_shared::api::BoardInfo;
 use tafel_shared::edit::{self, Clipboard};
-use tafel_shared::element::Element;
 use tafel_shared::geometry::{Point, Rect, Viewport, zoom_step};
 use tafel_shared::presence::{Presence, User, initials};
 use tafel_shared::protocol::AwarenessEntry;
@@ -155,12 +154,19 @@ pub struct Board {
     pub ink: RwSignal<&'static str>,
     /// A short message (copied, pasted, failed).
     pub notice: RwSignal<Option<String>>,
+    /// Whether the zoom is close enough to draw text (far out, notes are plain
+    /// coloured cards, as in Miro: thousands of text blocks cost layout time and
+    /// cannot be read anyway).
+    pub detailed: Memo<bool>,
     presence_clock: Cell<u64>,
     cursor: Cell<Option<Point>>,
     presence_due: Cell<bool>,
     save_due: Cell<bool>,
     fitted: Cell<bool>,
 }
+
+/// Below this zoom, notes are drawn without their text.
+pub const DETAIL_ZOOM: f64 = 0.3;
 
 /// Runs `f` after `ms` milliseconds.
 pub fn after(ms: i32, f: impl FnOnce() + 'static) {
@@ -185,6 +191,10 @@ impl Board {
     fn new(id: String, token: String) -> Board {
         let model = Model::new();
         let sync = Rc::new(RefCell::new(ClientSync::new(model.doc().clone())));
+        let view = RwSignal::new(Viewport {
+            origin: Point::new(-48.0, -48.0),
+            zoom: 1.0,
+        });
         Board {
             id,
             token,
@@ -196,10 +206,8 @@ impl Board {
             fatal: RwSignal::new(None),
             status: RwSignal::new(Status::Connecting),
             local: RwSignal::new(LocalCopy::Idle),
-            view: RwSignal::new(Viewport {
-                origin: Point::new(-48.0, -48.0),
-                zoom: 1.0,
-            }),
+            view,
+            detailed: Memo::new(move |_| view.get().zoom >= DETAIL_ZOOM),
             screen: RwSignal::new((1280.0, 720.0)),
             selection: RwSignal::new(Vec::new()),
             editing: RwSignal::new(None),
@@ -292,6 +300,7 @@ impl Board {
         if !self.fitted.get() && !self.model.order.with_untracked(Vec::is_empty) {
             self.fitted.set(true);
             self.zoom_to_fit();
+            mark_first_render();
         }
     }
 
@@ -571,6 +580,28 @@ fn plain_text_clip(text: &str) -> Clipboard {
         format: edit::CLIPBOARD_MARKER.into(),
         elements: vec![note],
     }
+}
+
+/// Marks, on the browser's performance timeline, when the first content arrived
+/// and when it was first painted: what the client benchmark reads.
+fn mark_first_render() {
+    let Some(window) = web_sys::window() else { return };
+    if let Some(p) = window.performance() {
+        let _ = p.mark("tafel:first-content");
+    }
+    // Rendering runs in microtasks after the signals change; the frame after
+    // the next animation frame has been painted.
+    let painted = Closure::once_into_js(move || {
+        let after_paint = Closure::once_into_js(move || {
+            if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = p.mark("tafel:first-render");
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(after_paint.unchecked_ref(), 0);
+        }
+    });
+    let _ = window.request_animation_frame(painted.unchecked_ref());
 }
 
 thread_local! {
@@ -982,41 +1013,6 @@ fn Share(b: B) -> impl IntoView {
     }
 }
 
-/// Frames and their elements in reading order (top to bottom, then left to right),
-/// then what lies outside any frame.
-pub fn reading_order(all: &[Element]) -> Vec<(Option<Element>, Vec<Element>)> {
-    let by_reading = |a: &Element, b: &Element| {
-        // Rows: elements whose tops are within half a note of each other read as one row.
-        let row = |e: &Element| (e.rect.y / 80.0).floor() as i64;
-        (row(a), a.rect.x as i64, a.id.as_str()).cmp(&(row(b), b.rect.x as i64, b.id.as_str()))
-    };
-    let mut frames: Vec<Element> = all.iter().filter(|e| e.is_frame()).cloned().collect();
-    frames.sort_by(by_reading);
-    let frame_ids: std::collections::HashSet<&str> = frames.iter().map(|f| f.id.as_str()).collect();
-    let mut out: Vec<(Option<Element>, Vec<Element>)> = frames
-        .iter()
-        .map(|f| {
-            let mut kids: Vec<Element> = all
-                .iter()
-                .filter(|e| e.parent == f.id && !e.is_connector())
-                .cloned()
-                .collect();
-            kids.sort_by(by_reading);
-            (Some(f.clone()), kids)
-        })
-        .collect();
-    let mut loose: Vec<Element> = all
-        .iter()
-        .filter(|e| !e.is_frame() && !frame_ids.contains(e.parent.as_str()))
-        .cloned()
-        .collect();
-    loose.sort_by(by_reading);
-    if !loose.is_empty() {
-        out.push((None, loose));
-    }
-    out
-}
-
 #[component]
 fn Outline(b: B) -> impl IntoView {
     let groups = move || {
@@ -1024,7 +1020,7 @@ fn Outline(b: B) -> impl IntoView {
             b.model.layout.track();
             b.model.order.track();
             b.model.history.track();
-            reading_order(&b.model.all())
+            tafel_shared::element::reading_order(&b.model.all())
         })
     };
     let go = move |id: String| {

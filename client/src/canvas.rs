@@ -253,13 +253,21 @@ pub fn Canvas(
         }
     };
 
+    // The area elements are rendered for: the screen plus a margin, snapped to a
+    // coarse grid and zoom ladder, so small pans and zooms leave it unchanged and
+    // cost no re-culling at all.
+    let cull_area = Memo::new(move |_| {
+        b.with_value(|b| {
+            let v = b.view.get();
+            let (w, h) = b.screen.get();
+            cull_rect(v, w, h)
+        })
+    });
     let visible = Memo::new(move |_| {
         b.with_value(|b| {
             let ids = b.model.order.get();
             b.model.layout.track();
-            let v = b.view.get();
-            let (w, h) = b.screen.get();
-            let area = v.visible(w, h).inflate(240.0 / v.zoom);
+            let area = cull_area.get();
             b.model.with_all(|all| {
                 ids.into_iter()
                     .filter(|id| all.get(id).is_some_and(|e| e.is_connector() || e.rect.intersects(&area)))
@@ -320,7 +328,7 @@ pub fn Canvas(
             style:background-size=grid_size
             style:background-position=grid_position
         >
-            <div class="world" style:transform=world_transform>
+            <div class="world" class:far=move || b.with_value(|b| !b.detailed.get()) style:transform=world_transform>
                 <For each=move || visible.get() key=|id| id.clone() children=move |id| view! { <ElementView board=b id/> }/>
                 <RemoteSelections b/>
                 <Selection b/>
@@ -339,6 +347,19 @@ pub fn Canvas(
             </Show>
         </div>
     }
+}
+
+/// The board area to render for a viewport: the visible area with a quarter
+/// screen of margin on each side, its corners snapped to quarter-screen steps at
+/// a zoom rounded down to the ladder 2^(k/4), so that small pans and zooms give
+/// the same area.
+pub fn cull_rect(v: tafel_shared::geometry::Viewport, w: f64, h: f64) -> Rect {
+    let zoom = 2f64.powf((v.zoom.log2() * 4.0).floor() / 4.0);
+    let (sw, sh) = (w.max(1.0) / zoom, h.max(1.0) / zoom);
+    let (step_x, step_y) = (sw / 4.0, sh / 4.0);
+    let x0 = (v.origin.x / step_x).floor() * step_x - step_x;
+    let y0 = (v.origin.y / step_y).floor() * step_y - step_y;
+    Rect::new(x0, y0, sw + 3.0 * step_x, sh + 3.0 * step_y)
 }
 
 fn clipboard_out(b: B, e: web_sys::ClipboardEvent, cut: bool) {
@@ -390,9 +411,27 @@ fn on_key(b: &Board, i: &Input, e: &KeyboardEvent) {
         "O" => b.panel.update(|p| *p = if *p == Panel::Outline { Panel::None } else { Panel::Outline }),
         "Enter" => {
             let sel = b.selection.get_untracked();
+            let tool = b.tool.get_untracked();
             if let [id] = sel.as_slice() {
                 if can_edit && b.model.get(id).is_some_and(|e| e.has_text() || e.is_frame()) {
                     b.editing.set(Some(id.clone()));
+                }
+            } else if can_edit && tool.edits() && tool != Tool::Pen && tool != Tool::Connector {
+                // Keyboard users place with Enter what others place with a click.
+                create_at_center(b, tool);
+            }
+        }
+        "l" if can_edit && b.selection.with_untracked(|s| s.len() == 2) => {
+            let sel = b.selection.get_untracked();
+            let ends: Vec<_> = sel.iter().filter_map(|id| b.model.get(id)).filter(|e| !e.is_connector()).collect();
+            if let [from, to] = ends.as_slice() {
+                let mut n = NewElement::new(ElementKind::Connector, Rect::from_corners(from.rect.center(), to.rect.center()));
+                n.from = from.id.clone();
+                n.to = to.id.clone();
+                n.points = vec![from.rect.center(), to.rect.center()];
+                n.stroke = b.ink.get_untracked().to_owned();
+                if let Some(id) = b.create(n) {
+                    b.select(vec![id]);
                 }
             }
         }
@@ -421,6 +460,44 @@ fn on_key(b: &Board, i: &Input, e: &KeyboardEvent) {
     if handled {
         e.prevent_default();
     }
+}
+
+/// Creates what `tool` makes at the centre of the screen, selected (and, for
+/// notes and text, ready to type).
+fn create_at_center(b: &Board, tool: Tool) {
+    let c = b.screen_center();
+    let id = match tool {
+        Tool::Sticky => b.new_sticky(c),
+        Tool::Text => {
+            let mut n = NewElement::new(ElementKind::Text, Rect::new(c.x - 120.0, c.y - 24.0, 240.0, 48.0));
+            n.stroke = b.ink.get_untracked().to_owned();
+            b.create(n)
+        }
+        Tool::Frame => {
+            let mut n = NewElement::new(ElementKind::Frame, Rect::new(c.x - 320.0, c.y - 210.0, 640.0, 420.0));
+            n.title = "Frame".into();
+            b.create(n)
+        }
+        Tool::Rect | Tool::Ellipse | Tool::Diamond => {
+            let mut n = NewElement::new(ElementKind::Shape, Rect::new(c.x - 80.0, c.y - 50.0, 160.0, 100.0));
+            n.outline = match tool {
+                Tool::Ellipse => Outline::Ellipse,
+                Tool::Diamond => Outline::Diamond,
+                _ => Outline::Rect,
+            };
+            n.fill = "#ffffff".into();
+            n.stroke = b.ink.get_untracked().to_owned();
+            b.create(n)
+        }
+        _ => None,
+    };
+    if let Some(id) = id {
+        b.select(vec![id.clone()]);
+        if matches!(tool, Tool::Sticky | Tool::Text) {
+            b.editing.set(Some(id));
+        }
+    }
+    b.tool.set(Tool::Select);
 }
 
 fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerEvent, p: Point) {
@@ -873,6 +950,7 @@ fn Editor(b: B, id: String) -> impl IntoView {
         }
     });
     let input_id = id.clone();
+    let id_for_route = id.clone();
     let on_input = move |_| {
         let Some(area) = node.get_untracked() else { return };
         let value = area.value();
@@ -905,17 +983,43 @@ fn Editor(b: B, id: String) -> impl IntoView {
         b.model.end_undo_step();
     });
     let s = signal.clone();
+    let is_connector = signal.with_untracked(|e| e.is_connector());
+    let route_mid = move || {
+        b.with_value(|b| b.model.get(&id_for_route).map(|c| crate::views::connector_route(b, &c).midpoint()))
+            .unwrap_or_default()
+    };
     let transform = move || s.with(|e| {
-        if e.is_frame() {
+        if is_connector {
+            let m = route_mid();
+            format!("translate({}px, {}px)", m.x - 90.0, m.y - 22.0)
+        } else if e.is_frame() {
             format!("translate({}px, {}px)", e.rect.x, e.rect.y - 34.0)
         } else {
             format!("translate({}px, {}px)", e.rect.x, e.rect.y)
         }
     });
     let s = signal.clone();
-    let width = move || s.with(|e| format!("{}px", if e.is_frame() { e.rect.w.min(480.0) } else { e.rect.w }));
+    let width = move || {
+        s.with(|e| {
+            let w = match () {
+                _ if e.is_frame() => e.rect.w.min(480.0),
+                _ if e.is_connector() => 180.0,
+                _ => e.rect.w,
+            };
+            format!("{w}px")
+        })
+    };
     let s = signal.clone();
-    let height = move || s.with(|e| format!("{}px", if e.is_frame() { 32.0 } else { e.rect.h }));
+    let height = move || {
+        s.with(|e| {
+            let h = match () {
+                _ if e.is_frame() => 32.0,
+                _ if e.is_connector() => 44.0,
+                _ => e.rect.h,
+            };
+            format!("{h}px")
+        })
+    };
     let s = signal.clone();
     let background = move || s.with(|e| match e.kind {
         Some(ElementKind::Sticky) => e.color.clone(),

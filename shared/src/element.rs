@@ -189,6 +189,41 @@ pub fn paint_order(a: &Element, b: &Element) -> std::cmp::Ordering {
     (!a.is_frame(), a.z.as_str(), a.id.as_str()).cmp(&(!b.is_frame(), b.z.as_str(), b.id.as_str()))
 }
 
+/// Frames and their elements in reading order (top to bottom, then left to right),
+/// then what lies outside any frame.
+pub fn reading_order(all: &[Element]) -> Vec<(Option<Element>, Vec<Element>)> {
+    let by_reading = |a: &Element, b: &Element| {
+        // Rows: elements whose tops are within half a note of each other read as one row.
+        let row = |e: &Element| (e.rect.y / 80.0).floor() as i64;
+        (row(a), a.rect.x as i64, a.id.as_str()).cmp(&(row(b), b.rect.x as i64, b.id.as_str()))
+    };
+    let mut frames: Vec<Element> = all.iter().filter(|e| e.is_frame()).cloned().collect();
+    frames.sort_by(by_reading);
+    let frame_ids: std::collections::HashSet<&str> = frames.iter().map(|f| f.id.as_str()).collect();
+    let mut out: Vec<(Option<Element>, Vec<Element>)> = frames
+        .iter()
+        .map(|f| {
+            let mut kids: Vec<Element> = all
+                .iter()
+                .filter(|e| e.parent == f.id && !e.is_connector())
+                .cloned()
+                .collect();
+            kids.sort_by(by_reading);
+            (Some(f.clone()), kids)
+        })
+        .collect();
+    let mut loose: Vec<Element> = all
+        .iter()
+        .filter(|e| !e.is_frame() && !frame_ids.contains(e.parent.as_str()))
+        .cloned()
+        .collect();
+    loose.sort_by(by_reading);
+    if !loose.is_empty() {
+        out.push((None, loose));
+    }
+    out
+}
+
 /// A new element, before it is written to the document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewElement {
@@ -404,6 +439,42 @@ mod tests {
         let future = all.iter().find(|e| e.id == "future").expect("future");
         assert_eq!(future.kind, None);
         assert_eq!(future.rect.x, 0.0);
+    }
+
+    fn at(id: &str, kind: ElementKind, x: f64, y: f64, parent: &str) -> Element {
+        let doc = Doc::new();
+        let map = schema::elements(&doc);
+        let mut n = NewElement::new(kind, Rect::new(x, y, 100.0, 100.0));
+        n.parent = parent.into();
+        n.insert(&mut doc.transact_mut(), &map, id);
+        Element::read(&doc.transact(), &map, id).expect("written")
+    }
+
+    #[test]
+    fn reading_order_goes_by_frame_then_rows_then_columns() {
+        let all = vec![
+            at("right", ElementKind::Frame, 600.0, 0.0, ""),
+            at("left", ElementKind::Frame, 0.0, 10.0, ""),
+            at("l2", ElementKind::Sticky, 200.0, 20.0, "left"),
+            at("l1", ElementKind::Sticky, 20.0, 30.0, "left"),
+            at("l3", ElementKind::Sticky, 20.0, 300.0, "left"),
+            at("r1", ElementKind::Sticky, 620.0, 20.0, "right"),
+            at("loose", ElementKind::Sticky, 2000.0, 2000.0, ""),
+            at("c", ElementKind::Connector, 0.0, 0.0, "left"),
+        ];
+        let order: Vec<(Option<String>, Vec<String>)> = reading_order(&all)
+            .into_iter()
+            .map(|(f, kids)| (f.map(|f| f.id), kids.into_iter().map(|k| k.id).collect()))
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                (Some("left".into()), vec!["l1".into(), "l2".into(), "l3".into()]),
+                (Some("right".into()), vec!["r1".into()]),
+                (None, vec!["loose".into()]),
+            ],
+            "same row reads left to right; connectors are not listed inside frames"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! The black-box tests live in `tests/tests/`; the load generator in
 //! `src/bin/tafel-load.rs`.
 
+pub mod browser;
 pub mod client;
 pub mod proxy;
 pub mod server;

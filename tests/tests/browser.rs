@@ -4,132 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use fantoccini::{Client, Locator};
 use std::time::Duration;
 use tafel_shared::roles::Role;
 use tafel_tests::TestServer;
-
-/// How long a browser test waits for something that should appear.
-const PATIENCE: Duration = Duration::from_secs(20);
-
-fn tool(env: &str, default: &str) -> PathBuf {
-    let path = std::env::var_os(env)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(default));
-    assert!(
-        path.exists(),
-        "{} not found: run the tests with `cargo xtask test`, which installs Debian's \
-         chromium and chromium-driver, or set {env}",
-        path.display()
-    );
-    path
-}
-
-fn client_dist() -> PathBuf {
-    let dist = std::env::var_os("TAFEL_CLIENT_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../client/dist")));
-    assert!(
-        dist.join("index.html").exists(),
-        "the client is not built in {}: run the tests with `cargo xtask test`",
-        dist.display()
-    );
-    dist
-}
-
-/// A chromedriver process on a free port, killed on drop.
-struct Driver {
-    child: Child,
-    url: String,
-    /// Browser profiles, removed when the driver goes.
-    profiles: std::sync::Mutex<Vec<tempfile::TempDir>>,
-}
-
-impl Driver {
-    async fn start() -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(tool("CHROMEDRIVER", "/usr/bin/chromedriver"))
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Driver {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            profiles: Default::default(),
-        }
-    }
-
-    /// A new headless browser session.
-    async fn browser(&self) -> Client {
-        let profile = tempfile::tempdir().unwrap();
-        let profile_path = profile.path().to_path_buf();
-        self.profiles.lock().unwrap().push(profile);
-        let caps = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": tool("CHROMIUM", "/usr/bin/chromium"),
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    "--window-size=1280,800",
-                    format!("--user-data-dir={}", profile_path.display()),
-                ]
-            }
-        });
-        let serde_json::Value::Object(caps) = caps else {
-            unreachable!()
-        };
-        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&self.url)
-            .await
-            .expect("open a browser session")
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Waits until `css` matches at least `n` elements; returns how many it matched.
-async fn wait_for_count(browser: &Client, css: &str, n: usize) -> usize {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        let found = browser
-            .find_all(Locator::Css(css))
-            .await
-            .map(|v| v.len())
-            .unwrap_or(0);
-        if found >= n {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{css}: {found} of {n} within {PATIENCE:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+use tafel_tests::browser::{
+    Driver, PATIENCE, client_dist, js, open_as, wait_for_count, wait_until,
+};
 
 async fn app_server() -> TestServer {
     let dist = client_dist();
@@ -141,41 +22,6 @@ async fn app_server() -> TestServer {
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use tafel_shared::element::{Element, read_all};
 use tafel_shared::roles::DocKind;
-
-/// Runs a script in the page and returns its JSON result.
-async fn js(browser: &Client, script: &str) -> serde_json::Value {
-    browser.execute(script, vec![]).await.expect(script)
-}
-
-/// Waits until a script returns `true`.
-async fn wait_until(browser: &Client, what: &str, script: &str) {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        if js(browser, script).await == serde_json::Value::Bool(true) {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{what}: not within {PATIENCE:?} ({script})"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Opens a board link as a named participant (the name is what a first visit asks for).
-async fn open_as(browser: &Client, link: &str, name: &str) {
-    let origin = link.find("/b/").map(|at| &link[..at]).unwrap();
-    browser.goto(origin).await.unwrap();
-    browser
-        .execute(
-            "localStorage.setItem('tafel.profile', JSON.stringify({name: arguments[0], color: '#1971c2'}))",
-            vec![serde_json::json!(name)],
-        )
-        .await
-        .unwrap();
-    browser.goto(link).await.unwrap();
-    wait_for_count(browser, ".status.live", 1).await;
-}
 
 /// Screen centre of the first element matching `css`.
 async fn center_of(browser: &Client, css: &str) -> (f64, f64) {
@@ -739,13 +585,24 @@ async fn a_viewer_sees_the_board_but_cannot_change_it() {
     open_as(&viewer, &board.created.links[&Role::Viewer], "Vi").await;
     wait_for_count(&viewer, ".role[data-role=viewer]", 1).await;
     assert_eq!(wait_for_count(&viewer, ".element.frame", 4).await, 4);
-    let tools = js(&viewer, "return [...document.querySelectorAll('button[data-tool]')].map(b => b.dataset.tool)").await;
+    let tools = js(
+        &viewer,
+        "return [...document.querySelectorAll('button[data-tool]')].map(b => b.dataset.tool)",
+    )
+    .await;
     assert_eq!(
         tools,
         serde_json::json!(["select", "hand"]),
         "a viewer may look around, not draw"
     );
-    assert_eq!(viewer.find_all(Locator::Css("[data-action=undo]")).await.unwrap().len(), 0);
+    assert_eq!(
+        viewer
+            .find_all(Locator::Css("[data-action=undo]"))
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
     // What editors add still reaches the viewer.
     let mut editor = tafel_tests::SyncClient::connect(&srv.ws(
         &board.id,

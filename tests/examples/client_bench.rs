@@ -1,0 +1,232 @@
+//! Client benchmark: a board of N sticky notes (default 5,000) opened in headless
+//! Chromium, measured through the browser's performance API.
+//!
+//! ```text
+//! cargo xtask build-client
+//! cargo run --release -p tafel-tests --example client_bench -- [notes] [runs]
+//! ```
+//!
+//! Reports, per run: time from navigation start to the first paint of the whole
+//! board (the client's `tafel:first-render` mark), frame times while panning and
+//! while zooming (wheel events, one per animation frame), and how long a remote
+//! edit takes to show. Numbers go to BENCHMARKS.md; nothing here asserts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tafel_shared::element::NewElement;
+use tafel_shared::geometry::Rect;
+use tafel_shared::roles::{DocKind, Role};
+use tafel_shared::schema::{self, ElementKind};
+use tafel_tests::browser::{Driver, client_dist, js, open_as, wait_until};
+use tafel_tests::{SyncClient, TestServer};
+
+const FRAMES: &str = r#"
+const [mode, frames, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const canvas = document.querySelector('.canvas');
+const r = canvas.getBoundingClientRect();
+const times = [];
+let last = performance.now();
+let n = 0;
+function step(now) {
+  times.push(now - last);
+  (window.__tafelZooms = window.__tafelZooms || []).push([Math.round(now - last), document.querySelector('.zoom .percent').textContent, document.querySelectorAll('.element').length]);
+  last = now;
+  const zoom = mode === 'zoom';
+  const delta = (n % 60 < 30 ? -1 : 1) * (zoom ? 12 : 14);
+  canvas.dispatchEvent(new WheelEvent('wheel', {
+    deltaX: zoom ? 0 : delta, deltaY: zoom ? delta : delta / 2, ctrlKey: zoom,
+    clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true,
+  }));
+  if (++n < frames) requestAnimationFrame(step); else done(times.slice(2));
+}
+requestAnimationFrame(t => { last = t; requestAnimationFrame(step); });
+"#;
+
+const WATCH: &str = r#"
+const [id, marker] = [arguments[0], arguments[1]];
+window.__tafelSeen = null;
+const check = () => {
+  const el = document.querySelector(`.element[data-id="${id}"]`);
+  return el && (el.getAttribute('aria-label') || '').includes(marker);
+};
+const obs = new MutationObserver(() => { if (check()) { obs.disconnect(); window.__tafelSeen = Date.now(); } });
+obs.observe(document.querySelector('.world'), { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-label'] });
+return true;
+"#;
+
+fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
+    v.sort_by(f64::total_cmp);
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95), v[v.len() - 1])
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let notes: usize = args.next().map_or(5000, |a| a.parse().expect("note count"));
+    let runs: usize = args.next().map_or(3, |a| a.parse().expect("run count"));
+    let dist = client_dist();
+    let wasm = std::fs::read_dir(&dist)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().ends_with(".wasm"))
+        .expect("a built wasm file");
+    let raw = std::fs::read(wasm.path()).unwrap();
+    let gz = {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(&raw).unwrap();
+        enc.finish().unwrap().len()
+    };
+    println!("wasm: {} KB raw, {} KB gzip", raw.len() / 1024, gz / 1024);
+
+    let srv = TestServer::start_with(|c| c.assets = Some(dist))
+        .await
+        .unwrap();
+    let board = srv.api().create_board("Big board", "blank").await.unwrap();
+    let mut writer =
+        SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
+            .await
+            .unwrap();
+    let elements = schema::elements(&writer.doc);
+    let cols = (notes as f64).sqrt().ceil() as usize;
+    // In batches: one update per batch stays under the server's message size limit.
+    for batch in (0..notes).collect::<Vec<_>>().chunks(250) {
+        writer
+            .edit(|txn| {
+                for &i in batch {
+                    let (x, y) = ((i % cols) as f64 * 180.0, (i / cols) as f64 * 180.0);
+                    let mut n = NewElement::new(ElementKind::Sticky, Rect::new(x, y, 160.0, 160.0));
+                    n.color = "#ffe066".into();
+                    n.text = format!("Note {i}: an idea worth a sticky");
+                    n.z = format!("V{i:06}");
+                    n.insert(txn, &elements, &format!("n{i}"));
+                }
+            })
+            .await
+            .unwrap();
+    }
+    writer.pump_for(Duration::from_millis(500)).await.unwrap();
+    println!(
+        "board: {notes} sticky notes, {} KB of document",
+        writer.state().len() / 1024
+    );
+
+    let driver = Driver::start().await;
+    let link = board.created.links[&Role::Editor].clone();
+    for run in 1..=runs {
+        let browser = driver.browser().await;
+        open_as(&browser, &link, "Bench").await;
+        if std::env::var_os("BENCH_DEBUG").is_some() {
+            for _ in 0..30 {
+                let v = js(&browser, "return [document.querySelectorAll('.element').length, performance.getEntriesByType('mark').map(m => m.name + '@' + Math.round(m.startTime)), document.querySelector('.status').textContent]").await;
+                println!("{v}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+        wait_until(
+            &browser,
+            "first render mark",
+            "return performance.getEntriesByName('tafel:first-render').length > 0",
+        )
+        .await;
+        let marks = js(
+            &browser,
+            "const n = performance.getEntriesByType('navigation')[0];
+             const m = k => performance.getEntriesByName(k)[0].startTime;
+             return [m('tafel:first-content'), m('tafel:first-render'), document.querySelectorAll('.element').length, n.domContentLoadedEventEnd];",
+        )
+        .await;
+        let pan = browser
+            .execute_async(FRAMES, vec!["pan".into(), 180.into()])
+            .await
+            .unwrap();
+        let zoom = browser
+            .execute_async(FRAMES, vec!["zoom".into(), 180.into()])
+            .await
+            .unwrap();
+        if std::env::var_os("BENCH_DEBUG").is_some() {
+            let z = js(&browser, "return window.__tafelZooms.filter(z => z[0] > 40)").await;
+            println!("slow frames [ms, zoom, elements]: {z}");
+        }
+        let frames = |v: &serde_json::Value| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_f64().unwrap())
+                .collect::<Vec<_>>()
+        };
+        let (pan50, pan95, pan_max) = stats(frames(&pan));
+        let (zoom50, zoom95, zoom_max) = stats(frames(&zoom));
+
+        // A remote edit: another participant changes the text of a note on screen.
+        browser
+            .find(fantoccini::Locator::Css("[data-action=zoom-fit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let shown = js(
+            &browser,
+            "return [...document.querySelectorAll('.element.sticky')].map(n => n.dataset.id)",
+        )
+        .await;
+        let shown: Vec<String> = shown
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        // A fresh connection: the loading one sat unread while the browser worked.
+        let ws = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+        let mut writer = SyncClient::connect(&ws).await.unwrap();
+        writer.pump_for(Duration::from_millis(300)).await.unwrap();
+        let elements = schema::elements(&writer.doc);
+        let mut latencies = Vec::new();
+        for k in 0..5 {
+            let id = shown[(k * 97) % shown.len()].clone();
+            let marker = format!("remote-{run}-{k}");
+            browser
+                .execute(WATCH, vec![id.clone().into(), marker.clone().into()])
+                .await
+                .unwrap();
+            let sent = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_millis() as f64;
+            let text = {
+                let txn = yrs::Transact::transact(&writer.doc);
+                tafel_shared::element::text_ref(&txn, &elements, &id).unwrap()
+            };
+            writer
+                .edit(|txn| schema::append_text(txn, &text, &format!(" {marker}")))
+                .await
+                .unwrap();
+            wait_until(
+                &browser,
+                "remote edit shown",
+                "return window.__tafelSeen !== null",
+            )
+            .await;
+            let seen = js(&browser, "return window.__tafelSeen")
+                .await
+                .as_f64()
+                .unwrap();
+            latencies.push(seen - sent);
+        }
+        let (lat50, _, lat_max) = stats(latencies);
+        println!(
+            "run {run}: first content {:.0} ms, first render {:.0} ms after navigation ({} elements in the DOM, DOMContentLoaded {:.0} ms); \
+             pan frames median {pan50:.1} ms p95 {pan95:.1} max {pan_max:.1}; zoom frames median {zoom50:.1} p95 {zoom95:.1} max {zoom_max:.1}; \
+             remote edit shown after median {lat50:.0} ms, max {lat_max:.0} ms",
+            marks[0].as_f64().unwrap(),
+            marks[1].as_f64().unwrap(),
+            marks[2],
+            marks[3].as_f64().unwrap(),
+        );
+        browser.close().await.unwrap();
+    }
+}

@@ -1,0 +1,176 @@
+//! Driving the real client in headless Chromium (Debian's `chromium` through
+//! `chromedriver`, WebDriver via fantoccini): shared by the browser tests and the
+//! client benchmark.
+
+// Test support: a failed unwrap is a failed test or benchmark run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::PathBuf;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// How long a browser test waits for something that should appear.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The path of a browser tool from `env`, else `default`; panics with how to get it.
+pub fn tool(env: &str, default: &str) -> PathBuf {
+    let path = std::env::var_os(env)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(default));
+    assert!(
+        path.exists(),
+        "{} not found: run the tests with `cargo xtask test`, which installs Debian's \
+         chromium and chromium-driver, or set {env}",
+        path.display()
+    );
+    path
+}
+
+/// The built client (`TAFEL_CLIENT_DIST`, else `client/dist`); panics if it is not built.
+pub fn client_dist() -> PathBuf {
+    let dist = std::env::var_os("TAFEL_CLIENT_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../client/dist")));
+    assert!(
+        dist.join("index.html").exists(),
+        "the client is not built in {}: run the tests with `cargo xtask test`",
+        dist.display()
+    );
+    dist
+}
+
+/// A chromedriver process on a free port, killed on drop.
+pub struct Driver {
+    child: Child,
+    url: String,
+    /// Browser profiles, removed when the driver goes.
+    profiles: std::sync::Mutex<Vec<tempfile::TempDir>>,
+}
+
+impl Driver {
+    /// Starts chromedriver on a free loopback port.
+    pub async fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // Its own process group, so dropping the driver also ends the browsers it
+        // started, even when a failed test never closed its session.
+        let child = Command::new(tool("CHROMEDRIVER", "/usr/bin/chromedriver"))
+            .arg(format!("--port={port}"))
+            .process_group(0)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            profiles: Default::default(),
+        }
+    }
+
+    /// A new headless browser session.
+    pub async fn browser(&self) -> Client {
+        let profile = tempfile::tempdir().unwrap();
+        let profile_path = profile.path().to_path_buf();
+        self.profiles.lock().unwrap().push(profile);
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": tool("CHROMIUM", "/usr/bin/chromium"),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--window-size=1280,800",
+                    format!("--user-data-dir={}", profile_path.display()),
+                ]
+            }
+        });
+        let serde_json::Value::Object(caps) = caps else {
+            unreachable!()
+        };
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .expect("open a browser session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", &format!("-{}", self.child.id())])
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits until `css` matches at least `n` elements; returns how many it matched.
+pub async fn wait_for_count(browser: &Client, css: &str, n: usize) -> usize {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let found = browser
+            .find_all(Locator::Css(css))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0);
+        if found >= n {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{css}: {found} of {n} within {PATIENCE:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Runs a script in the page and returns its JSON result.
+pub async fn js(browser: &Client, script: &str) -> serde_json::Value {
+    browser.execute(script, vec![]).await.expect(script)
+}
+
+/// Waits until a script returns `true`.
+pub async fn wait_until(browser: &Client, what: &str, script: &str) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        if js(browser, script).await == serde_json::Value::Bool(true) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: not within {PATIENCE:?} ({script})"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Opens a board link as a named participant (the name is what a first visit asks for).
+pub async fn open_as(browser: &Client, link: &str, name: &str) {
+    let origin = link.find("/b/").map(|at| &link[..at]).unwrap();
+    browser.goto(origin).await.unwrap();
+    browser
+        .execute(
+            "localStorage.setItem('tafel.profile', JSON.stringify({name: arguments[0], color: '#1971c2'}))",
+            vec![serde_json::json!(name)],
+        )
+        .await
+        .unwrap();
+    browser.goto(link).await.unwrap();
+    wait_for_count(browser, ".status.live", 1).await;
+}
