@@ -11,13 +11,13 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use tafel_shared::api::BoardInfo;
 use tafel_shared::edit::{self, Clipboard};
-use tafel_shared::geometry::{Point, Rect, Viewport, zoom_step};
-use tafel_shared::presence::{Presence, User, initials};
+use tafel_shared::geometry::{zoom_step, Point, Rect, Viewport};
+use tafel_shared::presence::{initials, Presence, User};
 use tafel_shared::protocol::AwarenessEntry;
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::sync::ClientSync;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::JsCast;
 use yrs::updates::decoder::Decode;
 use yrs::{ReadTxn, StateVector, Transact, Update as YrsUpdate};
 
@@ -182,9 +182,16 @@ fn now_ms() -> u64 {
 
 fn ws_url(board: &str, token: &str) -> Option<String> {
     let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
     let host = location.host().ok()?;
-    Some(format!("{scheme}://{host}{}?token={token}", DocKind::Content.ws_path(board)))
+    Some(format!(
+        "{scheme}://{host}{}?token={token}",
+        DocKind::Content.ws_path(board)
+    ))
 }
 
 impl Board {
@@ -228,7 +235,9 @@ impl Board {
 
     /// Whether this participant may change the board (tracks the role).
     pub fn can_edit(&self) -> bool {
-        self.role.get().is_some_and(|r| r.can_write(DocKind::Content))
+        self.role
+            .get()
+            .is_some_and(|r| r.can_write(DocKind::Content))
     }
 
     /// The same, without subscribing.
@@ -249,7 +258,10 @@ impl Board {
     }
 
     /// Runs a local edit (if the role allows), sends it and saves it locally.
-    pub fn edit<R>(&self, f: impl FnOnce(&mut yrs::TransactionMut, &yrs::MapRef) -> R) -> Option<R> {
+    pub fn edit<R>(
+        &self,
+        f: impl FnOnce(&mut yrs::TransactionMut, &yrs::MapRef) -> R,
+    ) -> Option<R> {
         if !self.can_edit_now() {
             return None;
         }
@@ -494,7 +506,15 @@ impl Board {
         let author = self.me.get_untracked().name;
         self.model.end_undo_step();
         let ids = self.edit(|txn, map| {
-            clip.paste(txn, map, &all, offset, &mut || self.model.new_id(), &author, now_ms())
+            clip.paste(
+                txn,
+                map,
+                &all,
+                offset,
+                &mut || self.model.new_id(),
+                &author,
+                now_ms(),
+            )
         });
         if let Some(ids) = ids {
             let all = self.model.all();
@@ -585,7 +605,9 @@ fn plain_text_clip(text: &str) -> Clipboard {
 /// Marks, on the browser's performance timeline, when the first content arrived
 /// and when it was first painted: what the client benchmark reads.
 fn mark_first_render() {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     if let Some(p) = window.performance() {
         let _ = p.mark("tafel:first-content");
     }
@@ -598,7 +620,10 @@ fn mark_first_render() {
             }
         });
         if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(after_paint.unchecked_ref(), 0);
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                after_paint.unchecked_ref(),
+                0,
+            );
         }
     });
     let _ = window.request_animation_frame(painted.unchecked_ref());
@@ -718,7 +743,9 @@ pub fn BoardPage(
 }
 
 fn connect(board: &Board, b: B) {
-    let Some(url) = ws_url(&board.id, &board.token) else { return };
+    let Some(url) = ws_url(&board.id, &board.token) else {
+        return;
+    };
     let handlers = Handlers {
         on_change: Box::new(move || b.with_value(|b| b.remote_changed())),
         on_status: Box::new(move |s| {
@@ -740,14 +767,22 @@ fn connect(board: &Board, b: B) {
     // Keeps presence alive on servers and peers that expire silent clients.
     let keepalive = Closure::<dyn FnMut()>::new(move || b.with_value(|b| b.send_presence()));
     if let Some(w) = web_sys::window() {
-        let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(keepalive.as_ref().unchecked_ref(), 15_000);
+        let _ = w.set_interval_with_callback_and_timeout_and_arguments_0(
+            keepalive.as_ref().unchecked_ref(),
+            15_000,
+        );
     }
     keepalive.forget();
 }
 
 #[component]
 fn Toolbar(b: B) -> impl IntoView {
-    let title = move || b.with_value(|b| b.info.with(|i| i.as_ref().map(|i| i.title.clone()).unwrap_or_default()));
+    let title = move || {
+        b.with_value(|b| {
+            b.info
+                .with(|i| i.as_ref().map(|i| i.title.clone()).unwrap_or_default())
+        })
+    };
     let role = move || b.with_value(|b| b.role.get().map(|r| r.to_string()).unwrap_or_default());
     let can_edit = move || b.with_value(|b| b.can_edit());
     let is_facilitator = move || b.with_value(|b| b.role.get() == Some(Role::Facilitator));
@@ -899,7 +934,10 @@ pub const SHORTCUTS: [(&str, &str); 27] = [
     ("Enter", "Edit the selected element's text"),
     ("Escape", "Stop editing, clear the selection"),
     ("Tab", "Focus the next element"),
-    ("Arrow keys", "Nudge the selection (Shift: 10×); pan when nothing is selected"),
+    (
+        "Arrow keys",
+        "Nudge the selection (Shift: 10×); pan when nothing is selected",
+    ),
     ("Delete", "Delete the selection"),
     ("Ctrl+A", "Select all"),
     ("Ctrl+C / X / V", "Copy / cut / paste (also between boards)"),
@@ -944,7 +982,11 @@ fn Share(b: B) -> impl IntoView {
                 Ok(r) => {
                     prefs::set_link(&id, role, &r.link);
                     known.set(prefs::links(&id));
-                    b.with_value(|b| b.notify(&format!("New {role} link created; the old one no longer works.")));
+                    b.with_value(|b| {
+                        b.notify(&format!(
+                            "New {role} link created; the old one no longer works."
+                        ))
+                    });
                     if role == Role::Facilitator {
                         // This page's own link was just replaced.
                         if let Some(w) = web_sys::window() {

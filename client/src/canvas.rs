@@ -2,7 +2,7 @@
 //! keyboard input into edits. Pointer events throughout, so mouse, touch and pen
 //! behave alike; two touching fingers pinch-zoom.
 
-use crate::board::{B, Board, Panel, Tool};
+use crate::board::{Board, Panel, Tool, B};
 use crate::views::{ElementView, PAD};
 use leptos::ev;
 use leptos::prelude::*;
@@ -10,11 +10,11 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use tafel_shared::edit::{self, MoveOrigin};
 use tafel_shared::element::NewElement;
-use tafel_shared::geometry::{Outline, Point, Rect, points_bounds, simplify, smooth_path};
+use tafel_shared::geometry::{points_bounds, simplify, smooth_path, Outline, Point, Rect};
 use tafel_shared::order;
 use tafel_shared::schema::{self, ElementKind, INK_COLORS, STICKY_COLORS};
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::{Element as DomElement, KeyboardEvent, PointerEvent, WheelEvent};
 
 /// A pointer gesture in progress.
@@ -88,14 +88,19 @@ fn handle_at(target: Option<web_sys::EventTarget>) -> bool {
 fn is_typing_target(target: Option<web_sys::EventTarget>) -> bool {
     target
         .and_then(|t| t.dyn_into::<DomElement>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"))
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.has_attribute("contenteditable")
+        })
 }
 
 impl Board {
     /// Adds an element on top of everything, joining the frame under it.
     pub fn create(&self, mut n: NewElement) -> Option<String> {
         let id = self.model.new_id();
-        n.z = self.model.with_all(|all| order::key_above(all.values().map(|e| e.z.as_str())));
+        n.z = self
+            .model
+            .with_all(|all| order::key_above(all.values().map(|e| e.z.as_str())));
         n.author = self.me.get_untracked().name;
         n.created_ms = js_sys::Date::now() as u64;
         self.model.end_undo_step();
@@ -111,7 +116,10 @@ impl Board {
 
     fn new_sticky(&self, at: Point) -> Option<String> {
         let size = tafel_shared::element::STICKY_SIZE;
-        let mut n = NewElement::new(ElementKind::Sticky, Rect::new(at.x - size / 2.0, at.y - size / 2.0, size, size));
+        let mut n = NewElement::new(
+            ElementKind::Sticky,
+            Rect::new(at.x - size / 2.0, at.y - size / 2.0, size, size),
+        );
         n.color = self.sticky_color.get_untracked().to_owned();
         self.create(n)
     }
@@ -170,7 +178,11 @@ pub fn Canvas(
         });
         let opts = web_sys::AddEventListenerOptions::new();
         opts.set_passive(false);
-        let _ = el.add_event_listener_with_callback_and_add_event_listener_options("wheel", wheel.as_ref().unchecked_ref(), &opts);
+        let _ = el.add_event_listener_with_callback_and_add_event_listener_options(
+            "wheel",
+            wheel.as_ref().unchecked_ref(),
+            &opts,
+        );
         wheel.forget();
     });
     let _resize = window_event_listener(ev::resize, move |_| measure());
@@ -188,7 +200,10 @@ pub fn Canvas(
         if is_typing_target(e.target()) {
             return;
         }
-        if let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) {
+        if let Some(text) = e
+            .clipboard_data()
+            .and_then(|d| d.get_data("text/plain").ok())
+        {
             e.prevent_default();
             b.with_value(|b| b.paste_text(&text));
         }
@@ -227,14 +242,20 @@ pub fn Canvas(
             .and_then(|el| id_at(Some(el.into())));
         b.with_value(|b| {
             if let Some(id) = under {
-                let editable = b.model.get(&id).is_some_and(|el| el.has_text() || el.is_frame());
+                let editable = b
+                    .model
+                    .get(&id)
+                    .is_some_and(|el| el.has_text() || el.is_frame());
                 if editable && b.can_edit_now() {
                     b.select(vec![id.clone()]);
                     b.editing.set(Some(id));
                 }
             } else if b.can_edit_now() && b.tool.get_untracked() == Tool::Select {
                 let o = input.with_value(|i| i.origin.get());
-                let at = b.to_world(Point::new(e.client_x() as f64 - o.x, e.client_y() as f64 - o.y));
+                let at = b.to_world(Point::new(
+                    e.client_x() as f64 - o.x,
+                    e.client_y() as f64 - o.y,
+                ));
                 if let Some(id) = b.new_sticky(at) {
                     b.select(vec![id.clone()]);
                     b.editing.set(Some(id));
@@ -246,7 +267,9 @@ pub fn Canvas(
         // Tabbing onto an element selects it, so the keyboard reaches every action.
         if let Some(id) = id_at(e.target()) {
             b.with_value(|b| {
-                if !b.selection.with_untracked(|s| s.contains(&id)) && b.editing.get_untracked().is_none() {
+                if !b.selection.with_untracked(|s| s.contains(&id))
+                    && b.editing.get_untracked().is_none()
+                {
                     b.select(vec![id]);
                 }
             });
@@ -270,7 +293,10 @@ pub fn Canvas(
             let area = cull_area.get();
             b.model.with_all(|all| {
                 ids.into_iter()
-                    .filter(|id| all.get(id).is_some_and(|e| e.is_connector() || e.rect.intersects(&area)))
+                    .filter(|id| {
+                        all.get(id)
+                            .is_some_and(|e| e.is_connector() || e.rect.intersects(&area))
+                    })
                     .collect::<Vec<_>>()
             })
         })
@@ -278,7 +304,10 @@ pub fn Canvas(
     let world_transform = move || {
         b.with_value(|b| {
             let v = b.view.get();
-            format!("scale({}) translate({}px, {}px)", v.zoom, -v.origin.x, -v.origin.y)
+            format!(
+                "scale({}) translate({}px, {}px)",
+                v.zoom, -v.origin.x, -v.origin.y
+            )
         })
     };
     let grid_size = move || {
@@ -308,7 +337,9 @@ pub fn Canvas(
             _ => "canvas tool-draw",
         })
     };
-    let empty = move || b.with_value(|b| b.model.order.with(Vec::is_empty) && b.fatal.with(Option::is_none));
+    let empty = move || {
+        b.with_value(|b| b.model.order.with(Vec::is_empty) && b.fatal.with(Option::is_none))
+    };
     let can_edit = move || b.with_value(|b| b.can_edit());
 
     view! {
@@ -367,7 +398,9 @@ fn clipboard_out(b: B, e: web_sys::ClipboardEvent, cut: bool) {
         return;
     }
     b.with_value(|b| {
-        let Some(text) = b.copy_selection() else { return };
+        let Some(text) = b.copy_selection() else {
+            return;
+        };
         if let Some(data) = e.clipboard_data() {
             if data.set_data("text/plain", &text).is_ok() {
                 e.prevent_default();
@@ -395,7 +428,13 @@ fn on_key(b: &Board, i: &Input, e: &KeyboardEvent) {
             b.tool.set(Tool::Select);
             b.panel.set(Panel::None);
         }
-        "?" => b.panel.update(|p| *p = if *p == Panel::Help { Panel::None } else { Panel::Help }),
+        "?" => b.panel.update(|p| {
+            *p = if *p == Panel::Help {
+                Panel::None
+            } else {
+                Panel::Help
+            }
+        }),
         "Delete" | "Backspace" if can_edit => b.delete_selection(),
         "z" | "Z" if ctrl && e.shift_key() => b.redo(),
         "z" if ctrl => b.undo(),
@@ -408,12 +447,22 @@ fn on_key(b: &Board, i: &Input, e: &KeyboardEvent) {
         "-" | "_" => b.zoom_step(false),
         "!" => b.zoom_to_fit(),
         "@" => b.zoom_to_selection(),
-        "O" => b.panel.update(|p| *p = if *p == Panel::Outline { Panel::None } else { Panel::Outline }),
+        "O" => b.panel.update(|p| {
+            *p = if *p == Panel::Outline {
+                Panel::None
+            } else {
+                Panel::Outline
+            }
+        }),
         "Enter" => {
             let sel = b.selection.get_untracked();
             let tool = b.tool.get_untracked();
             if let [id] = sel.as_slice() {
-                if can_edit && b.model.get(id).is_some_and(|e| e.has_text() || e.is_frame()) {
+                if can_edit
+                    && b.model
+                        .get(id)
+                        .is_some_and(|e| e.has_text() || e.is_frame())
+                {
                     b.editing.set(Some(id.clone()));
                 }
             } else if can_edit && tool.edits() && tool != Tool::Pen && tool != Tool::Connector {
@@ -423,9 +472,16 @@ fn on_key(b: &Board, i: &Input, e: &KeyboardEvent) {
         }
         "l" if can_edit && b.selection.with_untracked(|s| s.len() == 2) => {
             let sel = b.selection.get_untracked();
-            let ends: Vec<_> = sel.iter().filter_map(|id| b.model.get(id)).filter(|e| !e.is_connector()).collect();
+            let ends: Vec<_> = sel
+                .iter()
+                .filter_map(|id| b.model.get(id))
+                .filter(|e| !e.is_connector())
+                .collect();
             if let [from, to] = ends.as_slice() {
-                let mut n = NewElement::new(ElementKind::Connector, Rect::from_corners(from.rect.center(), to.rect.center()));
+                let mut n = NewElement::new(
+                    ElementKind::Connector,
+                    Rect::from_corners(from.rect.center(), to.rect.center()),
+                );
                 n.from = from.id.clone();
                 n.to = to.id.clone();
                 n.points = vec![from.rect.center(), to.rect.center()];
@@ -469,17 +525,26 @@ fn create_at_center(b: &Board, tool: Tool) {
     let id = match tool {
         Tool::Sticky => b.new_sticky(c),
         Tool::Text => {
-            let mut n = NewElement::new(ElementKind::Text, Rect::new(c.x - 120.0, c.y - 24.0, 240.0, 48.0));
+            let mut n = NewElement::new(
+                ElementKind::Text,
+                Rect::new(c.x - 120.0, c.y - 24.0, 240.0, 48.0),
+            );
             n.stroke = b.ink.get_untracked().to_owned();
             b.create(n)
         }
         Tool::Frame => {
-            let mut n = NewElement::new(ElementKind::Frame, Rect::new(c.x - 320.0, c.y - 210.0, 640.0, 420.0));
+            let mut n = NewElement::new(
+                ElementKind::Frame,
+                Rect::new(c.x - 320.0, c.y - 210.0, 640.0, 420.0),
+            );
             n.title = "Frame".into();
             b.create(n)
         }
         Tool::Rect | Tool::Ellipse | Tool::Diamond => {
-            let mut n = NewElement::new(ElementKind::Shape, Rect::new(c.x - 80.0, c.y - 50.0, 160.0, 100.0));
+            let mut n = NewElement::new(
+                ElementKind::Shape,
+                Rect::new(c.x - 80.0, c.y - 50.0, 160.0, 100.0),
+            );
             n.outline = match tool {
                 Tool::Ellipse => Outline::Ellipse,
                 Tool::Diamond => Outline::Diamond,
@@ -565,7 +630,11 @@ fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
                 }
             }
         } else {
-            let kept = if e.shift_key() { b.selection.get_untracked() } else { Vec::new() };
+            let kept = if e.shift_key() {
+                b.selection.get_untracked()
+            } else {
+                Vec::new()
+            };
             b.select(kept.clone());
             Gesture::Marquee { start: w, kept }
         }
@@ -580,7 +649,8 @@ fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
                 Gesture::Idle
             }
             Tool::Text => {
-                let mut n = NewElement::new(ElementKind::Text, Rect::new(w.x, w.y - 20.0, 240.0, 48.0));
+                let mut n =
+                    NewElement::new(ElementKind::Text, Rect::new(w.x, w.y - 20.0, 240.0, 48.0));
                 n.stroke = b.ink.get_untracked().to_owned();
                 if let Some(id) = b.create(n) {
                     b.select(vec![id.clone()]);
@@ -628,7 +698,11 @@ fn pointer_move(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
                 *mid = m;
             }
         }
-        Gesture::Move { start, origins, moved } => {
+        Gesture::Move {
+            start,
+            origins,
+            moved,
+        } => {
             let d = Point::new(w.x - start.x, w.y - start.y);
             let zoom = b.view.get_untracked().zoom;
             if !*moved && (d.x.abs() + d.y.abs()) * zoom < 3.0 {
@@ -642,8 +716,10 @@ fn pointer_move(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
             draft.set(Some(Draft::Marquee(area)));
             let mut sel = kept.clone();
             b.model.with_all(|all| {
-                let mut inside: Vec<&tafel_shared::element::Element> =
-                    all.values().filter(|e| !e.is_connector() && area.contains_rect(&e.rect)).collect();
+                let mut inside: Vec<&tafel_shared::element::Element> = all
+                    .values()
+                    .filter(|e| !e.is_connector() && area.contains_rect(&e.rect))
+                    .collect();
                 inside.sort_by(|a, b| tafel_shared::element::paint_order(a, b));
                 for e in inside {
                     if !sel.contains(&e.id) {
@@ -653,7 +729,9 @@ fn pointer_move(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
             });
             b.select(sel);
         }
-        Gesture::Draw { tool, start } => draft.set(Some(Draft::Box(*tool, Rect::from_corners(*start, w)))),
+        Gesture::Draw { tool, start } => {
+            draft.set(Some(Draft::Box(*tool, Rect::from_corners(*start, w))))
+        }
         Gesture::Pen { points } => {
             points.push(w);
             draft.set(Some(Draft::Pen(points.clone())));
@@ -681,7 +759,11 @@ fn pointer_up(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerE
     draft.set(None);
     let zoom = b.view.get_untracked().zoom;
     match gesture {
-        Gesture::Move { origins, moved: true, .. } => {
+        Gesture::Move {
+            origins,
+            moved: true,
+            ..
+        } => {
             let ids: Vec<String> = origins.into_iter().map(|o| o.id).collect();
             let all = b.model.all();
             b.edit(|txn, map| edit::reparent(txn, map, &all, &ids));
@@ -691,12 +773,18 @@ fn pointer_up(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerE
         Gesture::Draw { tool, start } => {
             let mut r = Rect::from_corners(start, w);
             if r.w * zoom < 6.0 && r.h * zoom < 6.0 {
-                let (dw, dh) = if tool == Tool::Frame { (640.0, 420.0) } else { (160.0, 100.0) };
+                let (dw, dh) = if tool == Tool::Frame {
+                    (640.0, 420.0)
+                } else {
+                    (160.0, 100.0)
+                };
                 r = Rect::new(start.x - dw / 2.0, start.y - dh / 2.0, dw, dh);
             }
             let id = if tool == Tool::Frame {
                 let mut n = NewElement::new(ElementKind::Frame, r);
-                let frames = b.model.with_all(|all| all.values().filter(|e| e.is_frame()).count());
+                let frames = b
+                    .model
+                    .with_all(|all| all.values().filter(|e| e.is_frame()).count());
                 n.title = format!("Frame {}", frames + 1);
                 let id = b.create(n);
                 // What the new frame covers now belongs to it.
@@ -732,7 +820,10 @@ fn pointer_up(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerE
                     ElementKind::Pen,
                     Rect::new(bounds.x, bounds.y, bounds.w.max(1.0), bounds.h.max(1.0)),
                 );
-                n.points = kept.iter().map(|q| Point::new(q.x - bounds.x, q.y - bounds.y)).collect();
+                n.points = kept
+                    .iter()
+                    .map(|q| Point::new(q.x - bounds.x, q.y - bounds.y))
+                    .collect();
                 n.stroke = b.ink.get_untracked().to_owned();
                 b.create(n);
             }
@@ -742,7 +833,9 @@ fn pointer_up(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerE
                 .and_then(|win| win.document())
                 .and_then(|d| d.element_from_point(e.client_x() as f32, e.client_y() as f32))
                 .and_then(|el| id_at(Some(el.into())))
-                .filter(|id| Some(id) != from.as_ref() && b.model.get(id).is_some_and(|e| !e.is_connector()));
+                .filter(|id| {
+                    Some(id) != from.as_ref() && b.model.get(id).is_some_and(|e| !e.is_connector())
+                });
             if from.is_some() || to.is_some() || start.distance(w) * zoom > 12.0 {
                 let mut n = NewElement::new(ElementKind::Connector, Rect::from_corners(start, w));
                 n.from = from.unwrap_or_default();
@@ -921,7 +1014,15 @@ fn Editor(b: B, id: String) -> impl IntoView {
     let node = NodeRef::<leptos::html::Textarea>::new();
     let read = {
         let s = signal.clone();
-        move || s.with(|e| if e.is_frame() { e.title.clone() } else { e.text.clone() })
+        move || {
+            s.with(|e| {
+                if e.is_frame() {
+                    e.title.clone()
+                } else {
+                    e.text.clone()
+                }
+            })
+        }
     };
     let initial = read();
     // Someone else typed in the same text: take their change, keep my caret.
@@ -929,7 +1030,9 @@ fn Editor(b: B, id: String) -> impl IntoView {
         let read = read.clone();
         Effect::new(move |_| {
             let remote = read();
-            let Some(area) = node.get_untracked() else { return };
+            let Some(area) = node.get_untracked() else {
+                return;
+            };
             let mine = area.value();
             if mine == remote {
                 return;
@@ -952,7 +1055,9 @@ fn Editor(b: B, id: String) -> impl IntoView {
     let input_id = id.clone();
     let id_for_route = id.clone();
     let on_input = move |_| {
-        let Some(area) = node.get_untracked() else { return };
+        let Some(area) = node.get_untracked() else {
+            return;
+        };
         let value = area.value();
         b.with_value(|b| {
             if is_frame {
@@ -969,7 +1074,8 @@ fn Editor(b: B, id: String) -> impl IntoView {
     };
     let on_key = move |e: KeyboardEvent| {
         e.stop_propagation();
-        let finish = e.key() == "Escape" || (e.key() == "Enter" && (is_frame || e.ctrl_key() || e.meta_key()));
+        let finish = e.key() == "Escape"
+            || (e.key() == "Enter" && (is_frame || e.ctrl_key() || e.meta_key()));
         if finish {
             e.prevent_default();
             b.with_value(|b| {
@@ -978,26 +1084,34 @@ fn Editor(b: B, id: String) -> impl IntoView {
             });
         }
     };
-    let on_blur = move |_| b.with_value(|b| {
-        b.editing.set(None);
-        b.model.end_undo_step();
-    });
+    let on_blur = move |_| {
+        b.with_value(|b| {
+            b.editing.set(None);
+            b.model.end_undo_step();
+        })
+    };
     let s = signal.clone();
     let is_connector = signal.with_untracked(|e| e.is_connector());
     let route_mid = move || {
-        b.with_value(|b| b.model.get(&id_for_route).map(|c| crate::views::connector_route(b, &c).midpoint()))
-            .unwrap_or_default()
+        b.with_value(|b| {
+            b.model
+                .get(&id_for_route)
+                .map(|c| crate::views::connector_route(b, &c).midpoint())
+        })
+        .unwrap_or_default()
     };
-    let transform = move || s.with(|e| {
-        if is_connector {
-            let m = route_mid();
-            format!("translate({}px, {}px)", m.x - 90.0, m.y - 22.0)
-        } else if e.is_frame() {
-            format!("translate({}px, {}px)", e.rect.x, e.rect.y - 34.0)
-        } else {
-            format!("translate({}px, {}px)", e.rect.x, e.rect.y)
-        }
-    });
+    let transform = move || {
+        s.with(|e| {
+            if is_connector {
+                let m = route_mid();
+                format!("translate({}px, {}px)", m.x - 90.0, m.y - 22.0)
+            } else if e.is_frame() {
+                format!("translate({}px, {}px)", e.rect.x, e.rect.y - 34.0)
+            } else {
+                format!("translate({}px, {}px)", e.rect.x, e.rect.y)
+            }
+        })
+    };
     let s = signal.clone();
     let width = move || {
         s.with(|e| {
@@ -1021,20 +1135,30 @@ fn Editor(b: B, id: String) -> impl IntoView {
         })
     };
     let s = signal.clone();
-    let background = move || s.with(|e| match e.kind {
-        Some(ElementKind::Sticky) => e.color.clone(),
-        _ => "#ffffff".to_owned(),
-    });
+    let background = move || {
+        s.with(|e| match e.kind {
+            Some(ElementKind::Sticky) => e.color.clone(),
+            _ => "#ffffff".to_owned(),
+        })
+    };
     let s = signal.clone();
-    let font = move || s.with(|e| {
-        let size = if e.is_frame() {
-            16.0
+    let font = move || {
+        s.with(|e| {
+            let size = if e.is_frame() {
+                16.0
+            } else {
+                tafel_shared::text::fit_font_size(&e.text, e.rect.w, e.rect.h, PAD, 26.0, 9.0)
+            };
+            format!("{size}px")
+        })
+    };
+    let label = signal.with_untracked(|e| {
+        if e.is_frame() {
+            "Frame title".to_owned()
         } else {
-            tafel_shared::text::fit_font_size(&e.text, e.rect.w, e.rect.h, PAD, 26.0, 9.0)
-        };
-        format!("{size}px")
+            format!("Text of {}", e.label())
+        }
     });
-    let label = signal.with_untracked(|e| if e.is_frame() { "Frame title".to_owned() } else { format!("Text of {}", e.label()) });
     view! {
         <textarea
             class="editor"

@@ -5,7 +5,7 @@
 use crate::prefs::{self, Recent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tafel_shared::presence::{USER_COLORS, User, initials};
+use tafel_shared::presence::{initials, User, USER_COLORS};
 use tafel_shared::roles::Role;
 use tafel_shared::templates::Template;
 
@@ -23,7 +23,11 @@ pub fn Home() -> impl IntoView {
     let create = move |t: Template| {
         busy.set(true);
         spawn_local(async move {
-            let title = if t == Template::Blank { "Untitled board" } else { t.name() };
+            let title = if t == Template::Blank {
+                "Untitled board"
+            } else {
+                t.name()
+            };
             match crate::api::create_board(title, t.id()).await {
                 Ok(created) => {
                     for (role, link) in &created.links {
@@ -49,7 +53,9 @@ pub fn Home() -> impl IntoView {
         let (path, fragment) = local.split_once('#').unwrap_or((local.as_str(), ""));
         match tafel_shared::ids::parse_board_link(path, fragment) {
             Some((_, token)) if !token.is_empty() => go(&local),
-            _ => link_error.set(Some("That is not a Tafel board link. It looks like …/b/…#token=…")),
+            _ => link_error.set(Some(
+                "That is not a Tafel board link. It looks like …/b/…#token=…",
+            )),
         }
     };
     let recent = RwSignal::new(prefs::recent());
@@ -120,7 +126,11 @@ pub fn Profile(
     on_saved: Option<Callback<User>>,
 ) -> impl IntoView {
     let saved = RwSignal::new(prefs::profile());
-    let draft = RwSignal::new(saved.get_untracked().unwrap_or_else(prefs::profile_or_guest));
+    let draft = RwSignal::new(
+        saved
+            .get_untracked()
+            .unwrap_or_else(prefs::profile_or_guest),
+    );
     if saved.get_untracked().is_none() {
         draft.update(|d| d.name.clear());
     }

@@ -22,7 +22,10 @@ async fn settle(req: &IdbRequest) -> Result<JsValue, JsValue> {
             let _ = resolve.call1(&JsValue::NULL, &r.result().unwrap_or(JsValue::UNDEFINED));
         });
         let err = Closure::<dyn FnMut()>::once(move || {
-            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("IndexedDB request failed"));
+            let _ = reject.call1(
+                &JsValue::NULL,
+                &JsValue::from_str("IndexedDB request failed"),
+            );
         });
         req2.set_onsuccess(Some(ok.as_ref().unchecked_ref()));
         req2.set_onerror(Some(err.as_ref().unchecked_ref()));
@@ -59,7 +62,10 @@ async fn open() -> Result<IdbDatabase, JsValue> {
     let req = factory.open_with_u32(DB_NAME, 1)?;
     let upgrade_req = req.clone();
     let upgrade = Closure::<dyn FnMut()>::new(move || {
-        if let Ok(db) = upgrade_req.result().and_then(|r| r.dyn_into::<IdbDatabase>().map_err(JsValue::from)) {
+        if let Ok(db) = upgrade_req
+            .result()
+            .and_then(|r| r.dyn_into::<IdbDatabase>())
+        {
             if !db.object_store_names().contains(STORE) {
                 let _ = db.create_object_store(STORE);
             }
@@ -67,7 +73,9 @@ async fn open() -> Result<IdbDatabase, JsValue> {
     });
     req.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
     upgrade.forget();
-    settle(&req).await?.dyn_into::<IdbDatabase>().map_err(JsValue::from)
+    settle(&req)
+        .await?
+        .dyn_into::<IdbDatabase>()
 }
 
 /// The stored replica state of a board, if any.
@@ -84,7 +92,8 @@ pub async fn save(board: &str, state: &[u8]) -> Result<(), JsValue> {
     let db = open().await?;
     let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)?;
     let bytes = Uint8Array::from(state);
-    tx.object_store(STORE)?.put_with_key(&bytes, &JsValue::from_str(board))?;
+    tx.object_store(STORE)?
+        .put_with_key(&bytes, &JsValue::from_str(board))?;
     let done = committed(&tx).await;
     db.close();
     done

@@ -11,12 +11,15 @@ use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use tafel_shared::element::{Element, paint_order, text_ref};
+use tafel_shared::element::{paint_order, text_ref, Element};
 use tafel_shared::geometry::Rect;
 use tafel_shared::schema;
 use yrs::types::{Event, PathSegment};
 use yrs::undo::Options;
-use yrs::{DeepObservable, Doc, GetString, Map, MapRef, Origin, Text, Transact, TransactionMut, UndoManager};
+use yrs::{
+    DeepObservable, Doc, GetString, Map, MapRef, Origin, Text, Transact, TransactionMut,
+    UndoManager,
+};
 
 /// Origin of this participant's own transactions.
 pub const LOCAL: &str = "tafel-local";
@@ -162,7 +165,10 @@ impl Model {
     pub fn refresh(&self) -> Vec<Vec<u8>> {
         let (dirty, outgoing) = {
             let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-            (std::mem::take(&mut p.dirty), std::mem::take(&mut p.outgoing))
+            (
+                std::mem::take(&mut p.dirty),
+                std::mem::take(&mut p.outgoing),
+            )
         };
         if dirty.is_empty() {
             return outgoing;
@@ -202,7 +208,8 @@ impl Model {
             let cache = self.cache.borrow();
             let mut all: Vec<&Element> = cache.values().collect();
             all.sort_by(|a, b| paint_order(a, b));
-            self.order.set(all.into_iter().map(|e| e.id.clone()).collect());
+            self.order
+                .set(all.into_iter().map(|e| e.id.clone()).collect());
         }
         if moved {
             self.layout.update(|n| *n += 1);
@@ -212,7 +219,13 @@ impl Model {
 
     /// Whether anything changed since the last call (for local persistence).
     pub fn take_changed(&self) -> bool {
-        std::mem::take(&mut self.pending.lock().unwrap_or_else(|e| e.into_inner()).changed)
+        std::mem::take(
+            &mut self
+                .pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .changed,
+        )
     }
 
     /// The signal of one element.

@@ -7,8 +7,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use tafel_shared::protocol::{AwarenessEntry, AwarenessUpdate, CloseCode, Message};
 use tafel_shared::sync::ClientSync;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 /// What the connection is doing, for the indicator.
@@ -95,17 +95,17 @@ impl Connection {
                     }
                 }
             });
-            let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+            let _ =
+                window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
             online.forget();
         }
         c
     }
 
     fn is_open(&self) -> bool {
-        self.socket
-            .borrow()
-            .as_ref()
-            .is_some_and(|ws| ws.ready_state() == WebSocket::OPEN || ws.ready_state() == WebSocket::CONNECTING)
+        self.socket.borrow().as_ref().is_some_and(|ws| {
+            ws.ready_state() == WebSocket::OPEN || ws.ready_state() == WebSocket::CONNECTING
+        })
     }
 
     fn connect(&self) {
@@ -162,9 +162,15 @@ impl Connection {
         let close_weak = weak;
         let this_socket = ws.clone();
         let onclose = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
-            let Some(c) = close_weak.upgrade() else { return };
+            let Some(c) = close_weak.upgrade() else {
+                return;
+            };
             // A socket replaced by a newer one reports nothing.
-            let current = c.socket.borrow().as_ref().is_some_and(|s| *s == this_socket);
+            let current = c
+                .socket
+                .borrow()
+                .as_ref()
+                .is_some_and(|s| *s == this_socket);
             if !current {
                 return;
             }

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use tafel_shared::presence::{USER_COLORS, User};
+use tafel_shared::presence::{User, USER_COLORS};
 use tafel_shared::roles::Role;
 
 const PROFILE: &str = "tafel.profile";
@@ -36,8 +36,9 @@ pub fn profile() -> Option<User> {
 pub fn profile_or_guest() -> User {
     profile().unwrap_or_else(|| User {
         name: "Guest".into(),
-        color: USER_COLORS[(js_sys::Math::random() * USER_COLORS.len() as f64) as usize % USER_COLORS.len()]
-            .into(),
+        color: USER_COLORS
+            [(js_sys::Math::random() * USER_COLORS.len() as f64) as usize % USER_COLORS.len()]
+        .into(),
     })
 }
 
@@ -101,7 +102,9 @@ pub fn set_link(board: &str, role: Role, link: &str) {
 /// Path and fragment of a link (server-made links are absolute; the app keeps
 /// links on the origin it was loaded from).
 pub fn local_link(link: &str) -> String {
-    link.find("/b/").map(|at| link[at..].to_owned()).unwrap_or_else(|| link.to_owned())
+    link.find("/b/")
+        .map(|at| link[at..].to_owned())
+        .unwrap_or_else(|| link.to_owned())
 }
 
 /// A link as someone else can open it, on this page's origin.

@@ -7,7 +7,7 @@ use crate::board::B;
 use leptos::prelude::*;
 use tafel_shared::edit::connector_ends;
 use tafel_shared::element::Element;
-use tafel_shared::geometry::{Outline, Point, Rect, route, smooth_path};
+use tafel_shared::geometry::{route, smooth_path, Outline, Point, Rect};
 use tafel_shared::schema::ElementKind;
 use tafel_shared::text::fit_font_size;
 
@@ -44,7 +44,13 @@ pub fn ElementView(
     }
 }
 
-fn box_style(signal: &ArcRwSignal<Element>) -> (impl Fn() -> String + use<>, impl Fn() -> String + use<>, impl Fn() -> String + use<>) {
+fn box_style(
+    signal: &ArcRwSignal<Element>,
+) -> (
+    impl Fn() -> String + use<>,
+    impl Fn() -> String + use<>,
+    impl Fn() -> String + use<>,
+) {
     let (a, b, c) = (signal.clone(), signal.clone(), signal.clone());
     (
         move || a.with(|e| placed(&e.rect)),
@@ -71,7 +77,11 @@ fn note(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let label = move || s.with(Element::label);
     let s = signal.clone();
     let text = move || s.with(|e| e.text.clone());
-    let class = if is_sticky { "element sticky" } else { "element textbox" };
+    let class = if is_sticky {
+        "element sticky"
+    } else {
+        "element textbox"
+    };
     view! {
         <div
             class=class
@@ -118,7 +128,18 @@ fn shape(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let s = signal.clone();
     let view_box = move || s.with(|e| format!("0 0 {} {}", e.rect.w, e.rect.h));
     let s = signal.clone();
-    let font = move || s.with(|e| px(fit_font_size(&e.text, e.rect.w * 0.8, e.rect.h * 0.8, PAD, 22.0, 9.0)));
+    let font = move || {
+        s.with(|e| {
+            px(fit_font_size(
+                &e.text,
+                e.rect.w * 0.8,
+                e.rect.h * 0.8,
+                PAD,
+                22.0,
+                9.0,
+            ))
+        })
+    };
     let s = signal.clone();
     let label = move || s.with(Element::label);
     let s = signal.clone();
@@ -147,7 +168,15 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let s = signal.clone();
     let label = move || s.with(Element::label);
     let s = signal.clone();
-    let title = move || s.with(|e| if e.title.is_empty() { "Frame".to_owned() } else { e.title.clone() });
+    let title = move || {
+        s.with(|e| {
+            if e.title.is_empty() {
+                "Frame".to_owned()
+            } else {
+                e.title.clone()
+            }
+        })
+    };
     view! {
         <div
             class="element frame"
@@ -177,7 +206,15 @@ fn pen(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         })
     };
     let s = signal.clone();
-    let stroke = move || s.with(|e| if e.stroke.is_empty() { "#1f2328".to_owned() } else { e.stroke.clone() });
+    let stroke = move || {
+        s.with(|e| {
+            if e.stroke.is_empty() {
+                "#1f2328".to_owned()
+            } else {
+                e.stroke.clone()
+            }
+        })
+    };
     view! {
         <div class="element pen" data-id=path_id tabindex="0" role="img" aria-label="Drawing"
             style:transform=transform style:width=width style:height=height>
@@ -245,7 +282,15 @@ fn ConnectorView(board: B, id: String, signal: ArcRwSignal<Element>) -> impl Int
             format!("{},{} {},{} {},{}", e.x, e.y, l.x, l.y, rr.x, rr.y)
         })
     };
-    let stroke = move || geometry.with(|(c, _)| if c.stroke.is_empty() { "#1f2328".to_owned() } else { c.stroke.clone() });
+    let stroke = move || {
+        geometry.with(|(c, _)| {
+            if c.stroke.is_empty() {
+                "#1f2328".to_owned()
+            } else {
+                c.stroke.clone()
+            }
+        })
+    };
     let label = move || geometry.with(|(c, _)| c.text.clone());
     let has_label = move || geometry.with(|(c, _)| !c.text.trim().is_empty());
     let label_at = move || {

@@ -4,8 +4,8 @@
 //! boards. The client calls these inside its own transactions; the host tests
 //! exercise them without a browser.
 
-use crate::element::{Element, NewElement, flat_points};
-use crate::geometry::{End, Point, Rect, route};
+use crate::element::{flat_points, Element, NewElement};
+use crate::geometry::{route, End, Point, Rect};
 use crate::order;
 use crate::schema::{self, ElementKind};
 use serde::{Deserialize, Serialize};

@@ -447,7 +447,8 @@ mod tests {
         let mut n = NewElement::new(kind, Rect::new(x, y, 100.0, 100.0));
         n.parent = parent.into();
         n.insert(&mut doc.transact_mut(), &map, id);
-        Element::read(&doc.transact(), &map, id).expect("written")
+        let txn = doc.transact();
+        Element::read(&txn, &map, id).expect("written")
     }
 
     #[test]
@@ -469,7 +470,10 @@ mod tests {
         assert_eq!(
             order,
             vec![
-                (Some("left".into()), vec!["l1".into(), "l2".into(), "l3".into()]),
+                (
+                    Some("left".into()),
+                    vec!["l1".into(), "l2".into(), "l3".into()]
+                ),
                 (Some("right".into()), vec!["r1".into()]),
                 (None, vec!["loose".into()]),
             ],

@@ -28,5 +28,5 @@ pub mod protocol;
 pub mod roles;
 pub mod schema;
 pub mod sync;
-pub mod text;
 pub mod templates;
+pub mod text;

@@ -18,7 +18,7 @@ use tafel_shared::element::NewElement;
 use tafel_shared::geometry::Rect;
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::schema::{self, ElementKind};
-use tafel_tests::browser::{Driver, client_dist, js, open_as, wait_until};
+use tafel_tests::browser::{client_dist, js, open_as, wait_until, Driver};
 use tafel_tests::{SyncClient, TestServer};
 
 const FRAMES: &str = r#"
@@ -147,7 +147,11 @@ async fn main() {
             .await
             .unwrap();
         if std::env::var_os("BENCH_DEBUG").is_some() {
-            let z = js(&browser, "return window.__tafelZooms.filter(z => z[0] > 40)").await;
+            let z = js(
+                &browser,
+                "return window.__tafelZooms.filter(z => z[0] > 40)",
+            )
+            .await;
             println!("slow frames [ms, zoom, elements]: {z}");
         }
         let frames = |v: &serde_json::Value| {

@@ -7,10 +7,10 @@
 use fantoccini::{Client, Locator};
 use std::time::Duration;
 use tafel_shared::roles::Role;
-use tafel_tests::TestServer;
 use tafel_tests::browser::{
-    Driver, PATIENCE, client_dist, js, open_as, wait_for_count, wait_until,
+    client_dist, js, open_as, wait_for_count, wait_until, Driver, PATIENCE,
 };
+use tafel_tests::TestServer;
 
 async fn app_server() -> TestServer {
     let dist = client_dist();
@@ -19,8 +19,8 @@ async fn app_server() -> TestServer {
         .unwrap()
 }
 
-use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-use tafel_shared::element::{Element, read_all};
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use tafel_shared::element::{read_all, Element};
 use tafel_shared::roles::DocKind;
 
 /// Screen centre of the first element matching `css`.
