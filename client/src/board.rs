@@ -716,7 +716,7 @@ pub fn BoardPage(
             LocalCopy::Unavailable => "unavailable",
         })>
             <Toolbar b/>
-            <Show when=move || needs_name.get()>
+            <Show when=move || needs_name.get() && b.with_value(|b| b.fatal.with(Option::is_none))>
                 <div class="name-prompt" role="dialog" aria-label="Your name">
                     <crate::home::Profile on_saved=Callback::new(move |user: User| {
                         needs_name.set(false);
@@ -736,6 +736,11 @@ pub fn BoardPage(
             })}
             <crate::canvas::Canvas b/>
             <ZoomControls b/>
+            {move || b.with_value(|b| b.can_edit()).then(|| view! {
+                <div class="stylebar" role="toolbar" aria-label="Colours">
+                    <crate::canvas::ColorPicker b/>
+                </div>
+            })}
             <Panels b/>
             {move || b.with_value(|b| b.notice.get()).map(|n| view! { <div class="notice" role="status">{n}</div> })}
         </div>
@@ -830,18 +835,12 @@ fn Toolbar(b: B) -> impl IntoView {
             }
         })
     };
-    let colors = move || {
-        can_edit().then(|| {
-            view! { <crate::canvas::ColorPicker b/> }
-        })
-    };
     view! {
         <header class="toolbar" role="toolbar" aria-label="Board tools">
             <a class="home-link" href="/" title="All boards">"Tafel"</a>
             <h1 class="board-title">{title}</h1>
             <span class="group tools">{tools}</span>
             {undo_redo}
-            {colors}
             <span class="spacer"></span>
             <Presence b/>
             <span class="role" data-role=role>{role}</span>

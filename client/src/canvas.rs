@@ -132,6 +132,16 @@ pub fn Canvas(
     b: B,
 ) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Div>::new();
+    let world = NodeRef::<leptos::html::Div>::new();
+    // Frame titles and other labels keep their size on screen at any zoom; CSS
+    // scales them by this factor.
+    Effect::new(move |_| {
+        let zoom = b.with_value(|b| b.view.get().zoom);
+        if let Some(w) = world.get() {
+            let _ = web_sys::HtmlElement::style(&w)
+                .set_property("--inv-zoom", &format!("{}", (1.0 / zoom).min(8.0)));
+        }
+    });
     let input = StoredValue::new_local(Input {
         gesture: RefCell::new(Gesture::Idle),
         pointers: RefCell::new(HashMap::new()),
@@ -359,7 +369,7 @@ pub fn Canvas(
             style:background-size=grid_size
             style:background-position=grid_position
         >
-            <div class="world" class:far=move || b.with_value(|b| !b.detailed.get()) style:transform=world_transform>
+            <div class="world" node_ref=world class:far=move || b.with_value(|b| !b.detailed.get()) style:transform=world_transform>
                 <For each=move || visible.get() key=|id| id.clone() children=move |id| view! { <ElementView board=b id/> }/>
                 <RemoteSelections b/>
                 <Selection b/>

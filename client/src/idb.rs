@@ -73,9 +73,7 @@ async fn open() -> Result<IdbDatabase, JsValue> {
     });
     req.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
     upgrade.forget();
-    settle(&req)
-        .await?
-        .dyn_into::<IdbDatabase>()
+    settle(&req).await?.dyn_into::<IdbDatabase>()
 }
 
 /// The stored replica state of a board, if any.
