@@ -7,10 +7,10 @@
 use fantoccini::{Client, Locator};
 use std::time::Duration;
 use tafel_shared::roles::Role;
-use tafel_tests::browser::{
-    client_dist, js, open_as, wait_for_count, wait_until, Driver, PATIENCE,
-};
 use tafel_tests::TestServer;
+use tafel_tests::browser::{
+    Driver, PATIENCE, client_dist, js, open_as, wait_for_count, wait_until,
+};
 
 async fn app_server() -> TestServer {
     let dist = client_dist();
@@ -19,8 +19,8 @@ async fn app_server() -> TestServer {
         .unwrap()
 }
 
-use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
-use tafel_shared::element::{read_all, Element};
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use tafel_shared::element::{Element, read_all};
 use tafel_shared::roles::DocKind;
 
 /// Screen centre of the first element matching `css`.
@@ -661,6 +661,144 @@ async fn a_viewer_sees_the_board_but_cannot_change_it() {
     let kept = all.iter().find(|e| e.id == "from-editor").unwrap();
     assert_eq!((kept.rect.x, kept.rect.y), (10.0, 10.0));
     viewer.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn frames_carry_their_contents_and_take_in_what_is_dropped() {
+    let srv = app_server().await;
+    let board = srv
+        .api()
+        .create_board("Phases", "track-think-make")
+        .await
+        .unwrap();
+    let link = board.created.links[&Role::Editor].clone();
+    let driver = Driver::start().await;
+    let a = driver.browser().await;
+    open_as(&a, &link, "Ada").await;
+    assert_eq!(wait_for_count(&a, ".element.frame", 3).await, 3);
+    // A note added outside every frame, then dragged into the first one.
+    add_note(&a, (640.0, 700.0), "drop me").await;
+    let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
+    server_until(&mut obs, "the note is outside frames", |all| {
+        stickies(all).first().is_some_and(|n| n.parent.is_empty())
+    })
+    .await;
+    let frame = rect_of(&a, ".element.frame").await;
+    let target = (frame[0] + frame[2] / 2.0, frame[1] + frame[3] / 2.0);
+    drag(&a, center_of(&a, ".element.sticky").await, target).await;
+    let all = server_until(&mut obs, "the dropped note joins the frame", |all| {
+        stickies(all).first().is_some_and(|n| !n.parent.is_empty())
+    })
+    .await;
+    let note = stickies(&all)[0].clone();
+    let parent = all.iter().find(|e| e.id == note.parent).unwrap().clone();
+    assert!(parent.is_frame());
+    // Dragging the frame by its title moves the note with it.
+    keys(&a, ESCAPE).await;
+    let title = center_of(&a, &format!(".frame-title[data-id='{}']", parent.id)).await;
+    drag(&a, title, (title.0 + 60.0, title.1 + 80.0)).await;
+    let moved = server_until(&mut obs, "frame and note moved together", |all| {
+        let f = all.iter().find(|e| e.id == parent.id).unwrap();
+        let n = all.iter().find(|e| e.id == note.id).unwrap();
+        f.rect.x != parent.rect.x && n.rect.x != note.rect.x
+    })
+    .await;
+    let f = moved.iter().find(|e| e.id == parent.id).unwrap();
+    let n = moved.iter().find(|e| e.id == note.id).unwrap();
+    let (dfx, dfy) = (f.rect.x - parent.rect.x, f.rect.y - parent.rect.y);
+    let (dnx, dny) = (n.rect.x - note.rect.x, n.rect.y - note.rect.y);
+    assert!(
+        (dfx - dnx).abs() < 0.01 && (dfy - dny).abs() < 0.01,
+        "frame moved by ({dfx}, {dfy}), note by ({dnx}, {dny})"
+    );
+    a.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_facilitator_shares_copies_and_revokes_links() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Shared", "swot").await.unwrap();
+    let driver = Driver::start().await;
+    let (host, guest) = (driver.browser().await, driver.browser().await);
+    open_as(&guest, &board.created.links[&Role::Editor], "Guest").await;
+    // The facilitator's browser created the board, so it knows every link.
+    let fac_link = board.created.links[&Role::Facilitator].clone();
+    let origin = &fac_link[..fac_link.find("/b/").unwrap()];
+    host.goto(origin).await.unwrap();
+    let known: serde_json::Map<String, serde_json::Value> = board
+        .created
+        .links
+        .iter()
+        .map(|(r, l)| {
+            (
+                r.as_str().to_owned(),
+                serde_json::json!(&l[l.find("/b/").unwrap()..]),
+            )
+        })
+        .collect();
+    host.execute(
+        "localStorage.setItem('tafel.links.' + arguments[0], JSON.stringify(arguments[1]))",
+        vec![
+            serde_json::json!(board.id),
+            serde_json::Value::Object(known),
+        ],
+    )
+    .await
+    .unwrap();
+    open_as(&host, &fac_link, "Host").await;
+    host.find(Locator::Css("[data-action=share]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_count(&host, ".share-row", 4).await;
+    let shown = js(
+        &host,
+        "return document.querySelector('.share-row[data-role=editor] input.link').value",
+    )
+    .await;
+    assert_eq!(
+        shown.as_str().unwrap(),
+        board.created.links[&Role::Editor],
+        "the editor link, as the server made it"
+    );
+    // Revoking the editor link disconnects the guest with a clear message…
+    host.find(Locator::Css(
+        ".share-row[data-role=editor] [data-action=rotate]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_until(
+        &host,
+        "a new editor link is shown",
+        &format!(
+            "return document.querySelector('.share-row[data-role=editor] input.link').value !== {:?}",
+            board.created.links[&Role::Editor]
+        ),
+    )
+    .await;
+    wait_until(
+        &guest,
+        "the guest is told",
+        "return document.querySelector('.status').textContent.includes('revoked')",
+    )
+    .await;
+    // …and the new link works.
+    let new_link = js(
+        &host,
+        "return document.querySelector('.share-row[data-role=editor] input.link').value",
+    )
+    .await;
+    let newcomer = driver.browser().await;
+    open_as(&newcomer, new_link.as_str().unwrap(), "New").await;
+    wait_for_count(&newcomer, ".role[data-role=editor]", 1).await;
+    for b in [host, guest, newcomer] {
+        b.close().await.unwrap();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
