@@ -177,9 +177,12 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
             }
         })
     };
+    let s = signal.clone();
+    let locked = move || s.with(|e| e.locked);
     view! {
         <div
             class="element frame"
+            class:locked=locked
             data-id=id.clone()
             tabindex="0"
             role="group"

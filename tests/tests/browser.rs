@@ -666,26 +666,24 @@ async fn a_viewer_sees_the_board_but_cannot_change_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn frames_carry_their_contents_and_take_in_what_is_dropped() {
     let srv = app_server().await;
-    let board = srv
-        .api()
-        .create_board("Phases", "track-think-make")
-        .await
-        .unwrap();
+    let board = srv.api().create_board("Frames", "blank").await.unwrap();
     let link = board.created.links[&Role::Editor].clone();
     let driver = Driver::start().await;
     let a = driver.browser().await;
     open_as(&a, &link, "Ada").await;
-    assert_eq!(wait_for_count(&a, ".element.frame", 3).await, 3);
-    // A note added outside every frame, then dragged into the first one.
-    add_note(&a, (640.0, 700.0), "drop me").await;
+    // Draw a frame, then add a note beside it and drag the note in.
+    keys(&a, "f").await;
+    drag(&a, (150.0, 200.0), (550.0, 520.0)).await;
+    wait_for_count(&a, ".element.frame", 1).await;
+    keys(&a, ESCAPE).await;
+    add_note(&a, (850.0, 350.0), "drop me").await;
     let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
-    server_until(&mut obs, "the note is outside frames", |all| {
-        stickies(all).first().is_some_and(|n| n.parent.is_empty())
+    server_until(&mut obs, "a frame and a note outside it", |all| {
+        all.iter().any(|e| e.is_frame())
+            && stickies(all).first().is_some_and(|n| n.parent.is_empty())
     })
     .await;
-    let frame = rect_of(&a, ".element.frame").await;
-    let target = (frame[0] + frame[2] / 2.0, frame[1] + frame[3] / 2.0);
-    drag(&a, center_of(&a, ".element.sticky").await, target).await;
+    drag(&a, center_of(&a, ".element.sticky").await, (350.0, 360.0)).await;
     let all = server_until(&mut obs, "the dropped note joins the frame", |all| {
         stickies(all).first().is_some_and(|n| !n.parent.is_empty())
     })
