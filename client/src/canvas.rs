@@ -455,8 +455,11 @@ fn on_key(b: &Board, i: &Input, e: &KeyboardEvent) {
         "[" if can_edit => b.restack(false),
         "+" | "=" => b.zoom_step(true),
         "-" | "_" => b.zoom_step(false),
-        "!" => b.zoom_to_fit(),
-        "@" => b.zoom_to_selection(),
+        // By key position, so Shift+1 and Shift+2 work on every keyboard layout.
+        _ if e.shift_key() && e.code() == "Digit1" => b.zoom_to_fit(),
+        _ if e.shift_key() && e.code() == "Digit2" => b.zoom_to_selection(),
+        "PageUp" if can_edit => b.restack(true),
+        "PageDown" if can_edit => b.restack(false),
         "O" => b.panel.update(|p| {
             *p = if *p == Panel::Outline {
                 Panel::None

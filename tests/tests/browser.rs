@@ -7,10 +7,10 @@
 use fantoccini::{Client, Locator};
 use std::time::Duration;
 use tafel_shared::roles::Role;
-use tafel_tests::TestServer;
 use tafel_tests::browser::{
-    Driver, PATIENCE, client_dist, js, open_as, wait_for_count, wait_until,
+    client_dist, js, open_as, wait_for_count, wait_until, Driver, PATIENCE,
 };
+use tafel_tests::TestServer;
 
 async fn app_server() -> TestServer {
     let dist = client_dist();
@@ -19,8 +19,8 @@ async fn app_server() -> TestServer {
         .unwrap()
 }
 
-use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-use tafel_shared::element::{Element, read_all};
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use tafel_shared::element::{read_all, Element};
 use tafel_shared::roles::DocKind;
 
 /// Screen centre of the first element matching `css`.
@@ -708,6 +708,44 @@ async fn frames_carry_their_contents_and_take_in_what_is_dropped() {
     assert!(
         (dfx - dnx).abs() < 0.01 && (dfy - dny).abs() < 0.01,
         "frame moved by ({dfx}, {dfy}), note by ({dnx}, {dny})"
+    );
+    a.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_and_paste_carry_elements_between_boards() {
+    let srv = app_server().await;
+    let from = srv.api().create_board("From", "blank").await.unwrap();
+    let to = srv.api().create_board("To", "blank").await.unwrap();
+    let driver = Driver::start().await;
+    let a = driver.browser().await;
+    open_as(&a, &from.created.links[&Role::Editor], "Ada").await;
+    add_note(&a, (400.0, 300.0), "carried over").await;
+    add_note(&a, (700.0, 300.0), "and me").await;
+    keys(&a, &format!("{CTRL}a{RELEASE}")).await;
+    keys(&a, &format!("{CTRL}d{RELEASE}")).await;
+    // Duplicating selects the copies; copy them to the system clipboard.
+    wait_for_count(&a, ".element.sticky", 4).await;
+    keys(&a, &format!("{CTRL}c{RELEASE}")).await;
+    wait_until(
+        &a,
+        "copied",
+        "return document.querySelector('.notice')?.textContent === 'Copied'",
+    )
+    .await;
+    a.goto("about:blank").await.unwrap();
+    open_as(&a, &to.created.links[&Role::Editor], "Ada").await;
+    keys(&a, &format!("{CTRL}v{RELEASE}")).await;
+    let mut obs = observer(&srv, &to.id, to.token(Role::Viewer)).await;
+    let all = server_until(&mut obs, "both notes pasted into the other board", |all| {
+        let texts: Vec<&str> = stickies(all).iter().map(|n| n.text.as_str()).collect();
+        texts.len() == 2 && texts.contains(&"carried over") && texts.contains(&"and me")
+    })
+    .await;
+    let s = stickies(&all);
+    assert!(
+        (s[0].rect.y - s[1].rect.y).abs() < 1.0,
+        "the layout is kept"
     );
     a.close().await.unwrap();
 }
