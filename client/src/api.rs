@@ -1,6 +1,8 @@
 //! Calls to the HTTP board API, with the shared request and answer types.
 
-use tafel_shared::api::{ApiError, BoardCreated, BoardInfo, CreateBoard, TokenRotated};
+use tafel_shared::api::{
+    ApiError, BoardCreated, BoardInfo, CreateBoard, RenameBoard, TokenRotated,
+};
 use tafel_shared::roles::Role;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -33,6 +35,21 @@ pub async fn rotate_link(id: &str, token: &str, role: Role) -> Result<TokenRotat
         "POST",
         &format!("/api/boards/{id}/tokens/{}", role.as_str()),
         None,
+        Some(token),
+    )
+    .await
+}
+
+/// `PATCH /api/boards/{id}`: a new title (facilitators).
+pub async fn rename_board(id: &str, token: &str, title: &str) -> Result<BoardInfo, JsValue> {
+    let body = serde_json::to_string(&RenameBoard {
+        title: title.to_owned(),
+    })
+    .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    call(
+        "PATCH",
+        &format!("/api/boards/{id}"),
+        Some(&body),
         Some(token),
     )
     .await

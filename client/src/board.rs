@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use tafel_shared::api::BoardInfo;
 use tafel_shared::edit::{self, Clipboard};
+use tafel_shared::element::Element;
 use tafel_shared::geometry::{zoom_step, Point, Rect, Viewport};
 use tafel_shared::presence::{initials, Presence, User};
 use tafel_shared::protocol::AwarenessEntry;
@@ -257,6 +258,30 @@ impl Board {
         self.schedule_save();
     }
 
+    /// Whether this participant may change this element now: the role allows
+    /// edits and the element is not locked.
+    pub fn changeable(&self, e: &Element) -> bool {
+        self.can_edit_now() && !e.locked
+    }
+
+    /// Locks the selection, or unlocks it if all of it is locked (facilitators).
+    pub fn toggle_lock(&self) {
+        if !self.role.get_untracked().is_some_and(|r| r.can_manage()) {
+            return;
+        }
+        let ids = self.selection.get_untracked();
+        if ids.is_empty() {
+            return;
+        }
+        let lock = !ids
+            .iter()
+            .all(|id| self.model.get(id).is_some_and(|e| e.locked));
+        self.model.end_undo_step();
+        self.edit(|txn, map| edit::set_locked(txn, map, &ids, lock));
+        self.model.end_undo_step();
+        self.notify(if lock { "Locked" } else { "Unlocked" });
+    }
+
     /// Runs a local edit (if the role allows), sends it and saves it locally.
     pub fn edit<R>(
         &self,
@@ -423,7 +448,16 @@ impl Board {
     pub fn zoom_to_fit(&self) {
         let (w, h) = self.screen.get_untracked();
         match self.model.bounds() {
-            Some(b) => self.view.set(Viewport::fit(&b, w, h, 48.0)),
+            Some(b) => {
+                // A sparse board opens at 100 %, not blown up.
+                let v = Viewport::fit(&b, w, h, 48.0);
+                let v = if v.zoom > 1.0 {
+                    v.zoom_at(Point::new(w / 2.0, h / 2.0), 1.0 / v.zoom)
+                } else {
+                    v
+                };
+                self.view.set(v);
+            }
             None => self.view.set(Viewport::default().pan_by(48.0, 48.0)),
         }
     }
@@ -549,7 +583,8 @@ impl Board {
 
     /// Brings the selection to the front or sends it to the back.
     pub fn restack(&self, to_front: bool) {
-        let ids = self.selection.get_untracked();
+        let mut ids = self.selection.get_untracked();
+        ids.retain(|id| self.model.get(id).is_some_and(|e| !e.locked));
         if ids.is_empty() {
             return;
         }
@@ -718,13 +753,16 @@ pub fn BoardPage(
             <Toolbar b/>
             <Show when=move || needs_name.get() && b.with_value(|b| b.fatal.with(Option::is_none))>
                 <div class="name-prompt" role="dialog" aria-label="Your name">
-                    <crate::home::Profile on_saved=Callback::new(move |user: User| {
-                        needs_name.set(false);
-                        b.with_value(|b| {
-                            b.me.set(user);
-                            b.announce();
-                        });
-                    })/>
+                    <crate::home::Profile
+                        on_saved=Callback::new(move |user: User| {
+                            needs_name.set(false);
+                            b.with_value(|b| {
+                                b.me.set(user);
+                                b.announce();
+                            });
+                        })
+                        on_skip=Callback::new(move |()| needs_name.set(false))
+                    />
                 </div>
             </Show>
             {move || b.with_value(|b| b.fatal.get()).map(|e| view! {
@@ -755,8 +793,12 @@ fn connect(board: &Board, b: B) {
         on_change: Box::new(move || b.with_value(|b| b.remote_changed())),
         on_status: Box::new(move |s| {
             b.with_value(|b| {
-                if let Status::Closed(_) = &s {
+                if let Status::Closed(why) = &s {
+                    // The link is dead (revoked, board deleted): no more editing
+                    // against a board nobody will see.
                     b.peers.set(BTreeMap::new());
+                    b.role.set(None);
+                    b.fatal.set(Some(why.clone()));
                 }
                 if s == Status::Offline {
                     b.peers.set(BTreeMap::new());
@@ -821,6 +863,25 @@ fn Toolbar(b: B) -> impl IntoView {
             })
             .collect_view()
     };
+    let renaming = RwSignal::new(false);
+    let draft_title = RwSignal::new(String::new());
+    let rename = move || {
+        if !renaming.get_untracked() {
+            return;
+        }
+        renaming.set(false);
+        let new_title = draft_title.get_untracked().trim().to_owned();
+        if new_title.is_empty() || new_title == title() {
+            return;
+        }
+        let (id, token) = b.with_value(|b| (b.id.clone(), b.token.clone()));
+        leptos::task::spawn_local(async move {
+            match crate::api::rename_board(&id, &token, &new_title).await {
+                Ok(info) => b.with_value(|b| b.info.set(Some(info))),
+                Err(e) => b.with_value(|b| b.notify(&crate::api::describe(&e))),
+            }
+        });
+    };
     let undo_redo = move || {
         can_edit().then(|| {
             view! {
@@ -838,7 +899,26 @@ fn Toolbar(b: B) -> impl IntoView {
     view! {
         <header class="toolbar" role="toolbar" aria-label="Board tools">
             <a class="home-link" href="/" title="All boards">"Tafel"</a>
-            <h1 class="board-title">{title}</h1>
+            {move || if is_facilitator() && renaming.get() {
+                view! {
+                    <form class="rename" on:submit=move |e| { e.prevent_default(); rename(); }>
+                        <input class="title-input" aria-label="Board title" maxlength="120" autofocus
+                            prop:value=move || draft_title.get()
+                            on:input=move |e| draft_title.set(event_target_value(&e))
+                            on:keydown=move |e: web_sys::KeyboardEvent| if e.key() == "Escape" { renaming.set(false) }
+                            on:blur=move |_| rename()/>
+                    </form>
+                }.into_any()
+            } else if is_facilitator() {
+                view! {
+                    <h1 class="board-title">
+                        <button class="title-button" title="Rename this board"
+                            on:click=move |_| { draft_title.set(title()); renaming.set(true); }>{title}</button>
+                    </h1>
+                }.into_any()
+            } else {
+                view! { <h1 class="board-title">{title}</h1> }.into_any()
+            }}
             <span class="group tools">{tools}</span>
             {undo_redo}
             <span class="spacer"></span>
@@ -980,6 +1060,17 @@ fn Share(b: B) -> impl IntoView {
     let known = RwSignal::new(b.with_value(|b| prefs::links(&b.id)));
     let busy = RwSignal::new(None::<Role>);
     let rotate = move |role: Role| {
+        let known_now = known.with_untracked(|k| k.contains_key(&role));
+        let question = format!(
+            "Replace the {role} link? Everyone using the current one is disconnected and needs the new link."
+        );
+        if known_now
+            && !web_sys::window()
+                .and_then(|w| w.confirm_with_message(&question).ok())
+                .unwrap_or(false)
+        {
+            return;
+        }
         busy.set(Some(role));
         let (id, token) = b.with_value(|b| (b.id.clone(), b.token.clone()));
         leptos::task::spawn_local(async move {
@@ -1019,12 +1110,12 @@ fn Share(b: B) -> impl IntoView {
                 let what = match role {
                     Role::Facilitator => "Facilitators run the board: share, rename, everything",
                     Role::Editor => "Editors add and change everything on the board",
-                    Role::Commenter => "Commenters read the board and comment",
+                    Role::Commenter => "Commenters see everything but cannot draw",
                     Role::Viewer => "Viewers only look",
                 };
                 view! {
                     <li class="share-row" data-role=role.as_str()>
-                        <h3>{role.to_string()}</h3>
+                        <h3>{capitalised(role.as_str())}</h3>
                         <p class="muted">{what}</p>
                         {move || match link() {
                             Some(l) => view! {
@@ -1058,6 +1149,13 @@ fn Share(b: B) -> impl IntoView {
             <ul class="share-list">{rows}</ul>
         </aside>
     }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[component]

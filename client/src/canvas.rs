@@ -178,7 +178,10 @@ pub fn Canvas(
             let (dx, dy) = (e.delta_x() * scale, e.delta_y() * scale);
             b.with_value(|b| {
                 if e.ctrl_key() || e.meta_key() {
-                    b.view.update(|v| *v = v.zoom_at(at, (-dy * 0.01).exp()));
+                    // A mouse notch (~100 px) zooms by about 22 %; a trackpad pinch
+                    // sends many small deltas and zooms smoothly.
+                    let factor = (-dy * 0.002).exp().clamp(0.5, 2.0);
+                    b.view.update(|v| *v = v.zoom_at(at, factor));
                 } else if e.shift_key() && dx == 0.0 {
                     b.view.update(|v| *v = v.pan_by(-dy, 0.0));
                 } else {
@@ -246,21 +249,30 @@ pub fn Canvas(
     let on_leave = move |_e: PointerEvent| b.with_value(|b| b.set_cursor(None));
     let on_dblclick = move |e: web_sys::MouseEvent| {
         // Pointer capture retargets clicks to the canvas; ask what is under the pointer.
-        let under = web_sys::window()
+        let under_el = web_sys::window()
             .and_then(|w| w.document())
-            .and_then(|d| d.element_from_point(e.client_x() as f32, e.client_y() as f32))
-            .and_then(|el| id_at(Some(el.into())));
+            .and_then(|d| d.element_from_point(e.client_x() as f32, e.client_y() as f32));
+        let on_title = under_el
+            .as_ref()
+            .and_then(|el| el.closest(".frame-title").ok().flatten())
+            .is_some();
+        let under = under_el.and_then(|el| id_at(Some(el.into())));
         b.with_value(|b| {
-            if let Some(id) = under {
-                let editable = b
-                    .model
-                    .get(&id)
-                    .is_some_and(|el| el.has_text() || el.is_frame());
-                if editable && b.can_edit_now() {
-                    b.select(vec![id.clone()]);
-                    b.editing.set(Some(id));
+            let element = under.as_ref().and_then(|id| b.model.get(id));
+            // Double-clicking a frame's empty area adds a note there, as on the
+            // canvas; its title is renamed from the title itself.
+            let editable = element
+                .as_ref()
+                .filter(|el| (el.has_text() && !el.is_frame()) || (el.is_frame() && on_title));
+            if let Some(el) = editable {
+                if b.changeable(el) {
+                    b.select(vec![el.id.clone()]);
+                    b.editing.set(Some(el.id.clone()));
                 }
-            } else if b.can_edit_now() && b.tool.get_untracked() == Tool::Select {
+            } else if (element.is_none() || element.as_ref().is_some_and(|el| el.is_frame()))
+                && b.can_edit_now()
+                && b.tool.get_untracked() == Tool::Select
+            {
                 let o = input.with_value(|i| i.origin.get());
                 let at = b.to_world(Point::new(
                     e.client_x() as f64 - o.x,
@@ -446,6 +458,7 @@ fn on_key(b: &Board, i: &Input, e: &KeyboardEvent) {
             }
         }),
         "Delete" | "Backspace" if can_edit => b.delete_selection(),
+        "l" | "L" if ctrl && e.shift_key() => b.toggle_lock(),
         "z" | "Z" if ctrl && e.shift_key() => b.redo(),
         "z" if ctrl => b.undo(),
         "y" if ctrl => b.redo(),
@@ -928,7 +941,8 @@ fn Selection(b: B) -> impl IntoView {
     let boxes = move || {
         b.with_value(|b| {
             let sel = b.selection.get();
-            let single = sel.len() == 1 && b.can_edit();
+            b.role.track();
+            let single = sel.len() == 1 && sel.first().and_then(|id| b.model.get(id)).is_some_and(|e| b.changeable(&e));
             let zoom = b.view.get().zoom;
             sel.iter()
                 .filter_map(|id| {
@@ -1085,6 +1099,7 @@ fn Editor(b: B, id: String) -> impl IntoView {
             }
         });
     };
+    let key_id = id.clone();
     let on_key = move |e: KeyboardEvent| {
         e.stop_propagation();
         let finish = e.key() == "Escape"
@@ -1095,6 +1110,15 @@ fn Editor(b: B, id: String) -> impl IntoView {
                 b.editing.set(None);
                 b.model.end_undo_step();
             });
+            // Back to the element, so Tab goes on from there.
+            let selector = format!(".element[data-id=\"{}\"]", key_id);
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector(&selector).ok().flatten())
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
         }
     };
     let on_blur = move |_| {
@@ -1207,6 +1231,7 @@ pub fn ColorPicker(
             let targets: Vec<(String, &str)> = sel
                 .iter()
                 .filter_map(|id| b.model.get(id))
+                .filter(|e| !e.locked)
                 .filter_map(|e| match e.kind {
                     Some(ElementKind::Sticky) => Some((e.id, schema::F_COLOR)),
                     Some(ElementKind::Shape) => Some((e.id, schema::F_FILL)),
@@ -1231,7 +1256,9 @@ pub fn ColorPicker(
             let targets: Vec<String> = sel
                 .iter()
                 .filter_map(|id| b.model.get(id))
-                .filter(|e| !matches!(e.kind, Some(ElementKind::Sticky | ElementKind::Frame)))
+                .filter(|e| {
+                    !e.locked && !matches!(e.kind, Some(ElementKind::Sticky | ElementKind::Frame))
+                })
                 .map(|e| e.id)
                 .collect();
             if !targets.is_empty() {
@@ -1255,6 +1282,19 @@ pub fn ColorPicker(
                 }
             }).collect_view()}
         </span>
+        {move || b.with_value(|b| b.role.get().is_some_and(|r| r.can_manage())).then(|| {
+            let label = move || b.with_value(|b| {
+                let sel = b.selection.get();
+                b.model.layout.track();
+                b.model.history.track();
+                if !sel.is_empty() && sel.iter().all(|id| b.model.get(id).is_some_and(|e| e.locked)) { "Unlock" } else { "Lock" }
+            });
+            view! {
+                <button class="lock-button" data-action="lock" title="Lock or unlock the selection (Ctrl+Shift+L)"
+                    disabled=move || b.with_value(|b| b.selection.with(Vec::is_empty))
+                    on:click=move |_| b.with_value(|b| b.toggle_lock())>{label}</button>
+            }
+        })}
         <span class="group swatches" role="group" aria-label="Line colour">
             {INK_COLORS.into_iter().filter(|(n, _)| *n != "white").map(|(name, color)| {
                 let active = move || b.with_value(|b| b.ink.get() == color);

@@ -69,7 +69,7 @@ pub fn Home() -> impl IntoView {
             <section class="open-link" aria-labelledby="open-heading">
                 <h2 id="open-heading">"Open a board"</h2>
                 <form on:submit=open_link>
-                    <input class="link-input" type="url" placeholder="Paste a board link" aria-label="Board link"
+                    <input class="link-input" type="text" placeholder="Paste a board link" aria-label="Board link"
                         prop:value=move || link_text.get()
                         on:input=move |e| { link_text.set(event_target_value(&e)); link_error.set(None); }/>
                     <button type="submit" class="button">"Open"</button>
@@ -124,7 +124,18 @@ pub fn Profile(
     /// Called with the saved name and colour.
     #[prop(optional)]
     on_saved: Option<Callback<User>>,
+    /// Offered as "Not now" (on a board, where a name is optional).
+    #[prop(optional)]
+    on_skip: Option<Callback<()>>,
 ) -> impl IntoView {
+    let name_field = NodeRef::<leptos::html::Input>::new();
+    let missing = RwSignal::new(false);
+    // Typing should go into the name, not become board shortcuts.
+    Effect::new(move |_| {
+        if let Some(input) = name_field.get() {
+            let _ = input.focus();
+        }
+    });
     let saved = RwSignal::new(prefs::profile());
     let draft = RwSignal::new(
         saved
@@ -140,6 +151,7 @@ pub fn Profile(
         let mut user: User = draft.get_untracked();
         user.name = user.name.trim().chars().take(40).collect();
         if user.name.is_empty() {
+            missing.set(true);
             return;
         }
         prefs::set_profile(&user);
@@ -157,10 +169,14 @@ pub fn Profile(
                         <h2 id="profile-heading">"What should others see?"</h2>
                         <label>
                             <span>"Your name"</span>
-                            <input class="name-input" required maxlength="40" placeholder="e.g. Ada from Studio Nord"
+                            <input class="name-input" node_ref=name_field maxlength="40" placeholder="e.g. Ada from Studio Nord"
                                 prop:value=move || draft.with(|d| d.name.clone())
-                                on:input=move |e| draft.update(|d| d.name = event_target_value(&e))/>
+                                on:input=move |e| { missing.set(false); draft.update(|d| d.name = event_target_value(&e)) }
+                                on:keydown=move |e: web_sys::KeyboardEvent| if e.key() == "Escape" {
+                                    if let Some(cb) = on_skip { cb.run(()) }
+                                }/>
                         </label>
+                        {move || missing.get().then(|| view! { <p class="error" role="alert">"Please enter a name, so others know who is here."</p> })}
                         <fieldset class="colors">
                             <legend>"Your colour"</legend>
                             {USER_COLORS.into_iter().map(|c| view! {
@@ -169,7 +185,12 @@ pub fn Profile(
                                     on:click=move |_| draft.update(|d| d.color = c.to_owned())></button>
                             }).collect_view()}
                         </fieldset>
-                        <button type="submit" class="button primary">"Save"</button>
+                        <div class="form-actions">
+                            <button type="submit" class="button primary">"Save"</button>
+                            {on_skip.map(|cb| view! {
+                                <button type="button" class="button" on:click=move |_| cb.run(())>"Not now"</button>
+                            })}
+                        </div>
                     </form>
                 }.into_any()
             } else {

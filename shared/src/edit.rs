@@ -32,9 +32,15 @@ fn by_id(all: &[Element]) -> HashMap<&str, &Element> {
 /// frames. Locked elements stay where they are.
 pub fn drag_set(all: &[Element], selected: &[String]) -> Vec<MoveOrigin> {
     let chosen: HashSet<&str> = selected.iter().map(String::as_str).collect();
+    // A locked frame stays, and its content stays with it.
+    let movable_frames: HashSet<&str> = all
+        .iter()
+        .filter(|e| e.is_frame() && !e.locked && chosen.contains(e.id.as_str()))
+        .map(|e| e.id.as_str())
+        .collect();
     all.iter()
         .filter(|e| !e.locked)
-        .filter(|e| chosen.contains(e.id.as_str()) || chosen.contains(e.parent.as_str()))
+        .filter(|e| chosen.contains(e.id.as_str()) || movable_frames.contains(e.parent.as_str()))
         .map(|e| MoveOrigin {
             id: e.id.clone(),
             at: Point::new(e.rect.x, e.rect.y),
@@ -83,6 +89,16 @@ pub fn set_rect(txn: &mut TransactionMut, elements: &MapRef, id: &str, r: Rect) 
     }
 }
 
+/// Locks or unlocks elements (locked ones cannot be moved, resized, edited or
+/// deleted until unlocked).
+pub fn set_locked(txn: &mut TransactionMut, elements: &MapRef, ids: &[String], locked: bool) {
+    for id in ids {
+        if let Some(m) = element_map(txn, elements, id) {
+            m.insert(txn, schema::F_LOCKED, Any::from(locked));
+        }
+    }
+}
+
 /// Sets one string field of an element (colour, fill, title, …).
 pub fn set_str(txn: &mut TransactionMut, elements: &MapRef, id: &str, field: &str, value: &str) {
     if let Some(m) = element_map(txn, elements, id) {
@@ -119,16 +135,26 @@ pub fn reparent(txn: &mut TransactionMut, elements: &MapRef, all: &[Element], mo
 }
 
 /// Deletes `ids`, the contents of deleted frames, and connectors left hanging off
-/// a deleted element. Returns every id removed.
+/// a deleted element; locked elements are never deleted. Returns every id removed.
 pub fn delete(
     txn: &mut TransactionMut,
     elements: &MapRef,
     all: &[Element],
     ids: &[String],
 ) -> Vec<String> {
-    let mut gone: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    // Locked elements stay, and so does a locked frame's content.
+    let locked: HashSet<&str> = all
+        .iter()
+        .filter(|e| e.locked)
+        .map(|e| e.id.as_str())
+        .collect();
+    let mut gone: HashSet<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !locked.contains(id))
+        .collect();
     for e in all {
-        if gone.contains(e.parent.as_str()) {
+        if gone.contains(e.parent.as_str()) && !e.locked {
             gone.insert(e.id.as_str());
         }
     }
@@ -582,6 +608,44 @@ mod tests {
         let mut left: Vec<String> = all(&doc, &map).into_iter().map(|e| e.id).collect();
         left.sort();
         assert_eq!(left, ["b", "bc", "c"]);
+    }
+
+    #[test]
+    fn locked_elements_survive_deletion_until_unlocked() {
+        let (doc, map) = board(&[
+            (
+                "f",
+                ElementKind::Frame,
+                Rect::new(0.0, 0.0, 400.0, 400.0),
+                "",
+            ),
+            (
+                "a",
+                ElementKind::Sticky,
+                Rect::new(10.0, 10.0, 100.0, 100.0),
+                "f",
+            ),
+        ]);
+        set_locked(&mut doc.transact_mut(), &map, &["f".to_owned()], true);
+        let snapshot = all(&doc, &map);
+        assert!(get(&snapshot, "f").locked);
+        let removed = delete(&mut doc.transact_mut(), &map, &snapshot, &["f".to_owned()]);
+        assert!(
+            removed.is_empty(),
+            "a locked frame keeps itself and its content"
+        );
+        assert!(drag_set(&snapshot, &["f".to_owned()])
+            .iter()
+            .all(|o| o.id != "f"));
+        // Its unlocked content can still be deleted on its own.
+        let removed = delete(&mut doc.transact_mut(), &map, &snapshot, &["a".to_owned()]);
+        assert_eq!(removed, ["a"]);
+        set_locked(&mut doc.transact_mut(), &map, &["f".to_owned()], false);
+        let snapshot = all(&doc, &map);
+        assert_eq!(
+            delete(&mut doc.transact_mut(), &map, &snapshot, &["f".to_owned()]),
+            ["f"]
+        );
     }
 
     #[test]

@@ -139,8 +139,12 @@ impl Element {
                 },
                 self.text.as_str(),
             ),
+            Some(ElementKind::Connector) if self.text.trim().is_empty() => {
+                return "Connector".into();
+            }
             Some(ElementKind::Connector) => ("Connector", self.text.as_str()),
-            Some(ElementKind::Pen) => ("Drawing", ""),
+            Some(ElementKind::Pen) => return "Drawing".into(),
+            Some(ElementKind::Frame) if self.locked => ("Frame (locked)", self.title.as_str()),
             Some(ElementKind::Frame) => ("Frame", self.title.as_str()),
             Some(ElementKind::Image) => ("Image", ""),
             None => ("Element", ""),

@@ -713,6 +713,94 @@ async fn frames_carry_their_contents_and_take_in_what_is_dropped() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn locked_template_frames_stay_until_a_facilitator_unlocks_them() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Locks", "swot").await.unwrap();
+    let driver = Driver::start().await;
+    let editor = driver.browser().await;
+    open_as(&editor, &board.created.links[&Role::Editor], "Ed").await;
+    wait_for_count(&editor, ".element.frame.locked", 4).await;
+    let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
+    let frames_of = |all: &[Element]| {
+        let mut f: Vec<(String, String, [u64; 4], bool)> = all
+            .iter()
+            .filter(|e| e.is_frame())
+            .map(|e| {
+                let r = e.rect;
+                (
+                    e.id.clone(),
+                    e.title.clone(),
+                    [r.x, r.y, r.w, r.h].map(f64::to_bits),
+                    e.locked,
+                )
+            })
+            .collect();
+        f.sort();
+        f
+    };
+    let before = frames_of(&server_until(&mut obs, "the template", |all| all.len() == 4).await);
+    let title = center_of(&editor, ".frame-title").await;
+    click_at(&editor, title).await;
+    keys(&editor, "\u{e017}").await; // Delete
+    double_click_at(&editor, title).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        editor
+            .find_all(Locator::Css("textarea.editor"))
+            .await
+            .unwrap()
+            .len(),
+        0,
+        "a locked frame's title cannot be edited"
+    );
+    drag(&editor, title, (title.0 + 100.0, title.1 + 100.0)).await;
+    // Double-clicking inside a locked frame adds a note to it instead.
+    let frame = rect_of(&editor, ".element.frame").await;
+    double_click_at(
+        &editor,
+        (frame[0] + frame[2] / 2.0, frame[1] + frame[3] / 2.0),
+    )
+    .await;
+    wait_for_count(&editor, "textarea.editor", 1).await;
+    keys(&editor, "inside").await;
+    keys(&editor, ESCAPE).await;
+    let all = server_until(&mut obs, "the note, and the frames untouched", |all| {
+        stickies(all).iter().any(|n| n.text == "inside")
+    })
+    .await;
+    assert_eq!(
+        frames_of(&all),
+        before,
+        "no frame was deleted, renamed, moved or unlocked"
+    );
+    let note = stickies(&all)[0].clone();
+    assert!(
+        !note.parent.is_empty(),
+        "the note joined the frame it was made in"
+    );
+    // The facilitator unlocks a frame; then it can be deleted.
+    let host = driver.browser().await;
+    open_as(&host, &board.created.links[&Role::Facilitator], "Host").await;
+    let title = center_of(&host, ".frame-title").await;
+    click_at(&host, title).await;
+    host.find(Locator::Css("[data-action=lock]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_count(&host, ".element.frame:not(.locked)", 1).await;
+    keys(&host, "\u{e017}").await;
+    server_until(&mut obs, "one frame fewer", |all| {
+        all.iter().filter(|e| e.is_frame()).count() == 3
+    })
+    .await;
+    for b in [editor, host] {
+        b.close().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn copy_and_paste_carry_elements_between_boards() {
     let srv = app_server().await;
     let from = srv.api().create_board("From", "blank").await.unwrap();
@@ -799,7 +887,8 @@ async fn the_facilitator_shares_copies_and_revokes_links() {
         board.created.links[&Role::Editor],
         "the editor link, as the server made it"
     );
-    // Revoking the editor link disconnects the guest with a clear message…
+    // Revoking the editor link (after a confirmation) disconnects the guest with a
+    // clear message…
     host.find(Locator::Css(
         ".share-row[data-role=editor] [data-action=rotate]",
     ))
@@ -808,6 +897,12 @@ async fn the_facilitator_shares_copies_and_revokes_links() {
     .click()
     .await
     .unwrap();
+    assert!(host
+        .get_alert_text()
+        .await
+        .unwrap()
+        .contains("disconnected"));
+    host.accept_alert().await.unwrap();
     wait_until(
         &host,
         "a new editor link is shown",
@@ -819,8 +914,9 @@ async fn the_facilitator_shares_copies_and_revokes_links() {
     .await;
     wait_until(
         &guest,
-        "the guest is told",
-        "return document.querySelector('.status').textContent.includes('revoked')",
+        "the guest is told, and can no longer edit",
+        "return document.querySelector('.fatal')?.textContent.includes('revoked')
+            && document.querySelectorAll('button[data-tool=sticky]').length === 0",
     )
     .await;
     // …and the new link works.
