@@ -1,7 +1,7 @@
 //! Calls to the HTTP board API, with the shared request and answer types.
 
 use tafel_shared::api::{
-    ApiError, BoardCreated, BoardInfo, CreateBoard, RenameBoard, TokenRotated,
+    ApiError, BoardCreated, BoardInfo, BoardLinks, CreateBoard, RenameBoard, TokenRotated,
 };
 use tafel_shared::roles::Role;
 use wasm_bindgen::{JsCast, JsValue};
@@ -38,6 +38,11 @@ pub async fn rotate_link(id: &str, token: &str, role: Role) -> Result<TokenRotat
         Some(token),
     )
     .await
+}
+
+/// `GET /api/boards/{id}/links`: every role's current link (facilitators).
+pub async fn board_links(id: &str, token: &str) -> Result<BoardLinks, JsValue> {
+    call("GET", &format!("/api/boards/{id}/links"), None, Some(token)).await
 }
 
 /// `PATCH /api/boards/{id}`: a new title (facilitators).

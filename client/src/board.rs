@@ -1059,6 +1059,18 @@ fn Help(b: B) -> impl IntoView {
 fn Share(b: B) -> impl IntoView {
     let known = RwSignal::new(b.with_value(|b| prefs::links(&b.id)));
     let busy = RwSignal::new(None::<Role>);
+    // The server's current links (any facilitator, any device), remembered here too.
+    {
+        let (id, token) = b.with_value(|b| (b.id.clone(), b.token.clone()));
+        leptos::task::spawn_local(async move {
+            if let Ok(current) = crate::api::board_links(&id, &token).await {
+                for (role, link) in &current.links {
+                    prefs::set_link(&id, *role, link);
+                }
+                known.set(prefs::links(&id));
+            }
+        });
+    }
     let rotate = move |role: Role| {
         let known_now = known.with_untracked(|k| k.contains_key(&role));
         let question = format!(
@@ -1128,7 +1140,7 @@ fn Share(b: B) -> impl IntoView {
                             }.into_any(),
                             None => view! {
                                 <div class="link-row">
-                                    <span class="muted">"This browser does not know this link."</span>
+                                    <span class="muted">"This board is older than kept links: make a new one to share it."</span>
                                     <button data-action="rotate" disabled=move || busy.get().is_some()
                                         on:click=move |_| rotate(role)>"Create a new link"</button>
                                 </div>

@@ -16,7 +16,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use std::sync::Arc;
 use tafel_shared::api::{
-    self, ApiError, BoardCreated, BoardInfo, BoardSummary, CreateBoard, RenameBoard, TokenRotated,
+    self, ApiError, BoardCreated, BoardInfo, BoardLinks, BoardSummary, CreateBoard, RenameBoard,
+    TokenRotated,
 };
 use tafel_shared::ids::{self, BoardId};
 use tafel_shared::roles::{DocKind, Role};
@@ -293,6 +294,7 @@ fn api_router(app: Arc<App>) -> Router {
             get(board_info).patch(rename_board).delete(delete_board),
         )
         .route("/api/boards/{id}/tokens/{role}", post(rotate_token))
+        .route("/api/boards/{id}/links", get(board_links))
         .route("/api/admin/boards", get(admin_list))
         .route(
             "/api/admin/boards/{id}",
@@ -356,6 +358,7 @@ async fn create_board(
         updated_ms: now,
         token_hashes: tokens.iter().map(|(r, t)| (*r, hash_token(t))).collect(),
         revoked: Vec::new(),
+        tokens: tokens.clone(),
     };
     let content = {
         use yrs::{ReadTxn, Transact};
@@ -441,6 +444,24 @@ async fn rename_board(
     Ok(Json(info(&app, &record, &board, Role::Facilitator)))
 }
 
+async fn board_links(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> ApiResult<Json<BoardLinks>> {
+    let (_, record) = manager(&app, &id, &q, &headers, "see the share links")?;
+    let links = record
+        .tokens
+        .iter()
+        // Only tokens that still open the board (a record is written whole, but
+        // a token without its hash would be a link that does not work).
+        .filter(|(role, token)| record.token_hashes.get(role) == Some(&hash_token(token)))
+        .map(|(role, token)| (*role, app.link(&id, token)))
+        .collect();
+    Ok(Json(BoardLinks { links }))
+}
+
 /// Rotated-away token hashes remembered per board for the "link revoked" message.
 const REVOKED_KEPT: usize = 16;
 
@@ -454,6 +475,7 @@ async fn rotate_token(
     let role = Role::parse(&role)
         .ok_or_else(|| AppError::BadRequest(format!("There is no role called {role:?}.")))?;
     let token = random_token(ids::TOKEN_BYTES);
+    record.tokens.insert(role, token.clone());
     if let Some(old) = record.token_hashes.insert(role, hash_token(&token)) {
         record.revoked.push(old);
         let excess = record.revoked.len().saturating_sub(REVOKED_KEPT);

@@ -19,7 +19,8 @@ use std::sync::Arc;
 use tafel_shared::ids::BoardId;
 use tafel_shared::roles::{DocKind, Role};
 
-/// A board's metadata. Tokens are kept only as hashes.
+/// A board's metadata. Access is checked against token hashes; the current
+/// tokens are kept too, so facilitators can show the share links again.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct BoardRecord {
     /// The board id.
@@ -38,6 +39,10 @@ pub struct BoardRecord {
     /// "link revoked" rather than "wrong link".
     #[serde(default)]
     pub revoked: Vec<String>,
+    /// The current share token of each role (absent on boards made before links
+    /// were kept; renewing a link fills it in).
+    #[serde(default)]
+    pub tokens: BTreeMap<Role, String>,
 }
 
 impl BoardRecord {
@@ -297,6 +302,7 @@ mod tests {
                 .map(|r| (*r, hash_token(r.as_str())))
                 .collect(),
             revoked: Vec::new(),
+            tokens: BTreeMap::new(),
         }
     }
 

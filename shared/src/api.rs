@@ -58,6 +58,15 @@ pub struct RenameBoard {
     pub title: String,
 }
 
+/// `GET /api/boards/{id}/links` (facilitators): the current share link of each
+/// role, so a facilitator on any device can share the board without revoking
+/// links. Boards made before links were kept list none until a link is renewed.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BoardLinks {
+    /// Link per role.
+    pub links: BTreeMap<Role, String>,
+}
+
 /// `POST /api/boards/{id}/tokens/{role}`: the new link after a rotation.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TokenRotated {

@@ -446,3 +446,70 @@ async fn operator_lists_and_deletes_any_board() {
         0
     );
 }
+
+#[tokio::test]
+async fn facilitators_can_see_the_current_links_and_nobody_else_can() {
+    let srv = TestServer::start().await.unwrap();
+    let api = srv.api();
+    let board = api.create_board("Links", "swot").await.unwrap();
+    let links_path = |token: &str| format!("/api/boards/{}/links?token={token}", board.id);
+    let (s, body) = api
+        .call(
+            Method::GET,
+            &links_path(board.token(Role::Facilitator)),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    for role in Role::ALL {
+        assert_eq!(
+            body["links"][role.as_str()].as_str(),
+            Some(board.created.links[&role].as_str()),
+            "{role}: the link handed out at creation"
+        );
+    }
+    for role in [Role::Editor, Role::Commenter, Role::Viewer] {
+        let (s, body) = api
+            .call(Method::GET, &links_path(board.token(role)), None)
+            .await
+            .unwrap();
+        assert_eq!(
+            (s, body["code"].as_str()),
+            (403, Some("forbidden")),
+            "{role}"
+        );
+        assert!(body.get("links").is_none());
+    }
+    let (s, _) = api
+        .call(Method::GET, &links_path("not-a-token"), None)
+        .await
+        .unwrap();
+    assert_eq!(s, 401);
+    // After a rotation the new link is the one shown, and it works.
+    let f = board.token(Role::Facilitator);
+    let (_, rotated) = api
+        .call(
+            Method::POST,
+            &format!("/api/boards/{}/tokens/viewer?token={f}", board.id),
+            None,
+        )
+        .await
+        .unwrap();
+    let (_, body) = api.call(Method::GET, &links_path(f), None).await.unwrap();
+    assert_eq!(body["links"]["viewer"], rotated["link"]);
+    assert_ne!(
+        body["links"]["viewer"].as_str(),
+        Some(board.created.links[&Role::Viewer].as_str())
+    );
+    let new_token = rotated["token"].as_str().unwrap();
+    let (s, info) = api
+        .call(
+            Method::GET,
+            &format!("/api/boards/{}?token={new_token}", board.id),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!((s, info["role"].as_str()), (200, Some("viewer")));
+}
