@@ -527,7 +527,8 @@ impl Board {
         }
         let clip = Clipboard::from_json(text).unwrap_or_else(|| plain_text_clip(text));
         let Some(bounds) = clip.bounds() else { return };
-        let center = self.screen_center();
+        // Where the pointer is, as in Miro; else the middle of the screen.
+        let center = self.cursor.get().unwrap_or_else(|| self.screen_center());
         let mut offset = Point::new(center.x - bounds.center().x, center.y - bounds.center().y);
         if offset.x.abs() < 1.0 && offset.y.abs() < 1.0 {
             offset = Point::new(24.0, 24.0);
@@ -848,8 +849,10 @@ fn Toolbar(b: B) -> impl IntoView {
         Status::Closed(_) => "status closed",
     };
     let tools = move || {
+        let open = b.with_value(|b| b.fatal.with(Option::is_none));
         Tool::ALL
             .into_iter()
+            .filter(move |_| open)
             .filter(|(t, _, _)| !t.edits() || can_edit())
             .map(|(t, key, name)| {
                 let active = move || b.with_value(|b| b.tool.get() == t);

@@ -1183,6 +1183,8 @@ fn Editor(b: B, id: String) -> impl IntoView {
         s.with(|e| {
             let size = if e.is_frame() {
                 16.0
+            } else if e.is_connector() {
+                15.0
             } else {
                 tafel_shared::text::fit_font_size(&e.text, e.rect.w, e.rect.h, PAD, 26.0, 9.0)
             };
