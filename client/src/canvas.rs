@@ -10,7 +10,9 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use tafel_shared::edit::{self, MoveOrigin};
 use tafel_shared::element::NewElement;
-use tafel_shared::geometry::{points_bounds, simplify, smooth_path, Outline, Point, Rect};
+use tafel_shared::geometry::{
+    points_bounds, resize, simplify, smooth_path, Corner, Outline, Point, Rect,
+};
 use tafel_shared::order;
 use tafel_shared::schema::{self, ElementKind, INK_COLORS, STICKY_COLORS};
 use wasm_bindgen::prelude::Closure;
@@ -49,6 +51,7 @@ enum Gesture {
         id: String,
         origin: Rect,
         start: Point,
+        corner: Corner,
     },
     Pinch {
         distance: f64,
@@ -78,11 +81,13 @@ fn id_at(target: Option<web_sys::EventTarget>) -> Option<String> {
     el.closest("[data-id]").ok()??.get_attribute("data-id")
 }
 
-fn handle_at(target: Option<web_sys::EventTarget>) -> bool {
+/// The resize handle under a DOM node, if any.
+fn handle_at(target: Option<web_sys::EventTarget>) -> Option<Corner> {
     target
         .and_then(|t| t.dyn_into::<DomElement>().ok())
         .and_then(|el| el.closest("[data-handle]").ok().flatten())
-        .is_some()
+        .and_then(|el| el.get_attribute("data-handle"))
+        .and_then(|name| Corner::parse(&name))
 }
 
 fn is_typing_target(target: Option<web_sys::EventTarget>) -> bool {
@@ -616,7 +621,7 @@ fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
     let gesture = if e.button() == 1 || i.space.get() || tool == Tool::Hand {
         Gesture::Pan { last: p }
     } else if !can_edit || tool == Tool::Select {
-        if handle_at(e.target()) && can_edit {
+        if let Some(corner) = handle_at(e.target()).filter(|_| can_edit) {
             let sel = b.selection.get_untracked();
             match sel.as_slice() {
                 [id] => match b.model.get(id) {
@@ -624,6 +629,7 @@ fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
                         id: id.clone(),
                         origin: el.rect,
                         start: w,
+                        corner,
                     },
                     None => Gesture::Idle,
                 },
@@ -763,15 +769,20 @@ fn pointer_move(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
             draft.set(Some(Draft::Pen(points.clone())));
         }
         Gesture::Connect { start, .. } => draft.set(Some(Draft::Line(*start, w))),
-        Gesture::Resize { id, origin, start } => {
-            let mut r = *origin;
-            r.w = (origin.w + w.x - start.x).max(24.0);
-            r.h = (origin.h + w.y - start.y).max(24.0);
-            if e.shift_key() {
-                let s = (r.w / origin.w).max(r.h / origin.h);
-                r.w = origin.w * s;
-                r.h = origin.h * s;
-            }
+        Gesture::Resize {
+            id,
+            origin,
+            start,
+            corner,
+        } => {
+            let r = resize(
+                *origin,
+                *corner,
+                w.x - start.x,
+                w.y - start.y,
+                e.shift_key(),
+                24.0,
+            );
             let id = id.clone();
             b.edit(|txn, map| edit::set_rect(txn, map, &id, r));
         }
@@ -950,10 +961,13 @@ fn Selection(b: B) -> impl IntoView {
                     let connector = b.model.get(id).is_some_and(|e| e.is_connector());
                     let (t, w, h) = outline_box(r, 3.0 / zoom);
                     let handle = (single && !connector).then(|| {
-                        view! {
-                            <div class="handle" data-handle="se" title="Drag to resize (Shift keeps proportions)"
-                                style:transform=format!("scale({})", 1.0 / zoom)></div>
-                        }
+                        Corner::ALL
+                            .into_iter()
+                            .map(|(_, name)| view! {
+                                <div class=format!("handle {name}") data-handle=name title="Drag to resize (Shift keeps proportions)"
+                                    style:transform=format!("scale({})", 1.0 / zoom)></div>
+                            })
+                            .collect_view()
                     });
                     Some(view! {
                         <div class="selection" style:transform=t style:width=w style:height=h

@@ -523,6 +523,60 @@ pub fn points_bounds(points: &[Point]) -> Option<Rect> {
     Some(Rect::from_corners(lo, hi))
 }
 
+/// A corner of a selection box, where a resize handle sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Corner {
+    /// Top left.
+    TopLeft,
+    /// Top right.
+    TopRight,
+    /// Bottom left.
+    BottomLeft,
+    /// Bottom right.
+    BottomRight,
+}
+
+impl Corner {
+    /// Every corner, with its short name (`nw`, `ne`, `sw`, `se`).
+    pub const ALL: [(Corner, &'static str); 4] = [
+        (Corner::TopLeft, "nw"),
+        (Corner::TopRight, "ne"),
+        (Corner::BottomLeft, "sw"),
+        (Corner::BottomRight, "se"),
+    ];
+
+    /// The corner of a short name.
+    pub fn parse(name: &str) -> Option<Corner> {
+        Corner::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(c, _)| *c)
+    }
+}
+
+/// `origin` resized by dragging `corner` by (`dx`, `dy`): the opposite corner
+/// stays put, neither side gets smaller than `min`, and `keep_ratio` scales both
+/// sides by the larger change.
+pub fn resize(origin: Rect, corner: Corner, dx: f64, dy: f64, keep_ratio: bool, min: f64) -> Rect {
+    let (west, north) = match corner {
+        Corner::TopLeft => (true, true),
+        Corner::TopRight => (false, true),
+        Corner::BottomLeft => (true, false),
+        Corner::BottomRight => (false, false),
+    };
+    let mut w = if west { origin.w - dx } else { origin.w + dx };
+    let mut h = if north { origin.h - dy } else { origin.h + dy };
+    if keep_ratio && origin.w > 0.0 && origin.h > 0.0 {
+        let s = (w / origin.w).max(h / origin.h);
+        w = origin.w * s;
+        h = origin.h * s;
+    }
+    let (w, h) = (w.max(min), h.max(min));
+    let x = if west { origin.right() - w } else { origin.x };
+    let y = if north { origin.bottom() - h } else { origin.y };
+    Rect::new(x, y, w, h)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -861,5 +915,24 @@ mod tests {
             prop_assert!(on_outline(o, &r, p), "{:?} {:?}", o, p);
             prop_assert!(hit_outline(o, &r, p, 1e-6));
         }
+    }
+
+    #[test]
+    fn resizing_keeps_the_opposite_corner() {
+        let r = Rect::new(100.0, 100.0, 200.0, 100.0);
+        let se = resize(r, Corner::BottomRight, 50.0, 20.0, false, 10.0);
+        assert_eq!(se, Rect::new(100.0, 100.0, 250.0, 120.0));
+        let nw = resize(r, Corner::TopLeft, 50.0, 20.0, false, 10.0);
+        assert_eq!(nw, Rect::new(150.0, 120.0, 150.0, 80.0));
+        assert_eq!((nw.right(), nw.bottom()), (r.right(), r.bottom()));
+        let tiny = resize(r, Corner::TopRight, -500.0, 500.0, false, 24.0);
+        assert_eq!((tiny.x, tiny.w, tiny.h), (100.0, 24.0, 24.0));
+        assert_eq!(tiny.bottom(), r.bottom(), "the bottom edge stays");
+        let ratio = resize(r, Corner::BottomLeft, -100.0, 0.0, true, 10.0);
+        assert_eq!(
+            (ratio.w / ratio.h, ratio.right(), ratio.y),
+            (2.0, r.right(), r.y)
+        );
+        assert_eq!(Corner::parse("ne"), Some(Corner::TopRight));
     }
 }

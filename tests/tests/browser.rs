@@ -370,6 +370,21 @@ async fn a_connector_follows_a_moved_element() {
     drag(&a, from, (from.0 - 150.0, from.1 + 250.0)).await;
     wait_until(&a, "the line follows the moved target", &touches(&make_css)).await;
     wait_until(&a, "and still starts at the source", &touches(&track_css)).await;
+    // Resizing from the top-left corner keeps the bottom-right corner, and the
+    // line stays on the new outline.
+    let old = rect_of(&a, &make_css).await;
+    click_at(&a, center_of(&a, &make_css).await).await;
+    let nw = center_of(&a, ".handle.nw").await;
+    drag(&a, nw, (nw.0 - 60.0, nw.1 - 40.0)).await;
+    let new = rect_of(&a, &make_css).await;
+    let (old_right, old_bottom) = (old[0] + old[2], old[1] + old[3]);
+    assert!(
+        new[2] > old[2] + 30.0
+            && (new[0] + new[2] - old_right).abs() < 1.0
+            && (new[1] + new[3] - old_bottom).abs() < 1.0,
+        "{old:?} → {new:?}"
+    );
+    wait_until(&a, "the line follows the resize", &touches(&make_css)).await;
     // A move by someone else is followed too.
     let mut editor = observer(&srv, &board.id, board.token(Role::Editor)).await;
     let track_top = rect_of(&a, &track_css).await[1];
