@@ -163,6 +163,9 @@ pub struct Board {
     cursor: Cell<Option<Point>>,
     presence_due: Cell<bool>,
     save_due: Cell<bool>,
+    /// Saves started; a finished save marks the copy saved only if it was the last.
+    saves: Cell<u64>,
+    outbox: RefCell<Vec<Vec<u8>>>,
     fitted: Cell<bool>,
 }
 
@@ -230,6 +233,8 @@ impl Board {
             cursor: Cell::new(None),
             presence_due: Cell::new(false),
             save_due: Cell::new(false),
+            saves: Cell::new(0),
+            outbox: RefCell::new(Vec::new()),
             fitted: Cell::new(false),
         }
     }
@@ -248,14 +253,41 @@ impl Board {
             .is_some_and(|r| r.can_write(DocKind::Content))
     }
 
+    /// Queues local updates for the server. A drag makes one update per pointer
+    /// move; they go out merged, at most every 40 ms, so a long drag stays far
+    /// below the server's message rate limit.
     fn ship(&self, updates: Vec<Vec<u8>>) {
         if updates.is_empty() {
             return;
         }
-        if let Some(c) = self.conn.borrow().as_ref() {
-            c.send_updates(updates);
+        let first = {
+            let mut queued = self.outbox.borrow_mut();
+            let first = queued.is_empty();
+            queued.extend(updates);
+            first
+        };
+        if first {
+            let this = BOARD.with(|b| b.borrow().clone());
+            after(40, move || {
+                if let Some(b) = this.and_then(|w| w.upgrade()) {
+                    b.flush_outbox();
+                }
+            });
         }
         self.schedule_save();
+    }
+
+    fn flush_outbox(&self) {
+        let queued = std::mem::take(&mut *self.outbox.borrow_mut());
+        if queued.is_empty() {
+            return;
+        }
+        let merged = yrs::merge_updates_v1(queued.iter().map(Vec::as_slice))
+            .map(|u| vec![u])
+            .unwrap_or(queued);
+        if let Some(c) = self.conn.borrow().as_ref() {
+            c.send_updates(merged);
+        }
     }
 
     /// Whether this participant may change this element now: the role allows
@@ -357,32 +389,35 @@ impl Board {
         }
     }
 
-    /// Saves the replica to IndexedDB shortly, coalescing bursts of edits.
+    /// Saves the replica to IndexedDB shortly, coalescing bursts of edits (a
+    /// drag saves about twice a second, not on every pointer move).
     pub fn schedule_save(&self) {
-        if self.local.get_untracked() != LocalCopy::Unavailable {
-            self.local.set(LocalCopy::Saving);
-        }
+        self.local.set(LocalCopy::Saving);
+        // Every change invalidates saves already under way.
+        self.saves.set(self.saves.get() + 1);
         if self.save_due.replace(true) {
             return;
         }
-        let id = self.id.clone();
-        let doc = self.model.doc().clone();
-        let local = self.local;
         let this = BOARD.with(|b| b.borrow().clone());
-        after(200, move || {
-            if let Some(b) = this.and_then(|w| w.upgrade()) {
-                b.save_due.set(false);
-            }
-            let state = doc
+        after(400, move || {
+            let Some(b) = this.and_then(|w| w.upgrade()) else {
+                return;
+            };
+            b.save_due.set(false);
+            let generation = b.saves.get();
+            let state = b
+                .model
+                .doc()
                 .transact()
                 .encode_state_as_update_v1(&StateVector::default());
+            let (id, local) = (b.id.clone(), b.local);
+            let weak = Rc::downgrade(&b);
             leptos::task::spawn_local(async move {
-                match crate::idb::save(&id, &state).await {
-                    Ok(()) => {
-                        if local.get_untracked() == LocalCopy::Saving {
-                            local.set(LocalCopy::Saved);
-                        }
-                    }
+                let result = crate::idb::save(&id, &state).await;
+                let current = weak.upgrade().is_some_and(|b| b.saves.get() == generation);
+                match result {
+                    Ok(()) if current => local.set(LocalCopy::Saved),
+                    Ok(()) => {}
                     Err(_) => local.set(LocalCopy::Unavailable),
                 }
             });
@@ -684,6 +719,16 @@ pub fn BoardPage(
 
     // The local copy first, so the board shows at once (also offline), then the
     // server; the handshake then carries whatever was edited offline.
+    // A browser whose IndexedDB never answers still gets the board from the server.
+    let connected = Rc::new(Cell::new(false));
+    {
+        let connected = Rc::clone(&connected);
+        after(1500, move || {
+            if !connected.replace(true) {
+                b.with_value(|board| connect(board, b));
+            }
+        });
+    }
     leptos::task::spawn_local(async move {
         let (id, doc) = b.with_value(|b| (b.id.clone(), b.model.doc().clone()));
         match crate::idb::load(&id).await {
@@ -694,12 +739,20 @@ pub fn BoardPage(
                 b.with_value(|b| {
                     b.remote_changed();
                     b.local.set(LocalCopy::Saved);
+                    if connected.get() {
+                        // Loaded after the handshake: send what the server may lack.
+                        if let Some(c) = b.conn.borrow().as_ref() {
+                            c.send_updates(vec![state]);
+                        }
+                    }
                 });
             }
             Ok(None) => {}
             Err(_) => b.with_value(|b| b.local.set(LocalCopy::Unavailable)),
         }
-        b.with_value(|board| connect(board, b));
+        if !connected.replace(true) {
+            b.with_value(|board| connect(board, b));
+        }
     });
 
     {
@@ -801,6 +854,11 @@ fn connect(board: &Board, b: B) {
                     b.role.set(None);
                     b.fatal.set(Some(why.clone()));
                 }
+                if s == Status::Live {
+                    // Whatever the first sync brought was fitted already; later
+                    // syncs never move the view.
+                    b.fitted.set(true);
+                }
                 if s == Status::Offline {
                     b.peers.set(BTreeMap::new());
                 }
@@ -809,6 +867,14 @@ fn connect(board: &Board, b: B) {
         }),
         on_awareness: Box::new(move |entries| b.with_value(|b| b.receive_presence(entries))),
         on_open: Box::new(move || b.with_value(|b| b.send_presence())),
+        on_denied: Box::new(move |reason| {
+            b.with_value(|b| {
+                // The role this browser remembered is out of date: stop offering
+                // edits the server will not keep.
+                b.role.set(Some(Role::Viewer));
+                b.notify(&format!("The server did not accept a change: {reason}"));
+            })
+        }),
     };
     let conn = Connection::open(url, Rc::clone(&board.sync), handlers);
     *board.conn.borrow_mut() = Some(conn);

@@ -949,12 +949,14 @@ fn selection_rect(b: &Board, id: &str) -> Option<Rect> {
 
 #[component]
 fn Selection(b: B) -> impl IntoView {
+    // Outlines depend on the zoom, not on every pan step.
+    let zoom = Memo::new(move |_| b.with_value(|b| b.view.get().zoom));
     let boxes = move || {
         b.with_value(|b| {
             let sel = b.selection.get();
             b.role.track();
             let single = sel.len() == 1 && sel.first().and_then(|id| b.model.get(id)).is_some_and(|e| b.changeable(&e));
-            let zoom = b.view.get().zoom;
+            let zoom = zoom.get();
             sel.iter()
                 .filter_map(|id| {
                     let r = selection_rect(b, id)?;
@@ -982,9 +984,10 @@ fn Selection(b: B) -> impl IntoView {
 
 #[component]
 fn RemoteSelections(b: B) -> impl IntoView {
+    let zoom = Memo::new(move |_| b.with_value(|b| b.view.get().zoom));
     let boxes = move || {
         b.with_value(|b| {
-            let zoom = b.view.get().zoom;
+            let zoom = zoom.get();
             b.peers
                 .get()
                 .into_values()
@@ -1223,6 +1226,7 @@ fn Editor(b: B, id: String) -> impl IntoView {
             on:keydown=on_key
             on:blur=on_blur
             on:pointerdown=|e| e.stop_propagation()
+            on:dblclick=|e| e.stop_propagation()
             style:transform=transform
             style:width=width
             style:height=height

@@ -55,6 +55,8 @@ pub struct Handlers {
     pub on_awareness: Box<dyn Fn(Vec<AwarenessEntry>)>,
     /// Once the socket is open: a chance to announce presence.
     pub on_open: Box<dyn Fn()>,
+    /// The server refused a write, with its reason.
+    pub on_denied: Box<dyn Fn(String)>,
 }
 
 /// One document's connection, reconnecting until told a link is dead.
@@ -155,6 +157,9 @@ impl Connection {
             if !received.awareness.is_empty() {
                 (c.handlers.on_awareness)(received.awareness);
             }
+            if let Some(reason) = received.denied {
+                (c.handlers.on_denied)(reason);
+            }
         });
         ws.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
@@ -223,12 +228,12 @@ impl Connection {
         }
     }
 
-    /// Sends updates made by local transactions. While offline they stay in the
-    /// replica and the next handshake carries them.
+    /// Sends updates made by local transactions whenever the socket is open, also
+    /// during the handshake (an update the handshake carries too is applied once;
+    /// one made after this side answered the server's step 1 would otherwise wait
+    /// for the next connection). While offline they stay in the replica and the
+    /// next handshake carries them.
     pub fn send_updates(&self, updates: Vec<Vec<u8>>) {
-        if !self.sync.borrow().is_synced() {
-            return;
-        }
         for u in updates {
             self.send(&ClientSync::local_update(u));
         }
