@@ -1017,28 +1017,40 @@ fn RemoteSelections(b: B) -> impl IntoView {
 
 #[component]
 fn Cursors(b: B) -> impl IntoView {
-    let cursors = move || {
-        b.with_value(|b| {
-            let v = b.view.get();
-            b.peers
-                .get()
-                .into_values()
-                .filter_map(|p| {
-                    let at = v.to_screen(p.cursor?);
-                    Some(view! {
-                        <div class="cursor" data-name=p.user.name.clone()
-                            style:transform=format!("translate({}px, {}px)", at.x, at.y)>
-                            <svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">
-                                <path d="M1 1 L1 15 L5 11 L8 17 L10 16 L7 10 L13 10 Z" fill=p.user.color.clone() stroke="#fff" stroke-width="1.2"/>
-                            </svg>
-                            <span class="name" style:background=p.user.color.clone()>{p.user.name.clone()}</span>
-                        </div>
-                    })
-                })
-                .collect_view()
+    let peers = b.with_value(|b| b.peers);
+    let view_signal = b.with_value(|b| b.view);
+    // One element per person, kept while they move, so the CSS transition can
+    // smooth the throttled positions.
+    let with_cursor = move || {
+        peers.with(|p| {
+            p.iter()
+                .filter(|(_, p)| p.cursor.is_some())
+                .map(|(id, _)| *id)
+                .collect::<Vec<u64>>()
         })
     };
-    view! { <div class="cursors" aria-hidden="true">{cursors}</div> }
+    view! {
+        <div class="cursors" aria-hidden="true">
+            <For each=with_cursor key=|id| *id children=move |id| {
+                let person = move || peers.with(|p| p.get(&id).cloned());
+                let transform = move || {
+                    let v = view_signal.get();
+                    let at = person().and_then(|p| p.cursor).map(|c| v.to_screen(c)).unwrap_or_default();
+                    format!("translate({}px, {}px)", at.x, at.y)
+                };
+                let name = move || person().map(|p| p.user.name).unwrap_or_default();
+                let color = move || person().map(|p| p.user.color).unwrap_or_default();
+                view! {
+                    <div class="cursor" data-name=name style:transform=transform>
+                        <svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">
+                            <path d="M1 1 L1 15 L5 11 L8 17 L10 16 L7 10 L13 10 Z" fill=color stroke="#fff" stroke-width="1.2"/>
+                        </svg>
+                        <span class="name" style:background=color>{name}</span>
+                    </div>
+                }
+            }/>
+        </div>
+    }
 }
 
 #[component]

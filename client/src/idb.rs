@@ -39,22 +39,34 @@ async fn settle(req: &IdbRequest) -> Result<JsValue, JsValue> {
 async fn committed(tx: &IdbTransaction) -> Result<(), JsValue> {
     let tx2 = tx.clone();
     let promise = Promise::new(&mut |resolve: Function, reject: Function| {
-        let ok = Closure::<dyn FnMut()>::once(move || {
+        let ok = Closure::once_into_js(move || {
             let _ = resolve.call0(&JsValue::NULL);
         });
-        let err = Closure::<dyn FnMut()>::once(move || {
+        let err = Closure::once_into_js(move || {
             let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("IndexedDB write failed"));
         });
-        tx2.set_oncomplete(Some(ok.as_ref().unchecked_ref()));
-        tx2.set_onerror(Some(err.as_ref().unchecked_ref()));
-        tx2.set_onabort(Some(err.as_ref().unchecked_ref()));
-        ok.forget();
-        err.forget();
+        tx2.set_oncomplete(Some(ok.unchecked_ref()));
+        tx2.set_onerror(Some(err.unchecked_ref()));
+        tx2.set_onabort(Some(err.unchecked_ref()));
     });
     JsFuture::from(promise).await.map(|_| ())
 }
 
+thread_local! {
+    /// The open database, reused by every load and save of this page.
+    static DB: std::cell::RefCell<Option<IdbDatabase>> = const { std::cell::RefCell::new(None) };
+}
+
 async fn open() -> Result<IdbDatabase, JsValue> {
+    if let Some(db) = DB.with(|d| d.borrow().clone()) {
+        return Ok(db);
+    }
+    let db = open_new().await?;
+    DB.with(|d| *d.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}
+
+async fn open_new() -> Result<IdbDatabase, JsValue> {
     let factory = web_sys::window()
         .ok_or("no window")?
         .indexed_db()?
@@ -81,7 +93,6 @@ pub async fn load(board: &str) -> Result<Option<Vec<u8>>, JsValue> {
     let db = open().await?;
     let tx = db.transaction_with_str(STORE)?;
     let got = settle(&tx.object_store(STORE)?.get(&JsValue::from_str(board))?).await?;
-    db.close();
     Ok(got.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec()))
 }
 
@@ -92,7 +103,5 @@ pub async fn save(board: &str, state: &[u8]) -> Result<(), JsValue> {
     let bytes = Uint8Array::from(state);
     tx.object_store(STORE)?
         .put_with_key(&bytes, &JsValue::from_str(board))?;
-    let done = committed(&tx).await;
-    db.close();
-    done
+    committed(&tx).await
 }
