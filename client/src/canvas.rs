@@ -101,7 +101,13 @@ fn is_typing_target(target: Option<web_sys::EventTarget>) -> bool {
 
 impl Board {
     /// Adds an element on top of everything, joining the frame under it.
-    pub fn create(&self, mut n: NewElement) -> Option<String> {
+    pub fn create(&self, n: NewElement) -> Option<String> {
+        self.create_with(n, &[])
+    }
+
+    /// Adds an element like [`Board::create`], and makes `covered` its children
+    /// (a frame drawn around notes), all as one undo step.
+    pub fn create_with(&self, mut n: NewElement, covered: &[String]) -> Option<String> {
         let id = self.model.new_id();
         n.z = self
             .model
@@ -111,9 +117,13 @@ impl Board {
         self.model.end_undo_step();
         self.edit(|txn, map| {
             n.insert(txn, map, &id);
+            for child in covered {
+                edit::set_str(txn, map, child, schema::F_PARENT, &id);
+            }
         })?;
         let all = self.model.all();
         let ids = vec![id.clone()];
+        // In the same capture window as the insert: undone together.
         self.edit(|txn, map| edit::reparent(txn, map, &all, &ids));
         self.model.end_undo_step();
         Some(id)
@@ -823,16 +833,19 @@ fn pointer_up(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerE
                     .model
                     .with_all(|all| all.values().filter(|e| e.is_frame()).count());
                 n.title = format!("Frame {}", frames + 1);
-                let id = b.create(n);
                 // What the new frame covers now belongs to it.
-                let all = b.model.all();
-                let inside: Vec<String> = all
-                    .iter()
-                    .filter(|e| !e.is_frame() && !e.is_connector() && r.contains(e.rect.center()))
-                    .map(|e| e.id.clone())
-                    .collect();
-                b.edit(|txn, map| edit::reparent(txn, map, &all, &inside));
-                id
+                let inside: Vec<String> = b.model.with_all(|all| {
+                    all.values()
+                        .filter(|e| {
+                            !e.is_frame()
+                                && !e.is_connector()
+                                && !e.locked
+                                && r.contains(e.rect.center())
+                        })
+                        .map(|e| e.id.clone())
+                        .collect()
+                });
+                b.create_with(n, &inside)
             } else {
                 let mut n = NewElement::new(ElementKind::Shape, r);
                 n.outline = match tool {
