@@ -1081,6 +1081,7 @@ fn Editor(b: B, id: String) -> impl IntoView {
     };
     let is_frame = signal.with_untracked(|e| e.is_frame());
     let node = NodeRef::<leptos::html::Textarea>::new();
+    let composing = StoredValue::new(false);
     let read = {
         let s = signal.clone();
         move || {
@@ -1099,6 +1100,11 @@ fn Editor(b: B, id: String) -> impl IntoView {
         let read = read.clone();
         Effect::new(move |_| {
             let remote = read();
+            // Replacing the value mid-composition would cancel the IME input;
+            // the next change after it ends brings the text up to date.
+            if composing.get_value() {
+                return;
+            }
             let Some(area) = node.get_untracked() else {
                 return;
             };
@@ -1240,6 +1246,22 @@ fn Editor(b: B, id: String) -> impl IntoView {
             format!("Text of {}", e.label())
         }
     });
+    // Notes and shapes show their text centred; so does the edit box.
+    let s = signal.clone();
+    let padding_top = move || {
+        s.with(|e| {
+            let centred = matches!(e.kind, Some(ElementKind::Sticky | ElementKind::Shape));
+            let pad = if centred {
+                let size =
+                    tafel_shared::text::fit_font_size(&e.text, e.rect.w, e.rect.h, PAD, 26.0, 9.0);
+                let used = tafel_shared::text::text_height(&e.text, e.rect.w, PAD, size);
+                ((e.rect.h - used) / 2.0).max(PAD)
+            } else {
+                PAD
+            };
+            format!("{pad}px")
+        })
+    };
     view! {
         <textarea
             class="editor"
@@ -1257,6 +1279,9 @@ fn Editor(b: B, id: String) -> impl IntoView {
             style:height=height
             style:background=background
             style:font-size=font
+            style:padding-top=move || (!is_frame).then(&padding_top)
+            on:compositionstart=move |_| composing.set_value(true)
+            on:compositionend=move |_| composing.set_value(false)
         ></textarea>
     }
     .into_any()

@@ -101,21 +101,28 @@ pub fn byte_to_utf16(s: &str, byte: usize) -> usize {
 /// instead of being cut off. Estimates glyph width as 0.55 em and line height
 /// as 1.3 em, which holds for Inter and the usual system fonts.
 pub fn fit_font_size(text: &str, w: f64, h: f64, padding: f64, max: f64, min: f64) -> f64 {
-    let inner_w = (w - 2.0 * padding).max(1.0);
     let inner_h = (h - 2.0 * padding).max(1.0);
     let mut size = max;
     while size > min {
-        let per_line = (inner_w / (0.55 * size)).floor().max(1.0) as usize;
-        let lines: usize = text
-            .split('\n')
-            .map(|para| para.chars().count().div_ceil(per_line).max(1))
-            .sum();
-        if lines as f64 * 1.3 * size <= inner_h {
+        if text_height(text, w, padding, size) <= inner_h {
             return size;
         }
         size -= 1.0;
     }
     min
+}
+
+/// The estimated height of `text` set at `size` px in a box `w` wide with
+/// `padding` on each side (same estimate as [`fit_font_size`]): lets an edit
+/// box centre its text vertically, as the note shows it.
+pub fn text_height(text: &str, w: f64, padding: f64, size: f64) -> f64 {
+    let inner_w = (w - 2.0 * padding).max(1.0);
+    let per_line = (inner_w / (0.55 * size)).floor().max(1.0) as usize;
+    let lines: usize = text
+        .split('\n')
+        .map(|para| para.chars().count().div_ceil(per_line).max(1))
+        .sum();
+    lines as f64 * 1.3 * size
 }
 
 #[cfg(test)]
@@ -171,6 +178,9 @@ mod tests {
         assert!(long < short && long >= 10.0);
         let huge = fit_font_size(&"x".repeat(5000), 160.0, 160.0, 12.0, 28.0, 10.0);
         assert_eq!(huge, 10.0, "never below the minimum");
+        let one = text_height("Hi", 160.0, 12.0, 20.0);
+        assert_eq!(one, 26.0, "one line is 1.3 em");
+        assert_eq!(text_height("a\nb", 160.0, 12.0, 20.0), 2.0 * one);
     }
 
     proptest! {
