@@ -37,12 +37,18 @@ pub enum SyncError {
 pub struct ClientSync {
     doc: Doc,
     synced: bool,
+    /// Live updates that arrived before the server's step 2 on this connection.
+    early: Vec<Vec<u8>>,
 }
 
 impl ClientSync {
     /// Wraps a replica (fresh, or one with edits made offline).
     pub fn new(doc: Doc) -> Self {
-        Self { doc, synced: false }
+        Self {
+            doc,
+            synced: false,
+            early: Vec::new(),
+        }
     }
 
     /// The replica.
@@ -60,6 +66,7 @@ impl ClientSync {
     /// server lacks, so edits made offline are sent too.
     pub fn start(&mut self) -> Message {
         self.synced = false;
+        self.early.clear();
         let sv = self.doc.transact().state_vector().encode_v1();
         Message::Sync(SyncMessage::Step1(sv))
     }
@@ -73,14 +80,28 @@ impl ClientSync {
                 let diff = self.doc.transact().encode_diff_v1(&sv);
                 out.replies.push(Message::Sync(SyncMessage::Step2(diff)));
             }
+            Message::Sync(SyncMessage::Update(u)) if !self.synced => {
+                // A live update may overtake the step 2 that holds what it builds
+                // on; applied now it would sit in the replica with a gap (which yrs
+                // handles badly when the step 2 then fills it). Keep it for after.
+                Update::decode_v1(u).map_err(|_| SyncError::Undecodable)?;
+                self.early.push(u.clone());
+            }
             Message::Sync(SyncMessage::Step2(u) | SyncMessage::Update(u)) => {
-                let update = Update::decode_v1(u).map_err(|_| SyncError::Undecodable)?;
-                out.changed = !update.is_empty();
-                self.doc
-                    .transact_mut()
-                    .apply_update(update)
-                    .map_err(|_| SyncError::Unappliable)?;
-                if matches!(msg, Message::Sync(SyncMessage::Step2(_))) {
+                let is_step2 = matches!(msg, Message::Sync(SyncMessage::Step2(_)));
+                let mut pending = vec![u.clone()];
+                if is_step2 {
+                    pending.append(&mut self.early);
+                }
+                for bytes in pending {
+                    let update = Update::decode_v1(&bytes).map_err(|_| SyncError::Undecodable)?;
+                    out.changed |= !update.is_empty();
+                    self.doc
+                        .transact_mut()
+                        .apply_update(update)
+                        .map_err(|_| SyncError::Unappliable)?;
+                }
+                if is_step2 {
                     self.synced = true;
                     out.synced = true;
                 }
@@ -158,6 +179,30 @@ mod tests {
             )))
             .expect("applies");
         assert!(!empty.changed);
+    }
+
+    #[test]
+    fn live_updates_that_overtake_step2_wait_for_it() {
+        let server = text_doc(7, "base");
+        let base = server
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
+        let before = server.transact().state_vector();
+        let t = server.get_or_insert_text("t");
+        t.insert(&mut server.transact_mut(), 4, " plus");
+        let live = server.transact().encode_diff_v1(&before);
+        let mut c = ClientSync::new(Doc::new());
+        c.start();
+        let early = c
+            .receive(&Message::Sync(SyncMessage::Update(live)))
+            .expect("kept");
+        assert!(!early.changed, "nothing applied before step 2");
+        assert_eq!(text(c.doc()), "");
+        let got = c
+            .receive(&Message::Sync(SyncMessage::Step2(base)))
+            .expect("applies");
+        assert!(got.synced && got.changed);
+        assert_eq!(text(c.doc()), "base plus");
     }
 
     #[test]
