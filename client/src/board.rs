@@ -1070,7 +1070,7 @@ fn Panels(b: B) -> impl IntoView {
 }
 
 /// Every keyboard shortcut, as (keys, what it does).
-pub const SHORTCUTS: [(&str, &str); 27] = [
+pub const SHORTCUTS: [(&str, &str); 28] = [
     ("V", "Select"),
     ("H", "Hand: drag to pan (or hold Space)"),
     ("N", "Sticky note"),
@@ -1106,6 +1106,10 @@ pub const SHORTCUTS: [(&str, &str); 27] = [
     ("Shift+1", "Zoom to fit"),
     ("Shift+2", "Zoom to selection"),
     ("Shift+O", "Outline of frames and elements"),
+    (
+        "Ctrl+Shift+L",
+        "Lock or unlock the selection (facilitators)",
+    ),
     ("?", "This help"),
 ];
 

@@ -129,6 +129,26 @@ impl Board {
         Some(id)
     }
 
+    /// A rectangle, ellipse or diamond (by `tool`) at `r`, in the current ink.
+    fn new_shape(&self, tool: Tool, r: Rect) -> Option<String> {
+        let mut n = NewElement::new(ElementKind::Shape, r);
+        n.outline = match tool {
+            Tool::Ellipse => Outline::Ellipse,
+            Tool::Diamond => Outline::Diamond,
+            _ => Outline::Rect,
+        };
+        n.fill = "#ffffff".into();
+        n.stroke = self.ink.get_untracked().to_owned();
+        self.create(n)
+    }
+
+    /// A free text box at `r`, in the current ink.
+    fn new_text(&self, r: Rect) -> Option<String> {
+        let mut n = NewElement::new(ElementKind::Text, r);
+        n.stroke = self.ink.get_untracked().to_owned();
+        self.create(n)
+    }
+
     fn new_sticky(&self, at: Point) -> Option<String> {
         let size = tafel_shared::element::STICKY_SIZE;
         let mut n = NewElement::new(
@@ -565,14 +585,7 @@ fn create_at_center(b: &Board, tool: Tool) {
     let c = b.screen_center();
     let id = match tool {
         Tool::Sticky => b.new_sticky(c),
-        Tool::Text => {
-            let mut n = NewElement::new(
-                ElementKind::Text,
-                Rect::new(c.x - 120.0, c.y - 24.0, 240.0, 48.0),
-            );
-            n.stroke = b.ink.get_untracked().to_owned();
-            b.create(n)
-        }
+        Tool::Text => b.new_text(Rect::new(c.x - 120.0, c.y - 24.0, 240.0, 48.0)),
         Tool::Frame => {
             let mut n = NewElement::new(
                 ElementKind::Frame,
@@ -582,18 +595,7 @@ fn create_at_center(b: &Board, tool: Tool) {
             b.create(n)
         }
         Tool::Rect | Tool::Ellipse | Tool::Diamond => {
-            let mut n = NewElement::new(
-                ElementKind::Shape,
-                Rect::new(c.x - 80.0, c.y - 50.0, 160.0, 100.0),
-            );
-            n.outline = match tool {
-                Tool::Ellipse => Outline::Ellipse,
-                Tool::Diamond => Outline::Diamond,
-                _ => Outline::Rect,
-            };
-            n.fill = "#ffffff".into();
-            n.stroke = b.ink.get_untracked().to_owned();
-            b.create(n)
+            b.new_shape(tool, Rect::new(c.x - 80.0, c.y - 50.0, 160.0, 100.0))
         }
         _ => None,
     };
@@ -691,10 +693,7 @@ fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
                 Gesture::Idle
             }
             Tool::Text => {
-                let mut n =
-                    NewElement::new(ElementKind::Text, Rect::new(w.x, w.y - 20.0, 240.0, 48.0));
-                n.stroke = b.ink.get_untracked().to_owned();
-                if let Some(id) = b.create(n) {
+                if let Some(id) = b.new_text(Rect::new(w.x, w.y - 20.0, 240.0, 48.0)) {
                     b.select(vec![id.clone()]);
                     b.editing.set(Some(id));
                 }
@@ -847,15 +846,7 @@ fn pointer_up(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerE
                 });
                 b.create_with(n, &inside)
             } else {
-                let mut n = NewElement::new(ElementKind::Shape, r);
-                n.outline = match tool {
-                    Tool::Ellipse => Outline::Ellipse,
-                    Tool::Diamond => Outline::Diamond,
-                    _ => Outline::Rect,
-                };
-                n.fill = "#ffffff".into();
-                n.stroke = b.ink.get_untracked().to_owned();
-                b.create(n)
+                b.new_shape(tool, r)
             };
             if let Some(id) = id {
                 b.select(vec![id]);

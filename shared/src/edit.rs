@@ -4,7 +4,7 @@
 //! boards. The client calls these inside its own transactions; the host tests
 //! exercise them without a browser.
 
-use crate::element::{flat_points, Element, NewElement};
+use crate::element::{flat_points, outline_from_name, outline_name, Element, NewElement};
 use crate::geometry::{route, End, Point, Rect};
 use crate::order;
 use crate::schema::{self, ElementKind};
@@ -328,12 +328,7 @@ impl Clipboard {
                     text: e.text.clone(),
                     title: e.title.clone(),
                     color: e.color.clone(),
-                    shape: match e.outline {
-                        crate::geometry::Outline::Rect => schema::SHAPE_RECT,
-                        crate::geometry::Outline::Ellipse => schema::SHAPE_ELLIPSE,
-                        crate::geometry::Outline::Diamond => schema::SHAPE_DIAMOND,
-                    }
-                    .to_owned(),
+                    shape: outline_name(e.outline).to_owned(),
                     fill: e.fill.clone(),
                     stroke: e.stroke.clone(),
                     from: keep_if(&chosen, &e.from),
@@ -413,11 +408,7 @@ impl Clipboard {
             n.text = c.text.clone();
             n.title = c.title.clone();
             n.color = c.color.clone();
-            n.outline = match c.shape.as_str() {
-                schema::SHAPE_ELLIPSE => crate::geometry::Outline::Ellipse,
-                schema::SHAPE_DIAMOND => crate::geometry::Outline::Diamond,
-                _ => crate::geometry::Outline::Rect,
-            };
+            n.outline = outline_from_name(&c.shape);
             n.fill = c.fill.clone();
             n.stroke = c.stroke.clone();
             n.from = remap(&c.from);

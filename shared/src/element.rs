@@ -72,11 +72,7 @@ impl Element {
             Some(Out::Any(Any::String(s))) => s.to_string(),
             _ => String::new(),
         };
-        let outline = match text(schema::F_SHAPE).as_str() {
-            schema::SHAPE_ELLIPSE => Outline::Ellipse,
-            schema::SHAPE_DIAMOND => Outline::Diamond,
-            _ => Outline::Rect,
-        };
+        let outline = outline_from_name(&text(schema::F_SHAPE));
         let points = match m.get(txn, schema::F_POINTS) {
             Some(Out::Any(Any::Array(a))) => pairs(a.iter().filter_map(|v| match v {
                 Any::Number(n) => n.as_f64(),
@@ -335,12 +331,10 @@ impl NewElement {
         set(schema::F_FROM, &self.from);
         set(schema::F_TO, &self.to);
         if self.kind == ElementKind::Shape {
-            let shape = match self.outline {
-                Outline::Rect => schema::SHAPE_RECT,
-                Outline::Ellipse => schema::SHAPE_ELLIPSE,
-                Outline::Diamond => schema::SHAPE_DIAMOND,
-            };
-            fields.push((schema::F_SHAPE.into(), Any::from(shape)));
+            fields.push((
+                schema::F_SHAPE.into(),
+                Any::from(outline_name(self.outline)),
+            ));
         }
         if !self.points.is_empty() {
             fields.push((schema::F_POINTS.into(), flat_points(&self.points)));
@@ -353,6 +347,24 @@ impl NewElement {
             map.insert(txn, schema::F_TEXT, TextPrelim::new(self.text.as_str()));
         }
         map
+    }
+}
+
+/// The [`schema::F_SHAPE`] value of an outline.
+pub fn outline_name(outline: Outline) -> &'static str {
+    match outline {
+        Outline::Rect => schema::SHAPE_RECT,
+        Outline::Ellipse => schema::SHAPE_ELLIPSE,
+        Outline::Diamond => schema::SHAPE_DIAMOND,
+    }
+}
+
+/// The outline a [`schema::F_SHAPE`] value names; rectangle for anything unknown.
+pub fn outline_from_name(name: &str) -> Outline {
+    match name {
+        schema::SHAPE_ELLIPSE => Outline::Ellipse,
+        schema::SHAPE_DIAMOND => Outline::Diamond,
+        _ => Outline::Rect,
     }
 }
 
