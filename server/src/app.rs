@@ -1,13 +1,13 @@
 //! The server as a whole: shared state, start-up (data directory, operator token),
 //! the router, and graceful shutdown.
 
+use crate::clock::{SharedClock, SystemClock};
 use crate::config::ServeConfig;
 use crate::durability::Committer;
 use crate::metrics::Metrics;
-use crate::room::RoomLimits;
 use crate::rooms::{RoomConfig, Rooms};
-use crate::storage::{hash_token, Storage};
-use crate::store::{SledStore, Store};
+use crate::storage::{hash_token, BoardRecord, Storage};
+use crate::store::{SledStore, Store, StoreError};
 use anyhow::Context;
 use rand::RngCore;
 use std::net::SocketAddr;
@@ -22,8 +22,13 @@ use tokio::net::TcpListener;
 pub struct App {
     /// The configuration it was started with.
     pub config: ServeConfig,
-    /// Board records and documents.
+    /// Board records and documents (read it off the async threads, through
+    /// [`App::read`]; write through [`App::committer`]).
     pub storage: Storage,
+    /// The storage writer: every write, in order, with group commit.
+    pub committer: Arc<Committer>,
+    /// The clock every deadline and timestamp reads.
+    pub clock: SharedClock,
     /// Loaded documents.
     pub rooms: Arc<Rooms>,
     /// Metrics.
@@ -64,14 +69,27 @@ pub enum AccessError {
 }
 
 impl App {
-    /// The role `token` grants on board `id`.
-    pub fn access(
+    /// Runs a read of the store on a blocking thread, so a slow disk never stalls
+    /// the async workers that serve sockets.
+    pub async fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Storage) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        let storage = self.storage.clone();
+        tokio::task::spawn_blocking(move || f(&storage))
+            .await
+            .map_err(StoreError::io)?
+    }
+
+    /// The role `token` grants on board `id`, with the board's record.
+    pub async fn access(
         &self,
         id: &str,
         token: Option<&str>,
-    ) -> Result<(BoardId, crate::storage::BoardRecord, Role), AccessError> {
+    ) -> Result<(BoardId, BoardRecord, Role), AccessError> {
         let board = BoardId::parse(id).ok_or(AccessError::UnknownBoard)?;
-        let record = match self.storage.get_board(&board) {
+        let lookup = board.clone();
+        let record = match self.read(move |s| s.get_board(&lookup)).await {
             Ok(Some(r)) => r,
             Ok(None) => return Err(AccessError::UnknownBoard),
             Err(e) => {
@@ -90,13 +108,13 @@ impl App {
     }
 
     /// Authenticates a socket for one document of a board.
-    pub fn authorize_socket(
+    pub async fn authorize_socket(
         &self,
         id: &str,
         doc: DocKind,
         token: Option<&str>,
     ) -> Result<Authorized, CloseCode> {
-        match self.access(id, token) {
+        match self.access(id, token).await {
             Ok((board, _, role)) => Ok(Authorized { board, doc, role }),
             Err(AccessError::UnknownBoard) => Err(CloseCode::UnknownBoard),
             Err(AccessError::Unauthorized) => Err(CloseCode::Unauthorized),
@@ -172,6 +190,15 @@ fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> 
 
 /// Starts serving on `config.bind` with `store`; returns once it listens.
 pub async fn start(config: ServeConfig, store: Arc<dyn Store>) -> anyhow::Result<Server> {
+    start_with_clock(config, store, Arc::new(SystemClock)).await
+}
+
+/// [`start`] with an injected clock.
+pub async fn start_with_clock(
+    config: ServeConfig,
+    store: Arc<dyn Store>,
+    clock: SharedClock,
+) -> anyhow::Result<Server> {
     let listener = TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -184,25 +211,12 @@ pub async fn start(config: ServeConfig, store: Arc<dyn Store>) -> anyhow::Result
         Duration::from_millis(config.relaxed_flush_ms.max(1)),
         Arc::clone(&metrics),
     );
-    let room_config = RoomConfig {
-        limits: RoomLimits {
-            max_update_bytes: config.max_update_bytes,
-            max_doc_bytes: config.max_doc_bytes,
-            max_conns: config.max_sockets_per_room,
-            max_awareness_bytes: config.max_awareness_bytes,
-        },
-        send_queue_bytes: config.send_queue_bytes.max(1),
-        grace: Duration::from_secs(config.room_grace_secs),
-        compact_after_updates: config.compact_after_updates.max(1),
-        compact_after_bytes: config.compact_after_bytes,
-        history_interval: Duration::from_secs(config.history_interval_mins.max(1) * 60),
-        history_keep: config.history_keep.max(1),
-    };
     let rooms = Rooms::new(
         storage.clone(),
-        committer,
-        room_config,
+        Arc::clone(&committer),
+        RoomConfig::from(&config),
         Arc::clone(&metrics),
+        Arc::clone(&clock),
     );
     let public_url = config
         .public_url
@@ -213,6 +227,8 @@ pub async fn start(config: ServeConfig, store: Arc<dyn Store>) -> anyhow::Result
     let app = Arc::new(App {
         config,
         storage,
+        committer,
+        clock,
         rooms,
         metrics,
         public_url,

@@ -4,6 +4,40 @@ use crate::durability::DurabilityMode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+/// The default of every numeric flag, named once: clap's help, [`ServeConfig::default`]
+/// and the room layer's defaults all read these.
+pub mod defaults {
+    /// Default of `--relaxed-flush-ms`.
+    pub const RELAXED_FLUSH_MS: u64 = 200;
+    /// Default of `--max-frame-bytes`.
+    pub const MAX_FRAME_BYTES: usize = 2 << 20;
+    /// Default of `--max-update-bytes`.
+    pub const MAX_UPDATE_BYTES: usize = 1 << 20;
+    /// Default of `--max-doc-bytes`.
+    pub const MAX_DOC_BYTES: usize = 64 << 20;
+    /// Default of `--max-sockets-per-room`.
+    pub const MAX_SOCKETS_PER_ROOM: usize = 1000;
+    /// Default of `--max-messages-per-sec`.
+    pub const MAX_MESSAGES_PER_SEC: u32 = 200;
+    /// Default of `--message-burst`.
+    pub const MESSAGE_BURST: u32 = 400;
+    /// Default of `--max-awareness-bytes`.
+    pub const MAX_AWARENESS_BYTES: usize = 8 << 10;
+    /// Default of `--send-queue-bytes`.
+    pub const SEND_QUEUE_BYTES: usize = 8 << 20;
+    /// Default of `--room-grace-secs`.
+    pub const ROOM_GRACE_SECS: u64 = 30;
+    /// Default of `--compact-after-updates`.
+    pub const COMPACT_AFTER_UPDATES: usize = 500;
+    /// Default of `--compact-after-bytes`.
+    pub const COMPACT_AFTER_BYTES: usize = 4 << 20;
+    /// Default of `--history-interval-mins`.
+    pub const HISTORY_INTERVAL_MINS: u64 = 10;
+    /// Default of `--history-keep`.
+    pub const HISTORY_KEEP: usize = 100;
+}
 
 /// Tafel: a self-hosted, real-time collaborative whiteboard for remote workshops.
 #[derive(Parser, Debug)]
@@ -59,7 +93,7 @@ pub struct ServeConfig {
     pub durability: DurabilityMode,
 
     /// Flush interval of the relaxed durability mode, in milliseconds.
-    #[arg(long, env = "TAFEL_RELAXED_FLUSH_MS", default_value_t = 200)]
+    #[arg(long, env = "TAFEL_RELAXED_FLUSH_MS", default_value_t = defaults::RELAXED_FLUSH_MS)]
     pub relaxed_flush_ms: u64,
 
     /// Log format.
@@ -67,57 +101,57 @@ pub struct ServeConfig {
     pub log_format: LogFormat,
 
     /// Largest WebSocket frame accepted, in bytes; larger ones close the socket (1009).
-    #[arg(long, env = "TAFEL_MAX_FRAME_BYTES", default_value_t = 2 << 20)]
+    #[arg(long, env = "TAFEL_MAX_FRAME_BYTES", default_value_t = defaults::MAX_FRAME_BYTES)]
     pub max_frame_bytes: usize,
 
     /// Largest single document update accepted, in bytes (1009).
-    #[arg(long, env = "TAFEL_MAX_UPDATE_BYTES", default_value_t = 1 << 20)]
+    #[arg(long, env = "TAFEL_MAX_UPDATE_BYTES", default_value_t = defaults::MAX_UPDATE_BYTES)]
     pub max_update_bytes: usize,
 
     /// Largest stored size of one document, in bytes; growth beyond closes with 4009.
-    #[arg(long, env = "TAFEL_MAX_DOC_BYTES", default_value_t = 64 << 20)]
+    #[arg(long, env = "TAFEL_MAX_DOC_BYTES", default_value_t = defaults::MAX_DOC_BYTES)]
     pub max_doc_bytes: usize,
 
     /// Most sockets on one document; more are refused (4011).
-    #[arg(long, env = "TAFEL_MAX_SOCKETS_PER_ROOM", default_value_t = 1000)]
+    #[arg(long, env = "TAFEL_MAX_SOCKETS_PER_ROOM", default_value_t = defaults::MAX_SOCKETS_PER_ROOM)]
     pub max_sockets_per_room: usize,
 
     /// Sustained messages per second one socket may send (4008 beyond).
-    #[arg(long, env = "TAFEL_MAX_MESSAGES_PER_SEC", default_value_t = 200)]
+    #[arg(long, env = "TAFEL_MAX_MESSAGES_PER_SEC", default_value_t = defaults::MAX_MESSAGES_PER_SEC)]
     pub max_messages_per_sec: u32,
 
     /// Burst of messages one socket may send above the sustained rate.
-    #[arg(long, env = "TAFEL_MESSAGE_BURST", default_value_t = 400)]
+    #[arg(long, env = "TAFEL_MESSAGE_BURST", default_value_t = defaults::MESSAGE_BURST)]
     pub message_burst: u32,
 
     /// Largest awareness (presence) state of one client, in bytes.
-    #[arg(long, env = "TAFEL_MAX_AWARENESS_BYTES", default_value_t = 8 << 10)]
+    #[arg(long, env = "TAFEL_MAX_AWARENESS_BYTES", default_value_t = defaults::MAX_AWARENESS_BYTES)]
     pub max_awareness_bytes: usize,
 
     /// Bytes queued for one socket before it counts as too slow and is closed (4010);
     /// it reconnects and resyncs.
-    #[arg(long, env = "TAFEL_SEND_QUEUE_BYTES", default_value_t = 8 << 20)]
+    #[arg(long, env = "TAFEL_SEND_QUEUE_BYTES", default_value_t = defaults::SEND_QUEUE_BYTES)]
     pub send_queue_bytes: usize,
 
     /// Seconds an empty document stays loaded before it is saved and unloaded.
-    #[arg(long, env = "TAFEL_ROOM_GRACE_SECS", default_value_t = 30)]
+    #[arg(long, env = "TAFEL_ROOM_GRACE_SECS", default_value_t = defaults::ROOM_GRACE_SECS)]
     pub room_grace_secs: u64,
 
     /// Fold a document's update log into a snapshot after this many updates.
-    #[arg(long, env = "TAFEL_COMPACT_AFTER_UPDATES", default_value_t = 500)]
+    #[arg(long, env = "TAFEL_COMPACT_AFTER_UPDATES", default_value_t = defaults::COMPACT_AFTER_UPDATES)]
     pub compact_after_updates: usize,
 
     /// …or after this many logged bytes.
-    #[arg(long, env = "TAFEL_COMPACT_AFTER_BYTES", default_value_t = 4 << 20)]
+    #[arg(long, env = "TAFEL_COMPACT_AFTER_BYTES", default_value_t = defaults::COMPACT_AFTER_BYTES)]
     pub compact_after_bytes: usize,
 
     /// Keep a history snapshot of a changing document every this many minutes (and
     /// whenever it unloads).
-    #[arg(long, env = "TAFEL_HISTORY_INTERVAL_MINS", default_value_t = 10)]
+    #[arg(long, env = "TAFEL_HISTORY_INTERVAL_MINS", default_value_t = defaults::HISTORY_INTERVAL_MINS)]
     pub history_interval_mins: u64,
 
     /// History snapshots kept per document; the oldest go first.
-    #[arg(long, env = "TAFEL_HISTORY_KEEP", default_value_t = 100)]
+    #[arg(long, env = "TAFEL_HISTORY_KEEP", default_value_t = defaults::HISTORY_KEEP)]
     pub history_keep: usize,
 
     /// Who may create boards: anyone who can reach the server, or only callers with
@@ -135,22 +169,49 @@ impl Default for ServeConfig {
             public_url: None,
             assets: None,
             durability: DurabilityMode::Strict,
-            relaxed_flush_ms: 200,
+            relaxed_flush_ms: defaults::RELAXED_FLUSH_MS,
             log_format: LogFormat::Text,
-            max_frame_bytes: 2 << 20,
-            max_update_bytes: 1 << 20,
-            max_doc_bytes: 64 << 20,
-            max_sockets_per_room: 1000,
-            max_messages_per_sec: 200,
-            message_burst: 400,
-            max_awareness_bytes: 8 << 10,
-            send_queue_bytes: 8 << 20,
-            room_grace_secs: 30,
-            compact_after_updates: 500,
-            compact_after_bytes: 4 << 20,
-            history_interval_mins: 10,
-            history_keep: 100,
+            max_frame_bytes: defaults::MAX_FRAME_BYTES,
+            max_update_bytes: defaults::MAX_UPDATE_BYTES,
+            max_doc_bytes: defaults::MAX_DOC_BYTES,
+            max_sockets_per_room: defaults::MAX_SOCKETS_PER_ROOM,
+            max_messages_per_sec: defaults::MAX_MESSAGES_PER_SEC,
+            message_burst: defaults::MESSAGE_BURST,
+            max_awareness_bytes: defaults::MAX_AWARENESS_BYTES,
+            send_queue_bytes: defaults::SEND_QUEUE_BYTES,
+            room_grace_secs: defaults::ROOM_GRACE_SECS,
+            compact_after_updates: defaults::COMPACT_AFTER_UPDATES,
+            compact_after_bytes: defaults::COMPACT_AFTER_BYTES,
+            history_interval_mins: defaults::HISTORY_INTERVAL_MINS,
+            history_keep: defaults::HISTORY_KEEP,
             create_requires_operator: false,
+        }
+    }
+}
+
+impl From<&ServeConfig> for crate::room::RoomLimits {
+    fn from(c: &ServeConfig) -> Self {
+        Self {
+            max_update_bytes: c.max_update_bytes,
+            max_doc_bytes: c.max_doc_bytes,
+            max_conns: c.max_sockets_per_room,
+            max_awareness_bytes: c.max_awareness_bytes,
+        }
+    }
+}
+
+impl From<&ServeConfig> for crate::rooms::RoomConfig {
+    fn from(c: &ServeConfig) -> Self {
+        Self {
+            limits: c.into(),
+            send_queue_bytes: c.send_queue_bytes.max(1),
+            grace: Duration::from_secs(c.room_grace_secs),
+            persist: crate::rooms::persist::PersistPolicy {
+                compact_after_updates: c.compact_after_updates.max(1),
+                compact_after_bytes: c.compact_after_bytes,
+                history_interval: Duration::from_secs(c.history_interval_mins.max(1) * 60),
+                history_keep: c.history_keep.max(1),
+            },
         }
     }
 }
@@ -158,17 +219,27 @@ impl Default for ServeConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+    use clap::{CommandFactory, FromArgMatches};
 
     #[test]
     fn cli_is_well_formed_and_defaults_match() {
         Cli::command().debug_assert();
-        let parsed = Cli::try_parse_from(["tafel", "serve"]).unwrap();
-        let Command::Serve(cfg) = parsed.command;
-        let d = ServeConfig::default();
-        // Environment variables could override; compare only when none is set.
-        if std::env::vars().all(|(k, _)| !k.starts_with("TAFEL_")) {
-            assert_eq!(format!("{cfg:?}"), format!("{d:?}"));
-        }
+        // The environment is ignored here (the test command sets TAFEL_* variables),
+        // so this compares clap's declared defaults with `ServeConfig::default`.
+        let command =
+            Cli::command().mut_subcommand("serve", |serve| serve.mut_args(|arg| arg.env(None)));
+        let matches = command.try_get_matches_from(["tafel", "serve"]).unwrap();
+        let Command::Serve(parsed) = Cli::from_arg_matches(&matches).unwrap().command;
+        assert_eq!(
+            format!("{parsed:?}"),
+            format!("{:?}", ServeConfig::default())
+        );
+        let room = crate::rooms::RoomConfig::default();
+        assert_eq!(room.limits.max_conns, defaults::MAX_SOCKETS_PER_ROOM);
+        assert_eq!(room.persist.history_keep, defaults::HISTORY_KEEP);
+        assert_eq!(
+            crate::room::RoomLimits::default().max_conns,
+            defaults::MAX_SOCKETS_PER_ROOM
+        );
     }
 }

@@ -4,12 +4,12 @@
 //! failure into JSON with a stable `code`; internal details are logged, never returned.
 
 use crate::app::{random_token, AccessError, App};
-use crate::rooms::now_ms;
 use crate::storage::{hash_token, BoardRecord};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{FromRequestParts, Path, Query, RawPathParams, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -56,7 +56,7 @@ impl From<AccessError> for AppError {
             AccessError::Unauthorized => AppError::Unauthorized,
             AccessError::Revoked => AppError::Revoked,
             AccessError::Storage => {
-                AppError::Storage(crate::store::StoreError::Io("read failed".into()))
+                AppError::Storage(crate::store::StoreError::io("reading the board failed"))
             }
         }
     }
@@ -120,16 +120,95 @@ pub struct TokenQuery {
     token: Option<String>,
 }
 
-/// A token from `?token=` or `Authorization: Bearer`.
-fn token_of(q: &TokenQuery, headers: &HeaderMap) -> Option<String> {
-    q.token.clone().or_else(|| {
-        headers
-            .get(header::AUTHORIZATION)?
-            .to_str()
-            .ok()?
-            .strip_prefix("Bearer ")
-            .map(|t| t.trim().to_owned())
-    })
+/// The token a caller presented: `?token=` or `Authorization: Bearer`.
+pub struct CallerToken(Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for CallerToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Self> {
+        let Query(q) = Query::<TokenQuery>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        Ok(CallerToken(q.token.or_else(|| {
+            parts
+                .headers
+                .get(header::AUTHORIZATION)?
+                .to_str()
+                .ok()?
+                .strip_prefix("Bearer ")
+                .map(|t| t.trim().to_owned())
+        })))
+    }
+}
+
+/// A caller's access to the board named by the `{id}` path segment: the token is
+/// checked against the board's record before the handler runs. The one access
+/// check of every board request.
+pub struct BoardAccess {
+    /// The board.
+    pub board: BoardId,
+    /// Its record as read for this request.
+    pub record: BoardRecord,
+    /// The role the caller's token grants.
+    pub role: Role,
+}
+
+impl BoardAccess {
+    /// The same access, if its role may manage the board; `what` completes
+    /// "Only a facilitator can …" otherwise.
+    fn facilitator(self, what: &'static str) -> ApiResult<Self> {
+        if self.role.can_manage() {
+            Ok(self)
+        } else {
+            Err(AppError::Forbidden(what))
+        }
+    }
+}
+
+impl FromRequestParts<Arc<App>> for BoardAccess {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> ApiResult<Self> {
+        let params = RawPathParams::from_request_parts(parts, app)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let id = params
+            .iter()
+            .find(|(name, _)| *name == "id")
+            .map(|(_, value)| value.to_owned())
+            .ok_or(AppError::NotFound)?;
+        let CallerToken(token) = CallerToken::from_request_parts(parts, app).await?;
+        let (board, record, role) = app.access(&id, token.as_deref()).await?;
+        Ok(Self {
+            board,
+            record,
+            role,
+        })
+    }
+}
+
+/// A caller holding the operator token.
+pub struct Operator;
+
+impl FromRequestParts<Arc<App>> for Operator {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> ApiResult<Self> {
+        let CallerToken(token) = CallerToken::from_request_parts(parts, app).await?;
+        check_operator(app, token.as_deref()).await?;
+        Ok(Operator)
+    }
+}
+
+async fn check_operator(app: &App, token: Option<&str>) -> ApiResult<()> {
+    let token = token
+        .filter(|t| ids::is_well_formed_token(t))
+        .ok_or(AppError::Unauthorized)?;
+    match app.read(|s| s.operator_hash()).await? {
+        Some(h) if h == hash_token(token) => Ok(()),
+        _ => Err(AppError::Unauthorized),
+    }
 }
 
 fn body<T>(json: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
@@ -321,31 +400,20 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
         .into_response()
 }
 
-fn operator_ok(app: &App, headers: &HeaderMap, q: &TokenQuery) -> ApiResult<()> {
-    let token = token_of(q, headers)
-        .filter(|t| ids::is_well_formed_token(t))
-        .ok_or(AppError::Unauthorized)?;
-    match app.storage.operator_hash()? {
-        Some(h) if h == hash_token(&token) => Ok(()),
-        _ => Err(AppError::Unauthorized),
-    }
-}
-
 async fn create_board(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
+    CallerToken(token): CallerToken,
     json: Result<Json<CreateBoard>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<BoardCreated>)> {
     if app.config.create_requires_operator {
-        operator_ok(&app, &headers, &q)?;
+        check_operator(&app, token.as_deref()).await?;
     }
     let req = body(json)?;
     let title = clean_title(&req.title)?;
     let template_id = req.template.unwrap_or_default();
     let template = Template::parse(&template_id).ok_or(AppError::UnknownTemplate(template_id))?;
     let id = random_token(ids::BOARD_ID_BYTES);
-    let now = now_ms();
+    let now = app.clock.unix_ms();
     let tokens: std::collections::BTreeMap<Role, String> = Role::ALL
         .iter()
         .map(|r| (*r, random_token(ids::TOKEN_BYTES)))
@@ -367,8 +435,10 @@ async fn create_board(
             .transact()
             .encode_state_as_update_v1(&yrs::StateVector::default())
     };
-    app.storage.create_board(&record, &content)?;
-    flush(&app).await?;
+    app.committer
+        .call(move |s| s.create_board(&record, &content))
+        .await?;
+    durable(&app).await?;
     let links = tokens.iter().map(|(r, t)| (*r, app.link(&id, t))).collect();
     tracing::info!(board = %id, template = template.id(), "board created");
     Ok((
@@ -384,12 +454,31 @@ async fn create_board(
 }
 
 /// Board changes made over HTTP are durable before the answer, like socket updates.
-async fn flush(app: &App) -> ApiResult<()> {
-    let storage = app.storage.clone();
-    tokio::task::spawn_blocking(move || storage.flush())
-        .await
-        .map_err(|e| AppError::Storage(crate::store::StoreError::Io(e.to_string())))??;
-    Ok(())
+async fn durable(app: &App) -> ApiResult<()> {
+    if app.committer.flush_now().await {
+        Ok(())
+    } else {
+        Err(AppError::Storage(crate::store::StoreError::io(
+            "the flush after a board change failed",
+        )))
+    }
+}
+
+/// Changes the board's record (compare-and-swap, see
+/// [`crate::storage::Storage::update_board`]) and makes it durable.
+async fn update_record(
+    app: &App,
+    board: &BoardId,
+    change: impl FnMut(&mut BoardRecord) + Send + 'static,
+) -> ApiResult<BoardRecord> {
+    let id = board.clone();
+    let record = app
+        .committer
+        .call(move |s| s.update_board(&id, change))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    durable(app).await?;
+    Ok(record)
 }
 
 fn info(app: &App, record: &BoardRecord, board: &BoardId, role: Role) -> BoardInfo {
@@ -405,59 +494,38 @@ fn info(app: &App, record: &BoardRecord, board: &BoardId, role: Role) -> BoardIn
     }
 }
 
-async fn board_info(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
-) -> ApiResult<Json<BoardInfo>> {
-    let (board, record, role) = app.access(&id, token_of(&q, &headers).as_deref())?;
-    Ok(Json(info(&app, &record, &board, role)))
-}
-
-fn manager(
-    app: &App,
-    id: &str,
-    q: &TokenQuery,
-    headers: &HeaderMap,
-    what: &'static str,
-) -> ApiResult<(BoardId, BoardRecord)> {
-    let (board, record, role) = app.access(id, token_of(q, headers).as_deref())?;
-    if !role.can_manage() {
-        return Err(AppError::Forbidden(what));
-    }
-    Ok((board, record))
+async fn board_info(State(app): State<Arc<App>>, access: BoardAccess) -> Json<BoardInfo> {
+    Json(info(&app, &access.record, &access.board, access.role))
 }
 
 async fn rename_board(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
+    access: BoardAccess,
     json: Result<Json<RenameBoard>, JsonRejection>,
 ) -> ApiResult<Json<BoardInfo>> {
-    let (board, mut record) = manager(&app, &id, &q, &headers, "rename the board")?;
-    record.title = clean_title(&body(json)?.title)?;
-    record.updated_ms = now_ms();
-    app.storage.put_board(&record)?;
-    flush(&app).await?;
-    Ok(Json(info(&app, &record, &board, Role::Facilitator)))
+    let access = access.facilitator("rename the board")?;
+    let title = clean_title(&body(json)?.title)?;
+    let now = app.clock.unix_ms();
+    let record = update_record(&app, &access.board, move |r| {
+        r.title = title.clone();
+        r.updated_ms = now;
+    })
+    .await?;
+    Ok(Json(info(&app, &record, &access.board, access.role)))
 }
 
 async fn board_links(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
+    access: BoardAccess,
 ) -> ApiResult<Json<BoardLinks>> {
-    let (_, record) = manager(&app, &id, &q, &headers, "see the share links")?;
+    let BoardAccess { record, .. } = access.facilitator("see the share links")?;
     let links = record
         .tokens
         .iter()
         // Only tokens that still open the board (a record is written whole, but
         // a token without its hash would be a link that does not work).
         .filter(|(role, token)| record.token_hashes.get(role) == Some(&hash_token(token)))
-        .map(|(role, token)| (*role, app.link(&id, token)))
+        .map(|(role, token)| (*role, app.link(&record.id, token)))
         .collect();
     Ok(Json(BoardLinks { links }))
 }
@@ -468,64 +536,61 @@ const REVOKED_KEPT: usize = 16;
 async fn rotate_token(
     State(app): State<Arc<App>>,
     Path((id, role)): Path<(String, String)>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
+    access: BoardAccess,
 ) -> ApiResult<Json<TokenRotated>> {
-    let (board, mut record) = manager(&app, &id, &q, &headers, "change share links")?;
+    let access = access.facilitator("change share links")?;
     let role = Role::parse(&role)
         .ok_or_else(|| AppError::BadRequest(format!("There is no role called {role:?}.")))?;
     let token = random_token(ids::TOKEN_BYTES);
-    record.tokens.insert(role, token.clone());
-    if let Some(old) = record.token_hashes.insert(role, hash_token(&token)) {
-        record.revoked.push(old);
-        let excess = record.revoked.len().saturating_sub(REVOKED_KEPT);
-        record.revoked.drain(..excess);
-    }
-    record.updated_ms = now_ms();
-    app.storage.put_board(&record)?;
-    flush(&app).await?;
+    let new_token = token.clone();
+    let now = app.clock.unix_ms();
+    update_record(&app, &access.board, move |record| {
+        record.tokens.insert(role, new_token.clone());
+        if let Some(old) = record.token_hashes.insert(role, hash_token(&new_token)) {
+            record.revoked.push(old);
+            let excess = record.revoked.len().saturating_sub(REVOKED_KEPT);
+            record.revoked.drain(..excess);
+        }
+        record.updated_ms = now;
+    })
+    .await?;
     app.rooms
         .kick_role(
-            &board,
+            &access.board,
             role,
             tafel_shared::protocol::CloseCode::TokenRevoked,
         )
         .await;
-    tracing::info!(board = %board, role = %role, "share link rotated");
+    tracing::info!(board = %access.board, role = %role, "share link rotated");
     let link = app.link(&id, &token);
     Ok(Json(TokenRotated { role, token, link }))
 }
 
 async fn erase_board(app: &App, board: &BoardId) -> ApiResult<()> {
     app.rooms.evict_board(board).await;
-    if !app.storage.delete_board(board)? {
+    let id = board.clone();
+    // On the writer, so it runs after every write the evicted rooms submitted.
+    if !app.committer.call(move |s| s.delete_board(&id)).await? {
         return Err(AppError::NotFound);
     }
-    flush(app).await?;
+    durable(app).await?;
     tracing::info!(board = %board, "board deleted");
     Ok(())
 }
 
-async fn delete_board(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
-) -> ApiResult<StatusCode> {
-    let (board, _) = manager(&app, &id, &q, &headers, "delete the board")?;
-    erase_board(&app, &board).await?;
+async fn delete_board(State(app): State<Arc<App>>, access: BoardAccess) -> ApiResult<StatusCode> {
+    let access = access.facilitator("delete the board")?;
+    erase_board(&app, &access.board).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn admin_list(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
+    _: Operator,
 ) -> ApiResult<Json<Vec<BoardSummary>>> {
-    operator_ok(&app, &headers, &q)?;
     let boards = app
-        .storage
-        .list_boards()?
+        .read(|s| s.list_boards())
+        .await?
         .into_iter()
         .map(|r| {
             let updated = BoardId::parse(&r.id)
@@ -546,11 +611,9 @@ async fn admin_list(
 
 async fn admin_delete(
     State(app): State<Arc<App>>,
+    _: Operator,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    Query(q): Query<TokenQuery>,
 ) -> ApiResult<StatusCode> {
-    operator_ok(&app, &headers, &q)?;
     let board = BoardId::parse(&id).ok_or(AppError::NotFound)?;
     erase_board(&app, &board).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -574,7 +637,7 @@ fn upgrade(
         .read_buffer_size(4 << 10);
     ws.on_upgrade(move |socket| async move {
         let auth = match doc {
-            Some(doc) => app.authorize_socket(&board, doc, token.as_deref()),
+            Some(doc) => app.authorize_socket(&board, doc, token.as_deref()).await,
             None => Err(tafel_shared::protocol::CloseCode::UnknownBoard),
         };
         crate::ws::serve_socket(app, socket, auth).await

@@ -6,14 +6,19 @@
 //! - [`app`]: shared state, start-up and graceful shutdown.
 //! - [`http`]: the board and operator API, health and metrics, WebSocket routes.
 //! - [`ws`]: one socket: authentication, limits, frames to and from its room.
-//! - [`rooms`]: one task per loaded document, and the registry that loads each once.
-//! - [`room`]: the sans-IO room core: protocol handling, permissions, presence.
-//! - [`durability`]: group commit of the store, shared by all rooms.
+//! - [`rooms`]: one task per loaded document, and the registry that loads each once
+//!   (with its send queues, loading phase and persistence).
+//! - [`room`]: the sans-IO room core: protocol handling, permissions, presence, and
+//!   the one map of a document's peers.
+//! - [`durability`]: the storage writer thread and its group commit, shared by all
+//!   rooms and the HTTP API.
+//! - [`clock`]: the injected clock (real, or paused in tests).
 //! - [`storage`]: what is kept in the store and under which keys.
 //! - [`store`]: the key-value seam, with sled and in-memory implementations.
 //! - [`metrics`]: Prometheus metrics.
 
 pub mod app;
+pub mod clock;
 pub mod config;
 pub mod durability;
 pub mod http;

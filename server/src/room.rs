@@ -2,6 +2,10 @@
 //! presence. Frames go in, [`Effects`] come out; the async edge
 //! ([`crate::rooms`]) stores, waits for durability and moves bytes.
 //!
+//! The core keeps the one map of peers. Each peer carries an opaque `link` of the
+//! edge's choosing (its send queue and close signal in the server, `()` in tests),
+//! so the edge never keeps a second map in step by hand.
+//!
 //! Rules it enforces, whatever a client sends:
 //! - a peer whose role may not write the document never changes it: its update is
 //!   refused with a permission-denied message and neither stored nor relayed;
@@ -39,12 +43,7 @@ pub struct RoomLimits {
 
 impl Default for RoomLimits {
     fn default() -> Self {
-        Self {
-            max_update_bytes: 1 << 20,
-            max_doc_bytes: 64 << 20,
-            max_conns: 500,
-            max_awareness_bytes: 8 << 10,
-        }
+        Self::from(&crate::config::ServeConfig::default())
     }
 }
 
@@ -81,10 +80,12 @@ pub struct Effects {
     pub denied: bool,
 }
 
-struct Peer {
+struct Peer<L> {
     role: Role,
     /// Awareness client ids this socket announced; removed when it closes.
     clients: HashSet<u64>,
+    /// The edge's handle on this socket.
+    link: L,
 }
 
 struct Presence {
@@ -100,12 +101,12 @@ pub enum LoadError {
     CorruptSnapshot,
 }
 
-/// One loaded document with its peers.
-pub struct RoomCore {
+/// One loaded document with its peers, each with the edge's link `L`.
+pub struct RoomCore<L = ()> {
     kind: DocKind,
     doc: Doc,
     limits: RoomLimits,
-    peers: BTreeMap<ConnId, Peer>,
+    peers: BTreeMap<ConnId, Peer<L>>,
     awareness: HashMap<u64, Presence>,
     /// Snapshot plus log bytes in the store: the document's size as limited.
     stored_bytes: usize,
@@ -119,12 +120,31 @@ fn frame(msg: &Message) -> Bytes {
     Bytes::from(msg.encode())
 }
 
+/// Whether a frame is a step 1 from a client that holds nothing yet: such a client
+/// can be answered with the stored document while the room still loads.
+pub fn is_fresh_step1(bytes: &[u8]) -> bool {
+    match Message::decode(bytes) {
+        Ok(Message::Sync(SyncMessage::Step1(sv))) => catch_unwind(|| StateVector::decode_v1(&sv))
+            .ok()
+            .and_then(Result::ok)
+            .is_some_and(|sv| sv.is_empty()),
+        _ => false,
+    }
+}
+
+/// The step 2 that brings an empty client to the stored `snapshot` (an empty
+/// document when there is none).
+pub fn step2_of_snapshot(snapshot: Option<&[u8]>) -> Bytes {
+    let state = snapshot.map_or_else(|| Update::EMPTY_V1.to_vec(), <[u8]>::to_vec);
+    frame(&Message::Sync(SyncMessage::Step2(state)))
+}
+
 fn decode_update(bytes: &[u8]) -> Option<Update> {
     // yrs decodes untrusted bytes; a panic there must not take the server down.
     catch_unwind(|| Update::decode_v1(bytes)).ok()?.ok()
 }
 
-impl RoomCore {
+impl<L> RoomCore<L> {
     /// Loads a document from its snapshot and log. Log entries that do not decode are
     /// skipped and counted (the second value), so one damaged entry never locks
     /// people out of a board.
@@ -172,14 +192,26 @@ impl RoomCore {
         ))
     }
 
-    /// Which document this room holds.
-    pub fn kind(&self) -> DocKind {
-        self.kind
+    /// Whether no peer is connected.
+    pub fn is_empty(&self) -> bool {
+        self.peers.is_empty()
     }
 
-    /// Connected peers.
-    pub fn peer_count(&self) -> usize {
-        self.peers.len()
+    /// A peer's link, if it is connected.
+    pub fn link(&self, conn: ConnId) -> Option<&L> {
+        self.peers.get(&conn).map(|p| &p.link)
+    }
+
+    /// The peers a frame for `target` goes to, with their links.
+    pub fn receivers(&self, target: Target) -> impl Iterator<Item = (ConnId, &L)> {
+        self.peers
+            .iter()
+            .filter(move |(id, _)| match target {
+                Target::One(c) => **id == c,
+                Target::Others(c) => **id != c,
+                Target::All => true,
+            })
+            .map(|(id, p)| (*id, &p.link))
     }
 
     /// Peers connected with `role`.
@@ -226,14 +258,18 @@ impl RoomCore {
     }
 
     /// A new peer: it gets the server's step 1 (held: it reveals state) and the
-    /// presence of everyone already here.
-    pub fn join(&mut self, conn: ConnId, role: Role) -> Result<Effects, CloseCode> {
-        self.join_allowed()?;
+    /// presence of everyone already here. A refusal hands the link back, so the
+    /// edge can close that socket.
+    pub fn join(&mut self, conn: ConnId, role: Role, link: L) -> Result<Effects, (CloseCode, L)> {
+        if let Err(code) = self.join_allowed() {
+            return Err((code, link));
+        }
         self.peers.insert(
             conn,
             Peer {
                 role,
                 clients: HashSet::new(),
+                link,
             },
         );
         let sv = self.doc.transact().state_vector().encode_v1();
@@ -259,11 +295,12 @@ impl RoomCore {
         Ok(())
     }
 
-    /// A peer left: its presence is removed for everyone else.
-    pub fn leave(&mut self, conn: ConnId) -> Effects {
+    /// A peer left (or is being closed): its presence is removed for everyone
+    /// else, and its link is handed back.
+    pub fn leave(&mut self, conn: ConnId) -> (Option<L>, Effects) {
         let mut fx = Effects::default();
         let Some(peer) = self.peers.remove(&conn) else {
-            return fx;
+            return (None, fx);
         };
         let mut entries = Vec::new();
         for client_id in peer.clients {
@@ -282,7 +319,7 @@ impl RoomCore {
                 frame: frame(&Message::Awareness(AwarenessUpdate { entries })),
             });
         }
-        fx
+        (Some(peer.link), fx)
     }
 
     /// Handles one frame from a peer. An `Err` closes that peer's socket with the code.
@@ -463,6 +500,7 @@ mod tests {
     use yrs::{GetString, Text};
 
     fn room(kind: DocKind) -> RoomCore {
+        // `RoomCore` defaults its link to `()`: tests need no sockets.
         RoomCore::load(kind, None, &[], RoomLimits::default())
             .unwrap()
             .0
@@ -488,8 +526,8 @@ mod tests {
     #[test]
     fn writer_update_is_persisted_and_held_for_others() {
         let mut r = room(DocKind::Content);
-        r.join(1, Role::Editor).unwrap();
-        r.join(2, Role::Viewer).unwrap();
+        r.join(1, Role::Editor, ()).unwrap();
+        r.join(2, Role::Viewer, ()).unwrap();
         let fx = r.handle(1, &update_frame(text_update(7, "hi"))).unwrap();
         assert!(fx.persist.is_some());
         assert!(
@@ -512,7 +550,7 @@ mod tests {
             (Role::Editor, DocKind::Session),
         ] {
             let mut r = room(kind);
-            r.join(1, role).unwrap();
+            r.join(1, role, ()).unwrap();
             let fx = r
                 .handle(1, &update_frame(text_update(7, "sneaky")))
                 .unwrap();
@@ -528,7 +566,7 @@ mod tests {
     #[test]
     fn empty_step2_from_a_viewer_is_not_a_write() {
         let mut r = room(DocKind::Content);
-        r.join(1, Role::Viewer).unwrap();
+        r.join(1, Role::Viewer, ()).unwrap();
         let fx = r
             .handle(
                 1,
@@ -541,7 +579,7 @@ mod tests {
     #[test]
     fn bad_frames_close_with_codes() {
         let mut r = room(DocKind::Content);
-        r.join(1, Role::Editor).unwrap();
+        r.join(1, Role::Editor, ()).unwrap();
         assert_eq!(
             r.handle(1, &[0xff, 0xff]).unwrap_err(),
             CloseCode::BadMessage
@@ -565,10 +603,10 @@ mod tests {
             max_doc_bytes: 40,
             ..RoomLimits::default()
         };
-        let mut r = RoomCore::load(DocKind::Content, None, &[], limits)
+        let mut r: RoomCore = RoomCore::load(DocKind::Content, None, &[], limits)
             .unwrap()
             .0;
-        r.join(1, Role::Editor).unwrap();
+        r.join(1, Role::Editor, ()).unwrap();
         r.handle(1, &update_frame(text_update(1, "small"))).unwrap();
         let err = r
             .handle(1, &update_frame(text_update(2, &"x".repeat(50))))
@@ -582,11 +620,14 @@ mod tests {
             max_conns: 1,
             ..RoomLimits::default()
         };
-        let mut r = RoomCore::load(DocKind::Content, None, &[], limits)
+        let mut r: RoomCore = RoomCore::load(DocKind::Content, None, &[], limits)
             .unwrap()
             .0;
-        r.join(1, Role::Editor).unwrap();
-        assert_eq!(r.join(2, Role::Editor).unwrap_err(), CloseCode::RoomFull);
+        r.join(1, Role::Editor, ()).unwrap();
+        assert_eq!(
+            r.join(2, Role::Editor, ()).unwrap_err().0,
+            CloseCode::RoomFull
+        );
     }
 
     fn awareness(client_id: u64, clock: u64, state: &str) -> Vec<u8> {
@@ -603,8 +644,8 @@ mod tests {
     #[test]
     fn awareness_relays_news_drops_echoes_and_removes_on_leave() {
         let mut r = room(DocKind::Content);
-        r.join(1, Role::Editor).unwrap();
-        r.join(2, Role::Viewer).unwrap();
+        r.join(1, Role::Editor, ()).unwrap();
+        r.join(2, Role::Viewer, ()).unwrap();
         let fx = r.handle(1, &awareness(10, 1, r#"{"name":"Ada"}"#)).unwrap();
         assert_eq!(fx.now[0].target, Target::All);
         // Peer 2 echoes what it received: same clock, dropped.
@@ -614,10 +655,11 @@ mod tests {
             .now
             .is_empty());
         // A late joiner gets current presence at once.
-        let joined = r.join(3, Role::Viewer).unwrap();
+        let joined = r.join(3, Role::Viewer, ()).unwrap();
         assert_eq!(joined.now.len(), 1);
         // Leaving broadcasts a removal with a newer clock.
-        let left = r.leave(1);
+        let (link, left) = r.leave(1);
+        assert_eq!(link, Some(()));
         match Message::decode(&left.now[0].frame).unwrap() {
             Message::Awareness(u) => {
                 assert_eq!(
@@ -635,6 +677,45 @@ mod tests {
     }
 
     #[test]
+    fn receivers_follow_the_target_and_fresh_clients_get_the_stored_state() {
+        let mut r: RoomCore<&'static str> =
+            RoomCore::load(DocKind::Content, None, &[], RoomLimits::default())
+                .unwrap()
+                .0;
+        for (conn, name) in [(1, "a"), (2, "b"), (3, "c")] {
+            r.join(conn, Role::Editor, name).unwrap();
+        }
+        fn names(r: &RoomCore<&'static str>, t: Target) -> Vec<&'static str> {
+            r.receivers(t).map(|(_, l)| *l).collect()
+        }
+        assert_eq!(names(&r, Target::All), ["a", "b", "c"]);
+        assert_eq!(names(&r, Target::Others(2)), ["a", "c"]);
+        assert_eq!(names(&r, Target::One(3)), ["c"]);
+        assert_eq!(r.leave(2).0, Some("b"));
+        assert_eq!(names(&r, Target::All), ["a", "c"]);
+        assert_eq!(r.leave(2).0, None, "leaving twice hands nothing back");
+
+        let empty_sv = StateVector::default().encode_v1();
+        assert!(is_fresh_step1(
+            &Message::Sync(SyncMessage::Step1(empty_sv)).encode()
+        ));
+        let holding = Doc::with_client_id(5);
+        holding
+            .get_or_insert_text("t")
+            .insert(&mut holding.transact_mut(), 0, "x");
+        let sv = holding.transact().state_vector().encode_v1();
+        assert!(!is_fresh_step1(
+            &Message::Sync(SyncMessage::Step1(sv)).encode()
+        ));
+        assert!(!is_fresh_step1(&[0xff]));
+        let snap = text_update(1, "stored");
+        match Message::decode(&step2_of_snapshot(Some(&snap))).unwrap() {
+            Message::Sync(SyncMessage::Step2(u)) => assert_eq!(u, snap),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn load_replays_snapshot_and_log_and_skips_damage() {
         let snap = text_update(1, "a");
         let log = vec![
@@ -642,13 +723,13 @@ mod tests {
             (2, vec![0xde, 0xad]),
             (3, text_update(3, "c")),
         ];
-        let (r, skipped) =
+        let (r, skipped): (RoomCore, _) =
             RoomCore::load(DocKind::Content, Some(&snap), &log, RoomLimits::default()).unwrap();
         assert_eq!(skipped, 1);
         let s = text_of(&r);
         assert_eq!(s.len(), 3);
         assert!(s.contains('a') && s.contains('b') && s.contains('c'));
-        assert!(RoomCore::load(
+        assert!(RoomCore::<()>::load(
             DocKind::Content,
             Some(&[1, 2, 3]),
             &[],

@@ -112,6 +112,10 @@ pub struct Storage {
     store: Arc<dyn Store>,
 }
 
+/// Rounds of compare-and-swap before [`Storage::update_board`] gives up; each lost
+/// round means another change landed, so this bounds only pathological contention.
+const UPDATE_ATTEMPTS: usize = 1000;
+
 fn board_key(id: &BoardId) -> Vec<u8> {
     format!("board/{id}").into_bytes()
 }
@@ -149,12 +153,34 @@ impl Storage {
         ])
     }
 
-    /// Replaces a board's record (rename, token rotation).
-    pub fn put_board(&self, record: &BoardRecord) -> Result<(), StoreError> {
-        let id =
-            BoardId::parse(&record.id).ok_or_else(|| StoreError::Corrupt("board id".into()))?;
-        self.store
-            .apply(vec![BatchOp::Put(board_key(&id), encode_record(record)?)])
+    /// Changes a board's record (rename, token rotation) as a compare-and-swap:
+    /// `change` is applied to the stored record and written back only if nobody
+    /// wrote it meanwhile; otherwise it runs again on the newer record. So two
+    /// concurrent changes both land, and neither undoes the other (a rename that
+    /// raced a rotation can no longer bring a revoked link back). `None` if the
+    /// board does not exist (or was deleted meanwhile).
+    pub fn update_board(
+        &self,
+        id: &BoardId,
+        mut change: impl FnMut(&mut BoardRecord),
+    ) -> Result<Option<BoardRecord>, StoreError> {
+        let key = board_key(id);
+        for _ in 0..UPDATE_ATTEMPTS {
+            let Some(stored) = self.store.get(&key)? else {
+                return Ok(None);
+            };
+            let mut record = decode_record(&stored)?;
+            change(&mut record);
+            if self
+                .store
+                .compare_and_swap(&key, Some(&stored), encode_record(&record)?)?
+            {
+                return Ok(Some(record));
+            }
+        }
+        Err(StoreError::io(
+            "a board record kept changing while it was being updated",
+        ))
     }
 
     /// A board's record.
@@ -381,6 +407,74 @@ mod tests {
         storage.set_operator_hash("abc").unwrap();
         assert_eq!(storage.operator_hash().unwrap().as_deref(), Some("abc"));
         storage.flush().unwrap();
+    }
+
+    /// Renames and token rotations race on one record from two threads, many
+    /// rounds: every rotation must survive (its old token stays revoked), and the
+    /// last rename's title is kept.
+    fn concurrent_updates_never_undo_each_other(storage: Storage) {
+        let a = board('a');
+        storage.create_board(&record(a.as_str()), b"").unwrap();
+        const ROUNDS: usize = 300;
+        std::thread::scope(|scope| {
+            let renamer = storage.clone();
+            let id = a.clone();
+            scope.spawn(move || {
+                for round in 0..ROUNDS {
+                    renamer
+                        .update_board(&id, |r| r.title = format!("title {round}"))
+                        .unwrap()
+                        .unwrap();
+                }
+            });
+            let rotator = storage.clone();
+            let id = a.clone();
+            scope.spawn(move || {
+                for round in 0..ROUNDS {
+                    rotator
+                        .update_board(&id, |r| {
+                            let hash = hash_token(&format!("editor-{round}"));
+                            if let Some(old) = r.token_hashes.insert(Role::Editor, hash) {
+                                r.revoked.push(old);
+                            }
+                        })
+                        .unwrap()
+                        .unwrap();
+                }
+            });
+        });
+        let end = storage.get_board(&a).unwrap().unwrap();
+        assert_eq!(end.title, format!("title {}", ROUNDS - 1));
+        assert_eq!(
+            end.role_for(&format!("editor-{}", ROUNDS - 1)),
+            Some(Role::Editor)
+        );
+        assert_eq!(
+            end.revoked.len(),
+            ROUNDS,
+            "a rotation was undone by a rename"
+        );
+        for round in 0..ROUNDS - 1 {
+            assert_eq!(end.role_for(&format!("editor-{round}")), None);
+        }
+        assert_eq!(
+            storage.update_board(&board('z'), |_| {}).unwrap(),
+            None,
+            "an unknown board is not created by an update"
+        );
+    }
+
+    #[test]
+    fn memory_storage_keeps_racing_record_updates() {
+        concurrent_updates_never_undo_each_other(Storage::new(Arc::new(MemoryStore::default())));
+    }
+
+    #[test]
+    fn sled_storage_keeps_racing_record_updates() {
+        let dir = tempfile::tempdir().unwrap();
+        concurrent_updates_never_undo_each_other(Storage::new(Arc::new(
+            SledStore::open(dir.path()).unwrap(),
+        )));
     }
 
     #[test]

@@ -12,15 +12,23 @@ use thiserror::Error;
 /// A failure of the underlying store. Never shown to clients in detail.
 #[derive(Debug, Error)]
 pub enum StoreError {
-    /// Reading or writing failed (disk full, read-only, I/O error).
+    /// Reading or writing failed (disk full, read-only, I/O error); keeps the
+    /// underlying error as its source.
     #[error("store I/O failed: {0}")]
-    Io(String),
+    Io(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
     /// The data directory was written by a newer Tafel, or is not Tafel's.
     #[error("{0}")]
     Incompatible(String),
     /// A stored value does not decode.
     #[error("stored value is corrupt: {0}")]
     Corrupt(String),
+}
+
+impl StoreError {
+    /// An I/O failure from any error (or message).
+    pub fn io(e: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Self {
+        StoreError::Io(e.into())
+    }
 }
 
 /// Key-value pairs in key order, as a prefix scan returns them.
@@ -45,6 +53,15 @@ pub trait Store: Send + Sync + 'static {
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError>;
     /// Returns once everything applied so far survives a crash.
     fn flush(&self) -> Result<(), StoreError>;
+    /// Sets `key` to `new` only if it holds `expected` now (`None`: absent), as one
+    /// atomic step. `Ok(false)` when the value was something else: another writer
+    /// got there first, and the caller reads again and retries.
+    fn compare_and_swap(
+        &self,
+        key: &[u8],
+        expected: Option<&[u8]>,
+        new: Vec<u8>,
+    ) -> Result<bool, StoreError>;
 }
 
 /// The embedded default: sled, in `<data dir>/db`.
@@ -58,8 +75,8 @@ pub const DATA_FORMAT_VERSION: u32 = 1;
 const FORMAT_FILE: &str = "FORMAT";
 const FORMAT_PREFIX: &str = "tafel-data-format ";
 
-fn io(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Io(e.to_string())
+fn io(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Io(Box::new(e))
 }
 
 /// Checks (or, for a new directory, writes) the data directory's format version.
@@ -154,6 +171,19 @@ impl Store for SledStore {
     fn flush(&self) -> Result<(), StoreError> {
         self.db.flush().map(|_| ()).map_err(io)
     }
+
+    fn compare_and_swap(
+        &self,
+        key: &[u8],
+        expected: Option<&[u8]>,
+        new: Vec<u8>,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .db
+            .compare_and_swap(key, expected, Some(new))
+            .map_err(io)?
+            .is_ok())
+    }
 }
 
 /// An in-memory store for tests. `set_failing(true)` makes every write and flush
@@ -172,7 +202,7 @@ impl MemoryStore {
 
     fn check(&self) -> Result<(), StoreError> {
         if self.failing.load(Ordering::SeqCst) {
-            Err(StoreError::Io("No space left on device (simulated)".into()))
+            Err(StoreError::io("No space left on device (simulated)"))
         } else {
             Ok(())
         }
@@ -218,6 +248,21 @@ impl Store for MemoryStore {
     fn flush(&self) -> Result<(), StoreError> {
         self.check()
     }
+
+    fn compare_and_swap(
+        &self,
+        key: &[u8],
+        expected: Option<&[u8]>,
+        new: Vec<u8>,
+    ) -> Result<bool, StoreError> {
+        self.check()?;
+        let mut map = self.map();
+        if map.get(key).map(Vec::as_slice) != expected {
+            return Ok(false);
+        }
+        map.insert(key.to_vec(), new);
+        Ok(true)
+    }
 }
 
 /// The contract every [`Store`] implementation passes, run against each of them.
@@ -229,7 +274,23 @@ pub(crate) mod contract {
         put_get_and_overwrite(store);
         scan_is_ordered_and_bounded_by_prefix(store);
         batches_apply_puts_and_deletes_together(store);
+        compare_and_swap_changes_only_the_expected_value(store);
         store.flush().expect("flush");
+    }
+
+    fn compare_and_swap_changes_only_the_expected_value(store: &dyn Store) {
+        assert!(store.compare_and_swap(b"cas", None, b"1".to_vec()).unwrap());
+        assert!(
+            !store.compare_and_swap(b"cas", None, b"x".to_vec()).unwrap(),
+            "the key exists now"
+        );
+        assert!(!store
+            .compare_and_swap(b"cas", Some(b"0"), b"x".to_vec())
+            .unwrap());
+        assert!(store
+            .compare_and_swap(b"cas", Some(b"1"), b"2".to_vec())
+            .unwrap());
+        assert_eq!(store.get(b"cas").unwrap(), Some(b"2".to_vec()));
     }
 
     fn put_get_and_overwrite(store: &dyn Store) {

@@ -1,12 +1,19 @@
 //! The WebSocket edge: authenticates, then moves frames between one socket and its
 //! room. Size and rate limits are checked here, before a frame reaches the room.
+//!
+//! The pump is generic over the socket (any `Sink` + `Stream` of WebSocket
+//! messages, as in axum's testing-websockets example), so its limits and close
+//! handshakes are unit-tested with in-memory channels under paused time.
 
 use crate::app::{App, Authorized};
+use crate::clock::Clock;
+use crate::config::ServeConfig;
+use crate::metrics::Metrics;
 use crate::rooms::ConnLink;
 use crate::storage::DocKey;
-use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket};
+use axum::extract::ws::{CloseFrame, Message as WsMessage};
 use bytes::Bytes;
-use futures_util::SinkExt;
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
 use tafel_shared::protocol::CloseCode;
@@ -21,20 +28,19 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// A full bucket.
-    pub fn new(rate: u32, burst: u32) -> Self {
+    /// A full bucket at `now`.
+    pub fn new(rate: u32, burst: u32, now: Instant) -> Self {
         Self {
             rate: f64::from(rate),
             burst: f64::from(burst),
             tokens: f64::from(burst),
-            last: Instant::now(),
+            last: now,
         }
     }
 
-    /// Takes one token; `false` when the bucket is empty.
-    pub fn allow(&mut self) -> bool {
-        let now = Instant::now();
-        let elapsed = now.duration_since(self.last).as_secs_f64();
+    /// Takes one token at `now`; `false` when the bucket is empty.
+    pub fn allow(&mut self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
         self.last = now;
         self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
         if self.tokens >= 1.0 {
@@ -46,8 +52,35 @@ impl RateLimit {
     }
 }
 
+/// The per-socket limits, from the server configuration.
+#[derive(Clone, Debug)]
+pub struct SocketLimits {
+    /// Largest frame accepted (1009 beyond).
+    pub max_frame_bytes: usize,
+    /// Sustained messages per second (4008 beyond).
+    pub messages_per_sec: u32,
+    /// Burst above the sustained rate.
+    pub burst: u32,
+}
+
+impl From<&ServeConfig> for SocketLimits {
+    fn from(c: &ServeConfig) -> Self {
+        Self {
+            max_frame_bytes: c.max_frame_bytes,
+            messages_per_sec: c.max_messages_per_sec,
+            burst: c.message_burst,
+        }
+    }
+}
+
+/// How long the server waits for the client's answer to its close frame.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
+
 /// Sends a close frame with a documented code, then lets the socket go.
-pub async fn close_with(mut socket: WebSocket, code: CloseCode) {
+pub async fn close_with<S>(mut socket: S, code: CloseCode)
+where
+    S: Sink<WsMessage> + Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
+{
     let _ = socket
         .send(WsMessage::Close(Some(CloseFrame {
             code: code.code(),
@@ -55,8 +88,8 @@ pub async fn close_with(mut socket: WebSocket, code: CloseCode) {
         })))
         .await;
     // Give the peer a moment to read the close frame before the TCP connection ends.
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
-        while let Some(Ok(msg)) = socket.recv().await {
+    let _ = tokio::time::timeout(CLOSE_WAIT, async {
+        while let Some(Ok(msg)) = socket.next().await {
             if matches!(msg, WsMessage::Close(_)) {
                 break;
             }
@@ -66,7 +99,10 @@ pub async fn close_with(mut socket: WebSocket, code: CloseCode) {
 }
 
 /// Serves one authenticated socket until it closes.
-pub async fn serve_socket(app: Arc<App>, socket: WebSocket, auth: Result<Authorized, CloseCode>) {
+pub async fn serve_socket<S>(app: Arc<App>, socket: S, auth: Result<Authorized, CloseCode>)
+where
+    S: Sink<WsMessage, Error = axum::Error> + Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
+{
     let auth = match auth {
         Ok(a) => a,
         Err(code) => {
@@ -82,16 +118,26 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket, auth: Result<Authori
         Ok(link) => link,
         Err(code) => return close_with(socket, code).await,
     };
-    let code = pump(&app, socket, link).await;
+    let limits = SocketLimits::from(&app.config);
+    let code = pump(socket, link, &limits, &app.metrics, app.clock.as_ref()).await;
     if let Some(code) = code {
         tracing::debug!(reason = code.reason(), "socket closed by the server");
     }
 }
 
-/// Moves frames both ways. Returns the close code the server chose, if it chose one.
-async fn pump(app: &App, mut socket: WebSocket, mut link: ConnLink) -> Option<CloseCode> {
-    let limits = &app.config;
-    let mut rate = RateLimit::new(limits.max_messages_per_sec, limits.message_burst);
+/// Moves frames both ways until either side ends. Returns the close code the
+/// server chose, if it chose one (and then it has sent the close frame).
+pub async fn pump<S>(
+    mut socket: S,
+    mut link: ConnLink,
+    limits: &SocketLimits,
+    metrics: &Metrics,
+    clock: &dyn Clock,
+) -> Option<CloseCode>
+where
+    S: Sink<WsMessage, Error = axum::Error> + Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
+{
+    let mut rate = RateLimit::new(limits.messages_per_sec, limits.burst, clock.now());
     let close = loop {
         tokio::select! {
             biased;
@@ -104,7 +150,7 @@ async fn pump(app: &App, mut socket: WebSocket, mut link: ConnLink) -> Option<Cl
                 }
                 None => break Some(CloseCode::InternalError),
             },
-            incoming = socket.recv() => match incoming {
+            incoming = socket.next() => match incoming {
                 None => break None,
                 Some(Err(e)) => {
                     // Frames over tungstenite's hard limit end the read with a
@@ -114,14 +160,14 @@ async fn pump(app: &App, mut socket: WebSocket, mut link: ConnLink) -> Option<Cl
                         inner.downcast_ref::<tokio_tungstenite::tungstenite::Error>(),
                         Some(tokio_tungstenite::tungstenite::Error::Capacity(_))
                     ) {
-                        app.metrics.refuse(CloseCode::TooLarge.reason());
+                        metrics.refuse(CloseCode::TooLarge.reason());
                         break Some(CloseCode::TooLarge);
                     }
                     break None;
                 }
                 Some(Ok(WsMessage::Binary(bytes))) => {
-                    if let Some(code) = check_frame(app, &mut rate, &bytes) {
-                        app.metrics.refuse(code.reason());
+                    if let Some(code) = check_frame(limits, &mut rate, clock, &bytes) {
+                        metrics.refuse(code.reason());
                         break Some(code);
                     }
                     if !link.send(bytes).await {
@@ -129,13 +175,14 @@ async fn pump(app: &App, mut socket: WebSocket, mut link: ConnLink) -> Option<Cl
                     }
                 }
                 Some(Ok(WsMessage::Text(_))) => {
-                    app.metrics.refuse(CloseCode::UnsupportedData.reason());
+                    metrics.refuse(CloseCode::UnsupportedData.reason());
                     break Some(CloseCode::UnsupportedData);
                 }
                 Some(Ok(WsMessage::Close(_))) => break None,
                 // Pings are answered by the WebSocket layer itself.
                 Some(Ok(_)) => {
-                    if !rate.allow() {
+                    if !rate.allow(clock.now()) {
+                        metrics.refuse(CloseCode::RateLimited.reason());
                         break Some(CloseCode::RateLimited);
                     }
                 }
@@ -149,17 +196,19 @@ async fn pump(app: &App, mut socket: WebSocket, mut link: ConnLink) -> Option<Cl
     close
 }
 
+/// Most frames written before one flush, so a busy room cannot keep one socket
+/// from reading forever.
+const WRITE_BATCH: usize = 64;
+
 /// Writes `first` and every frame already queued behind it, then flushes once:
 /// group commit releases updates in batches, and one flush per batch instead of per
 /// frame saves a system call for each.
-async fn write_batch(
-    socket: &mut WebSocket,
-    link: &mut ConnLink,
-    first: Bytes,
-) -> Result<(), axum::Error> {
+async fn write_batch<S>(socket: &mut S, link: &mut ConnLink, first: Bytes) -> Result<(), S::Error>
+where
+    S: Sink<WsMessage> + Unpin,
+{
     socket.feed(WsMessage::Binary(first)).await?;
-    // Bounded, so a busy room cannot keep one socket from reading forever.
-    for _ in 0..64 {
+    for _ in 1..WRITE_BATCH {
         match link.outbound.try_recv() {
             Some(frame) => socket.feed(WsMessage::Binary(frame)).await?,
             None => break,
@@ -168,11 +217,16 @@ async fn write_batch(
     socket.flush().await
 }
 
-fn check_frame(app: &App, rate: &mut RateLimit, bytes: &Bytes) -> Option<CloseCode> {
-    if bytes.len() > app.config.max_frame_bytes {
+fn check_frame(
+    limits: &SocketLimits,
+    rate: &mut RateLimit,
+    clock: &dyn Clock,
+    bytes: &Bytes,
+) -> Option<CloseCode> {
+    if bytes.len() > limits.max_frame_bytes {
         return Some(CloseCode::TooLarge);
     }
-    if !rate.allow() {
+    if !rate.allow(clock.now()) {
         return Some(CloseCode::RateLimited);
     }
     None
@@ -181,17 +235,215 @@ fn check_frame(app: &App, rate: &mut RateLimit, bytes: &Bytes) -> Option<CloseCo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::PausedClock;
+    use crate::rooms::{test_link, Cmd};
+    use futures_channel::mpsc;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
 
     #[tokio::test(start_paused = true)]
     async fn rate_limit_allows_bursts_then_refills() {
-        let mut r = RateLimit::new(10, 3);
-        assert!(r.allow() && r.allow() && r.allow());
-        assert!(!r.allow());
+        let clock = PausedClock::starting_at(0);
+        let mut r = RateLimit::new(10, 3, clock.now());
+        assert!(r.allow(clock.now()) && r.allow(clock.now()) && r.allow(clock.now()));
+        assert!(!r.allow(clock.now()));
         tokio::time::advance(Duration::from_millis(100)).await;
-        assert!(r.allow());
-        assert!(!r.allow());
+        assert!(r.allow(clock.now()));
+        assert!(!r.allow(clock.now()));
         tokio::time::advance(Duration::from_secs(10)).await;
-        assert!(r.allow() && r.allow() && r.allow());
-        assert!(!r.allow());
+        assert!(r.allow(clock.now()) && r.allow(clock.now()) && r.allow(clock.now()));
+        assert!(!r.allow(clock.now()));
+    }
+
+    /// The client's side of an in-memory socket: what it sends, and what the
+    /// server wrote to it.
+    struct Client {
+        to_server: mpsc::UnboundedSender<Result<WsMessage, axum::Error>>,
+        from_server: mpsc::UnboundedReceiver<WsMessage>,
+    }
+
+    /// The server's side: a `Sink` + `Stream` like axum's `WebSocket`.
+    struct TestSocket {
+        incoming: mpsc::UnboundedReceiver<Result<WsMessage, axum::Error>>,
+        outgoing: mpsc::UnboundedSender<WsMessage>,
+    }
+
+    impl Stream for TestSocket {
+        type Item = Result<WsMessage, axum::Error>;
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            Pin::new(&mut self.incoming).poll_next(cx)
+        }
+    }
+
+    impl Sink<WsMessage> for TestSocket {
+        type Error = axum::Error;
+        fn poll_ready(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Result<(), Self::Error>> {
+            Pin::new(&mut self.outgoing)
+                .poll_ready(cx)
+                .map_err(axum::Error::new)
+        }
+        fn start_send(mut self: Pin<&mut Self>, item: WsMessage) -> Result<(), Self::Error> {
+            Pin::new(&mut self.outgoing)
+                .start_send(item)
+                .map_err(axum::Error::new)
+        }
+        fn poll_flush(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Result<(), Self::Error>> {
+            Pin::new(&mut self.outgoing)
+                .poll_flush(cx)
+                .map_err(axum::Error::new)
+        }
+        fn poll_close(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Result<(), Self::Error>> {
+            Pin::new(&mut self.outgoing)
+                .poll_close(cx)
+                .map_err(axum::Error::new)
+        }
+    }
+
+    fn socket() -> (Client, TestSocket) {
+        let (to_server, incoming) = mpsc::unbounded();
+        let (outgoing, from_server) = mpsc::unbounded();
+        (
+            Client {
+                to_server,
+                from_server,
+            },
+            TestSocket { incoming, outgoing },
+        )
+    }
+
+    fn limits() -> SocketLimits {
+        SocketLimits {
+            max_frame_bytes: 100,
+            messages_per_sec: 10,
+            burst: 3,
+        }
+    }
+
+    impl Client {
+        fn send(&self, msg: WsMessage) {
+            self.to_server.unbounded_send(Ok(msg)).unwrap();
+        }
+
+        /// The close code the server sent, after any data frames.
+        async fn close_code(&mut self) -> Option<u16> {
+            while let Some(msg) = self.from_server.next().await {
+                if let WsMessage::Close(frame) = msg {
+                    return frame.map(|f| f.code);
+                }
+            }
+            None
+        }
+    }
+
+    async fn run(
+        socket: TestSocket,
+        link: crate::rooms::ConnLink,
+    ) -> tokio::task::JoinHandle<Option<CloseCode>> {
+        tokio::spawn(async move {
+            let metrics = Metrics::default();
+            let clock = PausedClock::starting_at(0);
+            pump(socket, link, &limits(), &metrics, &clock).await
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn frames_flow_both_ways_in_order() {
+        let (mut client, server) = socket();
+        let (link, outbox, _kill, mut room) = test_link(1 << 20);
+        let pumping = run(server, link).await;
+        client.send(WsMessage::Binary(Bytes::from_static(b"one")));
+        client.send(WsMessage::Binary(Bytes::from_static(b"two")));
+        for want in [&b"one"[..], b"two"] {
+            match room.recv().await {
+                Some(Cmd::Frame { bytes, .. }) => assert_eq!(&bytes[..], want),
+                _ => panic!("no frame reached the room"),
+            }
+        }
+        for f in [&b"a"[..], b"b", b"c"] {
+            outbox.push(Bytes::from_static(f)).unwrap();
+        }
+        for want in [&b"a"[..], b"b", b"c"] {
+            match client.from_server.next().await {
+                Some(WsMessage::Binary(b)) => assert_eq!(&b[..], want),
+                other => panic!("{other:?}"),
+            }
+        }
+        // The client closes: the pump ends without a code of its own.
+        client.send(WsMessage::Close(None));
+        assert_eq!(pumping.await.unwrap(), None);
+        assert!(
+            matches!(room.recv().await, Some(Cmd::Leave { .. })),
+            "the room hears the socket left"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_flood_is_rate_limited_and_refills_with_time() {
+        let (mut client, server) = socket();
+        let (link, _outbox, _kill, mut room) = test_link(1 << 20);
+        let pumping = run(server, link).await;
+        for _ in 0..3 {
+            client.send(WsMessage::Binary(Bytes::from_static(b"x")));
+        }
+        for _ in 0..3 {
+            assert!(matches!(room.recv().await, Some(Cmd::Frame { .. })));
+        }
+        // A tenth of a second refills one token (10 per second).
+        tokio::time::advance(Duration::from_millis(100)).await;
+        client.send(WsMessage::Binary(Bytes::from_static(b"y")));
+        assert!(matches!(room.recv().await, Some(Cmd::Frame { .. })));
+        client.send(WsMessage::Binary(Bytes::from_static(b"z")));
+        assert_eq!(
+            client.close_code().await,
+            Some(CloseCode::RateLimited.code())
+        );
+        client.send(WsMessage::Close(None));
+        assert_eq!(pumping.await.unwrap(), Some(CloseCode::RateLimited));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn oversized_and_text_frames_close_with_their_codes() {
+        for (msg, code) in [
+            (
+                WsMessage::Binary(Bytes::from(vec![0u8; 101])),
+                CloseCode::TooLarge,
+            ),
+            (WsMessage::Text("hello".into()), CloseCode::UnsupportedData),
+        ] {
+            let (mut client, server) = socket();
+            let (link, _outbox, _kill, mut room) = test_link(1 << 20);
+            let pumping = run(server, link).await;
+            client.send(msg);
+            assert_eq!(client.close_code().await, Some(code.code()));
+            // The client never answers the close: the server gives up after its
+            // wait, with no real time passing.
+            assert_eq!(pumping.await.unwrap(), Some(code));
+            assert!(
+                matches!(room.recv().await, Some(Cmd::Leave { .. })),
+                "nothing but the leave reached the room"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_room_closing_a_socket_sends_its_code() {
+        let (mut client, server) = socket();
+        let (link, _outbox, kill, _room) = test_link(1 << 20);
+        let pumping = run(server, link).await;
+        kill.send(CloseCode::TokenRevoked).unwrap();
+        assert_eq!(
+            client.close_code().await,
+            Some(CloseCode::TokenRevoked.code())
+        );
+        assert_eq!(pumping.await.unwrap(), Some(CloseCode::TokenRevoked));
     }
 }

@@ -1,0 +1,514 @@
+//! The async edge around [`RoomCore`](crate::room::RoomCore): one task per loaded
+//! document, and the registry that loads each document exactly once.
+//!
+//! # Layout
+//! - [`registry`]: which rooms are loaded, deleted boards, last changes.
+//! - [`task`]: the room task: commands in, frames out, durability holds, unload.
+//! - [`loading`]: the loading phase and its fast step 2 from the stored snapshot.
+//! - [`persist`]: appends, compaction and history, submitted to the store writer.
+//! - [`queue`]: per-socket send queues bounded in bytes.
+//!
+//! Lifecycle: the first connection registers the room and spawns its task, which
+//! loads the document before it reads its inbox, so later connections simply queue
+//! behind the load. When the last peer leaves, the room waits a grace period, keeps
+//! a history snapshot, makes everything durable and only then leaves the registry.
+//!
+//! A new kind of document needs nothing here: rooms are keyed by [`DocKey`] and the
+//! core enforces [`tafel_shared::roles`]; a new server-applied action would be a
+//! new [`Cmd`] handled by the task and the core.
+
+pub mod loading;
+pub mod persist;
+pub mod queue;
+pub mod registry;
+pub mod task;
+
+use crate::clock::SharedClock;
+use crate::durability::Committer;
+use crate::metrics::Metrics;
+use crate::room::{ConnId, RoomLimits};
+use crate::storage::{DocKey, Storage};
+use bytes::Bytes;
+use persist::PersistPolicy;
+use queue::{send_queue, Inbox, Outbox};
+use registry::Registry;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tafel_shared::ids::BoardId;
+use tafel_shared::protocol::CloseCode;
+use tafel_shared::roles::Role;
+use tokio::sync::{mpsc, oneshot};
+
+/// Room settings from the server configuration
+/// ([`ServeConfig`](crate::config::ServeConfig) holds the defaults).
+#[derive(Clone, Debug)]
+pub struct RoomConfig {
+    /// Limits enforced by the core.
+    pub limits: RoomLimits,
+    /// Bytes queued for one socket before it counts as too slow.
+    pub send_queue_bytes: usize,
+    /// How long an empty room stays loaded.
+    pub grace: Duration,
+    /// When to compact and keep history.
+    pub persist: PersistPolicy,
+}
+
+impl Default for RoomConfig {
+    fn default() -> Self {
+        Self::from(&crate::config::ServeConfig::default())
+    }
+}
+
+/// What a socket asks of its room.
+pub(crate) enum Cmd {
+    Join {
+        conn: ConnId,
+        role: Role,
+        out: Outbox,
+        kill: oneshot::Sender<CloseCode>,
+        reply: oneshot::Sender<Result<(), CloseCode>>,
+    },
+    Frame {
+        conn: ConnId,
+        bytes: Bytes,
+    },
+    Leave {
+        conn: ConnId,
+    },
+    KickRole {
+        role: Role,
+        code: CloseCode,
+    },
+    Evict {
+        code: CloseCode,
+        save: bool,
+        done: oneshot::Sender<()>,
+    },
+}
+
+/// A room's inbox.
+type RoomHandle = mpsc::Sender<Cmd>;
+
+/// Every loaded room.
+pub struct Rooms {
+    registry: Mutex<Registry<RoomHandle>>,
+    storage: Storage,
+    committer: Arc<Committer>,
+    config: RoomConfig,
+    metrics: Arc<Metrics>,
+    clock: SharedClock,
+    next_conn: AtomicU64,
+}
+
+/// A socket's link to its room, returned by [`Rooms::join`].
+pub struct ConnLink {
+    /// This socket's id.
+    pub conn: ConnId,
+    /// Frames to write to the socket, in order.
+    pub outbound: Inbox,
+    /// Fires when the room closes this socket, with the code to send.
+    pub kill: oneshot::Receiver<CloseCode>,
+    room: mpsc::Sender<Cmd>,
+}
+
+impl ConnLink {
+    /// Passes one frame from the socket to the room. `false` if the room is gone.
+    pub async fn send(&self, bytes: Bytes) -> bool {
+        self.room
+            .send(Cmd::Frame {
+                conn: self.conn,
+                bytes,
+            })
+            .await
+            .is_ok()
+    }
+}
+
+impl Drop for ConnLink {
+    fn drop(&mut self) {
+        // try_send: a full inbox means the room is busy, and it notices the closed
+        // send queue at its next broadcast anyway.
+        let _ = self.room.try_send(Cmd::Leave { conn: self.conn });
+    }
+}
+
+impl Rooms {
+    /// Creates the registry.
+    pub fn new(
+        storage: Storage,
+        committer: Arc<Committer>,
+        config: RoomConfig,
+        metrics: Arc<Metrics>,
+        clock: SharedClock,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            registry: Mutex::new(Registry::default()),
+            storage,
+            committer,
+            config,
+            metrics,
+            clock,
+            next_conn: AtomicU64::new(1),
+        })
+    }
+
+    fn registry(&self) -> MutexGuard<'_, Registry<RoomHandle>> {
+        // Every critical section leaves the maps consistent, so a poisoned lock is not
+        // a reason to stop serving.
+        self.registry.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Documents loaded now.
+    pub fn loaded(&self) -> usize {
+        self.registry().len()
+    }
+
+    /// The last document change of a board this process has seen (ms).
+    pub fn last_change(&self, board: &BoardId) -> Option<u64> {
+        self.registry().last_change(board)
+    }
+
+    /// Connects a socket to a document, loading it if needed.
+    pub async fn join(self: &Arc<Self>, key: DocKey, role: Role) -> Result<ConnLink, CloseCode> {
+        let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
+        // A room that is unloading refuses by dropping the join; the retry then finds
+        // (or loads) a fresh room from the durable state.
+        for _ in 0..4 {
+            let handle = self.handle_for(&key)?;
+            let (out_tx, out_rx) = send_queue(self.config.send_queue_bytes);
+            let (kill_tx, kill_rx) = oneshot::channel();
+            let (reply_tx, reply_rx) = oneshot::channel();
+            let join = Cmd::Join {
+                conn,
+                role,
+                out: out_tx,
+                kill: kill_tx,
+                reply: reply_tx,
+            };
+            if handle.send(join).await.is_err() {
+                continue;
+            }
+            match reply_rx.await {
+                Ok(Ok(())) => {
+                    return Ok(ConnLink {
+                        conn,
+                        outbound: out_rx,
+                        kill: kill_rx,
+                        room: handle,
+                    });
+                }
+                Ok(Err(code)) => return Err(code),
+                Err(_) => continue,
+            }
+        }
+        Err(CloseCode::InternalError)
+    }
+
+    fn handle_for(self: &Arc<Self>, key: &DocKey) -> Result<RoomHandle, CloseCode> {
+        let mut reg = self.registry();
+        if let Some(entry) = reg.find(key, self.clock.now())? {
+            return Ok(entry.handle);
+        }
+        // The inbox is bounded: a flood of frames waits at the sockets, not in memory.
+        let (tx, rx) = mpsc::channel(1024);
+        let entry = reg.insert(key.clone(), tx);
+        self.metrics.loaded_rooms.set(reg.len() as i64);
+        drop(reg);
+        let rooms = Arc::clone(self);
+        let key = key.clone();
+        tokio::spawn(task::run_room(rooms, key, entry.generation, rx));
+        Ok(entry.handle)
+    }
+
+    /// Removes a room from the registry if it is still the one registered.
+    fn unregister(&self, key: &DocKey, generation: u64) {
+        let mut reg = self.registry();
+        reg.remove(key, generation);
+        self.metrics.loaded_rooms.set(reg.len() as i64);
+    }
+
+    /// Removes an idle room, unless a command reached it meanwhile (checked under
+    /// the registry lock, so a join either finds the room or loads a fresh one).
+    fn unregister_if_idle(
+        &self,
+        key: &DocKey,
+        generation: u64,
+        inbox: &mpsc::Receiver<Cmd>,
+    ) -> bool {
+        let mut reg = self.registry();
+        if !inbox.is_empty() {
+            return false;
+        }
+        reg.remove(key, generation);
+        self.metrics.loaded_rooms.set(reg.len() as i64);
+        true
+    }
+
+    /// Closes every socket of `board` opened with `role` (after a token rotation).
+    pub async fn kick_role(&self, board: &BoardId, role: Role, code: CloseCode) {
+        let handles = self.registry().of_board(board);
+        for h in handles {
+            let _ = h.send(Cmd::KickRole { role, code }).await;
+        }
+    }
+
+    /// Closes every socket of a board being deleted and unloads its rooms without
+    /// saving; later connections are refused.
+    pub async fn evict_board(&self, board: &BoardId) {
+        let handles = self.registry().delete_board(board, self.clock.now());
+        evict(handles, CloseCode::BoardDeleted, false).await;
+    }
+
+    /// Graceful shutdown: refuse new sockets, close open ones with "going away",
+    /// keep a history snapshot of every room and make everything durable.
+    pub async fn shutdown(&self) {
+        let handles = self.registry().close();
+        evict(handles, CloseCode::GoingAway, true).await;
+        if !self.committer.flush_now().await {
+            tracing::error!("final flush failed at shutdown");
+        }
+    }
+
+    fn touch(&self, board: &BoardId, at_ms: u64) {
+        self.registry().touch(board, at_ms);
+    }
+}
+
+async fn evict(handles: Vec<RoomHandle>, code: CloseCode, save: bool) {
+    let mut waits = Vec::new();
+    for h in handles {
+        let (done, wait) = oneshot::channel();
+        if h.send(Cmd::Evict { code, save, done }).await.is_ok() {
+            waits.push(wait);
+        }
+    }
+    for w in waits {
+        let _ = w.await;
+    }
+}
+
+/// A socket's link with no room behind it: the test holds the room's ends (its
+/// send queue, the close signal and the command inbox).
+#[cfg(test)]
+pub(crate) fn test_link(
+    limit: usize,
+) -> (
+    ConnLink,
+    Outbox,
+    oneshot::Sender<CloseCode>,
+    mpsc::Receiver<Cmd>,
+) {
+    let (out, inbox) = send_queue(limit);
+    let (kill_tx, kill_rx) = oneshot::channel();
+    let (room_tx, room_rx) = mpsc::channel(16);
+    (
+        ConnLink {
+            conn: 1,
+            outbound: inbox,
+            kill: kill_rx,
+            room: room_tx,
+        },
+        out,
+        kill_tx,
+        room_rx,
+    )
+}
+
+/// The room layer as a whole, through [`Rooms`], under paused time: sockets are
+/// [`ConnLink`]s, the store is in memory.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::PausedClock;
+    use crate::config::ServeConfig;
+    use crate::durability::DurabilityMode;
+    use crate::store::MemoryStore;
+    use tafel_shared::protocol::{Message, SyncMessage};
+    use tafel_shared::roles::DocKind;
+    use tokio::time::Instant;
+    use yrs::{Doc, Text, Transact};
+
+    struct Setup {
+        rooms: Arc<Rooms>,
+        store: Arc<MemoryStore>,
+        key: DocKey,
+    }
+
+    fn setup(tune: impl FnOnce(&mut ServeConfig)) -> Setup {
+        let mut config = ServeConfig::default();
+        tune(&mut config);
+        let store = Arc::new(MemoryStore::default());
+        let storage = Storage::new(Arc::clone(&store) as _);
+        let metrics = Arc::new(Metrics::default());
+        let committer = Committer::start(
+            storage.clone(),
+            DurabilityMode::Strict,
+            Duration::from_millis(200),
+            Arc::clone(&metrics),
+        );
+        let rooms = Rooms::new(
+            storage,
+            committer,
+            RoomConfig::from(&config),
+            metrics,
+            Arc::new(PausedClock::starting_at(1_000_000)),
+        );
+        let key = DocKey {
+            board: BoardId::parse(&"r".repeat(22)).unwrap(),
+            doc: DocKind::Content,
+        };
+        Setup { rooms, store, key }
+    }
+
+    /// Waits for a condition in 1 ms steps of paused time, so that time crawls
+    /// (rather than jumps to the next room timer) while the writer thread works.
+    async fn until(what: &str, mut cond: impl FnMut() -> bool) {
+        for _ in 0..200_000 {
+            if cond() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        panic!("gave up waiting for: {what}");
+    }
+
+    fn edit(client: u64, s: &str) -> Bytes {
+        let doc = Doc::with_client_id(client);
+        let text = doc.get_or_insert_text("t");
+        let mut txn = doc.transact_mut();
+        text.insert(&mut txn, 0, s);
+        Bytes::from(Message::Sync(SyncMessage::Update(txn.encode_update_v1())).encode())
+    }
+
+    /// Every frame waiting in a socket's queue, decoded.
+    fn drain(link: &mut ConnLink) -> Vec<Message> {
+        std::iter::from_fn(|| link.outbound.try_recv())
+            .map(|f| Message::decode(&f).unwrap())
+            .collect()
+    }
+
+    fn has_update(msgs: &[Message]) -> bool {
+        msgs.iter()
+            .any(|m| matches!(m, Message::Sync(SyncMessage::Update(_))))
+    }
+
+    fn logged(s: &Setup) -> usize {
+        s.rooms.storage.load_doc(&s.key).unwrap().log.len()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_empty_room_stays_its_grace_period_then_folds_and_unloads() {
+        let s = setup(|c| c.room_grace_secs = 30);
+        let a = s.rooms.join(s.key.clone(), Role::Editor).await.unwrap();
+        assert!(a.send(edit(1, "kept")).await);
+        until("the update is logged", || logged(&s) == 1).await;
+        drop(a);
+        let left = Instant::now();
+        until("the room unloads", || {
+            let gone = s.rooms.loaded() == 0;
+            if !gone {
+                assert!(
+                    left.elapsed() < Duration::from_secs(40),
+                    "still loaded long after the grace period"
+                );
+            }
+            gone
+        })
+        .await;
+        assert!(
+            left.elapsed() >= Duration::from_secs(30),
+            "unloaded after {:?}, before its grace period",
+            left.elapsed()
+        );
+        let stored = s.rooms.storage.load_doc(&s.key).unwrap();
+        assert!(stored.log.is_empty() && stored.snapshot.is_some(), "folded");
+        let history = s.rooms.storage.history(&s.key).unwrap();
+        assert_eq!(history.len(), 1, "a history snapshot at unload");
+        assert!(
+            history[0] >= 1_000_000 + 30_000,
+            "stamped by the injected clock"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_rejoin_during_the_grace_period_keeps_the_room() {
+        let s = setup(|c| c.room_grace_secs = 30);
+        let a = s.rooms.join(s.key.clone(), Role::Editor).await.unwrap();
+        drop(a);
+        tokio::time::sleep(Duration::from_secs(20)).await;
+        let mut b = s.rooms.join(s.key.clone(), Role::Editor).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        assert_eq!(s.rooms.loaded(), 1, "a connected room never unloads");
+        assert!(!drain(&mut b).is_empty(), "the rejoined socket is served");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn history_is_kept_at_its_interval_while_people_work() {
+        let s = setup(|c| c.history_interval_mins = 10);
+        let a = s.rooms.join(s.key.clone(), Role::Editor).await.unwrap();
+        let started = Instant::now();
+        assert!(a.send(edit(1, "first")).await);
+        until("the update is logged", || logged(&s) == 1).await;
+        tokio::time::sleep_until(started + Duration::from_secs(599)).await;
+        assert!(
+            s.rooms.storage.history(&s.key).unwrap().is_empty(),
+            "no snapshot before the interval"
+        );
+        until("the first history snapshot", || {
+            !s.rooms.storage.history(&s.key).unwrap().is_empty()
+        })
+        .await;
+        assert!(started.elapsed() >= Duration::from_secs(600));
+        // No change since: no second snapshot, however long it stays open.
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        assert_eq!(s.rooms.storage.history(&s.key).unwrap().len(), 1);
+        drop(a);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn updates_reach_others_only_once_durable_and_slow_readers_are_closed() {
+        let s = setup(|c| c.send_queue_bytes = 256);
+        let mut a = s.rooms.join(s.key.clone(), Role::Editor).await.unwrap();
+        let mut b = s.rooms.join(s.key.clone(), Role::Viewer).await.unwrap();
+        assert!(a.send(edit(1, "hello")).await);
+        until("b receives the update", || has_update(&drain(&mut b))).await;
+        assert_eq!(logged(&s), 1, "stored before it was shown");
+        // b stops reading; a keeps writing until b's queue overflows.
+        for i in 0..40 {
+            assert!(a.send(edit(100 + i, &"x".repeat(40))).await);
+        }
+        until("b is closed as too slow", || {
+            matches!(b.kill.try_recv(), Ok(CloseCode::SlowConsumer))
+        })
+        .await;
+        until("a is still served", || {
+            has_update(&drain(&mut a)) || logged(&s) == 41
+        })
+        .await;
+        assert!(a.kill.try_recv().is_err(), "the writer stays connected");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failing_disk_closes_the_room_and_shows_nothing_unstored() {
+        let s = setup(|_| {});
+        let a = s.rooms.join(s.key.clone(), Role::Editor).await.unwrap();
+        let mut b = s.rooms.join(s.key.clone(), Role::Viewer).await.unwrap();
+        drain(&mut b);
+        s.store.set_failing(true);
+        assert!(a.send(edit(1, "lost")).await);
+        until("b is closed with storage failure", || {
+            matches!(b.kill.try_recv(), Ok(CloseCode::StorageFailure))
+        })
+        .await;
+        assert!(!has_update(&drain(&mut b)), "an unstored update was shown");
+        until("the failed room leaves the registry", || {
+            s.rooms.loaded() == 0
+        })
+        .await;
+        // The disk recovers: the next socket loads what is durable.
+        s.store.set_failing(false);
+        let _c = s.rooms.join(s.key.clone(), Role::Editor).await.unwrap();
+        assert_eq!(logged(&s), 0);
+    }
+}

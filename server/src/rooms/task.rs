@@ -1,0 +1,454 @@
+//! The room task: one per loaded document. It owns the [`RoomCore`] (and through it
+//! every peer's send queue), feeds it the commands from sockets, submits what must be
+//! stored, holds the frames that reveal a write until the write is durable (strict
+//! mode), and unloads the room after its grace period.
+//!
+//! Peers whose send queue is full are disconnected rather than silently skipped, so
+//! they resync. A room that cannot go on (storage failure, a document yrs panicked
+//! on) closes every socket and leaves the registry; the next connection reloads what
+//! is durable.
+
+use super::loading::{Early, Loading};
+use super::persist::Persistence;
+use super::queue::{Outbox, PushError};
+use super::{Cmd, Rooms};
+use crate::durability::{DurabilityMode, Durable, Outcome, Ticket};
+use crate::room::{ConnId, Effects, Outgoing, RoomCore};
+use crate::storage::DocKey;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use tafel_shared::protocol::CloseCode;
+use tafel_shared::roles::Role;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
+
+/// The room's hold on one socket: its send queue and the signal that closes it.
+pub struct PeerLink {
+    /// Frames to the socket.
+    pub out: Outbox,
+    /// Closes the socket with a code.
+    pub kill: oneshot::Sender<CloseCode>,
+}
+
+impl PeerLink {
+    fn close(self, code: CloseCode) {
+        let _ = self.kill.send(code);
+    }
+}
+
+enum Flow {
+    Continue,
+    /// The room cannot go on: close everyone and drop the in-memory state.
+    Fail(CloseCode),
+}
+
+struct RoomTask {
+    rooms: Arc<Rooms>,
+    key: DocKey,
+    core: RoomCore<PeerLink>,
+    persist: Persistence,
+    /// Writes not yet known durable, oldest first, each with the frames that wait
+    /// for it (none in relaxed mode, where frames go at once and only a failure
+    /// matters).
+    unconfirmed: VecDeque<(Ticket, Vec<Outgoing>)>,
+}
+
+/// Loads the document, then serves it until it unloads or fails.
+pub(super) async fn run_room(
+    rooms: Arc<Rooms>,
+    key: DocKey,
+    generation: u64,
+    mut rx: mpsc::Receiver<Cmd>,
+) {
+    let load_started = Instant::now();
+    // Subscribed before any write is submitted, so no progress goes unnoticed.
+    let mut durable = rooms.committer.subscribe();
+    let storage = rooms.storage.clone();
+    let read_key = key.clone();
+    let stored = match tokio::task::spawn_blocking(move || storage.load_doc(&read_key)).await {
+        Ok(Ok(stored)) => Arc::new(stored),
+        Ok(Err(e)) => {
+            tracing::error!(doc = %key, error = %e, "could not read document");
+            rooms.metrics.store_errors.inc();
+            return refuse_all(&rooms, &key, generation, rx, CloseCode::StorageFailure);
+        }
+        Err(e) => {
+            tracing::error!(doc = %key, error = %e, "document read task failed");
+            return refuse_all(&rooms, &key, generation, rx, CloseCode::InternalError);
+        }
+    };
+    let next_seq = stored.log.last().map_or(1, |(s, _)| s + 1);
+    let limits = rooms.config.limits.clone();
+    let for_load = Arc::clone(&stored);
+    let kind = key.doc;
+    let mut load = tokio::task::spawn_blocking(move || {
+        RoomCore::load(kind, for_load.snapshot.as_deref(), &for_load.log, limits)
+    });
+    let mut loading: Loading<PeerLink, Cmd> = Loading::new(&stored);
+    drop(stored);
+    let loaded = loop {
+        tokio::select! {
+            biased;
+            result = &mut load => break result,
+            cmd = rx.recv() => match cmd {
+                None => return,
+                Some(Cmd::Join { conn, role, out, kill, reply }) => {
+                    let _ = reply.send(Ok(()));
+                    loading.admit(conn, role, PeerLink { out, kill });
+                }
+                Some(Cmd::Frame { conn, bytes }) => {
+                    if let Some((link, step2)) = loading.frame(conn, bytes, |bytes| Cmd::Frame { conn, bytes }) {
+                        let _ = link.out.push(step2);
+                    }
+                }
+                Some(Cmd::Evict { code, done, .. }) => {
+                    close_early(loading.finish(), code);
+                    rooms.unregister(&key, generation);
+                    rx.close();
+                    let _ = done.send(());
+                    return;
+                }
+                Some(cmd) => loading.defer(cmd),
+            },
+        }
+    };
+    let early = loading.finish();
+    let core = match loaded {
+        Ok(Ok((core, skipped))) => {
+            rooms
+                .metrics
+                .room_load_seconds
+                .observe(load_started.elapsed().as_secs_f64());
+            if skipped > 0 {
+                tracing::error!(doc = %key, skipped, "skipped log entries that do not decode");
+            }
+            core
+        }
+        Ok(Err(e)) => {
+            tracing::error!(doc = %key, error = %e, "could not load document");
+            rooms.metrics.store_errors.inc();
+            close_early(early, CloseCode::StorageFailure);
+            return refuse_all(&rooms, &key, generation, rx, CloseCode::StorageFailure);
+        }
+        Err(e) => {
+            tracing::error!(doc = %key, error = %e, "document load task failed");
+            close_early(early, CloseCode::InternalError);
+            return refuse_all(&rooms, &key, generation, rx, CloseCode::InternalError);
+        }
+    };
+    let persist = Persistence::new(
+        key.clone(),
+        Arc::clone(&rooms.committer),
+        rooms.config.persist.clone(),
+        next_seq,
+        rooms.clock.now(),
+    );
+    let mut task = RoomTask {
+        rooms: Arc::clone(&rooms),
+        key: key.clone(),
+        core,
+        persist,
+        unconfirmed: VecDeque::new(),
+    };
+    for e in early {
+        let flow = match e {
+            Early::Admit { conn, role, link } => task.admit(conn, role, link),
+            Early::Later(cmd) => task.command(cmd),
+        };
+        if let Flow::Fail(code) = flow {
+            return task.fail(code, generation, &mut durable).await;
+        }
+    }
+    task.serve(generation, rx, durable).await;
+}
+
+impl RoomTask {
+    async fn serve(
+        mut self,
+        generation: u64,
+        mut rx: mpsc::Receiver<Cmd>,
+        mut durable: watch::Receiver<Durable>,
+    ) {
+        let rooms = Arc::clone(&self.rooms);
+        let clock = Arc::clone(&rooms.clock);
+        // Sockets that joined while the document loaded are peers already.
+        let mut empty_since: Option<Instant> = self.core.is_empty().then(|| clock.now());
+        let history_every = rooms.config.persist.history_interval;
+        let mut history_tick = tokio::time::interval_at(clock.now() + history_every, history_every);
+        history_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let grace_deadline = empty_since.map(|t| t + rooms.config.grace);
+            let flow = tokio::select! {
+                cmd = rx.recv() => match cmd {
+                    None => return,
+                    Some(Cmd::Evict { code, save, done }) => {
+                        self.close_all(code);
+                        if save {
+                            self.persist.checkpoint(&mut self.core, clock.now(), clock.unix_ms());
+                        }
+                        rooms.unregister(&self.key, generation);
+                        rx.close();
+                        let _ = done.send(());
+                        return;
+                    }
+                    Some(cmd) => self.command(cmd),
+                },
+                changed = durable.changed(), if !self.unconfirmed.is_empty() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    let state = durable.borrow_and_update().clone();
+                    self.release(&state)
+                }
+                _ = history_tick.tick() => {
+                    if self.persist.history_due(clock.now()) {
+                        let state = self.core.snapshot();
+                        self.persist.keep_history(state, clock.now(), clock.unix_ms());
+                    }
+                    Flow::Continue
+                }
+                _ = sleep_until_opt(grace_deadline) => {
+                    // Empty for the whole grace period: save, make durable, leave.
+                    self.persist.checkpoint(&mut self.core, clock.now(), clock.unix_ms());
+                    if !rooms.committer.flush_now().await {
+                        tracing::error!(doc = %self.key, "flush before unload failed");
+                    }
+                    if rooms.unregister_if_idle(&self.key, generation, &rx) {
+                        return;
+                    }
+                    // Someone joined meanwhile: stay.
+                    empty_since = None;
+                    continue;
+                }
+            };
+            if let Flow::Fail(code) = flow {
+                return self.fail(code, generation, &mut durable).await;
+            }
+            empty_since = match (self.core.is_empty(), empty_since) {
+                (true, None) => Some(clock.now()),
+                (true, since) => since,
+                (false, _) => None,
+            };
+        }
+    }
+
+    /// Closes everyone, waits until the writes already submitted have run (a
+    /// reload must not read the log while this room's last appends are still
+    /// queued, or it would reuse their sequence numbers), and leaves the registry.
+    /// Joins already queued are dropped with the inbox; they retry and load afresh.
+    async fn fail(
+        mut self,
+        code: CloseCode,
+        generation: u64,
+        durable: &mut watch::Receiver<Durable>,
+    ) {
+        tracing::warn!(doc = %self.key, reason = code.reason(), "room failed; its peers reconnect to a reload");
+        self.close_all(code);
+        let last = self.persist.last_ticket();
+        let _ = durable
+            .wait_for(|d| d.outcome(last) != Outcome::Pending)
+            .await;
+        self.rooms.unregister(&self.key, generation);
+    }
+
+    fn command(&mut self, cmd: Cmd) -> Flow {
+        match cmd {
+            Cmd::Join {
+                conn,
+                role,
+                out,
+                kill,
+                reply,
+            } => {
+                if let Err(code) = self.core.join_allowed() {
+                    self.rooms.metrics.refuse(code.reason());
+                    let _ = reply.send(Err(code));
+                    return Flow::Continue;
+                }
+                let _ = reply.send(Ok(()));
+                self.admit(conn, role, PeerLink { out, kill })
+            }
+            Cmd::Frame { conn, bytes } => {
+                if self.core.link(conn).is_none() {
+                    return Flow::Continue;
+                }
+                match self.core.handle(conn, &bytes) {
+                    Ok(fx) => {
+                        if fx.denied {
+                            self.rooms.metrics.refuse("permission denied");
+                        }
+                        self.apply(fx)
+                    }
+                    Err(code) => {
+                        self.rooms.metrics.refuse(code.reason());
+                        if self.core.is_poisoned() {
+                            return Flow::Fail(CloseCode::InternalError);
+                        }
+                        self.kick(conn, code);
+                        Flow::Continue
+                    }
+                }
+            }
+            Cmd::Leave { conn } => {
+                let (link, fx) = self.core.leave(conn);
+                if link.is_some() {
+                    self.rooms.metrics.open_sockets.dec();
+                }
+                self.apply(fx)
+            }
+            Cmd::KickRole { role, code } => {
+                for conn in self.core.peers_with_role(role) {
+                    self.kick(conn, code);
+                }
+                Flow::Continue
+            }
+            // Handled by the loop, which must also stop.
+            Cmd::Evict { .. } => Flow::Continue,
+        }
+    }
+
+    /// Adds a socket whose join was accepted.
+    fn admit(&mut self, conn: ConnId, role: Role, link: PeerLink) -> Flow {
+        match self.core.join(conn, role, link) {
+            Ok(fx) => {
+                self.rooms.metrics.open_sockets.inc();
+                self.apply(fx)
+            }
+            Err((code, link)) => {
+                self.rooms.metrics.refuse(code.reason());
+                link.close(code);
+                Flow::Continue
+            }
+        }
+    }
+
+    fn apply(&mut self, fx: Effects) -> Flow {
+        let wrote = if let Some(update) = fx.persist {
+            let metrics = &self.rooms.metrics;
+            metrics.updates_in.inc();
+            metrics.update_bytes_in.inc_by(update.len() as u64);
+            self.persist.append(&mut self.core, update);
+            self.rooms
+                .touch(&self.key.board, self.rooms.clock.unix_ms());
+            true
+        } else {
+            false
+        };
+        self.dispatch(fx.now);
+        let ticket = self.persist.last_ticket();
+        if self.rooms.committer.mode() == DurabilityMode::Relaxed {
+            self.dispatch(fx.held);
+            if wrote {
+                // Only to notice a failed write: nothing waits for it.
+                self.unconfirmed.push_back((ticket, Vec::new()));
+            }
+            return Flow::Continue;
+        }
+        if fx.held.is_empty() {
+            return Flow::Continue;
+        }
+        // Frames that reveal state wait for every write before them, and keep
+        // their order behind frames already waiting.
+        let durable = self.rooms.committer.durable();
+        if self.unconfirmed.is_empty() && durable.outcome(ticket) == Outcome::Durable {
+            self.dispatch(fx.held);
+        } else {
+            self.unconfirmed.push_back((ticket, fx.held));
+        }
+        Flow::Continue
+    }
+
+    fn release(&mut self, durable: &Durable) -> Flow {
+        while let Some((ticket, _)) = self.unconfirmed.front() {
+            match durable.outcome(*ticket) {
+                Outcome::Pending => break,
+                Outcome::Failed => return Flow::Fail(CloseCode::StorageFailure),
+                Outcome::Durable => {
+                    if let Some((_, frames)) = self.unconfirmed.pop_front() {
+                        self.dispatch(frames);
+                    }
+                }
+            }
+        }
+        Flow::Continue
+    }
+
+    fn dispatch(&mut self, frames: Vec<Outgoing>) {
+        let mut failed: Vec<(ConnId, CloseCode)> = Vec::new();
+        for Outgoing { target, frame } in frames {
+            for (conn, link) in self.core.receivers(target) {
+                match link.out.push(frame.clone()) {
+                    Ok(()) => {
+                        self.rooms.metrics.frames_out.inc();
+                        self.rooms.metrics.bytes_out.inc_by(frame.len() as u64);
+                    }
+                    Err(PushError::Full) => failed.push((conn, CloseCode::SlowConsumer)),
+                    // The socket is gone; its Leave is on the way or was dropped.
+                    Err(PushError::Closed) => failed.push((conn, CloseCode::GoingAway)),
+                }
+            }
+        }
+        for (conn, code) in failed {
+            if code == CloseCode::SlowConsumer {
+                self.rooms.metrics.refuse(code.reason());
+            }
+            self.kick(conn, code);
+        }
+    }
+
+    /// Closes one peer's socket and tells the others it left.
+    fn kick(&mut self, conn: ConnId, code: CloseCode) {
+        let (link, fx) = self.core.leave(conn);
+        if let Some(link) = link {
+            self.rooms.metrics.open_sockets.dec();
+            link.close(code);
+        }
+        self.dispatch(fx.now);
+    }
+
+    fn close_all(&mut self, code: CloseCode) {
+        for conn in self.core.peer_ids() {
+            if let (Some(link), _) = self.core.leave(conn) {
+                self.rooms.metrics.open_sockets.dec();
+                link.close(code);
+            }
+        }
+    }
+}
+
+async fn sleep_until_opt(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn close_early(early: Vec<Early<PeerLink, Cmd>>, code: CloseCode) {
+    for e in early {
+        if let Early::Admit { link, .. } = e {
+            link.close(code);
+        }
+    }
+}
+
+fn refuse_all(
+    rooms: &Rooms,
+    key: &DocKey,
+    generation: u64,
+    mut rx: mpsc::Receiver<Cmd>,
+    code: CloseCode,
+) {
+    rooms.unregister(key, generation);
+    rx.close();
+    while let Ok(cmd) = rx.try_recv() {
+        match cmd {
+            Cmd::Join { reply, .. } => {
+                let _ = reply.send(Err(code));
+            }
+            Cmd::Evict { done, .. } => {
+                let _ = done.send(());
+            }
+            _ => {}
+        }
+    }
+}
