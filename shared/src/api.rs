@@ -114,7 +114,5 @@ pub const ERR_NOT_FOUND: &str = "not_found";
 pub const ERR_UNKNOWN_TEMPLATE: &str = "unknown_template";
 /// The server could not write to its store; nothing was changed.
 pub const ERR_STORAGE: &str = "storage_failure";
-/// Anything else that went wrong inside the server.
-pub const ERR_INTERNAL: &str = "internal";
 /// The link was rotated away by a facilitator.
 pub const ERR_REVOKED: &str = "link_revoked";

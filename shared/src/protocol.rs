@@ -20,15 +20,11 @@
 
 use thiserror::Error;
 
-/// Version of Tafel's protocol on top of the Yjs framing. Bumped when Tafel's own
-/// rules change in a way an older client would misread.
-pub const PROTOCOL_VERSION: u32 = 1;
-
 /// Tag of a sync message ([`Message::Sync`]).
 pub const MSG_SYNC: u64 = 0;
 /// Tag of an awareness message ([`Message::Awareness`]).
 pub const MSG_AWARENESS: u64 = 1;
-/// Tag of an auth message ([`Message::Auth`]).
+/// Tag of an auth message ([`Message::PermissionDenied`]).
 pub const MSG_AUTH: u64 = 2;
 /// Tag of a query-awareness message ([`Message::QueryAwareness`]).
 pub const MSG_QUERY_AWARENESS: u64 = 3;

@@ -10,6 +10,7 @@ pub mod browser;
 pub mod client;
 pub mod proxy;
 pub mod server;
+pub mod wait;
 
 pub use client::{Event, RawClient, SyncClient};
 pub use proxy::Proxy;

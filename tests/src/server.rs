@@ -317,4 +317,38 @@ impl Api {
         let resp = self.http.get(format!("{}{path}", self.base)).send().await?;
         Ok((resp.status().as_u16(), resp.text().await?))
     }
+
+    /// The value of one series of `/metrics`, e.g.
+    /// `tafel_refused_total{reason="bad message"}`; an error if the server does not
+    /// export it.
+    pub async fn metric(&self, series: &str) -> Result<f64> {
+        let (_, text) = self.get_text("/metrics").await?;
+        metric_value(&text, series)
+            .with_context(|| format!("/metrics has no series {series}:\n{text}"))
+    }
+}
+
+/// The value of `series` (name and labels, exactly as exported) in Prometheus text.
+pub fn metric_value(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metric_value;
+
+    #[test]
+    fn metric_values_are_found_by_exact_series() {
+        let text = "# HELP x\ntafel_refused_total{reason=\"bad message\"} 3\ntafel_store_errors_total 0\n";
+        assert_eq!(
+            metric_value(text, "tafel_refused_total{reason=\"bad message\"}"),
+            Some(3.0)
+        );
+        assert_eq!(metric_value(text, "tafel_store_errors_total"), Some(0.0));
+        assert_eq!(metric_value(text, "tafel_store_errors"), None);
+        assert_eq!(metric_value(text, "tafel_open_sockets"), None);
+    }
 }

@@ -7,11 +7,11 @@ mod common;
 use common::{add_sticky, element_count, has};
 use reqwest::Method;
 use serde_json::json;
-use std::time::Duration;
 use tafel_server::storage::Storage;
 use tafel_shared::ids::BoardId;
 use tafel_shared::protocol::CloseCode;
 use tafel_shared::roles::{DocKind, Role};
+use tafel_tests::wait::until;
 use tafel_tests::{RawClient, SyncClient, TestServer};
 
 #[tokio::test]
@@ -40,21 +40,33 @@ async fn every_role_writes_exactly_the_documents_it_may() {
                     writer.denials
                 );
                 // The socket stays open for reading, the other client got nothing,
-                // and a fresh reader sees the document unchanged.
+                // and a fresh reader sees the document unchanged. A room relays in
+                // order: once the watcher has a facilitator's later note, the
+                // refused one would have arrived before it.
                 assert!(writer.closed.is_none());
-                watcher.pump_for(Duration::from_millis(150)).await.unwrap();
+                let marker = format!("after-{id}");
+                let mut facilitator =
+                    SyncClient::connect(&srv.ws(&board.id, doc, board.token(Role::Facilitator)))
+                        .await
+                        .unwrap();
+                add_sticky(&mut facilitator, &marker, "barrier").await;
+                watcher.pump_until(|c| has(c, &marker)).await.unwrap();
                 assert!(!has(&watcher, &id), "{role} wrote {doc:?}");
                 let fresh = SyncClient::connect(&url).await.unwrap();
-                assert_eq!(element_count(&fresh), before);
+                assert_eq!(element_count(&fresh), before + 1, "only the barrier was added");
                 assert!(!has(&fresh, &id));
             }
         }
     }
     // Refused writes never reached the store: only the allowed ones are there after
-    // the rooms unload and reload from disk.
+    // the rooms unload (the test server's grace is one second) and reload from disk.
     let storage: &Storage = &srv.server.app.storage;
     let b = BoardId::parse(&board.id).unwrap();
     assert!(storage.get_board(&b).unwrap().is_some());
+    until("every room of the board unloads", || {
+        srv.server.app.rooms.loaded() == 0
+    })
+    .await;
     let reloaded =
         SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer)))
             .await
@@ -321,13 +333,14 @@ async fn deleting_a_board_closes_sockets_and_erases_every_key() {
         add_sticky(&mut c, "x", "data").await;
         clients.push(c);
     }
-    for c in &mut clients {
-        c.pump_for(Duration::from_millis(50)).await.unwrap();
-    }
     let storage = &srv.server.app.storage;
     let id = BoardId::parse(&board.id).unwrap();
     let kept_id = BoardId::parse(&keep.id).unwrap();
-    assert!(storage.count_board_keys(&id).unwrap() >= 4);
+    // The record, the content snapshot and one logged update per document.
+    until("every document's update is stored", || {
+        storage.count_board_keys(&id).unwrap() >= 2 + DocKind::ALL.len()
+    })
+    .await;
     let kept_keys = storage.count_board_keys(&kept_id).unwrap();
 
     let (s, _) = api
@@ -346,8 +359,8 @@ async fn deleting_a_board_closes_sockets_and_erases_every_key() {
             Some(CloseCode::BoardDeleted)
         );
     }
-    // Let any room that was unloading finish, then look at the store.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The deletion ran on the store writer after every write the evicted rooms
+    // had submitted, and was durable before the answer: nothing is left.
     assert_eq!(storage.count_board_keys(&id).unwrap(), 0);
     assert_eq!(storage.count_board_keys(&kept_id).unwrap(), kept_keys);
     let (s, _) = api
@@ -512,4 +525,48 @@ async fn facilitators_can_see_the_current_links_and_nobody_else_can() {
         .await
         .unwrap();
     assert_eq!((s, info["role"].as_str()), (200, Some("viewer")));
+}
+
+/// A rename that lands just after a token rotation must not write back the old
+/// record: the revoked link stays revoked. Both requests race, many rounds.
+#[tokio::test]
+async fn renames_racing_rotations_never_bring_a_revoked_link_back() {
+    let srv = TestServer::start().await.unwrap();
+    let api = srv.api();
+    let board = api.create_board("Race", "").await.unwrap();
+    let f = board.token(Role::Facilitator).to_owned();
+    let mut revoked = vec![board.token(Role::Editor).to_owned()];
+    for round in 0..30 {
+        let rename_path = format!("/api/boards/{}?token={f}", board.id);
+        let rotate_path = format!("/api/boards/{}/tokens/editor?token={f}", board.id);
+        let rename = api.call(
+            Method::PATCH,
+            &rename_path,
+            Some(json!({ "title": format!("round {round}") })),
+        );
+        let rotate = api.call(Method::POST, &rotate_path, None);
+        let ((renamed, _), (rotated, body)) = tokio::join!(
+            async { rename.await.unwrap() },
+            async { rotate.await.unwrap() }
+        );
+        assert_eq!((renamed, rotated), (200, 200));
+        revoked.push(body["token"].as_str().unwrap().to_owned());
+    }
+    let current = revoked.pop().unwrap();
+    let info = |token: String| {
+        let api = &api;
+        let id = board.id.clone();
+        async move {
+            api.call(Method::GET, &format!("/api/boards/{id}?token={token}"), None)
+                .await
+                .unwrap()
+        }
+    };
+    let (s, body) = info(current).await;
+    assert_eq!((s, body["role"].as_str()), (200, Some("editor")));
+    assert_eq!(body["title"].as_str(), Some("round 29"));
+    for old in revoked {
+        let (s, _) = info(old).await;
+        assert_eq!(s, 401, "a rotated-away link opens the board again");
+    }
 }
