@@ -1,20 +1,25 @@
-//! The canvas: rendering what is on screen, and turning pointer, wheel and
-//! keyboard input into edits. Pointer events throughout, so mouse, touch and pen
-//! behave alike; two touching fingers pinch-zoom.
+//! The canvas: rendering what is on screen, and turning pointer and wheel
+//! gestures into [`Commands`]; keys go to the [`keymap`]. Pointer events
+//! throughout, so mouse, touch and pen behave alike; two touching fingers
+//! pinch-zoom.
 
-use crate::board::{Board, Panel, Tool, B};
+use crate::commands::Commands;
+use crate::keymap;
+use crate::model::{Model, ModelRef};
+use crate::state::Tool;
 use crate::views::{ElementView, PAD};
 use leptos::ev;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use tafel_shared::edit::{self, MoveOrigin};
-use tafel_shared::element::NewElement;
+use tafel_shared::element::Props;
 use tafel_shared::geometry::{
-    points_bounds, resize, simplify, smooth_path, Corner, Outline, Point, Rect,
+    points_bounds, resize, simplify, smooth_path, Corner, Point, Rect, Viewport,
 };
-use tafel_shared::order;
-use tafel_shared::schema::{self, ElementKind, INK_COLORS, STICKY_COLORS};
+use tafel_shared::presence::Presence;
+use tafel_shared::roles::{DocKind, Role};
+use tafel_shared::schema;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element as DomElement, KeyboardEvent, PointerEvent, WheelEvent};
@@ -99,79 +104,24 @@ fn is_typing_target(target: Option<web_sys::EventTarget>) -> bool {
         })
 }
 
-impl Board {
-    /// Adds an element on top of everything, joining the frame under it.
-    pub fn create(&self, n: NewElement) -> Option<String> {
-        self.create_with(n, &[])
-    }
-
-    /// Adds an element like [`Board::create`], and makes `covered` its children
-    /// (a frame drawn around notes), all as one undo step.
-    pub fn create_with(&self, mut n: NewElement, covered: &[String]) -> Option<String> {
-        let id = self.model.new_id();
-        n.z = self
-            .model
-            .with_all(|all| order::key_above(all.values().map(|e| e.z.as_str())));
-        n.author = self.me.get_untracked().name;
-        n.created_ms = js_sys::Date::now() as u64;
-        self.model.end_undo_step();
-        self.edit(|txn, map| {
-            n.insert(txn, map, &id);
-            for child in covered {
-                edit::set_str(txn, map, child, schema::F_PARENT, &id);
-            }
-        })?;
-        let all = self.model.all();
-        let ids = vec![id.clone()];
-        // In the same capture window as the insert: undone together.
-        self.edit(|txn, map| edit::reparent(txn, map, &all, &ids));
-        self.model.end_undo_step();
-        Some(id)
-    }
-
-    /// A rectangle, ellipse or diamond (by `tool`) at `r`, in the current ink.
-    fn new_shape(&self, tool: Tool, r: Rect) -> Option<String> {
-        let mut n = NewElement::new(ElementKind::Shape, r);
-        n.outline = match tool {
-            Tool::Ellipse => Outline::Ellipse,
-            Tool::Diamond => Outline::Diamond,
-            _ => Outline::Rect,
-        };
-        n.fill = "#ffffff".into();
-        n.stroke = self.ink.get_untracked().to_owned();
-        self.create(n)
-    }
-
-    /// A free text box at `r`, in the current ink.
-    fn new_text(&self, r: Rect) -> Option<String> {
-        let mut n = NewElement::new(ElementKind::Text, r);
-        n.stroke = self.ink.get_untracked().to_owned();
-        self.create(n)
-    }
-
-    fn new_sticky(&self, at: Point) -> Option<String> {
-        let size = tafel_shared::element::STICKY_SIZE;
-        let mut n = NewElement::new(
-            ElementKind::Sticky,
-            Rect::new(at.x - size / 2.0, at.y - size / 2.0, size, size),
-        );
-        n.color = self.sticky_color.get_untracked().to_owned();
-        self.create(n)
-    }
-}
-
 /// The canvas with everything on it.
 #[component]
 pub fn Canvas(
-    /// The board.
-    b: B,
+    /// What gestures and keys do, and the state they read.
+    cmd: Commands,
 ) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Div>::new();
     let world = NodeRef::<leptos::html::Div>::new();
+    let (model, peers, role, fatal) = {
+        let s = cmd.session();
+        let model: ModelRef = StoredValue::new_local(s.model.clone());
+        (model, s.peers, s.role, s.fatal)
+    };
+    let camera = cmd.state.camera;
     // Frame titles and other labels keep their size on screen at any zoom; CSS
     // scales them by this factor.
     Effect::new(move |_| {
-        let zoom = b.with_value(|b| b.view.get().zoom);
+        let zoom = camera.view.get().zoom;
         if let Some(w) = world.get() {
             let _ = web_sys::HtmlElement::style(&w)
                 .set_property("--inv-zoom", &format!("{}", (1.0 / zoom).min(8.0)));
@@ -193,7 +143,7 @@ pub fn Canvas(
         if let Some(el) = canvas.get_untracked() {
             let r = el.get_bounding_client_rect();
             input.with_value(|i| i.origin.set(Point::new(r.left(), r.top())));
-            b.with_value(|b| b.screen.set((r.width(), r.height())));
+            camera.screen.set((r.width(), r.height()));
         }
     };
 
@@ -211,18 +161,16 @@ pub fn Canvas(
                 _ => 1.0,
             };
             let (dx, dy) = (e.delta_x() * scale, e.delta_y() * scale);
-            b.with_value(|b| {
-                if e.ctrl_key() || e.meta_key() {
-                    // A mouse notch (~100 px) zooms by about 22 %; a trackpad pinch
-                    // sends many small deltas and zooms smoothly.
-                    let factor = (-dy * 0.002).exp().clamp(0.5, 2.0);
-                    b.view.update(|v| *v = v.zoom_at(at, factor));
-                } else if e.shift_key() && dx == 0.0 {
-                    b.view.update(|v| *v = v.pan_by(-dy, 0.0));
-                } else {
-                    b.view.update(|v| *v = v.pan_by(-dx, -dy));
-                }
-            });
+            if e.ctrl_key() || e.meta_key() {
+                // A mouse notch (~100 px) zooms by about 22 %; a trackpad pinch
+                // sends many small deltas and zooms smoothly.
+                let factor = (-dy * 0.002).exp().clamp(0.5, 2.0);
+                camera.view.update(|v| *v = v.zoom_at(at, factor));
+            } else if e.shift_key() && dx == 0.0 {
+                camera.view.update(|v| *v = v.pan_by(-dy, 0.0));
+            } else {
+                camera.view.update(|v| *v = v.pan_by(-dx, -dy));
+            }
         });
         let opts = web_sys::AddEventListenerOptions::new();
         opts.set_passive(false);
@@ -235,15 +183,24 @@ pub fn Canvas(
     });
     let _resize = window_event_listener(ev::resize, move |_| measure());
     let _keys = window_event_listener(ev::keydown, move |e: KeyboardEvent| {
-        b.with_value(|b| input.with_value(|i| on_key(b, i, &e)));
+        if is_typing_target(e.target()) {
+            return;
+        }
+        // Space is part of the pan gesture, not a command.
+        if e.key() == " " {
+            input.with_value(|i| i.space.set(true));
+            e.prevent_default();
+        } else if keymap::dispatch(&cmd, &e) {
+            e.prevent_default();
+        }
     });
     let _keys_up = window_event_listener(ev::keyup, move |e: KeyboardEvent| {
         if e.key() == " " {
             input.with_value(|i| i.space.set(false));
         }
     });
-    let _copy = window_event_listener(ev::copy, move |e| clipboard_out(b, e, false));
-    let _cut = window_event_listener(ev::cut, move |e| clipboard_out(b, e, true));
+    let _copy = window_event_listener(ev::copy, move |e| clipboard_out(cmd, e, false));
+    let _cut = window_event_listener(ev::cut, move |e| clipboard_out(cmd, e, true));
     let _paste = window_event_listener(ev::paste, move |e: web_sys::ClipboardEvent| {
         if is_typing_target(e.target()) {
             return;
@@ -253,7 +210,7 @@ pub fn Canvas(
             .and_then(|d| d.get_data("text/plain").ok())
         {
             e.prevent_default();
-            b.with_value(|b| b.paste_text(&text));
+            cmd.paste_text(&text);
         }
     });
 
@@ -265,7 +222,7 @@ pub fn Canvas(
         }
         measure();
         let p = local_point(&e);
-        b.with_value(|b| input.with_value(|i| pointer_down(b, i, draft, &e, p)));
+        input.with_value(|i| pointer_down(cmd, i, draft, &e, p));
         if let Some(el) = canvas.get_untracked() {
             let _ = el.set_pointer_capture(e.pointer_id());
             if !is_typing_target(e.target()) {
@@ -275,13 +232,13 @@ pub fn Canvas(
     };
     let on_move = move |e: PointerEvent| {
         let p = local_point(&e);
-        b.with_value(|b| input.with_value(|i| pointer_move(b, i, draft, &e, p)));
+        input.with_value(|i| pointer_move(cmd, i, draft, &e, p));
     };
     let on_up = move |e: PointerEvent| {
         let p = local_point(&e);
-        b.with_value(|b| input.with_value(|i| pointer_up(b, i, draft, &e, p)));
+        input.with_value(|i| pointer_up(cmd, i, draft, &e, p));
     };
-    let on_leave = move |_e: PointerEvent| b.with_value(|b| b.set_cursor(None));
+    let on_leave = move |_e: PointerEvent| cmd.session().set_cursor(None);
     let on_dblclick = move |e: web_sys::MouseEvent| {
         // Pointer capture retargets clicks to the canvas; ask what is under the pointer.
         let under_el = web_sys::window()
@@ -292,44 +249,38 @@ pub fn Canvas(
             .and_then(|el| el.closest(".frame-title").ok().flatten())
             .is_some();
         let under = under_el.and_then(|el| id_at(Some(el.into())));
-        b.with_value(|b| {
-            let element = under.as_ref().and_then(|id| b.model.get(id));
-            // Double-clicking a frame's empty area adds a note there, as on the
-            // canvas; its title is renamed from the title itself.
-            let editable = element
-                .as_ref()
-                .filter(|el| (el.has_text() && !el.is_frame()) || (el.is_frame() && on_title));
-            if let Some(el) = editable {
-                if b.changeable(el) {
-                    b.select(vec![el.id.clone()]);
-                    b.editing.set(Some(el.id.clone()));
-                }
-            } else if (element.is_none() || element.as_ref().is_some_and(|el| el.is_frame()))
-                && b.can_edit_now()
-                && b.tool.get_untracked() == Tool::Select
-            {
-                let o = input.with_value(|i| i.origin.get());
-                let at = b.to_world(Point::new(
-                    e.client_x() as f64 - o.x,
-                    e.client_y() as f64 - o.y,
-                ));
-                if let Some(id) = b.new_sticky(at) {
-                    b.select(vec![id.clone()]);
-                    b.editing.set(Some(id));
-                }
+        let element = under.as_ref().and_then(|id| cmd.session().model.get(id));
+        // Double-clicking a frame's empty area adds a note there, as on the
+        // canvas; its title is renamed from the title itself.
+        let editable = element
+            .as_ref()
+            .filter(|el| (el.has_text() && !el.is_frame()) || (el.is_frame() && on_title));
+        if let Some(el) = editable {
+            if cmd.session().changeable(el) {
+                cmd.edit_text(el.base.id.clone());
             }
-        });
+        } else if (element.is_none() || element.as_ref().is_some_and(|el| el.is_frame()))
+            && cmd.session().can_edit_now()
+            && cmd.state.ui.tool.get_untracked() == Tool::Select
+        {
+            let o = input.with_value(|i| i.origin.get());
+            let at = camera.to_world(Point::new(
+                e.client_x() as f64 - o.x,
+                e.client_y() as f64 - o.y,
+            ));
+            if let Some(id) = cmd.new_sticky(at) {
+                cmd.edit_text(id);
+            }
+        }
     };
     let on_focus_in = move |e: web_sys::FocusEvent| {
         // Tabbing onto an element selects it, so the keyboard reaches every action.
         if let Some(id) = id_at(e.target()) {
-            b.with_value(|b| {
-                if !b.selection.with_untracked(|s| s.contains(&id))
-                    && b.editing.get_untracked().is_none()
-                {
-                    b.select(vec![id]);
-                }
-            });
+            if !cmd.state.selection.ids.with_untracked(|s| s.contains(&id))
+                && cmd.state.selection.editing.get_untracked().is_none()
+            {
+                cmd.select(vec![id]);
+            }
         }
     };
 
@@ -337,67 +288,56 @@ pub fn Canvas(
     // coarse grid and zoom ladder, so small pans and zooms leave it unchanged and
     // cost no re-culling at all.
     let cull_area = Memo::new(move |_| {
-        b.with_value(|b| {
-            let v = b.view.get();
-            let (w, h) = b.screen.get();
-            cull_rect(v, w, h)
-        })
+        let v = camera.view.get();
+        let (w, h) = camera.screen.get();
+        cull_rect(v, w, h)
     });
     let visible = Memo::new(move |_| {
-        b.with_value(|b| {
-            let ids = b.model.order.get();
-            b.model.layout.track();
-            let area = cull_area.get();
-            b.model.with_all(|all| {
+        let area = cull_area.get();
+        model.with_value(|m| {
+            let ids = m.order.get();
+            m.layout.track();
+            m.with_all(|all| {
                 ids.into_iter()
                     .filter(|id| {
                         all.get(id)
-                            .is_some_and(|e| e.is_connector() || e.rect.intersects(&area))
+                            .is_some_and(|e| e.is_connector() || e.base.rect.intersects(&area))
                     })
                     .collect::<Vec<_>>()
             })
         })
     });
     let world_transform = move || {
-        b.with_value(|b| {
-            let v = b.view.get();
-            format!(
-                "scale({}) translate({}px, {}px)",
-                v.zoom, -v.origin.x, -v.origin.y
-            )
-        })
+        let v = camera.view.get();
+        format!(
+            "scale({}) translate({}px, {}px)",
+            v.zoom, -v.origin.x, -v.origin.y
+        )
     };
     let grid_size = move || {
-        b.with_value(|b| {
-            let z = b.view.get().zoom;
-            // Keep dots 12–48 px apart at any zoom.
-            let mut step = 24.0 * z;
-            while step < 12.0 {
-                step *= 4.0;
-            }
-            while step > 48.0 {
-                step /= 2.0;
-            }
-            format!("{step}px {step}px")
-        })
+        let z = camera.view.get().zoom;
+        // Keep dots 12–48 px apart at any zoom.
+        let mut step = 24.0 * z;
+        while step < 12.0 {
+            step *= 4.0;
+        }
+        while step > 48.0 {
+            step /= 2.0;
+        }
+        format!("{step}px {step}px")
     };
     let grid_position = move || {
-        b.with_value(|b| {
-            let v = b.view.get();
-            format!("{}px {}px", -v.origin.x * v.zoom, -v.origin.y * v.zoom)
-        })
+        let v = camera.view.get();
+        format!("{}px {}px", -v.origin.x * v.zoom, -v.origin.y * v.zoom)
     };
-    let cursor_class = move || {
-        b.with_value(|b| match b.tool.get() {
-            Tool::Hand => "canvas tool-hand",
-            Tool::Select => "canvas tool-select",
-            _ => "canvas tool-draw",
-        })
+    let cursor_class = move || match cmd.state.ui.tool.get() {
+        Tool::Hand => "canvas tool-hand",
+        Tool::Select => "canvas tool-select",
+        _ => "canvas tool-draw",
     };
-    let empty = move || {
-        b.with_value(|b| b.model.order.with(Vec::is_empty) && b.fatal.with(Option::is_none))
-    };
-    let can_edit = move || b.with_value(|b| b.can_edit());
+    let empty =
+        move || model.with_value(|m| m.order.with(Vec::is_empty)) && fatal.with(Option::is_none);
+    let can_edit = move || role.get().is_some_and(|r| r.can_write(DocKind::Content));
 
     view! {
         <div
@@ -416,14 +356,14 @@ pub fn Canvas(
             style:background-size=grid_size
             style:background-position=grid_position
         >
-            <div class="world" node_ref=world class:far=move || b.with_value(|b| !b.detailed.get()) style:transform=world_transform>
-                <For each=move || visible.get() key=|id| id.clone() children=move |id| view! { <ElementView board=b id/> }/>
-                <RemoteSelections b/>
-                <Selection b/>
+            <div class="world" node_ref=world class:far=move || !camera.detailed.get() style:transform=world_transform>
+                <For each=move || visible.get() key=|id| id.clone() children=move |id| view! { <ElementView model id/> }/>
+                <RemoteSelections model peers view=camera.view/>
+                <SelectionBoxes model selected=cmd.state.selection.ids role view=camera.view/>
                 <DraftView draft/>
-                <TextEditor b/>
+                <TextEditor cmd/>
             </div>
-            <Cursors b/>
+            <Cursors peers view=camera.view/>
             <Show when=empty>
                 <div class="empty-hint">
                     {move || if can_edit() {
@@ -450,169 +390,35 @@ pub fn cull_rect(v: tafel_shared::geometry::Viewport, w: f64, h: f64) -> Rect {
     Rect::new(x0, y0, sw + 3.0 * step_x, sh + 3.0 * step_y)
 }
 
-fn clipboard_out(b: B, e: web_sys::ClipboardEvent, cut: bool) {
+fn clipboard_out(cmd: Commands, e: web_sys::ClipboardEvent, cut: bool) {
     if is_typing_target(e.target()) {
         return;
     }
-    b.with_value(|b| {
-        let Some(text) = b.copy_selection() else {
-            return;
-        };
-        if let Some(data) = e.clipboard_data() {
-            if data.set_data("text/plain", &text).is_ok() {
-                e.prevent_default();
-                if cut {
-                    b.delete_selection();
-                }
-                b.notify(if cut { "Cut" } else { "Copied" });
-            }
-        }
-    });
-}
-
-fn on_key(b: &Board, i: &Input, e: &KeyboardEvent) {
-    if is_typing_target(e.target()) {
+    let Some(text) = cmd.copy_selection() else {
         return;
-    }
-    let ctrl = e.ctrl_key() || e.meta_key();
-    let key = e.key();
-    let can_edit = b.can_edit_now();
-    let mut handled = true;
-    match key.as_str() {
-        " " => i.space.set(true),
-        "Escape" => {
-            b.select(Vec::new());
-            b.tool.set(Tool::Select);
-            b.panel.set(Panel::None);
-        }
-        "?" => b.panel.update(|p| {
-            *p = if *p == Panel::Help {
-                Panel::None
-            } else {
-                Panel::Help
-            }
-        }),
-        "Delete" | "Backspace" if can_edit => b.delete_selection(),
-        "l" | "L" if ctrl && e.shift_key() => b.toggle_lock(),
-        "z" | "Z" if ctrl && e.shift_key() => b.redo(),
-        "z" if ctrl => b.undo(),
-        "y" if ctrl => b.redo(),
-        "d" if ctrl && can_edit => b.duplicate_selection(),
-        "a" if ctrl => b.select_all(),
-        "]" if can_edit => b.restack(true),
-        "[" if can_edit => b.restack(false),
-        "+" | "=" => b.zoom_step(true),
-        "-" | "_" => b.zoom_step(false),
-        // By key position, so Shift+1 and Shift+2 work on every keyboard layout.
-        _ if e.shift_key() && e.code() == "Digit1" => b.zoom_to_fit(),
-        _ if e.shift_key() && e.code() == "Digit2" => b.zoom_to_selection(),
-        "PageUp" if can_edit => b.restack(true),
-        "PageDown" if can_edit => b.restack(false),
-        "O" => b.panel.update(|p| {
-            *p = if *p == Panel::Outline {
-                Panel::None
-            } else {
-                Panel::Outline
-            }
-        }),
-        "Enter" => {
-            let sel = b.selection.get_untracked();
-            let tool = b.tool.get_untracked();
-            if let [id] = sel.as_slice() {
-                if can_edit
-                    && b.model
-                        .get(id)
-                        .is_some_and(|e| e.has_text() || e.is_frame())
-                {
-                    b.editing.set(Some(id.clone()));
-                }
-            } else if can_edit && tool.edits() && tool != Tool::Pen && tool != Tool::Connector {
-                // Keyboard users place with Enter what others place with a click.
-                create_at_center(b, tool);
-            }
-        }
-        "l" if can_edit && b.selection.with_untracked(|s| s.len() == 2) => {
-            let sel = b.selection.get_untracked();
-            let ends: Vec<_> = sel
-                .iter()
-                .filter_map(|id| b.model.get(id))
-                .filter(|e| !e.is_connector())
-                .collect();
-            if let [from, to] = ends.as_slice() {
-                let mut n = NewElement::new(
-                    ElementKind::Connector,
-                    Rect::from_corners(from.rect.center(), to.rect.center()),
-                );
-                n.from = from.id.clone();
-                n.to = to.id.clone();
-                n.points = vec![from.rect.center(), to.rect.center()];
-                n.stroke = b.ink.get_untracked().to_owned();
-                if let Some(id) = b.create(n) {
-                    b.select(vec![id]);
-                }
-            }
-        }
-        "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" => {
-            let step = if e.shift_key() { 10.0 } else { 1.0 };
-            let (dx, dy) = match key.as_str() {
-                "ArrowLeft" => (-step, 0.0),
-                "ArrowRight" => (step, 0.0),
-                "ArrowUp" => (0.0, -step),
-                _ => (0.0, step),
-            };
-            if can_edit && b.selection.with_untracked(|s| !s.is_empty()) {
-                b.nudge(dx, dy);
-            } else {
-                b.view.update(|v| *v = v.pan_by(-dx * 5.0, -dy * 5.0));
-            }
-        }
-        k if !ctrl && !e.alt_key() && k.len() == 1 => {
-            match Tool::ALL.iter().find(|(_, key, _)| *key == k) {
-                Some((t, _, _)) if !t.edits() || can_edit => b.tool.set(*t),
-                _ => handled = false,
-            }
-        }
-        _ => handled = false,
-    }
-    if handled {
-        e.prevent_default();
-    }
-}
-
-/// Creates what `tool` makes at the centre of the screen, selected (and, for
-/// notes and text, ready to type).
-fn create_at_center(b: &Board, tool: Tool) {
-    let c = b.screen_center();
-    let id = match tool {
-        Tool::Sticky => b.new_sticky(c),
-        Tool::Text => b.new_text(Rect::new(c.x - 120.0, c.y - 24.0, 240.0, 48.0)),
-        Tool::Frame => {
-            let mut n = NewElement::new(
-                ElementKind::Frame,
-                Rect::new(c.x - 320.0, c.y - 210.0, 640.0, 420.0),
-            );
-            n.title = "Frame".into();
-            b.create(n)
-        }
-        Tool::Rect | Tool::Ellipse | Tool::Diamond => {
-            b.new_shape(tool, Rect::new(c.x - 80.0, c.y - 50.0, 160.0, 100.0))
-        }
-        _ => None,
     };
-    if let Some(id) = id {
-        b.select(vec![id.clone()]);
-        if matches!(tool, Tool::Sticky | Tool::Text) {
-            b.editing.set(Some(id));
+    if let Some(data) = e.clipboard_data() {
+        if data.set_data("text/plain", &text).is_ok() {
+            e.prevent_default();
+            if cut {
+                cmd.delete_selection();
+            }
+            cmd.notify(if cut { "Cut" } else { "Copied" });
         }
     }
-    b.tool.set(Tool::Select);
 }
 
-fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerEvent, p: Point) {
-    if b.editing.get_untracked().is_some() {
-        b.editing.set(None);
+fn pointer_down(
+    cmd: Commands,
+    i: &Input,
+    draft: RwSignal<Option<Draft>>,
+    e: &PointerEvent,
+    p: Point,
+) {
+    if cmd.state.selection.editing.get_untracked().is_some() {
+        cmd.state.selection.editing.set(None);
     }
-    let w = b.to_world(p);
+    let w = cmd.state.camera.to_world(p);
     let count = {
         let mut pointers = i.pointers.borrow_mut();
         pointers.insert(e.pointer_id(), p);
@@ -627,19 +433,19 @@ fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
         };
         return;
     }
-    let tool = b.tool.get_untracked();
-    let can_edit = b.can_edit_now();
+    let tool = cmd.state.ui.tool.get_untracked();
+    let can_edit = cmd.session().can_edit_now();
     let target = id_at(e.target());
     let gesture = if e.button() == 1 || i.space.get() || tool == Tool::Hand {
         Gesture::Pan { last: p }
     } else if !can_edit || tool == Tool::Select {
         if let Some(corner) = handle_at(e.target()).filter(|_| can_edit) {
-            let sel = b.selection.get_untracked();
+            let sel = cmd.state.selection.ids.get_untracked();
             match sel.as_slice() {
-                [id] => match b.model.get(id) {
+                [id] => match cmd.session().model.get(id) {
                     Some(el) => Gesture::Resize {
                         id: id.clone(),
-                        origin: el.rect,
+                        origin: el.base.rect,
                         start: w,
                         corner,
                     },
@@ -648,25 +454,25 @@ fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
                 _ => Gesture::Idle,
             }
         } else if let Some(id) = target {
-            let mut sel = b.selection.get_untracked();
+            let mut sel = cmd.state.selection.ids.get_untracked();
             if e.shift_key() {
                 if let Some(at) = sel.iter().position(|s| *s == id) {
                     sel.remove(at);
                 } else {
                     sel.push(id);
                 }
-                b.select(sel);
+                cmd.select(sel);
                 Gesture::Idle
             } else {
                 if !sel.contains(&id) {
                     sel = vec![id];
-                    b.select(sel.clone());
+                    cmd.select(sel.clone());
                 }
                 if can_edit {
-                    b.model.end_undo_step();
+                    cmd.session().model.end_undo_step();
                     Gesture::Move {
                         start: w,
-                        origins: edit::drag_set(&b.model.all(), &sel),
+                        origins: edit::drag_set(&cmd.session().model.all(), &sel),
                         moved: false,
                     }
                 } else {
@@ -675,34 +481,37 @@ fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
             }
         } else {
             let kept = if e.shift_key() {
-                b.selection.get_untracked()
+                cmd.state.selection.ids.get_untracked()
             } else {
                 Vec::new()
             };
-            b.select(kept.clone());
+            cmd.select(kept.clone());
             Gesture::Marquee { start: w, kept }
         }
     } else {
         match tool {
             Tool::Sticky => {
-                if let Some(id) = b.new_sticky(w) {
-                    b.select(vec![id.clone()]);
-                    b.editing.set(Some(id));
+                if let Some(id) = cmd.new_sticky(w) {
+                    cmd.edit_text(id);
                 }
-                b.tool.set(Tool::Select);
+                cmd.state.ui.tool.set(Tool::Select);
                 Gesture::Idle
             }
             Tool::Text => {
-                if let Some(id) = b.new_text(Rect::new(w.x, w.y - 20.0, 240.0, 48.0)) {
-                    b.select(vec![id.clone()]);
-                    b.editing.set(Some(id));
+                if let Some(id) = cmd.new_text(Rect::new(w.x, w.y - 20.0, 240.0, 48.0)) {
+                    cmd.edit_text(id);
                 }
-                b.tool.set(Tool::Select);
+                cmd.state.ui.tool.set(Tool::Select);
                 Gesture::Idle
             }
             Tool::Pen => Gesture::Pen { points: vec![w] },
             Tool::Connector => Gesture::Connect {
-                from: target.filter(|id| b.model.get(id).is_some_and(|e| !e.is_connector())),
+                from: target.filter(|id| {
+                    cmd.session()
+                        .model
+                        .get(id)
+                        .is_some_and(|e| !e.is_connector())
+                }),
                 start: w,
             },
             t => Gesture::Draw { tool: t, start: w },
@@ -711,9 +520,15 @@ fn pointer_down(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
     *i.gesture.borrow_mut() = gesture;
 }
 
-fn pointer_move(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerEvent, p: Point) {
-    let w = b.to_world(p);
-    b.set_cursor(Some(w));
+fn pointer_move(
+    cmd: Commands,
+    i: &Input,
+    draft: RwSignal<Option<Draft>>,
+    e: &PointerEvent,
+    p: Point,
+) {
+    let w = cmd.state.camera.to_world(p);
+    cmd.session().set_cursor(Some(w));
     let previous = i.pointers.borrow_mut().insert(e.pointer_id(), p);
     if previous.is_none() {
         // Hovering, no button pressed.
@@ -726,7 +541,7 @@ fn pointer_move(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
         Gesture::Pan { last } => {
             let (dx, dy) = (p.x - last.x, p.y - last.y);
             *last = p;
-            b.view.update(|v| *v = v.pan_by(dx, dy));
+            cmd.state.camera.view.update(|v| *v = v.pan_by(dx, dy));
         }
         Gesture::Pinch { distance, mid } => {
             let pts: Vec<Point> = i.pointers.borrow().values().copied().collect();
@@ -734,7 +549,10 @@ fn pointer_move(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
                 let d = pts[0].distance(pts[1]).max(1.0);
                 let m = Point::new((pts[0].x + pts[1].x) / 2.0, (pts[0].y + pts[1].y) / 2.0);
                 let (factor, dx, dy) = (d / *distance, m.x - mid.x, m.y - mid.y);
-                b.view.update(|v| *v = v.pan_by(dx, dy).zoom_at(m, factor));
+                cmd.state
+                    .camera
+                    .view
+                    .update(|v| *v = v.pan_by(dx, dy).zoom_at(m, factor));
                 *distance = d;
                 *mid = m;
             }
@@ -745,30 +563,31 @@ fn pointer_move(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
             moved,
         } => {
             let d = Point::new(w.x - start.x, w.y - start.y);
-            let zoom = b.view.get_untracked().zoom;
+            let zoom = cmd.state.camera.view.get_untracked().zoom;
             if !*moved && (d.x.abs() + d.y.abs()) * zoom < 3.0 {
                 return;
             }
             *moved = true;
-            b.edit(|txn, map| edit::apply_move(txn, map, origins, d));
+            cmd.session()
+                .edit(|txn, map| edit::apply_move(txn, map, origins, d));
         }
         Gesture::Marquee { start, kept } => {
             let area = Rect::from_corners(*start, w);
             draft.set(Some(Draft::Marquee(area)));
             let mut sel = kept.clone();
-            b.model.with_all(|all| {
+            cmd.session().model.with_all(|all| {
                 let mut inside: Vec<&tafel_shared::element::Element> = all
                     .values()
-                    .filter(|e| !e.is_connector() && area.contains_rect(&e.rect))
+                    .filter(|e| !e.is_connector() && area.contains_rect(&e.base.rect))
                     .collect();
                 inside.sort_by(|a, b| tafel_shared::element::paint_order(a, b));
                 for e in inside {
-                    if !sel.contains(&e.id) {
-                        sel.push(e.id.clone());
+                    if !sel.contains(&e.base.id) {
+                        sel.push(e.base.id.clone());
                     }
                 }
             });
-            b.select(sel);
+            cmd.select(sel);
         }
         Gesture::Draw { tool, start } => {
             draft.set(Some(Draft::Box(*tool, Rect::from_corners(*start, w))))
@@ -793,17 +612,24 @@ fn pointer_move(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &Pointe
                 24.0,
             );
             let id = id.clone();
-            b.edit(|txn, map| edit::set_rect(txn, map, &id, r));
+            cmd.session()
+                .edit(|txn, map| edit::set_rect(txn, map, &id, r));
         }
     }
 }
 
-fn pointer_up(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerEvent, p: Point) {
+fn pointer_up(
+    cmd: Commands,
+    i: &Input,
+    draft: RwSignal<Option<Draft>>,
+    e: &PointerEvent,
+    p: Point,
+) {
     i.pointers.borrow_mut().remove(&e.pointer_id());
-    let w = b.to_world(p);
+    let w = cmd.state.camera.to_world(p);
     let gesture = std::mem::take(&mut *i.gesture.borrow_mut());
     draft.set(None);
-    let zoom = b.view.get_untracked().zoom;
+    let zoom = cmd.state.camera.view.get_untracked().zoom;
     match gesture {
         Gesture::Move {
             origins,
@@ -811,11 +637,12 @@ fn pointer_up(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerE
             ..
         } => {
             let ids: Vec<String> = origins.into_iter().map(|o| o.id).collect();
-            let all = b.model.all();
-            b.edit(|txn, map| edit::reparent(txn, map, &all, &ids));
-            b.model.end_undo_step();
+            let all = cmd.session().model.all();
+            cmd.session()
+                .edit(|txn, map| edit::reparent(txn, map, &all, &ids));
+            cmd.session().model.end_undo_step();
         }
-        Gesture::Resize { .. } => b.model.end_undo_step(),
+        Gesture::Resize { .. } => cmd.session().model.end_undo_step(),
         Gesture::Draw { tool, start } => {
             let mut r = Rect::from_corners(start, w);
             if r.w * zoom < 6.0 && r.h * zoom < 6.0 {
@@ -827,47 +654,18 @@ fn pointer_up(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerE
                 r = Rect::new(start.x - dw / 2.0, start.y - dh / 2.0, dw, dh);
             }
             let id = if tool == Tool::Frame {
-                let mut n = NewElement::new(ElementKind::Frame, r);
-                let frames = b
-                    .model
-                    .with_all(|all| all.values().filter(|e| e.is_frame()).count());
-                n.title = format!("Frame {}", frames + 1);
-                // What the new frame covers now belongs to it.
-                let inside: Vec<String> = b.model.with_all(|all| {
-                    all.values()
-                        .filter(|e| {
-                            !e.is_frame()
-                                && !e.is_connector()
-                                && !e.locked
-                                && r.contains(e.rect.center())
-                        })
-                        .map(|e| e.id.clone())
-                        .collect()
-                });
-                b.create_with(n, &inside)
+                cmd.new_frame(r)
             } else {
-                b.new_shape(tool, r)
+                cmd.new_shape(tool, r)
             };
             if let Some(id) = id {
-                b.select(vec![id]);
+                cmd.select(vec![id]);
             }
-            b.tool.set(Tool::Select);
+            cmd.state.ui.tool.set(Tool::Select);
         }
         Gesture::Pen { mut points } => {
             points.push(w);
-            let kept = simplify(&points, 1.5 / zoom);
-            if let Some(bounds) = points_bounds(&kept) {
-                let mut n = NewElement::new(
-                    ElementKind::Pen,
-                    Rect::new(bounds.x, bounds.y, bounds.w.max(1.0), bounds.h.max(1.0)),
-                );
-                n.points = kept
-                    .iter()
-                    .map(|q| Point::new(q.x - bounds.x, q.y - bounds.y))
-                    .collect();
-                n.stroke = b.ink.get_untracked().to_owned();
-                b.create(n);
-            }
+            cmd.new_pen(&simplify(&points, 1.5 / zoom));
         }
         Gesture::Connect { from, start } => {
             let to = web_sys::window()
@@ -875,19 +673,17 @@ fn pointer_up(b: &Board, i: &Input, draft: RwSignal<Option<Draft>>, e: &PointerE
                 .and_then(|d| d.element_from_point(e.client_x() as f32, e.client_y() as f32))
                 .and_then(|el| id_at(Some(el.into())))
                 .filter(|id| {
-                    Some(id) != from.as_ref() && b.model.get(id).is_some_and(|e| !e.is_connector())
+                    Some(id) != from.as_ref()
+                        && cmd
+                            .session()
+                            .model
+                            .get(id)
+                            .is_some_and(|e| !e.is_connector())
                 });
             if from.is_some() || to.is_some() || start.distance(w) * zoom > 12.0 {
-                let mut n = NewElement::new(ElementKind::Connector, Rect::from_corners(start, w));
-                n.from = from.unwrap_or_default();
-                n.to = to.unwrap_or_default();
-                n.points = vec![start, w];
-                n.stroke = b.ink.get_untracked().to_owned();
-                if let Some(id) = b.create(n) {
-                    b.select(vec![id]);
-                }
+                cmd.new_connector(from.unwrap_or_default(), to.unwrap_or_default(), start, w);
             }
-            b.tool.set(Tool::Select);
+            cmd.state.ui.tool.set(Tool::Select);
         }
         _ => {}
     }
@@ -941,30 +737,41 @@ fn outline_box(r: Rect, pad: f64) -> (String, String, String) {
 }
 
 /// The rect a selection outline frames: connectors by their route.
-fn selection_rect(b: &Board, id: &str) -> Option<Rect> {
-    let e = b.model.view(id)?.get();
+fn selection_rect(model: &Model, id: &str) -> Option<Rect> {
+    let e = model.view(id)?.get();
     if e.is_connector() {
-        let r = crate::views::connector_route(b, &e);
+        let r = crate::views::connector_route(model, &e);
         Some(Rect::from_corners(r.start, r.end))
     } else {
-        Some(e.rect)
+        Some(e.base.rect)
     }
 }
 
+/// Outlines around what you selected, with resize handles on a single element
+/// you may change.
 #[component]
-fn Selection(b: B) -> impl IntoView {
+fn SelectionBoxes(
+    model: ModelRef,
+    #[prop(into)] selected: Signal<Vec<String>>,
+    #[prop(into)] role: Signal<Option<Role>>,
+    #[prop(into)] view: Signal<Viewport>,
+) -> impl IntoView {
     // Outlines depend on the zoom, not on every pan step.
-    let zoom = Memo::new(move |_| b.with_value(|b| b.view.get().zoom));
+    let zoom = Memo::new(move |_| view.get().zoom);
     let boxes = move || {
-        b.with_value(|b| {
-            let sel = b.selection.get();
-            b.role.track();
-            let single = sel.len() == 1 && sel.first().and_then(|id| b.model.get(id)).is_some_and(|e| b.changeable(&e));
-            let zoom = zoom.get();
+        let sel = selected.get();
+        let can_edit = role.get().is_some_and(|r| r.can_write(DocKind::Content));
+        let zoom = zoom.get();
+        model.with_value(|model| {
+            let single = sel.len() == 1
+                && sel
+                    .first()
+                    .and_then(|id| model.get(id))
+                    .is_some_and(|e| can_edit && !e.base.locked);
             sel.iter()
                 .filter_map(|id| {
-                    let r = selection_rect(b, id)?;
-                    let connector = b.model.get(id).is_some_and(|e| e.is_connector());
+                    let r = selection_rect(model, id)?;
+                    let connector = model.get(id).is_some_and(|e| e.is_connector());
                     let (t, w, h) = outline_box(r, 3.0 / zoom);
                     let handle = (single && !connector).then(|| {
                         Corner::ALL
@@ -986,13 +793,18 @@ fn Selection(b: B) -> impl IntoView {
     view! { <div class="selection-layer">{boxes}</div> }
 }
 
+/// Outlines around what the others selected, tagged with their names.
 #[component]
-fn RemoteSelections(b: B) -> impl IntoView {
-    let zoom = Memo::new(move |_| b.with_value(|b| b.view.get().zoom));
+fn RemoteSelections(
+    model: ModelRef,
+    #[prop(into)] peers: Signal<BTreeMap<u64, Presence>>,
+    #[prop(into)] view: Signal<Viewport>,
+) -> impl IntoView {
+    let zoom = Memo::new(move |_| view.get().zoom);
     let boxes = move || {
-        b.with_value(|b| {
-            let zoom = zoom.get();
-            b.peers
+        let zoom = zoom.get();
+        model.with_value(|model| {
+            peers
                 .get()
                 .into_values()
                 .flat_map(|p| {
@@ -1000,7 +812,7 @@ fn RemoteSelections(b: B) -> impl IntoView {
                     let name = p.user.name.clone();
                     p.selection
                         .into_iter()
-                        .filter_map(|id| selection_rect(b, &id).map(|r| (id, r)))
+                        .filter_map(|id| selection_rect(model, &id).map(|r| (id, r)))
                         .map(move |(id, r)| {
                             let (t, w, h) = outline_box(r, 6.0 / zoom);
                             view! {
@@ -1019,10 +831,12 @@ fn RemoteSelections(b: B) -> impl IntoView {
     view! { <div class="selection-layer">{boxes}</div> }
 }
 
+/// The others' pointers.
 #[component]
-fn Cursors(b: B) -> impl IntoView {
-    let peers = b.with_value(|b| b.peers);
-    let view_signal = b.with_value(|b| b.view);
+fn Cursors(
+    #[prop(into)] peers: Signal<BTreeMap<u64, Presence>>,
+    #[prop(into)] view: Signal<Viewport>,
+) -> impl IntoView {
     // One element per person, kept while they move, so the CSS transition can
     // smooth the throttled positions.
     let with_cursor = move || {
@@ -1038,7 +852,7 @@ fn Cursors(b: B) -> impl IntoView {
             <For each=with_cursor key=|id| *id children=move |id| {
                 let person = move || peers.with(|p| p.get(&id).cloned());
                 let transform = move || {
-                    let v = view_signal.get();
+                    let v = view.get();
                     let at = person().and_then(|p| p.cursor).map(|c| v.to_screen(c)).unwrap_or_default();
                     format!("translate({}px, {}px)", at.x, at.y)
                 };
@@ -1058,16 +872,19 @@ fn Cursors(b: B) -> impl IntoView {
 }
 
 #[component]
-fn TextEditor(b: B) -> impl IntoView {
+fn TextEditor(cmd: Commands) -> impl IntoView {
     move || {
-        b.with_value(|b| b.editing.get())
-            .map(|id| view! { <Editor b id/> })
+        cmd.state
+            .selection
+            .editing
+            .get()
+            .map(|id| view! { <Editor cmd id/> })
     }
 }
 
 #[component]
-fn Editor(b: B, id: String) -> impl IntoView {
-    let Some(signal) = b.with_value(|b| b.model.view(&id)) else {
+fn Editor(cmd: Commands, id: String) -> impl IntoView {
+    let Some(signal) = cmd.session().model.view(&id) else {
         return ().into_any();
     };
     let is_frame = signal.with_untracked(|e| e.is_frame());
@@ -1076,12 +893,9 @@ fn Editor(b: B, id: String) -> impl IntoView {
     let read = {
         let s = signal.clone();
         move || {
-            s.with(|e| {
-                if e.is_frame() {
-                    e.title.clone()
-                } else {
-                    e.text.clone()
-                }
+            s.with(|e| match &e.props {
+                Props::Frame(f) => f.title.clone(),
+                _ => e.text().to_owned(),
             })
         }
     };
@@ -1125,18 +939,16 @@ fn Editor(b: B, id: String) -> impl IntoView {
             return;
         };
         let value = area.value();
-        b.with_value(|b| {
-            if is_frame {
-                b.set_field(&input_id, schema::F_TITLE, &value);
-            } else {
-                let caret = area
-                    .selection_start()
-                    .ok()
-                    .flatten()
-                    .map(|c| tafel_shared::text::utf16_to_byte(&value, c as usize));
-                b.set_text(&input_id, &value, caret);
-            }
-        });
+        if is_frame {
+            cmd.session().set_field(&input_id, schema::F_TITLE, &value);
+        } else {
+            let caret = area
+                .selection_start()
+                .ok()
+                .flatten()
+                .map(|c| tafel_shared::text::utf16_to_byte(&value, c as usize));
+            cmd.session().set_text(&input_id, &value, caret);
+        }
     };
     let key_id = id.clone();
     let on_key = move |e: KeyboardEvent| {
@@ -1145,10 +957,7 @@ fn Editor(b: B, id: String) -> impl IntoView {
             || (e.key() == "Enter" && (is_frame || e.ctrl_key() || e.meta_key()));
         if finish {
             e.prevent_default();
-            b.with_value(|b| {
-                b.editing.set(None);
-                b.model.end_undo_step();
-            });
+            cmd.stop_editing();
             // Back to the element, so Tab goes on from there.
             let selector = format!(".element[data-id=\"{}\"]", key_id);
             if let Some(el) = web_sys::window()
@@ -1160,21 +969,15 @@ fn Editor(b: B, id: String) -> impl IntoView {
             }
         }
     };
-    let on_blur = move |_| {
-        b.with_value(|b| {
-            b.editing.set(None);
-            b.model.end_undo_step();
-        })
-    };
+    let on_blur = move |_| cmd.stop_editing();
     let s = signal.clone();
     let is_connector = signal.with_untracked(|e| e.is_connector());
     let route_mid = move || {
-        b.with_value(|b| {
-            b.model
-                .get(&id_for_route)
-                .map(|c| crate::views::connector_route(b, &c).midpoint())
-        })
-        .unwrap_or_default()
+        let model = &cmd.session().model;
+        model
+            .get(&id_for_route)
+            .map(|c| crate::views::connector_route(model, &c).midpoint())
+            .unwrap_or_default()
     };
     let transform = move || {
         s.with(|e| {
@@ -1182,9 +985,9 @@ fn Editor(b: B, id: String) -> impl IntoView {
                 let m = route_mid();
                 format!("translate({}px, {}px)", m.x - 90.0, m.y - 22.0)
             } else if e.is_frame() {
-                format!("translate({}px, {}px)", e.rect.x, e.rect.y - 34.0)
+                format!("translate({}px, {}px)", e.base.rect.x, e.base.rect.y - 34.0)
             } else {
-                format!("translate({}px, {}px)", e.rect.x, e.rect.y)
+                format!("translate({}px, {}px)", e.base.rect.x, e.base.rect.y)
             }
         })
     };
@@ -1192,9 +995,9 @@ fn Editor(b: B, id: String) -> impl IntoView {
     let width = move || {
         s.with(|e| {
             let w = match () {
-                _ if e.is_frame() => e.rect.w.min(480.0),
+                _ if e.is_frame() => e.base.rect.w.min(480.0),
                 _ if e.is_connector() => 180.0,
-                _ => e.rect.w,
+                _ => e.base.rect.w,
             };
             format!("{w}px")
         })
@@ -1205,15 +1008,15 @@ fn Editor(b: B, id: String) -> impl IntoView {
             let h = match () {
                 _ if e.is_frame() => 32.0,
                 _ if e.is_connector() => 44.0,
-                _ => e.rect.h,
+                _ => e.base.rect.h,
             };
             format!("{h}px")
         })
     };
     let s = signal.clone();
     let background = move || {
-        s.with(|e| match e.kind {
-            Some(ElementKind::Sticky) => e.color.clone(),
+        s.with(|e| match &e.props {
+            Props::Sticky(p) => p.color.clone(),
             _ => "#ffffff".to_owned(),
         })
     };
@@ -1225,7 +1028,8 @@ fn Editor(b: B, id: String) -> impl IntoView {
             } else if e.is_connector() {
                 15.0
             } else {
-                tafel_shared::text::fit_font_size(&e.text, e.rect.w, e.rect.h, PAD, 26.0, 9.0)
+                let r = &e.base.rect;
+                tafel_shared::text::fit_font_size(e.text(), r.w, r.h, PAD, 26.0, 9.0)
             };
             format!("{size}px")
         })
@@ -1241,12 +1045,12 @@ fn Editor(b: B, id: String) -> impl IntoView {
     let s = signal.clone();
     let padding_top = move || {
         s.with(|e| {
-            let centred = matches!(e.kind, Some(ElementKind::Sticky | ElementKind::Shape));
+            let centred = matches!(e.props, Props::Sticky(_) | Props::Shape(_));
             let pad = if centred {
-                let size =
-                    tafel_shared::text::fit_font_size(&e.text, e.rect.w, e.rect.h, PAD, 26.0, 9.0);
-                let used = tafel_shared::text::text_height(&e.text, e.rect.w, PAD, size);
-                ((e.rect.h - used) / 2.0).max(PAD)
+                let r = &e.base.rect;
+                let size = tafel_shared::text::fit_font_size(e.text(), r.w, r.h, PAD, 26.0, 9.0);
+                let used = tafel_shared::text::text_height(e.text(), r.w, PAD, size);
+                ((r.h - used) / 2.0).max(PAD)
             } else {
                 PAD
             };
@@ -1276,94 +1080,4 @@ fn Editor(b: B, id: String) -> impl IntoView {
         ></textarea>
     }
     .into_any()
-}
-
-/// Colour swatches: fill (notes, shapes) and line (shapes, text, pen,
-/// connectors). They set the colour of what is selected and of what comes next.
-#[component]
-pub fn ColorPicker(
-    /// The board.
-    b: B,
-) -> impl IntoView {
-    let fill = move |color: &'static str| {
-        b.with_value(|b| {
-            b.sticky_color.set(color);
-            let sel = b.selection.get_untracked();
-            let targets: Vec<(String, &str)> = sel
-                .iter()
-                .filter_map(|id| b.model.get(id))
-                .filter(|e| !e.locked)
-                .filter_map(|e| match e.kind {
-                    Some(ElementKind::Sticky) => Some((e.id, schema::F_COLOR)),
-                    Some(ElementKind::Shape) => Some((e.id, schema::F_FILL)),
-                    _ => None,
-                })
-                .collect();
-            if !targets.is_empty() {
-                b.model.end_undo_step();
-                b.edit(|txn, map| {
-                    for (id, field) in &targets {
-                        edit::set_str(txn, map, id, field, color);
-                    }
-                });
-                b.model.end_undo_step();
-            }
-        })
-    };
-    let ink = move |color: &'static str| {
-        b.with_value(|b| {
-            b.ink.set(color);
-            let sel = b.selection.get_untracked();
-            let targets: Vec<String> = sel
-                .iter()
-                .filter_map(|id| b.model.get(id))
-                .filter(|e| {
-                    !e.locked && !matches!(e.kind, Some(ElementKind::Sticky | ElementKind::Frame))
-                })
-                .map(|e| e.id)
-                .collect();
-            if !targets.is_empty() {
-                b.model.end_undo_step();
-                b.edit(|txn, map| {
-                    for id in &targets {
-                        edit::set_str(txn, map, id, schema::F_STROKE, color);
-                    }
-                });
-                b.model.end_undo_step();
-            }
-        })
-    };
-    view! {
-        <span class="group swatches" role="group" aria-label="Fill colour">
-            {STICKY_COLORS.into_iter().map(|(name, color)| {
-                let active = move || b.with_value(|b| b.sticky_color.get() == color);
-                view! {
-                    <button class="swatch" class:active=active data-color=name title=format!("Fill: {name}") aria-label=format!("Fill {name}")
-                        style:background=color on:click=move |_| fill(color)></button>
-                }
-            }).collect_view()}
-        </span>
-        {move || b.with_value(|b| b.role.get().is_some_and(|r| r.can_manage())).then(|| {
-            let label = move || b.with_value(|b| {
-                let sel = b.selection.get();
-                b.model.layout.track();
-                b.model.history.track();
-                if !sel.is_empty() && sel.iter().all(|id| b.model.get(id).is_some_and(|e| e.locked)) { "Unlock" } else { "Lock" }
-            });
-            view! {
-                <button class="lock-button" data-action="lock" title="Lock or unlock the selection (Ctrl+Shift+L)"
-                    disabled=move || b.with_value(|b| b.selection.with(Vec::is_empty))
-                    on:click=move |_| b.with_value(|b| b.toggle_lock())>{label}</button>
-            }
-        })}
-        <span class="group swatches" role="group" aria-label="Line colour">
-            {INK_COLORS.into_iter().filter(|(n, _)| *n != "white").map(|(name, color)| {
-                let active = move || b.with_value(|b| b.ink.get() == color);
-                view! {
-                    <button class="swatch ink" class:active=active data-ink=name title=format!("Line: {name}") aria-label=format!("Line {name}")
-                        style:border-color=color on:click=move |_| ink(color)></button>
-                }
-            }).collect_view()}
-        </span>
-    }
 }

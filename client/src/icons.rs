@@ -1,7 +1,7 @@
 //! Toolbar icons as inline SVG, drawn for Tafel: served with the app, nothing
 //! fetched from an icon font or another host.
 
-use crate::board::Tool;
+use crate::state::Tool;
 use leptos::prelude::*;
 
 fn icon(d: &'static str) -> impl IntoView {

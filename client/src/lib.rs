@@ -7,25 +7,39 @@
 //!
 //! # Layout
 //! - [`home`]: your name, recent boards, open a link, create a board.
-//! - [`board`]: one board page: shared state, toolbar, panels.
-//! - [`canvas`]: rendering and pointer/keyboard input on the canvas.
+//! - [`board`]: one board page: makes state, session and commands, lays out the page.
+//! - [`state`]: the page's local signals: camera, selection, tool, panel, colours, notice.
+//! - [`session`]: the sync session: connection, outbox, local copy, presence, status.
+//! - [`commands`]: every user action as a named function.
+//! - [`keymap`]: the shortcut table the keyboard handler and the help panel share.
+//! - [`canvas`]: rendering and gestures on the canvas.
+//! - [`chrome`]: toolbar, presence strip, colour bar, zoom controls, panels.
 //! - [`views`]: how each kind of element looks.
 //! - [`model`]: the yrs replica, per-element signals, local undo.
 //! - [`net`]: the WebSocket connection: sync, presence, reconnect.
 //! - [`idb`]: the replica kept in IndexedDB across reloads.
 //! - [`prefs`]: what the browser remembers (name, recent boards, links).
 //! - [`api`]: calls to the HTTP board API.
+//! - [`clipboard`]: writing share links to the system clipboard.
+//! - [`icons`]: the toolbar's inline SVG icons.
+//! - [`timer`]: one-shot and repeating browser timers.
 
 pub mod api;
 pub mod board;
 pub mod canvas;
+pub mod chrome;
 pub mod clipboard;
+pub mod commands;
 pub mod home;
 pub mod icons;
 pub mod idb;
+pub mod keymap;
 pub mod model;
 pub mod net;
 pub mod prefs;
+pub mod session;
+pub mod state;
+pub mod timer;
 pub mod views;
 
 use leptos::prelude::*;

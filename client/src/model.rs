@@ -34,6 +34,9 @@ struct Pending {
     changed: bool,
 }
 
+/// A `Copy` handle on the page's model, for components that only render it.
+pub type ModelRef = StoredValue<std::rc::Rc<Model>, LocalStorage>;
+
 /// The replica plus per-element signals.
 pub struct Model {
     doc: Doc,
@@ -183,8 +186,9 @@ impl Model {
                 match Element::read(&txn, &self.elements, &id) {
                     Some(e) => {
                         let before = cache.get(&id);
-                        restack |= before.is_none_or(|b| b.z != e.z || b.kind != e.kind);
-                        moved |= before.is_none_or(|b| b.rect != e.rect);
+                        restack |=
+                            before.is_none_or(|b| b.base.z != e.base.z || b.kind() != e.kind());
+                        moved |= before.is_none_or(|b| b.base.rect != e.base.rect);
                         if before == Some(&e) {
                             continue;
                         }
@@ -209,7 +213,7 @@ impl Model {
             let mut all: Vec<&Element> = cache.values().collect();
             all.sort_by(|a, b| paint_order(a, b));
             self.order
-                .set(all.into_iter().map(|e| e.id.clone()).collect());
+                .set(all.into_iter().map(|e| e.base.id.clone()).collect());
         }
         if moved {
             self.layout.update(|n| *n += 1);
@@ -258,7 +262,7 @@ impl Model {
                 .borrow()
                 .values()
                 .filter(|e| !e.is_connector())
-                .map(|e| e.rect),
+                .map(|e| e.base.rect),
         )
     }
 

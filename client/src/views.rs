@@ -3,12 +3,11 @@
 //! that element. Positions go through CSSOM (`style:`), which the strict
 //! Content-Security-Policy allows where it would block `style` attributes.
 
-use crate::board::B;
+use crate::model::{Model, ModelRef};
 use leptos::prelude::*;
 use tafel_shared::edit::connector_ends;
-use tafel_shared::element::Element;
+use tafel_shared::element::{Element, Props};
 use tafel_shared::geometry::{route, smooth_path, Outline, Point, Rect};
-use tafel_shared::schema::ElementKind;
 use tafel_shared::text::fit_font_size;
 
 /// Inner padding of notes and shapes, in board units.
@@ -18,6 +17,14 @@ fn px(v: f64) -> String {
     format!("{v}px")
 }
 
+/// Line colour of what has none set.
+const INK: &str = "#1f2328";
+
+/// `value`, or `default` where it is empty.
+fn or_default(value: &str, default: &str) -> String {
+    if value.is_empty() { default } else { value }.to_owned()
+}
+
 fn placed(r: &Rect) -> String {
     format!("translate({}px, {}px)", r.x, r.y)
 }
@@ -25,22 +32,23 @@ fn placed(r: &Rect) -> String {
 /// One element, by id; nothing if it vanished meanwhile.
 #[component]
 pub fn ElementView(
-    /// The board.
-    board: B,
+    /// The replica the element is in.
+    model: ModelRef,
     /// The element.
     id: String,
 ) -> impl IntoView {
-    let Some(signal) = board.with_value(|b| b.model.view(&id)) else {
+    let Some(signal) = model.with_value(|m| m.view(&id)) else {
         return ().into_any();
     };
-    let kind = signal.with_untracked(|e| e.kind);
-    match kind {
-        Some(ElementKind::Connector) => view! { <ConnectorView board id signal/> }.into_any(),
-        Some(ElementKind::Pen) => pen(id, signal).into_any(),
-        Some(ElementKind::Frame) => frame(id, signal).into_any(),
-        Some(ElementKind::Shape) => shape(id, signal).into_any(),
-        Some(ElementKind::Sticky | ElementKind::Text) => note(id, signal).into_any(),
-        _ => ().into_any(),
+    // The kind of an element never changes, so the view is chosen once.
+    let props = signal.with_untracked(|e| e.props.clone());
+    match props {
+        Props::Connector(_) => view! { <ConnectorView model id signal/> }.into_any(),
+        Props::Pen(_) => pen(id, signal).into_any(),
+        Props::Frame(_) => frame(id, signal).into_any(),
+        Props::Shape(_) => shape(id, signal).into_any(),
+        Props::Sticky(_) | Props::Text(_) => note(id, signal).into_any(),
+        Props::Image(_) | Props::Unknown => ().into_any(),
     }
 }
 
@@ -53,30 +61,41 @@ fn box_style(
 ) {
     let (a, b, c) = (signal.clone(), signal.clone(), signal.clone());
     (
-        move || a.with(|e| placed(&e.rect)),
-        move || b.with(|e| px(e.rect.w)),
-        move || c.with(|e| px(e.rect.h)),
+        move || a.with(|e| placed(&e.base.rect)),
+        move || b.with(|e| px(e.base.rect.w)),
+        move || c.with(|e| px(e.base.rect.h)),
     )
 }
 
 fn note(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let (transform, width, height) = box_style(&signal);
-    let is_sticky = signal.with_untracked(|e| e.kind == Some(ElementKind::Sticky));
+    let is_sticky = signal.with_untracked(|e| matches!(e.props, Props::Sticky(_)));
     let s = signal.clone();
-    let background = move || s.with(|e| is_sticky.then(|| e.color.clone()));
+    let background = move || {
+        s.with(|e| match &e.props {
+            Props::Sticky(p) => Some(p.color.clone()),
+            _ => None,
+        })
+    };
     let s = signal.clone();
-    let ink = move || s.with(|e| (!is_sticky && !e.stroke.is_empty()).then(|| e.stroke.clone()));
+    let ink = move || {
+        s.with(|e| match &e.props {
+            Props::Text(p) if !p.stroke.is_empty() => Some(p.stroke.clone()),
+            _ => None,
+        })
+    };
     let s = signal.clone();
     let font = move || {
         s.with(|e| {
             let max = if is_sticky { 26.0 } else { 22.0 };
-            px(fit_font_size(&e.text, e.rect.w, e.rect.h, PAD, max, 9.0))
+            let r = &e.base.rect;
+            px(fit_font_size(e.text(), r.w, r.h, PAD, max, 9.0))
         })
     };
     let s = signal.clone();
     let label = move || s.with(Element::label);
     let s = signal.clone();
-    let text = move || s.with(|e| e.text.clone());
+    let text = move || s.with(|e| e.text().to_owned());
     let class = if is_sticky {
         "element sticky"
     } else {
@@ -106,10 +125,13 @@ fn shape(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let s = signal.clone();
     let outline = move || {
         s.with(|e| {
-            let (w, h) = (e.rect.w, e.rect.h);
-            let fill = if e.fill.is_empty() { "#ffffff".to_owned() } else { e.fill.clone() };
-            let stroke = if e.stroke.is_empty() { "#1f2328".to_owned() } else { e.stroke.clone() };
-            match e.outline {
+            let Props::Shape(p) = &e.props else {
+                return ().into_any();
+            };
+            let (w, h) = (e.base.rect.w, e.base.rect.h);
+            let fill = or_default(&p.fill, "#ffffff");
+            let stroke = or_default(&p.stroke, INK);
+            match p.outline {
                 Outline::Rect => view! {
                     <rect x="1" y="1" width=(w - 2.0).max(0.0) height=(h - 2.0).max(0.0) rx="4" fill=fill stroke=stroke stroke-width="2"/>
                 }
@@ -126,14 +148,15 @@ fn shape(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         })
     };
     let s = signal.clone();
-    let view_box = move || s.with(|e| format!("0 0 {} {}", e.rect.w, e.rect.h));
+    let view_box = move || s.with(|e| format!("0 0 {} {}", e.base.rect.w, e.base.rect.h));
     let s = signal.clone();
     let font = move || {
         s.with(|e| {
+            let r = &e.base.rect;
             px(fit_font_size(
-                &e.text,
-                e.rect.w * 0.8,
-                e.rect.h * 0.8,
+                e.text(),
+                r.w * 0.8,
+                r.h * 0.8,
                 PAD,
                 22.0,
                 9.0,
@@ -143,7 +166,7 @@ fn shape(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let s = signal.clone();
     let label = move || s.with(Element::label);
     let s = signal.clone();
-    let text = move || s.with(|e| e.text.clone());
+    let text = move || s.with(|e| e.text().to_owned());
     view! {
         <div
             class="element shape"
@@ -169,16 +192,13 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let label = move || s.with(Element::label);
     let s = signal.clone();
     let title = move || {
-        s.with(|e| {
-            if e.title.is_empty() {
-                "Frame".to_owned()
-            } else {
-                e.title.clone()
-            }
+        s.with(|e| match &e.props {
+            Props::Frame(f) => or_default(&f.title, "Frame"),
+            _ => String::new(),
         })
     };
     let s = signal.clone();
-    let locked = move || s.with(|e| e.locked);
+    let locked = move || s.with(|e| e.base.locked);
     view! {
         <div
             class="element frame"
@@ -199,25 +219,21 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
 fn pen(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let path_id = id.clone();
     let (transform, width, height) = box_style(&signal);
+    let pen_of = |e: &Element| match &e.props {
+        Props::Pen(p) => (p.points.clone(), p.stroke.clone()),
+        _ => (Vec::new(), String::new()),
+    };
     let s = signal.clone();
-    let d = move || s.with(|e| smooth_path(&e.points));
+    let d = move || s.with(|e| smooth_path(&pen_of(e).0));
     let s = signal.clone();
     let view_box = move || {
         s.with(|e| {
-            let b = tafel_shared::geometry::points_bounds(&e.points).unwrap_or_default();
+            let b = tafel_shared::geometry::points_bounds(&pen_of(e).0).unwrap_or_default();
             format!("{} {} {} {}", b.x, b.y, b.w.max(1.0), b.h.max(1.0))
         })
     };
     let s = signal.clone();
-    let stroke = move || {
-        s.with(|e| {
-            if e.stroke.is_empty() {
-                "#1f2328".to_owned()
-            } else {
-                e.stroke.clone()
-            }
-        })
-    };
+    let stroke = move || s.with(|e| or_default(&pen_of(e).1, INK));
     view! {
         <div class="element pen" data-id=path_id tabindex="0" role="img" aria-label="Drawing"
             style:transform=transform style:width=width style:height=height>
@@ -229,28 +245,32 @@ fn pen(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
 }
 
 /// Where a connector runs now, following both of its ends.
-pub fn connector_route(board: &crate::board::Board, c: &Element) -> tafel_shared::geometry::Route {
+pub fn connector_route(model: &Model, c: &Element) -> tafel_shared::geometry::Route {
     // Reading the ends through their signals makes the connector follow them.
-    let from = board.model.view(&c.from).map(|s| s.get());
-    let to = board.model.view(&c.to).map(|s| s.get());
+    let (from, to) = match &c.props {
+        Props::Connector(p) => (p.from.as_str(), p.to.as_str()),
+        _ => ("", ""),
+    };
+    let from = model.view(from).map(|s| s.get());
+    let to = model.view(to).map(|s| s.get());
     let mut known = std::collections::HashMap::new();
     if let Some(f) = from.as_ref() {
-        known.insert(f.id.as_str(), f);
+        known.insert(f.base.id.as_str(), f);
     }
     if let Some(t) = to.as_ref() {
-        known.insert(t.id.as_str(), t);
+        known.insert(t.base.id.as_str(), t);
     }
     let (a, b) = connector_ends(&known, c);
     route(a, b)
 }
 
 #[component]
-fn ConnectorView(board: B, id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+fn ConnectorView(model: ModelRef, id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let geometry = Memo::new(move |_| {
         // Ends may appear after the connector (late sync): recheck when elements come.
-        board.with_value(|b| b.model.order.track());
+        model.with_value(|m| m.order.track());
         let c = signal.get();
-        let r = board.with_value(|b| connector_route(b, &c));
+        let r = model.with_value(|m| connector_route(m, &c));
         (c, r)
     });
     let pad = 24.0;
@@ -286,16 +306,13 @@ fn ConnectorView(board: B, id: String, signal: ArcRwSignal<Element>) -> impl Int
         })
     };
     let stroke = move || {
-        geometry.with(|(c, _)| {
-            if c.stroke.is_empty() {
-                "#1f2328".to_owned()
-            } else {
-                c.stroke.clone()
-            }
+        geometry.with(|(c, _)| match &c.props {
+            Props::Connector(p) => or_default(&p.stroke, INK),
+            _ => INK.to_owned(),
         })
     };
-    let label = move || geometry.with(|(c, _)| c.text.clone());
-    let has_label = move || geometry.with(|(c, _)| !c.text.trim().is_empty());
+    let label = move || geometry.with(|(c, _)| c.text().to_owned());
+    let has_label = move || geometry.with(|(c, _)| !c.text().trim().is_empty());
     let label_at = move || {
         geometry.with(|(_, r)| {
             let m = local(r.midpoint());

@@ -4,7 +4,9 @@
 //! BENCHMARKS.md.
 
 use std::time::Instant;
-use tafel_shared::schema::{self, Placement};
+use tafel_shared::element::Element;
+use tafel_shared::geometry::Rect;
+use tafel_shared::schema;
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
 
@@ -15,25 +17,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for start in (0..notes).step_by(100) {
         let mut txn = doc.transact_mut();
         for i in start..start + 100 {
-            let at = Placement {
-                x: 1.0,
-                y: 2.0,
-                w: 160.0,
-                h: 160.0,
-                z: format!("m{i:06}"),
-            };
             let text = format!("Idea number {i}");
-            schema::insert_sticky(
-                &mut txn,
-                &map,
-                &format!("n{i}"),
-                &at,
-                "",
-                "#ffe066",
-                &text,
-                "load",
-                0,
-            );
+            let at = Rect::new(1.0, 2.0, 160.0, 160.0);
+            let mut note = Element::sticky(format!("n{i}"), at, "#ffe066", &text);
+            note.base.z = format!("m{i:06}");
+            note.base.author = "load".into();
+            note.insert(&mut txn, &map);
         }
     }
     let snapshot = doc

@@ -189,6 +189,20 @@ impl Default for ServeConfig {
     }
 }
 
+// The room layer's settings come from here (not the other way round), so that the
+// configuration is the one place that names every default.
+impl Default for crate::room::RoomLimits {
+    fn default() -> Self {
+        Self::from(&ServeConfig::default())
+    }
+}
+
+impl Default for crate::rooms::RoomConfig {
+    fn default() -> Self {
+        Self::from(&ServeConfig::default())
+    }
+}
+
 impl From<&ServeConfig> for crate::room::RoomLimits {
     fn from(c: &ServeConfig) -> Self {
         Self {

@@ -3,7 +3,9 @@
 //!
 //! # Layout
 //! - [`config`]: the `tafel serve` flags and environment variables.
-//! - [`app`]: shared state, start-up and graceful shutdown.
+//! - [`app`]: the state every handler shares, and access checks.
+//! - [`serve`]: start-up (data directory, operator token), listening, graceful
+//!   shutdown.
 //! - [`http`]: the board and operator API, health and metrics, WebSocket routes.
 //! - [`ws`]: one socket: authentication, limits, frames to and from its room.
 //! - [`rooms`]: one task per loaded document, and the registry that loads each once
@@ -25,6 +27,7 @@ pub mod http;
 pub mod metrics;
 pub mod room;
 pub mod rooms;
+pub mod serve;
 pub mod storage;
 pub mod store;
 pub mod ws;

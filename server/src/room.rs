@@ -41,12 +41,6 @@ pub struct RoomLimits {
     pub max_awareness_bytes: usize,
 }
 
-impl Default for RoomLimits {
-    fn default() -> Self {
-        Self::from(&crate::config::ServeConfig::default())
-    }
-}
-
 /// Who receives a frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {

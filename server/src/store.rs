@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 use thiserror::Error;
 
 /// A failure of the underlying store. Never shown to clients in detail.
@@ -187,11 +187,14 @@ impl Store for SledStore {
 }
 
 /// An in-memory store for tests. `set_failing(true)` makes every write and flush
-/// fail, as a full or read-only disk would.
+/// fail, as a full or read-only disk would; `set_stalled(true)` makes them wait,
+/// as a disk that hangs would.
 #[derive(Default)]
 pub struct MemoryStore {
     map: Mutex<BTreeMap<Vec<u8>, Vec<u8>>>,
     failing: AtomicBool,
+    stalled: Mutex<bool>,
+    unstalled: Condvar,
 }
 
 impl MemoryStore {
@@ -200,7 +203,21 @@ impl MemoryStore {
         self.failing.store(failing, Ordering::SeqCst);
     }
 
+    /// Makes writes and flushes block until called again with `false`.
+    pub fn set_stalled(&self, stalled: bool) {
+        *self.stalled.lock().unwrap_or_else(|p| p.into_inner()) = stalled;
+        self.unstalled.notify_all();
+    }
+
     fn check(&self) -> Result<(), StoreError> {
+        let mut stalled = self.stalled.lock().unwrap_or_else(|p| p.into_inner());
+        while *stalled {
+            stalled = self
+                .unstalled
+                .wait(stalled)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+        drop(stalled);
         if self.failing.load(Ordering::SeqCst) {
             Err(StoreError::io("No space left on device (simulated)"))
         } else {

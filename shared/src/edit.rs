@@ -4,10 +4,10 @@
 //! boards. The client calls these inside its own transactions; the host tests
 //! exercise them without a browser.
 
-use crate::element::{flat_points, outline_from_name, outline_name, Element, NewElement};
+use crate::element::{flat_points, Element, ElementBase, Props};
 use crate::geometry::{route, End, Point, Rect};
 use crate::order;
-use crate::schema::{self, ElementKind};
+use crate::schema::{self, STICKY_COLORS};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use yrs::{Any, Map, MapRef, Out, TransactionMut};
@@ -25,7 +25,7 @@ pub struct MoveOrigin {
 }
 
 fn by_id(all: &[Element]) -> HashMap<&str, &Element> {
-    all.iter().map(|e| (e.id.as_str(), e)).collect()
+    all.iter().map(|e| (e.base.id.as_str(), e)).collect()
 }
 
 /// What dragging `selected` moves: the selection plus the children of selected
@@ -35,19 +35,21 @@ pub fn drag_set(all: &[Element], selected: &[String]) -> Vec<MoveOrigin> {
     // A locked frame stays, and its content stays with it.
     let movable_frames: HashSet<&str> = all
         .iter()
-        .filter(|e| e.is_frame() && !e.locked && chosen.contains(e.id.as_str()))
-        .map(|e| e.id.as_str())
+        .filter(|e| e.is_frame() && !e.base.locked && chosen.contains(e.base.id.as_str()))
+        .map(|e| e.base.id.as_str())
         .collect();
     all.iter()
-        .filter(|e| !e.locked)
-        .filter(|e| chosen.contains(e.id.as_str()) || movable_frames.contains(e.parent.as_str()))
+        .filter(|e| !e.base.locked)
+        .filter(|e| {
+            chosen.contains(e.base.id.as_str()) || movable_frames.contains(e.base.parent.as_str())
+        })
         .map(|e| MoveOrigin {
-            id: e.id.clone(),
-            at: Point::new(e.rect.x, e.rect.y),
-            points: if e.is_connector() {
-                e.points.clone()
-            } else {
-                Vec::new()
+            id: e.base.id.clone(),
+            at: Point::new(e.base.rect.x, e.base.rect.y),
+            // Free connector ends are absolute; pen points are relative and stay.
+            points: match &e.props {
+                Props::Connector(c) => c.points.clone(),
+                _ => Vec::new(),
             },
         })
         .collect()
@@ -110,7 +112,9 @@ pub fn set_str(txn: &mut TransactionMut, elements: &MapRef, id: &str, field: &st
 pub fn frame_at<'a>(all: &'a [Element], p: Point, exclude: &HashSet<&str>) -> Option<&'a Element> {
     let mut frames: Vec<&Element> = all
         .iter()
-        .filter(|e| e.is_frame() && !exclude.contains(e.id.as_str()) && e.rect.contains(p))
+        .filter(|e| {
+            e.is_frame() && !exclude.contains(e.base.id.as_str()) && e.base.rect.contains(p)
+        })
         .collect();
     frames.sort_by(|a, b| crate::element::paint_order(a, b));
     frames.pop()
@@ -121,15 +125,15 @@ pub fn frame_at<'a>(all: &'a [Element], p: Point, exclude: &HashSet<&str>) -> Op
 /// `all` must hold positions after the move.
 pub fn reparent(txn: &mut TransactionMut, elements: &MapRef, all: &[Element], moved: &[String]) {
     let moved: HashSet<&str> = moved.iter().map(String::as_str).collect();
-    for e in all.iter().filter(|e| moved.contains(e.id.as_str())) {
+    for e in all.iter().filter(|e| moved.contains(e.base.id.as_str())) {
         if e.is_frame() || e.is_connector() {
             continue;
         }
-        let parent = frame_at(all, e.rect.center(), &HashSet::new())
-            .map(|f| f.id.as_str())
+        let parent = frame_at(all, e.base.rect.center(), &HashSet::new())
+            .map(|f| f.base.id.as_str())
             .unwrap_or("");
-        if parent != e.parent {
-            set_str(txn, elements, &e.id, schema::F_PARENT, parent);
+        if parent != e.base.parent {
+            set_str(txn, elements, &e.base.id, schema::F_PARENT, parent);
         }
     }
 }
@@ -145,8 +149,8 @@ pub fn delete(
     // Locked elements stay, and so does a locked frame's content.
     let locked: HashSet<&str> = all
         .iter()
-        .filter(|e| e.locked)
-        .map(|e| e.id.as_str())
+        .filter(|e| e.base.locked)
+        .map(|e| e.base.id.as_str())
         .collect();
     let mut gone: HashSet<&str> = ids
         .iter()
@@ -154,19 +158,21 @@ pub fn delete(
         .filter(|id| !locked.contains(id))
         .collect();
     for e in all {
-        if gone.contains(e.parent.as_str()) && !e.locked {
-            gone.insert(e.id.as_str());
+        if gone.contains(e.base.parent.as_str()) && !e.base.locked {
+            gone.insert(e.base.id.as_str());
         }
     }
-    for e in all.iter().filter(|e| e.is_connector()) {
-        if gone.contains(e.from.as_str()) || gone.contains(e.to.as_str()) {
-            gone.insert(e.id.as_str());
+    for e in all {
+        if let Props::Connector(c) = &e.props {
+            if gone.contains(c.from.as_str()) || gone.contains(c.to.as_str()) {
+                gone.insert(e.base.id.as_str());
+            }
         }
     }
     let mut removed = Vec::new();
-    for e in all.iter().filter(|e| gone.contains(e.id.as_str())) {
-        if elements.remove(txn, &e.id).is_some() {
-            removed.push(e.id.clone());
+    for e in all.iter().filter(|e| gone.contains(e.base.id.as_str())) {
+        if elements.remove(txn, &e.base.id).is_some() {
+            removed.push(e.base.id.clone());
         }
     }
     removed
@@ -182,13 +188,14 @@ pub fn restack(
     to_front: bool,
 ) {
     let chosen: HashSet<&str> = ids.iter().map(String::as_str).collect();
-    let mut moving: Vec<&Element> = all
+    let mut moving: Vec<&ElementBase> = all
         .iter()
+        .map(|e| &e.base)
         .filter(|e| chosen.contains(e.id.as_str()))
         .collect();
     moving.sort_by(|a, b| (a.z.as_str(), a.id.as_str()).cmp(&(b.z.as_str(), b.id.as_str())));
-    let others = all.iter().filter(|e| !chosen.contains(e.id.as_str()));
-    let keys: Vec<&str> = others.map(|e| e.z.as_str()).collect();
+    let others = all.iter().filter(|e| !chosen.contains(e.base.id.as_str()));
+    let keys: Vec<&str> = others.map(|e| e.base.z.as_str()).collect();
     if to_front {
         let mut below = keys
             .iter()
@@ -218,84 +225,41 @@ pub fn restack(
 
 /// Where a connector's ends are: attached to present elements, else free points.
 pub fn connector_ends(all: &HashMap<&str, &Element>, c: &Element) -> (End, End) {
+    let (from, to, points) = match &c.props {
+        Props::Connector(p) => (p.from.as_str(), p.to.as_str(), p.points.as_slice()),
+        _ => ("", "", &[][..]),
+    };
     let end = |id: &str, fallback: Point| match all.get(id) {
         Some(e) if !id.is_empty() && !e.is_connector() => End::Attached {
-            rect: e.rect,
-            outline: e.outline,
+            rect: e.base.rect,
+            outline: e.outline(),
         },
         _ => End::Free(fallback),
     };
-    let start = c
-        .points
-        .first()
-        .copied()
-        .unwrap_or(Point::new(c.rect.x, c.rect.y));
-    let finish = c
-        .points
+    let r = &c.base.rect;
+    let start = points.first().copied().unwrap_or(Point::new(r.x, r.y));
+    let finish = points
         .get(1)
         .copied()
-        .unwrap_or(Point::new(c.rect.right(), c.rect.bottom()));
-    (end(&c.from, start), end(&c.to, finish))
+        .unwrap_or(Point::new(r.right(), r.bottom()));
+    (end(from, start), end(to, finish))
 }
 
 /// The marker that tells a Tafel clipboard apart from other text.
 pub const CLIPBOARD_MARKER: &str = "tafel/elements";
 
 /// Elements on the system clipboard, as JSON text.
+///
+/// Each element is an [`Element`] in its serde form (one flat object), with
+/// connector ends and frame membership referring to ids inside the clipboard.
+/// Clipboards written before there was one element model list every field for
+/// every kind; the fields a kind lacks are ignored, so they paste the same.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Clipboard {
     /// Always [`CLIPBOARD_MARKER`].
     pub format: String,
     /// The copied elements, in paint order.
-    pub elements: Vec<ClipElement>,
-}
-
-/// One copied element: its fields, with connector ends and frame membership
-/// referring to ids inside the clipboard.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ClipElement {
-    /// Id on the board it was copied from (only to link copies to each other).
-    pub id: String,
-    /// Kind name.
-    pub kind: String,
-    /// Position and size.
-    pub x: f64,
-    /// Top edge.
-    pub y: f64,
-    /// Width.
-    pub w: f64,
-    /// Height.
-    pub h: f64,
-    /// Frame it sits in (an id in this clipboard), or empty.
-    #[serde(default)]
-    pub parent: String,
-    /// Text.
-    #[serde(default)]
-    pub text: String,
-    /// Frame title.
-    #[serde(default)]
-    pub title: String,
-    /// Sticky colour.
-    #[serde(default)]
-    pub color: String,
-    /// Shape outline name.
-    #[serde(default)]
-    pub shape: String,
-    /// Fill.
-    #[serde(default)]
-    pub fill: String,
-    /// Stroke.
-    #[serde(default)]
-    pub stroke: String,
-    /// Connector start (an id in this clipboard), or empty for a free end.
-    #[serde(default)]
-    pub from: String,
-    /// Connector end (an id in this clipboard), or empty for a free end.
-    #[serde(default)]
-    pub to: String,
-    /// Flat points.
-    #[serde(default)]
-    pub points: Vec<f64>,
+    pub elements: Vec<Element>,
 }
 
 impl Clipboard {
@@ -305,40 +269,22 @@ impl Clipboard {
         let lookup = by_id(all);
         let mut chosen: HashSet<&str> = ids.iter().map(String::as_str).collect();
         for e in all {
-            if chosen.contains(e.parent.as_str()) {
-                chosen.insert(e.id.as_str());
+            if chosen.contains(e.base.parent.as_str()) {
+                chosen.insert(e.base.id.as_str());
             }
         }
         let elements = all
             .iter()
-            .filter(|e| chosen.contains(e.id.as_str()) && e.kind.is_some())
+            .filter(|e| chosen.contains(e.base.id.as_str()) && e.kind().is_some())
             .map(|e| {
-                let mut clip = ClipElement {
-                    id: e.id.clone(),
-                    kind: e
-                        .kind
-                        .map(ElementKind::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
-                    x: e.rect.x,
-                    y: e.rect.y,
-                    w: e.rect.w,
-                    h: e.rect.h,
-                    parent: keep_if(&chosen, &e.parent),
-                    text: e.text.clone(),
-                    title: e.title.clone(),
-                    color: e.color.clone(),
-                    shape: outline_name(e.outline).to_owned(),
-                    fill: e.fill.clone(),
-                    stroke: e.stroke.clone(),
-                    from: keep_if(&chosen, &e.from),
-                    to: keep_if(&chosen, &e.to),
-                    points: e.points.iter().flat_map(|p| [p.x, p.y]).collect(),
-                };
-                if e.is_connector() {
+                let mut clip = e.clone();
+                clip.base.parent = keep_if(&chosen, &e.base.parent);
+                if let Props::Connector(c) = &mut clip.props {
                     let (from, to) = connector_ends(&lookup, e);
                     let r = route(from, to);
-                    clip.points = vec![r.start.x, r.start.y, r.end.x, r.end.y];
+                    c.from = keep_if(&chosen, &c.from);
+                    c.to = keep_if(&chosen, &c.to);
+                    c.points = vec![r.start, r.end];
                 }
                 clip
             })
@@ -346,6 +292,22 @@ impl Clipboard {
         Clipboard {
             format: CLIPBOARD_MARKER.to_owned(),
             elements,
+        }
+    }
+
+    /// Text from elsewhere as a clipboard of one sticky note holding it (the
+    /// first 2,000 characters).
+    pub fn from_plain_text(text: &str) -> Clipboard {
+        let text: String = text.chars().take(2000).collect();
+        let note = Element::sticky(
+            "pasted",
+            Rect::new(0.0, 0.0, 200.0, 200.0),
+            STICKY_COLORS[0].1,
+            &text,
+        );
+        Clipboard {
+            format: CLIPBOARD_MARKER.to_owned(),
+            elements: vec![note],
         }
     }
 
@@ -365,13 +327,14 @@ impl Clipboard {
         Rect::bounding(
             self.elements
                 .iter()
-                .filter(|e| e.kind != ElementKind::Connector.as_str())
-                .map(|e| Rect::new(e.x, e.y, e.w, e.h)),
+                .filter(|e| !e.is_connector())
+                .map(|e| e.base.rect),
         )
     }
 
     /// Inserts copies shifted by `offset`, on top of everything in `all`, with ids
-    /// from `new_id`. Returns the new ids in paint order.
+    /// from `new_id`. Copies are unlocked and belong to `author`. Returns the new
+    /// ids in paint order.
     #[allow(clippy::too_many_arguments)]
     pub fn paste(
         &self,
@@ -386,48 +349,41 @@ impl Clipboard {
         let ids: HashMap<&str, String> = self
             .elements
             .iter()
-            .map(|e| (e.id.as_str(), new_id()))
+            .map(|e| (e.base.id.as_str(), new_id()))
             .collect();
         let remap = |old: &str| ids.get(old).cloned().unwrap_or_default();
         let mut below = all
             .iter()
-            .map(|e| e.z.as_str())
+            .map(|e| e.base.z.as_str())
             .filter(|z| !z.is_empty())
             .max()
             .map(str::to_owned);
         let mut out = Vec::new();
-        for c in &self.elements {
-            let Ok(kind) = c.kind.parse::<ElementKind>() else {
-                continue;
-            };
+        for c in self.elements.iter().filter(|c| c.kind().is_some()) {
             let z = order::key_between(below.as_deref(), None).unwrap_or_default();
             below = Some(z.clone());
-            let mut n = NewElement::new(kind, Rect::new(c.x + offset.x, c.y + offset.y, c.w, c.h));
-            n.z = z;
-            n.parent = remap(&c.parent);
-            n.text = c.text.clone();
-            n.title = c.title.clone();
-            n.color = c.color.clone();
-            n.outline = outline_from_name(&c.shape);
-            n.fill = c.fill.clone();
-            n.stroke = c.stroke.clone();
-            n.from = remap(&c.from);
-            n.to = remap(&c.to);
-            let shift = if kind == ElementKind::Connector {
-                offset
-            } else {
-                Point::default()
-            };
-            n.points = c
-                .points
-                .chunks_exact(2)
-                .map(|p| Point::new(p[0] + shift.x, p[1] + shift.y))
-                .collect();
-            n.author = author.to_owned();
-            n.created_ms = now_ms;
-            let id = remap(&c.id);
-            n.insert(txn, elements, &id);
-            out.push(id);
+            let mut n = c.clone();
+            let b = &mut n.base;
+            b.id = remap(&c.base.id);
+            b.rect.x += offset.x;
+            b.rect.y += offset.y;
+            b.z = z;
+            b.parent = remap(&c.base.parent);
+            b.locked = false;
+            b.author = author.to_owned();
+            b.created_ms = now_ms;
+            b.updated_ms = None;
+            // Free connector ends are in board coordinates and move with the
+            // paste; pen points are relative to the element and stay.
+            if let Props::Connector(p) = &mut n.props {
+                p.from = remap(&p.from);
+                p.to = remap(&p.to);
+                for q in &mut p.points {
+                    *q = Point::new(q.x + offset.x, q.y + offset.y);
+                }
+            }
+            n.insert(txn, elements);
+            out.push(n.base.id);
         }
         out
     }
@@ -444,7 +400,8 @@ fn keep_if(chosen: &HashSet<&str>, id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::element::read_all;
+    use crate::element::{read_all, ConnectorProps};
+    use crate::schema::ElementKind;
     use yrs::{Doc, Transact};
 
     fn board(items: &[(&str, ElementKind, Rect, &str)]) -> (Doc, MapRef) {
@@ -453,10 +410,10 @@ mod tests {
         {
             let mut txn = doc.transact_mut();
             for (i, (id, kind, rect, parent)) in items.iter().enumerate() {
-                let mut n = NewElement::new(*kind, *rect);
-                n.parent = (*parent).to_owned();
-                n.z = order::key_between(None, None).unwrap_or_default() + &"V".repeat(i);
-                n.insert(&mut txn, &map, id);
+                let mut e = Element::new(*id, *rect, Props::new(*kind));
+                e.base.parent = (*parent).to_owned();
+                e.base.z = order::key_between(None, None).unwrap_or_default() + &"V".repeat(i);
+                e.insert(&mut txn, &map);
             }
         }
         (doc, map)
@@ -467,7 +424,16 @@ mod tests {
     }
 
     fn get<'a>(all: &'a [Element], id: &str) -> &'a Element {
-        all.iter().find(|e| e.id == id).expect("present")
+        all.iter().find(|e| e.base.id == id).expect("present")
+    }
+
+    fn connector(id: &str, from: &str, to: &str) -> Element {
+        let props = ConnectorProps {
+            from: from.into(),
+            to: to.into(),
+            ..ConnectorProps::default()
+        };
+        Element::new(id, Rect::new(0.0, 0.0, 1.0, 1.0), Props::Connector(props))
     }
 
     #[test]
@@ -508,9 +474,12 @@ mod tests {
             Point::new(50.0, 20.0),
         );
         let now = all(&doc, &map);
-        assert_eq!(get(&now, "f").rect.x, 50.0);
-        assert_eq!((get(&now, "a").rect.x, get(&now, "a").rect.y), (60.0, 30.0));
-        assert_eq!(get(&now, "b").rect.x, 600.0);
+        assert_eq!(get(&now, "f").base.rect.x, 50.0);
+        assert_eq!(
+            (get(&now, "a").base.rect.x, get(&now, "a").base.rect.y),
+            (60.0, 30.0)
+        );
+        assert_eq!(get(&now, "b").base.rect.x, 600.0);
     }
 
     #[test]
@@ -539,7 +508,7 @@ mod tests {
         );
         let now = all(&doc, &map);
         reparent(&mut doc.transact_mut(), &map, &now, &moved);
-        assert_eq!(get(&all(&doc, &map), "b").parent, "f");
+        assert_eq!(get(&all(&doc, &map), "b").base.parent, "f");
         apply_move(
             &mut doc.transact_mut(),
             &map,
@@ -548,7 +517,7 @@ mod tests {
         );
         let now = all(&doc, &map);
         reparent(&mut doc.transact_mut(), &map, &now, &moved);
-        assert_eq!(get(&all(&doc, &map), "b").parent, "");
+        assert_eq!(get(&all(&doc, &map), "b").base.parent, "");
     }
 
     #[test]
@@ -581,13 +550,8 @@ mod tests {
         ]);
         {
             let mut txn = doc.transact_mut();
-            let mut c = NewElement::new(ElementKind::Connector, Rect::new(0.0, 0.0, 1.0, 1.0));
-            c.from = "a".into();
-            c.to = "b".into();
-            c.insert(&mut txn, &map, "ab");
-            c.from = "b".into();
-            c.to = "c".into();
-            c.insert(&mut txn, &map, "bc");
+            connector("ab", "a", "b").insert(&mut txn, &map);
+            connector("bc", "b", "c").insert(&mut txn, &map);
         }
         let snapshot = all(&doc, &map);
         let removed = delete(&mut doc.transact_mut(), &map, &snapshot, &["f".to_owned()]);
@@ -596,7 +560,7 @@ mod tests {
             3,
             "frame, its note, and the connector from it: {removed:?}"
         );
-        let mut left: Vec<String> = all(&doc, &map).into_iter().map(|e| e.id).collect();
+        let mut left: Vec<String> = all(&doc, &map).into_iter().map(|e| e.base.id).collect();
         left.sort();
         assert_eq!(left, ["b", "bc", "c"]);
     }
@@ -619,7 +583,7 @@ mod tests {
         ]);
         set_locked(&mut doc.transact_mut(), &map, &["f".to_owned()], true);
         let snapshot = all(&doc, &map);
-        assert!(get(&snapshot, "f").locked);
+        assert!(get(&snapshot, "f").base.locked);
         let removed = delete(&mut doc.transact_mut(), &map, &snapshot, &["f".to_owned()]);
         assert!(
             removed.is_empty(),
@@ -646,7 +610,12 @@ mod tests {
             ("b", ElementKind::Sticky, Rect::new(0.0, 0.0, 1.0, 1.0), ""),
             ("c", ElementKind::Sticky, Rect::new(0.0, 0.0, 1.0, 1.0), ""),
         ]);
-        let order_now = |doc: &Doc| all(doc, &map).into_iter().map(|e| e.id).collect::<Vec<_>>();
+        let order_now = |doc: &Doc| {
+            all(doc, &map)
+                .into_iter()
+                .map(|e| e.base.id)
+                .collect::<Vec<_>>()
+        };
         let snapshot = all(&doc, &map);
         restack(
             &mut doc.transact_mut(),
@@ -691,10 +660,7 @@ mod tests {
         ]);
         {
             let mut txn = doc.transact_mut();
-            let mut c = NewElement::new(ElementKind::Connector, Rect::new(0.0, 0.0, 1.0, 1.0));
-            c.from = "a".into();
-            c.to = "b".into();
-            c.insert(&mut txn, &map, "ab");
+            connector("ab", "a", "b").insert(&mut txn, &map);
         }
         let clip = Clipboard::copy(&all(&doc, &map), &["f".into(), "ab".into()]);
         assert_eq!(clip.elements.len(), 3, "frame, its child, the connector");
@@ -704,42 +670,145 @@ mod tests {
         let ids = |c: &Clipboard| {
             c.elements
                 .iter()
-                .map(|e| (e.id.clone(), e.kind.clone(), e.parent.clone()))
+                .map(|e| (e.base.id.clone(), e.kind(), e.base.parent.clone()))
                 .collect::<Vec<_>>()
         };
         assert_eq!(ids(&back), ids(&clip));
         // Paste into another board, as between two browser tabs.
-        let other = Doc::new();
-        let other_map = schema::elements(&other);
-        let mut n = 0;
-        let ids = back.paste(
-            &mut other.transact_mut(),
-            &other_map,
-            &[],
-            Point::new(20.0, 20.0),
-            &mut || {
-                n += 1;
-                format!("new{n}")
-            },
-            "me",
-            1,
-        );
-        assert_eq!(ids.len(), 3);
-        let pasted = all(&other, &other_map);
+        let pasted = paste_into_empty_board(&back, Point::new(20.0, 20.0));
+        assert_eq!(pasted.len(), 3);
         let child = pasted
             .iter()
-            .find(|e| e.kind == Some(ElementKind::Sticky))
+            .find(|e| e.kind() == Some(ElementKind::Sticky))
             .expect("sticky");
         let frame = pasted.iter().find(|e| e.is_frame()).expect("frame");
-        assert_eq!(child.parent, frame.id, "membership points at the copy");
-        assert_eq!((child.rect.x, child.rect.y), (30.0, 30.0));
-        let conn = pasted.iter().find(|e| e.is_connector()).expect("connector");
-        assert_eq!(conn.from, child.id);
+        assert_eq!(
+            child.base.parent, frame.base.id,
+            "membership points at the copy"
+        );
+        assert_eq!((child.base.rect.x, child.base.rect.y), (30.0, 30.0));
+        let Some(Props::Connector(conn)) =
+            pasted.iter().find(|e| e.is_connector()).map(|e| &e.props)
+        else {
+            panic!("no connector in {pasted:?}");
+        };
+        assert_eq!(conn.from, child.base.id);
         assert_eq!(conn.to, "", "the end at an element left behind is free");
         assert_eq!(conn.points.len(), 2);
         assert!(
             conn.points[1].x >= 600.0,
             "free end stays where it was drawn, shifted"
         );
+    }
+
+    /// Pastes `clip` into an empty board, by "me" at time 5; returns what the
+    /// board then holds.
+    fn paste_into_empty_board(clip: &Clipboard, offset: Point) -> Vec<Element> {
+        let doc = Doc::new();
+        let map = schema::elements(&doc);
+        let mut n = 0;
+        let mut new_id = || {
+            n += 1;
+            format!("new{n}")
+        };
+        let ids = clip.paste(
+            &mut doc.transact_mut(),
+            &map,
+            &[],
+            offset,
+            &mut new_id,
+            "me",
+            5,
+        );
+        let pasted = all(&doc, &map);
+        assert_eq!(ids.len(), pasted.len(), "every id returned is on the board");
+        pasted
+    }
+
+    /// A clipboard as the code before the one element model wrote it: every
+    /// field for every kind, points flat, outline by name.
+    const CLIPBOARD_V1: &str = r##"{"format":"tafel/elements","elements":[{"id":"f","kind":"frame","x":0.0,"y":0.0,"w":400.0,"h":300.0,"parent":"","text":"","title":"Ideas","color":"","shape":"rect","fill":"","stroke":"","from":"","to":"","points":[]},{"id":"c","kind":"connector","x":0.0,"y":0.0,"w":1.0,"h":1.0,"parent":"","text":"then","title":"","color":"","shape":"rect","fill":"","stroke":"#1971c2","from":"s","to":"d","points":[170.0,79.56521739130434,501.1411818038599,36.37288932993131]},{"id":"d","kind":"shape","x":500.0,"y":0.0,"w":100.0,"h":60.0,"parent":"","text":"Oval","title":"","color":"","shape":"ellipse","fill":"#ffffff","stroke":"#e03131","from":"","to":"","points":[]},{"id":"p","kind":"pen","x":50.0,"y":200.0,"w":20.0,"h":10.0,"parent":"","text":"","title":"","color":"","shape":"rect","fill":"","stroke":"#7048e8","from":"","to":"","points":[0.0,0.0,20.0,10.0]},{"id":"s","kind":"sticky","x":10.0,"y":10.0,"w":160.0,"h":160.0,"parent":"f","text":"Note","title":"","color":"#b2f2bb","shape":"rect","fill":"","stroke":"","from":"","to":"","points":[]},{"id":"t","kind":"text","x":700.0,"y":0.0,"w":100.0,"h":40.0,"parent":"","text":"Hello","title":"","color":"","shape":"rect","fill":"","stroke":"#1f2328","from":"","to":"","points":[]}]}"##;
+
+    #[test]
+    fn clipboards_from_before_the_element_model_still_paste() {
+        let clip = Clipboard::from_json(CLIPBOARD_V1).expect("parses");
+        assert_eq!(clip.elements.len(), 6);
+        let pasted = paste_into_empty_board(&clip, Point::new(100.0, 0.0));
+        assert_eq!(pasted.len(), 6);
+        let by_kind = |kind: ElementKind| {
+            pasted
+                .iter()
+                .find(|e| e.kind() == Some(kind))
+                .unwrap_or_else(|| panic!("no {kind:?} in {pasted:?}"))
+        };
+        let frame = by_kind(ElementKind::Frame);
+        assert_eq!(frame.label(), "Frame: Ideas");
+        assert_eq!(frame.base.rect, Rect::new(100.0, 0.0, 400.0, 300.0));
+        assert_eq!(
+            (frame.base.author.as_str(), frame.base.created_ms),
+            ("me", 5)
+        );
+        let note = by_kind(ElementKind::Sticky);
+        assert_eq!(note.base.parent, frame.base.id);
+        assert_eq!(
+            note.props,
+            Props::Sticky(crate::element::StickyProps {
+                text: "Note".into(),
+                color: "#b2f2bb".into()
+            })
+        );
+        let oval = by_kind(ElementKind::Shape);
+        assert_eq!(
+            oval.props,
+            Props::Shape(crate::element::ShapeProps {
+                outline: crate::geometry::Outline::Ellipse,
+                text: "Oval".into(),
+                fill: "#ffffff".into(),
+                stroke: "#e03131".into(),
+            })
+        );
+        let Props::Connector(line) = &by_kind(ElementKind::Connector).props else {
+            unreachable!("found by kind")
+        };
+        assert_eq!(
+            (line.from.as_str(), line.to.as_str()),
+            (note.base.id.as_str(), oval.base.id.as_str())
+        );
+        assert_eq!(
+            (line.text.as_str(), line.stroke.as_str()),
+            ("then", "#1971c2")
+        );
+        assert_eq!(
+            line.points[0],
+            Point::new(270.0, 79.56521739130434),
+            "free ends move with the paste"
+        );
+        let pen = by_kind(ElementKind::Pen);
+        assert_eq!(
+            pen.props,
+            Props::Pen(crate::element::PenProps {
+                points: vec![Point::new(0.0, 0.0), Point::new(20.0, 10.0)],
+                stroke: "#7048e8".into(),
+            }),
+            "pen points are relative and stay"
+        );
+        assert_eq!(by_kind(ElementKind::Text).label(), "Text: Hello");
+    }
+
+    #[test]
+    fn plain_text_pastes_as_one_note() {
+        assert!(Clipboard::from_json("just words").is_none());
+        let long = "x".repeat(3000);
+        let clip =
+            Clipboard::from_json(&Clipboard::from_plain_text(&long).to_json()).expect("parses");
+        let [note] = clip.elements.as_slice() else {
+            panic!("one note: {clip:?}");
+        };
+        let Props::Sticky(p) = &note.props else {
+            panic!("a sticky: {note:?}");
+        };
+        assert_eq!(p.text.len(), 2000, "long text is cut");
+        assert_eq!(p.color, STICKY_COLORS[0].1);
+        assert_eq!(note.base.rect, Rect::new(0.0, 0.0, 200.0, 200.0));
     }
 }

@@ -1,10 +1,17 @@
-//! Elements as values: reading one out of the content document into a typed
-//! [`Element`], and writing a new one from a [`NewElement`]. The client renders
-//! from these values and the tests assert on them, so both read the document the
-//! same way, with the same defaults for fields an older board lacks.
+//! The one element model. Every element is an [`ElementBase`] (what all kinds
+//! share: id, place, stacking, frame, lock, author, times) plus the [`Props`] of
+//! its kind, as tldraw splits `TLBaseShape` from a shape's `props`. The same
+//! value is read out of the content document ([`Element::from_map`]), written
+//! into it ([`Element::insert`]) and carried on the clipboard as JSON (serde), so
+//! the client, the tests and the load tools see one list of fields, with one set
+//! of defaults for what an older board lacks.
+//!
+//! The names in the document are the [`schema`] `F_*` constants; the serde names
+//! are the same words, which `tests::serde_names_are_the_document_names` checks.
 
 use crate::geometry::{Outline, Point, Rect};
 use crate::schema::{self, ElementKind};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use yrs::{
     Any, Array, GetString, Map, MapPrelim, MapRef, Out, ReadTxn, TextPrelim, TransactionMut,
 };
@@ -12,44 +19,390 @@ use yrs::{
 /// Size of a new sticky note.
 pub const STICKY_SIZE: f64 = 160.0;
 
-/// One element, read from the document.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Element {
+/// What every element has, whatever its kind.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ElementBase {
     /// Its id, the key in the `elements` map.
     pub id: String,
-    /// Its kind; `None` for kinds this version does not know (they are kept, not shown).
-    pub kind: Option<ElementKind>,
-    /// Position and size in board coordinates.
+    /// Position and size in board coordinates (`x`, `y`, `w`, `h`).
+    #[serde(flatten)]
     pub rect: Rect,
+    /// Rotation in degrees, clockwise.
+    #[serde(default)]
+    pub rotation: f64,
     /// Stacking order (fractional index).
+    #[serde(default)]
     pub z: String,
     /// The containing frame's id, or empty.
+    #[serde(default)]
     pub parent: String,
-    /// Locked elements cannot be moved or changed by participants.
+    /// Locked elements can be selected, but not moved, resized, edited or deleted
+    /// until a facilitator unlocks them.
+    #[serde(default)]
     pub locked: bool,
-    /// Who created it.
+    /// Display name of whoever created it.
+    #[serde(default)]
     pub author: String,
-    /// Text of stickies, free text, shapes and connector labels.
+    /// Creation time, milliseconds since the epoch.
+    #[serde(default, rename = "created")]
+    pub created_ms: u64,
+    /// Time of the last change, milliseconds since the epoch, where one was
+    /// recorded. Nothing stamps it yet, so it is only written when set and boards
+    /// written so far have none.
+    #[serde(default, rename = "updated", skip_serializing_if = "Option::is_none")]
+    pub updated_ms: Option<u64>,
+}
+
+impl ElementBase {
+    /// A base with `id` and `rect` and defaults for everything else.
+    pub fn new(id: impl Into<String>, rect: Rect) -> Self {
+        ElementBase {
+            id: id.into(),
+            rect,
+            rotation: 0.0,
+            z: String::new(),
+            parent: String::new(),
+            locked: false,
+            author: String::new(),
+            created_ms: 0,
+            updated_ms: None,
+        }
+    }
+}
+
+/// A sticky note's own fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StickyProps {
+    /// Its text (a `Y.Text` in the document).
     pub text: String,
-    /// Title of frames.
-    pub title: String,
-    /// Sticky background.
+    /// Background colour as `#rrggbb`.
     pub color: String,
-    /// Outline of shapes (rectangle for everything else).
-    pub outline: Outline,
-    /// Shape fill.
-    pub fill: String,
-    /// Line or text colour.
+}
+
+/// Free text's own fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TextProps {
+    /// The text (a `Y.Text` in the document).
+    pub text: String,
+    /// Text colour as `#rrggbb`.
     pub stroke: String,
-    /// Connector start element.
+}
+
+/// A shape's own fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShapeProps {
+    /// Rectangle, ellipse or diamond, stored under [`schema::F_SHAPE`].
+    #[serde(rename = "shape", with = "outline_serde")]
+    pub outline: Outline,
+    /// The text inside (a `Y.Text` in the document).
+    pub text: String,
+    /// Fill colour as `#rrggbb`, or `transparent`.
+    pub fill: String,
+    /// Line colour as `#rrggbb`.
+    pub stroke: String,
+}
+
+/// A connector's own fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConnectorProps {
+    /// Id of the element it starts at; empty for a free end.
     pub from: String,
-    /// Connector end element.
+    /// Id of the element it ends at; empty for a free end.
     pub to: String,
-    /// Pen stroke points (relative) or connector free ends (absolute).
+    /// The two free end points in board coordinates, used for an end whose
+    /// element is absent.
+    #[serde(with = "flat_serde")]
     pub points: Vec<Point>,
+    /// Its label (a `Y.Text` in the document).
+    pub text: String,
+    /// Line colour as `#rrggbb`.
+    pub stroke: String,
+}
+
+/// A freehand stroke's own fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PenProps {
+    /// The stroke, relative to the element's top-left corner when it was drawn
+    /// (scaled to the element's size).
+    #[serde(with = "flat_serde")]
+    pub points: Vec<Point>,
+    /// Line colour as `#rrggbb`.
+    pub stroke: String,
+}
+
+/// A frame's own fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FrameProps {
+    /// Its title.
+    pub title: String,
+}
+
+/// An image's own fields. Images cannot be added yet; these are the two fields
+/// the model reserves for them so that boards from a version that adds them open.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageProps {
+    /// Content hash of the image stored on the server.
+    pub hash: String,
+    /// Text alternative for screen readers.
+    pub alt: String,
+}
+
+/// The fields of an element's kind. The serde tag is the kind's name
+/// ([`ElementKind::as_str`]), so on the clipboard an element is one flat object.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Props {
+    /// A sticky note.
+    Sticky(StickyProps),
+    /// Free text.
+    Text(TextProps),
+    /// Rectangle, ellipse or diamond.
+    Shape(ShapeProps),
+    /// A line between elements or points.
+    Connector(ConnectorProps),
+    /// A freehand stroke.
+    Pen(PenProps),
+    /// A titled area; moving it moves its children.
+    Frame(FrameProps),
+    /// An image stored on the server.
+    Image(ImageProps),
+    /// A kind this version does not know: kept in the document, not shown, not
+    /// copied.
+    #[serde(other)]
+    Unknown,
+}
+
+impl Props {
+    /// The default fields of `kind`.
+    pub fn new(kind: ElementKind) -> Props {
+        match kind {
+            ElementKind::Sticky => Props::Sticky(StickyProps::default()),
+            ElementKind::Text => Props::Text(TextProps::default()),
+            ElementKind::Shape => Props::Shape(ShapeProps::default()),
+            ElementKind::Connector => Props::Connector(ConnectorProps::default()),
+            ElementKind::Pen => Props::Pen(PenProps::default()),
+            ElementKind::Frame => Props::Frame(FrameProps::default()),
+            ElementKind::Image => Props::Image(ImageProps::default()),
+        }
+    }
+
+    /// The kind these fields belong to; `None` for an unknown kind.
+    pub fn kind(&self) -> Option<ElementKind> {
+        Some(match self {
+            Props::Sticky(_) => ElementKind::Sticky,
+            Props::Text(_) => ElementKind::Text,
+            Props::Shape(_) => ElementKind::Shape,
+            Props::Connector(_) => ElementKind::Connector,
+            Props::Pen(_) => ElementKind::Pen,
+            Props::Frame(_) => ElementKind::Frame,
+            Props::Image(_) => ElementKind::Image,
+            Props::Unknown => return None,
+        })
+    }
+
+    /// The text of kinds that have a `Y.Text` (edited in place); `None` for the
+    /// others (a frame edits its title instead).
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Props::Sticky(p) => Some(&p.text),
+            Props::Text(p) => Some(&p.text),
+            Props::Shape(p) => Some(&p.text),
+            Props::Connector(p) => Some(&p.text),
+            Props::Pen(_) | Props::Frame(_) | Props::Image(_) | Props::Unknown => None,
+        }
+    }
+
+    /// Reads the fields of `kind` from an element's map.
+    fn read<T: ReadTxn>(kind: Option<ElementKind>, r: &Fields<'_, T>) -> Props {
+        let Some(kind) = kind else {
+            return Props::Unknown;
+        };
+        match kind {
+            ElementKind::Sticky => Props::Sticky(StickyProps {
+                text: r.text(),
+                color: r.str(schema::F_COLOR),
+            }),
+            ElementKind::Text => Props::Text(TextProps {
+                text: r.text(),
+                stroke: r.str(schema::F_STROKE),
+            }),
+            ElementKind::Shape => Props::Shape(ShapeProps {
+                outline: outline_from_name(&r.str(schema::F_SHAPE)),
+                text: r.text(),
+                fill: r.str(schema::F_FILL),
+                stroke: r.str(schema::F_STROKE),
+            }),
+            ElementKind::Connector => Props::Connector(ConnectorProps {
+                from: r.str(schema::F_FROM),
+                to: r.str(schema::F_TO),
+                points: r.points(),
+                text: r.text(),
+                stroke: r.str(schema::F_STROKE),
+            }),
+            ElementKind::Pen => Props::Pen(PenProps {
+                points: r.points(),
+                stroke: r.str(schema::F_STROKE),
+            }),
+            ElementKind::Frame => Props::Frame(FrameProps {
+                title: r.str(schema::F_TITLE),
+            }),
+            ElementKind::Image => Props::Image(ImageProps {
+                hash: r.str(schema::F_HASH),
+                alt: r.str(schema::F_ALT),
+            }),
+        }
+    }
+
+    /// Adds the fields of this kind, except the text (a `Y.Text`, added once the
+    /// map exists).
+    fn write(&self, w: &mut Prelim) {
+        match self {
+            Props::Sticky(p) => w.str(schema::F_COLOR, &p.color),
+            Props::Text(p) => w.str(schema::F_STROKE, &p.stroke),
+            Props::Shape(p) => {
+                // Always written, as the client always has: readers of old boards
+                // take a missing outline for a rectangle.
+                w.put(schema::F_SHAPE, outline_name(p.outline));
+                w.str(schema::F_FILL, &p.fill);
+                w.str(schema::F_STROKE, &p.stroke);
+            }
+            Props::Connector(p) => {
+                w.str(schema::F_FROM, &p.from);
+                w.str(schema::F_TO, &p.to);
+                w.points(&p.points);
+                w.str(schema::F_STROKE, &p.stroke);
+            }
+            Props::Pen(p) => {
+                w.points(&p.points);
+                w.str(schema::F_STROKE, &p.stroke);
+            }
+            Props::Frame(p) => w.str(schema::F_TITLE, &p.title),
+            Props::Image(p) => {
+                w.str(schema::F_HASH, &p.hash);
+                w.str(schema::F_ALT, &p.alt);
+            }
+            Props::Unknown => {}
+        }
+    }
+}
+
+/// One element: what all kinds share plus the fields of its kind. On the
+/// clipboard both are one flat JSON object, `kind` naming the props.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Element {
+    /// Id, place, stacking, frame, lock, author and times.
+    #[serde(flatten)]
+    pub base: ElementBase,
+    /// The fields of its kind.
+    #[serde(flatten)]
+    pub props: Props,
+}
+
+/// Lenient reads of one element's map: a field that is absent, or holds a value
+/// of another type, reads as its default, so boards written by older (or newer)
+/// versions open.
+struct Fields<'a, T: ReadTxn> {
+    txn: &'a T,
+    map: &'a MapRef,
+}
+
+impl<T: ReadTxn> Fields<'_, T> {
+    fn num(&self, field: &str) -> Option<f64> {
+        schema::get_f64(self.txn, self.map, field).filter(|v| v.is_finite())
+    }
+
+    fn str(&self, field: &str) -> String {
+        schema::get_str(self.txn, self.map, field).unwrap_or_default()
+    }
+
+    fn flag(&self, field: &str) -> bool {
+        matches!(
+            self.map.get(self.txn, field),
+            Some(Out::Any(Any::Bool(true)))
+        )
+    }
+
+    fn ms(&self, field: &str) -> Option<u64> {
+        self.num(field).filter(|v| *v >= 0.0).map(|v| v as u64)
+    }
+
+    /// The text under [`schema::F_TEXT`]: a `Y.Text`, or a plain string as a
+    /// hand-written or foreign board may hold.
+    fn text(&self) -> String {
+        match self.map.get(self.txn, schema::F_TEXT) {
+            Some(Out::YText(t)) => t.get_string(self.txn),
+            Some(Out::Any(Any::String(s))) => s.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// The flat number list under [`schema::F_POINTS`], as a plain array or a
+    /// `Y.Array`.
+    fn points(&self) -> Vec<Point> {
+        match self.map.get(self.txn, schema::F_POINTS) {
+            Some(Out::Any(Any::Array(a))) => pairs(a.iter().filter_map(|v| match v {
+                Any::Number(n) => n.as_f64(),
+                _ => None,
+            })),
+            Some(Out::YArray(a)) => pairs(a.iter(self.txn).filter_map(|v| match v {
+                Out::Any(Any::Number(n)) => n.as_f64(),
+                _ => None,
+            })),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The fields of a new element's map, in the types [`Fields`] reads back.
+#[derive(Default)]
+struct Prelim(Vec<(String, Any)>);
+
+impl Prelim {
+    fn put(&mut self, field: &str, value: impl Into<Any>) {
+        self.0.push((field.to_owned(), value.into()));
+    }
+
+    /// An optional string: empty ones are left out, since absent reads as empty
+    /// and keeps the document small.
+    fn str(&mut self, field: &str, value: &str) {
+        if !value.is_empty() {
+            self.put(field, value);
+        }
+    }
+
+    fn points(&mut self, points: &[Point]) {
+        if !points.is_empty() {
+            self.put(schema::F_POINTS, flat_points(points));
+        }
+    }
 }
 
 impl Element {
+    /// An element with `id` at `rect`, defaults for the rest of the base.
+    pub fn new(id: impl Into<String>, rect: Rect, props: Props) -> Self {
+        Element {
+            base: ElementBase::new(id, rect),
+            props,
+        }
+    }
+
+    /// A sticky note: what the client makes with a click, and what the tests and
+    /// load tools write.
+    pub fn sticky(id: impl Into<String>, rect: Rect, color: &str, text: &str) -> Self {
+        let props = StickyProps {
+            text: text.to_owned(),
+            color: color.to_owned(),
+        };
+        Element::new(id, rect, Props::Sticky(props))
+    }
+
     /// Reads the element stored under `id` in `elements`; `None` if absent or not a map.
     pub fn read<T: ReadTxn>(txn: &T, elements: &MapRef, id: &str) -> Option<Element> {
         match elements.get(txn, id)? {
@@ -58,92 +411,120 @@ impl Element {
         }
     }
 
-    /// Reads an element's fields from its map.
+    /// Reads an element from its map: the one place the document is read.
     pub fn from_map<T: ReadTxn>(txn: &T, id: &str, m: &MapRef) -> Element {
-        let num = |f: &str, default: f64| {
-            schema::get_f64(txn, m, f)
-                .filter(|v| v.is_finite())
-                .unwrap_or(default)
-        };
-        let text = |f: &str| schema::get_str(txn, m, f).unwrap_or_default();
-        let kind = schema::get_str(txn, m, schema::F_KIND).and_then(|k| k.parse().ok());
-        let body = match m.get(txn, schema::F_TEXT) {
-            Some(Out::YText(t)) => t.get_string(txn),
-            Some(Out::Any(Any::String(s))) => s.to_string(),
-            _ => String::new(),
-        };
-        let outline = outline_from_name(&text(schema::F_SHAPE));
-        let points = match m.get(txn, schema::F_POINTS) {
-            Some(Out::Any(Any::Array(a))) => pairs(a.iter().filter_map(|v| match v {
-                Any::Number(n) => n.as_f64(),
-                _ => None,
-            })),
-            Some(Out::YArray(a)) => pairs(a.iter(txn).filter_map(|v| match v {
-                Out::Any(Any::Number(n)) => n.as_f64(),
-                _ => None,
-            })),
-            _ => Vec::new(),
-        };
-        Element {
+        let r = Fields { txn, map: m };
+        let size = |f| r.num(f).unwrap_or(STICKY_SIZE).max(1.0);
+        let created_ms = r.ms(schema::F_CREATED).unwrap_or(0);
+        let base = ElementBase {
             id: id.to_owned(),
-            kind,
             rect: Rect::new(
-                num(schema::F_X, 0.0),
-                num(schema::F_Y, 0.0),
-                num(schema::F_W, STICKY_SIZE).max(1.0),
-                num(schema::F_H, STICKY_SIZE).max(1.0),
+                r.num(schema::F_X).unwrap_or(0.0),
+                r.num(schema::F_Y).unwrap_or(0.0),
+                size(schema::F_W),
+                size(schema::F_H),
             ),
-            z: text(schema::F_Z),
-            parent: text(schema::F_PARENT),
-            locked: matches!(
-                m.get(txn, schema::F_LOCKED),
-                Some(Out::Any(Any::Bool(true)))
-            ),
-            author: text(schema::F_AUTHOR),
-            text: body,
-            title: text(schema::F_TITLE),
-            color: text(schema::F_COLOR),
-            outline,
-            fill: text(schema::F_FILL),
-            stroke: text(schema::F_STROKE),
-            from: text(schema::F_FROM),
-            to: text(schema::F_TO),
-            points,
+            rotation: r.num(schema::F_ROTATION).unwrap_or(0.0),
+            z: r.str(schema::F_Z),
+            parent: r.str(schema::F_PARENT),
+            locked: r.flag(schema::F_LOCKED),
+            author: r.str(schema::F_AUTHOR),
+            created_ms,
+            updated_ms: r.ms(schema::F_UPDATED),
+        };
+        let kind = schema::get_str(txn, m, schema::F_KIND).and_then(|k| k.parse().ok());
+        Element {
+            base,
+            props: Props::read(kind, &r),
         }
+    }
+
+    /// Writes the element under its id: the one place a new element enters the
+    /// document. Kinds with text get a `Y.Text` under [`schema::F_TEXT`], so
+    /// concurrent typing merges. Root types must be fetched before the
+    /// transaction opened, hence `elements` is passed in.
+    pub fn insert(&self, txn: &mut TransactionMut, elements: &MapRef) -> MapRef {
+        let b = &self.base;
+        let mut w = Prelim::default();
+        if let Some(kind) = self.kind() {
+            w.put(schema::F_KIND, kind.as_str());
+        }
+        w.put(schema::F_X, b.rect.x);
+        w.put(schema::F_Y, b.rect.y);
+        w.put(schema::F_W, b.rect.w);
+        w.put(schema::F_H, b.rect.h);
+        w.put(schema::F_ROTATION, b.rotation);
+        w.put(schema::F_Z, b.z.as_str());
+        w.put(schema::F_PARENT, b.parent.as_str());
+        w.put(schema::F_LOCKED, b.locked);
+        w.put(schema::F_AUTHOR, b.author.as_str());
+        // A JavaScript number, as in every board so far.
+        w.put(schema::F_CREATED, b.created_ms as f64);
+        if let Some(updated) = b.updated_ms {
+            w.put(schema::F_UPDATED, updated as f64);
+        }
+        self.props.write(&mut w);
+        let map = elements.insert(txn, b.id.as_str(), MapPrelim::from_iter(w.0));
+        if let Some(text) = self.props.text() {
+            map.insert(txn, schema::F_TEXT, TextPrelim::new(text));
+        }
+        map
+    }
+
+    /// Its kind; `None` for kinds this version does not know.
+    pub fn kind(&self) -> Option<ElementKind> {
+        self.props.kind()
     }
 
     /// Whether this is a frame.
     pub fn is_frame(&self) -> bool {
-        self.kind == Some(ElementKind::Frame)
+        matches!(self.props, Props::Frame(_))
     }
 
     /// Whether this is a connector.
     pub fn is_connector(&self) -> bool {
-        self.kind == Some(ElementKind::Connector)
+        matches!(self.props, Props::Connector(_))
+    }
+
+    /// Whether text is edited in place (frames edit their title instead).
+    pub fn has_text(&self) -> bool {
+        self.props.text().is_some()
+    }
+
+    /// The text of kinds that have one, else empty.
+    pub fn text(&self) -> &str {
+        self.props.text().unwrap_or_default()
+    }
+
+    /// The outline for hit testing and connector attachment: a shape's own, a
+    /// rectangle for everything else.
+    pub fn outline(&self) -> Outline {
+        match &self.props {
+            Props::Shape(p) => p.outline,
+            _ => Outline::Rect,
+        }
     }
 
     /// A text alternative for screen readers and the outline view.
     pub fn label(&self) -> String {
-        let (what, words) = match self.kind {
-            Some(ElementKind::Sticky) => ("Sticky note", self.text.as_str()),
-            Some(ElementKind::Text) => ("Text", self.text.as_str()),
-            Some(ElementKind::Shape) => (
-                match self.outline {
+        let (what, words) = match &self.props {
+            Props::Sticky(p) => ("Sticky note", p.text.as_str()),
+            Props::Text(p) => ("Text", p.text.as_str()),
+            Props::Shape(p) => (
+                match p.outline {
                     Outline::Rect => "Rectangle",
                     Outline::Ellipse => "Ellipse",
                     Outline::Diamond => "Diamond",
                 },
-                self.text.as_str(),
+                p.text.as_str(),
             ),
-            Some(ElementKind::Connector) if self.text.trim().is_empty() => {
-                return "Connector".into();
-            }
-            Some(ElementKind::Connector) => ("Connector", self.text.as_str()),
-            Some(ElementKind::Pen) => return "Drawing".into(),
-            Some(ElementKind::Frame) if self.locked => ("Frame (locked)", self.title.as_str()),
-            Some(ElementKind::Frame) => ("Frame", self.title.as_str()),
-            Some(ElementKind::Image) => ("Image", ""),
-            None => ("Element", ""),
+            Props::Connector(p) if p.text.trim().is_empty() => return "Connector".into(),
+            Props::Connector(p) => ("Connector", p.text.as_str()),
+            Props::Pen(_) => return "Drawing".into(),
+            Props::Frame(p) if self.base.locked => ("Frame (locked)", p.title.as_str()),
+            Props::Frame(p) => ("Frame", p.title.as_str()),
+            Props::Image(p) => ("Image", p.alt.as_str()),
+            Props::Unknown => ("Element", ""),
         };
         let words = words.trim();
         if words.is_empty() {
@@ -152,15 +533,6 @@ impl Element {
             format!("{what}: {words}")
         }
     }
-
-    /// Whether text is edited in place (frames edit their title instead).
-    pub fn has_text(&self) -> bool {
-        matches!(
-            self.kind,
-            Some(ElementKind::Sticky | ElementKind::Text | ElementKind::Shape)
-                | Some(ElementKind::Connector)
-        )
-    }
 }
 
 fn pairs(numbers: impl Iterator<Item = f64>) -> Vec<Point> {
@@ -168,6 +540,33 @@ fn pairs(numbers: impl Iterator<Item = f64>) -> Vec<Point> {
     flat.chunks_exact(2)
         .map(|c| Point::new(c[0], c[1]))
         .collect()
+}
+
+/// Points on the clipboard as in the document: one flat list `[x0, y0, x1, y1, …]`.
+mod flat_serde {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(points: &[Point], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(points.iter().flat_map(|p| [p.x, p.y]))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Point>, D::Error> {
+        Ok(pairs(Vec::<f64>::deserialize(d)?.into_iter()))
+    }
+}
+
+/// A shape's outline on the clipboard by its [`schema::F_SHAPE`] name; an unknown
+/// name is a rectangle, as in the document.
+mod outline_serde {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(outline: &Outline, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(outline_name(*outline))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Outline, D::Error> {
+        Ok(outline_from_name(&String::deserialize(d)?))
+    }
 }
 
 /// Every element of a document, in paint order (see [`paint_order`]).
@@ -186,26 +585,31 @@ pub fn read_all<T: ReadTxn>(txn: &T, elements: &MapRef) -> Vec<Element> {
 /// Paint order: frames below everything else, then by stacking key, then by id so
 /// that every replica draws ties the same way.
 pub fn paint_order(a: &Element, b: &Element) -> std::cmp::Ordering {
-    (!a.is_frame(), a.z.as_str(), a.id.as_str()).cmp(&(!b.is_frame(), b.z.as_str(), b.id.as_str()))
+    fn key(e: &Element) -> (bool, &str, &str) {
+        (!e.is_frame(), e.base.z.as_str(), e.base.id.as_str())
+    }
+    key(a).cmp(&key(b))
 }
 
 /// Frames and their elements in reading order (top to bottom, then left to right),
 /// then what lies outside any frame.
 pub fn reading_order(all: &[Element]) -> Vec<(Option<Element>, Vec<Element>)> {
-    let by_reading = |a: &Element, b: &Element| {
+    fn key(e: &Element) -> (i64, i64, &str) {
         // Rows: elements whose tops are within half a note of each other read as one row.
-        let row = |e: &Element| (e.rect.y / 80.0).floor() as i64;
-        (row(a), a.rect.x as i64, a.id.as_str()).cmp(&(row(b), b.rect.x as i64, b.id.as_str()))
-    };
+        let r = &e.base.rect;
+        ((r.y / 80.0).floor() as i64, r.x as i64, e.base.id.as_str())
+    }
+    let by_reading = |a: &Element, b: &Element| key(a).cmp(&key(b));
     let mut frames: Vec<Element> = all.iter().filter(|e| e.is_frame()).cloned().collect();
     frames.sort_by(by_reading);
-    let frame_ids: std::collections::HashSet<&str> = frames.iter().map(|f| f.id.as_str()).collect();
+    let frame_ids: std::collections::HashSet<&str> =
+        frames.iter().map(|f| f.base.id.as_str()).collect();
     let mut out: Vec<(Option<Element>, Vec<Element>)> = frames
         .iter()
         .map(|f| {
             let mut kids: Vec<Element> = all
                 .iter()
-                .filter(|e| e.parent == f.id && !e.is_connector())
+                .filter(|e| e.base.parent == f.base.id && !e.is_connector())
                 .cloned()
                 .collect();
             kids.sort_by(by_reading);
@@ -214,7 +618,7 @@ pub fn reading_order(all: &[Element]) -> Vec<(Option<Element>, Vec<Element>)> {
         .collect();
     let mut loose: Vec<Element> = all
         .iter()
-        .filter(|e| !e.is_frame() && !frame_ids.contains(e.parent.as_str()))
+        .filter(|e| !e.is_frame() && !frame_ids.contains(e.base.parent.as_str()))
         .cloned()
         .collect();
     loose.sort_by(by_reading);
@@ -222,132 +626,6 @@ pub fn reading_order(all: &[Element]) -> Vec<(Option<Element>, Vec<Element>)> {
         out.push((None, loose));
     }
     out
-}
-
-/// A new element, before it is written to the document.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewElement {
-    /// What it is.
-    pub kind: ElementKind,
-    /// Where it goes.
-    pub rect: Rect,
-    /// Stacking key.
-    pub z: String,
-    /// Containing frame, or empty.
-    pub parent: String,
-    /// Initial text (becomes a `Y.Text` for kinds with text).
-    pub text: String,
-    /// Frame title.
-    pub title: String,
-    /// Sticky colour.
-    pub color: String,
-    /// Shape outline.
-    pub outline: Outline,
-    /// Shape fill.
-    pub fill: String,
-    /// Line or text colour.
-    pub stroke: String,
-    /// Connector start element.
-    pub from: String,
-    /// Connector end element.
-    pub to: String,
-    /// Pen points or connector free ends.
-    pub points: Vec<Point>,
-    /// Creator's display name.
-    pub author: String,
-    /// Creation time in ms since the epoch.
-    pub created_ms: u64,
-}
-
-impl NewElement {
-    /// A new element of `kind` at `rect` with defaults for everything else.
-    pub fn new(kind: ElementKind, rect: Rect) -> Self {
-        NewElement {
-            kind,
-            rect,
-            z: String::new(),
-            parent: String::new(),
-            text: String::new(),
-            title: String::new(),
-            color: String::new(),
-            outline: Outline::Rect,
-            fill: String::new(),
-            stroke: String::new(),
-            from: String::new(),
-            to: String::new(),
-            points: Vec::new(),
-            author: String::new(),
-            created_ms: 0,
-        }
-    }
-
-    /// The same element as a template for a copy: everything but the id.
-    pub fn from_element(e: &Element) -> Option<Self> {
-        Some(NewElement {
-            kind: e.kind?,
-            rect: e.rect,
-            z: e.z.clone(),
-            parent: e.parent.clone(),
-            text: e.text.clone(),
-            title: e.title.clone(),
-            color: e.color.clone(),
-            outline: e.outline,
-            fill: e.fill.clone(),
-            stroke: e.stroke.clone(),
-            from: e.from.clone(),
-            to: e.to.clone(),
-            points: e.points.clone(),
-            author: e.author.clone(),
-            created_ms: 0,
-        })
-    }
-
-    /// Writes the element under `id`. Root types must be fetched before the
-    /// transaction opened, hence `elements` is passed in.
-    pub fn insert(&self, txn: &mut TransactionMut, elements: &MapRef, id: &str) -> MapRef {
-        let r = &self.rect;
-        let mut fields: Vec<(String, Any)> = vec![
-            (schema::F_KIND.into(), Any::from(self.kind.as_str())),
-            (schema::F_X.into(), Any::from(r.x)),
-            (schema::F_Y.into(), Any::from(r.y)),
-            (schema::F_W.into(), Any::from(r.w)),
-            (schema::F_H.into(), Any::from(r.h)),
-            (schema::F_ROTATION.into(), Any::from(0.0)),
-            (schema::F_Z.into(), Any::from(self.z.as_str())),
-            (schema::F_PARENT.into(), Any::from(self.parent.as_str())),
-            (schema::F_LOCKED.into(), Any::from(false)),
-            (schema::F_AUTHOR.into(), Any::from(self.author.as_str())),
-            (schema::F_CREATED.into(), Any::from(self.created_ms as f64)),
-        ];
-        let mut set = |k: &str, v: &str| {
-            if !v.is_empty() {
-                fields.push((k.into(), Any::from(v)));
-            }
-        };
-        set(schema::F_COLOR, &self.color);
-        set(schema::F_TITLE, &self.title);
-        set(schema::F_FILL, &self.fill);
-        set(schema::F_STROKE, &self.stroke);
-        set(schema::F_FROM, &self.from);
-        set(schema::F_TO, &self.to);
-        if self.kind == ElementKind::Shape {
-            fields.push((
-                schema::F_SHAPE.into(),
-                Any::from(outline_name(self.outline)),
-            ));
-        }
-        if !self.points.is_empty() {
-            fields.push((schema::F_POINTS.into(), flat_points(&self.points)));
-        }
-        let map = elements.insert(txn, id, MapPrelim::from_iter(fields));
-        if matches!(
-            self.kind,
-            ElementKind::Sticky | ElementKind::Text | ElementKind::Shape | ElementKind::Connector
-        ) {
-            map.insert(txn, schema::F_TEXT, TextPrelim::new(self.text.as_str()));
-        }
-        map
-    }
 }
 
 /// The [`schema::F_SHAPE`] value of an outline.
@@ -394,35 +672,124 @@ mod tests {
     use super::*;
     use yrs::{Doc, Text, Transact};
 
-    #[test]
-    fn new_elements_read_back_with_their_fields() {
+    /// One element of every kind with every field set to something other than
+    /// its default.
+    fn one_of_each() -> Vec<Element> {
+        let rect = Rect::new(10.0, 20.0, 100.0, 50.0);
+        let props = [
+            Props::Sticky(StickyProps {
+                text: "Note".into(),
+                color: "#ffe066".into(),
+            }),
+            Props::Text(TextProps {
+                text: "Words".into(),
+                stroke: "#e03131".into(),
+            }),
+            Props::Shape(ShapeProps {
+                outline: Outline::Diamond,
+                text: "Decide".into(),
+                fill: "#a5d8ff".into(),
+                stroke: "#1971c2".into(),
+            }),
+            Props::Connector(ConnectorProps {
+                from: "a".into(),
+                to: "b".into(),
+                points: vec![Point::new(1.0, 2.0), Point::new(3.0, 4.0)],
+                text: "then".into(),
+                stroke: "#2f9e44".into(),
+            }),
+            Props::Pen(PenProps {
+                points: vec![Point::new(0.0, 0.0), Point::new(10.0, 5.0)],
+                stroke: "#7048e8".into(),
+            }),
+            Props::Frame(FrameProps {
+                title: "Ideas".into(),
+            }),
+            Props::Image(ImageProps {
+                hash: "b3-1234".into(),
+                alt: "A cat".into(),
+            }),
+        ];
+        props
+            .into_iter()
+            .map(|props| {
+                let mut e =
+                    Element::new(props.kind().map_or("?", ElementKind::as_str), rect, props);
+                e.base.rotation = 15.0;
+                e.base.z = "V".into();
+                e.base.parent = "f".into();
+                e.base.locked = true;
+                e.base.author = "Ada".into();
+                e.base.created_ms = 1_700_000_000_123;
+                e.base.updated_ms = Some(1_700_000_000_456);
+                e
+            })
+            .collect()
+    }
+
+    fn written(elements: &[Element]) -> (Doc, MapRef) {
         let doc = Doc::new();
         let map = schema::elements(&doc);
-        let mut shape = NewElement::new(ElementKind::Shape, Rect::new(10.0, 20.0, 100.0, 50.0));
-        shape.outline = Outline::Diamond;
-        shape.fill = "#a5d8ff".into();
-        shape.text = "Decide".into();
-        shape.z = "V".into();
-        let mut pen = NewElement::new(ElementKind::Pen, Rect::new(0.0, 0.0, 10.0, 10.0));
-        pen.points = vec![Point::new(0.0, 0.0), Point::new(10.0, 5.0)];
-        {
-            let mut txn = doc.transact_mut();
-            shape.insert(&mut txn, &map, "s");
-            pen.insert(&mut txn, &map, "p");
+        let mut txn = doc.transact_mut();
+        for e in elements {
+            e.insert(&mut txn, &map);
         }
+        drop(txn);
+        (doc, map)
+    }
+
+    #[test]
+    fn every_kind_reads_back_as_written() {
+        let all = one_of_each();
+        assert_eq!(all.len(), ElementKind::ALL.len());
+        let (doc, map) = written(&all);
         let txn = doc.transact();
-        let s = Element::read(&txn, &map, "s").expect("shape");
-        assert_eq!(s.kind, Some(ElementKind::Shape));
-        assert_eq!(s.outline, Outline::Diamond);
-        assert_eq!(s.rect, Rect::new(10.0, 20.0, 100.0, 50.0));
-        assert_eq!((s.text.as_str(), s.fill.as_str()), ("Decide", "#a5d8ff"));
-        assert_eq!(s.label(), "Diamond: Decide");
-        let p = Element::read(&txn, &map, "p").expect("pen");
-        assert_eq!(p.points, pen.points);
-        assert_eq!(
-            NewElement::from_element(&s).map(|n| n.outline),
-            Some(Outline::Diamond)
-        );
+        for e in &all {
+            assert_eq!(Element::read(&txn, &map, &e.base.id).as_ref(), Some(e));
+        }
+        let shape = Element::read(&txn, &map, "shape").expect("shape");
+        assert_eq!(shape.label(), "Diamond: Decide");
+        assert_eq!(shape.outline(), Outline::Diamond);
+    }
+
+    #[test]
+    fn serde_names_are_the_document_names() {
+        let all = one_of_each();
+        let (doc, map) = written(&all);
+        let txn = doc.transact();
+        for e in &all {
+            let Ok(serde_json::Value::Object(json)) = serde_json::to_value(e) else {
+                panic!("{e:?} is not an object");
+            };
+            let mut json_keys: Vec<&str> = json.keys().map(String::as_str).collect();
+            json_keys.retain(|k| *k != "id");
+            json_keys.sort_unstable();
+            let Some(Out::YMap(m)) = map.get(&txn, &e.base.id) else {
+                panic!("{} not written", e.base.id);
+            };
+            let mut doc_keys: Vec<&str> = m.keys(&txn).collect();
+            doc_keys.sort_unstable();
+            assert_eq!(json_keys, doc_keys, "{:?}", e.kind());
+            // And the clipboard form reads back as the same value.
+            let back: Element = serde_json::from_value(serde_json::Value::Object(json))
+                .unwrap_or_else(|err| panic!("{e:?}: {err}"));
+            assert_eq!(&back, e);
+        }
+    }
+
+    #[test]
+    fn props_are_tagged_with_the_kind_names() {
+        for kind in ElementKind::ALL {
+            let props = Props::new(kind);
+            assert_eq!(props.kind(), Some(kind));
+            let json =
+                serde_json::to_value(Element::new("a", Rect::default(), props)).unwrap_or_default();
+            assert_eq!(json["kind"], kind.as_str());
+        }
+        let future: Element =
+            serde_json::from_str(r#"{"id":"h","kind":"hologram","x":1,"y":2,"w":3,"h":4}"#)
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(future.props, Props::Unknown);
     }
 
     #[test]
@@ -449,22 +816,18 @@ mod tests {
         let txn = doc.transact();
         let all = read_all(&txn, &map);
         assert_eq!(all.len(), 2, "non-map values are skipped");
-        let old = all.iter().find(|e| e.id == "old").expect("old");
-        assert_eq!(old.rect, Rect::new(0.0, 0.0, STICKY_SIZE, STICKY_SIZE));
+        let old = all.iter().find(|e| e.base.id == "old").expect("old");
+        assert_eq!(old.base.rect, Rect::new(0.0, 0.0, STICKY_SIZE, STICKY_SIZE));
         assert_eq!(old.label(), "Sticky note (empty)");
-        let future = all.iter().find(|e| e.id == "future").expect("future");
-        assert_eq!(future.kind, None);
-        assert_eq!(future.rect.x, 0.0);
+        let future = all.iter().find(|e| e.base.id == "future").expect("future");
+        assert_eq!(future.kind(), None);
+        assert_eq!(future.base.rect.x, 0.0);
     }
 
     fn at(id: &str, kind: ElementKind, x: f64, y: f64, parent: &str) -> Element {
-        let doc = Doc::new();
-        let map = schema::elements(&doc);
-        let mut n = NewElement::new(kind, Rect::new(x, y, 100.0, 100.0));
-        n.parent = parent.into();
-        n.insert(&mut doc.transact_mut(), &map, id);
-        let txn = doc.transact();
-        Element::read(&txn, &map, id).expect("written")
+        let mut e = Element::new(id, Rect::new(x, y, 100.0, 100.0), Props::new(kind));
+        e.base.parent = parent.into();
+        e
     }
 
     #[test]
@@ -481,7 +844,12 @@ mod tests {
         ];
         let order: Vec<(Option<String>, Vec<String>)> = reading_order(&all)
             .into_iter()
-            .map(|(f, kids)| (f.map(|f| f.id), kids.into_iter().map(|k| k.id).collect()))
+            .map(|(f, kids)| {
+                (
+                    f.map(|f| f.base.id),
+                    kids.into_iter().map(|k| k.base.id).collect(),
+                )
+            })
             .collect();
         assert_eq!(
             order,
@@ -499,25 +867,19 @@ mod tests {
 
     #[test]
     fn frames_paint_below_and_text_is_live() {
-        let doc = Doc::new();
-        let map = schema::elements(&doc);
-        {
-            let mut txn = doc.transact_mut();
-            let mut frame = NewElement::new(ElementKind::Frame, Rect::new(0.0, 0.0, 500.0, 500.0));
-            frame.z = "z".into();
-            frame.insert(&mut txn, &map, "f");
-            let mut note = NewElement::new(ElementKind::Sticky, Rect::new(0.0, 0.0, 1.0, 1.0));
-            note.z = "a".into();
-            note.insert(&mut txn, &map, "n");
-        }
+        let mut frame = at("f", ElementKind::Frame, 0.0, 0.0, "");
+        frame.base.z = "z".into();
+        let mut note = at("n", ElementKind::Sticky, 0.0, 0.0, "");
+        note.base.z = "a".into();
+        let (doc, map) = written(&[frame, note]);
         let t = text_ref(&doc.transact(), &map, "n").expect("sticky has text");
         t.insert(&mut doc.transact_mut(), 0, "hi");
         let txn = doc.transact();
         let all = read_all(&txn, &map);
         assert_eq!(
-            all.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+            all.iter().map(|e| e.base.id.as_str()).collect::<Vec<_>>(),
             ["f", "n"]
         );
-        assert_eq!(all[1].text, "hi");
+        assert_eq!(all[1].text(), "hi");
     }
 }

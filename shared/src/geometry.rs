@@ -29,7 +29,7 @@ impl Point {
 }
 
 /// An axis-aligned rectangle: top-left corner plus size.
-#[derive(Clone, Copy, Debug, PartialEq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct Rect {
     /// Left edge.
     pub x: f64,
@@ -118,9 +118,10 @@ impl Rect {
 }
 
 /// The outline of an element, for hit testing and connector attachment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Outline {
     /// The rect itself.
+    #[default]
     Rect,
     /// The ellipse inscribed in the rect.
     Ellipse,

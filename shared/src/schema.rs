@@ -1,11 +1,12 @@
-//! The board's element model inside the content document.
+//! The names of the board's element model inside the content document.
 //!
 //! `elements` is a root map from element id to a map of fields. Every element has
-//! the base fields ([`BASE_FIELDS`]) plus those of its kind. New fields are optional
-//! with defaults so old boards keep opening; [`SCHEMA_VERSION`] lives in the root
-//! map `meta` under [`META_SCHEMA_VERSION`].
+//! the base fields plus those of its kind; which fields those are, and how they
+//! are read and written, is [`crate::element`]'s one model. New fields are
+//! optional with defaults so old boards keep opening; [`SCHEMA_VERSION`] lives in
+//! the root map `meta` under [`META_SCHEMA_VERSION`].
 
-use yrs::{Any, Map, MapPrelim, MapRef, Out, ReadTxn, Text, TextPrelim, TextRef, TransactionMut};
+use yrs::{Any, Map, MapRef, Out, ReadTxn, Text, TextRef, TransactionMut};
 
 /// Version of this element model, stored in the document.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -33,12 +34,16 @@ pub const F_ROTATION: &str = "rotation";
 pub const F_Z: &str = "z";
 /// Field: id of the containing frame, absent or empty for none.
 pub const F_PARENT: &str = "parent";
-/// Field: locked elements cannot be selected or moved by participants.
+/// Field: locked elements can be selected, but not moved, resized, edited or
+/// deleted until a facilitator unlocks them.
 pub const F_LOCKED: &str = "locked";
 /// Field: display name of whoever created the element.
 pub const F_AUTHOR: &str = "author";
 /// Field: creation time, milliseconds since the epoch.
 pub const F_CREATED: &str = "created";
+/// Field: time of the last change, milliseconds since the epoch; optional, and
+/// not yet stamped by any edit.
+pub const F_UPDATED: &str = "updated";
 /// Field (sticky, text, shape, connector label): the text, a `Y.Text`.
 pub const F_TEXT: &str = "text";
 /// Field (sticky): background colour as `#rrggbb`.
@@ -60,6 +65,10 @@ pub const F_TO: &str = "to";
 /// Connector: the two free end points in board coordinates, used for an end whose
 /// element is absent.
 pub const F_POINTS: &str = "points";
+/// Field (image): content hash of the image stored on the server.
+pub const F_HASH: &str = "hash";
+/// Field (image): text alternative.
+pub const F_ALT: &str = "alt";
 
 /// [`F_SHAPE`] value: rectangle.
 pub const SHAPE_RECT: &str = "rect";
@@ -89,11 +98,6 @@ pub const INK_COLORS: [(&str, &str); 8] = [
     ("blue", "#1971c2"),
     ("violet", "#7048e8"),
     ("white", "#ffffff"),
-];
-
-/// The fields every element has.
-pub const BASE_FIELDS: [&str; 11] = [
-    F_KIND, F_X, F_Y, F_W, F_H, F_ROTATION, F_Z, F_PARENT, F_LOCKED, F_AUTHOR, F_CREATED,
 ];
 
 /// What an element is.
@@ -152,82 +156,9 @@ impl ElementKind {
     }
 }
 
-/// Position, size and order of a new element.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Placement {
-    /// Left edge.
-    pub x: f64,
-    /// Top edge.
-    pub y: f64,
-    /// Width.
-    pub w: f64,
-    /// Height.
-    pub h: f64,
-    /// Fractional index for stacking.
-    pub z: String,
-}
-
 /// The `elements` root map of a content document.
 pub fn elements(doc: &yrs::Doc) -> MapRef {
     doc.get_or_insert_map(ROOT_ELEMENTS)
-}
-
-fn base_fields(
-    kind: ElementKind,
-    at: &Placement,
-    parent: &str,
-    author: &str,
-    created_ms: u64,
-) -> Vec<(String, Any)> {
-    vec![
-        (F_KIND.into(), Any::from(kind.as_str())),
-        (F_X.into(), Any::from(at.x)),
-        (F_Y.into(), Any::from(at.y)),
-        (F_W.into(), Any::from(at.w)),
-        (F_H.into(), Any::from(at.h)),
-        (F_ROTATION.into(), Any::from(0.0)),
-        (F_Z.into(), Any::from(at.z.as_str())),
-        (F_PARENT.into(), Any::from(parent)),
-        (F_LOCKED.into(), Any::from(false)),
-        (F_AUTHOR.into(), Any::from(author)),
-        (F_CREATED.into(), Any::from(created_ms as f64)),
-    ]
-}
-
-/// Inserts a sticky note and returns its text for further edits.
-#[allow(clippy::too_many_arguments)]
-pub fn insert_sticky(
-    txn: &mut TransactionMut,
-    elements: &MapRef,
-    id: &str,
-    at: &Placement,
-    parent: &str,
-    color: &str,
-    text: &str,
-    author: &str,
-    created_ms: u64,
-) -> TextRef {
-    let mut fields = base_fields(ElementKind::Sticky, at, parent, author, created_ms);
-    fields.push((F_COLOR.into(), Any::from(color)));
-    let map = elements.insert(txn, id, MapPrelim::from_iter(fields));
-    map.insert(txn, F_TEXT, TextPrelim::new(text))
-}
-
-/// Inserts a frame with a title.
-pub fn insert_frame(
-    txn: &mut TransactionMut,
-    elements: &MapRef,
-    id: &str,
-    at: &Placement,
-    title: &str,
-    locked: bool,
-    created_ms: u64,
-) {
-    let mut fields = base_fields(ElementKind::Frame, at, "", "", created_ms);
-    fields.retain(|(k, _)| k != F_LOCKED);
-    fields.push((F_LOCKED.into(), Any::from(locked)));
-    fields.push((F_TITLE.into(), Any::from(title)));
-    elements.insert(txn, id, MapPrelim::from_iter(fields));
 }
 
 /// Records the schema version in a new document. Root types must be obtained

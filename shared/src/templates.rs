@@ -1,7 +1,9 @@
 //! Workshop templates: the frames (and hints) a new board starts with. Templates are
 //! data here so the server, the client and the tests create identical boards.
 
-use crate::schema::{self, Placement};
+use crate::element::{Element, FrameProps, Props};
+use crate::geometry::Rect;
+use crate::schema;
 use yrs::{Doc, Transact};
 
 /// A template a board can start from.
@@ -128,23 +130,23 @@ impl Template {
             let mut txn = doc.transact_mut();
             schema::stamp_schema_version(&mut txn, &meta);
             for (i, &(title, col, row, cols, rows)) in self.frames().iter().enumerate() {
-                let at = Placement {
-                    x: f64::from(col) * (CELL_W + GAP),
-                    y: f64::from(row) * (CELL_H + GAP),
-                    w: f64::from(cols) * CELL_W + f64::from(cols - 1) * GAP,
-                    h: f64::from(rows) * CELL_H + f64::from(rows - 1) * GAP,
-                    // Frames sit below everything placed later ("a" < "b…").
-                    z: format!("a{i:03}"),
-                };
-                schema::insert_frame(
-                    &mut txn,
-                    &elements,
-                    &format!("frame-{i}"),
-                    &at,
-                    title,
-                    true,
-                    created_ms,
+                let rect = Rect::new(
+                    f64::from(col) * (CELL_W + GAP),
+                    f64::from(row) * (CELL_H + GAP),
+                    f64::from(cols) * CELL_W + f64::from(cols - 1) * GAP,
+                    f64::from(rows) * CELL_H + f64::from(rows - 1) * GAP,
                 );
+                let title = title.to_owned();
+                let mut frame = Element::new(
+                    format!("frame-{i}"),
+                    rect,
+                    Props::Frame(FrameProps { title }),
+                );
+                // Frames sit below everything placed later ("a" < "b…").
+                frame.base.z = format!("a{i:03}");
+                frame.base.locked = true;
+                frame.base.created_ms = created_ms;
+                frame.insert(&mut txn, &elements);
             }
         }
         doc
@@ -154,7 +156,7 @@ impl Template {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yrs::{Map, Out};
+    use crate::element::read_all;
 
     #[test]
     fn every_template_id_parses_back() {
@@ -170,37 +172,23 @@ mod tests {
         for t in Template::ALL {
             let doc = t.build(0);
             let elements = schema::elements(&doc);
-            let txn = doc.transact();
-            assert_eq!(elements.len(&txn) as usize, t.frames().len(), "{t:?}");
+            let all = read_all(&doc.transact(), &elements);
+            assert_eq!(all.len(), t.frames().len(), "{t:?}");
             let mut rects = Vec::new();
             for (title, ..) in t.frames() {
-                let frame = elements
-                    .iter(&txn)
-                    .find_map(|(_, v)| match v {
-                        Out::YMap(m)
-                            if schema::get_str(&txn, &m, schema::F_TITLE).as_deref()
-                                == Some(*title) =>
-                        {
-                            Some(m)
-                        }
-                        _ => None,
-                    })
+                let frame = all
+                    .iter()
+                    .find(|e| matches!(&e.props, Props::Frame(f) if f.title == *title))
                     .unwrap_or_else(|| panic!("{t:?} lacks frame {title}"));
-                let num =
-                    |f| schema::get_f64(&txn, &frame, f).unwrap_or_else(|| panic!("{f} missing"));
-                rects.push((
-                    num(schema::F_X),
-                    num(schema::F_Y),
-                    num(schema::F_W),
-                    num(schema::F_H),
-                ));
+                assert!(frame.base.locked, "{t:?}: {title} is locked");
+                rects.push(frame.base.rect);
             }
             for (i, a) in rects.iter().enumerate() {
                 for b in &rects[i + 1..] {
-                    let apart = a.0 + a.2 <= b.0
-                        || b.0 + b.2 <= a.0
-                        || a.1 + a.3 <= b.1
-                        || b.1 + b.3 <= a.1;
+                    let apart = a.right() <= b.x
+                        || b.right() <= a.x
+                        || a.bottom() <= b.y
+                        || b.bottom() <= a.y;
                     assert!(apart, "{t:?}: frames {a:?} and {b:?} overlap");
                 }
             }

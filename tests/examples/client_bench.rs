@@ -14,10 +14,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tafel_shared::element::NewElement;
 use tafel_shared::geometry::Rect;
 use tafel_shared::roles::{DocKind, Role};
-use tafel_shared::schema::{self, ElementKind};
+use tafel_shared::schema;
 use tafel_tests::browser::{client_dist, js, open_as, wait_until, Driver};
 use tafel_tests::{SyncClient, TestServer};
 
@@ -97,11 +96,10 @@ async fn main() {
             .edit(|txn| {
                 for &i in batch {
                     let (x, y) = ((i % cols) as f64 * 180.0, (i / cols) as f64 * 180.0);
-                    let mut n = NewElement::new(ElementKind::Sticky, Rect::new(x, y, 160.0, 160.0));
-                    n.color = "#ffe066".into();
-                    n.text = format!("Note {i}: an idea worth a sticky");
-                    n.z = format!("V{i:06}");
-                    n.insert(txn, &elements, &format!("n{i}"));
+                    let text = format!("Note {i}: an idea worth a sticky");
+                    let at = Rect::new(x, y, 160.0, 160.0);
+                    tafel_tests::sticky(&format!("n{i}"), at, &format!("V{i:06}"), &text, "")
+                        .insert(txn, &elements);
                 }
             })
             .await

@@ -15,3 +15,16 @@ pub mod wait;
 pub use client::{Event, RawClient, SyncClient};
 pub use proxy::Proxy;
 pub use server::{Api, ServerProcess, TestServer};
+
+use tafel_shared::element::Element;
+use tafel_shared::geometry::Rect;
+
+/// A sticky note as the client makes one (the shared element model), stacked at
+/// `z` and written by `author`: what the tests and the load generator add.
+/// Insert it with [`Element::insert`].
+pub fn sticky(id: &str, at: Rect, z: &str, text: &str, author: &str) -> Element {
+    let mut note = Element::sticky(id, at, "#ffe066", text);
+    note.base.z = z.to_owned();
+    note.base.author = author.to_owned();
+    note
+}

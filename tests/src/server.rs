@@ -6,8 +6,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
-use tafel_server::app::{self, Server};
 use tafel_server::config::ServeConfig;
+use tafel_server::serve::{self, Server};
 use tafel_server::store::{SledStore, Store};
 use tafel_shared::api::{BoardCreated, CreateBoard};
 use tafel_shared::roles::{DocKind, Role};
@@ -34,7 +34,7 @@ impl TestServer {
         let mut config = test_config(dir.path());
         tune(&mut config);
         let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data)?);
-        let server = app::start(config, store).await?;
+        let server = serve::start(config, store).await?;
         Ok(Self {
             server,
             dir: Some(dir),
@@ -48,7 +48,7 @@ impl TestServer {
     ) -> Result<Self> {
         let mut config = test_config(Path::new("/nonexistent"));
         tune(&mut config);
-        let server = app::start(config, store).await?;
+        let server = serve::start(config, store).await?;
         Ok(Self { server, dir: None })
     }
 
@@ -83,8 +83,12 @@ pub fn test_config(data: &Path) -> ServeConfig {
     }
 }
 
-/// The `tafel` binary, built if needed.
+/// The `tafel` binary, built if needed; `TAFEL_BIN` names another one (to benchmark
+/// two builds of the server against each other with the same load generator).
 pub fn tafel_binary() -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("TAFEL_BIN") {
+        return Ok(PathBuf::from(bin));
+    }
     // Test binaries live in target/<profile>/deps, tafel-load in target/<profile>;
     // the server binary is built into the same profile directory.
     let exe = std::env::current_exe()?;
@@ -342,7 +346,8 @@ mod tests {
 
     #[test]
     fn metric_values_are_found_by_exact_series() {
-        let text = "# HELP x\ntafel_refused_total{reason=\"bad message\"} 3\ntafel_store_errors_total 0\n";
+        let text =
+            "# HELP x\ntafel_refused_total{reason=\"bad message\"} 3\ntafel_store_errors_total 0\n";
         assert_eq!(
             metric_value(text, "tafel_refused_total{reason=\"bad message\"}"),
             Some(3.0)

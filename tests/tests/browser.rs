@@ -20,7 +20,7 @@ async fn app_server() -> TestServer {
 }
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
-use tafel_shared::element::{read_all, Element};
+use tafel_shared::element::{read_all, Element, Props};
 use tafel_shared::roles::DocKind;
 
 /// Screen centre of the first element matching `css`.
@@ -115,6 +115,19 @@ const RELEASE: &str = "\u{e000}";
 const ESCAPE: &str = "\u{e00c}";
 
 /// A protocol-level participant that reads what the server holds.
+/// Returns once the page has handled every input sent so far and drawn twice since:
+/// the point after which an effect of that input that has not shown never will.
+async fn settle(browser: &Client) {
+    browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        )
+        .await
+        .expect("the page settles");
+}
+
 async fn observer(srv: &TestServer, board: &str, token: &str) -> tafel_tests::SyncClient {
     tafel_tests::SyncClient::connect(&srv.ws(board, DocKind::Content, token))
         .await
@@ -139,7 +152,7 @@ async fn server_until(
 
 fn stickies(all: &[Element]) -> Vec<&Element> {
     all.iter()
-        .filter(|e| e.kind == Some(tafel_shared::schema::ElementKind::Sticky))
+        .filter(|e| e.kind() == Some(tafel_shared::schema::ElementKind::Sticky))
         .collect()
 }
 
@@ -190,8 +203,6 @@ async fn two_participants_see_each_others_notes_edits_moves_and_cursors() {
     wait_until(&a, "A sees B's note", &note_with("Too many meetings")).await;
 
     // A edits B's note: double-click opens the editor, typing appends.
-    let b_note = ".element.sticky:nth-of-type(2)";
-    let _ = b_note;
     let target = js(&a, "const n = [...document.querySelectorAll('.element.sticky')].find(n => n.textContent.includes('Too many')); const r = n.getBoundingClientRect(); return [r.x + r.width/2, r.y + r.height/2, n.dataset.id];").await;
     let (tx, ty, tid) = (
         target[0].as_f64().unwrap(),
@@ -245,7 +256,7 @@ async fn two_participants_see_each_others_notes_edits_moves_and_cursors() {
     let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
     server_until(&mut obs, "two notes", |all| {
         let s = stickies(all);
-        s.len() == 2 && s.iter().any(|n| n.text == "Too many meetings (agreed)")
+        s.len() == 2 && s.iter().any(|n| n.text() == "Too many meetings (agreed)")
     })
     .await;
     for browser in [a, b] {
@@ -289,10 +300,10 @@ async fn two_people_typing_in_one_note_both_keep_their_text() {
     let all = server_until(&mut obs, "both words in the note", |all| {
         stickies(all)
             .first()
-            .is_some_and(|n| n.text.contains("apples") && n.text.contains("bananas"))
+            .is_some_and(|n| n.text().contains("apples") && n.text().contains("bananas"))
     })
     .await;
-    let text = stickies(&all)[0].text.clone();
+    let text = stickies(&all)[0].text().to_owned();
     assert!(text.starts_with("Idea:"), "{text:?}");
     assert_eq!(
         text.len(),
@@ -351,7 +362,7 @@ async fn a_connector_follows_a_moved_element() {
     let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
     server_until(&mut obs, "connector attached at both ends", |all| {
         all.iter()
-            .any(|e| e.is_connector() && e.from == track && e.to == make)
+            .any(|e| matches!(&e.props, Props::Connector(c) if c.from == track && c.to == make))
     })
     .await;
     // The line ends on the target's boundary, wherever the target goes.
@@ -389,7 +400,7 @@ async fn a_connector_follows_a_moved_element() {
     let mut editor = observer(&srv, &board.id, board.token(Role::Editor)).await;
     let track_top = rect_of(&a, &track_css).await[1];
     server_until(&mut editor, "the editor has the note", |all| {
-        all.iter().any(|e| e.id == track)
+        all.iter().any(|e| e.base.id == track)
     })
     .await;
     let elements = tafel_shared::schema::elements(&editor.doc);
@@ -434,7 +445,7 @@ async fn undo_takes_back_only_your_own_change() {
     let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
     server_until(&mut obs, "only B's note", |all| {
         let s = stickies(all);
-        s.len() == 1 && s[0].text == "theirs"
+        s.len() == 1 && s[0].text() == "theirs"
     })
     .await;
     // Redo brings it back: the note, then its text.
@@ -467,8 +478,22 @@ async fn offline_edits_merge_when_the_connection_returns() {
     wait_for_count(&a, ".status.offline", 1).await;
     add_note(&a, (300.0, 300.0), "written in the tunnel").await;
     add_note(&b, (700.0, 300.0), "written at the office").await;
-    // Nothing crosses while A is cut off.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Nothing crosses while A is cut off: once the server holds B's note (B is
+    // online), it still lacks A's, and so does B.
+    let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
+    let held = server_until(&mut obs, "B's note on the server", |all| {
+        stickies(all)
+            .iter()
+            .any(|n| n.text() == "written at the office")
+    })
+    .await;
+    assert!(
+        !stickies(&held)
+            .iter()
+            .any(|n| n.text() == "written in the tunnel"),
+        "A's note crossed while A was offline"
+    );
+    settle(&b).await;
     assert_eq!(
         js(&b, &note_with("written in the tunnel")).await,
         serde_json::json!(false)
@@ -525,7 +550,7 @@ async fn a_reload_keeps_the_board_and_offline_edits() {
     assert!(
         !stickies(&server_until(&mut obs, "state", |_| true).await)
             .iter()
-            .any(|n| n.text.contains("offline")),
+            .any(|n| n.text().contains("offline")),
         "the server cannot have it yet"
     );
     proxy.go_online();
@@ -533,7 +558,7 @@ async fn a_reload_keeps_the_board_and_offline_edits() {
     server_until(&mut obs, "the offline note reaches the server", |all| {
         stickies(all)
             .iter()
-            .any(|n| n.text == "offline then reloaded")
+            .any(|n| n.text() == "offline then reloaded")
     })
     .await;
     a.close().await.unwrap();
@@ -629,30 +654,16 @@ async fn a_viewer_sees_the_board_but_cannot_change_it() {
     let elements = tafel_shared::schema::elements(&editor.doc);
     editor
         .edit(|txn| {
-            let at = tafel_shared::schema::Placement {
-                x: 10.0,
-                y: 10.0,
-                w: 160.0,
-                h: 160.0,
-                z: "m".into(),
-            };
-            tafel_shared::schema::insert_sticky(
-                txn,
-                &elements,
-                "from-editor",
-                &at,
-                "",
-                "#fff",
-                "hello",
-                "e",
-                0,
-            );
+            let at = tafel_shared::geometry::Rect::new(10.0, 10.0, 160.0, 160.0);
+            tafel_tests::sticky("from-editor", at, "m", "hello", "e").insert(txn, &elements);
         })
         .await
         .unwrap();
     wait_for_count(&viewer, ".element.sticky[data-id=from-editor]", 1).await;
     // Shortcuts, double-clicks and drags change nothing.
     let note = center_of(&viewer, ".element.sticky[data-id=from-editor]").await;
+    let placed = "return document.querySelector('.element.sticky[data-id=from-editor]').getAttribute('style')";
+    let placed_before = js(&viewer, placed).await;
     keys(&viewer, "n").await;
     click_at(&viewer, (600.0, 500.0)).await;
     double_click_at(&viewer, (640.0, 560.0)).await;
@@ -668,13 +679,28 @@ async fn a_viewer_sees_the_board_but_cannot_change_it() {
             .len(),
         0
     );
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    editor.pump_for(Duration::from_millis(300)).await.unwrap();
+    // The viewer's own replica is unchanged once the page has handled the input
+    // (a client sends nothing that is not in its replica); the server refuses
+    // viewers' writes anyway (tests/tests/permissions.rs).
+    settle(&viewer).await;
+    assert_eq!(
+        js(
+            &viewer,
+            "return document.querySelectorAll('.element').length"
+        )
+        .await,
+        serde_json::json!(5)
+    );
+    assert_eq!(
+        js(&viewer, placed).await,
+        placed_before,
+        "the note did not move in the viewer's replica"
+    );
     let map = tafel_shared::schema::elements(&editor.doc);
     let all = read_all(&yrs::Transact::transact(&editor.doc), &map);
     assert_eq!(all.len(), 5, "four frames and the editor's note: {all:#?}");
-    let kept = all.iter().find(|e| e.id == "from-editor").unwrap();
-    assert_eq!((kept.rect.x, kept.rect.y), (10.0, 10.0));
+    let kept = all.iter().find(|e| e.base.id == "from-editor").unwrap();
+    assert_eq!((kept.base.rect.x, kept.base.rect.y), (10.0, 10.0));
     viewer.close().await.unwrap();
 }
 
@@ -695,31 +721,45 @@ async fn frames_carry_their_contents_and_take_in_what_is_dropped() {
     let mut obs = observer(&srv, &board.id, board.token(Role::Viewer)).await;
     server_until(&mut obs, "a frame and a note outside it", |all| {
         all.iter().any(|e| e.is_frame())
-            && stickies(all).first().is_some_and(|n| n.parent.is_empty())
+            && stickies(all)
+                .first()
+                .is_some_and(|n| n.base.parent.is_empty())
     })
     .await;
     drag(&a, center_of(&a, ".element.sticky").await, (350.0, 360.0)).await;
     let all = server_until(&mut obs, "the dropped note joins the frame", |all| {
-        stickies(all).first().is_some_and(|n| !n.parent.is_empty())
+        stickies(all)
+            .first()
+            .is_some_and(|n| !n.base.parent.is_empty())
     })
     .await;
     let note = stickies(&all)[0].clone();
-    let parent = all.iter().find(|e| e.id == note.parent).unwrap().clone();
+    let parent = all
+        .iter()
+        .find(|e| e.base.id == note.base.parent)
+        .unwrap()
+        .clone();
     assert!(parent.is_frame());
     // Dragging the frame by its title moves the note with it.
     keys(&a, ESCAPE).await;
-    let title = center_of(&a, &format!(".frame-title[data-id='{}']", parent.id)).await;
+    let title = center_of(&a, &format!(".frame-title[data-id='{}']", parent.base.id)).await;
     drag(&a, title, (title.0 + 60.0, title.1 + 80.0)).await;
     let moved = server_until(&mut obs, "frame and note moved together", |all| {
-        let f = all.iter().find(|e| e.id == parent.id).unwrap();
-        let n = all.iter().find(|e| e.id == note.id).unwrap();
-        f.rect.x != parent.rect.x && n.rect.x != note.rect.x
+        let f = all.iter().find(|e| e.base.id == parent.base.id).unwrap();
+        let n = all.iter().find(|e| e.base.id == note.base.id).unwrap();
+        f.base.rect.x != parent.base.rect.x && n.base.rect.x != note.base.rect.x
     })
     .await;
-    let f = moved.iter().find(|e| e.id == parent.id).unwrap();
-    let n = moved.iter().find(|e| e.id == note.id).unwrap();
-    let (dfx, dfy) = (f.rect.x - parent.rect.x, f.rect.y - parent.rect.y);
-    let (dnx, dny) = (n.rect.x - note.rect.x, n.rect.y - note.rect.y);
+    let f = moved.iter().find(|e| e.base.id == parent.base.id).unwrap();
+    let n = moved.iter().find(|e| e.base.id == note.base.id).unwrap();
+    let (dfx, dfy) = (
+        f.base.rect.x - parent.base.rect.x,
+        f.base.rect.y - parent.base.rect.y,
+    );
+    let (dnx, dny) = (
+        n.base.rect.x - note.base.rect.x,
+        n.base.rect.y - note.base.rect.y,
+    );
     assert!(
         (dfx - dnx).abs() < 0.01 && (dfy - dny).abs() < 0.01,
         "frame moved by ({dfx}, {dfy}), note by ({dnx}, {dny})"
@@ -741,12 +781,15 @@ async fn locked_template_frames_stay_until_a_facilitator_unlocks_them() {
             .iter()
             .filter(|e| e.is_frame())
             .map(|e| {
-                let r = e.rect;
+                let r = e.base.rect;
                 (
-                    e.id.clone(),
-                    e.title.clone(),
+                    e.base.id.clone(),
+                    match &e.props {
+                        Props::Frame(f) => f.title.clone(),
+                        _ => String::new(),
+                    },
                     [r.x, r.y, r.w, r.h].map(f64::to_bits),
-                    e.locked,
+                    e.base.locked,
                 )
             })
             .collect();
@@ -758,7 +801,7 @@ async fn locked_template_frames_stay_until_a_facilitator_unlocks_them() {
     click_at(&editor, title).await;
     keys(&editor, "\u{e017}").await; // Delete
     double_click_at(&editor, title).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    settle(&editor).await;
     assert_eq!(
         editor
             .find_all(Locator::Css("textarea.editor"))
@@ -780,7 +823,7 @@ async fn locked_template_frames_stay_until_a_facilitator_unlocks_them() {
     keys(&editor, "inside").await;
     keys(&editor, ESCAPE).await;
     let all = server_until(&mut obs, "the note, and the frames untouched", |all| {
-        stickies(all).iter().any(|n| n.text == "inside")
+        stickies(all).iter().any(|n| n.text() == "inside")
     })
     .await;
     assert_eq!(
@@ -790,7 +833,7 @@ async fn locked_template_frames_stay_until_a_facilitator_unlocks_them() {
     );
     let note = stickies(&all)[0].clone();
     assert!(
-        !note.parent.is_empty(),
+        !note.base.parent.is_empty(),
         "the note joined the frame it was made in"
     );
     // The facilitator unlocks a frame; then it can be deleted.
@@ -841,13 +884,13 @@ async fn copy_and_paste_carry_elements_between_boards() {
     keys(&a, &format!("{CTRL}v{RELEASE}")).await;
     let mut obs = observer(&srv, &to.id, to.token(Role::Viewer)).await;
     let all = server_until(&mut obs, "both notes pasted into the other board", |all| {
-        let texts: Vec<&str> = stickies(all).iter().map(|n| n.text.as_str()).collect();
+        let texts: Vec<&str> = stickies(all).iter().map(|n| n.text()).collect();
         texts.len() == 2 && texts.contains(&"carried over") && texts.contains(&"and me")
     })
     .await;
     let s = stickies(&all);
     assert!(
-        (s[0].rect.y - s[1].rect.y).abs() < 1.0,
+        (s[0].base.rect.y - s[1].base.rect.y).abs() < 1.0,
         "the layout is kept"
     );
     a.close().await.unwrap();

@@ -10,8 +10,9 @@ use common::elements_json;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Duration;
+use tafel_shared::geometry::Rect;
 use tafel_shared::roles::{DocKind, Role};
-use tafel_shared::schema::{self, Placement};
+use tafel_shared::schema;
 use tafel_tests::{SyncClient, TestServer};
 use yrs::{Doc, Map, MapRef, Out, Text, Transact, TransactionMut};
 
@@ -31,24 +32,10 @@ fn random_edit(
     let ids: Vec<String> = elements.keys(txn).map(str::to_owned).collect();
     let pick = rng.random_range(0..10);
     if ids.is_empty() || pick < 4 {
-        let at = Placement {
-            x: rng.random_range(0.0..2000.0),
-            y: rng.random_range(0.0..2000.0),
-            w: 160.0,
-            h: 160.0,
-            z: format!("m{step}"),
-        };
-        schema::insert_sticky(
-            txn,
-            elements,
-            &format!("p{peer}-{step}"),
-            &at,
-            "",
-            "#ffe066",
-            "",
-            "fuzz",
-            0,
-        );
+        let (x, y) = (rng.random_range(0.0..2000.0), rng.random_range(0.0..2000.0));
+        let id = format!("p{peer}-{step}");
+        let at = Rect::new(x, y, 160.0, 160.0);
+        tafel_tests::sticky(&id, at, &format!("m{step}"), "", "fuzz").insert(txn, elements);
         return;
     }
     let id = &ids[rng.random_range(0..ids.len())];
@@ -72,8 +59,8 @@ fn random_edit(
     }
 }
 
-async fn run_scenario(seed: u64) {
-    let mut rng = StdRng::seed_from_u64(seed);
+/// A server with a retrospective board, and its editor socket URL.
+async fn retro_board() -> (TestServer, String) {
     let srv = TestServer::start().await.unwrap();
     let board = srv
         .api()
@@ -81,6 +68,12 @@ async fn run_scenario(seed: u64) {
         .await
         .unwrap();
     let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    (srv, url)
+}
+
+async fn run_scenario(seed: u64) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let (_srv, url) = retro_board().await;
     let mut peers = Vec::new();
     for _ in 0..4 {
         peers.push(Peer::Online(Box::new(
@@ -156,5 +149,54 @@ async fn run_scenario(seed: u64) {
 async fn seeded_scenarios_converge() {
     for seed in 1..=6 {
         run_scenario(seed).await;
+    }
+}
+
+/// Kept from a failing run (see `shared::sync`, "live updates that overtake the step
+/// 2"): a peer comes back with offline edits while another peer keeps editing, so
+/// live updates reach the returning peer before its step 2. Applied first they left
+/// a gap that yrs 0.28 mishandled (subtract overflow in `BlockStore::push`).
+#[tokio::test]
+async fn live_edits_overtaking_a_returning_peers_step2_converge() {
+    for seed in [7, 8, 9] {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let (_srv, url) = retro_board().await;
+        let a = SyncClient::connect(&url).await.unwrap();
+        let mut b = SyncClient::connect(&url).await.unwrap();
+        let doc = a.disconnect().await;
+        {
+            let elements = schema::elements(&doc);
+            let mut txn = doc.transact_mut();
+            for step in 0..20 {
+                random_edit(&mut txn, &elements, &mut rng, 0, step);
+            }
+        }
+        let elements = schema::elements(&b.doc);
+        let typing = async {
+            for step in 100..130 {
+                let mut local = StdRng::seed_from_u64(seed * 1000 + step as u64);
+                b.edit(|txn| random_edit(txn, &elements, &mut local, 1, step))
+                    .await
+                    .unwrap();
+            }
+        };
+        let (returning, ()) = tokio::join!(SyncClient::connect_with(&url, doc), typing);
+        let mut a = returning.unwrap();
+        let mut agreed = false;
+        for _ in 0..100 {
+            a.pump_for(Duration::from_millis(20)).await.unwrap();
+            b.pump_for(Duration::from_millis(20)).await.unwrap();
+            if elements_json(&a) == elements_json(&b) && a.state_vector() == b.state_vector() {
+                agreed = true;
+                break;
+            }
+        }
+        assert!(agreed, "seed {seed}: the returning peer did not converge");
+        let fresh = SyncClient::connect(&url).await.unwrap();
+        assert_eq!(
+            elements_json(&fresh),
+            elements_json(&a),
+            "seed {seed}: the server differs"
+        );
     }
 }

@@ -8,11 +8,12 @@ mod common;
 use common::{add_sticky, has};
 use std::collections::BTreeSet;
 use std::time::Duration;
+use tafel_shared::geometry::Rect;
 use tafel_shared::protocol::CloseCode;
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::schema;
 use tafel_tests::server::tafel_binary;
-use tafel_tests::{ServerProcess, SyncClient};
+use tafel_tests::{sticky, ServerProcess, SyncClient};
 use yrs::{Map, Transact};
 
 fn ids(c: &SyncClient) -> BTreeSet<String> {
@@ -171,14 +172,7 @@ async fn add_sticky_quiet(c: &mut SyncClient, id: &str) {
     let elements = schema::elements(&c.doc);
     let _ = c
         .edit(|txn| {
-            let at = schema::Placement {
-                x: 0.0,
-                y: 0.0,
-                w: 100.0,
-                h: 100.0,
-                z: "m".into(),
-            };
-            schema::insert_sticky(txn, &elements, id, &at, "", "#fff", id, "load", 0);
+            sticky(id, Rect::new(0.0, 0.0, 100.0, 100.0), "m", id, "load").insert(txn, &elements);
         })
         .await;
 }
@@ -214,15 +208,9 @@ async fn a_cold_big_board_serves_newcomers_and_merges_returning_editors() {
         writer
             .edit(|txn| {
                 for i in 0..100 {
-                    let at = schema::Placement {
-                        x: i as f64,
-                        y: batch as f64,
-                        w: 160.0,
-                        h: 160.0,
-                        z: "m".into(),
-                    };
+                    let at = Rect::new(i as f64, batch as f64, 160.0, 160.0);
                     let id = format!("n{batch}-{i}");
-                    schema::insert_sticky(txn, &elements, &id, &at, "", "#fff", &id, "w", 0);
+                    sticky(&id, at, "m", &id, "w").insert(txn, &elements);
                 }
             })
             .await
@@ -237,16 +225,8 @@ async fn a_cold_big_board_serves_newcomers_and_merges_returning_editors() {
     let doc = writer.disconnect().await;
     {
         let mut txn = doc.transact_mut();
-        let at = schema::Placement {
-            x: 0.0,
-            y: 0.0,
-            w: 1.0,
-            h: 1.0,
-            z: "z".into(),
-        };
-        schema::insert_sticky(
-            &mut txn, &elements, "offline", &at, "", "#fff", "offline", "w", 0,
-        );
+        let at = Rect::new(0.0, 0.0, 1.0, 1.0);
+        sticky("offline", at, "z", "offline", "w").insert(&mut txn, &elements);
     }
 
     // After the restart a newcomer and the returning writer arrive together, while
@@ -291,15 +271,7 @@ async fn an_unloading_board_folds_its_log_and_keeps_a_history_snapshot() {
     assert!(!storage.load_doc(&key).unwrap().log.is_empty());
     drop((c, witness));
     // The test server unloads empty rooms after one second.
-    let mut unloaded = false;
-    for _ in 0..100 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        if srv.server.app.rooms.loaded() == 0 {
-            unloaded = true;
-            break;
-        }
-    }
-    assert!(unloaded, "the room did not unload");
+    tafel_tests::wait::until("the room unloads", || srv.server.app.rooms.loaded() == 0).await;
     assert!(
         storage.load_doc(&key).unwrap().log.is_empty(),
         "the log was not folded"

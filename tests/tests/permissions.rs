@@ -53,7 +53,11 @@ async fn every_role_writes_exactly_the_documents_it_may() {
                 watcher.pump_until(|c| has(c, &marker)).await.unwrap();
                 assert!(!has(&watcher, &id), "{role} wrote {doc:?}");
                 let fresh = SyncClient::connect(&url).await.unwrap();
-                assert_eq!(element_count(&fresh), before + 1, "only the barrier was added");
+                assert_eq!(
+                    element_count(&fresh),
+                    before + 1,
+                    "only the barrier was added"
+                );
                 assert!(!has(&fresh, &id));
             }
         }
@@ -545,10 +549,10 @@ async fn renames_racing_rotations_never_bring_a_revoked_link_back() {
             Some(json!({ "title": format!("round {round}") })),
         );
         let rotate = api.call(Method::POST, &rotate_path, None);
-        let ((renamed, _), (rotated, body)) = tokio::join!(
-            async { rename.await.unwrap() },
-            async { rotate.await.unwrap() }
-        );
+        let ((renamed, _), (rotated, body)) =
+            tokio::join!(async { rename.await.unwrap() }, async {
+                rotate.await.unwrap()
+            });
         assert_eq!((renamed, rotated), (200, 200));
         revoked.push(body["token"].as_str().unwrap().to_owned());
     }
@@ -557,9 +561,13 @@ async fn renames_racing_rotations_never_bring_a_revoked_link_back() {
         let api = &api;
         let id = board.id.clone();
         async move {
-            api.call(Method::GET, &format!("/api/boards/{id}?token={token}"), None)
-                .await
-                .unwrap()
+            api.call(
+                Method::GET,
+                &format!("/api/boards/{id}?token={token}"),
+                None,
+            )
+            .await
+            .unwrap()
         }
     };
     let (s, body) = info(current).await;

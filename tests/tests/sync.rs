@@ -5,7 +5,6 @@
 mod common;
 
 use common::{add_sticky, elements_json, has};
-use std::time::Duration;
 use tafel_shared::protocol::{AwarenessEntry, Message};
 use tafel_shared::roles::{DocKind, Role};
 use tafel_tests::{SyncClient, TestServer};
@@ -43,41 +42,28 @@ async fn offline_edits_on_both_sides_merge_on_reconnect() {
     let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Facilitator));
     let a = SyncClient::connect(&url).await.unwrap();
     let mut b = SyncClient::connect(&url).await.unwrap();
+    let mut witness = SyncClient::connect(&url).await.unwrap();
 
     // A goes offline and edits; B edits online meanwhile.
     let doc_a = a.disconnect().await;
     {
-        use tafel_shared::schema;
+        use tafel_shared::{geometry::Rect, schema};
         use yrs::Transact;
         let elements = schema::elements(&doc_a);
         let mut txn = doc_a.transact_mut();
-        let at = schema::Placement {
-            x: 0.0,
-            y: 0.0,
-            w: 100.0,
-            h: 100.0,
-            z: "n".into(),
-        };
-        schema::insert_sticky(
-            &mut txn,
-            &elements,
-            "offline-a",
-            &at,
-            "",
-            "#fff",
-            "written on a train",
-            "a",
-            0,
-        );
+        let at = Rect::new(0.0, 0.0, 100.0, 100.0);
+        tafel_tests::sticky("offline-a", at, "n", "written on a train", "a")
+            .insert(&mut txn, &elements);
     }
     add_sticky(&mut b, "online-b", "written in the office").await;
-    b.pump_for(Duration::from_millis(100)).await.unwrap();
+    // Relayed only once stored: when the witness has it, the server has it.
+    witness.pump_until(|c| has(c, "online-b")).await.unwrap();
 
     let mut a = SyncClient::connect_with(&url, doc_a).await.unwrap();
     assert!(has(&a, "online-b"), "A received B's edit on reconnect");
     b.pump_until(|c| has(c, "offline-a")).await.unwrap();
-    a.pump_for(Duration::from_millis(50)).await.unwrap();
-    assert_eq!(elements_json(&a), elements_json(&b));
+    let merged = elements_json(&b);
+    a.pump_until(|c| elements_json(c) == merged).await.unwrap();
     // A newcomer sees both, so the server stored A's offline edit.
     let c = SyncClient::connect(&url).await.unwrap();
     assert!(has(&c, "offline-a") && has(&c, "online-b"));
@@ -135,9 +121,21 @@ async fn awareness_join_update_and_leave() {
         }],
     });
     b.send(&echo).await.unwrap();
-    let before = a.awareness.len();
-    a.pump_for(Duration::from_millis(300)).await.unwrap();
-    assert_eq!(a.awareness.len(), before, "same-clock echo was relayed");
+    let before = entries_for(&a, a_id).len();
+    // Then B announces itself: the room handles B's frames in order, so once A has
+    // B's presence, a relayed echo would have arrived before it.
+    let b_id = b.doc.client_id().get();
+    b.set_presence(1, r##"{"user":{"name":"Bo","color":"#1971c2"}}"##)
+        .await
+        .unwrap();
+    a.pump_until(|c| !entries_for(c, b_id).is_empty())
+        .await
+        .unwrap();
+    assert_eq!(
+        entries_for(&a, a_id).len(),
+        before,
+        "same-clock echo was relayed"
+    );
 
     // A late joiner receives current presence without asking; type 3 answers too.
     let mut c = SyncClient::connect(&url).await.unwrap();
@@ -171,15 +169,17 @@ async fn documents_of_a_board_are_separate() {
         .await
         .unwrap();
     add_sticky(&mut content, "only-in-content", "x").await;
-    content.pump_for(Duration::from_millis(100)).await.unwrap();
+    let mut again = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, token))
+        .await
+        .unwrap();
+    again
+        .pump_until(|c| has(c, "only-in-content"))
+        .await
+        .unwrap();
     for doc in [DocKind::Comments, DocKind::Session] {
         let other = SyncClient::connect(&srv.ws(&board.id, doc, token))
             .await
             .unwrap();
         assert!(!has(&other, "only-in-content"), "{doc:?} saw content");
     }
-    let again = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, token))
-        .await
-        .unwrap();
-    assert!(has(&again, "only-in-content"));
 }

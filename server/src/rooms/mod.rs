@@ -40,8 +40,8 @@ use tafel_shared::protocol::CloseCode;
 use tafel_shared::roles::Role;
 use tokio::sync::{mpsc, oneshot};
 
-/// Room settings from the server configuration
-/// ([`ServeConfig`](crate::config::ServeConfig) holds the defaults).
+/// Room settings from the server configuration (its `Default` is the
+/// configuration's, in [`crate::config`]).
 #[derive(Clone, Debug)]
 pub struct RoomConfig {
     /// Limits enforced by the core.
@@ -52,12 +52,6 @@ pub struct RoomConfig {
     pub grace: Duration,
     /// When to compact and keep history.
     pub persist: PersistPolicy,
-}
-
-impl Default for RoomConfig {
-    fn default() -> Self {
-        Self::from(&crate::config::ServeConfig::default())
-    }
 }
 
 /// What a socket asks of its room.
@@ -510,5 +504,46 @@ mod tests {
         s.store.set_failing(false);
         let _c = s.rooms.join(s.key.clone(), Role::Editor).await.unwrap();
         assert_eq!(logged(&s), 0);
+    }
+
+    /// On one thread (the default test runtime), a disk that hangs must not stall
+    /// sockets: the room task never calls the store itself.
+    #[tokio::test(start_paused = true)]
+    async fn a_hanging_disk_stalls_no_socket() {
+        let s = setup(|_| {});
+        let other = DocKey {
+            board: BoardId::parse(&"o".repeat(22)).unwrap(),
+            doc: DocKind::Content,
+        };
+        let a = s.rooms.join(s.key.clone(), Role::Editor).await.unwrap();
+        let mut watcher = s.rooms.join(s.key.clone(), Role::Viewer).await.unwrap();
+        drain(&mut watcher);
+        s.store.set_stalled(true);
+        assert!(a.send(edit(1, "waits for the disk")).await);
+        // Meanwhile another board's sockets are served: presence goes round.
+        let mut b = s.rooms.join(other.clone(), Role::Editor).await.unwrap();
+        let presence = Message::Awareness(tafel_shared::protocol::AwarenessUpdate {
+            entries: vec![tafel_shared::protocol::AwarenessEntry {
+                client_id: 9,
+                clock: 1,
+                state: r#"{"user":{"name":"Bo"}}"#.into(),
+            }],
+        });
+        assert!(b.send(Bytes::from(presence.encode())).await);
+        until("the other board answers while the disk hangs", || {
+            drain(&mut b)
+                .iter()
+                .any(|m| matches!(m, Message::Awareness(_)))
+        })
+        .await;
+        assert!(
+            !has_update(&drain(&mut watcher)),
+            "nothing unstored is shown while the disk hangs"
+        );
+        s.store.set_stalled(false);
+        until("the update is shown once stored", || {
+            has_update(&drain(&mut watcher))
+        })
+        .await;
     }
 }

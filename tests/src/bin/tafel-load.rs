@@ -23,9 +23,10 @@ use rand::Rng;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tafel_shared::geometry::Rect;
 use tafel_shared::protocol::{Message, SyncMessage};
 use tafel_shared::roles::{DocKind, Role};
-use tafel_shared::schema::{self, Placement};
+use tafel_shared::schema;
 use tafel_tests::server::{ws_url, Api, ServerProcess};
 use tafel_tests::SyncClient;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -312,18 +313,12 @@ async fn fanout(
                     let text = format!("@@{}@@", now_us());
                     let at = {
                         let mut rng = rand::rng();
-                        Placement {
-                            x: rng.random_range(0.0..4000.0),
-                            y: rng.random_range(0.0..4000.0),
-                            w: 160.0,
-                            h: 160.0,
-                            z: format!("m{n}"),
-                        }
+                        let (x, y) = (rng.random_range(0.0..4000.0), rng.random_range(0.0..4000.0));
+                        Rect::new(x, y, 160.0, 160.0)
                     };
+                    let note = tafel_tests::sticky(&id, at, &format!("m{n}"), &text, "load");
                     c.edit(|txn| {
-                        schema::insert_sticky(
-                            txn, &elements, &id, &at, "", "#ffe066", &text, "load", 0,
-                        );
+                        note.insert(txn, &elements);
                     })
                     .await?;
                     sent.fetch_add(1, Ordering::Relaxed);
@@ -471,24 +466,15 @@ async fn cold(elements: usize, data: Option<std::path::PathBuf>) -> Result<()> {
     for start in (0..elements).step_by(batch) {
         c.edit(|txn| {
             for i in start..(start + batch).min(elements) {
-                let at = Placement {
-                    x: (i % 100) as f64 * 200.0,
-                    y: (i / 100) as f64 * 200.0,
-                    w: 160.0,
-                    h: 160.0,
-                    z: format!("m{i:06}"),
-                };
-                schema::insert_sticky(
-                    txn,
-                    &map,
-                    &format!("n{i}"),
-                    &at,
-                    "",
-                    "#ffe066",
-                    &format!("Idea number {i}"),
-                    "load",
-                    0,
+                let at = Rect::new(
+                    (i % 100) as f64 * 200.0,
+                    (i / 100) as f64 * 200.0,
+                    160.0,
+                    160.0,
                 );
+                let text = format!("Idea number {i}");
+                tafel_tests::sticky(&format!("n{i}"), at, &format!("m{i:06}"), &text, "load")
+                    .insert(txn, &map);
             }
         })
         .await?;
@@ -636,24 +622,9 @@ async fn durable(writers: usize, seconds: u64) -> Result<()> {
             while Instant::now() < deadline {
                 writer
                     .edit(|txn| {
-                        let at = Placement {
-                            x: 0.0,
-                            y: 0.0,
-                            w: 1.0,
-                            h: 1.0,
-                            z: "m".into(),
-                        };
-                        schema::insert_sticky(
-                            txn,
-                            &elements,
-                            &format!("n{n}"),
-                            &at,
-                            "",
-                            "#fff",
-                            "x",
-                            "load",
-                            0,
-                        );
+                        let at = Rect::new(0.0, 0.0, 1.0, 1.0);
+                        tafel_tests::sticky(&format!("n{n}"), at, "m", "x", "load")
+                            .insert(txn, &elements);
                     })
                     .await?;
                 n += 1;

@@ -1,7 +1,8 @@
 //! Helpers shared by the black-box tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // shared by test binaries that each use a part
 
-use tafel_shared::schema::{self, Placement};
+use tafel_shared::geometry::Rect;
+use tafel_shared::schema;
 use tafel_tests::SyncClient;
 use yrs::types::ToJson;
 use yrs::{Map, Transact};
@@ -26,24 +27,9 @@ pub fn element_count(c: &SyncClient) -> u32 {
 /// Adds a sticky note through the client (one update).
 pub async fn add_sticky(c: &mut SyncClient, id: &str, text: &str) {
     let elements = schema::elements(&c.doc);
+    let note = tafel_tests::sticky(id, Rect::new(10.0, 20.0, 160.0, 160.0), "m", text, "test");
     c.edit(|txn| {
-        schema::insert_sticky(
-            txn,
-            &elements,
-            id,
-            &Placement {
-                x: 10.0,
-                y: 20.0,
-                w: 160.0,
-                h: 160.0,
-                z: "m".into(),
-            },
-            "",
-            "#ffe066",
-            text,
-            "test",
-            0,
-        );
+        note.insert(txn, &elements);
     })
     .await
     .expect("send sticky");

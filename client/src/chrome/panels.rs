@@ -1,0 +1,220 @@
+//! The side panels: keyboard shortcuts, sharing, and the outline, each in the
+//! same [`PanelShell`].
+
+use crate::commands::Commands;
+use crate::keymap::KEYMAP;
+use crate::prefs;
+use crate::state::Panel;
+use leptos::prelude::*;
+use tafel_shared::roles::Role;
+
+/// The open panel, if any.
+#[component]
+pub fn Panels(
+    /// What the panels do (and which one is open).
+    cmd: Commands,
+) -> impl IntoView {
+    let panel = cmd.state.ui.panel;
+    move || match panel.get() {
+        Panel::None => ().into_any(),
+        Panel::Help => view! { <Help panel/> }.into_any(),
+        Panel::Share => view! { <Share cmd/> }.into_any(),
+        Panel::Outline => view! { <Outline cmd/> }.into_any(),
+    }
+}
+
+/// A panel's frame: a dialog with a title and a close button around `children`.
+#[component]
+fn PanelShell(
+    /// Its CSS class, besides `panel`.
+    class: &'static str,
+    /// The heading, also the dialog's accessible name.
+    title: &'static str,
+    /// The open panel, set to none by the close button.
+    panel: RwSignal<Panel>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <aside class=format!("panel {class}") role="dialog" aria-label=title>
+            <header>
+                <h2>{title}</h2>
+                <button class="close" aria-label="Close" on:click=move |_| panel.set(Panel::None)>"×"</button>
+            </header>
+            {children()}
+        </aside>
+    }
+}
+
+#[component]
+fn Help(panel: RwSignal<Panel>) -> impl IntoView {
+    view! {
+        <PanelShell class="help" title="Keyboard shortcuts" panel>
+            <dl>
+                {KEYMAP.iter().map(|s| view! { <dt><kbd>{s.keys_label()}</kbd></dt><dd>{s.what}</dd> }).collect_view()}
+            </dl>
+        </PanelShell>
+    }
+}
+
+#[component]
+fn Share(cmd: Commands) -> impl IntoView {
+    let (id, token) = {
+        let s = cmd.session();
+        (s.id.clone(), s.token.clone())
+    };
+    let known = RwSignal::new(prefs::links(&id));
+    let busy = RwSignal::new(None::<Role>);
+    // The server's current links (any facilitator, any device), remembered here too.
+    {
+        let (id, token) = (id.clone(), token.clone());
+        leptos::task::spawn_local(async move {
+            if let Ok(current) = crate::api::board_links(&id, &token).await {
+                for (role, link) in &current.links {
+                    prefs::set_link(&id, *role, link);
+                }
+                known.set(prefs::links(&id));
+            }
+        });
+    }
+    let board = StoredValue::new((id, token));
+    let rotate = move |role: Role| {
+        let known_now = known.with_untracked(|k| k.contains_key(&role));
+        let question = format!(
+            "Replace the {role} link? Everyone using the current one is disconnected and needs the new link."
+        );
+        if known_now
+            && !web_sys::window()
+                .and_then(|w| w.confirm_with_message(&question).ok())
+                .unwrap_or(false)
+        {
+            return;
+        }
+        busy.set(Some(role));
+        let (id, token) = board.get_value();
+        leptos::task::spawn_local(async move {
+            match crate::api::rotate_link(&id, &token, role).await {
+                Ok(r) => {
+                    prefs::set_link(&id, role, &r.link);
+                    known.set(prefs::links(&id));
+                    cmd.notify(&format!(
+                        "New {role} link created; the old one no longer works."
+                    ));
+                    if role == Role::Facilitator {
+                        // This page's own link was just replaced.
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().set_hash(&format!("token={}", r.token));
+                            let _ = w.location().reload();
+                        }
+                    }
+                }
+                Err(e) => cmd.notify(&crate::api::describe(&e)),
+            }
+            busy.set(None);
+        });
+    };
+    let rows = move || {
+        [Role::Editor, Role::Commenter, Role::Viewer, Role::Facilitator]
+            .into_iter()
+            .map(|role| {
+                let link = move || known.with(|k| k.get(&role).map(|l| prefs::absolute_link(l)));
+                let copy = move |_| {
+                    if let Some(l) = link() {
+                        crate::clipboard::write_text(&l);
+                        cmd.notify("Link copied");
+                    }
+                };
+                let what = match role {
+                    Role::Facilitator => "Facilitators run the board: share, rename, everything",
+                    Role::Editor => "Editors add and change everything on the board",
+                    Role::Commenter => "Commenters see everything but cannot draw",
+                    Role::Viewer => "Viewers only look",
+                };
+                view! {
+                    <li class="share-row" data-role=role.as_str()>
+                        <h3>{capitalised(role.as_str())}</h3>
+                        <p class="muted">{what}</p>
+                        {move || match link() {
+                            Some(l) => view! {
+                                <div class="link-row">
+                                    <input readonly class="link" aria-label=format!("{role} link") prop:value=l.clone()/>
+                                    <button data-action="copy" on:click=copy>"Copy"</button>
+                                    <button data-action="rotate" class="danger" title="Make a new link; the old one stops working"
+                                        disabled=move || busy.get().is_some() on:click=move |_| rotate(role)>"Revoke & renew"</button>
+                                </div>
+                            }.into_any(),
+                            None => view! {
+                                <div class="link-row">
+                                    <span class="muted">"This board is older than kept links: make a new one to share it."</span>
+                                    <button data-action="rotate" disabled=move || busy.get().is_some()
+                                        on:click=move |_| rotate(role)>"Create a new link"</button>
+                                </div>
+                            }.into_any(),
+                        }}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <PanelShell class="share-dialog" title="Share this board" panel=cmd.state.ui.panel>
+            <p class="muted">"Anyone with a link can open the board with that role, no account needed. Revoking a link disconnects everyone using it."</p>
+            <ul class="share-list">{rows}</ul>
+        </PanelShell>
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+#[component]
+fn Outline(cmd: Commands) -> impl IntoView {
+    let groups = move || {
+        let model = &cmd.session().model;
+        model.layout.track();
+        model.order.track();
+        model.history.track();
+        tafel_shared::element::reading_order(&model.all())
+    };
+    let go = move |id: String| {
+        cmd.select(vec![id]);
+        cmd.zoom_to_selection();
+    };
+    view! {
+        <PanelShell class="outline" title="Outline" panel=cmd.state.ui.panel>
+            {move || {
+                let groups = groups();
+                if groups.is_empty() {
+                    return view! { <p class="muted">"The board is empty."</p> }.into_any();
+                }
+                view! {
+                    <ol class="outline-list">
+                        {groups.into_iter().map(|(frame, kids)| {
+                            let heading = match &frame {
+                                Some(f) => {
+                                    let id = f.base.id.clone();
+                                    view! { <button class="outline-frame" on:click=move |_| go(id.clone())>{f.label()}</button> }.into_any()
+                                }
+                                None => view! { <span class="outline-frame muted">"Outside frames"</span> }.into_any(),
+                            };
+                            view! {
+                                <li>
+                                    {heading}
+                                    <ol>
+                                        {kids.into_iter().map(|e| {
+                                            let id = e.base.id.clone();
+                                            view! { <li><button class="outline-item" on:click=move |_| go(id.clone())>{e.label()}</button></li> }
+                                        }).collect_view()}
+                                    </ol>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </PanelShell>
+    }
+}

@@ -1,0 +1,161 @@
+//! The toolbar along the top: board title (renamed in place by
+//! facilitators), tools, undo and redo, who is here, role, connection status,
+//! and the buttons that open the panels.
+
+use super::presence::PresenceStrip;
+use crate::commands::Commands;
+use crate::keymap::{titled, Command};
+use crate::net::Status;
+use crate::session::LocalCopy;
+use crate::state::{Panel, Tool};
+use leptos::prelude::*;
+use tafel_shared::api::{BoardInfo, MAX_TITLE_CHARS};
+use tafel_shared::roles::{DocKind, Role};
+
+/// The toolbar.
+#[component]
+pub fn Toolbar(
+    /// What the buttons do.
+    cmd: Commands,
+) -> impl IntoView {
+    let s = cmd.session();
+    let (role, fatal) = (s.role, s.fatal);
+    let can_edit = move || role.get().is_some_and(|r| r.can_write(DocKind::Content));
+    let is_facilitator = move || role.get() == Some(Role::Facilitator);
+    let tool = cmd.state.ui.tool;
+    let tools = move || {
+        let open = fatal.with(Option::is_none);
+        Tool::ALL
+            .into_iter()
+            .filter(move |_| open)
+            .filter(|(t, _)| !t.edits() || can_edit())
+            .map(|(t, name)| {
+                let active = move || tool.get() == t;
+                view! {
+                    <button class="tool" class:active=active data-tool=t.name()
+                        title=titled(name, Command::Tool(t)) aria-label=name aria-pressed=move || active().to_string()
+                        on:click=move |_| { cmd.pick_tool(t); }>
+                        {crate::icons::tool(t)}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    let undo_redo = move || {
+        can_edit().then(|| {
+            view! {
+                <span class="group">
+                    <button class="tool" data-action="undo" title=titled("Undo", Command::Undo) aria-label="Undo"
+                        disabled=move || !cmd.session().model.can_undo()
+                        on:click=move |_| cmd.undo()>{crate::icons::undo()}</button>
+                    <button class="tool" data-action="redo" title=titled("Redo", Command::Redo) aria-label="Redo"
+                        disabled=move || !cmd.session().model.can_redo()
+                        on:click=move |_| cmd.redo()>{crate::icons::redo()}</button>
+                </span>
+            }
+        })
+    };
+    let role_name = move || role.get().map(|r| r.to_string()).unwrap_or_default();
+    view! {
+        <header class="toolbar" role="toolbar" aria-label="Board tools">
+            <a class="home-link" href="/" title="All boards">"Tafel"</a>
+            <BoardTitle info=s.info role cmd/>
+            <span class="group tools">{tools}</span>
+            {undo_redo}
+            <span class="spacer"></span>
+            <PresenceStrip peers=s.peers me=s.me/>
+            <span class="role" data-role=role_name>{role_name}</span>
+            <StatusBadge status=s.status local=s.local/>
+            <button class="tool" data-action="outline" title=titled("Outline", Command::Outline) aria-label="Outline"
+                on:click=move |_| cmd.toggle_panel(Panel::Outline)>
+                {crate::icons::outline()}
+            </button>
+            <button class="tool" data-action="help" title=titled("Keyboard shortcuts", Command::Help) aria-label="Keyboard shortcuts"
+                on:click=move |_| cmd.toggle_panel(Panel::Help)>
+                "?"
+            </button>
+            <Show when=is_facilitator>
+                <button class="share" data-action="share"
+                    on:click=move |_| cmd.state.ui.panel.set(Panel::Share)>"Share"</button>
+            </Show>
+        </header>
+    }
+}
+
+/// The board's title; facilitators click it to rename the board.
+#[component]
+fn BoardTitle(
+    /// Title and role from the API.
+    #[prop(into)]
+    info: Signal<Option<BoardInfo>>,
+    /// This participant's role.
+    #[prop(into)]
+    role: Signal<Option<Role>>,
+    /// For renaming.
+    cmd: Commands,
+) -> impl IntoView {
+    let title = move || info.with(|i| i.as_ref().map(|i| i.title.clone()).unwrap_or_default());
+    let is_facilitator = move || role.get() == Some(Role::Facilitator);
+    let renaming = RwSignal::new(false);
+    let draft_title = RwSignal::new(String::new());
+    let rename = move || {
+        if !renaming.get_untracked() {
+            return;
+        }
+        renaming.set(false);
+        let new_title = draft_title.get_untracked().trim().to_owned();
+        if !new_title.is_empty() && new_title != title() {
+            cmd.rename_board(new_title);
+        }
+    };
+    move || {
+        if is_facilitator() && renaming.get() {
+            view! {
+                <form class="rename" on:submit=move |e| { e.prevent_default(); rename(); }>
+                    <input class="title-input" aria-label="Board title" maxlength=MAX_TITLE_CHARS autofocus
+                        prop:value=move || draft_title.get()
+                        on:input=move |e| draft_title.set(event_target_value(&e))
+                        on:keydown=move |e: web_sys::KeyboardEvent| if e.key() == "Escape" { renaming.set(false) }
+                        on:blur=move |_| rename()/>
+                </form>
+            }
+            .into_any()
+        } else if is_facilitator() {
+            view! {
+                <h1 class="board-title">
+                    <button class="title-button" title="Rename this board"
+                        on:click=move |_| { draft_title.set(title()); renaming.set(true); }>{title}</button>
+                </h1>
+            }
+            .into_any()
+        } else {
+            view! { <h1 class="board-title">{title}</h1> }.into_any()
+        }
+    }
+}
+
+/// Whether edits reach the server, or stay on this device for now.
+#[component]
+fn StatusBadge(
+    /// Connection state.
+    #[prop(into)]
+    status: Signal<Status>,
+    /// The local copy's state.
+    #[prop(into)]
+    local: Signal<LocalCopy>,
+) -> impl IntoView {
+    let text = move || match (status.get(), local.get()) {
+        (Status::Connecting, _) => "Connecting…".to_owned(),
+        (Status::Live, _) => "Live".to_owned(),
+        (Status::Offline, LocalCopy::Unavailable) => "Offline — reconnecting…".to_owned(),
+        (Status::Offline, _) => "Offline — changes are kept on this device".to_owned(),
+        (Status::Closed(why), _) => why,
+    };
+    let class = move || match status.get() {
+        Status::Connecting => "status connecting",
+        Status::Live => "status live",
+        Status::Offline => "status offline",
+        Status::Closed(_) => "status closed",
+    };
+    view! { <span class=class role="status" aria-live="polite">{text}</span> }
+}

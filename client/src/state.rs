@@ -1,0 +1,221 @@
+//! What one open board page shows and how: the camera, the selection, the
+//! active tool and panel, colours and notices. Plain signals, grouped by
+//! concern into small `Copy` structs so that a component takes the group it
+//! reads and nothing else. None of this is shared with others; what is goes
+//! through [`crate::session`].
+
+use crate::timer::after;
+use leptos::prelude::*;
+use tafel_shared::geometry::{Point, Viewport};
+use tafel_shared::schema::{INK_COLORS, STICKY_COLORS};
+
+/// What the pointer does on the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    /// Select, move, resize.
+    Select,
+    /// Pan the board.
+    Hand,
+    /// Place sticky notes.
+    Sticky,
+    /// Place free text.
+    Text,
+    /// Draw rectangles.
+    Rect,
+    /// Draw ellipses.
+    Ellipse,
+    /// Draw diamonds.
+    Diamond,
+    /// Connect elements.
+    Connector,
+    /// Draw freehand.
+    Pen,
+    /// Draw frames.
+    Frame,
+}
+
+impl Tool {
+    /// Every tool, in toolbar order, with its name. Keys live in
+    /// [`crate::keymap`].
+    pub const ALL: [(Tool, &'static str); 10] = [
+        (Tool::Select, "Select"),
+        (Tool::Hand, "Hand (pan)"),
+        (Tool::Sticky, "Sticky note"),
+        (Tool::Text, "Text"),
+        (Tool::Rect, "Rectangle"),
+        (Tool::Ellipse, "Ellipse"),
+        (Tool::Diamond, "Diamond"),
+        (Tool::Connector, "Connector"),
+        (Tool::Pen, "Pen"),
+        (Tool::Frame, "Frame"),
+    ];
+
+    /// Whether the tool changes the board.
+    pub fn edits(self) -> bool {
+        !matches!(self, Tool::Select | Tool::Hand)
+    }
+
+    /// The `data-tool` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Select => "select",
+            Tool::Hand => "hand",
+            Tool::Sticky => "sticky",
+            Tool::Text => "text",
+            Tool::Rect => "rect",
+            Tool::Ellipse => "ellipse",
+            Tool::Diamond => "diamond",
+            Tool::Connector => "connector",
+            Tool::Pen => "pen",
+            Tool::Frame => "frame",
+        }
+    }
+}
+
+/// Which side panel is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// None.
+    None,
+    /// Keyboard shortcuts.
+    Help,
+    /// Share links.
+    Share,
+    /// Frames and elements in reading order.
+    Outline,
+}
+
+/// Below this zoom, notes are drawn without their text.
+pub const DETAIL_ZOOM: f64 = 0.3;
+
+/// What part of the board is on screen.
+#[derive(Clone, Copy)]
+pub struct Camera {
+    /// The viewport: origin and zoom.
+    pub view: RwSignal<Viewport>,
+    /// Size of the canvas in CSS pixels.
+    pub screen: RwSignal<(f64, f64)>,
+    /// Whether the zoom is close enough to draw text (far out, notes are plain
+    /// coloured cards, as in Miro: thousands of text blocks cost layout time and
+    /// cannot be read anyway). A `Memo`, so crossing the threshold is the only
+    /// zoom change that re-renders notes.
+    pub detailed: Memo<bool>,
+}
+
+impl Camera {
+    fn new() -> Camera {
+        let view = RwSignal::new(Viewport {
+            origin: Point::new(-48.0, -48.0),
+            zoom: 1.0,
+        });
+        Camera {
+            view,
+            screen: RwSignal::new((1280.0, 720.0)),
+            detailed: Memo::new(move |_| view.get().zoom >= DETAIL_ZOOM),
+        }
+    }
+
+    /// Canvas-relative screen point → board point.
+    pub fn to_world(&self, screen: Point) -> Point {
+        self.view.get_untracked().to_world(screen)
+    }
+
+    /// The middle of the canvas, in screen points.
+    pub fn screen_middle(&self) -> Point {
+        let (w, h) = self.screen.get_untracked();
+        Point::new(w / 2.0, h / 2.0)
+    }
+
+    /// The world point at the centre of the screen.
+    pub fn screen_center(&self) -> Point {
+        self.to_world(self.screen_middle())
+    }
+}
+
+/// What is selected and what is being typed into.
+#[derive(Clone, Copy)]
+pub struct Selection {
+    /// Selected element ids (others see them through presence).
+    pub ids: RwSignal<Vec<String>>,
+    /// The element whose text is being edited.
+    pub editing: RwSignal<Option<String>>,
+}
+
+/// A short message (copied, pasted, failed) that goes away by itself.
+#[derive(Clone, Copy)]
+pub struct Notice(pub RwSignal<Option<String>>);
+
+impl Notice {
+    /// Shows `text` for a few seconds.
+    pub fn show(self, text: &str) {
+        self.0.set(Some(text.to_owned()));
+        let notice = self.0;
+        let text = text.to_owned();
+        after(2500, move || {
+            // A newer notice keeps its own few seconds.
+            if notice.get_untracked().as_deref() == Some(text.as_str()) {
+                notice.set(None);
+            }
+        });
+    }
+}
+
+/// The controls' state: tool, panel, colours, notice.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    /// The active tool.
+    pub tool: RwSignal<Tool>,
+    /// The open panel.
+    pub panel: RwSignal<Panel>,
+    /// Colour for new sticky notes and shape fills.
+    pub sticky_color: RwSignal<&'static str>,
+    /// Colour for lines, text and shape outlines.
+    pub ink: RwSignal<&'static str>,
+    /// The current notice.
+    pub notice: Notice,
+}
+
+impl Ui {
+    /// Opens `panel`, or closes it if it is open.
+    pub fn toggle_panel(&self, panel: Panel) {
+        self.panel
+            .update(|p| *p = if *p == panel { Panel::None } else { panel });
+    }
+}
+
+/// All of the page's local state.
+#[derive(Clone, Copy)]
+pub struct State {
+    /// What is on screen.
+    pub camera: Camera,
+    /// What is selected.
+    pub selection: Selection,
+    /// Tool, panel, colours, notice.
+    pub ui: Ui,
+}
+
+impl State {
+    /// The state of a freshly opened board.
+    pub fn new() -> State {
+        State {
+            camera: Camera::new(),
+            selection: Selection {
+                ids: RwSignal::new(Vec::new()),
+                editing: RwSignal::new(None),
+            },
+            ui: Ui {
+                tool: RwSignal::new(Tool::Select),
+                panel: RwSignal::new(Panel::None),
+                sticky_color: RwSignal::new(STICKY_COLORS[0].1),
+                ink: RwSignal::new(INK_COLORS[0].1),
+                notice: Notice(RwSignal::new(None)),
+            },
+        }
+    }
+}
+
+impl Default for State {
+    fn default() -> State {
+        State::new()
+    }
+}

@@ -1,0 +1,198 @@
+//! Running the server: the data directory and operator token at start-up, the
+//! listener and router, and graceful shutdown.
+
+use crate::app::{random_token, App};
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::ServeConfig;
+use crate::durability::Committer;
+use crate::metrics::Metrics;
+use crate::rooms::{RoomConfig, Rooms};
+use crate::storage::{hash_token, Storage};
+use crate::store::{SledStore, Store};
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tafel_shared::ids;
+use tokio::net::TcpListener;
+
+/// A running server.
+pub struct Server {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Shared state (tests inspect storage and metrics through it).
+    pub app: Arc<App>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Server {
+    /// Stops gracefully: closes sockets with "going away", makes everything durable.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.context("server task")?
+    }
+
+    /// Waits until the server stops (after [`shutdown_signal`] fires).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await.context("server task")?
+    }
+}
+
+/// Opens the sled store in the configured data directory, creating the operator
+/// token on first start.
+pub fn open_store(config: &ServeConfig) -> anyhow::Result<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data)?);
+    Ok(store)
+}
+
+/// Sets up the operator token if the store has none: written to
+/// `<data>/operator-token` (mode 0600) and returned so the caller prints it once.
+pub fn ensure_operator_token(
+    storage: &Storage,
+    config: &ServeConfig,
+) -> anyhow::Result<Option<(String, std::path::PathBuf)>> {
+    if storage.operator_hash()?.is_some() {
+        return Ok(None);
+    }
+    let token = random_token(ids::TOKEN_BYTES);
+    let path = config.data.join("operator-token");
+    write_private(&path, &format!("{token}\n"))
+        .with_context(|| format!("writing {}", path.display()))?;
+    storage.set_operator_hash(&hash_token(&token))?;
+    storage.flush()?;
+    Ok(Some((token, path)))
+}
+
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents.as_bytes())
+}
+
+/// Starts serving on `config.bind` with `store`; returns once it listens.
+pub async fn start(config: ServeConfig, store: Arc<dyn Store>) -> anyhow::Result<Server> {
+    start_with_clock(config, store, Arc::new(SystemClock)).await
+}
+
+/// [`start`] with an injected clock.
+pub async fn start_with_clock(
+    config: ServeConfig,
+    store: Arc<dyn Store>,
+    clock: SharedClock,
+) -> anyhow::Result<Server> {
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    let metrics = Arc::new(Metrics::default());
+    let storage = Storage::new(store);
+    let committer = Committer::start(
+        storage.clone(),
+        config.durability,
+        Duration::from_millis(config.relaxed_flush_ms.max(1)),
+        Arc::clone(&metrics),
+    );
+    let rooms = Rooms::new(
+        storage.clone(),
+        Arc::clone(&committer),
+        RoomConfig::from(&config),
+        Arc::clone(&metrics),
+        Arc::clone(&clock),
+    );
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let app = Arc::new(App {
+        config,
+        storage,
+        committer,
+        clock,
+        rooms,
+        metrics,
+        public_url,
+    });
+    let router = crate::http::router(Arc::clone(&app));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let shutdown_app = Arc::clone(&app);
+    let task = tokio::spawn(async move {
+        // Small sync frames must not wait for Nagle's algorithm.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+                tracing::info!("shutting down: closing sockets and flushing");
+                // Sockets are upgraded connections the HTTP server no longer tracks:
+                // close them here, so that graceful shutdown can finish.
+                shutdown_app.rooms.shutdown().await;
+            })
+            .await
+            .context("serving")
+    });
+    Ok(Server {
+        addr,
+        app,
+        shutdown: Some(tx),
+        task,
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+/// Runs `tafel serve` until SIGINT or SIGTERM.
+pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let store = open_store(&config)?;
+    let storage = Storage::new(Arc::clone(&store));
+    if let Some((token, path)) = ensure_operator_token(&storage, &config)? {
+        // Printed once, to the terminal only, never through the log.
+        println!("Operator token (saved in {}): {token}", path.display());
+    }
+    let data = config.data.display().to_string();
+    let durability = config.durability;
+    let server = start(config, store).await?;
+    // Tests and scripts read this line to find the port.
+    println!("tafel listening on http://{}", server.addr);
+    tracing::info!(addr = %server.addr, data, ?durability, "serving");
+    let mut server = server;
+    let tx = server.shutdown.take();
+    let signal = tokio::spawn(async move {
+        shutdown_signal().await;
+        if let Some(tx) = tx {
+            let _ = tx.send(());
+        }
+    });
+    let result = server.wait().await;
+    signal.abort();
+    tracing::info!("stopped");
+    result
+}
