@@ -56,6 +56,7 @@ pub struct RoomConfig {
 
 /// What a socket asks of its room.
 pub(crate) enum Cmd {
+    /// A socket wants in; `reply` says whether it got in.
     Join {
         conn: ConnId,
         role: Role,
@@ -63,17 +64,13 @@ pub(crate) enum Cmd {
         kill: oneshot::Sender<CloseCode>,
         reply: oneshot::Sender<Result<(), CloseCode>>,
     },
-    Frame {
-        conn: ConnId,
-        bytes: Bytes,
-    },
-    Leave {
-        conn: ConnId,
-    },
-    KickRole {
-        role: Role,
-        code: CloseCode,
-    },
+    /// One frame from a socket, as received.
+    Frame { conn: ConnId, bytes: Bytes },
+    /// The socket is gone.
+    Leave { conn: ConnId },
+    /// Close every socket opened with `role` (its link was rotated).
+    KickRole { role: Role, code: CloseCode },
+    /// Close everyone and unload (deletion, shutdown), keeping a checkpoint if `save`.
     Evict {
         code: CloseCode,
         save: bool,
