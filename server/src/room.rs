@@ -17,10 +17,14 @@
 use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use tafel_shared::action::{
+    Action, ActionRequest, ActionResult, Refusal, RefusalCode, TimerCommand,
+};
 use tafel_shared::protocol::{
     AwarenessEntry, AwarenessUpdate, CloseCode, Message, SyncMessage, AWARENESS_REMOVED,
 };
 use tafel_shared::roles::{DocKind, Role};
+use tafel_shared::session::{self, Timer};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
@@ -316,8 +320,14 @@ impl<L> RoomCore<L> {
         (Some(peer.link), fx)
     }
 
-    /// Handles one frame from a peer. An `Err` closes that peer's socket with the code.
-    pub fn handle(&mut self, conn: ConnId, bytes: &[u8]) -> Result<Effects, CloseCode> {
+    /// Handles one frame from a peer at server time `now_ms`. An `Err` closes that
+    /// peer's socket with the code.
+    pub fn handle(
+        &mut self,
+        conn: ConnId,
+        bytes: &[u8],
+        now_ms: u64,
+    ) -> Result<Effects, CloseCode> {
         let role = self
             .peers
             .get(&conn)
@@ -341,8 +351,9 @@ impl<L> RoomCore<L> {
                 }
                 Ok(fx)
             }
-            // Clients have nothing to tell the server with an auth message.
-            Message::PermissionDenied(_) => Ok(Effects::default()),
+            Message::Action(request) => Ok(self.apply_action(conn, role, request, now_ms)),
+            // Clients have nothing to tell the server with these.
+            Message::PermissionDenied(_) | Message::ActionResult(_) => Ok(Effects::default()),
         }
     }
 
@@ -406,15 +417,87 @@ impl<L> RoomCore<L> {
             }
         }
         drop(txn);
-        self.stored_bytes += bytes.len();
-        self.log_entries += 1;
-        self.log_bytes += bytes.len();
-        fx.persist = Some(bytes.to_vec());
-        fx.held.push(Outgoing {
-            target: Target::Others(conn),
-            frame: frame(&Message::Sync(SyncMessage::Update(bytes.to_vec()))),
-        });
+        self.record(bytes.to_vec(), Target::Others(conn), &mut fx);
         Ok(fx)
+    }
+
+    /// An applied update: counted towards the stored size, to be persisted, and
+    /// relayed to `to` once durable.
+    fn record(&mut self, update: Vec<u8>, to: Target, fx: &mut Effects) {
+        self.stored_bytes += update.len();
+        self.log_entries += 1;
+        self.log_bytes += update.len();
+        fx.held.push(Outgoing {
+            target: to,
+            frame: frame(&Message::Sync(SyncMessage::Update(update.clone()))),
+        });
+        fx.persist = Some(update);
+    }
+
+    /// A server-applied action: checked against the caller's role, applied by the
+    /// server itself, answered with a result. A refusal changes nothing and is
+    /// answered at once; a confirmation follows the update it caused, so the caller
+    /// holds the new state when it learns the action succeeded.
+    fn apply_action(
+        &mut self,
+        conn: ConnId,
+        role: Role,
+        request: ActionRequest,
+        now_ms: u64,
+    ) -> Effects {
+        let mut fx = Effects::default();
+        let outcome = match request.action {
+            Action::Clock => Ok(()),
+            Action::Timer { command } => self.timer(role, command, now_ms, &mut fx),
+        };
+        let refused = outcome.err();
+        fx.denied = refused.is_some();
+        let answer = Outgoing {
+            target: Target::One(conn),
+            frame: frame(&Message::ActionResult(ActionResult {
+                id: request.id,
+                server_ms: now_ms,
+                refused,
+            })),
+        };
+        if fx.persist.is_some() {
+            fx.held.push(answer);
+        } else {
+            fx.now.push(answer);
+        }
+        fx
+    }
+
+    fn timer(
+        &mut self,
+        role: Role,
+        command: TimerCommand,
+        now_ms: u64,
+        fx: &mut Effects,
+    ) -> Result<(), Refusal> {
+        if self.kind != DocKind::Session {
+            return Err(Refusal::new(
+                RefusalCode::WrongDocument,
+                "The timer lives in the session document (/ws/{board}/session).",
+            ));
+        }
+        if !role.can_facilitate() {
+            return Err(Refusal::new(
+                RefusalCode::Forbidden,
+                format!("Only a facilitator runs the timer; your role is {role}."),
+            ));
+        }
+        let map = session::timer_map(&self.doc);
+        let current = Timer::read(&self.doc.transact(), &map);
+        let next = current.apply(command, now_ms)?;
+        let update = {
+            let mut txn = self.doc.transact_mut();
+            next.write(&mut txn, &map);
+            txn.encode_update_v1()
+        };
+        // Everyone, the caller included: nobody but the server made this change.
+        self.record(update, Target::All, fx);
+        Ok(())
     }
 
     fn apply_awareness(
@@ -522,7 +605,7 @@ mod tests {
         let mut r = room(DocKind::Content);
         r.join(1, Role::Editor, ()).unwrap();
         r.join(2, Role::Viewer, ()).unwrap();
-        let fx = r.handle(1, &update_frame(text_update(7, "hi"))).unwrap();
+        let fx = r.handle(1, &update_frame(text_update(7, "hi")), 0).unwrap();
         assert!(fx.persist.is_some());
         assert!(
             fx.now.is_empty(),
@@ -532,7 +615,7 @@ mod tests {
         assert_eq!(fx.held[0].target, Target::Others(1));
         assert_eq!(text_of(&r), "hi");
         // The same update again adds nothing: not stored twice.
-        let again = r.handle(1, &update_frame(text_update(7, "hi"))).unwrap();
+        let again = r.handle(1, &update_frame(text_update(7, "hi")), 0).unwrap();
         assert!(again.persist.is_none() && again.held.is_empty());
     }
 
@@ -546,7 +629,7 @@ mod tests {
             let mut r = room(kind);
             r.join(1, role, ()).unwrap();
             let fx = r
-                .handle(1, &update_frame(text_update(7, "sneaky")))
+                .handle(1, &update_frame(text_update(7, "sneaky")), 0)
                 .unwrap();
             assert!(fx.persist.is_none() && fx.held.is_empty());
             assert!(matches!(
@@ -565,6 +648,7 @@ mod tests {
             .handle(
                 1,
                 &Message::Sync(SyncMessage::Step2(Update::EMPTY_V1.to_vec())).encode(),
+                0,
             )
             .unwrap();
         assert!(fx.now.is_empty() && fx.persist.is_none());
@@ -575,18 +659,23 @@ mod tests {
         let mut r = room(DocKind::Content);
         r.join(1, Role::Editor, ()).unwrap();
         assert_eq!(
-            r.handle(1, &[0xff, 0xff]).unwrap_err(),
+            r.handle(1, &[0xff, 0xff], 0).unwrap_err(),
             CloseCode::BadMessage
         );
         assert_eq!(
-            r.handle(1, &update_frame(vec![1, 2, 3, 4, 5])).unwrap_err(),
+            r.handle(1, &update_frame(vec![1, 2, 3, 4, 5]), 0)
+                .unwrap_err(),
             CloseCode::BadMessage
         );
         let big = update_frame(vec![0; RoomLimits::default().max_update_bytes + 1]);
-        assert_eq!(r.handle(1, &big).unwrap_err(), CloseCode::TooLarge);
+        assert_eq!(r.handle(1, &big, 0).unwrap_err(), CloseCode::TooLarge);
         assert_eq!(
-            r.handle(1, &Message::Sync(SyncMessage::Step1(vec![9, 9])).encode())
-                .unwrap_err(),
+            r.handle(
+                1,
+                &Message::Sync(SyncMessage::Step1(vec![9, 9])).encode(),
+                0
+            )
+            .unwrap_err(),
             CloseCode::BadMessage
         );
     }
@@ -601,9 +690,10 @@ mod tests {
             .unwrap()
             .0;
         r.join(1, Role::Editor, ()).unwrap();
-        r.handle(1, &update_frame(text_update(1, "small"))).unwrap();
+        r.handle(1, &update_frame(text_update(1, "small")), 0)
+            .unwrap();
         let err = r
-            .handle(1, &update_frame(text_update(2, &"x".repeat(50))))
+            .handle(1, &update_frame(text_update(2, &"x".repeat(50))), 0)
             .unwrap_err();
         assert_eq!(err, CloseCode::DocumentTooLarge);
     }
@@ -640,11 +730,13 @@ mod tests {
         let mut r = room(DocKind::Content);
         r.join(1, Role::Editor, ()).unwrap();
         r.join(2, Role::Viewer, ()).unwrap();
-        let fx = r.handle(1, &awareness(10, 1, r#"{"name":"Ada"}"#)).unwrap();
+        let fx = r
+            .handle(1, &awareness(10, 1, r#"{"name":"Ada"}"#), 0)
+            .unwrap();
         assert_eq!(fx.now[0].target, Target::All);
         // Peer 2 echoes what it received: same clock, dropped.
         assert!(r
-            .handle(2, &awareness(10, 1, r#"{"name":"Ada"}"#))
+            .handle(2, &awareness(10, 1, r#"{"name":"Ada"}"#), 0)
             .unwrap()
             .now
             .is_empty());
@@ -667,7 +759,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(r.handle(2, &awareness(11, 1, "{not json")).is_err());
+        assert!(r.handle(2, &awareness(11, 1, "{not json"), 0).is_err());
     }
 
     #[test]
@@ -707,6 +799,108 @@ mod tests {
             Message::Sync(SyncMessage::Step2(u)) => assert_eq!(u, snap),
             other => panic!("{other:?}"),
         }
+    }
+
+    fn act(r: &mut RoomCore, conn: ConnId, action: Action, now: u64) -> Effects {
+        let frame = Message::Action(ActionRequest { id: 42, action }).encode();
+        r.handle(conn, &frame, now).unwrap()
+    }
+
+    fn result_of(o: &Outgoing) -> ActionResult {
+        match Message::decode(&o.frame).unwrap() {
+            Message::ActionResult(r) => r,
+            other => panic!("not a result: {other:?}"),
+        }
+    }
+
+    fn timer(command: TimerCommand) -> Action {
+        Action::Timer { command }
+    }
+
+    #[test]
+    fn a_facilitator_runs_the_timer_and_everyone_gets_the_servers_change() {
+        let mut r = room(DocKind::Session);
+        r.join(1, Role::Facilitator, ()).unwrap();
+        r.join(2, Role::Viewer, ()).unwrap();
+        let fx = act(
+            &mut r,
+            1,
+            timer(TimerCommand::Set {
+                duration_ms: 60_000,
+            }),
+            1_000,
+        );
+        assert!(fx.persist.is_some() && fx.now.is_empty() && !fx.denied);
+        assert_eq!(fx.held[0].target, Target::All, "the caller lacks it too");
+        assert!(matches!(
+            Message::decode(&fx.held[0].frame).unwrap(),
+            Message::Sync(SyncMessage::Update(_))
+        ));
+        assert_eq!(fx.held[1].target, Target::One(1));
+        assert_eq!(
+            result_of(&fx.held[1]),
+            ActionResult {
+                id: 42,
+                server_ms: 1_000,
+                refused: None
+            }
+        );
+        act(&mut r, 1, timer(TimerCommand::Start), 2_000);
+        // Root types first: yrs would wait for the read transaction to end.
+        let map = session::timer_map(r.doc());
+        let t = Timer::read(&r.doc().transact(), &map);
+        assert_eq!(
+            t.remaining_at(32_000),
+            30_000,
+            "counted from the server's clock"
+        );
+    }
+
+    #[test]
+    fn timer_actions_from_others_or_elsewhere_are_refused_and_change_nothing() {
+        let mut session = room(DocKind::Session);
+        session.join(1, Role::Editor, ()).unwrap();
+        let before = session.snapshot();
+        let fx = act(
+            &mut session,
+            1,
+            timer(TimerCommand::Set {
+                duration_ms: 60_000,
+            }),
+            5,
+        );
+        assert!(fx.denied && fx.persist.is_none() && fx.held.is_empty());
+        let refusal = result_of(&fx.now[0]).refused.expect("refused");
+        assert_eq!(refusal.code, RefusalCode::Forbidden);
+        assert_eq!(session.snapshot(), before);
+
+        let mut content = room(DocKind::Content);
+        content.join(1, Role::Facilitator, ()).unwrap();
+        let fx = act(&mut content, 1, timer(TimerCommand::Stop), 5);
+        assert_eq!(
+            result_of(&fx.now[0]).refused.map(|r| r.code),
+            Some(RefusalCode::WrongDocument)
+        );
+
+        let mut idle = room(DocKind::Session);
+        idle.join(1, Role::Facilitator, ()).unwrap();
+        let fx = act(&mut idle, 1, timer(TimerCommand::Pause), 5);
+        assert_eq!(
+            result_of(&fx.now[0]).refused.map(|r| r.code),
+            Some(RefusalCode::NotNow)
+        );
+        // The clock needs no role: anyone may ask what time the server has.
+        let mut any = room(DocKind::Content);
+        any.join(3, Role::Viewer, ()).unwrap();
+        let fx = act(&mut any, 3, Action::Clock, 77);
+        assert_eq!(
+            result_of(&fx.now[0]),
+            ActionResult {
+                id: 42,
+                server_ms: 77,
+                refused: None
+            }
+        );
     }
 
     #[test]

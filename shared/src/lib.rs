@@ -16,7 +16,10 @@
 //! - [`edit`]: moves, frame membership, deletion, stacking and the clipboard.
 //! - [`text`]: smallest text changes and caret carrying for in-place editing.
 //! - [`presence`]: who is on a board and where, sent as awareness state.
+//! - [`action`]: server-applied actions (requests, results, refusal codes).
+//! - [`session`]: the session document the server writes: the timer.
 
+pub mod action;
 pub mod api;
 pub mod edit;
 pub mod element;
@@ -27,6 +30,7 @@ pub mod presence;
 pub mod protocol;
 pub mod roles;
 pub mod schema;
+pub mod session;
 pub mod sync;
 pub mod templates;
 pub mod text;

@@ -11,6 +11,8 @@
 //! | 1 | awareness | a byte array holding `varUint` count, then per client: id, clock, JSON state (`"null"` = gone) |
 //! | 2 | auth | `varUint` 0 (permission denied), then the reason as a string |
 //! | 3 | query awareness | nothing |
+//! | 100 | action (Tafel, client → server) | a string: [`crate::action::ActionRequest`] as JSON |
+//! | 101 | action result (Tafel, server → client) | a string: [`crate::action::ActionResult`] as JSON |
 //!
 //! On connect, the server sends its own step 1 and, once the client's step 1
 //! arrives, answers with a step 2 computed from the fully loaded document. A
@@ -28,6 +30,12 @@ pub const MSG_AWARENESS: u64 = 1;
 pub const MSG_AUTH: u64 = 2;
 /// Tag of a query-awareness message ([`Message::QueryAwareness`]).
 pub const MSG_QUERY_AWARENESS: u64 = 3;
+
+/// Tag of a server-applied action ([`Message::Action`]); far from the Yjs types
+/// so that no provider's own extensions collide with it.
+pub const MSG_ACTION: u64 = 100;
+/// Tag of an action's result ([`Message::ActionResult`]).
+pub const MSG_ACTION_RESULT: u64 = 101;
 
 /// Tag of [`SyncMessage::Step1`].
 pub const SYNC_STEP1: u64 = 0;
@@ -53,6 +61,10 @@ pub enum Message {
     PermissionDenied(String),
     /// Asks the peer to send all awareness states it knows.
     QueryAwareness,
+    /// A client asks the server to apply an action.
+    Action(crate::action::ActionRequest),
+    /// The server's answer to an action.
+    ActionResult(crate::action::ActionResult),
 }
 
 /// The three steps of Yjs document sync.
@@ -125,6 +137,9 @@ pub enum DecodeError {
     /// Bytes follow the message.
     #[error("{0} bytes after the message")]
     TrailingBytes(usize),
+    /// An action or result is not the JSON it must be.
+    #[error("malformed action: {0}")]
+    MalformedAction(String),
 }
 
 /// Documented WebSocket close codes. Standard codes where one fits; the 4000 range
@@ -358,6 +373,8 @@ impl Message {
                 other => return Err(DecodeError::UnknownAuthMessage(other)),
             },
             MSG_QUERY_AWARENESS => Message::QueryAwareness,
+            MSG_ACTION => Message::Action(json(&r.string()?)?),
+            MSG_ACTION_RESULT => Message::ActionResult(json(&r.string()?)?),
             other => return Err(DecodeError::UnknownMessageType(other)),
         };
         r.finish()?;
@@ -388,9 +405,26 @@ impl Message {
                 write_bytes(&mut out, reason.as_bytes());
             }
             Message::QueryAwareness => write_var_uint(&mut out, MSG_QUERY_AWARENESS),
+            Message::Action(request) => {
+                write_var_uint(&mut out, MSG_ACTION);
+                write_bytes(&mut out, to_json(request).as_bytes());
+            }
+            Message::ActionResult(result) => {
+                write_var_uint(&mut out, MSG_ACTION_RESULT);
+                write_bytes(&mut out, to_json(result).as_bytes());
+            }
         }
         out
     }
+}
+
+fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
+    serde_json::from_str(text).map_err(|e| DecodeError::MalformedAction(e.to_string()))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // These types hold only strings, numbers and enums: serialising cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -420,6 +454,25 @@ mod tests {
                 .prop_map(|entries| Message::Awareness(AwarenessUpdate { entries })),
             ".{0,40}".prop_map(Message::PermissionDenied),
             Just(Message::QueryAwareness),
+            (any::<u64>(), 1_000u64..86_400_000).prop_map(|(id, duration_ms)| {
+                Message::Action(crate::action::ActionRequest {
+                    id,
+                    action: crate::action::Action::Timer {
+                        command: crate::action::TimerCommand::Set { duration_ms },
+                    },
+                })
+            }),
+            (any::<u64>(), any::<u64>(), proptest::option::of(".{0,20}")).prop_map(
+                |(id, server_ms, reason)| {
+                    Message::ActionResult(crate::action::ActionResult {
+                        id,
+                        server_ms,
+                        refused: reason.map(|r| {
+                            crate::action::Refusal::new(crate::action::RefusalCode::Forbidden, r)
+                        }),
+                    })
+                }
+            ),
         ]
     }
 
@@ -427,6 +480,18 @@ mod tests {
         #[test]
         fn every_message_round_trips(msg in arb_message()) {
             prop_assert_eq!(Message::decode(&msg.encode()), Ok(msg));
+        }
+
+        #[test]
+        fn malformed_action_json_is_a_decode_error(text in ".{0,40}") {
+            let mut frame = vec![MSG_ACTION as u8, 1];
+            frame.push(text.len() as u8);
+            frame.extend_from_slice(text.as_bytes());
+            // MSG_ACTION is 100: a one-byte varint.
+            frame.remove(1);
+            if let Ok(msg) = Message::decode(&frame) {
+                prop_assert!(matches!(msg, Message::Action(_)));
+            }
         }
 
         #[test]

@@ -50,8 +50,16 @@ impl Role {
         match doc {
             DocKind::Content => matches!(self, Role::Facilitator | Role::Editor),
             DocKind::Comments => matches!(self, Role::Facilitator | Role::Editor | Role::Commenter),
-            DocKind::Session => self == Role::Facilitator,
+            // Written by the server alone, through actions (see `crate::action`):
+            // a free CRDT write could not be checked for who may change what.
+            DocKind::Session => false,
         }
+    }
+
+    /// Whether this role steers the workshop: timer, and later votes, private
+    /// mode, summon and agenda (all as server-applied actions).
+    pub fn can_facilitate(self) -> bool {
+        self == Role::Facilitator
     }
 
     /// Whether this role manages the board: rename, rotate links, delete.
@@ -109,7 +117,8 @@ mod tests {
         use DocKind::*;
         use Role::*;
         let expected = [
-            (Facilitator, [true, true, true]),
+            // Nobody writes the session document directly: the server does.
+            (Facilitator, [true, true, false]),
             (Editor, [true, true, false]),
             (Commenter, [false, true, false]),
             (Viewer, [false, false, false]),
@@ -121,6 +130,11 @@ mod tests {
         }
         assert!(Facilitator.can_manage());
         assert!(!Editor.can_manage());
+        assert!(Facilitator.can_facilitate());
+        assert!(Role::ALL
+            .iter()
+            .filter(|r| r.can_facilitate())
+            .eq([Facilitator].iter()));
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct Received {
     pub awareness: Vec<AwarenessEntry>,
     /// The server refused a write, with its reason.
     pub denied: Option<String>,
+    /// The server's answer to one of this client's actions.
+    pub action_result: Option<crate::action::ActionResult>,
 }
 
 /// Why a message from the server could not be applied.
@@ -108,7 +110,9 @@ impl ClientSync {
             }
             Message::Awareness(a) => out.awareness = a.entries.clone(),
             Message::PermissionDenied(reason) => out.denied = Some(reason.clone()),
-            Message::QueryAwareness => {}
+            Message::ActionResult(result) => out.action_result = Some(result.clone()),
+            // Servers do not send these to clients; nothing to do.
+            Message::QueryAwareness | Message::Action(_) => {}
         }
         Ok(out)
     }

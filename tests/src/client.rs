@@ -158,8 +158,11 @@ pub struct SyncClient {
     pub awareness: Vec<AwarenessEntry>,
     /// Permission-denied reasons received.
     pub denials: Vec<String>,
+    /// Results of this client's actions, in arrival order.
+    pub results: Vec<tafel_shared::action::ActionResult>,
     /// Set once the server closed the socket.
     pub closed: Option<Event>,
+    next_action: u64,
 }
 
 impl SyncClient {
@@ -179,7 +182,9 @@ impl SyncClient {
             synced: false,
             awareness: Vec::new(),
             denials: Vec::new(),
+            results: Vec::new(),
             closed: None,
+            next_action: 1,
         };
         let hello = c.sync.start();
         c.raw.send(&hello).await?;
@@ -203,6 +208,7 @@ impl SyncClient {
                 self.synced |= got.synced;
                 self.awareness.extend(got.awareness);
                 self.denials.extend(got.denied);
+                self.results.extend(got.action_result);
                 got.replies.into_iter().next()
             }
         }
@@ -257,6 +263,26 @@ impl SyncClient {
             .send(&ClientSync::local_update(update.clone()))
             .await?;
         Ok(update)
+    }
+
+    /// Asks the server to apply an action and waits for its result (by then a
+    /// confirmed action's change is in this replica).
+    pub async fn act(
+        &mut self,
+        action: tafel_shared::action::Action,
+    ) -> Result<tafel_shared::action::ActionResult> {
+        let id = self.next_action;
+        self.next_action += 1;
+        let request = tafel_shared::action::ActionRequest { id, action };
+        self.raw.send(&Message::Action(request)).await?;
+        self.pump_until(|c| c.results.iter().any(|r| r.id == id))
+            .await
+            .context("waiting for the action's result")?;
+        self.results
+            .iter()
+            .find(|r| r.id == id)
+            .cloned()
+            .context("the result went missing")
     }
 
     /// Sends an awareness state for this replica's client id.

@@ -191,7 +191,7 @@ mod tests {
             txn.encode_update_v1()
         };
         let frame = Message::Sync(SyncMessage::Update(update)).encode();
-        core.handle(1, &frame).unwrap().persist.expect("a write")
+        core.handle(1, &frame, 0).unwrap().persist.expect("a write")
     }
 
     fn key_of(p: &Persistence) -> DocKey {

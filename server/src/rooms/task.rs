@@ -272,7 +272,7 @@ impl RoomTask {
                 if self.core.link(conn).is_none() {
                     return Flow::Continue;
                 }
-                match self.core.handle(conn, &bytes) {
+                match self.core.handle(conn, &bytes, self.rooms.clock.unix_ms()) {
                     Ok(fx) => {
                         if fx.denied {
                             self.rooms.metrics.refuse("permission denied");

@@ -1,0 +1,144 @@
+//! Server-applied actions: what a client asks the server to do to a board's
+//! session document, instead of writing it as a free CRDT update.
+//!
+//! State where authorship, secrecy or fairness matters (timer, votes, private
+//! notes, summon, agenda) is written by the server alone: a client sends an
+//! [`ActionRequest`], the server checks the caller's role (and, later, identity),
+//! applies it to the document itself and answers with an [`ActionResult`] that
+//! either confirms it or refuses it with a [`RefusalCode`] and a reason. The change
+//! then reaches every client as an ordinary document update. Every result carries
+//! the server's clock, so clients also learn how far their own clock is off.
+//!
+//! On the wire both travel in their own message types
+//! ([`crate::protocol::MSG_ACTION`], [`crate::protocol::MSG_ACTION_RESULT`]) as one
+//! JSON string each; stock Yjs clients never send them.
+
+use serde::{Deserialize, Serialize};
+
+/// A request from a client, numbered by the client so it can match the result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRequest {
+    /// Chosen by the client; echoed in the result.
+    pub id: u64,
+    /// What to do.
+    pub action: Action,
+}
+
+/// Everything a client can ask of the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Action {
+    /// Changes nothing: answered with the server's clock (clients use it to align
+    /// the timer with everyone else's).
+    Clock,
+    /// The workshop timer (facilitators).
+    Timer {
+        /// What to do with it.
+        command: TimerCommand,
+    },
+}
+
+/// What a facilitator does with the timer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "kebab-case")]
+pub enum TimerCommand {
+    /// Sets the time box (stopped, full time left).
+    Set {
+        /// Length of the time box in milliseconds.
+        duration_ms: u64,
+    },
+    /// Starts a set or stopped timer from its full time.
+    Start,
+    /// Pauses a running timer.
+    Pause,
+    /// Resumes a paused timer.
+    Resume,
+    /// Adds a minute (running, paused or already at zero).
+    AddMinute,
+    /// Stops the timer: nothing runs and nothing is shown.
+    Stop,
+}
+
+/// The server's answer to one request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionResult {
+    /// The request's id.
+    pub id: u64,
+    /// The server's clock when it handled the request (ms since the epoch).
+    pub server_ms: u64,
+    /// Why it was refused; `None` if it was applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<Refusal>,
+}
+
+/// Why an action was refused. Nothing changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// Stable, for programs.
+    pub code: RefusalCode,
+    /// A sentence for people.
+    pub reason: String,
+}
+
+/// Stable refusal codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalCode {
+    /// The caller's role may not do this.
+    Forbidden,
+    /// The action belongs to another of the board's documents (socket).
+    WrongDocument,
+    /// An argument is out of range.
+    InvalidArgument,
+    /// Not possible in the current state (pausing a timer that does not run).
+    NotNow,
+}
+
+impl Refusal {
+    /// A refusal with its code and reason.
+    pub fn new(code: RefusalCode, reason: impl Into<String>) -> Self {
+        Self {
+            code,
+            reason: reason.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_and_results_are_plain_json() {
+        let req = ActionRequest {
+            id: 7,
+            action: Action::Timer {
+                command: TimerCommand::Set {
+                    duration_ms: 300_000,
+                },
+            },
+        };
+        let json = serde_json::to_string(&req).unwrap();
+        assert_eq!(
+            json,
+            r#"{"id":7,"action":{"type":"timer","command":{"do":"set","duration_ms":300000}}}"#
+        );
+        assert_eq!(serde_json::from_str::<ActionRequest>(&json).unwrap(), req);
+        let refused = ActionResult {
+            id: 7,
+            server_ms: 5,
+            refused: Some(Refusal::new(RefusalCode::Forbidden, "only facilitators")),
+        };
+        let json = serde_json::to_string(&refused).unwrap();
+        assert!(json.contains(r#""code":"forbidden""#), "{json}");
+        assert_eq!(
+            serde_json::from_str::<ActionResult>(&json).unwrap(),
+            refused
+        );
+        let ok = r#"{"id":1,"server_ms":2}"#;
+        assert_eq!(
+            serde_json::from_str::<ActionResult>(ok).unwrap().refused,
+            None
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! Facilitation through server-applied actions, against the real server with raw
+//! protocol clients: only facilitators run the timer, everyone sees the server's
+//! state, refusals carry a code and change nothing, and nobody writes the session
+//! document directly.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+
+mod common;
+
+use common::add_sticky;
+use tafel_shared::action::{Action, RefusalCode, TimerCommand};
+use tafel_shared::roles::{DocKind, Role};
+use tafel_shared::session::{self, Timer, TimerPhase};
+use tafel_tests::{SyncClient, TestServer};
+use yrs::Transact;
+
+fn timer_of(c: &SyncClient) -> Timer {
+    let map = session::timer_map(&c.doc);
+    let txn = c.doc.transact();
+    Timer::read(&txn, &map)
+}
+
+fn timer(command: TimerCommand) -> Action {
+    Action::Timer { command }
+}
+
+#[tokio::test]
+async fn the_facilitators_timer_reaches_everyone_from_the_servers_clock() {
+    let srv = TestServer::start().await.unwrap();
+    let board = srv
+        .api()
+        .create_board("Workshop", "track-think-make")
+        .await
+        .unwrap();
+    let url = |role| srv.ws(&board.id, DocKind::Session, board.token(role));
+    let mut coach = SyncClient::connect(&url(Role::Facilitator)).await.unwrap();
+    let mut viewer = SyncClient::connect(&url(Role::Viewer)).await.unwrap();
+
+    let set = coach
+        .act(timer(TimerCommand::Set {
+            duration_ms: 5 * 60_000,
+        }))
+        .await
+        .unwrap();
+    assert_eq!(set.refused, None);
+    let started = coach.act(timer(TimerCommand::Start)).await.unwrap();
+    assert_eq!(started.refused, None);
+    // The caller holds the new state when the confirmation arrives.
+    let t = timer_of(&coach);
+    assert_eq!(t.phase, TimerPhase::Running);
+    assert_eq!(
+        t.changed_ms, started.server_ms,
+        "stamped with the server's clock"
+    );
+    assert_eq!(t.remaining_at(started.server_ms + 60_000), 4 * 60_000);
+    viewer
+        .pump_until(|c| timer_of(c).phase == TimerPhase::Running)
+        .await
+        .unwrap();
+    assert_eq!(timer_of(&viewer), t, "everyone derives the same time left");
+
+    // A reconnect (or a reload) finds it still running, from the store.
+    drop(viewer);
+    let late = SyncClient::connect(&url(Role::Commenter)).await.unwrap();
+    assert_eq!(timer_of(&late), t);
+
+    // Anyone may ask for the server's clock; it moves forward.
+    let mut editor = SyncClient::connect(&url(Role::Editor)).await.unwrap();
+    let clock = editor.act(Action::Clock).await.unwrap();
+    assert_eq!(clock.refused, None);
+    assert!(clock.server_ms >= started.server_ms);
+}
+
+#[tokio::test]
+async fn timer_actions_of_other_roles_or_out_of_turn_are_refused_and_change_nothing() {
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("Workshop", "").await.unwrap();
+    let url = |doc, role| srv.ws(&board.id, doc, board.token(role));
+    let mut coach = SyncClient::connect(&url(DocKind::Session, Role::Facilitator))
+        .await
+        .unwrap();
+    coach
+        .act(timer(TimerCommand::Set {
+            duration_ms: 60_000,
+        }))
+        .await
+        .unwrap();
+    let before = timer_of(&coach);
+    for role in [Role::Editor, Role::Commenter, Role::Viewer] {
+        let mut other = SyncClient::connect(&url(DocKind::Session, role))
+            .await
+            .unwrap();
+        for command in [
+            TimerCommand::Start,
+            TimerCommand::Stop,
+            TimerCommand::Set { duration_ms: 1_000 },
+        ] {
+            let result = other.act(timer(command)).await.unwrap();
+            let refusal = result.refused.expect("refused");
+            assert_eq!(refusal.code, RefusalCode::Forbidden, "{role} {command:?}");
+            assert!(refusal.reason.contains(role.as_str()), "{}", refusal.reason);
+        }
+        assert!(other.closed.is_none(), "a refusal keeps the socket open");
+    }
+    // Out of turn or out of range, even for the facilitator.
+    let paused = coach.act(timer(TimerCommand::Pause)).await.unwrap();
+    assert_eq!(paused.refused.map(|r| r.code), Some(RefusalCode::NotNow));
+    let zero = coach
+        .act(timer(TimerCommand::Set { duration_ms: 0 }))
+        .await
+        .unwrap();
+    assert_eq!(
+        zero.refused.map(|r| r.code),
+        Some(RefusalCode::InvalidArgument)
+    );
+    // On the content socket the timer does not exist.
+    let mut on_content = SyncClient::connect(&url(DocKind::Content, Role::Facilitator))
+        .await
+        .unwrap();
+    let wrong = on_content.act(timer(TimerCommand::Start)).await.unwrap();
+    assert_eq!(
+        wrong.refused.map(|r| r.code),
+        Some(RefusalCode::WrongDocument)
+    );
+
+    let fresh = SyncClient::connect(&url(DocKind::Session, Role::Viewer))
+        .await
+        .unwrap();
+    assert_eq!(
+        timer_of(&fresh),
+        before,
+        "no refused action changed the server's copy"
+    );
+}
+
+#[tokio::test]
+async fn nobody_writes_the_session_document_directly_not_even_a_facilitator() {
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("Workshop", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Session, board.token(Role::Facilitator));
+    let mut forger = SyncClient::connect(&url).await.unwrap();
+    // A modified client forges a running timer as a free CRDT write.
+    let map = session::timer_map(&forger.doc);
+    forger
+        .edit(|txn| {
+            Timer {
+                phase: TimerPhase::Running,
+                duration_ms: 1,
+                remaining_ms: 1,
+                changed_ms: 1,
+            }
+            .write(txn, &map);
+        })
+        .await
+        .unwrap();
+    forger.pump_until(|c| !c.denials.is_empty()).await.unwrap();
+    add_sticky(&mut forger, "also-refused", "x").await;
+    let fresh = SyncClient::connect(&url).await.unwrap();
+    assert_eq!(timer_of(&fresh), Timer::default());
+    assert!(!common::has(&fresh, "also-refused"));
+}
