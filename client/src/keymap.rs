@@ -53,7 +53,6 @@ impl Key {
         match self {
             Key::Any("PageUp") => "Page Up".into(),
             Key::Any("PageDown") => "Page Down".into(),
-            Key::Any("-") => "−".into(),
             Key::Any(k) | Key::Gesture(k) => k.into(),
             Key::Letter(k) => k.to_uppercase(),
             Key::Shifted(k) | Key::ShiftDigit(k) => format!("Shift+{k}"),
@@ -325,7 +324,7 @@ mod tests {
             assert!(title.ends_with(')'), "{title}");
         }
         assert_eq!(titled("Redo", Command::Redo), "Redo (Ctrl+Shift+Z)");
-        assert_eq!(titled("Zoom out", Command::ZoomOut), "Zoom out (−)");
+        assert_eq!(titled("Zoom out", Command::ZoomOut), "Zoom out (-)");
         assert_eq!(
             titled("Zoom to fit", Command::ZoomFit),
             "Zoom to fit (Shift+1)"

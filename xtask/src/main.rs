@@ -633,14 +633,21 @@ fn run_tests(args: &[OsString]) -> Result<ExitCode> {
     let root = workspace_root()?;
     let mut cmd = cargo();
     cmd.current_dir(&root).arg("test");
-    // The client is wasm-only: compiling Leptos for the host just to run no tests
-    // would double the build. An explicit package selection replaces ours.
+    // The client runs in wasm; its pure logic (the shortcut table) has unit tests
+    // that run on the host, on their own, before the rest of the workspace (whose
+    // browser tests drive the wasm build). An explicit package selection replaces
+    // both.
     let selects_packages = args.iter().any(|a| {
         a.to_str().is_some_and(|a| {
             a.starts_with("-p") || a.starts_with("--package") || a == "--workspace" || a == "--all"
         })
     });
     if !selects_packages {
+        run_checked(
+            cargo()
+                .current_dir(&root)
+                .args(["test", "-p", CLIENT_PACKAGE, "--lib"]),
+        )?;
         cmd.args(["--workspace", "--exclude", CLIENT_PACKAGE]);
     }
     cmd.args(args)

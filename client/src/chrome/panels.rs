@@ -50,7 +50,11 @@ fn Help(panel: RwSignal<Panel>) -> impl IntoView {
     view! {
         <PanelShell class="help" title="Keyboard shortcuts" panel>
             <dl>
-                {KEYMAP.iter().map(|s| view! { <dt><kbd>{s.keys_label()}</kbd></dt><dd>{s.what}</dd> }).collect_view()}
+                {KEYMAP.iter().map(|s| view! {
+                    // One box per key, so alternatives read as alternatives.
+                    <dt>{s.keys.iter().map(|k| view! { <kbd>{k.label()}</kbd> }).collect_view()}</dt>
+                    <dd>{s.what}</dd>
+                }).collect_view()}
             </dl>
         </PanelShell>
     }
