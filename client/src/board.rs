@@ -29,6 +29,13 @@ pub fn BoardPage(
     on_cleanup(move || cmd.leave());
 
     let (me, fatal, local) = (session.me, session.fatal, session.local);
+    // The browser tab (and its history) names the board, renamed or not.
+    let info = session.info;
+    Effect::new(move |_| {
+        if let (Some(i), Some(doc)) = (info.get(), web_sys::window().and_then(|w| w.document())) {
+            doc.set_title(&format!("{} · Tafel", i.title));
+        }
+    });
     let can_edit = move || cmd.session().can_edit();
     // People arriving from a link have not been asked who they are yet.
     let needs_name = RwSignal::new(prefs::profile().is_none());

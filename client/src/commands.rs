@@ -525,7 +525,11 @@ impl Commands {
         let notice = self.state.ui.notice;
         leptos::task::spawn_local(async move {
             match crate::api::rename_board(&id, &token, &title).await {
-                Ok(i) => info.set(Some(i)),
+                Ok(i) => {
+                    // The start page lists it under its new name too.
+                    crate::prefs::retitle(&id, &i.title);
+                    info.set(Some(i));
+                }
                 Err(e) => notice.show(&crate::api::describe(&e)),
             }
         });

@@ -76,6 +76,15 @@ pub fn remember(entry: Recent) {
     write(RECENT, &list);
 }
 
+/// Updates a remembered board's title (after a rename), keeping its place.
+pub fn retitle(id: &str, title: &str) {
+    let mut list = recent();
+    if let Some(entry) = list.iter_mut().find(|r| r.id == id) {
+        entry.title = title.to_owned();
+        write(RECENT, &list);
+    }
+}
+
 /// Forgets a board (deleted, or its link revoked).
 pub fn forget(id: &str) {
     let mut list = recent();

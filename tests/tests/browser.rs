@@ -604,7 +604,31 @@ async fn home_creates_a_board_from_a_template() {
         url.path().starts_with("/b/") && url.fragment().is_some_and(|f| f.starts_with("token=")),
         "{url}"
     );
-    // The board is listed under recent boards on the start page.
+    wait_until(
+        &browser,
+        "the tab names the board",
+        "return document.title === 'SWOT analysis · Tafel'",
+    )
+    .await;
+    // The facilitator renames it: the tab follows, and so does the start page.
+    browser
+        .find(Locator::Css(".title-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_count(&browser, ".title-input", 1).await;
+    keys(&browser, &format!("{CTRL}a{RELEASE}")).await;
+    keys(&browser, "Workshop day 1\u{e007}").await; // Enter
+
+    wait_until(
+        &browser,
+        "the tab follows the rename",
+        "return document.title === 'Workshop day 1 · Tafel'",
+    )
+    .await;
+    // The board is listed under recent boards on the start page, by its new name.
     browser.goto(&srv.http()).await.unwrap();
     wait_for_count(&browser, ".recent-item", 1).await;
     let listed = js(
@@ -612,7 +636,7 @@ async fn home_creates_a_board_from_a_template() {
         "return document.querySelector('.recent-title').textContent",
     )
     .await;
-    assert_eq!(listed, serde_json::json!("SWOT analysis"));
+    assert_eq!(listed, serde_json::json!("Workshop day 1"));
     browser.close().await.unwrap();
 }
 
