@@ -3,8 +3,9 @@
 //! component the piece it needs.
 
 use crate::canvas::Canvas;
-use crate::chrome::{ColorPicker, Panels, Toolbar, ZoomControls};
+use crate::chrome::{ColorPicker, Panels, TimerBar, Toolbar, ZoomControls};
 use crate::commands::Commands;
+use crate::facilitation::Facilitation;
 use crate::prefs;
 use crate::session::Session;
 use crate::state::State;
@@ -24,9 +25,11 @@ pub fn BoardPage(
     let cmd = Commands::new(session.clone(), state);
     session.on_remote(move |first| cmd.after_remote(first));
     session.start();
+    let facilitation = Facilitation::open(&session.id, &session.token, state.ui.notice);
     // Leaving the page ends the connection and the keepalive; timers still
     // pending hold the session only weakly and find it gone.
     on_cleanup(move || cmd.leave());
+    let role = session.role;
 
     let (me, fatal, local) = (session.me, session.fatal, session.local);
     // The browser tab (and its history) names the board, renamed or not.
@@ -43,6 +46,7 @@ pub fn BoardPage(
     view! {
         <div class="board" data-local=move || local.get().name()>
             <Toolbar cmd/>
+            <TimerBar facilitation role/>
             <Show when=move || needs_name.get() && fatal.with(Option::is_none)>
                 <div class="name-prompt" role="dialog" aria-label="Your name">
                     <crate::home::Profile

@@ -11,6 +11,7 @@
 //! - [`state`]: the page's local signals: camera, selection, tool, panel, colours, notice.
 //! - [`session`]: the sync session: connection, outbox, local copy, presence, status.
 //! - [`commands`]: every user action as a named function.
+//! - [`facilitation`]: the session document the server writes (the timer), and actions.
 //! - [`keymap`]: the shortcut table the keyboard handler and the help panel share.
 //! - [`canvas`]: rendering and gestures on the canvas.
 //! - [`chrome`]: toolbar, presence strip, colour bar, zoom controls, panels.
@@ -30,6 +31,7 @@ pub mod canvas;
 pub mod chrome;
 pub mod clipboard;
 pub mod commands;
+pub mod facilitation;
 pub mod home;
 pub mod icons;
 pub mod idb;

@@ -57,6 +57,8 @@ pub struct Handlers {
     pub on_open: Box<dyn Fn()>,
     /// The server refused a write, with its reason.
     pub on_denied: Box<dyn Fn(String)>,
+    /// The server answered one of this client's actions.
+    pub on_result: Box<dyn Fn(tafel_shared::action::ActionResult)>,
 }
 
 /// One document's connection, reconnecting until told a link is dead.
@@ -160,6 +162,9 @@ impl Connection {
             if let Some(reason) = received.denied {
                 (c.handlers.on_denied)(reason);
             }
+            if let Some(result) = received.action_result {
+                (c.handlers.on_result)(result);
+            }
         });
         ws.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
@@ -237,6 +242,12 @@ impl Connection {
         for u in updates {
             self.send(&ClientSync::local_update(u));
         }
+    }
+
+    /// Asks the server to apply an action (dropped while offline: actions are
+    /// decisions made now, not edits to replay later).
+    pub fn send_action(&self, request: tafel_shared::action::ActionRequest) {
+        self.send(&Message::Action(request));
     }
 
     /// Sends this participant's presence.

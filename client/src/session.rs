@@ -103,7 +103,8 @@ pub struct Session {
     this: Weak<Session>,
 }
 
-fn ws_url(board: &str, token: &str) -> Option<String> {
+/// The socket URL of one of the board's documents.
+pub fn ws_url_of(doc: DocKind, board: &str, token: &str) -> Option<String> {
     let location = web_sys::window()?.location();
     let scheme = if location.protocol().ok()? == "https:" {
         "wss"
@@ -113,7 +114,7 @@ fn ws_url(board: &str, token: &str) -> Option<String> {
     let host = location.host().ok()?;
     Some(format!(
         "{scheme}://{host}{}?token={token}",
-        DocKind::Content.ws_path(board)
+        doc.ws_path(board)
     ))
 }
 
@@ -239,7 +240,7 @@ impl Session {
     }
 
     fn connect(&self) {
-        let Some(url) = ws_url(&self.id, &self.token) else {
+        let Some(url) = ws_url_of(DocKind::Content, &self.id, &self.token) else {
             return;
         };
         let with = |f: fn(&Session)| {
@@ -273,6 +274,8 @@ impl Session {
                         .show(&format!("The server did not accept a change: {reason}"));
                 }
             }),
+            // Actions go over the session document's socket (`crate::facilitation`).
+            on_result: Box::new(|_| {}),
         };
         let conn = Connection::open(url, Rc::clone(&self.sync), handlers);
         *self.conn.borrow_mut() = Some(conn);

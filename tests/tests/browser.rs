@@ -1035,3 +1035,74 @@ async fn every_template_opens_and_shows_its_frames() {
     }
     browser.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_facilitators_timer_shows_the_same_time_for_everyone() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Timed", "blank").await.unwrap();
+    let driver = Driver::start().await;
+    let (coach, member) = (driver.browser().await, driver.browser().await);
+    open_as(&coach, &board.created.links[&Role::Facilitator], "Coach").await;
+    open_as(&member, &board.created.links[&Role::Editor], "Ben").await;
+    let face = "return document.querySelector('.timerbar .timer')?.textContent ?? null";
+    assert_eq!(
+        js(&member, face).await,
+        serde_json::Value::Null,
+        "no timer yet"
+    );
+    // Only facilitators get the controls.
+    wait_for_count(&coach, "[data-action=timer-set]", 1).await;
+    assert_eq!(
+        member
+            .find_all(Locator::Css("[data-action=timer-set]"))
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+    coach
+        .find(Locator::Css("[data-action=timer-set]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_until(
+        &member,
+        "the member sees five minutes",
+        "return document.querySelector('.timerbar .timer')?.textContent === '5:00'",
+    )
+    .await;
+    coach
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css("[data-action=timer-start]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_count(&member, ".timer[data-phase=running]", 1).await;
+    coach
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css("[data-action=timer-pause]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_count(&member, ".timer[data-phase=paused]", 1).await;
+    wait_for_count(&coach, ".timer[data-phase=paused]", 1).await;
+    // Paused, both show the time left that the server stored.
+    let (a, b) = (js(&coach, face).await, js(&member, face).await);
+    assert_eq!(a, b, "the same time left on both screens");
+    let left = a.as_str().unwrap().to_owned();
+    assert!(left.starts_with("4:") || left == "5:00", "{left}");
+    // A reload keeps it.
+    member.refresh().await.unwrap();
+    wait_for_count(&member, ".timer[data-phase=paused]", 1).await;
+    assert_eq!(js(&member, face).await, serde_json::json!(left));
+    coach.close().await.unwrap();
+    member.close().await.unwrap();
+}
