@@ -115,6 +115,19 @@ const RELEASE: &str = "\u{e000}";
 const ESCAPE: &str = "\u{e00c}";
 
 /// A protocol-level participant that reads what the server holds.
+/// Clicks the element `css` names, once it is there.
+async fn click_css(browser: &Client, css: &str) {
+    browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
 /// Returns once the page has handled every input sent so far and drawn twice since:
 /// the point after which an effect of that input that has not shown never will.
 async fn settle(browser: &Client) {
@@ -580,23 +593,9 @@ async fn home_creates_a_board_from_a_template() {
         .send_keys("Ada")
         .await
         .unwrap();
-    browser
-        .find(Locator::Css(".profile-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(&browser, ".profile-form button[type=submit]").await;
     wait_for_count(&browser, ".profile-card", 1).await;
-    browser
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Css("button[data-template=swot]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(&browser, "button[data-template=swot]").await;
     wait_for_count(&browser, ".status.live", 1).await;
     assert_eq!(wait_for_count(&browser, ".element.frame", 4).await, 4);
     let url = browser.current_url().await.unwrap();
@@ -611,13 +610,7 @@ async fn home_creates_a_board_from_a_template() {
     )
     .await;
     // The facilitator renames it: the tab follows, and so does the start page.
-    browser
-        .find(Locator::Css(".title-button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(&browser, ".title-button").await;
     wait_for_count(&browser, ".title-input", 1).await;
     keys(&browser, &format!("{CTRL}a{RELEASE}")).await;
     keys(&browser, "Workshop day 1\u{e007}").await; // Enter
@@ -1060,38 +1053,16 @@ async fn the_facilitators_timer_shows_the_same_time_for_everyone() {
             .len(),
         0
     );
-    coach
-        .find(Locator::Css("[data-action=timer-set]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(&coach, "[data-action=timer-set]").await;
     wait_until(
         &member,
         "the member sees five minutes",
         "return document.querySelector('.timerbar .timer')?.textContent === '5:00'",
     )
     .await;
-    coach
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Css("[data-action=timer-start]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(&coach, "[data-action=timer-start]").await;
     wait_for_count(&member, ".timer[data-phase=running]", 1).await;
-    coach
-        .wait()
-        .at_most(PATIENCE)
-        .for_element(Locator::Css("[data-action=timer-pause]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(&coach, "[data-action=timer-pause]").await;
     wait_for_count(&member, ".timer[data-phase=paused]", 1).await;
     wait_for_count(&coach, ".timer[data-phase=paused]", 1).await;
     // Paused, both show the time left that the server stored.
