@@ -203,9 +203,9 @@ impl Committer {
             .map_err(|_| StoreError::io("the store writer has stopped"))?
     }
 
-    /// What is durable right now.
-    pub fn durable(&self) -> Durable {
-        self.state.borrow().clone()
+    /// What happened to `ticket` so far (read in place: rooms ask on every update).
+    pub fn outcome(&self, ticket: Ticket) -> Outcome {
+        self.state.borrow().outcome(ticket)
     }
 
     /// Watches the writer's progress.
@@ -385,7 +385,7 @@ mod tests {
         let b = c.submit(Stakes::Critical, append(2));
         assert!(b > a);
         assert_eq!(outcome(&c, b).await, Outcome::Durable);
-        assert_eq!(c.durable().outcome(a), Outcome::Durable);
+        assert_eq!(c.outcome(a), Outcome::Durable);
         assert_eq!(logged(&store), vec![1, 2]);
         // A call runs after what was queued before it and returns its value.
         let seen = c.call(|s| Ok(s.load_doc(&key())?.log.len())).await.unwrap();
@@ -404,7 +404,7 @@ mod tests {
         let kept = c.submit(Stakes::Critical, append(2));
         assert_eq!(outcome(&c, kept).await, Outcome::Durable);
         assert_eq!(
-            c.durable().outcome(lost),
+            c.outcome(lost),
             Outcome::Failed,
             "a later success never makes a lost write look durable"
         );
@@ -430,7 +430,7 @@ mod tests {
         let t = c.submit(Stakes::Critical, append(1));
         // The interval is an hour: only flush_now makes it durable this soon.
         assert!(c.flush_now().await);
-        assert_eq!(c.durable().outcome(t), Outcome::Durable);
+        assert_eq!(c.outcome(t), Outcome::Durable);
     }
 
     #[test]

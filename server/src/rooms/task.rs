@@ -349,8 +349,7 @@ impl RoomTask {
         }
         // Frames that reveal state wait for every write before them, and keep
         // their order behind frames already waiting.
-        let durable = self.rooms.committer.durable();
-        if self.unconfirmed.is_empty() && durable.outcome(ticket) == Outcome::Durable {
+        if self.unconfirmed.is_empty() && self.rooms.committer.outcome(ticket) == Outcome::Durable {
             self.dispatch(fx.held);
         } else {
             self.unconfirmed.push_back((ticket, fx.held));
