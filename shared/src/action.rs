@@ -9,14 +9,20 @@
 //! then reaches every client as an ordinary document update. Every result carries
 //! the server's clock, so clients also learn how far their own clock is off.
 //!
+//! Timer actions go to the session socket; everything about elements (votes,
+//! private notes, reveal, freeze, introducing oneself) to the content socket, whose
+//! room keeps the secrets (see [`crate::workshop`]).
+//!
 //! On the wire both travel in their own message types
 //! ([`crate::protocol::MSG_ACTION`], [`crate::protocol::MSG_ACTION_RESULT`]) as one
 //! JSON string each; stock Yjs clients never send them.
 
+use crate::element::Element;
+use crate::workshop::RoundSettings;
 use serde::{Deserialize, Serialize};
 
 /// A request from a client, numbered by the client so it can match the result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActionRequest {
     /// Chosen by the client; echoed in the result.
     pub id: u64,
@@ -25,7 +31,7 @@ pub struct ActionRequest {
 }
 
 /// Everything a client can ask of the server.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Action {
     /// Changes nothing: answered with the server's clock (clients use it to align
@@ -35,6 +41,58 @@ pub enum Action {
     Timer {
         /// What to do with it.
         command: TimerCommand,
+    },
+    /// Tells the board the name this participant goes by (content socket).
+    Introduce {
+        /// The display name.
+        name: String,
+    },
+    /// Starts a voting round (facilitators); ends an open one first.
+    StartRound {
+        /// Title, dots per person, scope, time limit, named or anonymous.
+        settings: RoundSettings,
+    },
+    /// Ends the open round and publishes its results (facilitators).
+    EndRound {
+        /// The round's id.
+        round: u32,
+    },
+    /// Places one dot on an element in the open round.
+    Vote {
+        /// The round's id.
+        round: u32,
+        /// The element's id.
+        element: String,
+    },
+    /// Takes one of one's own dots back from an element.
+    Unvote {
+        /// The round's id.
+        round: u32,
+        /// The element's id.
+        element: String,
+    },
+    /// Starts private brainstorming (facilitators).
+    StartPrivate,
+    /// Adds or replaces one of one's own private notes (by element id).
+    PrivateNote {
+        /// The note as it should be.
+        element: Element,
+    },
+    /// Deletes one of one's own private notes.
+    DeletePrivateNote {
+        /// The note's id.
+        id: String,
+    },
+    /// Puts every private note on the board at once and ends private mode
+    /// (facilitators).
+    Reveal {
+        /// Leave the author names off the revealed notes.
+        anonymous: bool,
+    },
+    /// Makes the board read-only for everyone but facilitators, or writable again.
+    Freeze {
+        /// Frozen or not.
+        frozen: bool,
     },
 }
 
@@ -92,6 +150,10 @@ pub enum RefusalCode {
     InvalidArgument,
     /// Not possible in the current state (pausing a timer that does not run).
     NotNow,
+    /// A per-person limit is used up (no votes left, too many private notes).
+    LimitReached,
+    /// The element does not exist or is out of the round's scope.
+    NotFound,
 }
 
 impl Refusal {

@@ -1,6 +1,7 @@
 //! Board ids and share tokens: URL-safe strings whose shape is checked before they
 //! reach a store key or a hash, so path tricks never get further than a parse.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Random bytes in a board id (128 bits: unguessable, so ids can appear in links).
@@ -46,6 +47,63 @@ pub fn is_well_formed_token(s: &str) -> bool {
     s.len() == b64_len(TOKEN_BYTES) && is_url_safe(s)
 }
 
+/// Random bytes in a participant id (128 bits).
+pub const PARTICIPANT_ID_BYTES: usize = 16;
+
+/// Who someone is on this server, without an account: issued by the server to each
+/// browser together with a proof (see [`ParticipantCredential`]). Public: it names
+/// authors, voters and owners of private notes; only the proof is secret.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ParticipantId(String);
+
+impl ParticipantId {
+    /// Checks the shape of an id (22 URL-safe characters).
+    pub fn parse(s: &str) -> Option<Self> {
+        (s.len() == b64_len(PARTICIPANT_ID_BYTES) && is_url_safe(s)).then(|| Self(s.to_owned()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ParticipantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a browser keeps and sends on every socket (`?me=`): its participant id and
+/// the server's proof that it issued that id, as `{id}.{proof}`. The server checks
+/// the proof with a key only it holds, so nobody can speak as another id.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ParticipantCredential {
+    /// The public id.
+    pub id: ParticipantId,
+    /// URL-safe base64 of the server's MAC over the id.
+    pub proof: String,
+}
+
+impl ParticipantCredential {
+    /// Splits `{id}.{proof}`; the proof is only checked for shape here.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (id, proof) = s.split_once('.')?;
+        let proof_ok = (16..=64).contains(&proof.len()) && is_url_safe(proof);
+        Some(Self {
+            id: ParticipantId::parse(id)?,
+            proof: proof_ok.then(|| proof.to_owned())?,
+        })
+    }
+}
+
+impl fmt::Display for ParticipantCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.id, self.proof)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +130,24 @@ mod tests {
         assert!(is_well_formed_token(&"a".repeat(43)));
         assert!(!is_well_formed_token(&"a".repeat(42)));
         assert!(!is_well_formed_token(&format!("{}=", "a".repeat(42))));
+    }
+
+    #[test]
+    fn participant_credentials_round_trip_and_refuse_odd_shapes() {
+        let text = format!("{}.{}", "p".repeat(22), "q".repeat(22));
+        let cred = ParticipantCredential::parse(&text).unwrap();
+        assert_eq!(cred.id.as_str(), "p".repeat(22));
+        assert_eq!(cred.to_string(), text);
+        for bad in [
+            String::new(),
+            "p".repeat(22),
+            format!("{}.", "p".repeat(22)),
+            format!("{}.{}", "p".repeat(21), "q".repeat(22)),
+            format!("{}.{}", "p".repeat(22), "q/".repeat(11)),
+            format!("{}.{}", "p".repeat(22), "q".repeat(65)),
+        ] {
+            assert!(ParticipantCredential::parse(&bad).is_none(), "{bad:?}");
+        }
     }
 }
 

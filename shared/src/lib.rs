@@ -18,6 +18,7 @@
 //! - [`presence`]: who is on a board and where, sent as awareness state.
 //! - [`action`]: server-applied actions (requests, results, refusal codes).
 //! - [`session`]: the session document the server writes: the timer.
+//! - [`workshop`]: votes, private notes, freeze and roster as the server shows them.
 
 pub mod action;
 pub mod api;
@@ -34,3 +35,4 @@ pub mod session;
 pub mod sync;
 pub mod templates;
 pub mod text;
+pub mod workshop;

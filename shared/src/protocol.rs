@@ -13,6 +13,7 @@
 //! | 3 | query awareness | nothing |
 //! | 100 | action (Tafel, client → server) | a string: [`crate::action::ActionRequest`] as JSON |
 //! | 101 | action result (Tafel, server → client) | a string: [`crate::action::ActionResult`] as JSON |
+//! | 102 | workshop view (Tafel, server → client) | a string: [`crate::workshop::WorkshopView`] as JSON |
 //!
 //! On connect, the server sends its own step 1 and, once the client's step 1
 //! arrives, answers with a step 2 computed from the fully loaded document. A
@@ -36,6 +37,8 @@ pub const MSG_QUERY_AWARENESS: u64 = 3;
 pub const MSG_ACTION: u64 = 100;
 /// Tag of an action's result ([`Message::ActionResult`]).
 pub const MSG_ACTION_RESULT: u64 = 101;
+/// Tag of a workshop view ([`Message::Workshop`]).
+pub const MSG_WORKSHOP: u64 = 102;
 
 /// Tag of [`SyncMessage::Step1`].
 pub const SYNC_STEP1: u64 = 0;
@@ -51,7 +54,7 @@ pub const AUTH_PERMISSION_DENIED: u64 = 0;
 pub const AWARENESS_REMOVED: &str = "null";
 
 /// One decoded protocol message.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Debug)]
 pub enum Message {
     /// Document sync.
     Sync(SyncMessage),
@@ -65,6 +68,9 @@ pub enum Message {
     Action(crate::action::ActionRequest),
     /// The server's answer to an action.
     ActionResult(crate::action::ActionResult),
+    /// What the server shows of the workshop state (to everyone, or to one
+    /// participant only).
+    Workshop(crate::workshop::WorkshopView),
 }
 
 /// The three steps of Yjs document sync.
@@ -375,6 +381,7 @@ impl Message {
             MSG_QUERY_AWARENESS => Message::QueryAwareness,
             MSG_ACTION => Message::Action(json(&r.string()?)?),
             MSG_ACTION_RESULT => Message::ActionResult(json(&r.string()?)?),
+            MSG_WORKSHOP => Message::Workshop(json(&r.string()?)?),
             other => return Err(DecodeError::UnknownMessageType(other)),
         };
         r.finish()?;
@@ -412,6 +419,10 @@ impl Message {
             Message::ActionResult(result) => {
                 write_var_uint(&mut out, MSG_ACTION_RESULT);
                 write_bytes(&mut out, to_json(result).as_bytes());
+            }
+            Message::Workshop(view) => {
+                write_var_uint(&mut out, MSG_WORKSHOP);
+                write_bytes(&mut out, to_json(view).as_bytes());
             }
         }
         out
@@ -461,6 +472,45 @@ mod tests {
                         command: crate::action::TimerCommand::Set { duration_ms },
                     },
                 })
+            }),
+            (any::<u64>(), 0u32..9, "[a-z]{1,8}", any::<bool>()).prop_map(
+                |(id, round, element, add)| {
+                    use crate::action::Action;
+                    let action = if add {
+                        Action::Vote { round, element }
+                    } else {
+                        Action::PrivateNote {
+                            element: crate::element::Element::sticky(
+                                element,
+                                crate::geometry::Rect::new(1.5, -2.0, 160.0, 160.0),
+                                "#fff3bf",
+                                "geheim",
+                            ),
+                        }
+                    };
+                    Message::Action(crate::action::ActionRequest { id, action })
+                }
+            ),
+            ("[a-z]{0,8}", 1u32..10, any::<bool>()).prop_map(|(title, votes, named)| {
+                Message::Workshop(crate::workshop::WorkshopView::Board(
+                    crate::workshop::BoardView {
+                        rounds: vec![crate::workshop::Round {
+                            id: 1,
+                            settings: crate::workshop::RoundSettings {
+                                named,
+                                ..crate::workshop::RoundSettings::new(title, votes)
+                            },
+                            started_ms: 1,
+                            ends_ms: None,
+                            ended_ms: None,
+                            voters: 0,
+                            finished: 0,
+                            results: vec![],
+                        }],
+                        frozen: named,
+                        ..Default::default()
+                    },
+                ))
             }),
             (any::<u64>(), any::<u64>(), proptest::option::of(".{0,20}")).prop_map(
                 |(id, server_ms, reason)| {

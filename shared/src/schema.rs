@@ -100,8 +100,9 @@ pub const INK_COLORS: [(&str, &str); 8] = [
     ("white", "#ffffff"),
 ];
 
-/// What an element is.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// What an element is (in JSON by its [`ElementKind::as_str`] name).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ElementKind {
     /// A sticky note with text and a colour.
     Sticky,

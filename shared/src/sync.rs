@@ -22,6 +22,8 @@ pub struct Received {
     pub denied: Option<String>,
     /// The server's answer to one of this client's actions.
     pub action_result: Option<crate::action::ActionResult>,
+    /// What the server shows of the workshop state.
+    pub workshop: Option<crate::workshop::WorkshopView>,
 }
 
 /// Why a message from the server could not be applied.
@@ -111,6 +113,7 @@ impl ClientSync {
             Message::Awareness(a) => out.awareness = a.entries.clone(),
             Message::PermissionDenied(reason) => out.denied = Some(reason.clone()),
             Message::ActionResult(result) => out.action_result = Some(result.clone()),
+            Message::Workshop(view) => out.workshop = Some(view.clone()),
             // Servers do not send these to clients; nothing to do.
             Message::QueryAwareness | Message::Action(_) => {}
         }
