@@ -4,13 +4,14 @@
 use crate::clock::SharedClock;
 use crate::config::ServeConfig;
 use crate::durability::Committer;
+use crate::identity::Identities;
 use crate::metrics::Metrics;
 use crate::rooms::Rooms;
 use crate::storage::{hash_token, BoardRecord, Storage};
 use crate::store::StoreError;
 use rand::RngCore;
 use std::sync::Arc;
-use tafel_shared::ids::{self, BoardId};
+use tafel_shared::ids::{self, BoardId, ParticipantId};
 use tafel_shared::protocol::CloseCode;
 use tafel_shared::roles::{DocKind, Role};
 
@@ -31,6 +32,8 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     /// Origin for share links.
     pub public_url: String,
+    /// Issues and checks participant identities.
+    pub identities: Identities,
 }
 
 /// A socket that passed authentication.
@@ -41,6 +44,9 @@ pub struct Authorized {
     pub doc: DocKind,
     /// The caller's role.
     pub role: Role,
+    /// The participant the socket proved to be (`?me=`), or an id for this socket
+    /// alone when it brought no valid credential.
+    pub participant: ParticipantId,
 }
 
 /// A URL-safe random token of `bytes` random bytes.
@@ -109,9 +115,17 @@ impl App {
         id: &str,
         doc: DocKind,
         token: Option<&str>,
+        credential: Option<&str>,
     ) -> Result<Authorized, CloseCode> {
         match self.access(id, token).await {
-            Ok((board, _, role)) => Ok(Authorized { board, doc, role }),
+            Ok((board, _, role)) => Ok(Authorized {
+                board,
+                doc,
+                role,
+                participant: credential
+                    .and_then(|c| self.identities.verify(c))
+                    .unwrap_or_else(Identities::anonymous),
+            }),
             Err(AccessError::UnknownBoard) => Err(CloseCode::UnknownBoard),
             Err(AccessError::Unauthorized) => Err(CloseCode::Unauthorized),
             Err(AccessError::Revoked) => Err(CloseCode::TokenRevoked),

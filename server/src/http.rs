@@ -120,6 +120,14 @@ pub struct TokenQuery {
     token: Option<String>,
 }
 
+/// What a socket brings in its URL: the share token and the participant
+/// credential.
+#[derive(Deserialize)]
+pub struct SocketQuery {
+    token: Option<String>,
+    me: Option<String>,
+}
+
 /// The token a caller presented: `?token=` or `Authorization: Bearer`.
 pub struct CallerToken(Option<String>);
 
@@ -374,6 +382,7 @@ fn api_router(app: Arc<App>) -> Router {
         )
         .route("/api/boards/{id}/tokens/{role}", post(rotate_token))
         .route("/api/boards/{id}/links", get(board_links))
+        .route("/api/participants", post(issue_participant))
         .route("/api/admin/boards", get(admin_list))
         .route(
             "/api/admin/boards/{id}",
@@ -619,12 +628,24 @@ async fn admin_delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A new participant identity for a browser (no account, no token needed: an
+/// identity grants nothing beyond the role of the link it comes with).
+async fn issue_participant(
+    State(app): State<Arc<App>>,
+) -> (StatusCode, Json<tafel_shared::api::ParticipantIssued>) {
+    let credential = app.identities.issue().to_string();
+    (
+        StatusCode::CREATED,
+        Json(tafel_shared::api::ParticipantIssued { credential }),
+    )
+}
+
 fn upgrade(
     app: Arc<App>,
     ws: WebSocketUpgrade,
     board: String,
     doc: Option<DocKind>,
-    token: Option<String>,
+    query: SocketQuery,
 ) -> Response {
     let ws = ws
         // tungstenite's own limit sits above ours, so that frames just over the limit
@@ -637,7 +658,10 @@ fn upgrade(
         .read_buffer_size(4 << 10);
     ws.on_upgrade(move |socket| async move {
         let auth = match doc {
-            Some(doc) => app.authorize_socket(&board, doc, token.as_deref()).await,
+            Some(doc) => {
+                app.authorize_socket(&board, doc, query.token.as_deref(), query.me.as_deref())
+                    .await
+            }
             None => Err(tafel_shared::protocol::CloseCode::UnknownBoard),
         };
         crate::ws::serve_socket(app, socket, auth).await
@@ -647,23 +671,23 @@ fn upgrade(
 async fn ws_content(
     State(app): State<Arc<App>>,
     Path(board): Path<String>,
-    Query(q): Query<TokenQuery>,
+    Query(q): Query<SocketQuery>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    upgrade(app, ws, board, Some(DocKind::Content), q.token)
+    upgrade(app, ws, board, Some(DocKind::Content), q)
 }
 
 async fn ws_doc(
     State(app): State<Arc<App>>,
     Path((board, doc)): Path<(String, String)>,
-    Query(q): Query<TokenQuery>,
+    Query(q): Query<SocketQuery>,
     ws: WebSocketUpgrade,
 ) -> Response {
     // The content document lives at /ws/{board}; the others by name.
     let doc = DocKind::ALL
         .into_iter()
         .find(|d| *d != DocKind::Content && d.as_str() == doc);
-    upgrade(app, ws, board, doc, q.token)
+    upgrade(app, ws, board, doc, q)
 }
 
 #[cfg(test)]

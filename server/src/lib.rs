@@ -18,16 +18,21 @@
 //! - [`storage`]: what is kept in the store and under which keys.
 //! - [`store`]: the key-value seam, with sled and in-memory implementations.
 //! - [`metrics`]: Prometheus metrics.
+//! - [`identity`]: participant ids and the proofs the server issues for them.
+//! - [`workshop`]: votes, private notes, freeze and roster, sans-IO, with their
+//!   secrets.
 
 pub mod app;
 pub mod clock;
 pub mod config;
 pub mod durability;
 pub mod http;
+pub mod identity;
 pub mod metrics;
 pub mod room;
 pub mod rooms;
 pub mod serve;
 pub mod storage;
 pub mod store;
+pub mod workshop;
 pub mod ws;

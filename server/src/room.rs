@@ -12,19 +12,26 @@
 //! - frames that reveal document state are returned as `held`, to be sent only once
 //!   every update persisted before them is durable;
 //! - awareness entries are relayed only when newer than what the room knows, so the
-//!   same-clock echoes stock clients send back never multiply.
+//!   same-clock echoes stock clients send back never multiply;
+//! - the content room keeps the board's [`Workshop`] (votes, private notes, freeze):
+//!   its secrets leave only as each participant's own view, to that participant's
+//!   sockets, and a frozen board takes writes from facilitators only.
 
+use crate::workshop::{Caller, Changed, Workshop};
 use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use tafel_shared::action::{
     Action, ActionRequest, ActionResult, Refusal, RefusalCode, TimerCommand,
 };
+use tafel_shared::ids::ParticipantId;
 use tafel_shared::protocol::{
     AwarenessEntry, AwarenessUpdate, CloseCode, Message, SyncMessage, AWARENESS_REMOVED,
 };
 use tafel_shared::roles::{DocKind, Role};
+use tafel_shared::schema;
 use tafel_shared::session::{self, Timer};
+use tafel_shared::workshop::WorkshopView;
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
@@ -43,6 +50,25 @@ pub struct RoomLimits {
     pub max_conns: usize,
     /// Largest awareness state of one client, in bytes of JSON.
     pub max_awareness_bytes: usize,
+}
+
+/// Who a socket is: the role of its link and the participant it proved to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// The role its token grants.
+    pub role: Role,
+    /// Its participant id (checked when it connected).
+    pub participant: ParticipantId,
+}
+
+impl From<Role> for Member {
+    /// A member with a participant id of its own (as a stock Yjs client gets).
+    fn from(role: Role) -> Self {
+        Member {
+            role,
+            participant: crate::identity::Identities::anonymous(),
+        }
+    }
 }
 
 /// Who receives a frame.
@@ -76,10 +102,13 @@ pub struct Effects {
     pub now: Vec<Outgoing>,
     /// A write was refused for lack of permission (counted in metrics).
     pub denied: bool,
+    /// The workshop state to store (JSON), replacing what is stored.
+    pub persist_workshop: Option<Vec<u8>>,
 }
 
 struct Peer<L> {
     role: Role,
+    participant: ParticipantId,
     /// Awareness client ids this socket announced; removed when it closes.
     clients: HashSet<u64>,
     /// The edge's handle on this socket.
@@ -97,6 +126,9 @@ pub enum LoadError {
     /// The snapshot does not decode or apply.
     #[error("snapshot is corrupt")]
     CorruptSnapshot,
+    /// The stored workshop state does not parse.
+    #[error("workshop state is corrupt: {0}")]
+    CorruptWorkshop(String),
 }
 
 /// One loaded document with its peers, each with the edge's link `L`.
@@ -112,6 +144,8 @@ pub struct RoomCore<L = ()> {
     log_bytes: usize,
     /// Set if yrs panicked while applying: the in-memory doc can no longer be trusted.
     poisoned: bool,
+    /// Votes, private notes, freeze and roster (the content room only).
+    workshop: Option<Workshop>,
 }
 
 fn frame(msg: &Message) -> Bytes {
@@ -185,9 +219,24 @@ impl<L> RoomCore<L> {
                 log_entries: log.len(),
                 log_bytes,
                 poisoned: false,
+                workshop: (kind == DocKind::Content).then(Workshop::default),
             },
             skipped,
         ))
+    }
+
+    /// Restores the workshop state stored beside a content document.
+    pub fn restore_workshop(&mut self, stored: Option<&[u8]>) -> Result<(), LoadError> {
+        if let (Some(workshop), Some(bytes)) = (self.workshop.as_mut(), stored) {
+            *workshop = Workshop::from_json(bytes)
+                .map_err(|e| LoadError::CorruptWorkshop(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// The workshop state (content rooms).
+    pub fn workshop(&self) -> Option<&Workshop> {
+        self.workshop.as_ref()
     }
 
     /// Whether no peer is connected.
@@ -258,24 +307,46 @@ impl<L> RoomCore<L> {
     /// A new peer: it gets the server's step 1 (held: it reveals state) and the
     /// presence of everyone already here. A refusal hands the link back, so the
     /// edge can close that socket.
-    pub fn join(&mut self, conn: ConnId, role: Role, link: L) -> Result<Effects, (CloseCode, L)> {
+    pub fn join(
+        &mut self,
+        conn: ConnId,
+        member: impl Into<Member>,
+        link: L,
+    ) -> Result<Effects, (CloseCode, L)> {
         if let Err(code) = self.join_allowed() {
             return Err((code, link));
         }
-        self.peers.insert(
-            conn,
-            Peer {
-                role,
-                clients: HashSet::new(),
-                link,
-            },
-        );
+        let Member { role, participant } = member.into();
         let sv = self.doc.transact().state_vector().encode_v1();
         let mut fx = Effects::default();
         fx.held.push(Outgoing {
             target: Target::One(conn),
             frame: frame(&Message::Sync(SyncMessage::Step1(sv))),
         });
+        if let Some(workshop) = &self.workshop {
+            // Held like the document: it may show state not yet durable.
+            fx.held.push(Outgoing {
+                target: Target::One(conn),
+                frame: frame(&Message::Workshop(WorkshopView::Board(
+                    workshop.board_view(),
+                ))),
+            });
+            fx.held.push(Outgoing {
+                target: Target::One(conn),
+                frame: frame(&Message::Workshop(WorkshopView::Own(
+                    workshop.own_view(&participant),
+                ))),
+            });
+        }
+        self.peers.insert(
+            conn,
+            Peer {
+                role,
+                participant,
+                clients: HashSet::new(),
+                link,
+            },
+        );
         if let Some(all) = self.all_presence() {
             fx.now.push(Outgoing {
                 target: Target::One(conn),
@@ -328,10 +399,10 @@ impl<L> RoomCore<L> {
         bytes: &[u8],
         now_ms: u64,
     ) -> Result<Effects, CloseCode> {
-        let role = self
+        let (role, participant) = self
             .peers
             .get(&conn)
-            .map(|p| p.role)
+            .map(|p| (p.role, p.participant.clone()))
             .ok_or(CloseCode::InternalError)?;
         let msg = Message::decode(bytes).map_err(|_| CloseCode::BadMessage)?;
         match msg {
@@ -351,9 +422,19 @@ impl<L> RoomCore<L> {
                 }
                 Ok(fx)
             }
-            Message::Action(request) => Ok(self.apply_action(conn, role, request, now_ms)),
+            Message::Action(request) => Ok(self.apply_action(
+                conn,
+                Caller {
+                    role,
+                    participant: &participant,
+                },
+                request,
+                now_ms,
+            )),
             // Clients have nothing to tell the server with these.
-            Message::PermissionDenied(_) | Message::ActionResult(_) => Ok(Effects::default()),
+            Message::PermissionDenied(_) | Message::ActionResult(_) | Message::Workshop(_) => {
+                Ok(Effects::default())
+            }
         }
     }
 
@@ -387,11 +468,16 @@ impl<L> RoomCore<L> {
             // no write, whatever the role.
             return Ok(fx);
         }
-        if !role.can_write(self.kind) {
-            let reason = format!(
-                "your role ({role}) cannot change the {} of this board",
-                self.kind.as_str()
-            );
+        let frozen = self.workshop.as_ref().is_some_and(Workshop::is_frozen);
+        if !role.can_write(self.kind) || (frozen && !role.can_facilitate()) {
+            let reason = if frozen && role.can_write(self.kind) {
+                "the facilitator has frozen the board for now".to_owned()
+            } else {
+                format!(
+                    "your role ({role}) cannot change the {} of this board",
+                    self.kind.as_str()
+                )
+            };
             fx.now.push(Outgoing {
                 target: Target::One(conn),
                 frame: frame(&Message::PermissionDenied(reason)),
@@ -441,14 +527,15 @@ impl<L> RoomCore<L> {
     fn apply_action(
         &mut self,
         conn: ConnId,
-        role: Role,
+        caller: Caller<'_>,
         request: ActionRequest,
         now_ms: u64,
     ) -> Effects {
         let mut fx = Effects::default();
         let outcome = match request.action {
             Action::Clock => Ok(()),
-            Action::Timer { command } => self.timer(role, command, now_ms, &mut fx),
+            Action::Timer { command } => self.timer(caller.role, command, now_ms, &mut fx),
+            other => self.workshop_action(caller, other, now_ms, &mut fx),
         };
         let refused = outcome.err();
         fx.denied = refused.is_some();
@@ -460,7 +547,7 @@ impl<L> RoomCore<L> {
                 refused,
             })),
         };
-        if fx.persist.is_some() {
+        if fx.persist.is_some() || fx.persist_workshop.is_some() {
             fx.held.push(answer);
         } else {
             fx.now.push(answer);
@@ -498,6 +585,87 @@ impl<L> RoomCore<L> {
         // Everyone, the caller included: nobody but the server made this change.
         self.record(update, Target::All, fx);
         Ok(())
+    }
+
+    fn workshop_action(
+        &mut self,
+        caller: Caller<'_>,
+        action: Action,
+        now_ms: u64,
+        fx: &mut Effects,
+    ) -> Result<(), Refusal> {
+        let Some(workshop) = self.workshop.as_mut() else {
+            return Err(Refusal::new(
+                RefusalCode::WrongDocument,
+                "Votes, private notes and freezing go to the content socket (/ws/{board}).",
+            ));
+        };
+        let changed = workshop.apply(caller, action, now_ms, &self.doc)?;
+        self.publish(changed, fx);
+        Ok(())
+    }
+
+    /// When the workshop next needs [`RoomCore::tick`] (a round's time limit).
+    pub fn deadline(&self) -> Option<u64> {
+        self.workshop.as_ref().and_then(Workshop::deadline)
+    }
+
+    /// Lets time-based changes happen (a round that runs out ends).
+    pub fn tick(&mut self, now_ms: u64) -> Effects {
+        let mut fx = Effects::default();
+        if let Some(workshop) = self.workshop.as_mut() {
+            let changed = workshop.tick(now_ms);
+            self.publish(changed, &mut fx);
+        }
+        fx
+    }
+
+    /// Stores a workshop change and tells whom it concerns: everyone the public
+    /// view, each affected participant (only their sockets) their own view, and
+    /// everyone the revealed notes as a document update.
+    fn publish(&mut self, changed: Changed, fx: &mut Effects) {
+        let Some(workshop) = self.workshop.as_ref() else {
+            return;
+        };
+        if !changed.is_some() {
+            return;
+        }
+        fx.persist_workshop = Some(workshop.to_json());
+        let mut frames = Vec::new();
+        if changed.board {
+            frames.push(Outgoing {
+                target: Target::All,
+                frame: frame(&Message::Workshop(WorkshopView::Board(
+                    workshop.board_view(),
+                ))),
+            });
+        }
+        for who in &changed.own {
+            let own = frame(&Message::Workshop(WorkshopView::Own(
+                workshop.own_view(who),
+            )));
+            for (conn, peer) in &self.peers {
+                if peer.participant == *who {
+                    frames.push(Outgoing {
+                        target: Target::One(*conn),
+                        frame: own.clone(),
+                    });
+                }
+            }
+        }
+        if !changed.reveal.is_empty() {
+            let elements = self.doc.get_or_insert_map(schema::ROOT_ELEMENTS);
+            let update = {
+                let mut txn = self.doc.transact_mut();
+                for note in &changed.reveal {
+                    note.insert(&mut txn, &elements);
+                }
+                txn.encode_update_v1()
+            };
+            // The notes reach the board before the views say they left private mode.
+            self.record(update, Target::All, fx);
+        }
+        fx.held.extend(frames);
     }
 
     fn apply_awareness(

@@ -5,6 +5,7 @@ use crate::app::{random_token, App};
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::ServeConfig;
 use crate::durability::Committer;
+use crate::identity::Identities;
 use crate::metrics::Metrics;
 use crate::rooms::{RoomConfig, Rooms};
 use crate::storage::{hash_token, Storage};
@@ -66,7 +67,7 @@ pub fn ensure_operator_token(
     Ok(Some((token, path)))
 }
 
-fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -111,7 +112,15 @@ pub async fn start_with_clock(
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
+    // The key beside the data, when there is a data directory (the in-memory
+    // store of tests has none).
+    let identities = if config.data.is_dir() {
+        Identities::in_dir(&config.data).context("participant key")?
+    } else {
+        Identities::ephemeral()
+    };
     let app = Arc::new(App {
+        identities,
         config,
         storage,
         committer,

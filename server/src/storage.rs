@@ -9,6 +9,7 @@
 //! | `doc/{id}/{doc}/snap` | the merged document state (Yjs update v1) |
 //! | `doc/{id}/{doc}/log/{seq: u64 BE}` | one update since the snapshot |
 //! | `doc/{id}/{doc}/hist/{ms: u64 BE}` | a full state kept for history |
+//! | `doc/{id}/content/workshop` | the workshop state with its secrets (ballots, private notes) as JSON; never sent to a client |
 //! | `operator` | SHA-256 of the operator token |
 
 use crate::store::{BatchOp, Store, StoreError};
@@ -104,6 +105,8 @@ pub struct StoredDoc {
     pub snapshot: Option<Vec<u8>>,
     /// Updates since, with their sequence numbers, in order.
     pub log: Vec<(u64, Vec<u8>)>,
+    /// The workshop state kept beside the document (content only).
+    pub workshop: Option<Vec<u8>>,
 }
 
 /// Domain operations over a [`Store`].
@@ -229,7 +232,18 @@ impl Storage {
             .into_iter()
             .map(|(k, v)| Ok((decode_seq(&k)?, v)))
             .collect::<Result<_, StoreError>>()?;
-        Ok(StoredDoc { snapshot, log })
+        let workshop = self.store.get(&key.key("workshop"))?;
+        Ok(StoredDoc {
+            snapshot,
+            log,
+            workshop,
+        })
+    }
+
+    /// Replaces the workshop state kept beside a document (not yet flushed).
+    pub fn put_workshop(&self, key: &DocKey, state: &[u8]) -> Result<(), StoreError> {
+        self.store
+            .apply(vec![BatchOp::Put(key.key("workshop"), state.to_vec())])
     }
 
     /// Appends one update to a document's log (not yet flushed).

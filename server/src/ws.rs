@@ -9,6 +9,7 @@ use crate::app::{App, Authorized};
 use crate::clock::Clock;
 use crate::config::ServeConfig;
 use crate::metrics::Metrics;
+use crate::room::Member;
 use crate::rooms::ConnLink;
 use crate::storage::DocKey;
 use axum::extract::ws::{CloseFrame, Message as WsMessage};
@@ -114,7 +115,11 @@ where
         board: auth.board.clone(),
         doc: auth.doc,
     };
-    let link = match app.rooms.join(key, auth.role).await {
+    let member = Member {
+        role: auth.role,
+        participant: auth.participant,
+    };
+    let link = match app.rooms.join(key, member).await {
         Ok(link) => link,
         Err(code) => return close_with(socket, code).await,
     };

@@ -78,6 +78,14 @@ pub struct TokenRotated {
     pub link: String,
 }
 
+/// `POST /api/participants`: a new participant identity for this browser. The
+/// credential is sent as `?me=` on every socket; keep it like a password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantIssued {
+    /// `{id}.{proof}` (see [`crate::ids::ParticipantCredential`]).
+    pub credential: String,
+}
+
 /// One row of the operator's `GET /api/admin/boards`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BoardSummary {

@@ -12,9 +12,9 @@
 //! Everything here changes through [`crate::action`]s sent on the content socket.
 
 use crate::element::Element;
-use crate::schema::ElementKind;
 use crate::ids::ParticipantId;
 use crate::roles::Role;
+use crate::schema::ElementKind;
 use serde::{Deserialize, Serialize};
 
 /// Most notes one person may hold back in one private round.

@@ -4,10 +4,9 @@
 //! kept in order and handled once the document is loaded. Sans-IO: the room task
 //! feeds events in and sends what comes out.
 
-use crate::room::{self, ConnId};
+use crate::room::{self, ConnId, Member};
 use crate::storage::StoredDoc;
 use bytes::Bytes;
-use tafel_shared::roles::Role;
 
 /// What happened while the document loaded, in order.
 pub enum Early<L, C> {
@@ -15,8 +14,8 @@ pub enum Early<L, C> {
     Admit {
         /// The socket.
         conn: ConnId,
-        /// Its role.
-        role: Role,
+        /// Its role and participant.
+        member: Member,
         /// The edge's link to it.
         link: L,
     },
@@ -47,8 +46,12 @@ impl<L, C> Loading<L, C> {
     }
 
     /// A socket joined.
-    pub fn admit(&mut self, conn: ConnId, role: Role, link: L) {
-        self.early.push(Early::Admit { conn, role, link });
+    pub fn admit(&mut self, conn: ConnId, member: impl Into<Member>, link: L) {
+        self.early.push(Early::Admit {
+            conn,
+            member: member.into(),
+            link,
+        });
     }
 
     /// A frame from `conn`: a fresh client's step 1 is answered now, and the link
@@ -97,6 +100,7 @@ impl<L, C> Loading<L, C> {
 mod tests {
     use super::*;
     use tafel_shared::protocol::{Message, SyncMessage};
+    use tafel_shared::roles::Role;
     use yrs::updates::encoder::Encode;
     use yrs::StateVector;
 
@@ -114,6 +118,7 @@ mod tests {
         StoredDoc {
             snapshot: snapshot.map(<[u8]>::to_vec),
             log,
+            workshop: None,
         }
     }
 

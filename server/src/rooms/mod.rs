@@ -26,7 +26,7 @@ pub mod task;
 use crate::clock::SharedClock;
 use crate::durability::Committer;
 use crate::metrics::Metrics;
-use crate::room::{ConnId, RoomLimits};
+use crate::room::{ConnId, Member, RoomLimits};
 use crate::storage::{DocKey, Storage};
 use bytes::Bytes;
 use persist::PersistPolicy;
@@ -59,7 +59,7 @@ pub(crate) enum Cmd {
     /// A socket wants in; `reply` says whether it got in.
     Join {
         conn: ConnId,
-        role: Role,
+        member: Member,
         out: Outbox,
         kill: oneshot::Sender<CloseCode>,
         reply: oneshot::Sender<Result<(), CloseCode>>,
@@ -161,7 +161,12 @@ impl Rooms {
     }
 
     /// Connects a socket to a document, loading it if needed.
-    pub async fn join(self: &Arc<Self>, key: DocKey, role: Role) -> Result<ConnLink, CloseCode> {
+    pub async fn join(
+        self: &Arc<Self>,
+        key: DocKey,
+        member: impl Into<Member>,
+    ) -> Result<ConnLink, CloseCode> {
+        let member = member.into();
         let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
         // A room that is unloading refuses by dropping the join; the retry then finds
         // (or loads) a fresh room from the durable state.
@@ -172,7 +177,7 @@ impl Rooms {
             let (reply_tx, reply_rx) = oneshot::channel();
             let join = Cmd::Join {
                 conn,
-                role,
+                member: member.clone(),
                 out: out_tx,
                 kill: kill_tx,
                 reply: reply_tx,

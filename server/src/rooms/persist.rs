@@ -101,6 +101,17 @@ impl Persistence {
         );
     }
 
+    /// Replaces the workshop state stored beside the document. Returns the ticket
+    /// to wait for.
+    pub fn put_workshop(&mut self, state: Vec<u8>) -> Ticket {
+        let key = self.key.clone();
+        self.last_ticket = self.committer.submit(
+            Stakes::Critical,
+            Box::new(move |s| s.put_workshop(&key, &state)),
+        );
+        self.last_ticket
+    }
+
     /// Whether a history snapshot is due at `now`.
     pub fn history_due(&self, now: Instant) -> bool {
         self.dirty_for_history

@@ -13,12 +13,11 @@ use super::persist::Persistence;
 use super::queue::{Outbox, PushError};
 use super::{Cmd, Rooms};
 use crate::durability::{DurabilityMode, Durable, Outcome, Ticket};
-use crate::room::{ConnId, Effects, Outgoing, RoomCore};
+use crate::room::{ConnId, Effects, Member, Outgoing, RoomCore};
 use crate::storage::DocKey;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use tafel_shared::protocol::CloseCode;
-use tafel_shared::roles::Role;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 
@@ -82,7 +81,10 @@ pub(super) async fn run_room(
     let for_load = Arc::clone(&stored);
     let kind = key.doc;
     let mut load = tokio::task::spawn_blocking(move || {
-        RoomCore::load(kind, for_load.snapshot.as_deref(), &for_load.log, limits)
+        let (mut core, skipped) =
+            RoomCore::load(kind, for_load.snapshot.as_deref(), &for_load.log, limits)?;
+        core.restore_workshop(for_load.workshop.as_deref())?;
+        Ok::<_, crate::room::LoadError>((core, skipped))
     });
     let mut loading: Loading<PeerLink, Cmd> = Loading::new(&stored);
     drop(stored);
@@ -92,9 +94,9 @@ pub(super) async fn run_room(
             result = &mut load => break result,
             cmd = rx.recv() => match cmd {
                 None => return,
-                Some(Cmd::Join { conn, role, out, kill, reply }) => {
+                Some(Cmd::Join { conn, member, out, kill, reply }) => {
                     let _ = reply.send(Ok(()));
-                    loading.admit(conn, role, PeerLink { out, kill });
+                    loading.admit(conn, member, PeerLink { out, kill });
                 }
                 Some(Cmd::Frame { conn, bytes }) => {
                     if let Some((link, step2)) = loading.frame(conn, bytes, |bytes| Cmd::Frame { conn, bytes }) {
@@ -152,7 +154,7 @@ pub(super) async fn run_room(
     };
     for e in early {
         let flow = match e {
-            Early::Admit { conn, role, link } => task.admit(conn, role, link),
+            Early::Admit { conn, member, link } => task.admit(conn, member, link),
             Early::Later(cmd) => task.command(cmd),
         };
         if let Flow::Fail(code) = flow {
@@ -178,6 +180,11 @@ impl RoomTask {
         history_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let grace_deadline = empty_since.map(|t| t + rooms.config.grace);
+            // A round's time limit, as an instant on the room's clock.
+            let workshop_deadline = self.core.deadline().map(|due_ms| {
+                clock.now()
+                    + std::time::Duration::from_millis(due_ms.saturating_sub(clock.unix_ms()))
+            });
             let flow = tokio::select! {
                 cmd = rx.recv() => match cmd {
                     None => return,
@@ -206,6 +213,10 @@ impl RoomTask {
                         self.persist.keep_history(state, clock.now(), clock.unix_ms());
                     }
                     Flow::Continue
+                }
+                _ = sleep_until_opt(workshop_deadline) => {
+                    let fx = self.core.tick(clock.unix_ms());
+                    self.apply(fx)
                 }
                 _ = sleep_until_opt(grace_deadline) => {
                     // Empty for the whole grace period: save, make durable, leave.
@@ -255,7 +266,7 @@ impl RoomTask {
         match cmd {
             Cmd::Join {
                 conn,
-                role,
+                member,
                 out,
                 kill,
                 reply,
@@ -266,7 +277,7 @@ impl RoomTask {
                     return Flow::Continue;
                 }
                 let _ = reply.send(Ok(()));
-                self.admit(conn, role, PeerLink { out, kill })
+                self.admit(conn, member, PeerLink { out, kill })
             }
             Cmd::Frame { conn, bytes } => {
                 if self.core.link(conn).is_none() {
@@ -308,8 +319,8 @@ impl RoomTask {
     }
 
     /// Adds a socket whose join was accepted.
-    fn admit(&mut self, conn: ConnId, role: Role, link: PeerLink) -> Flow {
-        match self.core.join(conn, role, link) {
+    fn admit(&mut self, conn: ConnId, member: Member, link: PeerLink) -> Flow {
+        match self.core.join(conn, member, link) {
             Ok(fx) => {
                 self.rooms.metrics.open_sockets.inc();
                 self.apply(fx)
@@ -323,17 +334,22 @@ impl RoomTask {
     }
 
     fn apply(&mut self, fx: Effects) -> Flow {
-        let wrote = if let Some(update) = fx.persist {
+        let mut wrote = false;
+        if let Some(update) = fx.persist {
             let metrics = &self.rooms.metrics;
             metrics.updates_in.inc();
             metrics.update_bytes_in.inc_by(update.len() as u64);
             self.persist.append(&mut self.core, update);
             self.rooms
                 .touch(&self.key.board, self.rooms.clock.unix_ms());
-            true
-        } else {
-            false
-        };
+            wrote = true;
+        }
+        // After the update: a reveal's notes are on the board in the store before
+        // the state that no longer holds them privately.
+        if let Some(state) = fx.persist_workshop {
+            self.persist.put_workshop(state);
+            wrote = true;
+        }
         self.dispatch(fx.now);
         let ticket = self.persist.last_ticket();
         if self.rooms.committer.mode() == DurabilityMode::Relaxed {
