@@ -47,6 +47,8 @@ pub async fn connect_ws(url: &str) -> Result<WebSocketStream<MaybeTlsStream<TcpS
 pub struct RawClient {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     closed: bool,
+    /// Every binary frame received, as it arrived (secrecy tests search them).
+    pub received: Vec<Vec<u8>>,
 }
 
 impl RawClient {
@@ -55,6 +57,7 @@ impl RawClient {
         Ok(Self {
             ws: connect_ws(url).await?,
             closed: false,
+            received: Vec::new(),
         })
     }
 
@@ -102,9 +105,10 @@ impl RawClient {
                     return Ok(Some(Event::Closed(None, e.to_string())));
                 }
                 Some(Ok(WsMessage::Binary(b))) => {
+                    self.received.push(b.to_vec());
                     return Ok(Some(Event::Msg(
                         Message::decode(&b).map_err(|e| anyhow!("server sent a bad frame: {e}"))?,
-                    )))
+                    )));
                 }
                 Some(Ok(WsMessage::Close(frame))) => {
                     self.closed = true;
@@ -162,6 +166,10 @@ pub struct SyncClient {
     pub results: Vec<tafel_shared::action::ActionResult>,
     /// Set once the server closed the socket.
     pub closed: Option<Event>,
+    /// The latest workshop view for everyone (content sockets).
+    pub board_view: Option<tafel_shared::workshop::BoardView>,
+    /// The latest view of this participant's own secrets (content sockets).
+    pub own_view: Option<tafel_shared::workshop::OwnView>,
     next_action: u64,
 }
 
@@ -184,6 +192,8 @@ impl SyncClient {
             denials: Vec::new(),
             results: Vec::new(),
             closed: None,
+            board_view: None,
+            own_view: None,
             next_action: 1,
         };
         let hello = c.sync.start();
@@ -209,6 +219,13 @@ impl SyncClient {
                 self.awareness.extend(got.awareness);
                 self.denials.extend(got.denied);
                 self.results.extend(got.action_result);
+                match got.workshop {
+                    Some(tafel_shared::workshop::WorkshopView::Board(v)) => {
+                        self.board_view = Some(v)
+                    }
+                    Some(tafel_shared::workshop::WorkshopView::Own(v)) => self.own_view = Some(v),
+                    None => {}
+                }
                 got.replies.into_iter().next()
             }
         }
@@ -308,6 +325,11 @@ impl SyncClient {
     /// Sends raw bytes.
     pub async fn send_raw(&mut self, bytes: Vec<u8>) -> Result<()> {
         self.raw.send_raw(bytes).await
+    }
+
+    /// Every binary frame this socket received so far.
+    pub fn received(&self) -> &[Vec<u8>] {
+        &self.raw.received
     }
 
     /// The full state of the replica, for comparisons.

@@ -66,11 +66,21 @@ impl TestServer {
     pub fn ws(&self, board: &str, doc: DocKind, token: &str) -> String {
         ws_url(&self.server.addr.to_string(), board, doc, token)
     }
+
+    /// [`TestServer::ws`] as a participant (`me` = a credential).
+    pub fn ws_as(&self, board: &str, doc: DocKind, token: &str, me: &str) -> String {
+        ws_url_as(&self.server.addr.to_string(), board, doc, token, me)
+    }
 }
 
 /// A socket URL.
 pub fn ws_url(addr: &str, board: &str, doc: DocKind, token: &str) -> String {
     format!("ws://{addr}{}?token={token}", doc.ws_path(board))
+}
+
+/// A socket URL that also presents a participant credential (`&me=`).
+pub fn ws_url_as(addr: &str, board: &str, doc: DocKind, token: &str, me: &str) -> String {
+    format!("{}&me={me}", ws_url(addr, board, doc, token))
 }
 
 /// Test defaults: port 0, short grace, default limits.
@@ -272,6 +282,18 @@ impl Api {
             id: created.id.clone(),
             created,
         })
+    }
+
+    /// A new participant credential (`{id}.{proof}`), as a browser gets one.
+    pub async fn participant(&self) -> Result<String> {
+        let (status, body) = self
+            .call(reqwest::Method::POST, "/api/participants", None)
+            .await?;
+        if status != 201 {
+            bail!("issue participant: {status} {body}");
+        }
+        let issued: tafel_shared::api::ParticipantIssued = serde_json::from_value(body)?;
+        Ok(issued.credential)
     }
 
     /// Any request; returns status and the JSON body (or `null`).
