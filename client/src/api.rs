@@ -1,7 +1,8 @@
 //! Calls to the HTTP board API, with the shared request and answer types.
 
 use tafel_shared::api::{
-    ApiError, BoardCreated, BoardInfo, BoardLinks, CreateBoard, RenameBoard, TokenRotated,
+    ApiError, BoardCreated, BoardInfo, BoardLinks, CreateBoard, ParticipantIssued, RenameBoard,
+    TokenRotated,
 };
 use tafel_shared::roles::Role;
 use wasm_bindgen::{JsCast, JsValue};
@@ -58,6 +59,12 @@ pub async fn rename_board(id: &str, token: &str, title: &str) -> Result<BoardInf
         Some(token),
     )
     .await
+}
+
+/// `POST /api/participants`: a new identity for this browser (see
+/// [`crate::identity`]).
+pub async fn issue_participant() -> Result<ParticipantIssued, JsValue> {
+    call("POST", "/api/participants", None, None).await
 }
 
 /// Whether an error came from the network rather than from the server.

@@ -40,6 +40,25 @@ pub fn BoardPage(
         }
     });
     let can_edit = move || cmd.session().can_edit();
+    // The roster (and named votes) follow a changed name.
+    Effect::new(move |first: Option<()>| {
+        me.track();
+        if first.is_some() {
+            cmd.session().introduce();
+        }
+    });
+    // Frozen (or demoted) in the middle of an edit: the edit box and drawing
+    // tools go, as for a viewer.
+    Effect::new(move |_| {
+        if !can_edit() {
+            if cmd.state.selection.editing.get_untracked().is_some() {
+                cmd.stop_editing();
+            }
+            if cmd.state.ui.tool.get_untracked().edits() {
+                cmd.state.ui.tool.set(crate::state::Tool::Select);
+            }
+        }
+    });
     // People arriving from a link have not been asked who they are yet.
     let needs_name = RwSignal::new(prefs::profile().is_none());
     let notice = state.ui.notice.0;

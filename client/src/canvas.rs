@@ -18,7 +18,6 @@ use tafel_shared::geometry::{
     points_bounds, resize, simplify, smooth_path, Corner, Point, Rect, Viewport,
 };
 use tafel_shared::presence::Presence;
-use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::schema;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
@@ -112,10 +111,10 @@ pub fn Canvas(
 ) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Div>::new();
     let world = NodeRef::<leptos::html::Div>::new();
-    let (model, peers, role, fatal) = {
+    let (model, peers, fatal) = {
         let s = cmd.session();
         let model: ModelRef = StoredValue::new_local(s.model.clone());
-        (model, s.peers, s.role, s.fatal)
+        (model, s.peers, s.fatal)
     };
     let camera = cmd.state.camera;
     // Frame titles and other labels keep their size on screen at any zoom; CSS
@@ -337,7 +336,8 @@ pub fn Canvas(
     };
     let empty =
         move || model.with_value(|m| m.order.with(Vec::is_empty)) && fatal.with(Option::is_none);
-    let can_edit = move || role.get().is_some_and(|r| r.can_write(DocKind::Content));
+    let can_edit = move || cmd.session().can_edit();
+    let editable = Signal::derive(can_edit);
 
     view! {
         <div
@@ -359,7 +359,7 @@ pub fn Canvas(
             <div class="world" node_ref=world class:far=move || !camera.detailed.get() style:transform=world_transform>
                 <For each=move || visible.get() key=|id| id.clone() children=move |id| view! { <ElementView model id/> }/>
                 <RemoteSelections model peers view=camera.view/>
-                <SelectionBoxes model selected=cmd.state.selection.ids role view=camera.view/>
+                <SelectionBoxes model selected=cmd.state.selection.ids editable view=camera.view/>
                 <DraftView draft/>
                 <TextEditor cmd/>
             </div>
@@ -753,14 +753,15 @@ fn selection_rect(model: &Model, id: &str) -> Option<Rect> {
 fn SelectionBoxes(
     model: ModelRef,
     #[prop(into)] selected: Signal<Vec<String>>,
-    #[prop(into)] role: Signal<Option<Role>>,
+    /// Whether this participant may change the board now.
+    editable: Signal<bool>,
     #[prop(into)] view: Signal<Viewport>,
 ) -> impl IntoView {
     // Outlines depend on the zoom, not on every pan step.
     let zoom = Memo::new(move |_| view.get().zoom);
     let boxes = move || {
         let sel = selected.get();
-        let can_edit = role.get().is_some_and(|r| r.can_write(DocKind::Content));
+        let can_edit = editable.get();
         let zoom = zoom.get();
         model.with_value(|model| {
             let single = sel.len() == 1

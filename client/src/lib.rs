@@ -12,6 +12,9 @@
 //! - [`session`]: the sync session: connection, outbox, local copy, presence, status.
 //! - [`commands`]: every user action as a named function.
 //! - [`facilitation`]: the session document the server writes (the timer), and actions.
+//! - [`workshop`]: votes, private notes, freeze and roster from the content socket.
+//! - [`actions`]: numbering server-applied actions, their results and refusals.
+//! - [`identity`]: this browser's participant credential.
 //! - [`keymap`]: the shortcut table the keyboard handler and the help panel share.
 //! - [`canvas`]: rendering and gestures on the canvas.
 //! - [`chrome`]: toolbar, presence strip, colour bar, zoom controls, panels.
@@ -25,6 +28,7 @@
 //! - [`icons`]: the toolbar's inline SVG icons.
 //! - [`timer`]: one-shot and repeating browser timers.
 
+pub mod actions;
 pub mod api;
 pub mod board;
 pub mod canvas;
@@ -35,6 +39,7 @@ pub mod facilitation;
 pub mod home;
 pub mod icons;
 pub mod idb;
+pub mod identity;
 pub mod keymap;
 pub mod model;
 pub mod net;
@@ -43,6 +48,7 @@ pub mod session;
 pub mod state;
 pub mod timer;
 pub mod views;
+pub mod workshop;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -59,11 +59,14 @@ pub struct Handlers {
     pub on_denied: Box<dyn Fn(String)>,
     /// The server answered one of this client's actions.
     pub on_result: Box<dyn Fn(tafel_shared::action::ActionResult)>,
+    /// The server showed (part of) the workshop state.
+    pub on_workshop: Box<dyn Fn(tafel_shared::workshop::WorkshopView)>,
 }
 
 /// One document's connection, reconnecting until told a link is dead.
 pub struct Connection {
-    url: String,
+    /// Asked again on every connect: the identity in it may have been renewed.
+    url: Box<dyn Fn() -> Option<String>>,
     sync: Rc<RefCell<ClientSync>>,
     handlers: Handlers,
     socket: RefCell<Option<WebSocket>>,
@@ -74,10 +77,14 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// Starts connecting `sync`'s replica to `url`.
-    pub fn open(url: String, sync: Rc<RefCell<ClientSync>>, handlers: Handlers) -> Rc<Connection> {
+    /// Starts connecting `sync`'s replica to the socket `url` names.
+    pub fn open(
+        url: impl Fn() -> Option<String> + 'static,
+        sync: Rc<RefCell<ClientSync>>,
+        handlers: Handlers,
+    ) -> Rc<Connection> {
         let c = Rc::new(Connection {
-            url,
+            url: Box::new(url),
             sync,
             handlers,
             socket: RefCell::new(None),
@@ -117,7 +124,7 @@ impl Connection {
             return;
         }
         (self.handlers.on_status)(Status::Connecting);
-        let Ok(ws) = WebSocket::new(&self.url) else {
+        let Some(Ok(ws)) = (self.url)().map(|url| WebSocket::new(&url)) else {
             self.schedule_retry();
             return;
         };
@@ -164,6 +171,9 @@ impl Connection {
             }
             if let Some(result) = received.action_result {
                 (c.handlers.on_result)(result);
+            }
+            if let Some(view) = received.workshop {
+                (c.handlers.on_workshop)(view);
             }
         });
         ws.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));

@@ -1,16 +1,20 @@
 //! What the browser remembers between visits, in `localStorage`: your display
-//! name and colour, the boards you opened recently, and the share links you
-//! created or rotated (the server keeps only hashes of links, so this browser is
-//! where a facilitator's links live).
+//! name and colour, who you are to the server (your participant credential),
+//! the boards you opened recently, the share links you created or rotated (the
+//! server keeps only hashes of links, so this browser is where a facilitator's
+//! links live), and whether the timer may make a sound.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use tafel_shared::ids::ParticipantCredential;
 use tafel_shared::presence::{User, USER_COLORS};
 use tafel_shared::roles::Role;
 
 const PROFILE: &str = "tafel.profile";
 const RECENT: &str = "tafel.recent";
 const RECENT_MAX: usize = 12;
+const PARTICIPANT: &str = "tafel.participant";
+const TIMER_MUTED: &str = "tafel.timer-muted";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -45,6 +49,34 @@ pub fn profile_or_guest() -> User {
 /// Saves your name and colour.
 pub fn set_profile(user: &User) {
     write(PROFILE, user);
+}
+
+/// Your participant credential (`{id}.{proof}`), if the server issued one to
+/// this browser.
+pub fn participant() -> Option<ParticipantCredential> {
+    read::<String>(PARTICIPANT).and_then(|c| ParticipantCredential::parse(&c))
+}
+
+/// Keeps the credential the server issued.
+pub fn set_participant(credential: &ParticipantCredential) {
+    write(PARTICIPANT, &credential.to_string());
+}
+
+/// Forgets the credential (the server no longer accepts it).
+pub fn forget_participant() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(PARTICIPANT);
+    }
+}
+
+/// Whether the timer stays silent at zero on this browser.
+pub fn timer_muted() -> bool {
+    read(TIMER_MUTED).unwrap_or(false)
+}
+
+/// Mutes or unmutes the timer's sound on this browser.
+pub fn set_timer_muted(muted: bool) {
+    write(TIMER_MUTED, &muted);
 }
 
 /// A board opened in this browser.

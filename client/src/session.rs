@@ -1,7 +1,9 @@
 //! The sync session of one open board: the client's provider. It opens the
 //! local IndexedDB copy and the server connection, ships local edits (merged,
 //! throttled) and saves them on this device, exchanges presence and keeps it
-//! alive, and reports status, role and who else is here as signals.
+//! alive, and reports status, role and who else is here as signals. The same
+//! socket carries the workshop state ([`Workshop`]) and its actions
+//! ([`Session::act`]).
 //!
 //! The session knows nothing about gestures or panels. It reads the selection
 //! only to tell the others, and it tells its owner when remote changes arrived
@@ -12,13 +14,16 @@ use crate::net::{Connection, Handlers, Status};
 use crate::prefs;
 use crate::state::Notice;
 use crate::timer::{after, Interval};
+use crate::workshop::Workshop;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
+use tafel_shared::action::Action;
 use tafel_shared::api::BoardInfo;
 use tafel_shared::element::Element;
 use tafel_shared::geometry::Point;
+use tafel_shared::ids::ParticipantCredential;
 use tafel_shared::presence::{Presence, User};
 use tafel_shared::protocol::AwarenessEntry;
 use tafel_shared::roles::{DocKind, Role};
@@ -82,6 +87,10 @@ pub struct Session {
     pub peers: RwSignal<BTreeMap<u64, Presence>>,
     /// You.
     pub me: RwSignal<User>,
+    /// Votes, private notes, frozen flag and roster, as the server shows them.
+    pub workshop: Workshop,
+    /// The credential the socket was last opened with.
+    connected_as: RefCell<Option<ParticipantCredential>>,
     /// The selection others see.
     selection: RwSignal<Vec<String>>,
     notice: Notice,
@@ -103,7 +112,8 @@ pub struct Session {
     this: Weak<Session>,
 }
 
-/// The socket URL of one of the board's documents.
+/// The socket URL of one of the board's documents, with this browser's
+/// participant credential if it has one.
 pub fn ws_url_of(doc: DocKind, board: &str, token: &str) -> Option<String> {
     let location = web_sys::window()?.location();
     let scheme = if location.protocol().ok()? == "https:" {
@@ -112,8 +122,11 @@ pub fn ws_url_of(doc: DocKind, board: &str, token: &str) -> Option<String> {
         "ws"
     };
     let host = location.host().ok()?;
+    let me = crate::identity::credential()
+        .map(|c| format!("&me={}", js_sys::encode_uri_component(&c.to_string())))
+        .unwrap_or_default();
     Some(format!(
-        "{scheme}://{host}{}?token={token}",
+        "{scheme}://{host}{}?token={token}{me}",
         doc.ws_path(board)
     ))
 }
@@ -140,6 +153,8 @@ impl Session {
             local: RwSignal::new(LocalCopy::Idle),
             peers: RwSignal::new(BTreeMap::new()),
             me: RwSignal::new(prefs::profile_or_guest()),
+            workshop: Workshop::new(notice),
+            connected_as: RefCell::new(None),
             selection,
             notice,
             sync,
@@ -239,9 +254,23 @@ impl Session {
         });
     }
 
+    /// Connects once this browser knows who it is (see [`crate::identity`]).
     fn connect(&self) {
-        let Some(url) = ws_url_of(DocKind::Content, &self.id, &self.token) else {
-            return;
+        let this = self.this.clone();
+        crate::identity::when_known(move || {
+            if let Some(s) = this.upgrade() {
+                s.open_socket();
+            }
+        });
+    }
+
+    fn open_socket(&self) {
+        let (id, token, this) = (self.id.clone(), self.token.clone(), self.this.clone());
+        let url = move || {
+            if let Some(s) = this.upgrade() {
+                *s.connected_as.borrow_mut() = crate::identity::credential();
+            }
+            ws_url_of(DocKind::Content, &id, &token)
         };
         let with = |f: fn(&Session)| {
             let this = self.this.clone();
@@ -251,7 +280,8 @@ impl Session {
                 }
             })
         };
-        let (status, awareness, denied) = (self.this.clone(), self.this.clone(), self.this.clone());
+        let weak = || self.this.clone();
+        let (status, awareness, denied, answered, shown) = (weak(), weak(), weak(), weak(), weak());
         let handlers = Handlers {
             on_change: with(Session::remote_changed),
             on_status: Box::new(move |st| {
@@ -267,15 +297,29 @@ impl Session {
             on_open: with(Session::send_presence),
             on_denied: Box::new(move |reason| {
                 if let Some(s) = denied.upgrade() {
-                    // The role this browser remembered is out of date: stop offering
+                    // Unless the board is frozen (which stops edits by itself), the
+                    // role this browser remembered is out of date: stop offering
                     // edits the server will not keep.
-                    s.role.set(Some(Role::Viewer));
+                    if !s.workshop.frozen_now() {
+                        s.role.set(Some(Role::Viewer));
+                    }
                     s.notice
                         .show(&format!("The server did not accept a change: {reason}"));
                 }
             }),
-            // Actions go over the session document's socket (`crate::facilitation`).
-            on_result: Box::new(|_| {}),
+            on_result: Box::new(move |r| {
+                if let Some(s) = answered.upgrade() {
+                    s.workshop.answered(r);
+                }
+            }),
+            on_workshop: Box::new(move |view| {
+                if let Some(s) = shown.upgrade() {
+                    if let tafel_shared::workshop::WorkshopView::Own(own) = &view {
+                        crate::identity::confirm(s.connected_as.borrow().as_ref(), &own.me);
+                    }
+                    s.workshop.receive(view);
+                }
+            }),
         };
         let conn = Connection::open(url, Rc::clone(&self.sync), handlers);
         *self.conn.borrow_mut() = Some(conn);
@@ -299,6 +343,7 @@ impl Session {
             // Whatever the first sync brought was fitted already; later
             // syncs never move the view.
             self.fitted.set(true);
+            self.introduce();
         }
         if s == Status::Offline {
             self.peers.set(BTreeMap::new());
@@ -314,18 +359,35 @@ impl Session {
         self.keepalive.borrow_mut().take();
     }
 
-    /// Whether this participant may change the board (tracks the role).
+    /// Whether this participant may change the board: the role allows edits and
+    /// the board is not frozen for it (tracks both).
     pub fn can_edit(&self) -> bool {
-        self.role
-            .get()
-            .is_some_and(|r| r.can_write(DocKind::Content))
+        crate::workshop::may_edit(self.role.get(), self.workshop.frozen())
     }
 
     /// The same, without subscribing.
     pub fn can_edit_now(&self) -> bool {
-        self.role
-            .get_untracked()
-            .is_some_and(|r| r.can_write(DocKind::Content))
+        crate::workshop::may_edit(self.role.get_untracked(), self.workshop.frozen_now())
+    }
+
+    /// Asks the board's room to apply a workshop action (votes, rounds, freeze,
+    /// private notes); refusals are shown as notices.
+    pub fn act(&self, action: Action) {
+        self.workshop.send(self.conn.borrow().as_deref(), action);
+    }
+
+    /// Tells the room the name this participant goes by (after connecting and
+    /// whenever the name changes), for the roster and named votes.
+    pub fn introduce(&self) {
+        let name: String = self
+            .me
+            .with_untracked(|u| u.name.trim().to_owned())
+            .chars()
+            .take(tafel_shared::workshop::MAX_NAME_CHARS)
+            .collect();
+        if !name.is_empty() {
+            self.act(Action::Introduce { name });
+        }
     }
 
     /// Whether this participant may lock and unlock, without subscribing.

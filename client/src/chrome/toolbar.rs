@@ -10,7 +10,7 @@ use crate::session::LocalCopy;
 use crate::state::{Panel, Tool};
 use leptos::prelude::*;
 use tafel_shared::api::{BoardInfo, MAX_TITLE_CHARS};
-use tafel_shared::roles::{DocKind, Role};
+use tafel_shared::roles::Role;
 
 /// The toolbar.
 #[component]
@@ -20,7 +20,7 @@ pub fn Toolbar(
 ) -> impl IntoView {
     let s = cmd.session();
     let (role, fatal) = (s.role, s.fatal);
-    let can_edit = move || role.get().is_some_and(|r| r.can_write(DocKind::Content));
+    let can_edit = move || cmd.session().can_edit();
     let is_facilitator = move || role.get() == Some(Role::Facilitator);
     let tool = cmd.state.ui.tool;
     let tools = move || {
