@@ -22,7 +22,7 @@ use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use tafel_shared::action::{
-    Action, ActionRequest, ActionResult, Refusal, RefusalCode, TimerCommand,
+    Action, ActionRequest, ActionResult, Refusal, RefusalCode, RoomCommand, TimerCommand,
 };
 use tafel_shared::ids::ParticipantId;
 use tafel_shared::protocol::{
@@ -30,7 +30,7 @@ use tafel_shared::protocol::{
 };
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::schema;
-use tafel_shared::session::{self, Timer};
+use tafel_shared::session::{self, RoomState, Timer};
 use tafel_shared::workshop::WorkshopView;
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
@@ -535,6 +535,7 @@ impl<L> RoomCore<L> {
         let outcome = match request.action {
             Action::Clock => Ok(()),
             Action::Timer { command } => self.timer(caller.role, command, now_ms, &mut fx),
+            Action::Room { command } => self.room_command(caller, command, now_ms, &mut fx),
             other => self.workshop_action(caller, other, now_ms, &mut fx),
         };
         let refused = outcome.err();
@@ -562,12 +563,7 @@ impl<L> RoomCore<L> {
         now_ms: u64,
         fx: &mut Effects,
     ) -> Result<(), Refusal> {
-        if self.kind != DocKind::Session {
-            return Err(Refusal::new(
-                RefusalCode::WrongDocument,
-                "The timer lives in the session document (/ws/{board}/session).",
-            ));
-        }
+        self.wrong_unless_session()?;
         if !role.can_facilitate() {
             return Err(Refusal::new(
                 RefusalCode::Forbidden,
@@ -583,6 +579,64 @@ impl<L> RoomCore<L> {
             txn.encode_update_v1()
         };
         // Everyone, the caller included: nobody but the server made this change.
+        self.record(update, Target::All, fx);
+        Ok(())
+    }
+
+    fn wrong_unless_session(&self) -> Result<(), Refusal> {
+        if self.kind == DocKind::Session {
+            Ok(())
+        } else {
+            Err(Refusal::new(
+                RefusalCode::WrongDocument,
+                "The timer and the room controls live in the session document (/ws/{board}/session).",
+            ))
+        }
+    }
+
+    /// Agenda, summon, follow-me, hands, cursors: the room state in the session
+    /// document, and the timer when an agenda step brings a time box.
+    fn room_command(
+        &mut self,
+        caller: Caller<'_>,
+        command: RoomCommand,
+        now_ms: u64,
+        fx: &mut Effects,
+    ) -> Result<(), Refusal> {
+        self.wrong_unless_session()?;
+        let (room_map, timer_map) = (session::room_map(&self.doc), session::timer_map(&self.doc));
+        let (current, timer) = {
+            let txn = self.doc.transact();
+            (
+                RoomState::read(&txn, &room_map),
+                Timer::read(&txn, &timer_map),
+            )
+        };
+        let (next, then) = current.apply(
+            command,
+            caller.participant,
+            caller.role.can_facilitate(),
+            now_ms,
+        )?;
+        let timer = match then.start_timer_ms {
+            Some(duration_ms) => Some(
+                timer
+                    .apply(TimerCommand::Set { duration_ms }, now_ms)?
+                    .apply(TimerCommand::Start, now_ms)?,
+            ),
+            None => None,
+        };
+        if next == current && timer.is_none() {
+            return Ok(());
+        }
+        let update = {
+            let mut txn = self.doc.transact_mut();
+            next.write(&mut txn, &room_map);
+            if let Some(timer) = timer {
+                timer.write(&mut txn, &timer_map);
+            }
+            txn.encode_update_v1()
+        };
         self.record(update, Target::All, fx);
         Ok(())
     }

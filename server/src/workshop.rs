@@ -219,7 +219,7 @@ impl Workshop {
         content: &Doc,
     ) -> Result<Changed, Refusal> {
         match action {
-            Action::Clock | Action::Timer { .. } => Err(Refusal::new(
+            Action::Clock | Action::Timer { .. } | Action::Room { .. } => Err(Refusal::new(
                 RefusalCode::WrongDocument,
                 format!(
                     "This belongs to the session document ({}).",

@@ -18,6 +18,8 @@
 //! JSON string each; stock Yjs clients never send them.
 
 use crate::element::Element;
+use crate::ids::ParticipantId;
+use crate::session::{AgendaStep, ViewTarget};
 use crate::workshop::RoundSettings;
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +43,11 @@ pub enum Action {
     Timer {
         /// What to do with it.
         command: TimerCommand,
+    },
+    /// Agenda, summon, follow-me, hands and cursors (session socket).
+    Room {
+        /// What to do.
+        command: RoomCommand,
     },
     /// Tells the board the name this participant goes by (content socket).
     Introduce {
@@ -115,6 +122,55 @@ pub enum TimerCommand {
     AddMinute,
     /// Stops the timer: nothing runs and nothing is shown.
     Stop,
+}
+
+/// What someone does with the room: facilitators steer it, anyone raises a hand.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "kebab-case")]
+pub enum RoomCommand {
+    /// Replaces the agenda (facilitators).
+    SetAgenda {
+        /// The steps, in order.
+        steps: Vec<AgendaStep>,
+    },
+    /// Moves to a step: everyone is taken to its frame and its time box starts
+    /// (facilitators).
+    GoToStep {
+        /// The step's index.
+        index: usize,
+    },
+    /// Brings everyone to a place once (facilitators).
+    Summon {
+        /// Where.
+        target: ViewTarget,
+        /// The facilitator's name, shown to everyone.
+        name: String,
+    },
+    /// Everyone follows this facilitator's view until released.
+    Lead {
+        /// The awareness client id of the facilitator's content socket.
+        client: u64,
+        /// The facilitator's name.
+        name: String,
+    },
+    /// Ends follow-me.
+    Release,
+    /// Raises the caller's hand.
+    RaiseHand {
+        /// The caller's name.
+        name: String,
+    },
+    /// Lowers the caller's hand, or (facilitators) someone else's.
+    LowerHand {
+        /// Whose; `None` = the caller's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        participant: Option<ParticipantId>,
+    },
+    /// Hides or shows other people's cursors for everyone (facilitators).
+    HideCursors {
+        /// Hidden or not.
+        hidden: bool,
+    },
 }
 
 /// The server's answer to one request.

@@ -158,3 +158,148 @@ async fn nobody_writes_the_session_document_directly_not_even_a_facilitator() {
     assert_eq!(timer_of(&fresh), Timer::default());
     assert!(!common::has(&fresh, "also-refused"));
 }
+
+fn room_of(c: &SyncClient) -> session::RoomState {
+    let map = session::room_map(&c.doc);
+    let txn = c.doc.transact();
+    session::RoomState::read(&txn, &map)
+}
+
+fn room(command: tafel_shared::action::RoomCommand) -> Action {
+    Action::Room { command }
+}
+
+#[tokio::test]
+async fn agenda_summon_follow_and_hands_go_through_the_server() {
+    use tafel_shared::action::RoomCommand;
+    use tafel_shared::session::{AgendaStep, ViewTarget};
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("Workshop", "").await.unwrap();
+    let api = srv.api();
+    let (coach_id, ben_id, ada_id) = (
+        api.participant().await.unwrap(),
+        api.participant().await.unwrap(),
+        api.participant().await.unwrap(),
+    );
+    let url = |role, me: &str| srv.ws_as(&board.id, DocKind::Session, board.token(role), me);
+    let mut coach = SyncClient::connect(&url(Role::Facilitator, &coach_id))
+        .await
+        .unwrap();
+    let mut ben = SyncClient::connect(&url(Role::Editor, &ben_id))
+        .await
+        .unwrap();
+    let mut ada = SyncClient::connect(&url(Role::Viewer, &ada_id))
+        .await
+        .unwrap();
+
+    // Participants steer nothing but their own hand.
+    for command in [
+        RoomCommand::Summon {
+            target: ViewTarget::Frame { id: "f".into() },
+            name: "Ben".into(),
+        },
+        RoomCommand::Lead {
+            client: 1,
+            name: "Ben".into(),
+        },
+        RoomCommand::HideCursors { hidden: true },
+        RoomCommand::SetAgenda { steps: vec![] },
+    ] {
+        let result = ben.act(room(command)).await.unwrap();
+        assert_eq!(result.refused.map(|r| r.code), Some(RefusalCode::Forbidden));
+    }
+    // Hands go up in order, viewers included; raising twice keeps one's place.
+    ben.act(room(RoomCommand::RaiseHand { name: "Ben".into() }))
+        .await
+        .unwrap();
+    ada.act(room(RoomCommand::RaiseHand { name: "Ada".into() }))
+        .await
+        .unwrap();
+    ben.act(room(RoomCommand::RaiseHand { name: "Ben".into() }))
+        .await
+        .unwrap();
+    coach
+        .pump_until(|c| room_of(c).hands.len() == 2)
+        .await
+        .unwrap();
+    let names: Vec<String> = room_of(&coach)
+        .hands
+        .iter()
+        .map(|h| h.name.clone())
+        .collect();
+    assert_eq!(names, ["Ben", "Ada"]);
+    // Ben cannot lower Ada's hand; the facilitator can.
+    let ada_pid = room_of(&coach).hands[1].who.clone();
+    let lower_ada = room(RoomCommand::LowerHand {
+        participant: Some(ada_pid),
+    });
+    let result = ben.act(lower_ada.clone()).await.unwrap();
+    assert_eq!(result.refused.map(|r| r.code), Some(RefusalCode::Forbidden));
+    assert_eq!(coach.act(lower_ada).await.unwrap().refused, None);
+
+    // An agenda step takes everyone to its frame and starts its time box.
+    let steps = vec![
+        AgendaStep {
+            title: "Track".into(),
+            frame: Some("frame-track".into()),
+            minutes: Some(15),
+        },
+        AgendaStep {
+            title: "Think".into(),
+            frame: Some("frame-think".into()),
+            minutes: None,
+        },
+    ];
+    assert_eq!(
+        coach
+            .act(room(RoomCommand::SetAgenda { steps }))
+            .await
+            .unwrap()
+            .refused,
+        None
+    );
+    let went = coach
+        .act(room(RoomCommand::GoToStep { index: 0 }))
+        .await
+        .unwrap();
+    assert_eq!(went.refused, None);
+    ada.pump_until(|c| room_of(c).step == Some(0))
+        .await
+        .unwrap();
+    let state = room_of(&ada);
+    assert_eq!(
+        state.summon.unwrap().target,
+        ViewTarget::Frame {
+            id: "frame-track".into()
+        }
+    );
+    let t = timer_of(&ada);
+    assert_eq!(t.phase, TimerPhase::Running);
+    assert_eq!(t.remaining_at(went.server_ms), 15 * 60_000);
+
+    // Follow me until released.
+    coach
+        .act(room(RoomCommand::Lead {
+            client: 77,
+            name: "Coach".into(),
+        }))
+        .await
+        .unwrap();
+    ben.pump_until(|c| room_of(c).lead.is_some()).await.unwrap();
+    assert_eq!(room_of(&ben).lead.unwrap().client, 77);
+    coach.act(room(RoomCommand::Release)).await.unwrap();
+    ben.pump_until(|c| room_of(c).lead.is_none()).await.unwrap();
+    // Nobody writes the room state directly.
+    let map = session::room_map(&ben.doc);
+    ben.edit(|txn| {
+        use yrs::Map;
+        map.insert(txn, session::F_STATE, "{}");
+    })
+    .await
+    .unwrap();
+    ben.pump_until(|c| !c.denials.is_empty()).await.unwrap();
+    let fresh = SyncClient::connect(&url(Role::Viewer, &ada_id))
+        .await
+        .unwrap();
+    assert_eq!(room_of(&fresh).agenda.len(), 2);
+}
