@@ -444,9 +444,10 @@ impl Commands {
         let lock = !ids
             .iter()
             .all(|id| s.model.get(id).is_some_and(|e| e.base.locked));
-        s.model.end_undo_step();
-        s.edit(|txn, map| edit::set_locked(txn, map, &ids, lock));
-        s.model.end_undo_step();
+        if s.set_locked(&ids, lock).is_empty() {
+            self.notify("Locking needs a connection to the server");
+            return;
+        }
         self.notify(if lock { "Locked" } else { "Unlocked" });
     }
 

@@ -19,7 +19,8 @@
 //! - [`canvas`]: rendering and gestures on the canvas.
 //! - [`chrome`]: toolbar, presence strip, colour bar, zoom controls, panels.
 //! - [`views`]: how each kind of element looks.
-//! - [`model`]: the yrs replica, per-element signals, local undo.
+//! - [`model`]: the yrs replicas (content and locked layer), per-element signals, local undo.
+//! - [`layer`]: the locked layer's socket; locking moves elements into it.
 //! - [`net`]: the WebSocket connection: sync, presence, reconnect.
 //! - [`idb`]: the replica kept in IndexedDB across reloads.
 //! - [`prefs`]: what the browser remembers (name, recent boards, links).
@@ -41,6 +42,7 @@ pub mod icons;
 pub mod idb;
 pub mod identity;
 pub mod keymap;
+pub mod layer;
 pub mod model;
 pub mod net;
 pub mod prefs;

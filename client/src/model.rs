@@ -1,11 +1,15 @@
 //! The board replica and what the view derives from it.
 //!
-//! One yrs `Doc` holds the content document. Observers note which elements a
-//! transaction touched and which updates this participant made; [`Model::refresh`]
-//! then updates exactly those elements' signals, so a remote change to one sticky
-//! note re-renders that note only. Local edits run in transactions with the
-//! [`LOCAL`] origin, which is what the `UndoManager` tracks: undo takes back your
-//! own changes and never someone else's.
+//! One yrs `Doc` holds the content document, a second the locked layer (elements
+//! only facilitators may write; the server enforces it). The view is their union:
+//! an id in the layer wins, so nobody can shadow a locked element from the
+//! content. Observers note which elements a transaction touched and which updates
+//! this participant made; [`Model::refresh`] then updates exactly those elements'
+//! signals, so a remote change to one sticky note re-renders that note only. Local
+//! edits run in transactions with the [`LOCAL`] origin, which is what the
+//! `UndoManager` tracks: undo takes back your own changes and never someone
+//! else's. Locking and unlocking move elements between the two documents outside
+//! undo (it could not take back the half in the other document).
 
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
@@ -23,6 +27,8 @@ use yrs::{
 
 /// Origin of this participant's own transactions.
 pub const LOCAL: &str = "tafel-local";
+/// Origin of locking and unlocking: sent like an edit, not undone.
+const LOCKING: &str = "tafel-locking";
 
 #[derive(Default)]
 struct Pending {
@@ -32,6 +38,8 @@ struct Pending {
     outgoing: Vec<Vec<u8>>,
     /// Any change at all, for local persistence.
     changed: bool,
+    /// Updates made here to the locked layer, not yet sent.
+    layer_outgoing: Vec<Vec<u8>>,
 }
 
 /// A `Copy` handle on the page's model, for components that only render it.
@@ -41,6 +49,8 @@ pub type ModelRef = StoredValue<std::rc::Rc<Model>, LocalStorage>;
 pub struct Model {
     doc: Doc,
     elements: MapRef,
+    layer: Doc,
+    layer_elements: MapRef,
     undo: RefCell<UndoManager>,
     pending: Arc<Mutex<Pending>>,
     views: RefCell<HashMap<String, ArcRwSignal<Element>>>,
@@ -59,21 +69,32 @@ impl Model {
     pub fn new() -> Model {
         let doc = Doc::new();
         let elements = schema::elements(&doc);
+        let layer = Doc::new();
+        let layer_elements = schema::elements(&layer);
         let pending = Arc::new(Mutex::new(Pending::default()));
-        let dirty = Arc::clone(&pending);
-        elements.observe_deep("tafel-view", move |txn, events| {
-            let mut p = dirty.lock().unwrap_or_else(|e| e.into_inner());
-            for event in events.iter() {
-                match event.path().front() {
-                    Some(PathSegment::Key(id)) => {
-                        p.dirty.insert(id.to_string());
-                    }
-                    _ => {
-                        if let Event::Map(m) = event {
-                            p.dirty.extend(m.keys(txn).keys().map(|k| k.to_string()));
+        for map in [&elements, &layer_elements] {
+            let dirty = Arc::clone(&pending);
+            map.observe_deep("tafel-view", move |txn, events| {
+                let mut p = dirty.lock().unwrap_or_else(|e| e.into_inner());
+                for event in events.iter() {
+                    match event.path().front() {
+                        Some(PathSegment::Key(id)) => {
+                            p.dirty.insert(id.to_string());
+                        }
+                        _ => {
+                            if let Event::Map(m) = event {
+                                p.dirty.extend(m.keys(txn).keys().map(|k| k.to_string()));
+                            }
                         }
                     }
                 }
+            });
+        }
+        let layer_out = Arc::clone(&pending);
+        let _ = layer.observe_update_v1("tafel-out", move |txn, update| {
+            if txn.origin().is_some() {
+                let mut p = layer_out.lock().unwrap_or_else(|e| e.into_inner());
+                p.layer_outgoing.push(update.update.clone());
             }
         });
         let out = Arc::clone(&pending);
@@ -98,6 +119,8 @@ impl Model {
         Model {
             doc,
             elements,
+            layer,
+            layer_elements,
             undo: RefCell::new(undo),
             pending,
             views: RefCell::new(HashMap::new()),
@@ -112,6 +135,57 @@ impl Model {
     /// The replica.
     pub fn doc(&self) -> &Doc {
         &self.doc
+    }
+
+    /// The locked layer's replica.
+    pub fn layer(&self) -> &Doc {
+        &self.layer
+    }
+
+    /// Updates made here to the locked layer that still need sending.
+    pub fn take_layer_outgoing(&self) -> Vec<Vec<u8>> {
+        std::mem::take(
+            &mut self
+                .pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .layer_outgoing,
+        )
+    }
+
+    /// Moves elements into the locked layer (`lock`) or back into the content.
+    /// Returns the ids moved; the caller sends the layer's updates first (so a
+    /// moved element is never only in a document nobody has received), then
+    /// refreshes and sends the content's.
+    pub fn set_locked(&self, ids: &[String], lock: bool) -> Vec<String> {
+        let moved = {
+            let mut content = self.doc.transact_mut_with(LOCKING);
+            let mut layer = self.layer.transact_mut_with(LOCKING);
+            let (from, to) = if lock {
+                (
+                    (&mut content, &self.elements),
+                    (&mut layer, &self.layer_elements),
+                )
+            } else {
+                (
+                    (&mut layer, &self.layer_elements),
+                    (&mut content, &self.elements),
+                )
+            };
+            tafel_shared::edit::move_between(from, to, ids, lock)
+        };
+        moved
+    }
+
+    /// Elements of the content that an older version marked locked (a flag any
+    /// editor could clear): a facilitator moves them into the locked layer.
+    pub fn flagged_locked(&self) -> Vec<String> {
+        let txn = self.doc.transact();
+        tafel_shared::element::read_all(&txn, &self.elements)
+            .into_iter()
+            .filter(|e| e.base.locked)
+            .map(|e| e.base.id)
+            .collect()
     }
 
     /// A new element id, unique across replicas (the replica's random client id
@@ -180,10 +254,15 @@ impl Model {
         let mut moved = false;
         {
             let txn = self.doc.transact();
+            let layer_txn = self.layer.transact();
             let mut cache = self.cache.borrow_mut();
             let mut views = self.views.borrow_mut();
             for id in dirty {
-                match Element::read(&txn, &self.elements, &id) {
+                let locked = Element::read(&layer_txn, &self.layer_elements, &id).map(|mut e| {
+                    e.base.locked = true;
+                    e
+                });
+                match locked.or_else(|| Element::read(&txn, &self.elements, &id)) {
                     Some(e) => {
                         let before = cache.get(&id);
                         restack |=
@@ -299,9 +378,21 @@ impl Model {
             .1
     }
 
-    /// Whether a map entry is present in the document (not only in the cache).
+    /// Whether a map entry is present in either document (not only in the cache).
     pub fn contains(&self, id: &str) -> bool {
         self.elements.get(&self.doc.transact(), id).is_some()
+            || self
+                .layer_elements
+                .get(&self.layer.transact(), id)
+                .is_some()
+    }
+
+    /// Whether an element lives in the locked layer (so only a facilitator's
+    /// unlock changes it).
+    pub fn is_in_layer(&self, id: &str) -> bool {
+        self.layer_elements
+            .get(&self.layer.transact(), id)
+            .is_some()
     }
 }
 

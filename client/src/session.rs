@@ -9,6 +9,7 @@
 //! only to tell the others, and it tells its owner when remote changes arrived
 //! (see [`Session::on_remote`]) instead of reaching into the view.
 
+use crate::layer::LockedLayer;
 use crate::model::Model;
 use crate::net::{Connection, Handlers, Status};
 use crate::prefs;
@@ -96,6 +97,8 @@ pub struct Session {
     notice: Notice,
     sync: Rc<RefCell<ClientSync>>,
     conn: RefCell<Option<Rc<Connection>>>,
+    /// The locked layer's socket.
+    layer: LockedLayer,
     keepalive: RefCell<Option<Interval>>,
     /// Told after remote changes were applied; `true` the first time the board
     /// has content (the owner fits it on screen then).
@@ -159,6 +162,7 @@ impl Session {
             notice,
             sync,
             conn: RefCell::new(None),
+            layer: LockedLayer::default(),
             keepalive: RefCell::new(None),
             on_remote: RefCell::new(None),
             presence_clock: Cell::new(0),
@@ -323,6 +327,13 @@ impl Session {
         };
         let conn = Connection::open(url, Rc::clone(&self.sync), handlers);
         *self.conn.borrow_mut() = Some(conn);
+        self.layer.open(
+            &self.model,
+            &self.id,
+            &self.token,
+            with(Session::remote_changed),
+            with(Session::move_flagged_locks),
+        );
         let this = self.this.clone();
         *self.keepalive.borrow_mut() = Some(Interval::every(KEEPALIVE_MS, move || {
             if let Some(s) = this.upgrade() {
@@ -357,6 +368,7 @@ impl Session {
             c.close();
         }
         self.keepalive.borrow_mut().take();
+        self.layer.close();
     }
 
     /// Whether this participant may change the board: the role allows edits and
@@ -452,6 +464,33 @@ impl Session {
     /// Queues local updates for the server. A drag makes one update per pointer
     /// move; they go out merged, at most every 40 ms, so a long drag stays far
     /// below the server's message rate limit.
+    /// Locks elements (into the layer only facilitators write) or unlocks them.
+    /// Returns the ids moved; none while the layer is not in sync.
+    pub fn set_locked(&self, ids: &[String], lock: bool) -> Vec<String> {
+        if !self.can_manage_now() || !self.layer.is_live() {
+            return Vec::new();
+        }
+        let moved = self.model.set_locked(ids, lock);
+        self.layer.send(self.model.take_layer_outgoing());
+        let out = self.model.refresh();
+        self.ship(out);
+        self.schedule_save();
+        moved
+    }
+
+    /// Boards from before the locked layer kept a `locked` flag in the content,
+    /// which any editor could clear: a facilitator's client moves such elements
+    /// into the layer once both documents are in sync.
+    fn move_flagged_locks(&self) {
+        if !self.sync.borrow().is_synced() {
+            return;
+        }
+        let flagged = self.model.flagged_locked();
+        if !flagged.is_empty() {
+            self.set_locked(&flagged, true);
+        }
+    }
+
     fn ship(&self, updates: Vec<Vec<u8>>) {
         if updates.is_empty() {
             return;

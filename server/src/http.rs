@@ -437,15 +437,20 @@ async fn create_board(
         revoked: Vec::new(),
         tokens: tokens.clone(),
     };
-    let content = {
+    let docs = {
         use yrs::{ReadTxn, Transact};
-        template
-            .build(now)
-            .transact()
-            .encode_state_as_update_v1(&yrs::StateVector::default())
+        let state = |doc: yrs::Doc| {
+            doc.transact()
+                .encode_state_as_update_v1(&yrs::StateVector::default())
+        };
+        let built = template.build(now);
+        vec![
+            (DocKind::Content, state(built.content)),
+            (DocKind::Locked, state(built.locked)),
+        ]
     };
     app.committer
-        .call(move |s| s.create_board(&record, &content))
+        .call(move |s| s.create_board(&record, &docs))
         .await?;
     durable(&app).await?;
     let links = tokens.iter().map(|(r, t)| (*r, app.link(&id, t))).collect();

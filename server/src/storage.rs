@@ -143,17 +143,22 @@ impl Storage {
     }
 
     /// Creates a board with its initial content (a template's state).
-    pub fn create_board(&self, record: &BoardRecord, content: &[u8]) -> Result<(), StoreError> {
+    pub fn create_board(
+        &self,
+        record: &BoardRecord,
+        docs: &[(DocKind, Vec<u8>)],
+    ) -> Result<(), StoreError> {
         let id =
             BoardId::parse(&record.id).ok_or_else(|| StoreError::Corrupt("board id".into()))?;
-        let content_key = DocKey {
-            board: id.clone(),
-            doc: DocKind::Content,
-        };
-        self.store.apply(vec![
-            BatchOp::Put(board_key(&id), encode_record(record)?),
-            BatchOp::Put(content_key.key("snap"), content.to_vec()),
-        ])
+        let mut ops = vec![BatchOp::Put(board_key(&id), encode_record(record)?)];
+        for (doc, snapshot) in docs {
+            let key = DocKey {
+                board: id.clone(),
+                doc: *doc,
+            };
+            ops.push(BatchOp::Put(key.key("snap"), snapshot.clone()));
+        }
+        self.store.apply(ops)
     }
 
     /// Changes a board's record (rename, token rotation) as a compare-and-swap:
@@ -354,10 +359,16 @@ mod tests {
         let a = board('a');
         let b = board('b');
         storage
-            .create_board(&record(a.as_str()), b"snap-a")
+            .create_board(
+                &record(a.as_str()),
+                &[(DocKind::Content, b"snap-a".to_vec())],
+            )
             .unwrap();
         storage
-            .create_board(&record(b.as_str()), b"snap-b")
+            .create_board(
+                &record(b.as_str()),
+                &[(DocKind::Content, b"snap-b".to_vec())],
+            )
             .unwrap();
         assert_eq!(storage.get_board(&a).unwrap(), Some(record(a.as_str())));
         assert_eq!(storage.list_boards().unwrap().len(), 2);
@@ -428,7 +439,7 @@ mod tests {
     /// last rename's title is kept.
     fn concurrent_updates_never_undo_each_other(storage: Storage) {
         let a = board('a');
-        storage.create_board(&record(a.as_str()), b"").unwrap();
+        storage.create_board(&record(a.as_str()), &[]).unwrap();
         const ROUNDS: usize = 300;
         std::thread::scope(|scope| {
             let renamer = storage.clone();

@@ -101,6 +101,31 @@ pub fn set_locked(txn: &mut TransactionMut, elements: &MapRef, ids: &[String], l
     }
 }
 
+/// Moves elements from one document's `elements` map to another's: how a
+/// facilitator locks (content → locked layer) and unlocks (back). The copy keeps
+/// id, place, stacking and text, and carries `locked` as its new home says.
+/// Returns the ids moved.
+pub fn move_between(
+    from: (&mut TransactionMut, &MapRef),
+    to: (&mut TransactionMut, &MapRef),
+    ids: &[String],
+    locked: bool,
+) -> Vec<String> {
+    let (from_txn, from_elements) = from;
+    let (to_txn, to_elements) = to;
+    let mut moved = Vec::new();
+    for id in ids {
+        let Some(mut element) = Element::read(&*from_txn, from_elements, id) else {
+            continue;
+        };
+        element.base.locked = locked;
+        element.insert(to_txn, to_elements);
+        from_elements.remove(from_txn, id);
+        moved.push(id.clone());
+    }
+    moved
+}
+
 /// Sets one string field of an element (colour, fill, title, …).
 pub fn set_str(txn: &mut TransactionMut, elements: &MapRef, id: &str, field: &str, value: &str) {
     if let Some(m) = element_map(txn, elements, id) {
@@ -810,5 +835,34 @@ mod tests {
         assert_eq!(p.text.len(), 2000, "long text is cut");
         assert_eq!(p.color, STICKY_COLORS[0].1);
         assert_eq!(note.base.rect, Rect::new(0.0, 0.0, 200.0, 200.0));
+    }
+    #[test]
+    fn locking_moves_an_element_into_the_layer_and_back() {
+        use yrs::{Doc, Transact};
+        let content = Doc::new();
+        let layer = Doc::new();
+        let (c, l) = (schema::elements(&content), schema::elements(&layer));
+        Element::sticky("n", Rect::new(1.0, 2.0, 160.0, 160.0), "#fff", "Hallo")
+            .insert(&mut content.transact_mut(), &c);
+        let ids = ["n".to_owned(), "missing".to_owned()];
+        let moved = move_between(
+            (&mut content.transact_mut(), &c),
+            (&mut layer.transact_mut(), &l),
+            &ids,
+            true,
+        );
+        assert_eq!(moved, ["n"]);
+        assert!(Element::read(&content.transact(), &c, "n").is_none());
+        let locked = Element::read(&layer.transact(), &l, "n").unwrap();
+        assert!(locked.base.locked);
+        assert_eq!((locked.text(), locked.base.rect.x), ("Hallo", 1.0));
+        move_between(
+            (&mut layer.transact_mut(), &l),
+            (&mut content.transact_mut(), &c),
+            &ids,
+            false,
+        );
+        let back = Element::read(&content.transact(), &c, "n").unwrap();
+        assert!(!back.base.locked && back.text() == "Hallo");
     }
 }

@@ -53,6 +53,9 @@ impl Role {
             // Written by the server alone, through actions (see `crate::action`):
             // a free CRDT write could not be checked for who may change what.
             DocKind::Session => false,
+            // Locked elements live here: nobody but a facilitator can move, edit,
+            // restack, delete or unlock them, whatever client they use.
+            DocKind::Locked => self == Role::Facilitator,
         }
     }
 
@@ -82,13 +85,21 @@ pub enum DocKind {
     Content,
     /// Comment threads and replies.
     Comments,
-    /// Facilitation state: timer, phase, voting rounds, summon.
+    /// Facilitation state: timer, agenda, summon, hands.
     Session,
+    /// Locked elements (a template's frames, a background a facilitator locked):
+    /// the same element model as the content, written by facilitators only.
+    Locked,
 }
 
 impl DocKind {
     /// Every shared document of a board.
-    pub const ALL: [DocKind; 3] = [DocKind::Content, DocKind::Comments, DocKind::Session];
+    pub const ALL: [DocKind; 4] = [
+        DocKind::Content,
+        DocKind::Comments,
+        DocKind::Session,
+        DocKind::Locked,
+    ];
 
     /// The document's name in store keys and URL paths.
     pub fn as_str(self) -> &'static str {
@@ -96,6 +107,7 @@ impl DocKind {
             DocKind::Content => "content",
             DocKind::Comments => "comments",
             DocKind::Session => "session",
+            DocKind::Locked => "locked",
         }
     }
 
@@ -118,13 +130,14 @@ mod tests {
         use Role::*;
         let expected = [
             // Nobody writes the session document directly: the server does.
-            (Facilitator, [true, true, false]),
-            (Editor, [true, true, false]),
-            (Commenter, [false, true, false]),
-            (Viewer, [false, false, false]),
+            // Only facilitators write the locked layer.
+            (Facilitator, [true, true, false, true]),
+            (Editor, [true, true, false, false]),
+            (Commenter, [false, true, false, false]),
+            (Viewer, [false, false, false, false]),
         ];
         for (role, writes) in expected {
-            for (doc, may) in [Content, Comments, Session].into_iter().zip(writes) {
+            for (doc, may) in [Content, Comments, Session, Locked].into_iter().zip(writes) {
                 assert_eq!(role.can_write(doc), may, "{role} writing {doc:?}");
             }
         }

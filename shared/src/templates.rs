@@ -117,12 +117,18 @@ impl Template {
         }
     }
 
-    /// Builds a new content document from this template. Frames are locked so the
-    /// background of a workshop cannot be dragged away by accident.
-    pub fn build(self, created_ms: u64) -> Doc {
+    /// Builds a new board's documents from this template. Its frames go into the
+    /// locked layer, so the background of a workshop cannot be dragged away by
+    /// accident (a facilitator unlocks them to change them).
+    pub fn build(self, created_ms: u64) -> BoardDocs {
         const CELL_W: f64 = 640.0;
         const CELL_H: f64 = 480.0;
         const GAP: f64 = 40.0;
+        let content = Doc::new();
+        {
+            let meta = content.get_or_insert_map(schema::ROOT_META);
+            schema::stamp_schema_version(&mut content.transact_mut(), &meta);
+        }
         let doc = Doc::new();
         let elements = schema::elements(&doc);
         let meta = doc.get_or_insert_map(schema::ROOT_META);
@@ -149,8 +155,19 @@ impl Template {
                 frame.insert(&mut txn, &elements);
             }
         }
-        doc
+        BoardDocs {
+            content,
+            locked: doc,
+        }
     }
+}
+
+/// The documents a new board starts with.
+pub struct BoardDocs {
+    /// What everyone edits (empty but for the schema version).
+    pub content: Doc,
+    /// The locked layer: the template's frames.
+    pub locked: Doc,
 }
 
 #[cfg(test)]
@@ -170,7 +187,7 @@ mod tests {
     #[test]
     fn templates_build_their_frames_without_overlap() {
         for t in Template::ALL {
-            let doc = t.build(0);
+            let doc = t.build(0).locked;
             let elements = schema::elements(&doc);
             let all = read_all(&doc.transact(), &elements);
             assert_eq!(all.len(), t.frames().len(), "{t:?}");

@@ -577,3 +577,152 @@ async fn a_frozen_board_takes_writes_from_facilitators_only() {
         "the frozen write reached the store"
     );
 }
+
+#[tokio::test]
+async fn a_locked_element_resists_an_editors_stock_client_and_yields_to_a_facilitator() {
+    use tafel_shared::edit;
+    use tafel_shared::schema;
+    use yrs::{Map, Transact};
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("SWOT", "swot").await.unwrap();
+    let url = |doc, role| srv.ws(&board.id, doc, board.token(role));
+    let mut coach_content = SyncClient::connect(&url(DocKind::Content, Role::Facilitator))
+        .await
+        .unwrap();
+    let mut coach_layer = SyncClient::connect(&url(DocKind::Locked, Role::Facilitator))
+        .await
+        .unwrap();
+    // The template's frames start locked.
+    assert!(has(&coach_layer, "frame-0"));
+    assert!(!has(&coach_content, "frame-0"));
+
+    // The facilitator locks a note: it moves into the locked layer.
+    add_sticky(&mut coach_content, "leitbild", "Unser Leitbild").await;
+    let (content_map, layer_map) = (
+        schema::elements(&coach_content.doc),
+        schema::elements(&coach_layer.doc),
+    );
+    let layer_update = {
+        let content_doc = coach_content.doc.clone();
+        let mut content_txn = content_doc.transact_mut();
+        let moved_update;
+        {
+            let layer_doc = coach_layer.doc.clone();
+            let mut layer_txn = layer_doc.transact_mut();
+            edit::move_between(
+                (&mut content_txn, &content_map),
+                (&mut layer_txn, &layer_map),
+                &["leitbild".to_owned()],
+                true,
+            );
+            moved_update = layer_txn.encode_update_v1();
+        }
+        let removal = content_txn.encode_update_v1();
+        (moved_update, removal)
+    };
+    coach_layer
+        .send(&tafel_shared::sync::ClientSync::local_update(
+            layer_update.0,
+        ))
+        .await
+        .unwrap();
+    coach_content
+        .send(&tafel_shared::sync::ClientSync::local_update(
+            layer_update.1,
+        ))
+        .await
+        .unwrap();
+
+    let mut editor_layer = SyncClient::connect(&url(DocKind::Locked, Role::Editor))
+        .await
+        .unwrap();
+    editor_layer
+        .pump_until(|c| has(c, "leitbild"))
+        .await
+        .unwrap();
+    let mut editor_content = SyncClient::connect(&url(DocKind::Content, Role::Editor))
+        .await
+        .unwrap();
+    editor_content.pump_for(SETTLE).await.unwrap();
+    assert!(!has(&editor_content, "leitbild"), "locking moved it");
+    let before = elements_json(&editor_layer);
+
+    // Move, restyle, edit, restack, delete, unlock: every write to the layer is
+    // refused and reaches nobody.
+    let layer = schema::elements(&editor_layer.doc);
+    let attempts: Vec<Box<dyn FnOnce(&mut yrs::TransactionMut)>> = vec![
+        Box::new({
+            let layer = layer.clone();
+            move |txn| edit::set_rect(txn, &layer, "leitbild", Rect::new(900.0, 900.0, 10.0, 10.0))
+        }),
+        Box::new({
+            let layer = layer.clone();
+            move |txn| edit::set_str(txn, &layer, "leitbild", schema::F_COLOR, "#000000")
+        }),
+        Box::new({
+            let layer = layer.clone();
+            move |txn| {
+                if let Some(text) = tafel_shared::element::text_ref(txn, &layer, "leitbild") {
+                    use yrs::Text;
+                    text.insert(txn, 0, "gehackt ");
+                }
+            }
+        }),
+        Box::new({
+            let layer = layer.clone();
+            move |txn| edit::set_str(txn, &layer, "frame-0", schema::F_Z, "zzz")
+        }),
+        Box::new({
+            let layer = layer.clone();
+            move |txn| {
+                layer.remove(txn, "frame-0");
+            }
+        }),
+        Box::new({
+            let layer = layer.clone();
+            move |txn| edit::set_locked(txn, &layer, &["leitbild".to_owned()], false)
+        }),
+    ];
+    let count = attempts.len();
+    for attempt in attempts {
+        editor_layer.edit(attempt).await.unwrap();
+    }
+    editor_layer
+        .pump_until(|c| c.denials.len() == count)
+        .await
+        .unwrap();
+    // Unlocking by copying it back into the content: the layer copy stays, and
+    // it is the one every Tafel client draws (the layer wins an id).
+    add_sticky(&mut editor_content, "leitbild", "Schatten").await;
+
+    coach_layer.pump_for(SETTLE).await.unwrap();
+    let fresh = SyncClient::connect(&url(DocKind::Locked, Role::Viewer))
+        .await
+        .unwrap();
+    assert_eq!(elements_json(&fresh), before, "the server's copy changed");
+    assert_eq!(
+        elements_json(&coach_layer),
+        before,
+        "the facilitator saw a change"
+    );
+
+    // The facilitator can change it (and unlock it the same way it was locked).
+    let coach_map = schema::elements(&coach_layer.doc);
+    coach_layer
+        .edit(|txn| {
+            edit::set_rect(
+                txn,
+                &coach_map,
+                "leitbild",
+                Rect::new(50.0, 60.0, 200.0, 200.0),
+            )
+        })
+        .await
+        .unwrap();
+    let mut watcher = fresh;
+    watcher
+        .pump_until(|c| elements_json(c) != before)
+        .await
+        .unwrap();
+    assert!(coach_layer.denials.is_empty());
+}
