@@ -54,6 +54,11 @@ impl Actions {
         }
     }
 
+    /// Tells the user something about these actions (a typing mistake).
+    pub fn notify(&self, text: &str) {
+        self.notice.show(text);
+    }
+
     /// The server's clock now, as well as this browser can tell.
     pub fn server_now_ms(&self) -> u64 {
         (js_sys::Date::now() + self.offset_ms.get_untracked()).max(0.0) as u64

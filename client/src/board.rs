@@ -3,7 +3,9 @@
 //! component the piece it needs.
 
 use crate::canvas::Canvas;
-use crate::chrome::{ColorPicker, Panels, TimerBar, Toolbar, ZoomControls};
+use crate::chrome::{
+    ColorPicker, FrozenBanner, Panels, TimerBar, Toolbar, VoteBanner, ZoomControls,
+};
 use crate::commands::Commands;
 use crate::facilitation::Facilitation;
 use crate::prefs;
@@ -65,7 +67,11 @@ pub fn BoardPage(
     view! {
         <div class="board" data-local=move || local.get().name()>
             <Toolbar cmd/>
-            <TimerBar facilitation role/>
+            <div class="top-center">
+                <TimerBar facilitation role/>
+                <FrozenBanner cmd/>
+                <VoteBanner cmd/>
+            </div>
             <Show when=move || needs_name.get() && fatal.with(Option::is_none)>
                 <div class="name-prompt" role="dialog" aria-label="Your name">
                     <crate::home::Profile

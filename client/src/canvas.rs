@@ -1,7 +1,8 @@
 //! The canvas: rendering what is on screen, and turning pointer and wheel
 //! gestures into [`Commands`]; keys go to the [`keymap`]. Pointer events
 //! throughout, so mouse, touch and pen behave alike; two touching fingers
-//! pinch-zoom.
+//! pinch-zoom. While a voting round is open, a click places or takes back a dot
+//! instead of selecting, and a drag pans.
 
 use crate::commands::Commands;
 use crate::keymap;
@@ -83,6 +84,14 @@ struct Input {
 fn id_at(target: Option<web_sys::EventTarget>) -> Option<String> {
     let el = target?.dyn_into::<DomElement>().ok()?;
     el.closest("[data-id]").ok()??.get_attribute("data-id")
+}
+
+/// The element whose own vote dot is under a DOM node, if any.
+fn dot_at(target: Option<web_sys::EventTarget>) -> Option<String> {
+    let el = target?.dyn_into::<DomElement>().ok()?;
+    el.closest("[data-vote-for]")
+        .ok()??
+        .get_attribute("data-vote-for")
 }
 
 /// The resize handle under a DOM node, if any.
@@ -254,12 +263,13 @@ pub fn Canvas(
         let editable = element
             .as_ref()
             .filter(|el| (el.has_text() && !el.is_frame()) || (el.is_frame() && on_title));
-        if let Some(el) = editable {
+        if let Some(el) = editable.filter(|_| cmd.voting_round_now().is_none()) {
             if cmd.session().changeable(el) {
                 cmd.edit_text(el.base.id.clone());
             }
         } else if (element.is_none() || element.as_ref().is_some_and(|el| el.is_frame()))
             && cmd.session().can_edit_now()
+            && cmd.voting_round_now().is_none()
             && cmd.state.ui.tool.get_untracked() == Tool::Select
         {
             let o = input.with_value(|i| i.origin.get());
@@ -334,6 +344,9 @@ pub fn Canvas(
         Tool::Select => "canvas tool-select",
         _ => "canvas tool-draw",
     };
+    let scope = Memo::new(move |_| cmd.voting_round().map(|r| r.settings));
+    let voting = move || scope.with(Option::is_some);
+    let scope = Signal::from(scope);
     let empty =
         move || model.with_value(|m| m.order.with(Vec::is_empty)) && fatal.with(Option::is_none);
     let can_edit = move || cmd.session().can_edit();
@@ -342,6 +355,7 @@ pub fn Canvas(
     view! {
         <div
             class=cursor_class
+            class:voting=voting
             node_ref=canvas
             tabindex="-1"
             aria-label="Board canvas"
@@ -357,7 +371,8 @@ pub fn Canvas(
             style:background-position=grid_position
         >
             <div class="world" node_ref=world class:far=move || !camera.detailed.get() style:transform=world_transform>
-                <For each=move || visible.get() key=|id| id.clone() children=move |id| view! { <ElementView model id/> }/>
+                <For each=move || visible.get() key=|id| id.clone() children=move |id| view! { <ElementView model id scope/> }/>
+                <crate::dots::VoteMarks cmd/>
                 <RemoteSelections model peers view=camera.view/>
                 <SelectionBoxes model selected=cmd.state.selection.ids editable view=camera.view/>
                 <DraftView draft/>
@@ -438,6 +453,17 @@ fn pointer_down(
     let target = id_at(e.target());
     let gesture = if e.button() == 1 || i.space.get() || tool == Tool::Hand {
         Gesture::Pan { last: p }
+    } else if cmd.voting_round_now().is_some() {
+        // Clicks vote; nothing is selected or moved, and the board pans.
+        if let Some(id) = dot_at(e.target()) {
+            cmd.unvote(&id);
+            Gesture::Idle
+        } else if let Some(id) = target.filter(|_| e.button() == 0) {
+            cmd.vote_on(&id, e.shift_key());
+            Gesture::Idle
+        } else {
+            Gesture::Pan { last: p }
+        }
     } else if !can_edit || tool == Tool::Select {
         if let Some(corner) = handle_at(e.target()).filter(|_| can_edit) {
             let sel = cmd.state.selection.ids.get_untracked();

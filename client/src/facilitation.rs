@@ -77,6 +77,11 @@ impl Facilitation {
         self.actions.send(self.conn.borrow().as_deref(), action);
     }
 
+    /// Shows a short message (about a facilitation control).
+    pub fn notify(&self, text: &str) {
+        self.actions.notify(text);
+    }
+
     /// The server's clock now, as well as this browser can tell.
     pub fn server_now_ms(&self) -> u64 {
         self.actions.server_now_ms()

@@ -48,3 +48,13 @@ pub fn fit() -> impl IntoView {
 pub fn outline() -> impl IntoView {
     icon("M8 6 H20 M8 12 H20 M8 18 H20 M4 6 H4.01 M4 12 H4.01 M4 18 H4.01")
 }
+
+/// Dot voting: three dots on a card.
+pub fn vote() -> impl IntoView {
+    icon("M4 4 H20 V20 H4 Z M8.5 9 a1.5 1.5 0 1 0 0.01 0 M15.5 9 a1.5 1.5 0 1 0 0.01 0 M12 14.5 a1.5 1.5 0 1 0 0.01 0")
+}
+
+/// Voting results: a ranked bar chart.
+pub fn results() -> impl IntoView {
+    icon("M4 20 H20 M6 20 V10 M11 20 V5 M16 20 V13")
+}

@@ -11,9 +11,12 @@ use crate::prefs;
 use std::cell::{Cell, RefCell};
 use tafel_shared::ids::{ParticipantCredential, ParticipantId};
 
+/// Callers waiting for the credential request under way.
+type Waiting = Vec<Box<dyn FnOnce()>>;
+
 thread_local! {
     /// Callers waiting for the credential request under way, if one is.
-    static WAITING: RefCell<Option<Vec<Box<dyn FnOnce()>>>> = const { RefCell::new(None) };
+    static WAITING: RefCell<Option<Waiting>> = const { RefCell::new(None) };
     /// A page renews its credential at most once, so two tabs that disagree
     /// cannot keep each other asking.
     static RENEWED: Cell<bool> = const { Cell::new(false) };

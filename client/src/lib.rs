@@ -19,6 +19,7 @@
 //! - [`canvas`]: rendering and gestures on the canvas.
 //! - [`chrome`]: toolbar, presence strip, colour bar, zoom controls, panels.
 //! - [`views`]: how each kind of element looks.
+//! - [`voting`]: dot voting and freezing as commands; [`dots`]: votes on the canvas.
 //! - [`model`]: the yrs replicas (content and locked layer), per-element signals, local undo.
 //! - [`layer`]: the locked layer's socket; locking moves elements into it.
 //! - [`net`]: the WebSocket connection: sync, presence, reconnect.
@@ -28,6 +29,7 @@
 //! - [`clipboard`]: writing share links to the system clipboard.
 //! - [`icons`]: the toolbar's inline SVG icons.
 //! - [`timer`]: one-shot and repeating browser timers.
+//! - [`sound`]: the timer's chime, made with WebAudio.
 
 pub mod actions;
 pub mod api;
@@ -36,6 +38,7 @@ pub mod canvas;
 pub mod chrome;
 pub mod clipboard;
 pub mod commands;
+pub mod dots;
 pub mod facilitation;
 pub mod home;
 pub mod icons;
@@ -47,9 +50,11 @@ pub mod model;
 pub mod net;
 pub mod prefs;
 pub mod session;
+pub mod sound;
 pub mod state;
 pub mod timer;
 pub mod views;
+pub mod voting;
 pub mod workshop;
 
 use leptos::prelude::*;

@@ -83,6 +83,10 @@ pub enum Panel {
     Share,
     /// Frames and elements in reading order.
     Outline,
+    /// Setting up and running a voting round (facilitators).
+    Voting,
+    /// Results of ended rounds.
+    Results,
 }
 
 /// Below this zoom, notes are drawn without their text.
@@ -183,6 +187,18 @@ impl Ui {
     }
 }
 
+/// How this page shows votes.
+#[derive(Clone, Copy)]
+pub struct VoteUi {
+    /// The ended round whose results the board shows; `None`: the latest.
+    pub shown: RwSignal<Option<u32>>,
+    /// Whether results stay off the board.
+    pub hide_results: RwSignal<bool>,
+    /// The open round in which this person paused voting, so that clicks select
+    /// and move again.
+    pub paused: RwSignal<Option<u32>>,
+}
+
 /// All of the page's local state.
 #[derive(Clone, Copy)]
 pub struct State {
@@ -192,6 +208,8 @@ pub struct State {
     pub selection: Selection,
     /// Tool, panel, colours, notice.
     pub ui: Ui,
+    /// How votes show.
+    pub vote: VoteUi,
 }
 
 impl State {
@@ -209,6 +227,11 @@ impl State {
                 sticky_color: RwSignal::new(STICKY_COLORS[0].1),
                 ink: RwSignal::new(INK_COLORS[0].1),
                 notice: Notice(RwSignal::new(None)),
+            },
+            vote: VoteUi {
+                shown: RwSignal::new(None),
+                hide_results: RwSignal::new(false),
+                paused: RwSignal::new(None),
             },
         }
     }

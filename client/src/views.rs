@@ -2,6 +2,9 @@
 //! connector those of its two ends), so a change to one element re-renders only
 //! that element. Positions go through CSSOM (`style:`), which the strict
 //! Content-Security-Policy allows where it would block `style` attributes.
+//!
+//! While a voting round is open, elements it does not admit are marked
+//! `out-of-vote` (dimmed, not clickable for votes) and its frame `vote-scope`.
 
 use crate::model::{Model, ModelRef};
 use leptos::prelude::*;
@@ -9,6 +12,7 @@ use tafel_shared::edit::connector_ends;
 use tafel_shared::element::{Element, Props};
 use tafel_shared::geometry::{route, smooth_path, Outline, Point, Rect};
 use tafel_shared::text::fit_font_size;
+use tafel_shared::workshop::RoundSettings;
 
 /// Inner padding of notes and shapes, in board units.
 pub const PAD: f64 = 12.0;
@@ -36,6 +40,8 @@ pub fn ElementView(
     model: ModelRef,
     /// The element.
     id: String,
+    /// The open round's settings while clicks vote; `None` otherwise.
+    scope: Signal<Option<RoundSettings>>,
 ) -> impl IntoView {
     let Some(signal) = model.with_value(|m| m.view(&id)) else {
         return ().into_any();
@@ -43,12 +49,31 @@ pub fn ElementView(
     // The kind of an element never changes, so the view is chosen once.
     let props = signal.with_untracked(|e| e.props.clone());
     match props {
-        Props::Connector(_) => view! { <ConnectorView model id signal/> }.into_any(),
-        Props::Pen(_) => pen(id, signal).into_any(),
-        Props::Frame(_) => frame(id, signal).into_any(),
-        Props::Shape(_) => shape(id, signal).into_any(),
-        Props::Sticky(_) | Props::Text(_) => note(id, signal).into_any(),
+        Props::Connector(_) => {
+            let out = out_of_vote(&signal, scope);
+            view! { <ConnectorView model id signal out/> }.into_any()
+        }
+        Props::Pen(_) => pen(id, signal, scope).into_any(),
+        Props::Frame(_) => frame(id, signal, scope).into_any(),
+        Props::Shape(_) => shape(id, signal, scope).into_any(),
+        Props::Sticky(_) | Props::Text(_) => note(id, signal, scope).into_any(),
         Props::Image(_) | Props::Unknown => ().into_any(),
+    }
+}
+
+/// Whether the open round leaves this element out (frames hold what is voted
+/// on and stay as they are).
+fn out_of_vote(
+    signal: &ArcRwSignal<Element>,
+    scope: Signal<Option<RoundSettings>>,
+) -> impl Fn() -> bool + Send + Sync + use<> {
+    let s = signal.clone();
+    move || {
+        scope.with(|scope| {
+            scope
+                .as_ref()
+                .is_some_and(|r| s.with(|e| !e.is_frame() && !r.admits(e)))
+        })
     }
 }
 
@@ -67,7 +92,12 @@ fn box_style(
     )
 }
 
-fn note(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+fn note(
+    id: String,
+    signal: ArcRwSignal<Element>,
+    scope: Signal<Option<RoundSettings>>,
+) -> impl IntoView {
+    let out = out_of_vote(&signal, scope);
     let (transform, width, height) = box_style(&signal);
     let is_sticky = signal.with_untracked(|e| matches!(e.props, Props::Sticky(_)));
     let s = signal.clone();
@@ -104,6 +134,7 @@ fn note(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     view! {
         <div
             class=class
+            class:out-of-vote=out
             data-id=id
             tabindex="0"
             role="button"
@@ -120,7 +151,12 @@ fn note(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     }
 }
 
-fn shape(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+fn shape(
+    id: String,
+    signal: ArcRwSignal<Element>,
+    scope: Signal<Option<RoundSettings>>,
+) -> impl IntoView {
+    let out = out_of_vote(&signal, scope);
     let (transform, width, height) = box_style(&signal);
     let s = signal.clone();
     let outline = move || {
@@ -170,6 +206,7 @@ fn shape(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     view! {
         <div
             class="element shape"
+            class:out-of-vote=out
             data-id=id
             tabindex="0"
             role="button"
@@ -185,7 +222,14 @@ fn shape(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     }
 }
 
-fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+fn frame(
+    id: String,
+    signal: ArcRwSignal<Element>,
+    scope: Signal<Option<RoundSettings>>,
+) -> impl IntoView {
+    let scope_id = id.clone();
+    let in_scope =
+        move || scope.with(|s| s.as_ref().and_then(|r| r.frame.as_ref()) == Some(&scope_id));
     let title_id = id.clone();
     let (transform, width, height) = box_style(&signal);
     let s = signal.clone();
@@ -203,6 +247,7 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
         <div
             class="element frame"
             class:locked=locked
+            class:vote-scope=in_scope
             data-id=id.clone()
             tabindex="0"
             role="group"
@@ -216,7 +261,12 @@ fn frame(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     }
 }
 
-fn pen(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+fn pen(
+    id: String,
+    signal: ArcRwSignal<Element>,
+    scope: Signal<Option<RoundSettings>>,
+) -> impl IntoView {
+    let out = out_of_vote(&signal, scope);
     let path_id = id.clone();
     let (transform, width, height) = box_style(&signal);
     let pen_of = |e: &Element| match &e.props {
@@ -235,7 +285,7 @@ fn pen(id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
     let s = signal.clone();
     let stroke = move || s.with(|e| or_default(&pen_of(e).1, INK));
     view! {
-        <div class="element pen" data-id=path_id tabindex="0" role="img" aria-label="Drawing"
+        <div class="element pen" class:out-of-vote=out data-id=path_id tabindex="0" role="img" aria-label="Drawing"
             style:transform=transform style:width=width style:height=height>
             <svg viewBox=view_box preserveAspectRatio="none" aria-hidden="true">
                 <path data-id=id d=d stroke=stroke fill="none" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" vector-effect="non-scaling-stroke"/>
@@ -265,7 +315,12 @@ pub fn connector_route(model: &Model, c: &Element) -> tafel_shared::geometry::Ro
 }
 
 #[component]
-fn ConnectorView(model: ModelRef, id: String, signal: ArcRwSignal<Element>) -> impl IntoView {
+fn ConnectorView(
+    model: ModelRef,
+    id: String,
+    signal: ArcRwSignal<Element>,
+    out: impl Fn() -> bool + Send + Sync + 'static,
+) -> impl IntoView {
     let geometry = Memo::new(move |_| {
         // Ends may appear after the connector (late sync): recheck when elements come.
         model.with_value(|m| m.order.track());
@@ -322,7 +377,7 @@ fn ConnectorView(model: ModelRef, id: String, signal: ArcRwSignal<Element>) -> i
     let aria = move || geometry.with(|(c, _)| c.label());
     let (id1, id2, id3) = (id.clone(), id.clone(), id.clone());
     view! {
-        <div class="element connector" data-id=id1 tabindex="0" role="img" aria-label=aria
+        <div class="element connector" class:out-of-vote=out data-id=id1 tabindex="0" role="img" aria-label=aria
             style:transform=transform style:width=width style:height=height>
             <svg aria-hidden="true">
                 <path class="hit" data-id=id2 d=line/>

@@ -1,18 +1,22 @@
 //! The chrome around the canvas: toolbar, presence strip, colour bar, zoom
-//! controls, the workshop timer and the side panels. Each component takes the signals it shows
+//! controls, the workshop timer, voting and freeze banners and the side panels. Each component takes the signals it shows
 //! and, if it changes something, the [`Commands`](crate::commands::Commands)
 //! handle; none of them sees the session's internals.
 
+mod freeze;
 mod panels;
 mod presence;
 mod stylebar;
 mod timer;
 mod toolbar;
+mod voting;
 mod zoom;
 
+pub use freeze::{FreezeToggle, FrozenBanner};
 pub use panels::Panels;
 pub use presence::PresenceStrip;
 pub use stylebar::ColorPicker;
 pub use timer::TimerBar;
 pub use toolbar::Toolbar;
+pub use voting::VoteBanner;
 pub use zoom::ZoomControls;

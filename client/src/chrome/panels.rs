@@ -1,5 +1,5 @@
-//! The side panels: keyboard shortcuts, sharing, and the outline, each in the
-//! same [`PanelShell`].
+//! The side panels: keyboard shortcuts, sharing, the outline, and voting (in
+//! [`super::voting`]), each in the same [`PanelShell`].
 
 use crate::commands::Commands;
 use crate::keymap::KEYMAP;
@@ -20,12 +20,14 @@ pub fn Panels(
         Panel::Help => view! { <Help panel/> }.into_any(),
         Panel::Share => view! { <Share cmd/> }.into_any(),
         Panel::Outline => view! { <Outline cmd/> }.into_any(),
+        Panel::Voting => view! { <super::voting::VotingPanel cmd/> }.into_any(),
+        Panel::Results => view! { <super::voting::ResultsPanel cmd/> }.into_any(),
     }
 }
 
 /// A panel's frame: a dialog with a title and a close button around `children`.
 #[component]
-fn PanelShell(
+pub(super) fn PanelShell(
     /// Its CSS class, besides `panel`.
     class: &'static str,
     /// The heading, also the dialog's accessible name.

@@ -55,6 +55,12 @@ pub fn Toolbar(
             }
         })
     };
+    let has_results = move || {
+        cmd.session()
+            .workshop
+            .board
+            .with(|b| b.rounds.iter().any(|r| !r.is_open()))
+    };
     let role_name = move || role.get().map(|r| r.to_string()).unwrap_or_default();
     view! {
         <header class="toolbar" role="toolbar" aria-label="Board tools">
@@ -74,7 +80,15 @@ pub fn Toolbar(
                 on:click=move |_| cmd.toggle_panel(Panel::Help)>
                 "?"
             </button>
+            <Show when=has_results>
+                <button class="tool vote-results-open" data-testid="vote-results-open" data-action="results"
+                    title="Voting results" aria-label="Voting results"
+                    on:click=move |_| cmd.toggle_panel(Panel::Results)>{crate::icons::results()}</button>
+            </Show>
             <Show when=is_facilitator>
+                <button class="tool" data-testid="vote-open" data-action="voting" title="Dot voting" aria-label="Dot voting"
+                    on:click=move |_| cmd.toggle_panel(Panel::Voting)>{crate::icons::vote()}</button>
+                <super::FreezeToggle cmd/>
                 <button class="share" data-action="share"
                     on:click=move |_| cmd.state.ui.panel.set(Panel::Share)>"Share"</button>
             </Show>

@@ -1,0 +1,44 @@
+//! Freezing the board: the facilitator's toggle, and the banner that tells
+//! everyone else why the tools are gone.
+
+use crate::commands::Commands;
+use leptos::prelude::*;
+
+/// "Freeze board" / "Unfreeze", for facilitators.
+#[component]
+pub fn FreezeToggle(
+    /// The page's commands.
+    cmd: Commands,
+) -> impl IntoView {
+    let frozen = move || cmd.session().workshop.frozen();
+    view! {
+        <button class="freeze" class:active=frozen data-testid="freeze-toggle" data-action="freeze"
+            aria-pressed=move || frozen().to_string()
+            title=move || if frozen() { "Let everyone edit again" } else { "Make the board read-only for everyone but facilitators" }
+            on:click=move |_| cmd.set_frozen(!frozen())>
+            {move || if frozen() { "Unfreeze" } else { "Freeze board" }}
+        </button>
+    }
+}
+
+/// Says that the board is frozen, to everyone while it is.
+#[component]
+pub fn FrozenBanner(
+    /// The page's commands.
+    cmd: Commands,
+) -> impl IntoView {
+    let role = cmd.session().role;
+    let text = move || {
+        if !cmd.session().workshop.frozen() {
+            return None;
+        }
+        Some(if role.get().is_some_and(|r| r.can_facilitate()) {
+            "The board is frozen: only facilitators can change it"
+        } else {
+            "The facilitator has frozen the board"
+        })
+    };
+    move || {
+        text().map(|t| view! { <div class="frozen-banner" data-testid="frozen-banner" role="status">{t}</div> })
+    }
+}
