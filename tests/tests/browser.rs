@@ -142,7 +142,17 @@ async fn settle(browser: &Client) {
 }
 
 async fn observer(srv: &TestServer, board: &str, token: &str) -> tafel_tests::SyncClient {
-    tafel_tests::SyncClient::connect(&srv.ws(board, DocKind::Content, token))
+    observer_of(srv, board, token, DocKind::Content).await
+}
+
+/// A raw client on one document of a board, to read what the server holds.
+async fn observer_of(
+    srv: &TestServer,
+    board: &str,
+    token: &str,
+    doc: DocKind,
+) -> tafel_tests::SyncClient {
+    tafel_tests::SyncClient::connect(&srv.ws(board, doc, token))
         .await
         .unwrap()
 }
@@ -813,7 +823,9 @@ async fn locked_template_frames_stay_until_a_facilitator_unlocks_them() {
         f.sort();
         f
     };
-    let before = frames_of(&server_until(&mut obs, "the template", |all| all.len() == 4).await);
+    // The template's frames are in the locked layer, which only facilitators write.
+    let mut layer = observer_of(&srv, &board.id, board.token(Role::Viewer), DocKind::Locked).await;
+    let before = frames_of(&server_until(&mut layer, "the template", |all| all.len() == 4).await);
     let title = center_of(&editor, ".frame-title").await;
     click_at(&editor, title).await;
     keys(&editor, "\u{e017}").await; // Delete
@@ -843,8 +855,9 @@ async fn locked_template_frames_stay_until_a_facilitator_unlocks_them() {
         stickies(all).iter().any(|n| n.text() == "inside")
     })
     .await;
+    assert!(frames_of(&all).is_empty(), "no frame came into the content");
     assert_eq!(
-        frames_of(&all),
+        frames_of(&server_until(&mut layer, "the frames", |_| true).await),
         before,
         "no frame was deleted, renamed, moved or unlocked"
     );
@@ -866,8 +879,12 @@ async fn locked_template_frames_stay_until_a_facilitator_unlocks_them() {
         .unwrap();
     wait_for_count(&host, ".element.frame:not(.locked)", 1).await;
     keys(&host, "\u{e017}").await;
-    server_until(&mut obs, "one frame fewer", |all| {
+    server_until(&mut layer, "one frame fewer", |all| {
         all.iter().filter(|e| e.is_frame()).count() == 3
+    })
+    .await;
+    server_until(&mut obs, "the unlocked frame, deleted", |all| {
+        !all.iter().any(|e| e.is_frame())
     })
     .await;
     for b in [editor, host] {

@@ -89,7 +89,11 @@ async fn restart_keeps_every_board_and_sigterm_says_going_away() {
     let c = SyncClient::connect(&srv.ws(&a.id, DocKind::Content, a.token(Role::Viewer)))
         .await
         .unwrap();
-    assert!(has(&c, "a-note") && has(&c, "frame-3"));
+    assert!(has(&c, "a-note"));
+    let layer = SyncClient::connect(&srv.ws(&a.id, DocKind::Locked, a.token(Role::Viewer)))
+        .await
+        .unwrap();
+    assert!(has(&layer, "frame-3"), "the template's locked frames");
     let c = SyncClient::connect(&srv.ws(&a.id, DocKind::Comments, a.token(Role::Viewer)))
         .await
         .unwrap();
