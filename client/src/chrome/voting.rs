@@ -264,8 +264,9 @@ pub fn ResultsPanel(
             .collect_view();
         let total: u32 = round.results.iter().map(|t| t.votes).sum();
         let summary = format!(
-            "{total} votes from {} people · {}",
-            round.voters,
+            "{} from {} · {}",
+            counted(total, "vote", "votes"),
+            counted(round.voters, "person", "people"),
             if round.settings.named {
                 "named"
             } else {
@@ -318,6 +319,10 @@ pub fn ResultsPanel(
             {body}
         </PanelShell>
     }
+}
+
+fn counted(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn round_name(r: &Round) -> String {
