@@ -15,6 +15,12 @@
 //!   per socket and per board.
 //! - `durable`: W writers on separate boards send updates as fast as the server
 //!   acknowledges them (strict durability): durable updates per second with group commit.
+//! - `vote`: P participants (each with their own identity) vote in a round; the
+//!   facilitator ends it, and the time until the results are on every participant's
+//!   socket is measured, over several rounds.
+//! - `timer`: P clients each align with the server's clock from one action round
+//!   trip (as the browser does) and compute the timer's time left at the same
+//!   instant: the spread is how far two screens can disagree.
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -88,6 +94,22 @@ enum Mode {
         /// Boards loaded with one client each.
         #[arg(long, default_value_t = 200)]
         boards: usize,
+    },
+    /// Time from ending a voting round to its results on every screen (starts the
+    /// server itself).
+    Vote {
+        /// Participants voting.
+        #[arg(long, default_value_t = 100)]
+        participants: usize,
+        /// Rounds to time.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
+    /// How far apart clients' views of the timer are (starts the server itself).
+    Timer {
+        /// Clients.
+        #[arg(long, default_value_t = 100)]
+        clients: usize,
     },
     /// Durable updates per second (starts the server itself, strict durability).
     Durable {
@@ -653,6 +675,211 @@ async fn durable(writers: usize, seconds: u64) -> Result<()> {
     Ok(())
 }
 
+async fn vote(participants: usize, rounds: usize) -> Result<()> {
+    use tafel_shared::action::Action;
+    use tafel_shared::workshop::RoundSettings;
+    const NOTES: usize = 20;
+    const VOTES: u32 = 3;
+    let tmp = tempfile::tempdir()?;
+    let srv = ServerProcess::start(tmp.path(), &[]).await?;
+    let api = srv.api();
+    let board = api.create_board("vote", "").await?;
+    let url = |role, me: &str| {
+        format!(
+            "{}&me={me}",
+            srv.ws(&board.id, DocKind::Content, board.token(role))
+        )
+    };
+    let mut coach = SyncClient::connect(&url(Role::Facilitator, &api.participant().await?)).await?;
+    let elements = schema::elements(&coach.doc);
+    coach
+        .edit(|txn| {
+            for i in 0..NOTES {
+                let at = Rect::new(i as f64 * 200.0, 0.0, 160.0, 160.0);
+                tafel_tests::sticky(&format!("n{i}"), at, "m", "Idee", "load")
+                    .insert(txn, &elements);
+            }
+        })
+        .await?;
+    let mut people = Vec::new();
+    for _ in 0..participants {
+        people.push(SyncClient::connect(&url(Role::Editor, &api.participant().await?)).await?);
+    }
+    let (mut spans, mut peers) = (Vec::new(), Vec::new());
+    for round in 1..=rounds as u32 {
+        let started = coach
+            .act(Action::StartRound {
+                settings: RoundSettings::new(format!("Runde {round}"), VOTES),
+            })
+            .await?;
+        if let Some(r) = started.refused {
+            bail!("round refused: {}", r.reason);
+        }
+        let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(participants);
+        let (go_tx, _) = tokio::sync::broadcast::channel::<()>(2);
+        let mut tasks = Vec::new();
+        for (p, mut c) in people.drain(..).enumerate() {
+            let (ready, mut go) = (ready_tx.clone(), go_tx.subscribe());
+            tasks.push(tokio::spawn(async move {
+                c.pump_until(|c| {
+                    c.board_view
+                        .as_ref()
+                        .and_then(|b| b.open_round())
+                        .is_some_and(|r| r.id == round)
+                })
+                .await?;
+                for v in 0..VOTES as usize {
+                    let element = format!("n{}", (p * 7 + v * 3) % NOTES);
+                    c.act(Action::Vote { round, element }).await?;
+                }
+                // Caught up with everyone's progress, so nothing older than the
+                // end waits in this socket.
+                c.pump_until(|c| {
+                    c.board_view
+                        .as_ref()
+                        .and_then(|b| b.open_round())
+                        .is_some_and(|r| r.finished as usize == participants)
+                })
+                .await?;
+                ready.send(()).await?;
+                let _ = go.recv().await;
+                c.pump_until(|c| {
+                    c.board_view
+                        .as_ref()
+                        .is_some_and(|b| b.rounds.iter().any(|r| r.id == round && !r.is_open()))
+                })
+                .await?;
+                let ended = Instant::now();
+                // The peer: one plain note edit from the facilitator to everyone.
+                let _ = go.recv().await;
+                let marker = format!("peer-{round}");
+                c.pump_until(|c| {
+                    let elements = schema::elements(&c.doc);
+                    elements.contains_key(&c.doc.transact(), &marker)
+                })
+                .await?;
+                Ok::<_, anyhow::Error>((ended, Instant::now(), c))
+            }));
+        }
+        for _ in 0..participants {
+            ready_rx.recv().await.context("a voter gave up")?;
+        }
+        let _ = go_tx.send(());
+        let ended_at = Instant::now();
+        let ended = coach.act(Action::EndRound { round }).await?;
+        if let Some(r) = ended.refused {
+            bail!("end refused: {}", r.reason);
+        }
+        // Wait until the facilitator holds the results too, then time the peer.
+        coach
+            .pump_until(|c| {
+                c.board_view
+                    .as_ref()
+                    .is_some_and(|b| b.rounds.iter().any(|r| r.id == round && !r.is_open()))
+            })
+            .await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let _ = go_tx.send(());
+        let peer_at = Instant::now();
+        let marker = format!("peer-{round}");
+        coach
+            .edit(|txn| {
+                let at = Rect::new(0.0, 400.0, 160.0, 160.0);
+                tafel_tests::sticky(&marker, at, "m", "peer", "load").insert(txn, &elements);
+            })
+            .await?;
+        let (mut last, mut last_peer) = (ended_at, peer_at);
+        for t in tasks {
+            let (seen, peer_seen, c) = t.await??;
+            last = last.max(seen);
+            last_peer = last_peer.max(peer_seen);
+            people.push(c);
+        }
+        let span = last.duration_since(ended_at);
+        let peer = last_peer.duration_since(peer_at);
+        spans.push(span.as_micros() as u64);
+        peers.push(peer.as_micros() as u64);
+        let total: u32 = coach
+            .board_view
+            .as_ref()
+            .and_then(|b| b.rounds.iter().find(|r| r.id == round))
+            .map(|r| r.results.iter().map(|t| t.votes).sum())
+            .unwrap_or(0);
+        println!(
+            "round {round}: {participants} participants, {total} votes; results on every socket {:.1} ms after the end was sent (peer: a note edit on every socket {:.1} ms after it was sent)",
+            span.as_secs_f64() * 1e3,
+            peer.as_secs_f64() * 1e3
+        );
+    }
+    for (what, times) in [
+        ("vote: end → results", &mut spans),
+        ("peer: note edit → received", &mut peers),
+    ] {
+        times.sort_unstable();
+        println!(
+            "{what} on all {participants} sockets: min {:.1} ms, median {:.1} ms, max {:.1} ms over {rounds} rounds",
+            times[0] as f64 / 1e3,
+            percentile(times, 0.5),
+            times[times.len() - 1] as f64 / 1e3
+        );
+    }
+    srv.terminate().await?;
+    Ok(())
+}
+
+async fn timer_spread(clients: usize) -> Result<()> {
+    use tafel_shared::action::{Action, TimerCommand};
+    use tafel_shared::session::{self, Timer};
+    let tmp = tempfile::tempdir()?;
+    let srv = ServerProcess::start(tmp.path(), &[]).await?;
+    let board = srv.api().create_board("timer", "").await?;
+    let url = |role| srv.ws(&board.id, DocKind::Session, board.token(role));
+    let mut coach = SyncClient::connect(&url(Role::Facilitator)).await?;
+    coach
+        .act(Action::Timer {
+            command: TimerCommand::Set {
+                duration_ms: 300_000,
+            },
+        })
+        .await?;
+    coach
+        .act(Action::Timer {
+            command: TimerCommand::Start,
+        })
+        .await?;
+    // Each client estimates the server's clock as the browser does: the server
+    // read its clock about halfway through one action's round trip.
+    let mut offsets = Vec::new();
+    let mut viewers = Vec::new();
+    for _ in 0..clients {
+        let mut c = SyncClient::connect(&url(Role::Viewer)).await?;
+        let sent = now_us() as f64 / 1e3;
+        let result = c.act(Action::Clock).await?;
+        let got = now_us() as f64 / 1e3;
+        offsets.push(result.server_ms as f64 - (sent + got) / 2.0);
+        viewers.push(c);
+    }
+    let instant_ms = now_us() as f64 / 1e3;
+    let mut shown: Vec<u64> = viewers
+        .iter()
+        .zip(&offsets)
+        .map(|(c, offset)| {
+            let map = session::timer_map(&c.doc);
+            let timer = Timer::read(&c.doc.transact(), &map);
+            timer.remaining_at((instant_ms + offset).max(0.0) as u64)
+        })
+        .collect();
+    shown.sort_unstable();
+    println!(
+        "timer: {clients} clients at one instant show {} to {} ms left: spread {} ms",
+        shown[0],
+        shown[shown.len() - 1],
+        shown[shown.len() - 1] - shown[0]
+    );
+    srv.terminate().await?;
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -687,6 +914,11 @@ fn main() -> Result<()> {
             Mode::Cold { elements, data } => cold(elements, data).await,
             Mode::Idle { sockets, boards } => idle(sockets, boards).await,
             Mode::Durable { writers, seconds } => durable(writers, seconds).await,
+            Mode::Vote {
+                participants,
+                rounds,
+            } => vote(participants, rounds).await,
+            Mode::Timer { clients } => timer_spread(clients).await,
         }
     })
 }
