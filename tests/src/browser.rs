@@ -5,10 +5,13 @@
 // Test support: a failed unwrap is a failed test or benchmark run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use tafel_shared::element::{read_all, Element};
+use tafel_shared::roles::DocKind;
 
 /// How long a browser test waits for something that should appear.
 pub const PATIENCE: Duration = Duration::from_secs(20);
@@ -194,4 +197,189 @@ pub async fn open_as(browser: &Client, link: &str, name: &str) {
         .unwrap();
     browser.goto(link).await.unwrap();
     wait_for_count(browser, ".status.live", 1).await;
+}
+
+/// A server on a temporary sled directory that serves the built client.
+pub async fn app_server() -> crate::TestServer {
+    let dist = client_dist();
+    crate::TestServer::start_with(|c| c.assets = Some(dist))
+        .await
+        .unwrap()
+}
+
+/// Screen centre of the first element matching `css`.
+pub async fn center_of(browser: &Client, css: &str) -> (f64, f64) {
+    let v = js(
+        browser,
+        &format!(
+            "const r = document.querySelector({css:?}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];"
+        ),
+    )
+    .await;
+    (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+}
+
+/// Screen rect `[x, y, w, h]` of the first element matching `css`.
+pub async fn rect_of(browser: &Client, css: &str) -> [f64; 4] {
+    let v = js(
+        browser,
+        &format!("const r = document.querySelector({css:?}).getBoundingClientRect(); return [r.x, r.y, r.width, r.height];"),
+    )
+    .await;
+    [0, 1, 2, 3].map(|i| v[i].as_f64().unwrap())
+}
+
+/// A real pointer drag (pointerdown, moves, pointerup) from `a` to `b`.
+pub async fn drag(browser: &Client, a: (f64, f64), b: (f64, f64)) {
+    let mut mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: a.0,
+            y: a.1,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    for step in 1..=8 {
+        let t = f64::from(step) / 8.0;
+        mouse = mouse.then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(16)),
+            x: a.0 + (b.0 - a.0) * t,
+            y: a.1 + (b.1 - a.1) * t,
+        });
+    }
+    mouse = mouse.then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    browser.perform_actions(mouse).await.unwrap();
+}
+
+/// A click at a screen point.
+pub async fn click_at(browser: &Client, p: (f64, f64)) {
+    drag(browser, p, p).await;
+}
+
+/// A double-click at a screen point.
+pub async fn double_click_at(browser: &Client, p: (f64, f64)) {
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: p.0,
+            y: p.1,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    browser.perform_actions(mouse).await.unwrap();
+}
+
+/// Types into whatever has focus (WebDriver key codes allowed: `\u{e009}` is Control).
+pub async fn keys(browser: &Client, text: &str) {
+    browser
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+/// WebDriver key: Control (held until [`RELEASE`]).
+pub const CTRL: &str = "\u{e009}";
+/// WebDriver key: Shift.
+pub const SHIFT: &str = "\u{e008}";
+/// WebDriver key: releases held modifiers.
+pub const RELEASE: &str = "\u{e000}";
+/// WebDriver key: Escape.
+pub const ESCAPE: &str = "\u{e00c}";
+
+/// Clicks the element `css` names, once it is there.
+pub async fn click_css(browser: &Client, css: &str) {
+    browser
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
+/// Returns once the page has handled every input sent so far and drawn twice since:
+/// the point after which an effect of that input that has not shown never will.
+pub async fn settle(browser: &Client) {
+    browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        )
+        .await
+        .expect("the page settles");
+}
+
+/// A raw client on a board's content, to read what the server holds.
+pub async fn observer(srv: &crate::TestServer, board: &str, token: &str) -> crate::SyncClient {
+    observer_of(srv, board, token, DocKind::Content).await
+}
+
+/// A raw client on one document of a board, to read what the server holds.
+pub async fn observer_of(
+    srv: &crate::TestServer,
+    board: &str,
+    token: &str,
+    doc: DocKind,
+) -> crate::SyncClient {
+    crate::SyncClient::connect(&srv.ws(board, doc, token))
+        .await
+        .unwrap()
+}
+
+/// The elements the server has, after pumping until `done` holds.
+pub async fn server_until(
+    obs: &mut crate::SyncClient,
+    what: &str,
+    done: impl Fn(&[Element]) -> bool,
+) -> Vec<Element> {
+    let read = |c: &crate::SyncClient| {
+        let map = tafel_shared::schema::elements(&c.doc);
+        read_all(&yrs::Transact::transact(&c.doc), &map)
+    };
+    let r = tokio::time::timeout(PATIENCE, obs.pump_until(|c| done(&read(c)))).await;
+    let now = read(obs);
+    assert!(matches!(r, Ok(Ok(()))), "{what}: the server holds {now:#?}");
+    now
+}
+
+/// The sticky notes among `all`.
+pub fn stickies(all: &[Element]) -> Vec<&Element> {
+    all.iter()
+        .filter(|e| e.kind() == Some(tafel_shared::schema::ElementKind::Sticky))
+        .collect()
+}
+
+/// Adds a sticky note with the N tool at a screen point and types its text.
+pub async fn add_note(browser: &Client, at: (f64, f64), text: &str) {
+    keys(browser, "n").await;
+    click_at(browser, at).await;
+    wait_for_count(browser, "textarea.editor", 1).await;
+    keys(browser, text).await;
+    keys(browser, ESCAPE).await;
+}
+
+/// The text shown on the note whose text contains `needle` (JS predicate helper).
+pub fn note_with(needle: &str) -> String {
+    format!(
+        "return [...document.querySelectorAll('.element.sticky .text')].some(t => t.textContent.includes({needle:?}))"
+    )
 }
