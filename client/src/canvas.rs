@@ -126,6 +126,15 @@ pub fn Canvas(
         (model, s.peers, s.fatal)
     };
     let camera = cmd.state.camera;
+    // A facilitator may hide everyone's cursors and selections for focused work.
+    let hidden = cmd.session().cursors_hidden;
+    let peers = Signal::derive(move || {
+        if hidden.get() {
+            BTreeMap::new()
+        } else {
+            peers.get()
+        }
+    });
     // Frame titles and other labels keep their size on screen at any zoom; CSS
     // scales them by this factor.
     Effect::new(move |_| {

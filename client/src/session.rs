@@ -90,6 +90,13 @@ pub struct Session {
     pub me: RwSignal<User>,
     /// Votes, private notes, frozen flag and roster, as the server shows them.
     pub workshop: Workshop,
+    /// Others' cursors and selections are hidden (a facilitator asked for focus).
+    pub cursors_hidden: RwSignal<bool>,
+    /// When the board last changed from elsewhere (this browser's clock, ms).
+    pub changed_at: RwSignal<f64>,
+    /// View, following, typing and reaction, as presence tells them (see
+    /// [`Session::update_presence`]); its user, cursor and selection are unused.
+    extra: RefCell<Presence>,
     /// The credential the socket was last opened with.
     connected_as: RefCell<Option<ParticipantCredential>>,
     /// The selection others see.
@@ -157,6 +164,9 @@ impl Session {
             peers: RwSignal::new(BTreeMap::new()),
             me: RwSignal::new(prefs::profile_or_guest()),
             workshop: Workshop::new(notice),
+            cursors_hidden: RwSignal::new(false),
+            changed_at: RwSignal::new(js_sys::Date::now()),
+            extra: RefCell::new(Presence::default()),
             connected_as: RefCell::new(None),
             selection,
             notice,
@@ -287,7 +297,10 @@ impl Session {
         let weak = || self.this.clone();
         let (status, awareness, denied, answered, shown) = (weak(), weak(), weak(), weak(), weak());
         let handlers = Handlers {
-            on_change: with(Session::remote_changed),
+            on_change: with(|s: &Session| {
+                s.changed_at.set(js_sys::Date::now());
+                s.remote_changed();
+            }),
             on_status: Box::new(move |st| {
                 if let Some(s) = status.upgrade() {
                     s.status_changed(st);
@@ -587,6 +600,26 @@ impl Session {
         self.announce();
     }
 
+    /// Changes what presence tells of view, following, typing and reactions, and
+    /// sends it soon (throttled like the cursor); unchanged, nothing is sent.
+    pub fn update_presence(&self, f: impl FnOnce(&mut Presence)) {
+        let changed = {
+            let mut extra = self.extra.borrow_mut();
+            let before = extra.clone();
+            f(&mut extra);
+            *extra != before
+        };
+        if changed {
+            self.announce();
+        }
+    }
+
+    /// This browser's awareness client id on the content socket (what others
+    /// key its presence by).
+    pub fn client_id(&self) -> u64 {
+        self.model.doc().client_id().get()
+    }
+
     /// Sends presence soon; bursts (pointer moves) go out at most every 50 ms.
     pub fn announce(&self) {
         if self.presence_due.replace(true) {
@@ -609,6 +642,7 @@ impl Session {
             role: self.role.get_untracked(),
             cursor: self.cursor.get(),
             selection: self.selection.get_untracked(),
+            ..self.extra.borrow().clone()
         };
         if let Some(c) = self.conn.borrow().as_ref() {
             c.send_presence(self.model.doc().client_id().get(), clock, state.to_json());

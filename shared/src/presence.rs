@@ -1,5 +1,6 @@
-//! Presence: who is on a board, where their pointer is, what they have selected.
-//! It travels as the JSON state of an awareness entry and is never stored. The
+//! Presence: who is on a board, where their pointer is, what they have selected,
+//! what they look at, whom they follow, whether they are typing and their latest
+//! emoji reaction. It travels as the JSON state of an awareness entry and is never stored. The
 //! `user` object follows the convention of Yjs editors, so other Yjs tools show
 //! Tafel participants by name too.
 
@@ -30,7 +31,57 @@ pub struct Presence {
     /// Ids of the elements they have selected.
     #[serde(default)]
     pub selection: Vec<String>,
+    /// What they look at (followers copy it; facilitators see who looks where).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<SeenView>,
+    /// The awareness client id of the person they follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub following: Option<u64>,
+    /// Whether a text editor is open (someone still typing when time is up).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub editing: bool,
+    /// Their latest emoji reaction, shown briefly by everyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<Reaction>,
 }
+
+/// A participant's view: the board point at its centre, the zoom and the screen
+/// size in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct SeenView {
+    /// Centre, board coordinates.
+    pub x: f64,
+    /// Centre, board coordinates.
+    pub y: f64,
+    /// Screen pixels per board unit.
+    pub zoom: f64,
+    /// Screen width, CSS pixels.
+    pub w: f64,
+    /// Screen height, CSS pixels.
+    pub h: f64,
+}
+
+impl SeenView {
+    /// The board area on their screen.
+    pub fn visible(&self) -> crate::geometry::Rect {
+        let zoom = if self.zoom > 0.0 { self.zoom } else { 1.0 };
+        let (w, h) = (self.w / zoom, self.h / zoom);
+        crate::geometry::Rect::new(self.x - w / 2.0, self.y - h / 2.0, w, h)
+    }
+}
+
+/// An emoji sent to everyone; `at_ms` (the sender's clock) tells one sending
+/// from the next.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reaction {
+    /// The emoji.
+    pub emoji: String,
+    /// When it was sent, the sender's clock in ms.
+    pub at_ms: u64,
+}
+
+/// The emoji one can react with.
+pub const REACTIONS: [&str; 6] = ["👍", "❤️", "😂", "🎉", "🤔", "👏"];
 
 impl Presence {
     /// The awareness state text.
@@ -81,6 +132,19 @@ mod tests {
             role: Some(Role::Editor),
             cursor: Some(Point::new(1.5, -2.0)),
             selection: vec!["a".into()],
+            view: Some(SeenView {
+                x: 1.0,
+                y: 2.0,
+                zoom: 0.5,
+                w: 800.0,
+                h: 600.0,
+            }),
+            following: Some(7),
+            editing: true,
+            reaction: Some(Reaction {
+                emoji: "🎉".into(),
+                at_ms: 9,
+            }),
         };
         assert_eq!(Presence::from_json(&p.to_json()), Some(p));
         assert_eq!(Presence::from_json(r#"{"cursor":null}"#), None);
@@ -88,6 +152,33 @@ mod tests {
         let minimal = Presence::from_json(r##"{"user":{"name":"Bo","color":"#000"}}"##)
             .expect("only a user is required");
         assert_eq!(minimal.cursor, None);
+        assert_eq!(
+            (minimal.view, minimal.following, minimal.editing),
+            (None, None, false)
+        );
+        let plain = Presence {
+            user: minimal.user.clone(),
+            ..Presence::default()
+        };
+        assert!(
+            !plain.to_json().contains("editing"),
+            "old clients see old states"
+        );
+    }
+
+    #[test]
+    fn a_seen_view_is_centred_on_its_point() {
+        let v = SeenView {
+            x: 100.0,
+            y: 50.0,
+            zoom: 2.0,
+            w: 400.0,
+            h: 200.0,
+        };
+        assert_eq!(
+            v.visible(),
+            crate::geometry::Rect::new(0.0, 0.0, 200.0, 100.0)
+        );
     }
 
     #[test]
