@@ -4,7 +4,8 @@
 
 use crate::canvas::Canvas;
 use crate::chrome::{
-    ColorPicker, FrozenBanner, Panels, TimerBar, Toolbar, VoteBanner, ZoomControls,
+    CameraReadout, CoachCorner, ColorPicker, FollowBar, FrozenBanner, Panels, PresentBar,
+    Reactions, RoomBar, TimerBar, Toolbar, VoteBanner, ZoomControls,
 };
 use crate::commands::Commands;
 use crate::facilitation::Facilitation;
@@ -28,6 +29,7 @@ pub fn BoardPage(
     session.on_remote(move |first| cmd.after_remote(first));
     session.start();
     let facilitation = Facilitation::open(&session.id, &session.token, state.ui.notice);
+    let room = crate::room::Room::new(cmd, facilitation.clone());
     // Leaving the page ends the connection and the keepalive; timers still
     // pending hold the session only weakly and find it gone.
     on_cleanup(move || cmd.leave());
@@ -66,12 +68,15 @@ pub fn BoardPage(
     let notice = state.ui.notice.0;
     view! {
         <div class="board" data-local=move || local.get().name()>
-            <Toolbar cmd/>
+            <Toolbar cmd room/>
             <div class="top-center">
                 <TimerBar facilitation role/>
+                <FollowBar room/>
+                <PresentBar room/>
                 <FrozenBanner cmd/>
                 <VoteBanner cmd/>
             </div>
+            <CoachCorner room/>
             <Show when=move || needs_name.get() && fatal.with(Option::is_none)>
                 <div class="name-prompt" role="dialog" aria-label="Your name">
                     <crate::home::Profile
@@ -98,6 +103,9 @@ pub fn BoardPage(
                     <ColorPicker cmd/>
                 </div>
             })}
+            <RoomBar room/>
+            <Reactions room/>
+            <CameraReadout room/>
             <Panels cmd/>
             {move || notice.get().map(|n| view! { <div class="notice" role="status">{n}</div> })}
         </div>

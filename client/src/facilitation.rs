@@ -1,5 +1,6 @@
 //! The board's session document, which only the server writes: this client reads
-//! it (the timer) and asks for changes as server-applied actions. Kept apart from
+//! it (the timer and the room state: agenda, summon, follow-me, hands, hidden
+//! cursors) and asks for changes as server-applied actions. Kept apart from
 //! the content session: its socket, its replica, and the server clock's offset.
 
 use crate::actions::Actions;
@@ -10,7 +11,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use tafel_shared::action::Action;
 use tafel_shared::roles::DocKind;
-use tafel_shared::session::{self, Timer};
+use tafel_shared::session::{self, RoomState, Timer};
 use tafel_shared::sync::ClientSync;
 use yrs::{Doc, Transact};
 
@@ -18,6 +19,11 @@ use yrs::{Doc, Transact};
 pub struct Facilitation {
     /// The timer as the server last wrote it.
     pub timer: RwSignal<Timer>,
+    /// The room state as the server last wrote it.
+    pub room: RwSignal<RoomState>,
+    /// Whether the room state has been read since connecting (a summon older
+    /// than that is not followed).
+    pub synced: RwSignal<bool>,
     doc: Doc,
     conn: RefCell<Option<Rc<Connection>>>,
     actions: Actions,
@@ -29,6 +35,8 @@ impl Facilitation {
     pub fn open(board: &str, token: &str, notice: Notice) -> Rc<Facilitation> {
         let f = Rc::new(Facilitation {
             timer: RwSignal::new(Timer::default()),
+            room: RwSignal::new(RoomState::default()),
+            synced: RwSignal::new(false),
             doc: Doc::new(),
             conn: RefCell::new(None),
             actions: Actions::new(notice),
@@ -44,14 +52,19 @@ impl Facilitation {
 
     fn connect(self: &Rc<Self>, board: String, token: String) {
         let weak = || Rc::downgrade(self);
-        let (changed, opened, answered) = (weak(), weak(), weak());
+        let (changed, opened, answered, live) = (weak(), weak(), weak(), weak());
         let handlers = Handlers {
             on_change: Box::new(move || {
                 if let Some(f) = changed.upgrade() {
-                    f.read_timer();
+                    f.read();
                 }
             }),
-            on_status: Box::new(|_| {}),
+            // An empty session document changes nothing at sync: read it then too.
+            on_status: Box::new(move |st| {
+                if let Some(f) = live.upgrade().filter(|_| st == crate::net::Status::Live) {
+                    f.read();
+                }
+            }),
             on_awareness: Box::new(|_| {}),
             // Every result carries the server's clock: ask once at connect.
             on_open: Box::new(move || {
@@ -94,10 +107,25 @@ impl Facilitation {
         }
     }
 
-    fn read_timer(&self) {
-        let map = session::timer_map(&self.doc);
-        let timer = Timer::read(&self.doc.transact(), &map);
-        self.timer.set(timer);
+    fn read(&self) {
+        // The maps first: yrs deadlocks when a map is got inside a read transaction.
+        let (timer_map, room_map) = (session::timer_map(&self.doc), session::room_map(&self.doc));
+        let (timer, room) = {
+            let txn = self.doc.transact();
+            (
+                Timer::read(&txn, &timer_map),
+                RoomState::read(&txn, &room_map),
+            )
+        };
+        if self.timer.get_untracked() != timer {
+            self.timer.set(timer);
+        }
+        if self.room.get_untracked() != room {
+            self.room.set(room);
+        }
+        if !self.synced.get_untracked() {
+            self.synced.set(true);
+        }
     }
 }
 

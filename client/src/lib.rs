@@ -12,6 +12,8 @@
 //! - [`session`]: the sync session: connection, outbox, local copy, presence, status.
 //! - [`commands`]: every user action as a named function.
 //! - [`facilitation`]: the session document the server writes (the timer), and actions.
+//! - [`room`]: room controls: following, summons, follow-me, agenda, present mode,
+//!   hands, reactions, hidden cursors; [`hints`]: quiet hints for facilitators.
 //! - [`workshop`]: votes, private notes, freeze and roster from the content socket.
 //! - [`actions`]: numbering server-applied actions, their results and refusals.
 //! - [`identity`]: this browser's participant credential.
@@ -40,6 +42,7 @@ pub mod clipboard;
 pub mod commands;
 pub mod dots;
 pub mod facilitation;
+pub mod hints;
 pub mod home;
 pub mod icons;
 pub mod idb;
@@ -49,6 +52,7 @@ pub mod layer;
 pub mod model;
 pub mod net;
 pub mod prefs;
+pub mod room;
 pub mod session;
 pub mod sound;
 pub mod state;

@@ -1,11 +1,15 @@
 //! The chrome around the canvas: toolbar, presence strip, colour bar, zoom
-//! controls, the workshop timer, voting and freeze banners and the side panels. Each component takes the signals it shows
+//! controls, the workshop timer, voting and freeze banners, the side panels, and
+//! the room controls (follow, summon, agenda, present mode, hands, reactions,
+//! hints). Each component takes the signals it shows
 //! and, if it changes something, the [`Commands`](crate::commands::Commands)
 //! handle; none of them sees the session's internals.
 
+mod agenda;
 mod freeze;
 mod panels;
 mod presence;
+mod room;
 mod stylebar;
 mod timer;
 mod toolbar;
@@ -15,6 +19,7 @@ mod zoom;
 pub use freeze::{FreezeToggle, FrozenBanner};
 pub use panels::Panels;
 pub use presence::PresenceStrip;
+pub use room::{CameraReadout, CoachCorner, FollowBar, PresentBar, Reactions, RoomBar};
 pub use stylebar::ColorPicker;
 pub use timer::TimerBar;
 pub use toolbar::Toolbar;

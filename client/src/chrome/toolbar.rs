@@ -17,6 +17,8 @@ use tafel_shared::roles::Role;
 pub fn Toolbar(
     /// What the buttons do.
     cmd: Commands,
+    /// Following, hands and the roster in the presence strip.
+    room: crate::room::Room,
 ) -> impl IntoView {
     let s = cmd.session();
     let (role, fatal) = (s.role, s.fatal);
@@ -69,7 +71,7 @@ pub fn Toolbar(
             <span class="group tools">{tools}</span>
             {undo_redo}
             <span class="spacer"></span>
-            <PresenceStrip peers=s.peers me=s.me/>
+            <PresenceStrip room/>
             <span class="role" data-role=role_name>{role_name}</span>
             <StatusBadge status=s.status local=s.local/>
             <button class="tool" data-action="outline" title=titled("Outline", Command::Outline) aria-label="Outline"
