@@ -382,6 +382,7 @@ pub fn Canvas(
             <div class="world" node_ref=world class:far=move || !camera.detailed.get() style:transform=world_transform>
                 <For each=move || visible.get() key=|id| id.clone() children=move |id| view! { <ElementView model id scope/> }/>
                 <crate::dots::VoteMarks cmd/>
+                <crate::private_layer::PrivateLayer cmd/>
                 <RemoteSelections model peers view=camera.view/>
                 <SelectionBoxes model selected=cmd.state.selection.ids editable view=camera.view/>
                 <DraftView draft/>

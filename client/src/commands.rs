@@ -76,6 +76,11 @@ impl Commands {
             .with_all(|all| order::key_above(all.values().map(|e| e.base.z.as_str())));
         n.base.author = s.me.get_untracked().name;
         n.base.created_ms = js_sys::Date::now() as u64;
+        // In private mode new notes are held back: the server keeps them.
+        if self.private_running_now() && crate::private::holds(&n) {
+            self.add_private(n);
+            return None;
+        }
         s.model.end_undo_step();
         s.edit(|txn, map| {
             n.insert(txn, map);
@@ -229,6 +234,9 @@ impl Commands {
 
     /// Selects `ids` (and tells the others).
     pub fn select(&self, ids: Vec<String>) {
+        if self.state.private.selected.get_untracked().is_some() {
+            self.state.private.selected.set(None);
+        }
         let selection = self.state.selection.ids;
         if selection.get_untracked() != ids {
             selection.set(ids);
@@ -281,7 +289,9 @@ impl Commands {
         let sel = self.state.selection.ids.get_untracked();
         let tool = self.state.ui.tool.get_untracked();
         let can_edit = s.can_edit_now();
-        if let [id] = sel.as_slice() {
+        if let Some(id) = self.private_selected_now().filter(|_| can_edit) {
+            self.edit_private(id);
+        } else if let [id] = sel.as_slice() {
             if can_edit
                 && s.model
                     .get(id)
@@ -319,6 +329,10 @@ impl Commands {
 
     /// Deletes the selection.
     pub fn delete_selection(&self) {
+        if let Some(id) = self.private_selected_now() {
+            self.delete_private(&id);
+            return;
+        }
         let ids = self.state.selection.ids.get_untracked();
         if ids.is_empty() {
             return;
@@ -465,6 +479,9 @@ impl Commands {
     /// Sets the fill for what comes next, and of the selected notes and shapes.
     pub fn set_fill(&self, color: &'static str) {
         self.state.ui.sticky_color.set(color);
+        if self.recolour_private(color, false) {
+            return;
+        }
         let targets = self
             .selected_unlocked()
             .into_iter()
@@ -481,6 +498,9 @@ impl Commands {
     /// outlines and text.
     pub fn set_ink(&self, color: &'static str) {
         self.state.ui.ink.set(color);
+        if self.recolour_private(color, true) {
+            return;
+        }
         let targets = self
             .selected_unlocked()
             .into_iter()

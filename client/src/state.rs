@@ -210,6 +210,8 @@ pub struct State {
     pub ui: Ui,
     /// How votes show.
     pub vote: VoteUi,
+    /// Private brainstorming: this person's notes held back, selection, editor.
+    pub private: crate::private::PrivateUi,
 }
 
 impl State {
@@ -233,6 +235,7 @@ impl State {
                 hide_results: RwSignal::new(false),
                 paused: RwSignal::new(None),
             },
+            private: crate::private::PrivateUi::new(),
         }
     }
 }

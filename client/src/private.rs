@@ -1,0 +1,459 @@
+//! Private brainstorming on this page: the notes this person holds back while a
+//! facilitator runs private mode, and the commands that start it, make and change
+//! those notes, and reveal everyone's.
+//!
+//! The server keeps the notes and shows them to their author only
+//! ([`OwnView::notes`](tafel_shared::workshop::OwnView)); this page draws that copy
+//! with its own changes laid over it until the server's copy has caught up
+//! ([`Pending`]), so a drag or a word typed never jumps back to an older state
+//! when an earlier change comes back. Private notes are not in the replica, so
+//! they are not part of undo and never reach the content document before the
+//! reveal, which the server does by itself.
+
+use crate::commands::Commands;
+use crate::timer::after;
+use leptos::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use tafel_shared::action::Action;
+use tafel_shared::edit;
+use tafel_shared::element::{Element, Props};
+use tafel_shared::geometry::Rect;
+use tafel_shared::schema::ElementKind;
+
+/// How long a sent change is shown over the server's copy when the server's copy
+/// never comes to match it (a refusal, a lost connection); then the server wins.
+const GIVE_UP_MS: f64 = 4000.0;
+/// Typing reaches the server at most this often (and when the editor closes).
+const TYPING_SEND_MS: i32 = 500;
+
+/// Whether an element made now goes to the private notes while private mode
+/// runs: the kinds the server takes as private notes.
+pub fn holds(e: &Element) -> bool {
+    matches!(
+        e.kind(),
+        Some(ElementKind::Sticky | ElementKind::Text | ElementKind::Shape)
+    )
+}
+
+/// `e` with its box on whole board units: the server's copy comes back through
+/// JSON, and whole numbers survive that exactly, so [`Pending::settle`] can tell
+/// when it matches.
+pub fn tidy(mut e: Element) -> Element {
+    let r = e.base.rect;
+    e.base.rect = Rect::new(r.x.round(), r.y.round(), r.w.round(), r.h.round());
+    e
+}
+
+/// Replaces the text of a note, text box or shape.
+pub fn set_text(e: &mut Element, text: &str) {
+    match &mut e.props {
+        Props::Sticky(p) => p.text = text.to_owned(),
+        Props::Text(p) => p.text = text.to_owned(),
+        Props::Shape(p) => p.text = text.to_owned(),
+        _ => {}
+    }
+}
+
+/// One change to a private note that the server's copy may not show yet.
+#[derive(Clone, Debug, PartialEq)]
+struct Change {
+    /// The note as it should be; `None`: deleted.
+    note: Option<Element>,
+    /// Whether it went to the server.
+    sent: bool,
+    /// When it was made or sent (ms, this browser's clock).
+    at: f64,
+}
+
+/// This page's changes to its private notes, over the server's copy.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pending {
+    changes: BTreeMap<String, Change>,
+}
+
+impl Pending {
+    /// Records a change made here, not sent yet.
+    pub fn change(&mut self, id: &str, note: Option<Element>, now: f64) {
+        let note = note.map(tidy);
+        self.changes.insert(
+            id.to_owned(),
+            Change {
+                note,
+                sent: false,
+                at: now,
+            },
+        );
+    }
+
+    /// The change to `id` still to send, marked sent: `Some(Some(note))` to
+    /// add or replace, `Some(None)` to delete, `None` if there is nothing to send.
+    pub fn take_unsent(&mut self, id: &str, now: f64) -> Option<Option<Element>> {
+        let c = self.changes.get_mut(id).filter(|c| !c.sent)?;
+        c.sent = true;
+        c.at = now;
+        Some(c.note.clone())
+    }
+
+    /// Drops the sent changes the server's copy shows now, and those it has
+    /// not shown for [`GIVE_UP_MS`].
+    pub fn settle(&mut self, server: &[Element], now: f64) {
+        self.changes.retain(|id, c| {
+            if !c.sent {
+                return true;
+            }
+            let there = server.iter().find(|e| e.base.id == *id);
+            let arrived = match &c.note {
+                Some(note) => there == Some(note),
+                None => there.is_none(),
+            };
+            !arrived && now - c.at < GIVE_UP_MS
+        });
+    }
+
+    /// The notes to show: the server's, with the changes laid over them; new
+    /// ones last, oldest first.
+    pub fn shown(&self, server: &[Element]) -> Vec<Element> {
+        let mut out: Vec<Element> = server
+            .iter()
+            .filter_map(|e| match self.changes.get(&e.base.id) {
+                Some(c) => c.note.clone(),
+                None => Some(e.clone()),
+            })
+            .collect();
+        let known: HashSet<&str> = server.iter().map(|e| e.base.id.as_str()).collect();
+        let mut new: Vec<&Element> = self
+            .changes
+            .iter()
+            .filter(|(id, _)| !known.contains(id.as_str()))
+            .filter_map(|(_, c)| c.note.as_ref())
+            .collect();
+        new.sort_by_key(|e| e.base.created_ms);
+        out.extend(new.into_iter().cloned());
+        out
+    }
+
+    /// Whether a change to `id` is not in the server's copy yet.
+    pub fn has(&self, id: &str) -> bool {
+        self.changes.contains_key(id)
+    }
+
+    /// Whether nothing is pending.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// This page's private-mode state.
+#[derive(Clone, Copy)]
+pub struct PrivateUi {
+    /// Changes not yet in the server's copy.
+    pub pending: RwSignal<Pending>,
+    /// The private note selected (the board selection is empty meanwhile).
+    pub selected: RwSignal<Option<String>>,
+    /// The private note whose text is being edited.
+    pub editing: RwSignal<Option<String>>,
+    /// The facilitator's "reveal without names" choice.
+    pub anonymous: RwSignal<bool>,
+    /// Notes with a send scheduled (typing is sent at most every half second).
+    scheduled: StoredValue<BTreeSet<String>>,
+}
+
+impl PrivateUi {
+    /// Nothing private yet.
+    pub fn new() -> PrivateUi {
+        PrivateUi {
+            pending: RwSignal::new(Pending::default()),
+            selected: RwSignal::new(None),
+            editing: RwSignal::new(None),
+            anonymous: RwSignal::new(false),
+            scheduled: StoredValue::new(BTreeSet::new()),
+        }
+    }
+}
+
+impl Default for PrivateUi {
+    fn default() -> PrivateUi {
+        PrivateUi::new()
+    }
+}
+
+impl Commands {
+    /// Whether private brainstorming runs (tracked).
+    pub fn private_running(&self) -> bool {
+        self.session().workshop.board.with(|b| b.private.is_some())
+    }
+
+    /// The same, without subscribing.
+    pub fn private_running_now(&self) -> bool {
+        untrack(|| self.private_running())
+    }
+
+    /// This person's private notes as this page shows them (tracked); none
+    /// outside private mode.
+    pub fn private_notes(&self) -> Vec<Element> {
+        if !self.private_running() {
+            return Vec::new();
+        }
+        let pending = self.state.private.pending;
+        self.session().workshop.own.with(|o| {
+            let server = o.as_ref().map(|o| o.notes.as_slice()).unwrap_or(&[]);
+            pending.with(|p| p.shown(server))
+        })
+    }
+
+    /// One private note as shown, without subscribing.
+    pub fn private_note_now(&self, id: &str) -> Option<Element> {
+        untrack(|| self.private_notes())
+            .into_iter()
+            .find(|e| e.base.id == id)
+    }
+
+    /// The selected private note, without subscribing.
+    pub fn private_selected_now(&self) -> Option<String> {
+        self.state.private.selected.get_untracked()
+    }
+
+    /// Keeps `n` (made by [`Commands::create`] and friends, with its place in the
+    /// stacking order, author and time) as a private note: sent at once,
+    /// selected, and open for typing if it is a note or text.
+    pub(crate) fn add_private(&self, mut n: Element) {
+        if !self.session().can_edit_now() {
+            return;
+        }
+        n.base.parent = self.frame_under(&n);
+        let id = n.base.id.clone();
+        let typed = matches!(n.props, Props::Sticky(_) | Props::Text(_));
+        self.state
+            .private
+            .pending
+            .update(|p| p.change(&id, Some(n), js_sys::Date::now()));
+        self.send_private(&id);
+        if typed {
+            self.edit_private(id);
+        } else {
+            self.select_private(Some(id));
+        }
+    }
+
+    /// The frame the note's centre is in, so that it lands in it when revealed.
+    fn frame_under(&self, n: &Element) -> String {
+        let all = self.session().model.all();
+        edit::frame_at(&all, n.base.rect.center(), &HashSet::new())
+            .map(|f| f.base.id.clone())
+            .unwrap_or_default()
+    }
+
+    /// Changes a private note here; [`Commands::send_private`] sends it.
+    pub fn change_private(&self, id: &str, f: impl FnOnce(&mut Element)) {
+        let Some(mut note) = self.private_note_now(id) else {
+            return;
+        };
+        f(&mut note);
+        self.state
+            .private
+            .pending
+            .update(|p| p.change(id, Some(note), js_sys::Date::now()));
+    }
+
+    /// After a move or resize: the note joins the frame it was dropped in, and
+    /// the server gets it.
+    pub fn finish_private_move(&self, id: &str) {
+        if let Some(note) = self.private_note_now(id) {
+            let parent = self.frame_under(&note);
+            if parent != note.base.parent {
+                self.change_private(id, |n| n.base.parent = parent);
+            }
+        }
+        self.send_private(id);
+    }
+
+    /// Sends what changed in a private note, if anything did.
+    pub fn send_private(&self, id: &str) {
+        let now = js_sys::Date::now();
+        let Some(change) = self
+            .state
+            .private
+            .pending
+            .try_update(|p| p.take_unsent(id, now))
+            .flatten()
+        else {
+            return;
+        };
+        let s = self.session();
+        s.act(match change {
+            Some(element) => Action::PrivateNote { element },
+            None => Action::DeletePrivateNote { id: id.to_owned() },
+        });
+        // If the server's copy never matches (a refusal says why), it wins
+        // after a while rather than a change that did not happen.
+        let cmd = *self;
+        after(GIVE_UP_MS as i32 + 100, move || cmd.settle_private());
+    }
+
+    /// Sends a private note's text soon: at most every half second while typing.
+    pub fn send_private_soon(&self, id: &str) {
+        let scheduled = self.state.private.scheduled;
+        if !scheduled.with_value(|s| s.contains(id)) {
+            scheduled.update_value(|s| {
+                s.insert(id.to_owned());
+            });
+            let (cmd, id) = (*self, id.to_owned());
+            after(TYPING_SEND_MS, move || {
+                if scheduled.is_disposed() {
+                    return;
+                }
+                scheduled.update_value(|s| {
+                    s.remove(&id);
+                });
+                cmd.send_private(&id);
+            });
+        }
+    }
+
+    /// Deletes one of this person's private notes.
+    pub fn delete_private(&self, id: &str) {
+        let p = self.state.private;
+        if p.editing.get_untracked().as_deref() == Some(id) {
+            p.editing.set(None);
+        }
+        if p.selected.get_untracked().as_deref() == Some(id) {
+            p.selected.set(None);
+        }
+        p.pending
+            .update(|pending| pending.change(id, None, js_sys::Date::now()));
+        self.send_private(id);
+    }
+
+    /// Selects a private note (and nothing on the board), or none.
+    pub fn select_private(&self, id: Option<String>) {
+        if id.is_some() {
+            self.select(Vec::new());
+        }
+        if self.state.private.selected.get_untracked() != id {
+            self.state.private.selected.set(id);
+        }
+    }
+
+    /// Opens a private note's text for typing.
+    pub fn edit_private(&self, id: String) {
+        self.select_private(Some(id.clone()));
+        self.state.private.editing.set(Some(id));
+    }
+
+    /// Closes the private note editor and sends what was typed.
+    pub fn stop_editing_private(&self) {
+        let editing = self.state.private.editing;
+        if let Some(id) = editing.get_untracked() {
+            editing.set(None);
+            self.send_private(&id);
+        }
+    }
+
+    /// Recolours the selected private note (fill of notes and shapes, or
+    /// `ink` for text and outlines); `false` if none is selected.
+    pub fn recolour_private(&self, color: &str, ink: bool) -> bool {
+        let Some(id) = self.private_selected_now() else {
+            return false;
+        };
+        self.change_private(&id, |n| match &mut n.props {
+            Props::Sticky(p) if !ink => p.color = color.to_owned(),
+            Props::Shape(p) if !ink => p.fill = color.to_owned(),
+            Props::Shape(p) => p.stroke = color.to_owned(),
+            Props::Text(p) if ink => p.stroke = color.to_owned(),
+            _ => {}
+        });
+        self.send_private(&id);
+        true
+    }
+
+    /// Takes in a new copy from the server: drops the changes it shows, and
+    /// everything private once private mode has ended.
+    pub fn settle_private(&self) {
+        let p = self.state.private;
+        if p.pending.is_disposed() {
+            return;
+        }
+        let s = self.session();
+        if !self.private_running_now() {
+            if !p.pending.with_untracked(Pending::is_empty) {
+                p.pending.set(Pending::default());
+            }
+            if p.selected.get_untracked().is_some() {
+                p.selected.set(None);
+            }
+            if p.editing.get_untracked().is_some() {
+                p.editing.set(None);
+            }
+            return;
+        }
+        let mut next = p.pending.get_untracked();
+        s.workshop.own.with_untracked(|o| {
+            let server = o.as_ref().map(|o| o.notes.as_slice()).unwrap_or(&[]);
+            next.settle(server, js_sys::Date::now());
+        });
+        if p.pending.with_untracked(|now| *now != next) {
+            p.pending.set(next);
+        }
+    }
+
+    /// Starts private brainstorming (facilitators).
+    pub fn start_private(&self) {
+        self.session().act(Action::StartPrivate);
+    }
+
+    /// Puts everyone's private notes on the board and ends private mode
+    /// (facilitators); `anonymous` leaves the authors' names off.
+    pub fn reveal_private(&self, anonymous: bool) {
+        self.session().act(Action::Reveal { anonymous });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(id: &str, x: f64, text: &str) -> Element {
+        Element::sticky(id, Rect::new(x, 0.0, 160.0, 160.0), "#fff", text)
+    }
+
+    #[test]
+    fn own_changes_show_until_the_server_copy_matches() {
+        let mut p = Pending::default();
+        let server = vec![note("a", 0.0, "one")];
+        p.change("a", Some(note("a", 40.4, "one")), 0.0);
+        p.change("b", Some(note("b", 0.0, "new")), 0.0);
+        let shown = p.shown(&server);
+        assert_eq!(shown.len(), 2);
+        assert_eq!(shown[0].base.rect.x, 40.0, "whole units");
+        assert_eq!(shown[1].base.id, "b");
+        // Unsent changes stay whatever the server says.
+        p.settle(&server, 10_000.0);
+        assert_eq!(p.shown(&server).len(), 2);
+        assert_eq!(p.take_unsent("a", 1.0), Some(Some(note("a", 40.0, "one"))));
+        assert_eq!(p.take_unsent("a", 1.0), None, "sent once");
+        // An older copy of the server does not undo the move.
+        p.settle(&server, 2.0);
+        assert_eq!(p.shown(&server)[0].base.rect.x, 40.0);
+        // The matching copy settles it.
+        let server = vec![note("a", 40.0, "one")];
+        p.settle(&server, 3.0);
+        assert_eq!(p.shown(&server)[0].base.rect.x, 40.0);
+        p.take_unsent("b", 3.0);
+        p.settle(&server, 3.0 + GIVE_UP_MS);
+        assert!(p.is_empty(), "a change the server never showed is dropped");
+    }
+
+    #[test]
+    fn deletes_hide_the_note_until_the_server_drops_it() {
+        let mut p = Pending::default();
+        let server = vec![note("a", 0.0, "x"), note("b", 0.0, "y")];
+        p.change("a", None, 0.0);
+        assert_eq!(p.shown(&server).len(), 1);
+        p.take_unsent("a", 0.0);
+        p.settle(&server, 1.0);
+        assert_eq!(p.shown(&server).len(), 1);
+        let server = vec![note("b", 0.0, "y")];
+        p.settle(&server, 2.0);
+        assert!(p.is_empty());
+    }
+}
