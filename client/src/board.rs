@@ -75,6 +75,7 @@ pub fn BoardPage(
                 <PresentBar room/>
                 <FrozenBanner cmd/>
                 <VoteBanner cmd/>
+                <crate::chrome::PrivateBanner cmd/>
             </div>
             <CoachCorner room/>
             <Show when=move || needs_name.get() && fatal.with(Option::is_none)>

@@ -90,6 +90,7 @@ pub fn Toolbar(
             <Show when=is_facilitator>
                 <button class="tool" data-testid="vote-open" data-action="voting" title="Dot voting" aria-label="Dot voting"
                     on:click=move |_| cmd.toggle_panel(Panel::Voting)>{crate::icons::vote()}</button>
+                <super::PrivateStart cmd/>
                 <super::FreezeToggle cmd/>
                 <button class="share" data-action="share"
                     on:click=move |_| cmd.state.ui.panel.set(Panel::Share)>"Share"</button>
