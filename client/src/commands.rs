@@ -422,6 +422,17 @@ impl Commands {
 
     /// Arrow keys: nudges the selection, or pans when nothing is selected.
     pub fn arrow(&self, dx: f64, dy: f64) {
+        if let Some(id) = self
+            .private_selected_now()
+            .filter(|_| self.session().can_edit_now())
+        {
+            self.change_private(&id, |n| {
+                n.base.rect.x += dx;
+                n.base.rect.y += dy;
+            });
+            self.send_private(&id);
+            return;
+        }
         if self.session().can_edit_now()
             && self.state.selection.ids.with_untracked(|s| !s.is_empty())
         {

@@ -12,6 +12,9 @@ use tafel_shared::roles::Role;
 use tafel_shared::schema;
 use tafel_tests::browser::*;
 
+/// WebDriver key: Delete.
+const DELETE: &str = "\u{e017}";
+
 /// JS: whether any private note of this page shows `text`.
 fn private_note_with(text: &str) -> String {
     format!(
@@ -102,6 +105,23 @@ async fn private_notes_stay_with_their_author_until_the_facilitator_reveals_them
     )
     .await;
     assert_eq!(row, serde_json::json!("Ada: 1 hidden"));
+    // Ben writes one too and thinks better of it: Delete takes it back.
+    add_note(&ben, (980.0, 300.0), "Doch nicht").await;
+    wait_for_count(&coach, "li.private-count[data-name=Ben][data-count='1']", 1).await;
+    wait_for_count(&ben, ".private-note.selected[data-saved=true]", 1).await;
+    keys(&ben, DELETE).await;
+    wait_until(
+        &coach,
+        "Ben's row goes",
+        "return document.querySelectorAll('li.private-count[data-name=Ben]').length === 0",
+    )
+    .await;
+    wait_until(
+        &ben,
+        "Ben's note goes",
+        "return document.querySelectorAll('.element.private').length === 0",
+    )
+    .await;
     for b in [&coach, &ben] {
         settle(b).await;
         assert!(!page_has(b, secret).await, "someone else sees Ada's note");
