@@ -373,6 +373,12 @@ impl Commands {
     }
 
     fn paste_clip(&self, clip: &Clipboard, offset: Point) {
+        // In private mode pasted notes are held back like new ones.
+        let rest = self.paste_private(clip, offset);
+        let clip = rest.as_ref().unwrap_or(clip);
+        if clip.elements.is_empty() {
+            return;
+        }
         let s = self.session();
         let all = s.model.all();
         let author = s.me.get_untracked().name;

@@ -15,9 +15,10 @@ use crate::timer::after;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use tafel_shared::action::Action;
-use tafel_shared::edit;
+use tafel_shared::edit::{self, Clipboard};
 use tafel_shared::element::{Element, Props};
-use tafel_shared::geometry::Rect;
+use tafel_shared::geometry::{Point, Rect};
+use tafel_shared::order;
 use tafel_shared::schema::ElementKind;
 
 /// How long a sent change is shown over the server's copy when the server's copy
@@ -233,6 +234,51 @@ impl Commands {
         } else {
             self.select_private(Some(id));
         }
+    }
+
+    /// Pastes the notes, text and shapes of `clip` (moved by `offset`) as
+    /// private notes while private mode runs, selecting the last, and returns
+    /// the rest of the clipboard for the board; `None` outside private mode.
+    pub(crate) fn paste_private(&self, clip: &Clipboard, offset: Point) -> Option<Clipboard> {
+        if !self.private_running_now() {
+            return None;
+        }
+        let s = self.session();
+        let (held, rest): (Vec<Element>, Vec<Element>) =
+            clip.elements.iter().cloned().partition(holds);
+        if !s.can_edit_now() || held.is_empty() {
+            return Some(Clipboard {
+                elements: rest,
+                ..clip.clone()
+            });
+        }
+        let z = s
+            .model
+            .with_all(|all| order::key_above(all.values().map(|e| e.base.z.as_str())));
+        let author = s.me.get_untracked().name;
+        let mut last = None;
+        for mut n in held {
+            n.base.id = s.model.new_id();
+            n.base.rect.x += offset.x;
+            n.base.rect.y += offset.y;
+            n.base.z = z.clone();
+            n.base.locked = false;
+            n.base.author = author.clone();
+            n.base.created_ms = js_sys::Date::now() as u64;
+            n.base.parent = self.frame_under(&n);
+            let id = n.base.id.clone();
+            self.state
+                .private
+                .pending
+                .update(|p| p.change(&id, Some(n), js_sys::Date::now()));
+            self.send_private(&id);
+            last = Some(id);
+        }
+        self.select_private(last);
+        Some(Clipboard {
+            elements: rest,
+            ..clip.clone()
+        })
     }
 
     /// The frame the note's centre is in, so that it lands in it when revealed.

@@ -172,10 +172,25 @@ async fn private_notes_stay_with_their_author_until_the_facilitator_reveals_them
     .await;
     assert!(!page_has(&ben, secret).await);
 
+    // Pasted text is held back like a new note.
+    let pasted = "Eingefügt 9c";
+    js(
+        &ada,
+        &format!(
+            "const dt = new DataTransfer(); dt.setData('text/plain', {pasted:?}); \
+             document.dispatchEvent(new ClipboardEvent('paste', {{clipboardData: dt, bubbles: true}})); return true"
+        ),
+    )
+    .await;
+    wait_until(&ada, "the pasted note, private", &private_note_with(pasted)).await;
+    wait_for_count(&coach, "li.private-count[data-name=Ada][data-count='2']", 1).await;
+    assert!(!page_has(&ben, pasted).await);
+
     // The facilitator reveals: the note is on everyone's board, with Ada's name.
     click_css(&coach, "[data-testid=private-reveal]").await;
     for b in [&coach, &ada, &ben] {
         wait_until(b, "the revealed note", &board_note_with(secret)).await;
+        wait_until(b, "the revealed paste", &board_note_with(pasted)).await;
         wait_until(
             b,
             "no more banner",
