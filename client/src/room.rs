@@ -228,7 +228,11 @@ impl Room {
                 self.seen_seq.set_value(Some(seq));
                 if let Some(s) = &room.summon {
                     self.go_to(&s.target);
-                    if self.present.get_untracked().is_none() {
+                    // An agenda step summons in its own name.
+                    let step = room.step.and_then(|i| room.agenda.get(i));
+                    if step.is_some_and(|st| st.title == s.by) {
+                        self.cmd.notify(&format!("Now: {}", s.by));
+                    } else if self.present.get_untracked().is_none() {
                         self.cmd.notify(&format!("{} brought everyone here", s.by));
                     }
                 }

@@ -50,7 +50,9 @@ pub fn PresenceStrip(
                             {initials(&p.user.name)}
                         </button>
                         {hand.then(|| view! { <span class="hand-mark" data-testid="hand-mark" title="Hand raised">"✋"</span> })}
-                        {following.map(|n| view! { <span class="following" data-testid="presence-following">{format!("→ {n}")}</span> })}
+                        {following.map(|n| view! {
+                    <span class="following" data-testid="presence-following" title=format!("Follows {n}")>{format!("→{}", initials(&n))}</span>
+                })}
                         <Show when=open>
                             <div class="person-menu" role="menu">
                                 <strong>{shown_name.clone()}</strong>
@@ -75,7 +77,9 @@ pub fn PresenceStrip(
                     {initials(&m.name)}
                 </span>
                 {hand.then(|| view! { <span class="hand-mark" title="Your hand is raised">"✋"</span> })}
-                {following.map(|n| view! { <span class="following" data-testid="presence-following">{format!("→ {n}")}</span> })}
+                {following.map(|n| view! {
+                    <span class="following" data-testid="presence-following" title=format!("You follow {n}")>{format!("→{}", initials(&n))}</span>
+                })}
             </li>
         }
     };
@@ -97,11 +101,13 @@ pub fn PresenceStrip(
                             {move || peers.get().into_iter().map(|(client, p)| {
                                 let name = p.user.name.clone();
                                 let n = name.clone();
+                                let follows = p.following.and_then(|c| peers.with_untracked(|all| name_of(room, all, c)));
                                 view! {
                                     <li data-name=name.clone()>
                                         <span class="dot" style:background=p.user.color.clone()></span>
                                         {name.clone()}
                                         <span class="muted">{p.role.map(|r| r.to_string()).unwrap_or_default()}</span>
+                                        {follows.map(|f| view! { <span class="muted">{format!("→ {f}")}</span> })}
                                         <button data-testid="follow-person" on:click=move |_| room.follow(client, n.clone())>"Follow"</button>
                                     </li>
                                 }
