@@ -159,7 +159,11 @@ async fn a_facilitator_steers_the_room_and_everyone_follows() {
         "return document.querySelector('li.agenda-step .agenda-minutes')?.value === '5'",
     )
     .await;
-    let first_frame = js(&coach, "return document.querySelector('li.agenda-step select').value").await;
+    let first_frame = js(
+        &coach,
+        "return document.querySelector('li.agenda-step select').value",
+    )
+    .await;
     let first_frame = first_frame.as_str().unwrap().to_owned();
     assert!(!first_frame.is_empty(), "each step names its frame");
     // Everyone looks elsewhere first, so the step visibly moves them.
