@@ -364,9 +364,11 @@ impl Session {
             self.fatal.set(Some(why.clone()));
         }
         if s == Status::Live {
-            // Whatever the first sync brought was fitted already; later
-            // syncs never move the view.
-            self.fitted.set(true);
+            // Whatever the first sync of both documents brought was fitted
+            // already; later syncs never move the view.
+            if self.layer.is_live() {
+                self.fitted.set(true);
+            }
             self.introduce();
         }
         if s == Status::Offline {
@@ -491,13 +493,15 @@ impl Session {
         moved
     }
 
-    /// Boards from before the locked layer kept a `locked` flag in the content,
-    /// which any editor could clear: a facilitator's client moves such elements
-    /// into the layer once both documents are in sync.
+    /// Once both documents are in sync. Boards from before the locked layer kept
+    /// a `locked` flag in the content, which any editor could clear: a
+    /// facilitator's client moves such elements into the layer.
     fn move_flagged_locks(&self) {
         if !self.sync.borrow().is_synced() {
             return;
         }
+        // Both documents are in: from now on, syncs never move the view.
+        self.fitted.set(true);
         let flagged = self.model.flagged_locked();
         if !flagged.is_empty() {
             self.set_locked(&flagged, true);

@@ -542,7 +542,11 @@ async fn a_viewer_sees_the_board_but_cannot_change_it() {
     );
     let map = tafel_shared::schema::elements(&editor.doc);
     let all = read_all(&yrs::Transact::transact(&editor.doc), &map);
-    assert_eq!(all.len(), 5, "four frames and the editor's note: {all:#?}");
+    assert_eq!(
+        all.len(),
+        1,
+        "the editor's note (the frames are locked): {all:#?}"
+    );
     let kept = all.iter().find(|e| e.base.id == "from-editor").unwrap();
     assert_eq!((kept.base.rect.x, kept.base.rect.y), (10.0, 10.0));
     viewer.close().await.unwrap();
