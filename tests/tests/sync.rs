@@ -21,8 +21,10 @@ async fn two_clients_converge_and_a_late_joiner_gets_everything() {
 
     let mut a = SyncClient::connect(&url).await.unwrap();
     let mut b = SyncClient::connect(&url).await.unwrap();
-    // The template's frames arrive with the first sync.
-    assert!(has(&a, "frame-0") && has(&b, "frame-2"));
+    // The template's frames arrive with the first sync of the locked layer.
+    let layer = srv.ws(&board.id, DocKind::Locked, board.token(Role::Editor));
+    let frames = SyncClient::connect(&layer).await.unwrap();
+    assert!(has(&frames, "frame-0") && has(&frames, "frame-2"));
 
     add_sticky(&mut a, "note-a", "from a").await;
     add_sticky(&mut b, "note-b", "from b").await;
