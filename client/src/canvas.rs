@@ -962,13 +962,7 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
             let _ = area.set_selection_range(at, at);
         });
     }
-    Effect::new(move |_| {
-        if let Some(area) = node.get() {
-            let _ = area.focus();
-            let end = area.value().encode_utf16().count() as u32;
-            let _ = area.set_selection_range(end, end);
-        }
-    });
+    crate::views::focus_at_end(node);
     let input_id = id.clone();
     let id_for_route = id.clone();
     let on_input = move |_| {

@@ -327,7 +327,9 @@ impl Commands {
         };
         let s = self.session();
         s.act(match change {
-            Some(element) => Action::PrivateNote { element },
+            Some(element) => Action::PrivateNote {
+                element: Box::new(element),
+            },
             None => Action::DeletePrivateNote { id: id.to_owned() },
         });
         // If the server's copy never matches (a refusal says why), it wins

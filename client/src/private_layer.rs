@@ -14,7 +14,7 @@ use crate::private::set_text;
 use crate::views::PAD;
 use leptos::prelude::*;
 use tafel_shared::element::{Element, Props};
-use tafel_shared::geometry::{resize, Corner, Outline, Rect};
+use tafel_shared::geometry::{resize, Corner, Rect};
 use tafel_shared::text::{fit_font_size, text_height};
 use wasm_bindgen::JsCast;
 use web_sys::{Element as DomElement, KeyboardEvent, PointerEvent};
@@ -106,7 +106,7 @@ fn PrivateNote(
     let font = move || get(font_size);
     let text = move || get(|e| e.text().to_owned());
     let label = move || get(|e| format!("Your private {}", e.label()));
-    let outline = move || note.with(|n| n.as_ref().map(shape_outline));
+    let outline = move || note.with(|n| n.as_ref().map(crate::views::shape_outline));
     let selected = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -248,42 +248,6 @@ fn font_size(e: &Element) -> String {
     format!("{}px", fit_font_size(e.text(), w, h, PAD, max, 9.0))
 }
 
-/// A shape's outline, as on the board; nothing for notes and text.
-fn shape_outline(e: &Element) -> AnyView {
-    let Props::Shape(p) = &e.props else {
-        return ().into_any();
-    };
-    let (w, h) = (e.base.rect.w, e.base.rect.h);
-    let fill = if p.fill.is_empty() {
-        "#ffffff"
-    } else {
-        &p.fill
-    }
-    .to_owned();
-    let stroke = if p.stroke.is_empty() {
-        "#1f2328"
-    } else {
-        &p.stroke
-    }
-    .to_owned();
-    let shape = match p.outline {
-        Outline::Rect => view! {
-            <rect x="1" y="1" width=(w - 2.0).max(0.0) height=(h - 2.0).max(0.0) rx="4" fill=fill stroke=stroke stroke-width="2"/>
-        }
-        .into_any(),
-        Outline::Ellipse => view! {
-            <ellipse cx=w / 2.0 cy=h / 2.0 rx=(w / 2.0 - 1.0).max(0.0) ry=(h / 2.0 - 1.0).max(0.0) fill=fill stroke=stroke stroke-width="2"/>
-        }
-        .into_any(),
-        Outline::Diamond => {
-            let points = format!("{},1 {},{} {},{} 1,{}", w / 2.0, w - 1.0, h / 2.0, w / 2.0, h - 1.0, h / 2.0);
-            view! { <polygon points=points fill=fill stroke=stroke stroke-width="2"/> }.into_any()
-        }
-    };
-    view! { <svg class="outline" viewBox=format!("0 0 {w} {h}") aria-hidden="true">{shape}</svg> }
-        .into_any()
-}
-
 /// The text box over a private note while its author types; typing reaches
 /// the server every half second and when the box closes.
 #[component]
@@ -296,13 +260,7 @@ fn PrivateEditor(cmd: Commands, notes: Memo<Vec<Element>>, id: String) -> impl I
         return ().into_any();
     };
     let node = NodeRef::<leptos::html::Textarea>::new();
-    Effect::new(move |_| {
-        if let Some(area) = node.get() {
-            let _ = area.focus();
-            let end = area.value().encode_utf16().count() as u32;
-            let _ = area.set_selection_range(end, end);
-        }
-    });
+    crate::views::focus_at_end(node);
     let input_id = id.clone();
     let on_input = move |_| {
         let Some(area) = node.get_untracked() else {

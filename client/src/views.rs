@@ -151,6 +151,43 @@ fn note(
     }
 }
 
+/// A shape's outline in a `0 0 w h` view box; nothing for other kinds. Shared
+/// by the board and the private notes drawn over it.
+pub fn shape_outline(e: &Element) -> AnyView {
+    let Props::Shape(p) = &e.props else {
+        return ().into_any();
+    };
+    let (w, h) = (e.base.rect.w, e.base.rect.h);
+    let fill = or_default(&p.fill, "#ffffff");
+    let stroke = or_default(&p.stroke, INK);
+    match p.outline {
+        Outline::Rect => view! {
+            <rect x="1" y="1" width=(w - 2.0).max(0.0) height=(h - 2.0).max(0.0) rx="4" fill=fill stroke=stroke stroke-width="2"/>
+        }
+        .into_any(),
+        Outline::Ellipse => view! {
+            <ellipse cx=w / 2.0 cy=h / 2.0 rx=(w / 2.0 - 1.0).max(0.0) ry=(h / 2.0 - 1.0).max(0.0) fill=fill stroke=stroke stroke-width="2"/>
+        }
+        .into_any(),
+        Outline::Diamond => {
+            let points = format!("{},1 {},{} {},{} 1,{}", w / 2.0, w - 1.0, h / 2.0, w / 2.0, h - 1.0, h / 2.0);
+            view! { <polygon points=points fill=fill stroke=stroke stroke-width="2"/> }.into_any()
+        }
+    }
+}
+
+/// Focuses a text box once it is in the page, with the caret at the end (where
+/// someone who opened it to add to the text starts typing).
+pub fn focus_at_end(node: NodeRef<leptos::html::Textarea>) {
+    Effect::new(move |_| {
+        if let Some(area) = node.get() {
+            let _ = area.focus();
+            let end = area.value().encode_utf16().count() as u32;
+            let _ = area.set_selection_range(end, end);
+        }
+    });
+}
+
 fn shape(
     id: String,
     signal: ArcRwSignal<Element>,
@@ -159,30 +196,7 @@ fn shape(
     let out = out_of_vote(&signal, scope);
     let (transform, width, height) = box_style(&signal);
     let s = signal.clone();
-    let outline = move || {
-        s.with(|e| {
-            let Props::Shape(p) = &e.props else {
-                return ().into_any();
-            };
-            let (w, h) = (e.base.rect.w, e.base.rect.h);
-            let fill = or_default(&p.fill, "#ffffff");
-            let stroke = or_default(&p.stroke, INK);
-            match p.outline {
-                Outline::Rect => view! {
-                    <rect x="1" y="1" width=(w - 2.0).max(0.0) height=(h - 2.0).max(0.0) rx="4" fill=fill stroke=stroke stroke-width="2"/>
-                }
-                .into_any(),
-                Outline::Ellipse => view! {
-                    <ellipse cx=w / 2.0 cy=h / 2.0 rx=(w / 2.0 - 1.0).max(0.0) ry=(h / 2.0 - 1.0).max(0.0) fill=fill stroke=stroke stroke-width="2"/>
-                }
-                .into_any(),
-                Outline::Diamond => {
-                    let points = format!("{},1 {},{} {},{} 1,{}", w / 2.0, w - 1.0, h / 2.0, w / 2.0, h - 1.0, h / 2.0);
-                    view! { <polygon points=points fill=fill stroke=stroke stroke-width="2"/> }.into_any()
-                }
-            }
-        })
-    };
+    let outline = move || s.with(shape_outline);
     let s = signal.clone();
     let view_box = move || s.with(|e| format!("0 0 {} {}", e.base.rect.w, e.base.rect.h));
     let s = signal.clone();

@@ -251,7 +251,7 @@ impl Workshop {
                 });
                 Ok(Changed::board())
             }
-            Action::PrivateNote { element } => self.private_note(caller, element, now_ms, content),
+            Action::PrivateNote { element } => self.private_note(caller, *element, now_ms, content),
             Action::DeletePrivateNote { id } => self.delete_private_note(caller, &id),
             Action::Reveal { anonymous } => {
                 facilitator(caller, "reveal private notes")?;
@@ -833,7 +833,12 @@ mod tests {
         )
         .unwrap();
         let note = |id: &str, text: &str| Action::PrivateNote {
-            element: Element::sticky(id, Rect::new(0.0, 0.0, 160.0, 160.0), "#fff", text),
+            element: Box::new(Element::sticky(
+                id,
+                Rect::new(0.0, 0.0, 160.0, 160.0),
+                "#fff",
+                text,
+            )),
         };
         assert_eq!(
             w.apply(editor(&ben), note("n1", "x"), 1, &doc)

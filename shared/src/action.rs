@@ -82,8 +82,9 @@ pub enum Action {
     StartPrivate,
     /// Adds or replaces one of one's own private notes (by element id).
     PrivateNote {
-        /// The note as it should be.
-        element: Element,
+        /// The note as it should be (boxed: it is much larger than the other
+        /// actions).
+        element: Box<Element>,
     },
     /// Deletes one of one's own private notes.
     DeletePrivateNote {

@@ -480,12 +480,12 @@ mod tests {
                         Action::Vote { round, element }
                     } else {
                         Action::PrivateNote {
-                            element: crate::element::Element::sticky(
+                            element: Box::new(crate::element::Element::sticky(
                                 element,
                                 crate::geometry::Rect::new(1.5, -2.0, 160.0, 160.0),
                                 "#fff3bf",
                                 "geheim",
-                            ),
+                            )),
                         }
                     };
                     Message::Action(crate::action::ActionRequest { id, action })

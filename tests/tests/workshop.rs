@@ -359,7 +359,13 @@ async fn private_notes_reach_nobody_before_the_reveal_and_then_everyone() {
         .unwrap();
 
     let note = |id: &str, text: &str| Action::PrivateNote {
-        element: tafel_tests::sticky(id, Rect::new(0.0, 0.0, 160.0, 160.0), "n", text, ""),
+        element: Box::new(tafel_tests::sticky(
+            id,
+            Rect::new(0.0, 0.0, 160.0, 160.0),
+            "n",
+            text,
+            "",
+        )),
     };
     // Not before private mode, and only facilitators start it.
     assert_eq!(
@@ -578,6 +584,9 @@ async fn a_frozen_board_takes_writes_from_facilitators_only() {
     );
 }
 
+/// One change an editor tries to make, as a local transaction.
+type Attempt = Box<dyn FnOnce(&mut yrs::TransactionMut)>;
+
 #[tokio::test]
 async fn a_locked_element_resists_an_editors_stock_client_and_yields_to_a_facilitator() {
     use tafel_shared::edit;
@@ -650,7 +659,7 @@ async fn a_locked_element_resists_an_editors_stock_client_and_yields_to_a_facili
     // Move, restyle, edit, restack, delete, unlock: every write to the layer is
     // refused and reaches nobody.
     let layer = schema::elements(&editor_layer.doc);
-    let attempts: Vec<Box<dyn FnOnce(&mut yrs::TransactionMut)>> = vec![
+    let attempts: Vec<Attempt> = vec![
         Box::new({
             let layer = layer.clone();
             move |txn| edit::set_rect(txn, &layer, "leitbild", Rect::new(900.0, 900.0, 10.0, 10.0))
