@@ -447,6 +447,7 @@ async fn create_board(
         vec![
             (DocKind::Content, state(built.content)),
             (DocKind::Locked, state(built.locked)),
+            (DocKind::Session, state(built.session)),
         ]
     };
     app.committer

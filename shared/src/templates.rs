@@ -155,10 +155,39 @@ impl Template {
                 frame.insert(&mut txn, &elements);
             }
         }
+        let session = Doc::new();
+        {
+            let room = crate::session::room_map(&session);
+            let state = crate::session::RoomState {
+                agenda: self.agenda(),
+                ..Default::default()
+            };
+            state.write(&mut session.transact_mut(), &room);
+        }
         BoardDocs {
             content,
             locked: doc,
+            session,
         }
+    }
+
+    /// The agenda a workshop from this template starts with: one step per frame,
+    /// in the frames' order, with a time box where the format has a usual one.
+    pub fn agenda(self) -> Vec<crate::session::AgendaStep> {
+        let minutes = match self {
+            Template::Phases => Some(20),
+            Template::Retrospective => Some(10),
+            _ => None,
+        };
+        self.frames()
+            .iter()
+            .enumerate()
+            .map(|(i, (title, ..))| crate::session::AgendaStep {
+                title: (*title).to_owned(),
+                frame: Some(format!("frame-{i}")),
+                minutes,
+            })
+            .collect()
     }
 }
 
@@ -168,6 +197,8 @@ pub struct BoardDocs {
     pub content: Doc,
     /// The locked layer: the template's frames.
     pub locked: Doc,
+    /// The session document: the template's agenda.
+    pub session: Doc,
 }
 
 #[cfg(test)]
@@ -187,7 +218,11 @@ mod tests {
     #[test]
     fn templates_build_their_frames_without_overlap() {
         for t in Template::ALL {
-            let doc = t.build(0).locked;
+            let built = t.build(0);
+            let room = crate::session::room_map(&built.session);
+            let agenda = crate::session::RoomState::read(&built.session.transact(), &room).agenda;
+            assert_eq!(agenda.len(), t.frames().len(), "{t:?}: a step per frame");
+            let doc = built.locked;
             let elements = schema::elements(&doc);
             let all = read_all(&doc.transact(), &elements);
             assert_eq!(all.len(), t.frames().len(), "{t:?}");

@@ -2,7 +2,8 @@
 //! three headless Chromiums on a track → think → make board. Summon, follow-me
 //! (with one participant breaking away), the agenda filled from the frames,
 //! raised hands in order, a reaction on the others' screens, hidden cursors,
-//! the roster and a hint. One test, so that three browsers start once.
+//! the roster and a hint, in one test so that three browsers start once; and
+//! present mode with following someone from the presence strip, with two.
 //!
 //! Cameras are compared through the readout the client keeps in
 //! `[data-testid=camera]` (the board point at the view's centre and the zoom).
@@ -248,6 +249,80 @@ async fn a_facilitator_steers_the_room_and_everyone_follows() {
     shot(&coach, "roster").await;
 
     for b in [coach, ben, cleo] {
+        b.close().await.unwrap();
+    }
+}
+
+/// JS: whether the frame `id` is centred in this page's canvas and fits in it.
+fn frame_centred(id: &str) -> String {
+    format!(
+        "const f = document.querySelector('.element.frame[data-id={id}]'); if (!f) return false; \
+         const a = f.getBoundingClientRect(), c = document.querySelector('.canvas').getBoundingClientRect(); \
+         return Math.abs(a.x + a.width / 2 - (c.x + c.width / 2)) < 2 && Math.abs(a.y + a.height / 2 - (c.y + c.height / 2)) < 2 \
+           && a.width <= c.width && a.height <= c.height;"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn present_mode_walks_everyone_through_the_frames_and_anyone_can_follow_anyone() {
+    let srv = app_server().await;
+    let board = srv
+        .api()
+        .create_board("Workshop", "track-think-make")
+        .await
+        .unwrap();
+    let links = &board.created.links;
+    let driver = Driver::start().await;
+    let (coach, ben) = (driver.browser().await, driver.browser().await);
+    open_as(&coach, &links[&Role::Facilitator], "Coach").await;
+    open_as(&ben, &links[&Role::Editor], "Ben").await;
+    for b in [&coach, &ben] {
+        wait_for_count(b, ".element.frame", 3).await;
+        wait_for_count(b, ".presence .avatar[data-name]", 1).await;
+    }
+
+    // Anyone may follow anyone, without a lead: Ben picks the coach in the
+    // presence strip, and the coach's own moves carry him along.
+    click_css(&ben, ".presence .avatar[data-name=Coach]").await;
+    click_css(&ben, "[data-testid=follow-person]").await;
+    wait_for_count(&ben, "[data-testid=follow-bar][data-lead=false]", 1).await;
+    pan(&coach, 500.0, 300.0).await;
+    let there = camera(&coach).await;
+    wait_until(&ben, "Ben follows the coach's view", &camera_at(there)).await;
+    wait_for_count(&coach, "[data-testid=presence-following]", 1).await;
+    click_css(&ben, "[data-testid=follow-stop]").await;
+    wait_until(
+        &ben,
+        "one click stops following",
+        "return !document.querySelector('[data-testid=follow-bar]')",
+    )
+    .await;
+    pan(&coach, -900.0, 0.0).await;
+    settle(&ben).await;
+    assert_eq!(camera(&ben).await, there, "Ben no longer follows");
+
+    // Present mode: frame by frame, for everyone.
+    pan(&ben, 3000.0, 3000.0).await;
+    click_css(&coach, "[data-testid=present]").await;
+    wait_for_count(&coach, "[data-testid=present-bar]", 1).await;
+    wait_until(
+        &ben,
+        "everyone sees the first frame",
+        &frame_centred("frame-0"),
+    )
+    .await;
+    click_css(&coach, "[data-testid=present-next]").await;
+    wait_until(&ben, "and then the second", &frame_centred("frame-1")).await;
+    wait_until(&coach, "the presenter too", &frame_centred("frame-1")).await;
+    shot(&coach, "present").await;
+    click_css(&coach, "[data-testid=present-exit]").await;
+    wait_until(
+        &coach,
+        "present mode ends",
+        "return !document.querySelector('[data-testid=present-bar]')",
+    )
+    .await;
+    for b in [coach, ben] {
         b.close().await.unwrap();
     }
 }

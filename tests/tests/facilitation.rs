@@ -34,6 +34,11 @@ async fn the_facilitators_timer_reaches_everyone_from_the_servers_clock() {
     let url = |role| srv.ws(&board.id, DocKind::Session, board.token(role));
     let mut coach = SyncClient::connect(&url(Role::Facilitator)).await.unwrap();
     let mut viewer = SyncClient::connect(&url(Role::Viewer)).await.unwrap();
+    // The template brings its agenda: one step per phase, each at its frame.
+    let agenda = room_of(&viewer).agenda;
+    assert_eq!(agenda.len(), 3);
+    assert_eq!(agenda[0].frame.as_deref(), Some("frame-0"));
+    assert!(agenda[0].title.starts_with("Track"));
 
     let set = coach
         .act(timer(TimerCommand::Set {
