@@ -312,8 +312,15 @@ async fn present_mode_walks_everyone_through_the_frames_and_anyone_can_follow_an
     )
     .await;
     click_css(&coach, "[data-testid=present-next]").await;
+    wait_for_count(&coach, "[data-testid=present-bar] .present-where", 1).await;
     wait_until(&ben, "and then the second", &frame_centred("frame-1")).await;
     wait_until(&coach, "the presenter too", &frame_centred("frame-1")).await;
+    wait_until(
+        &coach,
+        "the bar says where",
+        "return document.querySelector('[data-testid=present-bar] .present-where')?.textContent === 'Frame 2 of 3'",
+    )
+    .await;
     shot(&coach, "present").await;
     click_css(&coach, "[data-testid=present-exit]").await;
     wait_until(

@@ -116,10 +116,10 @@ pub fn PresentBar(
             let len = frames.len();
             view! {
                 <div class="present-bar" data-testid="present-bar" role="status">
-                    <button data-testid="present-prev" disabled=at == 0 on:click=move |_| room.present_step(false)>"‹"</button>
+                    <button data-testid="present-prev" disabled=(at == 0) on:click=move |_| room.present_step(false)>"‹"</button>
                     <span class="present-where">{format!("Frame {} of {len}", at + 1)}</span>
                     <span class="present-title">{title}</span>
-                    <button data-testid="present-next" disabled=at + 1 >= len on:click=move |_| room.present_step(true)>"›"</button>
+                    <button data-testid="present-next" disabled=(at + 1 >= len) on:click=move |_| room.present_step(true)>"›"</button>
                     <button data-testid="present-exit" title="Leave present mode (Esc)" on:click=move |_| room.present.set(None)>"Done"</button>
                 </div>
             }
