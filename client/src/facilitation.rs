@@ -81,7 +81,7 @@ impl Facilitation {
             on_workshop: Box::new(|_| {}),
         };
         let sync = Rc::new(RefCell::new(ClientSync::new(self.doc.clone())));
-        let url = move || crate::session::ws_url_of(DocKind::Session, &board, &token);
+        let url = move || crate::net::ws_url_of(DocKind::Session, &board, &token);
         *self.conn.borrow_mut() = Some(Connection::open(url, sync, handlers));
     }
 

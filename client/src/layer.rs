@@ -48,7 +48,7 @@ impl LockedLayer {
         };
         let sync = Rc::new(RefCell::new(ClientSync::new(model.layer().clone())));
         let (board, token) = (board.to_owned(), token.to_owned());
-        let url = move || crate::session::ws_url_of(DocKind::Locked, &board, &token);
+        let url = move || crate::net::ws_url_of(DocKind::Locked, &board, &token);
         *self.conn.borrow_mut() = Some(Connection::open(url, sync, handlers));
     }
 

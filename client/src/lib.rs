@@ -22,7 +22,7 @@
 //! - [`chrome`]: toolbar, presence strip, colour bar, zoom controls, panels.
 //! - [`views`]: how each kind of element looks.
 //! - [`voting`]: dot voting and freezing as commands; [`dots`]: votes on the canvas.
-//! - [`private`]: private brainstorming as commands; [`private_layer`]: one's own hidden notes on the canvas.
+//! - [`private`]: private brainstorming as commands; [`private_state`]: what the page holds of it; [`private_layer`]: one's own hidden notes on the canvas.
 //! - [`model`]: the yrs replicas (content and locked layer), per-element signals, local undo.
 //! - [`layer`]: the locked layer's socket; locking moves elements into it.
 //! - [`net`]: the WebSocket connection: sync, presence, reconnect.
@@ -55,6 +55,7 @@ pub mod net;
 pub mod prefs;
 pub mod private;
 pub mod private_layer;
+pub mod private_state;
 pub mod room;
 pub mod session;
 pub mod sound;

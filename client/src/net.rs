@@ -279,3 +279,22 @@ impl Connection {
         }
     }
 }
+
+/// The socket URL of one of the board's documents, with this browser's
+/// participant credential if it has one.
+pub fn ws_url_of(doc: tafel_shared::roles::DocKind, board: &str, token: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    let host = location.host().ok()?;
+    let me = crate::identity::credential()
+        .map(|c| format!("&me={}", js_sys::encode_uri_component(&c.to_string())))
+        .unwrap_or_default();
+    Some(format!(
+        "{scheme}://{host}{}?token={token}{me}",
+        doc.ws_path(board)
+    ))
+}

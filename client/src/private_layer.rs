@@ -10,7 +10,7 @@
 //! them reaches the shared document or other people's screens.
 
 use crate::commands::Commands;
-use crate::private::set_text;
+use crate::private_state::set_text;
 use crate::views::PAD;
 use leptos::prelude::*;
 use tafel_shared::element::{Element, Props};

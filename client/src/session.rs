@@ -11,7 +11,7 @@
 
 use crate::layer::LockedLayer;
 use crate::model::Model;
-use crate::net::{Connection, Handlers, Status};
+use crate::net::{ws_url_of, Connection, Handlers, Status};
 use crate::prefs;
 use crate::state::Notice;
 use crate::timer::{after, Interval};
@@ -120,25 +120,6 @@ pub struct Session {
     fitted: Cell<bool>,
     /// For timers and tasks, which must not keep a left page alive.
     this: Weak<Session>,
-}
-
-/// The socket URL of one of the board's documents, with this browser's
-/// participant credential if it has one.
-pub fn ws_url_of(doc: DocKind, board: &str, token: &str) -> Option<String> {
-    let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" {
-        "wss"
-    } else {
-        "ws"
-    };
-    let host = location.host().ok()?;
-    let me = crate::identity::credential()
-        .map(|c| format!("&me={}", js_sys::encode_uri_component(&c.to_string())))
-        .unwrap_or_default();
-    Some(format!(
-        "{scheme}://{host}{}?token={token}{me}",
-        doc.ws_path(board)
-    ))
 }
 
 impl Session {

@@ -211,7 +211,7 @@ pub struct State {
     /// How votes show.
     pub vote: VoteUi,
     /// Private brainstorming: this person's notes held back, selection, editor.
-    pub private: crate::private::PrivateUi,
+    pub private: crate::private_state::PrivateUi,
 }
 
 impl State {
@@ -235,7 +235,7 @@ impl State {
                 hide_results: RwSignal::new(false),
                 paused: RwSignal::new(None),
             },
-            private: crate::private::PrivateUi::new(),
+            private: crate::private_state::PrivateUi::new(),
         }
     }
 }

@@ -9,7 +9,6 @@ use crate::metrics::Metrics;
 use crate::rooms::Rooms;
 use crate::storage::{hash_token, BoardRecord, Storage};
 use crate::store::StoreError;
-use rand::RngCore;
 use std::sync::Arc;
 use tafel_shared::ids::{self, BoardId, ParticipantId};
 use tafel_shared::protocol::CloseCode;
@@ -47,14 +46,6 @@ pub struct Authorized {
     /// The participant the socket proved to be (`?me=`), or an id for this socket
     /// alone when it brought no valid credential.
     pub participant: ParticipantId,
-}
-
-/// A URL-safe random token of `bytes` random bytes.
-pub fn random_token(bytes: usize) -> String {
-    use base64::Engine;
-    let mut buf = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut buf);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
 /// Why a token does not open a board.

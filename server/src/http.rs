@@ -3,7 +3,8 @@
 //! from their content-hashed names). One error type, [`AppError`], turns every API
 //! failure into JSON with a stable `code`; internal details are logged, never returned.
 
-use crate::app::{random_token, AccessError, App};
+use crate::app::{AccessError, App};
+use crate::secret::random_token;
 use crate::storage::{hash_token, BoardRecord};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::ws::WebSocketUpgrade;

@@ -10,7 +10,7 @@
 //!
 //! An identity grants nothing beyond the role of the link it comes with.
 
-use crate::app::random_token;
+use crate::secret::{random_token, write_private};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
@@ -54,7 +54,7 @@ impl Identities {
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let fresh = Self::ephemeral();
-                crate::serve::write_private(&path, &format!("{}\n", engine.encode(fresh.key)))?;
+                write_private(&path, &format!("{}\n", engine.encode(fresh.key)))?;
                 Ok(fresh)
             }
             Err(e) => Err(e),

@@ -19,6 +19,7 @@
 //! - [`store`]: the key-value seam, with sled and in-memory implementations.
 //! - [`metrics`]: Prometheus metrics.
 //! - [`identity`]: participant ids and the proofs the server issues for them.
+//! - [`secret`]: random tokens and owner-only files.
 //! - [`workshop`]: votes, private notes, freeze and roster, sans-IO, with their
 //!   secrets.
 
@@ -31,6 +32,7 @@ pub mod identity;
 pub mod metrics;
 pub mod room;
 pub mod rooms;
+pub mod secret;
 pub mod serve;
 pub mod storage;
 pub mod store;

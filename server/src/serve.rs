@@ -1,13 +1,14 @@
 //! Running the server: the data directory and operator token at start-up, the
 //! listener and router, and graceful shutdown.
 
-use crate::app::{random_token, App};
+use crate::app::App;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::ServeConfig;
 use crate::durability::Committer;
 use crate::identity::Identities;
 use crate::metrics::Metrics;
 use crate::rooms::{RoomConfig, Rooms};
+use crate::secret::{random_token, write_private};
 use crate::storage::{hash_token, Storage};
 use crate::store::{SledStore, Store};
 use anyhow::Context;
@@ -65,15 +66,6 @@ pub fn ensure_operator_token(
     storage.set_operator_hash(&hash_token(&token))?;
     storage.flush()?;
     Ok(Some((token, path)))
-}
-
-pub(crate) fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(contents.as_bytes())
 }
 
 /// Starts serving on `config.bind` with `store`; returns once it listens.

@@ -19,7 +19,6 @@
 
 use crate::element::Element;
 use crate::ids::ParticipantId;
-use crate::session::{AgendaStep, ViewTarget};
 use crate::workshop::RoundSettings;
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +122,39 @@ pub enum TimerCommand {
     AddMinute,
     /// Stops the timer: nothing runs and nothing is shown.
     Stop,
+}
+
+/// One step of the agenda.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaStep {
+    /// What happens ("Track: Status quo").
+    pub title: String,
+    /// The frame everyone is taken to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<String>,
+    /// The time box the timer starts with, in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+}
+
+/// Where a summon takes everyone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "to", rename_all = "kebab-case")]
+pub enum ViewTarget {
+    /// Fit a frame into the view.
+    Frame {
+        /// The frame's id.
+        id: String,
+    },
+    /// Exactly this view: the board point at the view's centre, and the zoom.
+    View {
+        /// Centre, board coordinates.
+        x: f64,
+        /// Centre, board coordinates.
+        y: f64,
+        /// Zoom factor.
+        zoom: f64,
+    },
 }
 
 /// What someone does with the room: facilitators steer it, anyone raises a hand.

@@ -11,6 +11,7 @@
 //! the time left from the server's clock ([`Timer::remaining_at`]), so everyone
 //! sees the same value, and nothing is written while it runs.
 
+pub use crate::action::{AgendaStep, ViewTarget};
 use crate::action::{Refusal, RefusalCode, RoomCommand, TimerCommand};
 use crate::ids::ParticipantId;
 use serde::{Deserialize, Serialize};
@@ -179,39 +180,6 @@ impl Timer {
         map.insert(txn, F_REMAINING_MS, self.remaining_ms as f64);
         map.insert(txn, F_CHANGED_MS, self.changed_ms as f64);
     }
-}
-
-/// One step of the agenda.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AgendaStep {
-    /// What happens ("Track: Status quo").
-    pub title: String,
-    /// The frame everyone is taken to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frame: Option<String>,
-    /// The time box the timer starts with, in minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minutes: Option<u32>,
-}
-
-/// Where a summon takes everyone.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "to", rename_all = "kebab-case")]
-pub enum ViewTarget {
-    /// Fit a frame into the view.
-    Frame {
-        /// The frame's id.
-        id: String,
-    },
-    /// Exactly this view: the board point at the view's centre, and the zoom.
-    View {
-        /// Centre, board coordinates.
-        x: f64,
-        /// Centre, board coordinates.
-        y: f64,
-        /// Zoom factor.
-        zoom: f64,
-    },
 }
 
 /// The latest "bring everyone to me": clients move once per new `seq`.

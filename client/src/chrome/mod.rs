@@ -11,6 +11,7 @@ mod panels;
 mod presence;
 mod private;
 mod room;
+mod shell;
 mod stylebar;
 mod timer;
 mod toolbar;

@@ -1,6 +1,7 @@
 //! The side panels: keyboard shortcuts, sharing, the outline, and voting (in
-//! [`super::voting`]), each in the same [`PanelShell`].
+//! [`super::voting`]), each in the same [`PanelShell`](super::shell::PanelShell).
 
+use super::shell::PanelShell;
 use crate::commands::Commands;
 use crate::keymap::KEYMAP;
 use crate::prefs;
@@ -22,28 +23,6 @@ pub fn Panels(
         Panel::Outline => view! { <Outline cmd/> }.into_any(),
         Panel::Voting => view! { <super::voting::VotingPanel cmd/> }.into_any(),
         Panel::Results => view! { <super::voting::ResultsPanel cmd/> }.into_any(),
-    }
-}
-
-/// A panel's frame: a dialog with a title and a close button around `children`.
-#[component]
-pub(super) fn PanelShell(
-    /// Its CSS class, besides `panel`.
-    class: &'static str,
-    /// The heading, also the dialog's accessible name.
-    title: &'static str,
-    /// The open panel, set to none by the close button.
-    panel: RwSignal<Panel>,
-    children: Children,
-) -> impl IntoView {
-    view! {
-        <aside class=format!("panel {class}") role="dialog" aria-label=title>
-            <header>
-                <h2>{title}</h2>
-                <button class="close" aria-label="Close" on:click=move |_| panel.set(Panel::None)>"×"</button>
-            </header>
-            {children()}
-        </aside>
     }
 }
 

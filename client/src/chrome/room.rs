@@ -114,12 +114,14 @@ pub fn PresentBar(
             let frames = room.frames();
             let title = frames.get(at).map(|f| f.title.clone()).unwrap_or_default();
             let len = frames.len();
+            // Comparisons inside `view!` attributes end the tag early: compute them here.
+            let (first, last) = (at == 0, at + 1 >= len);
             view! {
                 <div class="present-bar" data-testid="present-bar" role="status">
-                    <button data-testid="present-prev" disabled=(at == 0) on:click=move |_| room.present_step(false)>"‹"</button>
+                    <button data-testid="present-prev" disabled=first on:click=move |_| room.present_step(false)>"‹"</button>
                     <span class="present-where">{format!("Frame {} of {len}", at + 1)}</span>
                     <span class="present-title">{title}</span>
-                    <button data-testid="present-next" disabled=(at + 1 >= len) on:click=move |_| room.present_step(true)>"›"</button>
+                    <button data-testid="present-next" disabled=last on:click=move |_| room.present_step(true)>"›"</button>
                     <button data-testid="present-exit" title="Leave present mode (Esc)" on:click=move |_| room.present.set(None)>"Done"</button>
                 </div>
             }

@@ -3,7 +3,7 @@
 //! panel to set a round up, and the results panel (ranked list, earlier rounds,
 //! CSV download).
 
-use super::panels::PanelShell;
+use super::shell::PanelShell;
 use super::timer::clock_face;
 use crate::commands::Commands;
 use crate::state::Panel;
