@@ -420,7 +420,7 @@ async fn deleting_a_board_closes_sockets_and_erases_every_key() {
 async fn operator_lists_and_deletes_any_board() {
     let srv = TestServer::start().await.unwrap();
     let storage = &srv.server.app.storage;
-    let token = tafel_server::app::random_token(32);
+    let token = tafel_server::secret::random_token(32);
     storage
         .set_operator_hash(&tafel_server::storage::hash_token(&token))
         .unwrap();
