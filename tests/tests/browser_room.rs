@@ -171,14 +171,13 @@ async fn a_facilitator_steers_the_room_and_everyone_follows() {
     pan(&ben, 2000.0, 0.0).await;
     pan(&cleo, -2000.0, 0.0).await;
     click_css(&coach, "[data-testid=agenda-next]").await;
-    let frame_centred = format!(
-        "const f = document.querySelector('.element.frame[data-id={first_frame}]'); if (!f) return false; \
-         const a = f.getBoundingClientRect(), c = document.querySelector('.canvas').getBoundingClientRect(); \
-         return Math.abs(a.x + a.width / 2 - (c.x + c.width / 2)) < 2 && Math.abs(a.y + a.height / 2 - (c.y + c.height / 2)) < 2 \
-           && a.width <= c.width && a.height <= c.height;"
-    );
     for b in [&ben, &cleo] {
-        wait_until(b, "everyone sees the step's frame", &frame_centred).await;
+        wait_until(
+            b,
+            "everyone sees the step's frame",
+            &frame_centred(&first_frame),
+        )
+        .await;
         wait_for_count(b, ".timer[data-phase=running]", 1).await;
     }
     wait_for_count(&coach, "li.agenda-step.current[data-index='0']", 1).await;
