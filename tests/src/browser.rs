@@ -383,3 +383,19 @@ pub fn note_with(needle: &str) -> String {
         "return [...document.querySelectorAll('.element.sticky .text')].some(t => t.textContent.includes({needle:?}))"
     )
 }
+
+/// Opens `links` in one browser per person, each with its role's link and name,
+/// in the order given.
+pub async fn open_people(
+    driver: &Driver,
+    links: &std::collections::BTreeMap<tafel_shared::roles::Role, String>,
+    people: &[(tafel_shared::roles::Role, &str)],
+) -> Vec<Client> {
+    let mut browsers = Vec::new();
+    for (role, name) in people {
+        let b = driver.browser().await;
+        open_as(&b, &links[role], name).await;
+        browsers.push(b);
+    }
+    browsers
+}

@@ -77,14 +77,15 @@ async fn a_facilitator_steers_the_room_and_everyone_follows() {
         .unwrap();
     let links = &board.created.links;
     let driver = Driver::start().await;
-    let (coach, ben, cleo) = (
-        driver.browser().await,
-        driver.browser().await,
-        driver.browser().await,
-    );
-    open_as(&coach, &links[&Role::Facilitator], "Coach").await;
-    open_as(&ben, &links[&Role::Editor], "Ben").await;
-    open_as(&cleo, &links[&Role::Editor], "Cleo").await;
+    let people = [
+        (Role::Facilitator, "Coach"),
+        (Role::Editor, "Ben"),
+        (Role::Editor, "Cleo"),
+    ];
+    let [coach, ben, cleo]: [Client; 3] = open_people(&driver, links, &people)
+        .await
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("three people, three browsers"));
     for b in [&coach, &ben, &cleo] {
         wait_for_count(b, ".element.frame", 3).await;
         wait_for_count(b, ".presence .avatar[data-name]", 2).await;
@@ -272,9 +273,11 @@ async fn present_mode_walks_everyone_through_the_frames_and_anyone_can_follow_an
         .unwrap();
     let links = &board.created.links;
     let driver = Driver::start().await;
-    let (coach, ben) = (driver.browser().await, driver.browser().await);
-    open_as(&coach, &links[&Role::Facilitator], "Coach").await;
-    open_as(&ben, &links[&Role::Editor], "Ben").await;
+    let people = [(Role::Facilitator, "Coach"), (Role::Editor, "Ben")];
+    let [coach, ben]: [Client; 2] = open_people(&driver, links, &people)
+        .await
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("two people, two browsers"));
     for b in [&coach, &ben] {
         wait_for_count(b, ".element.frame", 3).await;
         wait_for_count(b, ".presence .avatar[data-name]", 1).await;

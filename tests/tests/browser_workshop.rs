@@ -89,14 +89,15 @@ async fn three_people_vote_in_secret_and_everyone_sees_the_results() {
     )
     .await;
     let driver = Driver::start().await;
-    let (coach, ada, ben) = (
-        driver.browser().await,
-        driver.browser().await,
-        driver.browser().await,
-    );
-    open_as(&coach, &board.created.links[&Role::Facilitator], "Coach").await;
-    open_as(&ada, &board.created.links[&Role::Editor], "Ada").await;
-    open_as(&ben, &board.created.links[&Role::Editor], "Ben").await;
+    let people = [
+        (Role::Facilitator, "Coach"),
+        (Role::Editor, "Ada"),
+        (Role::Editor, "Ben"),
+    ];
+    let [coach, ada, ben]: [Client; 3] = open_people(&driver, &board.created.links, &people)
+        .await
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("three people, three browsers"));
     for b in [&coach, &ada, &ben] {
         wait_for_count(b, ".element.sticky", 3).await;
     }
