@@ -37,7 +37,10 @@ impl Workshop {
     /// Takes a view the server sent.
     pub fn receive(&self, view: WorkshopView) {
         match view {
-            WorkshopView::Board(b) => self.board.set(b),
+            WorkshopView::Board(b) => self.board.update(|known| known.update(b)),
+            WorkshopView::People { people } => {
+                self.board.update(|known| known.upsert_people(people))
+            }
             WorkshopView::Own(o) => self.own.set(Some(o)),
         }
     }

@@ -690,8 +690,16 @@ impl<L> RoomCore<L> {
             frames.push(Outgoing {
                 target: Target::All,
                 frame: frame(&Message::Workshop(WorkshopView::Board(
-                    workshop.board_view(),
+                    workshop.board_update(),
                 ))),
+            });
+        }
+        if !changed.people.is_empty() {
+            frames.push(Outgoing {
+                target: Target::All,
+                frame: frame(&Message::Workshop(WorkshopView::People {
+                    people: changed.people.clone(),
+                })),
             });
         }
         for who in &changed.own {

@@ -49,6 +49,8 @@ pub struct Changed {
     pub own: Vec<ParticipantId>,
     /// Notes to put on the board now (a reveal).
     pub reveal: Vec<Element>,
+    /// People who joined the roster or changed (told to everyone on their own).
+    pub people: Vec<Person>,
 }
 
 impl Changed {
@@ -61,7 +63,7 @@ impl Changed {
 
     /// Whether anything changed at all (and so must be stored).
     pub fn is_some(&self) -> bool {
-        self.board || !self.own.is_empty() || !self.reveal.is_empty()
+        self.board || !self.own.is_empty() || !self.reveal.is_empty() || !self.people.is_empty()
     }
 }
 
@@ -142,7 +144,16 @@ impl Workshop {
         self.frozen
     }
 
-    /// What everyone sees.
+    /// What everyone sees after a change: the board view without the roster,
+    /// which changes only through [`Changed::people`].
+    pub fn board_update(&self) -> BoardView {
+        BoardView {
+            people: Vec::new(),
+            ..self.board_view()
+        }
+    }
+
+    /// What everyone sees, whole (sent on connect).
     pub fn board_view(&self) -> BoardView {
         BoardView {
             rounds: self.rounds.iter().map(|r| r.round.clone()).collect(),
@@ -289,7 +300,14 @@ impl Workshop {
         }
         entry.name = name.to_owned();
         entry.role = role;
-        Ok(Changed::board())
+        Ok(Changed {
+            people: vec![Person {
+                id: caller.participant.clone(),
+                name: entry.name.clone(),
+                role,
+            }],
+            ..Changed::default()
+        })
     }
 
     fn start_round(
@@ -375,7 +393,7 @@ impl Workshop {
         Changed {
             board: true,
             own: state.ballots.keys().cloned().collect(),
-            reveal: Vec::new(),
+            ..Changed::default()
         }
     }
 
@@ -478,7 +496,7 @@ impl Workshop {
         Changed {
             board,
             own: vec![who.clone()],
-            reveal: Vec::new(),
+            ..Changed::default()
         }
     }
 
@@ -545,7 +563,7 @@ impl Workshop {
         Ok(Changed {
             board,
             own: vec![caller.participant.clone()],
-            reveal: Vec::new(),
+            ..Changed::default()
         })
     }
 
@@ -563,7 +581,7 @@ impl Workshop {
         Ok(Changed {
             board: true,
             own: vec![caller.participant.clone()],
-            reveal: Vec::new(),
+            ..Changed::default()
         })
     }
 
@@ -595,6 +613,7 @@ impl Workshop {
             board: true,
             own,
             reveal,
+            ..Changed::default()
         })
     }
 }

@@ -8,6 +8,10 @@
 //!   holds back in private mode; the roster of participants.
 //! - [`OwnView`] goes only to the sockets of one participant: their own ballot and
 //!   their own private notes. No other socket ever receives it.
+//! - The roster comes whole in the board view a socket gets when it connects;
+//!   after that, board views leave `people` empty and [`WorkshopView::People`]
+//!   brings who joined or renamed, so a room of hundreds does not resend its
+//!   whole roster to everyone at every vote or join ([`BoardView::update`]).
 //!
 //! Everything here changes through [`crate::action`]s sent on the content socket.
 
@@ -161,11 +165,31 @@ pub struct BoardView {
     /// The board is read-only for everyone but facilitators.
     #[serde(default)]
     pub frozen: bool,
-    /// Who has been on the board.
+    /// Who has been on the board (whole only in the view sent on connect).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub people: Vec<Person>,
 }
 
 impl BoardView {
+    /// Takes a newer board view, keeping the roster when the newer one carries
+    /// none (only the view sent on connect does).
+    pub fn update(&mut self, mut next: BoardView) {
+        if next.people.is_empty() {
+            next.people = std::mem::take(&mut self.people);
+        }
+        *self = next;
+    }
+
+    /// Adds people who joined and renames those who changed their name.
+    pub fn upsert_people(&mut self, people: Vec<Person>) {
+        for person in people {
+            match self.people.iter_mut().find(|p| p.id == person.id) {
+                Some(known) => *known = person,
+                None => self.people.push(person),
+            }
+        }
+    }
+
     /// The round that is open now.
     pub fn open_round(&self) -> Option<&Round> {
         self.rounds.last().filter(|r| r.is_open())
@@ -202,6 +226,12 @@ pub enum WorkshopView {
     Board(BoardView),
     /// One participant's own view.
     Own(OwnView),
+    /// People who joined the roster or changed name or role since (a struct
+    /// variant: a tagged list must be a field).
+    People {
+        /// Who joined or changed.
+        people: Vec<Person>,
+    },
 }
 
 /// Results of an ended round as CSV (rank, votes, element, label, and voters in a
@@ -311,6 +341,15 @@ mod tests {
         let json = serde_json::to_string(&view).unwrap();
         assert!(json.starts_with(r#"{"view":"board""#), "{json}");
         assert_eq!(serde_json::from_str::<WorkshopView>(&json).unwrap(), view);
+        let people = WorkshopView::People {
+            people: vec![Person {
+                id: pid('b'),
+                name: "Ben".into(),
+                role: Role::Editor,
+            }],
+        };
+        let json = serde_json::to_string(&people).unwrap();
+        assert_eq!(serde_json::from_str::<WorkshopView>(&json).unwrap(), people);
     }
 
     #[test]

@@ -220,9 +220,15 @@ impl SyncClient {
                 self.denials.extend(got.denied);
                 self.results.extend(got.action_result);
                 match got.workshop {
-                    Some(tafel_shared::workshop::WorkshopView::Board(v)) => {
-                        self.board_view = Some(v)
-                    }
+                    // The roster comes whole on connect, then as changes.
+                    Some(tafel_shared::workshop::WorkshopView::Board(v)) => self
+                        .board_view
+                        .get_or_insert_with(Default::default)
+                        .update(v),
+                    Some(tafel_shared::workshop::WorkshopView::People { people: p }) => self
+                        .board_view
+                        .get_or_insert_with(Default::default)
+                        .upsert_people(p),
                     Some(tafel_shared::workshop::WorkshopView::Own(v)) => self.own_view = Some(v),
                     None => {}
                 }

@@ -735,3 +735,66 @@ async fn a_locked_element_resists_an_editors_stock_client_and_yields_to_a_facili
         .unwrap();
     assert!(coach_layer.denials.is_empty());
 }
+
+#[tokio::test]
+async fn the_roster_comes_whole_on_connect_and_then_only_as_changes() {
+    let w = Workshop::start().await;
+    let (coach_id, ben_id) = (w.person().await, w.person().await);
+    let mut coach = w.join(Role::Facilitator, &coach_id).await;
+    let mut ben = w.join(Role::Editor, &ben_id).await;
+    let mut ada = w.join(Role::Editor, &w.person().await).await;
+    coach
+        .act(Action::Introduce {
+            name: "Coach".into(),
+        })
+        .await
+        .unwrap();
+    ben.act(Action::Introduce { name: "Ben".into() })
+        .await
+        .unwrap();
+    coach
+        .act(Action::StartRound {
+            settings: RoundSettings::new("t", 1),
+        })
+        .await
+        .unwrap();
+    ada.pump_until(|c| board_view(c).open_round().is_some() && board_view(c).people.len() == 2)
+        .await
+        .unwrap();
+    let views: Vec<WorkshopView> = ada
+        .received()
+        .iter()
+        .filter_map(|f| match Message::decode(f) {
+            Ok(Message::Workshop(v)) => Some(v),
+            _ => None,
+        })
+        .collect();
+    // After the view on connect, board views carry no roster; names come one by one.
+    let later_boards_with_people = views
+        .iter()
+        .skip_while(|v| !matches!(v, WorkshopView::Board(_)))
+        .skip(1)
+        .filter(|v| matches!(v, WorkshopView::Board(b) if !b.people.is_empty()))
+        .count();
+    assert_eq!(later_boards_with_people, 0);
+    let introduced: Vec<String> = views
+        .iter()
+        .filter_map(|v| match v {
+            WorkshopView::People { people } => {
+                Some(people.iter().map(|p| p.name.clone()).collect::<Vec<_>>())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(introduced, ["Coach", "Ben"]);
+    // A newcomer gets everyone at once.
+    let late = w.join(Role::Viewer, &w.person().await).await;
+    let names: Vec<String> = board_view(&late)
+        .people
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"Ben".to_owned()) && names.contains(&"Coach".to_owned()));
+}
