@@ -77,7 +77,7 @@ impl Commands {
         n.base.author = s.me.get_untracked().name;
         n.base.created_ms = js_sys::Date::now() as u64;
         // In private mode new notes are held back: the server keeps them.
-        if self.private_running_now() && crate::private_state::holds(&n) {
+        if self.private_running_now() && tafel_shared::workshop::may_be_private(&n) {
             self.add_private(n);
             return None;
         }

@@ -11,7 +11,7 @@
 //! reveal, which the server does by itself.
 
 use crate::commands::Commands;
-use crate::private_state::{holds, Pending, GIVE_UP_MS, TYPING_SEND_MS};
+use crate::private_state::{Pending, GIVE_UP_MS, TYPING_SEND_MS};
 use crate::timer::after;
 use leptos::prelude::*;
 use std::collections::HashSet;
@@ -20,6 +20,7 @@ use tafel_shared::edit::{self, Clipboard};
 use tafel_shared::element::{Element, Props};
 use tafel_shared::geometry::Point;
 use tafel_shared::order;
+use tafel_shared::workshop::may_be_private;
 
 impl Commands {
     /// Whether private brainstorming runs (tracked).
@@ -88,7 +89,7 @@ impl Commands {
         }
         let s = self.session();
         let (held, rest): (Vec<Element>, Vec<Element>) =
-            clip.elements.iter().cloned().partition(holds);
+            clip.elements.iter().cloned().partition(may_be_private);
         if !s.can_edit_now() || held.is_empty() {
             return Some(Clipboard {
                 elements: rest,

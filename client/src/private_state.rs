@@ -7,22 +7,12 @@ use leptos::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use tafel_shared::element::{Element, Props};
 use tafel_shared::geometry::Rect;
-use tafel_shared::schema::ElementKind;
 
 /// How long a sent change is shown over the server's copy when the server's copy
 /// never comes to match it (a refusal, a lost connection); then the server wins.
 pub(crate) const GIVE_UP_MS: f64 = 4000.0;
 /// Typing reaches the server at most this often (and when the editor closes).
 pub(crate) const TYPING_SEND_MS: i32 = 500;
-
-/// Whether an element made now goes to the private notes while private mode
-/// runs: the kinds the server takes as private notes.
-pub fn holds(e: &Element) -> bool {
-    matches!(
-        e.kind(),
-        Some(ElementKind::Sticky | ElementKind::Text | ElementKind::Shape)
-    )
-}
 
 /// `e` with its box on whole board units: the server's copy comes back through
 /// JSON, and whole numbers survive that exactly, so [`Pending::settle`] can tell

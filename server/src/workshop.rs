@@ -21,10 +21,10 @@ use tafel_shared::action::{Action, Refusal, RefusalCode};
 use tafel_shared::element::Element;
 use tafel_shared::ids::ParticipantId;
 use tafel_shared::roles::{DocKind, Role};
-use tafel_shared::schema::{self, ElementKind};
+use tafel_shared::schema;
 use tafel_shared::workshop::{
-    BoardView, OwnView, Person, PrivateRound, Round, RoundSettings, Tally, MAX_NAME_CHARS,
-    MAX_PRIVATE_NOTES, MAX_TITLE_CHARS, MAX_VOTES_PER_PERSON,
+    may_be_private, BoardView, OwnView, Person, PrivateRound, Round, RoundSettings, Tally,
+    MAX_NAME_CHARS, MAX_PRIVATE_NOTES, MAX_TITLE_CHARS, MAX_VOTES_PER_PERSON,
 };
 use yrs::{Doc, Transact};
 
@@ -516,10 +516,7 @@ impl Workshop {
         if self.frozen && !caller.role.can_facilitate() {
             return Err(not_now("The board is frozen."));
         }
-        if !matches!(
-            element.kind(),
-            Some(ElementKind::Sticky | ElementKind::Text | ElementKind::Shape)
-        ) {
+        if !may_be_private(&element) {
             return Err(invalid("Private notes are notes, text or shapes."));
         }
         if element.base.id.is_empty() || element.base.id.len() > 64 {

@@ -234,6 +234,16 @@ pub enum WorkshopView {
     },
 }
 
+/// Whether an element may be held back as a private note: notes, text and
+/// shapes (what people brainstorm with). The server refuses other kinds, and the
+/// client sends other kinds to the board even in private mode.
+pub fn may_be_private(element: &Element) -> bool {
+    matches!(
+        element.kind(),
+        Some(ElementKind::Sticky | ElementKind::Text | ElementKind::Shape)
+    )
+}
+
 /// Results of an ended round as CSV (rank, votes, element, label, and voters in a
 /// named round), for spreadsheets and Jira imports. `label` gives an element's
 /// text; `name` a voter's name.
