@@ -24,6 +24,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use tafel_shared::action::{
     Action, ActionRequest, ActionResult, Refusal, RefusalCode, RoomCommand, TimerCommand,
 };
+use tafel_shared::comments::{self, CommentCommand};
 use tafel_shared::ids::ParticipantId;
 use tafel_shared::protocol::{
     AwarenessEntry, AwarenessUpdate, CloseCode, Message, SyncMessage, AWARENESS_REMOVED,
@@ -536,6 +537,7 @@ impl<L> RoomCore<L> {
             Action::Clock => Ok(()),
             Action::Timer { command } => self.timer(caller.role, command, now_ms, &mut fx),
             Action::Room { command } => self.room_command(caller, command, now_ms, &mut fx),
+            Action::Comment { command } => self.comment(caller, command, now_ms, &mut fx),
             other => self.workshop_action(caller, other, now_ms, &mut fx),
         };
         let refused = outcome.err();
@@ -635,6 +637,54 @@ impl<L> RoomCore<L> {
             if let Some(timer) = timer {
                 timer.write(&mut txn, &timer_map);
             }
+            txn.encode_update_v1()
+        };
+        self.record(update, Target::All, fx);
+        Ok(())
+    }
+
+    /// A comment command: the caller's role must comment, and the rules of
+    /// [`comments::plan`] decide by verified participant id whose comment is whose.
+    fn comment(
+        &mut self,
+        caller: Caller<'_>,
+        command: CommentCommand,
+        now_ms: u64,
+        fx: &mut Effects,
+    ) -> Result<(), Refusal> {
+        if self.kind != DocKind::Comments {
+            return Err(Refusal::new(
+                RefusalCode::WrongDocument,
+                "Comments go to the comments socket (/ws/{board}/comments).",
+            ));
+        }
+        if !caller.role.can_comment() {
+            return Err(Refusal::new(
+                RefusalCode::Forbidden,
+                format!(
+                    "Your role ({}) reads comments but cannot write them.",
+                    caller.role
+                ),
+            ));
+        }
+        if self.stored_bytes >= self.limits.max_doc_bytes {
+            return Err(Refusal::new(
+                RefusalCode::LimitReached,
+                "This board's comments are full; delete resolved threads to make room.",
+            ));
+        }
+        let maps = comments::Maps::of(&self.doc);
+        let who = comments::Commenter {
+            id: caller.participant,
+            facilitator: caller.role.can_facilitate(),
+        };
+        let changes = comments::plan(&self.doc.transact(), &maps, command, who, now_ms)?;
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let update = {
+            let mut txn = self.doc.transact_mut();
+            maps.write(&mut txn, &changes);
             txn.encode_update_v1()
         };
         self.record(update, Target::All, fx);

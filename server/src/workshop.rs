@@ -237,6 +237,10 @@ impl Workshop {
                     DocKind::Session.as_str()
                 ),
             )),
+            Action::Comment { .. } => Err(Refusal::new(
+                RefusalCode::WrongDocument,
+                "Comments go to the comments socket (/ws/{board}/comments).",
+            )),
             Action::Introduce { name } => self.introduce(caller, &name),
             Action::StartRound { settings } => {
                 facilitator(caller, "start a voting round")?;

@@ -11,12 +11,14 @@
 //!
 //! Timer actions go to the session socket; everything about elements (votes,
 //! private notes, reveal, freeze, introducing oneself) to the content socket, whose
-//! room keeps the secrets (see [`crate::workshop`]).
+//! room keeps the secrets (see [`crate::workshop`]); comments to the comments
+//! socket (see [`crate::comments`]).
 //!
 //! On the wire both travel in their own message types
 //! ([`crate::protocol::MSG_ACTION`], [`crate::protocol::MSG_ACTION_RESULT`]) as one
 //! JSON string each; stock Yjs clients never send them.
 
+use crate::comments::CommentCommand;
 use crate::element::Element;
 use crate::ids::ParticipantId;
 use crate::workshop::RoundSettings;
@@ -100,6 +102,12 @@ pub enum Action {
     Freeze {
         /// Frozen or not.
         frozen: bool,
+    },
+    /// Opens, answers, edits, deletes, resolves or reopens comments (comments
+    /// socket; any role that may comment).
+    Comment {
+        /// What to do.
+        command: CommentCommand,
     },
 }
 

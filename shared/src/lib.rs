@@ -19,9 +19,11 @@
 //! - [`action`]: server-applied actions (requests, results, refusal codes).
 //! - [`session`]: the session document the server writes: the timer.
 //! - [`workshop`]: votes, private notes, freeze and roster as the server shows them.
+//! - [`comments`]: comment threads, and who may change which comment.
 
 pub mod action;
 pub mod api;
+pub mod comments;
 pub mod edit;
 pub mod element;
 pub mod geometry;

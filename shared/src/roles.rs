@@ -49,7 +49,9 @@ impl Role {
     pub fn can_write(self, doc: DocKind) -> bool {
         match doc {
             DocKind::Content => matches!(self, Role::Facilitator | Role::Editor),
-            DocKind::Comments => matches!(self, Role::Facilitator | Role::Editor | Role::Commenter),
+            // Written by the server alone, through comment actions, so that it
+            // can check who wrote which comment (see `crate::comments`).
+            DocKind::Comments => false,
             // Written by the server alone, through actions (see `crate::action`):
             // a free CRDT write could not be checked for who may change what.
             DocKind::Session => false,
@@ -57,6 +59,12 @@ impl Role {
             // restack, delete or unlock them, whatever client they use.
             DocKind::Locked => self == Role::Facilitator,
         }
+    }
+
+    /// Whether this role may open, answer and resolve comments (as actions the
+    /// server checks; see [`crate::comments`]).
+    pub fn can_comment(self) -> bool {
+        self != Role::Viewer
     }
 
     /// Whether this role steers the workshop: timer, and later votes, private
@@ -131,9 +139,10 @@ mod tests {
         let expected = [
             // Nobody writes the session document directly: the server does.
             // Only facilitators write the locked layer.
-            (Facilitator, [true, true, false, true]),
-            (Editor, [true, true, false, false]),
-            (Commenter, [false, true, false, false]),
+            // Nor the comments document: comments are actions, checked by author.
+            (Facilitator, [true, false, false, true]),
+            (Editor, [true, false, false, false]),
+            (Commenter, [false, false, false, false]),
             (Viewer, [false, false, false, false]),
         ];
         for (role, writes) in expected {
@@ -141,6 +150,8 @@ mod tests {
                 assert_eq!(role.can_write(doc), may, "{role} writing {doc:?}");
             }
         }
+        let commenting: Vec<Role> = Role::ALL.into_iter().filter(|r| r.can_comment()).collect();
+        assert_eq!(commenting, [Facilitator, Editor, Commenter]);
         assert!(Facilitator.can_manage());
         assert!(!Editor.can_manage());
         assert!(Facilitator.can_facilitate());

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{add_sticky, has};
+use common::{add_sticky, has, has_thread, open_thread};
 use std::collections::BTreeSet;
 use std::time::Duration;
 use tafel_shared::geometry::Rect;
@@ -57,7 +57,7 @@ async fn restart_keeps_every_board_and_sigterm_says_going_away() {
             .await
             .unwrap();
     add_sticky(&mut content, "a-note", "content").await;
-    add_sticky(&mut comments, "a-comment", "a comment").await;
+    open_thread(&mut comments, "a-comment", "a comment").await;
     add_sticky(&mut other, "b-note", "other board").await;
     // Once a second client has seen each edit, it is durable.
     let mut witness = SyncClient::connect(&srv.ws(&a.id, DocKind::Content, a.token(Role::Viewer)))
@@ -69,7 +69,7 @@ async fn restart_keeps_every_board_and_sigterm_says_going_away() {
             .await
             .unwrap();
     comment_witness
-        .pump_until(|c| has(c, "a-comment"))
+        .pump_until(|c| has_thread(c, "a-comment"))
         .await
         .unwrap();
 
@@ -97,7 +97,7 @@ async fn restart_keeps_every_board_and_sigterm_says_going_away() {
     let c = SyncClient::connect(&srv.ws(&a.id, DocKind::Comments, a.token(Role::Viewer)))
         .await
         .unwrap();
-    assert!(has(&c, "a-comment"));
+    assert!(has_thread(&c, "a-comment"));
     let c = SyncClient::connect(&srv.ws(&b.id, DocKind::Content, b.token(Role::Viewer)))
         .await
         .unwrap();

@@ -41,3 +41,40 @@ pub fn has(c: &SyncClient, id: &str) -> bool {
     let txn = c.doc.transact();
     elements.contains_key(&txn, id)
 }
+
+/// Opens a comment thread pinned to a point, through the server (the only way
+/// comments are written); panics if the server refuses.
+pub async fn open_thread(c: &mut SyncClient, thread: &str, text: &str) {
+    use tafel_shared::comments::{Anchor, CommentCommand};
+    let result = c
+        .act(tafel_shared::action::Action::Comment {
+            command: CommentCommand::Open {
+                thread: thread.into(),
+                comment: format!("{thread}-1"),
+                anchor: Anchor::Point { x: 10.0, y: 20.0 },
+                text: text.into(),
+                name: "Tester".into(),
+                mentions: vec![],
+            },
+        })
+        .await
+        .expect("comment action answered");
+    assert_eq!(result.refused, None, "opening a thread");
+}
+
+/// The comments of a replica of a comments document, as (thread, author, text).
+pub fn comment_texts(c: &SyncClient) -> Vec<(String, String, String)> {
+    use tafel_shared::comments::{Discussion, Maps};
+    let maps = Maps::of(&c.doc);
+    let d = Discussion::read(&c.doc.transact(), &maps);
+    d.comments
+        .values()
+        .flatten()
+        .map(|c| (c.thread.clone(), c.author.to_string(), c.text.clone()))
+        .collect()
+}
+
+/// Whether a replica of a comments document has a thread.
+pub fn has_thread(c: &SyncClient, thread: &str) -> bool {
+    comment_texts(c).iter().any(|(t, _, _)| t == thread)
+}
