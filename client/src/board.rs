@@ -30,6 +30,7 @@ pub fn BoardPage(
     session.start();
     let facilitation = Facilitation::open(&session.id, &session.token, state.ui.notice);
     let room = crate::room::Room::new(cmd, facilitation.clone());
+    let review = crate::comments::Review::open(cmd);
     // Leaving the page ends the connection and the keepalive; timers still
     // pending hold the session only weakly and find it gone.
     on_cleanup(move || cmd.leave());
@@ -68,7 +69,7 @@ pub fn BoardPage(
     let notice = state.ui.notice.0;
     view! {
         <div class="board" data-local=move || local.get().name()>
-            <Toolbar cmd room/>
+            <Toolbar cmd room review/>
             <div class="top-center">
                 <TimerBar facilitation role/>
                 <FollowBar room/>
@@ -97,7 +98,9 @@ pub fn BoardPage(
                     <a class="button" href="/">"Go to the start page"</a>
                 </div>
             })}
-            <Canvas cmd/>
+            <Canvas cmd>
+                <crate::chrome::CommentLayer review/>
+            </Canvas>
             <ZoomControls view=state.camera.view cmd/>
             {move || can_edit().then(|| view! {
                 <div class="stylebar" role="toolbar" aria-label="Colours">
@@ -107,7 +110,7 @@ pub fn BoardPage(
             <RoomBar room/>
             <Reactions room/>
             <CameraReadout room/>
-            <Panels cmd/>
+            <Panels cmd review/>
             {move || notice.get().map(|n| view! { <div class="notice" role="status">{n}</div> })}
         </div>
     }

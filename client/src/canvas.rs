@@ -117,6 +117,8 @@ fn is_typing_target(target: Option<web_sys::EventTarget>) -> bool {
 pub fn Canvas(
     /// What gestures and keys do, and the state they read.
     cmd: Commands,
+    /// Layers over the board in screen coordinates (comment pins).
+    children: Children,
 ) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Div>::new();
     let world = NodeRef::<leptos::html::Div>::new();
@@ -389,6 +391,7 @@ pub fn Canvas(
                 <TextEditor cmd/>
             </div>
             <Cursors peers view=camera.view/>
+            {children()}
             <Show when=empty>
                 <div class="empty-hint">
                     {move || if can_edit() {
@@ -463,6 +466,14 @@ fn pointer_down(
     let target = id_at(e.target());
     let gesture = if e.button() == 1 || i.space.get() || tool == Tool::Hand {
         Gesture::Pan { last: p }
+    } else if tool == Tool::Comment && e.button() == 0 {
+        // Pinned to what was clicked (so it moves with it), or to the spot.
+        let on = target
+            .and_then(|id| cmd.session().model.get(&id))
+            .map(|el| (el.base.id, el.base.rect));
+        cmd.state.comments.place(w, on);
+        cmd.state.ui.tool.set(Tool::Select);
+        Gesture::Idle
     } else if cmd.voting_round_now().is_some() {
         // Clicks vote; nothing is selected or moved, and the board pans.
         if let Some(id) = dot_at(e.target()) {

@@ -254,11 +254,21 @@ impl Commands {
         self.select(Vec::new());
         self.state.ui.tool.set(Tool::Select);
         self.state.ui.panel.set(Panel::None);
+        self.state.comments.draft.set(None);
+        self.state.comments.open.set(None);
     }
 
     /// Picks `tool`; `false` if this participant may not use it.
     pub fn pick_tool(&self, tool: Tool) -> bool {
         if tool.edits() && !self.session().can_edit_now() {
+            return false;
+        }
+        let may_comment = self
+            .session()
+            .role
+            .get_untracked()
+            .is_some_and(|r| r.can_comment());
+        if tool == Tool::Comment && !may_comment {
             return false;
         }
         self.state.ui.tool.set(tool);
@@ -578,6 +588,16 @@ impl Commands {
     /// Pans by a screen-space step.
     pub fn pan_by(&self, dx: f64, dy: f64) {
         self.state.camera.view.update(|v| *v = v.pan_by(dx, dy));
+    }
+
+    /// Moves the view so that the board point `at` is at the screen point
+    /// `screen`, at a zoom where a comment next to it can be read.
+    pub fn bring_to(&self, at: Point, screen: Point) {
+        self.state.camera.view.update(|v| {
+            let zoom = v.zoom.max(0.5);
+            v.zoom = zoom;
+            v.origin = Point::new(at.x - screen.x / zoom, at.y - screen.y / zoom);
+        });
     }
 
     /// Shows all of the board.

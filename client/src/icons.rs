@@ -26,7 +26,16 @@ pub fn tool(t: Tool) -> impl IntoView {
         Tool::Connector => "M4 20 L19 5 M12 5 H19 V12",
         Tool::Pen => "M4 20 C6 14 9 18 11 13 C13 8 16 11 20 4",
         Tool::Frame => "M7 3 V21 M17 3 V21 M3 7 H21 M3 17 H21",
+        Tool::Comment => COMMENT,
     })
+}
+
+/// A speech bubble.
+const COMMENT: &str = "M4 5 H20 V16 H10 L5 20 V16 H4 Z";
+
+/// The comments panel.
+pub fn comments() -> impl IntoView {
+    icon(COMMENT)
 }
 
 /// Undo.

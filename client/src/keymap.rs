@@ -203,6 +203,11 @@ pub static KEYMAP: &[Shortcut] = &[
     entry(&[Key::Letter("p")], "Pen", Command::Tool(Tool::Pen)),
     entry(&[Key::Letter("f")], "Frame", Command::Tool(Tool::Frame)),
     entry(
+        &[Key::Letter("c")],
+        "Comment (click an element or a spot)",
+        Command::Tool(Tool::Comment),
+    ),
+    entry(
         &[Key::Any("Enter")],
         "Edit the selected element's text; with a tool, place it mid-screen",
         Command::Enter,

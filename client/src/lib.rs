@@ -14,6 +14,7 @@
 //! - [`facilitation`]: the session document the server writes (the timer), and actions.
 //! - [`room`]: room controls: following, summons, follow-me, agenda, present mode,
 //!   hands, reactions, hidden cursors; [`hints`]: quiet hints for facilitators.
+//! - [`comments`]: comment threads: the server-written document, what was read, pins and mentions.
 //! - [`workshop`]: votes, private notes, freeze and roster from the content socket.
 //! - [`actions`]: numbering server-applied actions, their results and refusals.
 //! - [`identity`]: this browser's participant credential.
@@ -41,6 +42,7 @@ pub mod canvas;
 pub mod chrome;
 pub mod clipboard;
 pub mod commands;
+pub mod comments;
 pub mod dots;
 pub mod facilitation;
 pub mod hints;

@@ -155,3 +155,17 @@ pub fn absolute_link(local: &str) -> String {
         .unwrap_or_default();
     format!("{origin}{local}")
 }
+
+fn comments_seen_key(board: &str) -> String {
+    format!("tafel.comments-seen.{board}")
+}
+
+/// Per comment thread of `board`, the newest activity this browser has read.
+pub fn comments_seen(board: &str) -> BTreeMap<String, u64> {
+    read(&comments_seen_key(board)).unwrap_or_default()
+}
+
+/// Remembers what has been read of `board`'s comment threads.
+pub fn set_comments_seen(board: &str, seen: &BTreeMap<String, u64>) {
+    write(&comments_seen_key(board), seen);
+}

@@ -32,12 +32,14 @@ pub enum Tool {
     Pen,
     /// Draw frames.
     Frame,
+    /// Pin a comment on an element or a spot.
+    Comment,
 }
 
 impl Tool {
     /// Every tool, in toolbar order, with its name. Keys live in
     /// [`crate::keymap`].
-    pub const ALL: [(Tool, &'static str); 10] = [
+    pub const ALL: [(Tool, &'static str); 11] = [
         (Tool::Select, "Select"),
         (Tool::Hand, "Hand (pan)"),
         (Tool::Sticky, "Sticky note"),
@@ -48,11 +50,12 @@ impl Tool {
         (Tool::Connector, "Connector"),
         (Tool::Pen, "Pen"),
         (Tool::Frame, "Frame"),
+        (Tool::Comment, "Comment"),
     ];
 
     /// Whether the tool changes the board.
     pub fn edits(self) -> bool {
-        !matches!(self, Tool::Select | Tool::Hand)
+        !matches!(self, Tool::Select | Tool::Hand | Tool::Comment)
     }
 
     /// The `data-tool` name.
@@ -68,6 +71,7 @@ impl Tool {
             Tool::Connector => "connector",
             Tool::Pen => "pen",
             Tool::Frame => "frame",
+            Tool::Comment => "comment",
         }
     }
 }
@@ -87,6 +91,8 @@ pub enum Panel {
     Voting,
     /// Results of ended rounds.
     Results,
+    /// Comment threads with filters.
+    Comments,
 }
 
 /// Below this zoom, notes are drawn without their text.
@@ -212,6 +218,8 @@ pub struct State {
     pub vote: VoteUi,
     /// Private brainstorming: this person's notes held back, selection, editor.
     pub private: crate::private_state::PrivateUi,
+    /// Comments: the open thread, a pin being placed, the panel's filter.
+    pub comments: crate::comments::CommentUi,
 }
 
 impl State {
@@ -236,6 +244,7 @@ impl State {
                 paused: RwSignal::new(None),
             },
             private: crate::private_state::PrivateUi::new(),
+            comments: crate::comments::CommentUi::new(),
         }
     }
 }

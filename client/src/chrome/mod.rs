@@ -6,6 +6,7 @@
 //! handle; none of them sees the session's internals.
 
 mod agenda;
+mod comments;
 mod freeze;
 mod panels;
 mod presence;
@@ -18,6 +19,7 @@ mod toolbar;
 mod voting;
 mod zoom;
 
+pub use comments::{CommentLayer, CommentsButton, CommentsPanel};
 pub use freeze::{FreezeToggle, FrozenBanner};
 pub use panels::Panels;
 pub use presence::PresenceStrip;

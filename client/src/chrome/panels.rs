@@ -14,6 +14,8 @@ use tafel_shared::roles::Role;
 pub fn Panels(
     /// What the panels do (and which one is open).
     cmd: Commands,
+    /// The board's comments.
+    review: crate::comments::Review,
 ) -> impl IntoView {
     let panel = cmd.state.ui.panel;
     move || match panel.get() {
@@ -23,6 +25,7 @@ pub fn Panels(
         Panel::Outline => view! { <Outline cmd/> }.into_any(),
         Panel::Voting => view! { <super::voting::VotingPanel cmd/> }.into_any(),
         Panel::Results => view! { <super::voting::ResultsPanel cmd/> }.into_any(),
+        Panel::Comments => view! { <super::CommentsPanel review/> }.into_any(),
     }
 }
 

@@ -19,6 +19,8 @@ pub fn Toolbar(
     cmd: Commands,
     /// Following, hands and the roster in the presence strip.
     room: crate::room::Room,
+    /// The comments (tool and panel button).
+    review: crate::comments::Review,
 ) -> impl IntoView {
     let s = cmd.session();
     let (role, fatal) = (s.role, s.fatal);
@@ -30,7 +32,10 @@ pub fn Toolbar(
         Tool::ALL
             .into_iter()
             .filter(move |_| open)
-            .filter(|(t, _)| !t.edits() || can_edit())
+            .filter(move |(t, _)| match t {
+                Tool::Comment => review.can_comment(),
+                t => !t.edits() || can_edit(),
+            })
             .map(|(t, name)| {
                 let active = move || tool.get() == t;
                 view! {
@@ -74,6 +79,7 @@ pub fn Toolbar(
             <PresenceStrip room/>
             <span class="role" data-role=role_name>{role_name}</span>
             <StatusBadge status=s.status local=s.local/>
+            <super::CommentsButton review/>
             <button class="tool" data-action="outline" title=titled("Outline", Command::Outline) aria-label="Outline"
                 on:click=move |_| cmd.toggle_panel(Panel::Outline)>
                 {crate::icons::outline()}
