@@ -37,6 +37,8 @@ pub mod defaults {
     pub const HISTORY_INTERVAL_MINS: u64 = 10;
     /// Default of `--history-keep`.
     pub const HISTORY_KEEP: usize = 100;
+    /// Default of `--history-max-board-mb`.
+    pub const HISTORY_MAX_BOARD_MB: u64 = 256;
 }
 
 /// Tafel: a self-hosted, real-time collaborative whiteboard for remote workshops.
@@ -154,6 +156,11 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_HISTORY_KEEP", default_value_t = defaults::HISTORY_KEEP)]
     pub history_keep: usize,
 
+    /// Most megabytes of history one board keeps (named versions included); the
+    /// oldest unnamed versions go first.
+    #[arg(long, env = "TAFEL_HISTORY_MAX_BOARD_MB", default_value_t = defaults::HISTORY_MAX_BOARD_MB)]
+    pub history_max_board_mb: u64,
+
     /// Who may create boards: anyone who can reach the server, or only callers with
     /// the operator token.
     #[arg(long, env = "TAFEL_CREATE_REQUIRES_OPERATOR", default_value_t = false)]
@@ -184,6 +191,7 @@ impl Default for ServeConfig {
             compact_after_bytes: defaults::COMPACT_AFTER_BYTES,
             history_interval_mins: defaults::HISTORY_INTERVAL_MINS,
             history_keep: defaults::HISTORY_KEEP,
+            history_max_board_mb: defaults::HISTORY_MAX_BOARD_MB,
             create_requires_operator: false,
         }
     }
@@ -224,7 +232,10 @@ impl From<&ServeConfig> for crate::rooms::RoomConfig {
                 compact_after_updates: c.compact_after_updates.max(1),
                 compact_after_bytes: c.compact_after_bytes,
                 history_interval: Duration::from_secs(c.history_interval_mins.max(1) * 60),
-                history_keep: c.history_keep.max(1),
+                history: crate::storage::HistoryLimits {
+                    keep: c.history_keep.max(1),
+                    max_board_bytes: c.history_max_board_mb.max(1) * 1024 * 1024,
+                },
             },
         }
     }
@@ -250,7 +261,7 @@ mod tests {
         );
         let room = crate::rooms::RoomConfig::default();
         assert_eq!(room.limits.max_conns, defaults::MAX_SOCKETS_PER_ROOM);
-        assert_eq!(room.persist.history_keep, defaults::HISTORY_KEEP);
+        assert_eq!(room.persist.history.keep, defaults::HISTORY_KEEP);
         assert_eq!(
             crate::room::RoomLimits::default().max_conns,
             defaults::MAX_SOCKETS_PER_ROOM

@@ -38,6 +38,8 @@ pub enum AppError {
     Forbidden(&'static str),
     /// No such board.
     NotFound,
+    /// The board exists, but not this part of it (a version).
+    Missing(&'static str),
     /// Unknown template id.
     UnknownTemplate(String),
     /// The store failed; details are logged.
@@ -87,6 +89,11 @@ impl IntoResponse for AppError {
                 api::ERR_NOT_FOUND,
                 "No board has this id.".to_owned(),
             ),
+            AppError::Missing(what) => (
+                StatusCode::NOT_FOUND,
+                api::ERR_NOT_FOUND,
+                format!("This board has no such {what}."),
+            ),
             AppError::UnknownTemplate(t) => (
                 StatusCode::BAD_REQUEST,
                 api::ERR_UNKNOWN_TEMPLATE,
@@ -113,7 +120,7 @@ impl IntoResponse for AppError {
     }
 }
 
-type ApiResult<T> = Result<T, AppError>;
+pub(crate) type ApiResult<T> = Result<T, AppError>;
 
 /// The `?token=` of share links.
 #[derive(Deserialize)]
@@ -166,7 +173,7 @@ pub struct BoardAccess {
 impl BoardAccess {
     /// The same access, if its role may manage the board; `what` completes
     /// "Only a facilitator can …" otherwise.
-    fn facilitator(self, what: &'static str) -> ApiResult<Self> {
+    pub(crate) fn facilitator(self, what: &'static str) -> ApiResult<Self> {
         if self.role.can_manage() {
             Ok(self)
         } else {
@@ -220,7 +227,7 @@ async fn check_operator(app: &App, token: Option<&str>) -> ApiResult<()> {
     }
 }
 
-fn body<T>(json: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
+pub(crate) fn body<T>(json: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
     json.map(|Json(v)| v).map_err(|e| {
         AppError::BadRequest(format!(
             "The request body is not what was expected: {}",
@@ -391,6 +398,7 @@ fn api_router(app: Arc<App>) -> Router {
         )
         .route("/ws/{board}", get(ws_content))
         .route("/ws/{board}/{doc}", get(ws_doc))
+        .merge(crate::history::routes())
         .route("/api/{*rest}", axum::routing::any(not_found))
         .with_state(app)
 }
@@ -422,22 +430,7 @@ async fn create_board(
     let title = clean_title(&req.title)?;
     let template_id = req.template.unwrap_or_default();
     let template = Template::parse(&template_id).ok_or(AppError::UnknownTemplate(template_id))?;
-    let id = random_token(ids::BOARD_ID_BYTES);
     let now = app.clock.unix_ms();
-    let tokens: std::collections::BTreeMap<Role, String> = Role::ALL
-        .iter()
-        .map(|r| (*r, random_token(ids::TOKEN_BYTES)))
-        .collect();
-    let record = BoardRecord {
-        id: id.clone(),
-        title: title.clone(),
-        template: template.id().to_owned(),
-        created_ms: now,
-        updated_ms: now,
-        token_hashes: tokens.iter().map(|(r, t)| (*r, hash_token(t))).collect(),
-        revoked: Vec::new(),
-        tokens: tokens.clone(),
-    };
     let docs = {
         use yrs::{ReadTxn, Transact};
         let state = |doc: yrs::Doc| {
@@ -451,26 +444,51 @@ async fn create_board(
             (DocKind::Session, state(built.session)),
         ]
     };
+    let created = store_new_board(&app, title, template.id(), docs).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Stores a new board with its first document states, durably, and returns its
+/// links (shown once).
+pub(crate) async fn store_new_board(
+    app: &App,
+    title: String,
+    template: &str,
+    docs: Vec<(DocKind, Vec<u8>)>,
+) -> ApiResult<BoardCreated> {
+    let id = random_token(ids::BOARD_ID_BYTES);
+    let now = app.clock.unix_ms();
+    let tokens: std::collections::BTreeMap<Role, String> = Role::ALL
+        .iter()
+        .map(|r| (*r, random_token(ids::TOKEN_BYTES)))
+        .collect();
+    let record = BoardRecord {
+        id: id.clone(),
+        title: title.clone(),
+        template: template.to_owned(),
+        created_ms: now,
+        updated_ms: now,
+        token_hashes: tokens.iter().map(|(r, t)| (*r, hash_token(t))).collect(),
+        revoked: Vec::new(),
+        tokens: tokens.clone(),
+    };
     app.committer
         .call(move |s| s.create_board(&record, &docs))
         .await?;
-    durable(&app).await?;
+    durable(app).await?;
     let links = tokens.iter().map(|(r, t)| (*r, app.link(&id, t))).collect();
-    tracing::info!(board = %id, template = template.id(), "board created");
-    Ok((
-        StatusCode::CREATED,
-        Json(BoardCreated {
-            id,
-            title,
-            template: template.id().to_owned(),
-            tokens,
-            links,
-        }),
-    ))
+    tracing::info!(board = %id, template, "board created");
+    Ok(BoardCreated {
+        id,
+        title,
+        template: template.to_owned(),
+        tokens,
+        links,
+    })
 }
 
 /// Board changes made over HTTP are durable before the answer, like socket updates.
-async fn durable(app: &App) -> ApiResult<()> {
+pub(crate) async fn durable(app: &App) -> ApiResult<()> {
     if app.committer.flush_now().await {
         Ok(())
     } else {
@@ -497,21 +515,49 @@ async fn update_record(
     Ok(record)
 }
 
-fn info(app: &App, record: &BoardRecord, board: &BoardId, role: Role) -> BoardInfo {
+async fn info(app: &App, record: &BoardRecord, board: &BoardId, role: Role) -> BoardInfo {
+    let (changed_ms, by) = app.rooms.last_change(board).unwrap_or((0, None));
+    let updated_by = match by {
+        Some(id) => names_of(app, board, vec![id]).await.pop(),
+        None => None,
+    };
     BoardInfo {
         id: record.id.clone(),
         title: record.title.clone(),
         template: record.template.clone(),
         created_ms: record.created_ms,
-        updated_ms: record
-            .updated_ms
-            .max(app.rooms.last_change(board).unwrap_or(0)),
+        updated_ms: record.updated_ms.max(changed_ms),
+        updated_by,
         role,
     }
 }
 
+/// The names participants go by on a board (from its roster), in order; an id
+/// the roster does not know gets a short form of itself.
+pub(crate) async fn names_of(
+    app: &App,
+    board: &BoardId,
+    ids: Vec<tafel_shared::ids::ParticipantId>,
+) -> Vec<String> {
+    let lookup = board.clone();
+    let roster = app
+        .read(move |s| s.workshop(&lookup))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|bytes| crate::workshop::Workshop::from_json(&bytes).ok());
+    ids.iter()
+        .map(|id| {
+            roster
+                .as_ref()
+                .and_then(|w| w.known_name(id))
+                .map_or_else(|| format!("#{}", &id.as_str()[..6]), str::to_owned)
+        })
+        .collect()
+}
+
 async fn board_info(State(app): State<Arc<App>>, access: BoardAccess) -> Json<BoardInfo> {
-    Json(info(&app, &access.record, &access.board, access.role))
+    Json(info(&app, &access.record, &access.board, access.role).await)
 }
 
 async fn rename_board(
@@ -527,7 +573,7 @@ async fn rename_board(
         r.updated_ms = now;
     })
     .await?;
-    Ok(Json(info(&app, &record, &access.board, access.role)))
+    Ok(Json(info(&app, &record, &access.board, access.role).await))
 }
 
 async fn board_links(
@@ -611,7 +657,7 @@ async fn admin_list(
         .map(|r| {
             let updated = BoardId::parse(&r.id)
                 .and_then(|b| app.rooms.last_change(&b))
-                .unwrap_or(0)
+                .map_or(0, |(ms, _)| ms)
                 .max(r.updated_ms);
             BoardSummary {
                 id: r.id,

@@ -22,11 +22,13 @@
 //! - [`secret`]: random tokens and owner-only files.
 //! - [`workshop`]: votes, private notes, freeze and roster, sans-IO, with their
 //!   secrets.
+//! - [`history`]: board versions over HTTP: list, view, name, restore.
 
 pub mod app;
 pub mod clock;
 pub mod config;
 pub mod durability;
+pub mod history;
 pub mod http;
 pub mod identity;
 pub mod metrics;

@@ -19,7 +19,7 @@
 
 use crate::workshop::{Caller, Changed, Workshop};
 use bytes::Bytes;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use tafel_shared::action::{
     Action, ActionRequest, ActionResult, Refusal, RefusalCode, RoomCommand, TimerCommand,
@@ -105,6 +105,8 @@ pub struct Effects {
     pub denied: bool,
     /// The workshop state to store (JSON), replacing what is stored.
     pub persist_workshop: Option<Vec<u8>>,
+    /// The participant whose update this is (for "last changed by").
+    pub written_by: Option<ParticipantId>,
 }
 
 struct Peer<L> {
@@ -147,6 +149,8 @@ pub struct RoomCore<L = ()> {
     poisoned: bool,
     /// Votes, private notes, freeze and roster (the content room only).
     workshop: Option<Workshop>,
+    /// Participants whose writes were accepted since the last history version.
+    writers: BTreeSet<ParticipantId>,
 }
 
 fn frame(msg: &Message) -> Bytes {
@@ -221,6 +225,7 @@ impl<L> RoomCore<L> {
                 log_bytes,
                 poisoned: false,
                 workshop: (kind == DocKind::Content).then(Workshop::default),
+                writers: BTreeSet::new(),
             },
             skipped,
         ))
@@ -504,8 +509,42 @@ impl<L> RoomCore<L> {
             }
         }
         drop(txn);
+        if let Some(peer) = self.peers.get(&conn) {
+            self.writers.insert(peer.participant.clone());
+            fx.written_by = Some(peer.participant.clone());
+        }
         self.record(bytes.to_vec(), Target::Others(conn), &mut fx);
         Ok(fx)
+    }
+
+    /// Makes the canvas hold `target` again (restoring a version) as one forward
+    /// change that everyone receives, so that restoring the state before undoes
+    /// it. Only the content and the locked layer hold elements.
+    pub fn restore(&mut self, target: &[tafel_shared::element::Element]) -> Effects {
+        let mut fx = Effects::default();
+        if !matches!(self.kind, DocKind::Content | DocKind::Locked) {
+            return fx;
+        }
+        let elements = schema::elements(&self.doc);
+        let current = tafel_shared::element::read_all(&self.doc.transact(), &elements);
+        let update = {
+            let mut txn = self.doc.transact_mut();
+            let changed = tafel_shared::diff::restore(&mut txn, &elements, &current, target);
+            if changed.is_empty() {
+                return fx;
+            }
+            txn.encode_update_v1()
+        };
+        self.record(update, Target::All, &mut fx);
+        fx
+    }
+
+    /// Who changed the document since the last call (for a history version).
+    pub fn take_writers(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.writers)
+            .into_iter()
+            .map(|p| p.as_str().to_owned())
+            .collect()
     }
 
     /// An applied update: counted towards the stored size, to be persisted, and

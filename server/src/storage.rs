@@ -9,6 +9,7 @@
 //! | `doc/{id}/{doc}/snap` | the merged document state (Yjs update v1) |
 //! | `doc/{id}/{doc}/log/{seq: u64 BE}` | one update since the snapshot |
 //! | `doc/{id}/{doc}/hist/{ms: u64 BE}` | a full state kept for history |
+//! | `doc/{id}/content/hmeta/{ms: u64 BE}` | a board version's [`VersionMeta`] as JSON: name, who was active, size |
 //! | `doc/{id}/content/workshop` | the workshop state with its secrets (ballots, private notes) as JSON; never sent to a client |
 //! | `operator` | SHA-256 of the operator token |
 
@@ -108,6 +109,41 @@ pub struct StoredDoc {
     /// The workshop state kept beside the document (content only).
     pub workshop: Option<Vec<u8>>,
 }
+
+/// What is known of one board version besides its states.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VersionMeta {
+    /// A name a facilitator gave it; named versions are kept until deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Participant ids that changed the board since the version before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub active: Vec<String>,
+    /// Bytes of its states (content and locked layer).
+    #[serde(default)]
+    pub bytes: u64,
+}
+
+/// One kept board version.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Version {
+    /// When it was taken, ms since the epoch (its id).
+    pub at_ms: u64,
+    /// Name, activity and size.
+    pub meta: VersionMeta,
+}
+
+/// How much history one board keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HistoryLimits {
+    /// Unnamed versions kept; the oldest go first.
+    pub keep: usize,
+    /// Bytes of all versions of one board; unnamed ones go first, oldest first.
+    pub max_board_bytes: u64,
+}
+
+/// The documents a board version holds: what the canvas shows.
+pub const VERSIONED: [DocKind; 2] = [DocKind::Content, DocKind::Locked];
 
 /// Domain operations over a [`Store`].
 #[derive(Clone)]
@@ -245,6 +281,11 @@ impl Storage {
         })
     }
 
+    /// The workshop state kept beside a board's content (JSON), if any.
+    pub fn workshop(&self, board: &BoardId) -> Result<Option<Vec<u8>>, StoreError> {
+        self.store.get(&Self::content_key(board).key("workshop"))
+    }
+
     /// Replaces the workshop state kept beside a document (not yet flushed).
     pub fn put_workshop(&self, key: &DocKey, state: &[u8]) -> Result<(), StoreError> {
         self.store
@@ -304,6 +345,203 @@ impl Storage {
         self.store.get(&key.numbered("hist/", at_ms))
     }
 
+    /// A document's current stored state (snapshot and log) as one update;
+    /// `None` if nothing is stored. Updates that do not apply are skipped, as
+    /// when a room loads.
+    pub fn doc_state(&self, key: &DocKey) -> Result<Option<Vec<u8>>, StoreError> {
+        use yrs::updates::decoder::Decode;
+        use yrs::{ReadTxn, Transact};
+        let stored = self.load_doc(key)?;
+        if stored.snapshot.is_none() && stored.log.is_empty() {
+            return Ok(None);
+        }
+        let doc = yrs::Doc::new();
+        {
+            let mut txn = doc.transact_mut();
+            let parts = stored
+                .snapshot
+                .iter()
+                .chain(stored.log.iter().map(|(_, u)| u));
+            for bytes in parts {
+                if let Ok(update) = yrs::Update::decode_v1(bytes) {
+                    let _ = txn.apply_update(update);
+                }
+            }
+        }
+        let state = doc
+            .transact()
+            .encode_state_as_update_v1(&yrs::StateVector::default());
+        Ok(Some(state))
+    }
+
+    fn content_key(board: &BoardId) -> DocKey {
+        DocKey {
+            board: board.clone(),
+            doc: DocKind::Content,
+        }
+    }
+
+    /// Keeps a board version taken at `at_ms`: the state of each document in
+    /// `states`, and `meta` (a version already kept at `at_ms` keeps its name and
+    /// adds the active people). Then drops the oldest unnamed versions beyond the
+    /// limits. Reads only the versions' small metadata, never their states.
+    pub fn put_version(
+        &self,
+        board: &BoardId,
+        at_ms: u64,
+        states: &[(DocKind, Vec<u8>)],
+        mut meta: VersionMeta,
+        limits: HistoryLimits,
+    ) -> Result<(), StoreError> {
+        let content = Self::content_key(board);
+        let (mut versions, legacy) = self.versions_read(board)?;
+        if let Some(old) = versions.iter().find(|v| v.at_ms == at_ms) {
+            meta.name = meta.name.or_else(|| old.meta.name.clone());
+            for id in &old.meta.active {
+                if !meta.active.contains(id) {
+                    meta.active.push(id.clone());
+                }
+            }
+        }
+        meta.bytes = states.iter().map(|(_, s)| s.len() as u64).sum();
+        let mut ops = Vec::new();
+        for (doc, state) in states {
+            let key = DocKey {
+                board: board.clone(),
+                doc: *doc,
+            };
+            ops.push(BatchOp::Put(key.numbered("hist/", at_ms), state.clone()));
+        }
+        ops.push(BatchOp::Put(
+            content.numbered("hmeta/", at_ms),
+            encode_meta(&meta)?,
+        ));
+        versions.retain(|v| v.at_ms != at_ms);
+        if legacy {
+            for v in &versions {
+                ops.push(BatchOp::Put(
+                    content.numbered("hmeta/", v.at_ms),
+                    encode_meta(&v.meta)?,
+                ));
+            }
+        }
+        versions.push(Version { at_ms, meta });
+        versions.sort_by_key(|v| v.at_ms);
+        let mut unnamed = versions.iter().filter(|v| v.meta.name.is_none()).count();
+        let mut bytes: u64 = versions.iter().map(|v| v.meta.bytes).sum();
+        for v in &versions {
+            if unnamed <= limits.keep && bytes <= limits.max_board_bytes {
+                break;
+            }
+            if v.meta.name.is_some() || v.at_ms == at_ms {
+                continue;
+            }
+            ops.extend(self.version_deletes(board, v.at_ms));
+            unnamed -= 1;
+            bytes = bytes.saturating_sub(v.meta.bytes);
+        }
+        self.store.apply(ops)
+    }
+
+    fn version_deletes(&self, board: &BoardId, at_ms: u64) -> Vec<BatchOp> {
+        let mut ops: Vec<BatchOp> = VERSIONED
+            .iter()
+            .map(|doc| {
+                let key = DocKey {
+                    board: board.clone(),
+                    doc: *doc,
+                };
+                BatchOp::Delete(key.numbered("hist/", at_ms))
+            })
+            .collect();
+        ops.push(BatchOp::Delete(
+            Self::content_key(board).numbered("hmeta/", at_ms),
+        ));
+        ops
+    }
+
+    /// Every kept version of a board, oldest first.
+    pub fn versions(&self, board: &BoardId) -> Result<Vec<Version>, StoreError> {
+        Ok(self.versions_read(board)?.0)
+    }
+
+    /// The versions, and whether they were found without metadata (kept before
+    /// metadata was): then the states are read once for their sizes, and the
+    /// next [`Storage::put_version`] writes the metadata.
+    fn versions_read(&self, board: &BoardId) -> Result<(Vec<Version>, bool), StoreError> {
+        let content = Self::content_key(board);
+        let mut out: BTreeMap<u64, VersionMeta> = BTreeMap::new();
+        for (k, v) in self.store.scan_prefix(&content.key("hmeta/"))? {
+            out.insert(decode_seq(&k)?, decode_meta(&v)?);
+        }
+        let legacy = out.is_empty();
+        if legacy {
+            for (k, v) in self.store.scan_prefix(&content.key("hist/"))? {
+                let bytes = v.len() as u64;
+                out.insert(
+                    decode_seq(&k)?,
+                    VersionMeta {
+                        bytes,
+                        ..VersionMeta::default()
+                    },
+                );
+            }
+        }
+        let versions = out
+            .into_iter()
+            .map(|(at_ms, meta)| Version { at_ms, meta })
+            .collect();
+        Ok((versions, legacy))
+    }
+
+    /// The state of `doc` in the version taken at `at_ms`: kept with it, or (for
+    /// a version taken before its layer was kept with it) the layer's newest
+    /// state kept before then. `None`: the document had no state kept by then.
+    pub fn version_state(
+        &self,
+        board: &BoardId,
+        doc: DocKind,
+        at_ms: u64,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let key = DocKey {
+            board: board.clone(),
+            doc,
+        };
+        if let Some(state) = self.history_state(&key, at_ms)? {
+            return Ok(Some(state));
+        }
+        if doc == DocKind::Content {
+            return Ok(None);
+        }
+        let before = self
+            .history(&key)?
+            .into_iter()
+            .filter(|t| *t <= at_ms)
+            .next_back();
+        match before {
+            Some(t) => self.history_state(&key, t),
+            None => Ok(None),
+        }
+    }
+
+    /// Names a version (or takes its name away); `false` if there is no such
+    /// version.
+    pub fn name_version(
+        &self,
+        board: &BoardId,
+        at_ms: u64,
+        name: Option<String>,
+    ) -> Result<bool, StoreError> {
+        let Some(mut v) = self.versions(board)?.into_iter().find(|v| v.at_ms == at_ms) else {
+            return Ok(false);
+        };
+        v.meta.name = name;
+        let key = Self::content_key(board).numbered("hmeta/", at_ms);
+        self.store
+            .apply(vec![BatchOp::Put(key, encode_meta(&v.meta)?)])?;
+        Ok(true)
+    }
+
     /// The operator token's hash, if one was set up.
     pub fn operator_hash(&self) -> Result<Option<String>, StoreError> {
         Ok(self
@@ -319,6 +557,14 @@ impl Storage {
             hash.as_bytes().to_vec(),
         )])
     }
+}
+
+fn encode_meta(m: &VersionMeta) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(m).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn decode_meta(v: &[u8]) -> Result<VersionMeta, StoreError> {
+    serde_json::from_slice(v).map_err(|e| StoreError::Corrupt(format!("version metadata: {e}")))
 }
 
 fn encode_record(r: &BoardRecord) -> Result<Vec<u8>, StoreError> {
@@ -511,5 +757,100 @@ mod tests {
     fn sled_storage_passes_the_contract() {
         let dir = tempfile::tempdir().unwrap();
         contract(Storage::new(Arc::new(SledStore::open(dir.path()).unwrap())));
+    }
+
+    #[test]
+    fn versions_keep_names_drop_the_oldest_unnamed_and_stay_within_bytes() {
+        let storage = Storage::new(Arc::new(MemoryStore::default()));
+        let a = board('a');
+        let limits = HistoryLimits {
+            keep: 2,
+            max_board_bytes: 1_000,
+        };
+        let put = |at: u64, bytes: usize, name: Option<&str>| {
+            let meta = VersionMeta {
+                name: name.map(str::to_owned),
+                active: vec![format!("p{at}")],
+                ..VersionMeta::default()
+            };
+            let states = [
+                (DocKind::Content, vec![1u8; bytes]),
+                (DocKind::Locked, vec![2u8; 10]),
+            ];
+            storage.put_version(&a, at, &states, meta, limits).unwrap();
+        };
+        put(1, 100, Some("Tag 1"));
+        put(2, 100, None);
+        put(3, 100, None);
+        put(4, 100, None);
+        let kept =
+            |s: &Storage| -> Vec<u64> { s.versions(&a).unwrap().iter().map(|v| v.at_ms).collect() };
+        assert_eq!(kept(&storage), [1, 3, 4], "named kept, two unnamed");
+        let v1 = &storage.versions(&a).unwrap()[0];
+        assert_eq!(
+            (v1.meta.name.as_deref(), v1.meta.bytes),
+            (Some("Tag 1"), 110)
+        );
+        assert_eq!(
+            storage.version_state(&a, DocKind::Locked, 3).unwrap(),
+            Some(vec![2u8; 10])
+        );
+        assert_eq!(
+            storage
+                .history_state(
+                    &DocKey {
+                        board: a.clone(),
+                        doc: DocKind::Content
+                    },
+                    2
+                )
+                .unwrap(),
+            None,
+            "dropped whole"
+        );
+        // Over the byte limit, unnamed versions go (never the new one).
+        put(5, 900, None);
+        assert_eq!(kept(&storage), [1, 5]);
+        assert!(storage.name_version(&a, 5, Some("Ende".into())).unwrap());
+        assert!(!storage.name_version(&a, 6, None).unwrap());
+        // A second write at the same moment keeps the name and adds who was active.
+        put(1, 100, None);
+        let v = storage.versions(&a).unwrap();
+        assert_eq!(v[0].meta.name.as_deref(), Some("Tag 1"));
+        assert_eq!(v[0].meta.active, vec!["p1".to_owned()], "merged, not doubled");
+        assert_eq!(v[1].meta.name.as_deref(), Some("Ende"), "named: never dropped");
+    }
+
+    #[test]
+    fn versions_from_before_metadata_are_listed_and_get_it() {
+        let storage = Storage::new(Arc::new(MemoryStore::default()));
+        let a = board('a');
+        let content = DocKey {
+            board: a.clone(),
+            doc: DocKind::Content,
+        };
+        storage.put_history(&content, 7, b"old", 5).unwrap();
+        let v = storage.versions(&a).unwrap();
+        assert_eq!((v[0].at_ms, v[0].meta.bytes), (7, 3));
+        let limits = HistoryLimits {
+            keep: 5,
+            max_board_bytes: u64::MAX,
+        };
+        storage
+            .put_version(
+                &a,
+                8,
+                &[(DocKind::Content, b"new".to_vec())],
+                VersionMeta::default(),
+                limits,
+            )
+            .unwrap();
+        let at: Vec<u64> = storage
+            .versions(&a)
+            .unwrap()
+            .iter()
+            .map(|v| v.at_ms)
+            .collect();
+        assert_eq!(at, [7, 8]);
     }
 }

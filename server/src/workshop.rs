@@ -134,6 +134,11 @@ impl Workshop {
         serde_json::from_slice(bytes)
     }
 
+    /// The name someone who has been on the board goes by.
+    pub fn known_name(&self, id: &ParticipantId) -> Option<&str> {
+        self.people.get(id).map(|p| p.name.as_str())
+    }
+
     /// The state as stored.
     pub fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec(self).expect("the workshop state is plain data")

@@ -47,6 +47,9 @@ pub struct BoardInfo {
     pub created_ms: u64,
     /// Last change to the board or any of its documents, milliseconds since the epoch.
     pub updated_ms: u64,
+    /// The name of who made the last change, if the server knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
     /// The role the caller's token grants.
     pub role: Role,
 }
@@ -124,3 +127,72 @@ pub const ERR_UNKNOWN_TEMPLATE: &str = "unknown_template";
 pub const ERR_STORAGE: &str = "storage_failure";
 /// The link was rotated away by a facilitator.
 pub const ERR_REVOKED: &str = "link_revoked";
+
+/// One kept version of a board, as `GET /api/boards/{id}/history` lists them
+/// (newest first).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct VersionInfo {
+    /// When it was taken, ms since the epoch; also its id in URLs.
+    pub at_ms: u64,
+    /// The name a facilitator gave it (named versions are kept for good).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Who changed the board since the version before.
+    #[serde(default)]
+    pub active: Vec<String>,
+    /// Elements added since the version before.
+    pub added: usize,
+    /// Elements changed since the version before.
+    pub changed: usize,
+    /// Elements removed since the version before.
+    pub removed: usize,
+}
+
+/// `GET /api/boards/{id}/history/{at_ms}`: the canvas as it was.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct VersionView {
+    /// The version.
+    pub at_ms: u64,
+    /// Its name, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Every element then (the locked layer's marked locked).
+    pub elements: Vec<crate::element::Element>,
+}
+
+/// `POST /api/boards/{id}/history` (keep the board as it is now, named) and
+/// `PATCH /api/boards/{id}/history/{at_ms}` (name or unname a version).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+pub struct NameVersion {
+    /// The name; `None` or empty takes it away (PATCH only).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// The longest version name, in characters.
+pub const MAX_VERSION_NAME_CHARS: usize = 100;
+
+/// `POST /api/boards/{id}/history/{at_ms}/restore`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RestoreMode {
+    /// The board itself goes back, as a change everyone sees; the state before is
+    /// kept as a named version first, so restoring that undoes it.
+    InPlace,
+    /// A new board starts from the version; this one stays as it is.
+    NewBoard,
+}
+
+/// The body of a restore request.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RestoreVersion {
+    /// In place or as a new board.
+    pub mode: RestoreMode,
+}
+
+/// The answer to an in-place restore.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Restored {
+    /// The version kept of the board just before (restore it to undo).
+    pub before: VersionInfo,
+}

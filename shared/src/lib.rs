@@ -20,10 +20,12 @@
 //! - [`session`]: the session document the server writes: the timer.
 //! - [`workshop`]: votes, private notes, freeze and roster as the server shows them.
 //! - [`comments`]: comment threads, and who may change which comment.
+//! - [`diff`]: what changed between two states of a board, and restoring one.
 
 pub mod action;
 pub mod api;
 pub mod comments;
+pub mod diff;
 pub mod edit;
 pub mod element;
 pub mod geometry;

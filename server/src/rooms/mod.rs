@@ -70,6 +70,12 @@ pub(crate) enum Cmd {
     Leave { conn: ConnId },
     /// Close every socket opened with `role` (its link was rotated).
     KickRole { role: Role, code: CloseCode },
+    /// Make the canvas hold these elements again (a version restored in place);
+    /// `done` fires once the change is submitted to the store writer.
+    Restore {
+        elements: Vec<tafel_shared::element::Element>,
+        done: oneshot::Sender<()>,
+    },
     /// Close everyone and unload (deletion, shutdown), keeping a checkpoint if `save`.
     Evict {
         code: CloseCode,
@@ -155,8 +161,12 @@ impl Rooms {
         self.registry().len()
     }
 
-    /// The last document change of a board this process has seen (ms).
-    pub fn last_change(&self, board: &BoardId) -> Option<u64> {
+    /// The last document change of a board this process has seen (ms), and who
+    /// made it.
+    pub fn last_change(
+        &self,
+        board: &BoardId,
+    ) -> Option<(u64, Option<tafel_shared::ids::ParticipantId>)> {
         self.registry().last_change(board)
     }
 
@@ -241,6 +251,35 @@ impl Rooms {
         true
     }
 
+    /// How much history each board keeps.
+    pub fn history_limits(&self) -> crate::storage::HistoryLimits {
+        self.config.persist.history
+    }
+
+    /// Restores the elements of one document (loading it if needed), as a change
+    /// everyone connected sees once it is durable; the caller flushes.
+    pub async fn restore(
+        self: &Arc<Self>,
+        key: DocKey,
+        elements: Vec<tafel_shared::element::Element>,
+    ) -> Result<(), CloseCode> {
+        for _ in 0..4 {
+            let handle = self.handle_for(&key)?;
+            let (done, wait) = oneshot::channel();
+            let cmd = Cmd::Restore {
+                elements: elements.clone(),
+                done,
+            };
+            if handle.send(cmd).await.is_err() {
+                continue;
+            }
+            if wait.await.is_ok() {
+                return Ok(());
+            }
+        }
+        Err(CloseCode::InternalError)
+    }
+
     /// Closes every socket of `board` opened with `role` (after a token rotation).
     pub async fn kick_role(&self, board: &BoardId, role: Role, code: CloseCode) {
         let handles = self.registry().of_board(board);
@@ -266,8 +305,8 @@ impl Rooms {
         }
     }
 
-    fn touch(&self, board: &BoardId, at_ms: u64) {
-        self.registry().touch(board, at_ms);
+    fn touch(&self, board: &BoardId, at_ms: u64, by: Option<tafel_shared::ids::ParticipantId>) {
+        self.registry().touch(board, at_ms, by);
     }
 }
 

@@ -9,9 +9,10 @@
 
 use crate::durability::{Committer, Stakes, Ticket};
 use crate::room::RoomCore;
-use crate::storage::DocKey;
+use crate::storage::{DocKey, HistoryLimits, VersionMeta, VERSIONED};
 use std::sync::Arc;
 use std::time::Duration;
+use tafel_shared::roles::DocKind;
 use tokio::time::Instant;
 
 /// When to compact and keep history, from the server configuration.
@@ -23,8 +24,8 @@ pub struct PersistPolicy {
     pub compact_after_bytes: usize,
     /// Keep a history snapshot after this much time with changes.
     pub history_interval: Duration,
-    /// History snapshots kept per document.
-    pub history_keep: usize,
+    /// Versions kept per board (and snapshots per other document).
+    pub history: HistoryLimits,
 }
 
 /// One document's writes.
@@ -119,18 +120,43 @@ impl Persistence {
     }
 
     /// Keeps the current state as a history snapshot taken at `at_ms`, if anything
-    /// changed since the last one. History is a convenience: a failure to keep it
-    /// is logged and counted, and does not close the room.
-    pub fn keep_history(&mut self, state: Vec<u8>, now: Instant, at_ms: u64) {
+    /// changed since the last one, with the participants who changed it. History
+    /// is a convenience: a failure to keep it is logged and counted, and does not
+    /// close the room.
+    ///
+    /// The content and the locked layer are one board version: their states are
+    /// kept together, the other document's as stored (the writer applies writes
+    /// in order, so that is everything it accepted before this), and a version
+    /// shows and restores the canvas as it was.
+    pub fn keep_history(&mut self, state: Vec<u8>, now: Instant, at_ms: u64, active: Vec<String>) {
         if !self.dirty_for_history {
             return;
         }
         let key = self.key.clone();
-        let keep = self.policy.history_keep;
-        self.last_ticket = self.committer.submit(
-            Stakes::BestEffort,
-            Box::new(move |s| s.put_history(&key, at_ms, &state, keep)),
-        );
+        let limits = self.policy.history;
+        let job: crate::durability::Job = if VERSIONED.contains(&key.doc) {
+            Box::new(move |s| {
+                let mut states = vec![(key.doc, state)];
+                for doc in VERSIONED.into_iter().filter(|d| *d != key.doc) {
+                    let other = DocKey {
+                        board: key.board.clone(),
+                        doc,
+                    };
+                    if let Some(other_state) = s.doc_state(&other)? {
+                        states.push((doc, other_state));
+                    }
+                }
+                let meta = VersionMeta {
+                    active,
+                    ..VersionMeta::default()
+                };
+                s.put_version(&key.board, at_ms, &states, meta, limits)
+            })
+        } else {
+            debug_assert!(matches!(key.doc, DocKind::Comments | DocKind::Session));
+            Box::new(move |s| s.put_history(&key, at_ms, &state, limits.keep))
+        };
+        self.last_ticket = self.committer.submit(Stakes::BestEffort, job);
         self.dirty_for_history = false;
         self.last_history = now;
     }
@@ -146,7 +172,8 @@ impl Persistence {
         if entries > 0 {
             self.fold_log(core, state.clone());
         }
-        self.keep_history(state, now, at_ms);
+        let active = core.take_writers();
+        self.keep_history(state, now, at_ms, active);
     }
 }
 
@@ -188,7 +215,10 @@ mod tests {
             compact_after_updates,
             compact_after_bytes: usize::MAX,
             history_interval: Duration::from_secs(600),
-            history_keep: 3,
+            history: HistoryLimits {
+                keep: 3,
+                max_board_bytes: u64::MAX,
+            },
         }
     }
 
@@ -252,7 +282,7 @@ mod tests {
         assert!(!p.history_due(Instant::now()));
         tokio::time::advance(Duration::from_secs(1)).await;
         assert!(p.history_due(Instant::now()));
-        p.keep_history(core.snapshot(), Instant::now(), 1_000);
+        p.keep_history(core.snapshot(), Instant::now(), 1_000, Vec::new());
         assert!(!p.history_due(Instant::now()), "kept: clean again");
         tokio::time::advance(Duration::from_secs(3600)).await;
         assert!(!p.history_due(Instant::now()), "no change, no new snapshot");

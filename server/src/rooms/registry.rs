@@ -9,7 +9,7 @@
 use crate::storage::DocKey;
 use std::collections::HashMap;
 use std::time::Duration;
-use tafel_shared::ids::BoardId;
+use tafel_shared::ids::{BoardId, ParticipantId};
 use tafel_shared::protocol::CloseCode;
 use tokio::time::Instant;
 
@@ -30,7 +30,7 @@ pub struct Entry<H> {
 pub struct Registry<H> {
     rooms: HashMap<DocKey, Entry<H>>,
     deleted: HashMap<BoardId, Instant>,
-    last_change: HashMap<BoardId, u64>,
+    last_change: HashMap<BoardId, (u64, Option<ParticipantId>)>,
     closing: bool,
     next_generation: u64,
 }
@@ -120,14 +120,14 @@ impl<H: Clone> Registry<H> {
         self.rooms.values().map(|e| e.handle.clone()).collect()
     }
 
-    /// Records a document change of `board` at `at_ms`.
-    pub fn touch(&mut self, board: &BoardId, at_ms: u64) {
-        self.last_change.insert(board.clone(), at_ms);
+    /// Records a document change of `board` at `at_ms` by `by`.
+    pub fn touch(&mut self, board: &BoardId, at_ms: u64, by: Option<ParticipantId>) {
+        self.last_change.insert(board.clone(), (at_ms, by));
     }
 
-    /// The last change of `board` seen by this process (ms).
-    pub fn last_change(&self, board: &BoardId) -> Option<u64> {
-        self.last_change.get(board).copied()
+    /// The last change of `board` seen by this process (ms), and by whom.
+    pub fn last_change(&self, board: &BoardId) -> Option<(u64, Option<ParticipantId>)> {
+        self.last_change.get(board).cloned()
     }
 }
 
@@ -169,7 +169,7 @@ mod tests {
         reg.insert(content.clone(), "content");
         reg.insert(comments.clone(), "comments");
         reg.insert(other.clone(), "other");
-        reg.touch(&content.board, 42);
+        reg.touch(&content.board, 42, None);
         let mut evicted = reg.delete_board(&content.board, Instant::now());
         evicted.sort();
         assert_eq!(evicted, ["comments", "content"]);

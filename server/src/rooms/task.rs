@@ -210,7 +210,8 @@ impl RoomTask {
                 _ = history_tick.tick() => {
                     if self.persist.history_due(clock.now()) {
                         let state = self.core.snapshot();
-                        self.persist.keep_history(state, clock.now(), clock.unix_ms());
+                        let active = self.core.take_writers();
+                        self.persist.keep_history(state, clock.now(), clock.unix_ms(), active);
                     }
                     Flow::Continue
                 }
@@ -313,6 +314,13 @@ impl RoomTask {
                 }
                 Flow::Continue
             }
+            Cmd::Restore { elements, done } => {
+                let fx = self.core.restore(&elements);
+                let flow = self.apply(fx);
+                // Submitted to the writer: the caller's flush makes it durable.
+                let _ = done.send(());
+                flow
+            }
             // Handled by the loop, which must also stop.
             Cmd::Evict { .. } => Flow::Continue,
         }
@@ -340,8 +348,11 @@ impl RoomTask {
             metrics.updates_in.inc();
             metrics.update_bytes_in.inc_by(update.len() as u64);
             self.persist.append(&mut self.core, update);
-            self.rooms
-                .touch(&self.key.board, self.rooms.clock.unix_ms());
+            self.rooms.touch(
+                &self.key.board,
+                self.rooms.clock.unix_ms(),
+                fx.written_by.clone(),
+            );
             wrote = true;
         }
         // After the update: a reveal's notes are on the board in the store before
