@@ -817,8 +817,16 @@ mod tests {
         put(1, 100, None);
         let v = storage.versions(&a).unwrap();
         assert_eq!(v[0].meta.name.as_deref(), Some("Tag 1"));
-        assert_eq!(v[0].meta.active, vec!["p1".to_owned()], "merged, not doubled");
-        assert_eq!(v[1].meta.name.as_deref(), Some("Ende"), "named: never dropped");
+        assert_eq!(
+            v[0].meta.active,
+            vec!["p1".to_owned()],
+            "merged, not doubled"
+        );
+        assert_eq!(
+            v[1].meta.name.as_deref(),
+            Some("Ende"),
+            "named: never dropped"
+        );
     }
 
     #[test]
