@@ -90,27 +90,22 @@ fn canvas_at(
     Ok(Some(all))
 }
 
-/// The canvas as it is now (stored: everything accepted is in the store).
-fn canvas_now(
+/// The canvas's documents as stored now (everything accepted is in the store).
+fn states_now(
     s: &Storage,
     board: &BoardId,
-) -> Result<(Vec<Element>, Vec<(DocKind, Vec<u8>)>), crate::store::StoreError> {
+) -> Result<Vec<(DocKind, Vec<u8>)>, crate::store::StoreError> {
     let mut states = Vec::new();
-    let mut all: Vec<Element> = Vec::new();
     for doc in VERSIONED {
-        if let Some(state) = s.doc_state(&DocKey {
+        let key = DocKey {
             board: board.clone(),
             doc,
-        })? {
-            let elements = elements_of(&state, doc == DocKind::Locked);
-            if doc == DocKind::Locked {
-                all.retain(|e| !elements.iter().any(|x| x.base.id == e.base.id));
-            }
-            all.extend(elements);
+        };
+        if let Some(state) = s.doc_state(&key)? {
             states.push((doc, state));
         }
     }
-    Ok((all, states))
+    Ok(states)
 }
 
 /// Versions with their change counts against the version before, newest
@@ -191,7 +186,7 @@ async fn keep_version(app: &App, board: &BoardId, name: String) -> ApiResult<Ver
     };
     app.committer
         .call(move |s| {
-            let (_, states) = canvas_now(s, &id)?;
+            let states = states_now(s, &id)?;
             s.put_version(&id, at_ms, &states, meta, limits)
         })
         .await?;

@@ -513,11 +513,7 @@ impl Storage {
         if doc == DocKind::Content {
             return Ok(None);
         }
-        let before = self
-            .history(&key)?
-            .into_iter()
-            .filter(|t| *t <= at_ms)
-            .next_back();
+        let before = self.history(&key)?.into_iter().rfind(|t| *t <= at_ms);
         match before {
             Some(t) => self.history_state(&key, t),
             None => Ok(None),
