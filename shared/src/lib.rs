@@ -21,11 +21,13 @@
 //! - [`workshop`]: votes, private notes, freeze and roster as the server shows them.
 //! - [`comments`]: comment threads, and who may change which comment.
 //! - [`diff`]: what changed between two states of a board, and restoring one.
+//! - [`draw`]: the board as SVG, for exports and earlier versions.
 
 pub mod action;
 pub mod api;
 pub mod comments;
 pub mod diff;
+pub mod draw;
 pub mod edit;
 pub mod element;
 pub mod geometry;
