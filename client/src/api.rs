@@ -1,8 +1,8 @@
 //! Calls to the HTTP board API, with the shared request and answer types.
 
 use tafel_shared::api::{
-    ApiError, BoardCreated, BoardInfo, BoardLinks, CreateBoard, ParticipantIssued, RenameBoard,
-    TokenRotated,
+    ApiError, BoardCreated, BoardInfo, BoardLinks, CreateBoard, NameVersion, ParticipantIssued,
+    RenameBoard, RestoreMode, RestoreVersion, Restored, TokenRotated, VersionInfo, VersionView,
 };
 use tafel_shared::roles::Role;
 use wasm_bindgen::{JsCast, JsValue};
@@ -67,6 +67,90 @@ pub async fn issue_participant() -> Result<ParticipantIssued, JsValue> {
     call("POST", "/api/participants", None, None).await
 }
 
+fn json<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// `GET /api/boards/{id}/history`: kept versions, newest first.
+pub async fn versions(id: &str, token: &str) -> Result<Vec<VersionInfo>, JsValue> {
+    call(
+        "GET",
+        &format!("/api/boards/{id}/history"),
+        None,
+        Some(token),
+    )
+    .await
+}
+
+/// `GET /api/boards/{id}/history/{at}`: the canvas as it was.
+pub async fn version(id: &str, token: &str, at_ms: u64) -> Result<VersionView, JsValue> {
+    call(
+        "GET",
+        &format!("/api/boards/{id}/history/{at_ms}"),
+        None,
+        Some(token),
+    )
+    .await
+}
+
+/// `POST /api/boards/{id}/history`: keeps the board as it is now, named
+/// (facilitators).
+pub async fn save_version(id: &str, token: &str, name: &str) -> Result<VersionInfo, JsValue> {
+    let body = json(&NameVersion {
+        name: Some(name.to_owned()),
+    })?;
+    call(
+        "POST",
+        &format!("/api/boards/{id}/history"),
+        Some(&body),
+        Some(token),
+    )
+    .await
+}
+
+/// `PATCH /api/boards/{id}/history/{at}`: names a version (facilitators).
+pub async fn name_version(id: &str, token: &str, at_ms: u64, name: &str) -> Result<(), JsValue> {
+    let body = json(&NameVersion {
+        name: Some(name.to_owned()),
+    })?;
+    call::<serde_json::Value>(
+        "PATCH",
+        &format!("/api/boards/{id}/history/{at_ms}"),
+        Some(&body),
+        Some(token),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// `POST /api/boards/{id}/history/{at}/restore` in place (facilitators).
+pub async fn restore_in_place(id: &str, token: &str, at_ms: u64) -> Result<Restored, JsValue> {
+    let body = json(&RestoreVersion {
+        mode: RestoreMode::InPlace,
+    })?;
+    call(
+        "POST",
+        &format!("/api/boards/{id}/history/{at_ms}/restore"),
+        Some(&body),
+        Some(token),
+    )
+    .await
+}
+
+/// `POST /api/boards/{id}/history/{at}/restore` as a new board (facilitators).
+pub async fn restore_as_new(id: &str, token: &str, at_ms: u64) -> Result<BoardCreated, JsValue> {
+    let body = json(&RestoreVersion {
+        mode: RestoreMode::NewBoard,
+    })?;
+    call(
+        "POST",
+        &format!("/api/boards/{id}/history/{at_ms}/restore"),
+        Some(&body),
+        Some(token),
+    )
+    .await
+}
+
 /// Whether an error came from the network rather than from the server.
 pub fn is_network_error(e: &JsValue) -> bool {
     e.as_string().is_none()
@@ -100,7 +184,13 @@ async fn call<T: serde::de::DeserializeOwned>(
         .as_string()
         .unwrap_or_default();
     if response.ok() {
-        serde_json::from_str(&text).map_err(|e| JsValue::from_str(&e.to_string()))
+        // 204 No Content reads as JSON `null`.
+        let text = if text.is_empty() {
+            "null"
+        } else {
+            text.as_str()
+        };
+        serde_json::from_str(text).map_err(|e| JsValue::from_str(&e.to_string()))
     } else {
         let message = serde_json::from_str::<ApiError>(&text)
             .map(|e| e.message)

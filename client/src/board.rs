@@ -78,6 +78,7 @@ pub fn BoardPage(
                 <VoteBanner cmd/>
                 <crate::chrome::PrivateBanner cmd/>
             </div>
+            <crate::chrome::HistoryBar cmd/>
             <CoachCorner room/>
             <Show when=move || needs_name.get() && fatal.with(Option::is_none)>
                 <div class="name-prompt" role="dialog" aria-label="Your name">
@@ -99,7 +100,10 @@ pub fn BoardPage(
                 </div>
             })}
             <Canvas cmd>
-                <crate::chrome::CommentLayer review/>
+                <crate::chrome::HistoryView cmd/>
+                <Show when=move || cmd.state.history.viewing.with(Option::is_none)>
+                    <crate::chrome::CommentLayer review/>
+                </Show>
             </Canvas>
             <ZoomControls view=state.camera.view cmd/>
             {move || can_edit().then(|| view! {

@@ -256,6 +256,7 @@ impl Commands {
         self.state.ui.panel.set(Panel::None);
         self.state.comments.draft.set(None);
         self.state.comments.open.set(None);
+        self.state.history.viewing.set(None);
     }
 
     /// Picks `tool`; `false` if this participant may not use it.

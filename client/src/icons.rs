@@ -38,6 +38,11 @@ pub fn comments() -> impl IntoView {
     icon(COMMENT)
 }
 
+/// History: a clock with a turning-back arrow.
+pub fn history() -> impl IntoView {
+    icon("M3 12 a9 9 0 1 0 3 -6.7 M3 4 V9 H8 M12 7 V12 L15 14")
+}
+
 /// Undo.
 pub fn undo() -> impl IntoView {
     icon("M9 14 L4 9 L9 4 M4 9 H15 a5 5 0 0 1 0 10 H11")

@@ -15,6 +15,7 @@
 //! - [`room`]: room controls: following, summons, follow-me, agenda, present mode,
 //!   hands, reactions, hidden cursors; [`hints`]: quiet hints for facilitators.
 //! - [`comments`]: comment threads: the server-written document, what was read, pins and mentions.
+//! - [`history`]: kept versions, the one looked at, save, name and restore.
 //! - [`workshop`]: votes, private notes, freeze and roster from the content socket.
 //! - [`actions`]: numbering server-applied actions, their results and refusals.
 //! - [`identity`]: this browser's participant credential.
@@ -46,6 +47,7 @@ pub mod comments;
 pub mod dots;
 pub mod facilitation;
 pub mod hints;
+pub mod history;
 pub mod home;
 pub mod icons;
 pub mod idb;

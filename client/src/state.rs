@@ -93,6 +93,8 @@ pub enum Panel {
     Results,
     /// Comment threads with filters.
     Comments,
+    /// Kept versions of the board.
+    History,
 }
 
 /// Below this zoom, notes are drawn without their text.
@@ -220,6 +222,8 @@ pub struct State {
     pub private: crate::private_state::PrivateUi,
     /// Comments: the open thread, a pin being placed, the panel's filter.
     pub comments: crate::comments::CommentUi,
+    /// History: the versions, and the one looked at.
+    pub history: crate::history::HistoryUi,
 }
 
 impl State {
@@ -245,6 +249,7 @@ impl State {
             },
             private: crate::private_state::PrivateUi::new(),
             comments: crate::comments::CommentUi::new(),
+            history: crate::history::HistoryUi::new(),
         }
     }
 }

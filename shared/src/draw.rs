@@ -201,7 +201,7 @@ fn shape_outline(out: &mut String, r: Rect, outline: Outline, fill: &str, stroke
 
 fn element(out: &mut String, e: &Element, all: &HashMap<&str, &Element>) {
     let r = e.base.rect;
-    let _ = write!(out, r#"<g data-id="{}">"#, escape(&e.base.id));
+    let _ = write!(out, r#"<g data-element="{}">"#, escape(&e.base.id));
     match &e.props {
         Props::Frame(p) => {
             let _ = write!(
@@ -368,11 +368,15 @@ mod tests {
             "Kunden lieben unser Portal, weil es schnell ist",
         );
         let p = picture(&[note, frame]).expect("something to draw");
-        assert!(p.svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(p
+            .svg
+            .starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(p.svg.contains("Vision &amp; &lt;Ziele&gt;"));
         assert!(p.svg.contains("#ffc9c9"));
         // Frames first, then the note above them.
-        assert!(p.svg.find("data-id=\"f\"").unwrap() < p.svg.find("data-id=\"n\"").unwrap());
+        assert!(
+            p.svg.find("data-element=\"f\"").unwrap() < p.svg.find("data-element=\"n\"").unwrap()
+        );
         let lines = p.svg.matches("<tspan").count();
         assert!(lines >= 2, "a long note wraps: {}", p.svg);
         assert_eq!(p.area, Rect::new(-40.0, -40.0, 680.0, 480.0));
@@ -381,7 +385,10 @@ mod tests {
     #[test]
     fn wrap_breaks_at_words_and_cuts_long_ones() {
         assert_eq!(wrap("ab cd ef", 0.55 * 10.0 * 5.0, 10.0), ["ab cd", "ef"]);
-        assert_eq!(wrap("abcdefgh", 0.55 * 10.0 * 3.0, 10.0), ["abc", "def", "gh"]);
+        assert_eq!(
+            wrap("abcdefgh", 0.55 * 10.0 * 3.0, 10.0),
+            ["abc", "def", "gh"]
+        );
         assert_eq!(wrap("a\n\nb", 100.0, 10.0), ["a", "", "b"]);
     }
 

@@ -8,6 +8,7 @@
 mod agenda;
 mod comments;
 mod freeze;
+mod history;
 mod panels;
 mod presence;
 mod private;
@@ -21,6 +22,7 @@ mod zoom;
 
 pub use comments::{CommentLayer, CommentsButton, CommentsPanel};
 pub use freeze::{FreezeToggle, FrozenBanner};
+pub use history::{HistoryBar, HistoryPanel, HistoryView};
 pub use panels::Panels;
 pub use presence::PresenceStrip;
 pub use private::{PrivateBanner, PrivateStart};

@@ -26,6 +26,7 @@ pub fn Panels(
         Panel::Voting => view! { <super::voting::VotingPanel cmd/> }.into_any(),
         Panel::Results => view! { <super::voting::ResultsPanel cmd/> }.into_any(),
         Panel::Comments => view! { <super::CommentsPanel review/> }.into_any(),
+        Panel::History => view! { <super::HistoryPanel cmd/> }.into_any(),
     }
 }
 

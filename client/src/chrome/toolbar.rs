@@ -80,6 +80,8 @@ pub fn Toolbar(
             <span class="role" data-role=role_name>{role_name}</span>
             <StatusBadge status=s.status local=s.local/>
             <super::CommentsButton review/>
+            <button class="tool" data-testid="history-open" data-action="history" title="History" aria-label="History"
+                on:click=move |_| cmd.toggle_panel(Panel::History)>{crate::icons::history()}</button>
             <button class="tool" data-action="outline" title=titled("Outline", Command::Outline) aria-label="Outline"
                 on:click=move |_| cmd.toggle_panel(Panel::Outline)>
                 {crate::icons::outline()}

@@ -1,0 +1,184 @@
+//! The board's history in this page: the kept versions (from the server), the
+//! version being looked at (drawn read-only with [`tafel_shared::draw`] over the
+//! canvas), and the facilitator's actions on them: save the board as it is with
+//! a name, name a version, restore one in place or as a new board.
+
+use crate::commands::Commands;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tafel_shared::api::{VersionInfo, VersionView};
+use tafel_shared::draw::Picture;
+
+/// What the page shows of the history.
+#[derive(Clone, Copy)]
+pub struct HistoryUi {
+    /// The kept versions, newest first (fetched when the panel opens).
+    pub versions: RwSignal<Vec<VersionInfo>>,
+    /// The version looked at, with its drawing; `None`: the live board.
+    pub viewing: RwSignal<Option<(VersionView, Option<Picture>)>>,
+    /// A request is under way.
+    pub busy: RwSignal<bool>,
+}
+
+impl HistoryUi {
+    /// The live board, nothing fetched yet.
+    pub fn new() -> HistoryUi {
+        HistoryUi {
+            versions: RwSignal::new(Vec::new()),
+            viewing: RwSignal::new(None),
+            busy: RwSignal::new(false),
+        }
+    }
+}
+
+impl Default for HistoryUi {
+    fn default() -> HistoryUi {
+        HistoryUi::new()
+    }
+}
+
+/// A version's label: its name, or when it was kept (local time).
+pub fn label(v: &VersionInfo) -> String {
+    v.name.clone().unwrap_or_else(|| local_time(v.at_ms))
+}
+
+/// `ms` as local date and time, "2.12.2026, 14:05".
+pub fn local_time(ms: u64) -> String {
+    let d = js_sys::Date::new(&(ms as f64).into());
+    format!(
+        "{}.{}.{}, {:02}:{:02}",
+        d.get_date(),
+        d.get_month() + 1,
+        d.get_full_year(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// What changed in a version, "+3 ~1 −2".
+pub fn counts(v: &VersionInfo) -> String {
+    format!("+{} ~{} −{}", v.added, v.changed, v.removed)
+}
+
+fn ids(cmd: Commands) -> (String, String) {
+    let s = cmd.session();
+    (s.id.clone(), s.token.clone())
+}
+
+/// Fetches the list of versions.
+pub fn refresh(cmd: Commands) {
+    let ui = cmd.state.history;
+    let (id, token) = ids(cmd);
+    spawn_local(async move {
+        match crate::api::versions(&id, &token).await {
+            Ok(list) => ui.versions.set(list),
+            Err(e) => cmd.notify(&crate::api::describe(&e)),
+        }
+    });
+}
+
+/// Shows the version kept at `at_ms`, read-only, instead of the live board.
+pub fn look_at(cmd: Commands, at_ms: u64) {
+    let ui = cmd.state.history;
+    let (id, token) = ids(cmd);
+    cmd.stop_editing();
+    cmd.select(Vec::new());
+    ui.busy.set(true);
+    spawn_local(async move {
+        match crate::api::version(&id, &token, at_ms).await {
+            Ok(view) => {
+                let picture = tafel_shared::draw::picture(&view.elements);
+                ui.viewing.set(Some((view, picture)));
+            }
+            Err(e) => cmd.notify(&crate::api::describe(&e)),
+        }
+        ui.busy.set(false);
+    });
+}
+
+/// Back to the live board.
+pub fn leave(cmd: Commands) {
+    cmd.state.history.viewing.set(None);
+}
+
+/// Keeps the board as it is now under `name` (facilitators).
+pub fn save(cmd: Commands, name: String) {
+    let (id, token) = ids(cmd);
+    spawn_local(async move {
+        match crate::api::save_version(&id, &token, &name).await {
+            Ok(v) => {
+                cmd.notify(&format!("Saved as “{}”", label(&v)));
+                refresh(cmd);
+            }
+            Err(e) => cmd.notify(&crate::api::describe(&e)),
+        }
+    });
+}
+
+/// Names the version kept at `at_ms` (facilitators); a named version is kept
+/// for good.
+pub fn rename(cmd: Commands, at_ms: u64, name: String) {
+    let (id, token) = ids(cmd);
+    spawn_local(async move {
+        match crate::api::name_version(&id, &token, at_ms, &name).await {
+            Ok(()) => refresh(cmd),
+            Err(e) => cmd.notify(&crate::api::describe(&e)),
+        }
+    });
+}
+
+fn confirm(text: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(text).ok())
+        .unwrap_or(false)
+}
+
+/// Restores the version in place, after asking (facilitators): everyone sees
+/// the board go back; the state before is kept as a named version.
+pub fn restore_here(cmd: Commands, at_ms: u64, name: String) {
+    let question = format!(
+        "Restore “{name}” for everyone? The board as it is now is kept as a version, so you can go back."
+    );
+    if !confirm(&question) {
+        return;
+    }
+    let ui = cmd.state.history;
+    let (id, token) = ids(cmd);
+    ui.busy.set(true);
+    spawn_local(async move {
+        match crate::api::restore_in_place(&id, &token, at_ms).await {
+            Ok(r) => {
+                leave(cmd);
+                cmd.notify(&format!(
+                    "Restored. The board before is kept as “{}”.",
+                    label(&r.before)
+                ));
+                refresh(cmd);
+            }
+            Err(e) => cmd.notify(&crate::api::describe(&e)),
+        }
+        ui.busy.set(false);
+    });
+}
+
+/// Starts a new board from the version and opens it (facilitators).
+pub fn restore_as_new(cmd: Commands, at_ms: u64) {
+    let (id, token) = ids(cmd);
+    spawn_local(async move {
+        match crate::api::restore_as_new(&id, &token, at_ms).await {
+            Ok(created) => {
+                let role = tafel_shared::roles::Role::Facilitator;
+                if let Some(link) = created.links.get(&role) {
+                    for (r, l) in &created.links {
+                        crate::prefs::set_link(&created.id, *r, l);
+                    }
+                    let local = crate::prefs::local_link(link);
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().assign(&local);
+                    }
+                }
+            }
+            Err(e) => cmd.notify(&crate::api::describe(&e)),
+        }
+    });
+}
