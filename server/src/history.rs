@@ -19,8 +19,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::sync::Arc;
 use tafel_shared::api::{
-    BoardCreated, NameVersion, RestoreMode, RestoreVersion, Restored, VersionInfo, VersionView,
-    MAX_VERSION_NAME_CHARS,
+    BoardCreated, ElementActivity, NameVersion, RestoreMode, RestoreVersion, Restored, VersionInfo,
+    VersionView, MAX_VERSION_NAME_CHARS,
 };
 use tafel_shared::diff::diff;
 use tafel_shared::element::{read_all, Element};
@@ -42,6 +42,47 @@ pub fn routes() -> Router<Arc<App>> {
             get(show_version).patch(name_version),
         )
         .route("/api/boards/{id}/history/{at}/restore", post(restore))
+        .route("/api/boards/{id}/activity", get(activity))
+}
+
+#[derive(serde::Deserialize)]
+struct SinceQuery {
+    #[serde(default)]
+    since: u64,
+}
+
+/// Who last changed each element changed after `since` (any role that reads
+/// the board): what "since your last visit" names.
+async fn activity(
+    State(app): State<Arc<App>>,
+    access: BoardAccess,
+    axum::extract::Query(q): axum::extract::Query<SinceQuery>,
+) -> ApiResult<Json<Vec<ElementActivity>>> {
+    let mut touches: Vec<(String, crate::activity::Touch)> = Vec::new();
+    for doc in VERSIONED {
+        let key = DocKey {
+            board: access.board.clone(),
+            doc,
+        };
+        touches.extend(app.rooms.activity(&key, q.since).await?);
+    }
+    let ids: Vec<ParticipantId> = touches.iter().filter_map(|(_, t)| t.by.clone()).collect();
+    let names = names_of(&app, &access.board, ids).await;
+    let mut names = names.into_iter();
+    let out = touches
+        .into_iter()
+        .map(|(id, t)| {
+            let by = t.by.as_ref().and_then(|_| names.next());
+            ElementActivity {
+                id,
+                by,
+                by_id: t.by.map(|p| p.as_str().to_owned()),
+                at_ms: t.at_ms,
+                removed: t.removed,
+            }
+        })
+        .collect();
+    Ok(Json(out))
 }
 
 /// The elements of one document's state (empty if it does not decode).

@@ -23,7 +23,9 @@
 //! - [`workshop`]: votes, private notes, freeze and roster, sans-IO, with their
 //!   secrets.
 //! - [`history`]: board versions over HTTP: list, view, name, restore.
+//! - [`activity`]: who last changed which element, sans-IO.
 
+pub mod activity;
 pub mod app;
 pub mod clock;
 pub mod config;

@@ -17,6 +17,7 @@
 //!   its secrets leave only as each participant's own view, to that participant's
 //!   sockets, and a frozen board takes writes from facilitators only.
 
+use crate::activity::Activity;
 use crate::workshop::{Caller, Changed, Workshop};
 use bytes::Bytes;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -151,6 +152,10 @@ pub struct RoomCore<L = ()> {
     workshop: Option<Workshop>,
     /// Participants whose writes were accepted since the last history version.
     writers: BTreeSet<ParticipantId>,
+    /// Who last changed which element (the content and the locked layer).
+    activity: Option<Activity>,
+    /// The server's clock at the event being handled (for activity).
+    now_ms: u64,
 }
 
 fn frame(msg: &Message) -> Bytes {
@@ -213,7 +218,13 @@ impl<L> RoomCore<L> {
             }
         }
         let log_bytes: usize = log.iter().map(|(_, b)| b.len()).sum();
-        Ok((
+        // Watched after the replay: loading is nobody's change.
+        let activity = matches!(kind, DocKind::Content | DocKind::Locked).then(|| {
+            let a = Activity::default();
+            a.watch(&doc);
+            a
+        });
+        let mut core = (
             Self {
                 kind,
                 doc,
@@ -226,9 +237,25 @@ impl<L> RoomCore<L> {
                 poisoned: false,
                 workshop: (kind == DocKind::Content).then(Workshop::default),
                 writers: BTreeSet::new(),
+                activity: None,
+                now_ms: 0,
             },
             skipped,
-        ))
+        );
+        core.0.activity = activity;
+        Ok(core)
+    }
+
+    /// Restores who changed what, as stored beside the document.
+    pub fn restore_activity(&mut self, stored: Option<&[u8]>) {
+        if let Some(a) = self.activity.as_mut() {
+            a.absorb(stored);
+        }
+    }
+
+    /// Who last changed which element (the content and the locked layer).
+    pub fn activity(&self) -> Option<&Activity> {
+        self.activity.as_ref()
     }
 
     /// Restores the workshop state stored beside a content document.
@@ -405,6 +432,7 @@ impl<L> RoomCore<L> {
         bytes: &[u8],
         now_ms: u64,
     ) -> Result<Effects, CloseCode> {
+        self.now_ms = now_ms;
         let (role, participant) = self
             .peers
             .get(&conn)
@@ -520,7 +548,8 @@ impl<L> RoomCore<L> {
     /// Makes the canvas hold `target` again (restoring a version) as one forward
     /// change that everyone receives, so that restoring the state before undoes
     /// it. Only the content and the locked layer hold elements.
-    pub fn restore(&mut self, target: &[tafel_shared::element::Element]) -> Effects {
+    pub fn restore(&mut self, target: &[tafel_shared::element::Element], now_ms: u64) -> Effects {
+        self.now_ms = now_ms;
         let mut fx = Effects::default();
         if !matches!(self.kind, DocKind::Content | DocKind::Locked) {
             return fx;
@@ -550,6 +579,9 @@ impl<L> RoomCore<L> {
     /// An applied update: counted towards the stored size, to be persisted, and
     /// relayed to `to` once durable.
     fn record(&mut self, update: Vec<u8>, to: Target, fx: &mut Effects) {
+        if let Some(a) = self.activity.as_mut() {
+            a.record(fx.written_by.as_ref(), self.now_ms);
+        }
         self.stored_bytes += update.len();
         self.log_entries += 1;
         self.log_bytes += update.len();
@@ -755,6 +787,7 @@ impl<L> RoomCore<L> {
 
     /// Lets time-based changes happen (a round that runs out ends).
     pub fn tick(&mut self, now_ms: u64) -> Effects {
+        self.now_ms = now_ms;
         let mut fx = Effects::default();
         if let Some(workshop) = self.workshop.as_mut() {
             let changed = workshop.tick(now_ms);

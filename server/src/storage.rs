@@ -10,6 +10,7 @@
 //! | `doc/{id}/{doc}/log/{seq: u64 BE}` | one update since the snapshot |
 //! | `doc/{id}/{doc}/hist/{ms: u64 BE}` | a full state kept for history |
 //! | `doc/{id}/content/hmeta/{ms: u64 BE}` | a board version's [`VersionMeta`] as JSON: name, who was active, size |
+//! | `doc/{id}/{doc}/activity` | who last changed which element (content, locked) as JSON |
 //! | `doc/{id}/content/workshop` | the workshop state with its secrets (ballots, private notes) as JSON; never sent to a client |
 //! | `operator` | SHA-256 of the operator token |
 
@@ -108,6 +109,8 @@ pub struct StoredDoc {
     pub log: Vec<(u64, Vec<u8>)>,
     /// The workshop state kept beside the document (content only).
     pub workshop: Option<Vec<u8>>,
+    /// Who last changed which element, kept beside the document.
+    pub activity: Option<Vec<u8>>,
 }
 
 /// What is known of one board version besides its states.
@@ -274,11 +277,24 @@ impl Storage {
             .map(|(k, v)| Ok((decode_seq(&k)?, v)))
             .collect::<Result<_, StoreError>>()?;
         let workshop = self.store.get(&key.key("workshop"))?;
+        let activity = self.store.get(&key.key("activity"))?;
         Ok(StoredDoc {
             snapshot,
             log,
             workshop,
+            activity,
         })
+    }
+
+    /// Replaces who-changed-what kept beside a document (not yet flushed).
+    pub fn put_activity(&self, key: &DocKey, state: &[u8]) -> Result<(), StoreError> {
+        self.store
+            .apply(vec![BatchOp::Put(key.key("activity"), state.to_vec())])
+    }
+
+    /// Who-changed-what kept beside a document, if any.
+    pub fn activity(&self, key: &DocKey) -> Result<Option<Vec<u8>>, StoreError> {
+        self.store.get(&key.key("activity"))
     }
 
     /// The workshop state kept beside a board's content (JSON), if any.

@@ -196,3 +196,23 @@ pub struct Restored {
     /// The version kept of the board just before (restore it to undo).
     pub before: VersionInfo,
 }
+
+/// `GET /api/boards/{id}/activity?since={ms}`: who last changed each element
+/// changed after `since` (content and locked layer), as far as the server knows.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ElementActivity {
+    /// The element's id.
+    pub id: String,
+    /// The name of who changed it last (`None`: unknown, or the server restoring
+    /// a version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Their participant id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_id: Option<String>,
+    /// When, ms since the epoch.
+    pub at_ms: u64,
+    /// The change removed it.
+    #[serde(default)]
+    pub removed: bool,
+}

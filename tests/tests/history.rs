@@ -292,3 +292,120 @@ async fn automatic_versions_name_who_was_active_and_the_board_who_changed_it_las
     assert_eq!(listed[0].active, ["Ada"]);
     assert_eq!((listed[0].added, listed[0].removed), (1, 0));
 }
+
+/// Connects a named participant's editor socket to a board's content.
+async fn named_editor(
+    srv: &TestServer,
+    board: &tafel_tests::server::Board,
+    name: &str,
+) -> SyncClient {
+    let me = srv.api().participant().await.unwrap();
+    let url = srv.ws_as(&board.id, DocKind::Content, board.token(Role::Editor), &me);
+    let mut c = SyncClient::connect(&url).await.unwrap();
+    c.pump_until(|c| c.own_view.is_some()).await.unwrap();
+    let intro = c
+        .act(tafel_shared::action::Action::Introduce { name: name.into() })
+        .await
+        .unwrap();
+    assert_eq!(intro.refused, None);
+    c
+}
+
+async fn activity(
+    srv: &TestServer,
+    board: &tafel_tests::server::Board,
+    since: u64,
+) -> Vec<tafel_shared::api::ElementActivity> {
+    let (status, body) = srv
+        .api()
+        .call(
+            Method::GET,
+            &format!(
+                "/api/boards/{}/activity?since={since}&token={}",
+                board.id,
+                board.token(Role::Viewer)
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_value(body).unwrap()
+}
+
+#[tokio::test]
+async fn the_server_knows_who_last_added_changed_or_removed_each_element() {
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("Ideen", "").await.unwrap();
+    let mut ada = named_editor(&srv, &board, "Ada").await;
+    let mut ben = named_editor(&srv, &board, "Ben").await;
+    add_sticky(&mut ada, "n1", "eins").await;
+    add_sticky(&mut ada, "n2", "zwei").await;
+    ben.pump_until(|c| has(c, "n2")).await.unwrap();
+    // Ben edits the text of n1 and removes n2.
+    let map = schema::elements(&ben.doc);
+    ben.edit(|txn| {
+        let Some(yrs::Out::YMap(note)) = map.get(txn, "n1") else {
+            panic!("n1")
+        };
+        let Some(yrs::Out::YText(text)) = note.get(txn, schema::F_TEXT) else {
+            panic!("text")
+        };
+        yrs::Text::insert(&text, txn, 0, "Ben: ");
+        map.remove(txn, "n2");
+    })
+    .await
+    .unwrap();
+    ada.pump_until(|c| !has(c, "n2")).await.unwrap();
+    let all = activity(&srv, &board, 0).await;
+    let of = |id: &str| {
+        all.iter()
+            .find(|a| a.id == id)
+            .unwrap_or_else(|| panic!("{id} in {all:?}"))
+    };
+    assert_eq!(
+        (of("n1").by.as_deref(), of("n1").removed),
+        (Some("Ben"), false)
+    );
+    assert_eq!(
+        (of("n2").by.as_deref(), of("n2").removed),
+        (Some("Ben"), true)
+    );
+    let later = activity(&srv, &board, of("n1").at_ms).await;
+    assert!(
+        !later.iter().any(|a| a.id == "n1"),
+        "only what changed after `since`"
+    );
+    let (status, _) = srv
+        .api()
+        .call(
+            Method::GET,
+            &format!("/api/boards/{}/activity", board.id),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 401, "no link, no activity");
+
+    // Kept when the room unloads, so it is known on a later visit.
+    drop(ada.disconnect().await);
+    drop(ben.disconnect().await);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while versions(&srv, &board.id, board.token(Role::Viewer))
+        .await
+        .is_empty()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the room never unloaded"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let stored = activity(&srv, &board, 0).await;
+    assert!(
+        stored
+            .iter()
+            .any(|a| a.id == "n2" && a.removed && a.by.as_deref() == Some("Ben")),
+        "{stored:?}"
+    );
+}

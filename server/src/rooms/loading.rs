@@ -119,6 +119,7 @@ mod tests {
             snapshot: snapshot.map(<[u8]>::to_vec),
             log,
             workshop: None,
+            activity: None,
         }
     }
 

@@ -76,6 +76,11 @@ pub(crate) enum Cmd {
         elements: Vec<tafel_shared::element::Element>,
         done: oneshot::Sender<()>,
     },
+    /// Who last changed which element after `since_ms`.
+    Activity {
+        since_ms: u64,
+        reply: oneshot::Sender<Vec<(String, crate::activity::Touch)>>,
+    },
     /// Close everyone and unload (deletion, shutdown), keeping a checkpoint if `save`.
     Evict {
         code: CloseCode,
@@ -249,6 +254,35 @@ impl Rooms {
         reg.remove(key, generation);
         self.metrics.loaded_rooms.set(reg.len() as i64);
         true
+    }
+
+    /// Who last changed which element of one document after `since_ms`: from
+    /// its room if loaded (it knows the newest), else as stored.
+    pub async fn activity(
+        &self,
+        key: &DocKey,
+        since_ms: u64,
+    ) -> Result<Vec<(String, crate::activity::Touch)>, crate::store::StoreError> {
+        let loaded = self.registry().find(key, self.clock.now()).ok().flatten();
+        if let Some(entry) = loaded {
+            let (reply, answer) = oneshot::channel();
+            if entry
+                .handle
+                .send(Cmd::Activity { since_ms, reply })
+                .await
+                .is_ok()
+            {
+                if let Ok(list) = answer.await {
+                    return Ok(list);
+                }
+            }
+        }
+        let storage = self.storage.clone();
+        let key = key.clone();
+        let stored = tokio::task::spawn_blocking(move || storage.activity(&key))
+            .await
+            .map_err(crate::store::StoreError::io)??;
+        Ok(crate::activity::Activity::from_json(stored.as_deref()).since(since_ms))
     }
 
     /// How much history each board keeps.

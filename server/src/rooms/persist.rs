@@ -128,11 +128,25 @@ impl Persistence {
     /// kept together, the other document's as stored (the writer applies writes
     /// in order, so that is everything it accepted before this), and a version
     /// shows and restores the canvas as it was.
-    pub fn keep_history(&mut self, state: Vec<u8>, now: Instant, at_ms: u64, active: Vec<String>) {
+    pub fn keep_history(
+        &mut self,
+        state: Vec<u8>,
+        now: Instant,
+        at_ms: u64,
+        active: Vec<String>,
+        activity: Option<Vec<u8>>,
+    ) {
         if !self.dirty_for_history {
             return;
         }
         let key = self.key.clone();
+        if let Some(activity) = activity {
+            let key = key.clone();
+            self.committer.submit(
+                Stakes::BestEffort,
+                Box::new(move |s| s.put_activity(&key, &activity)),
+            );
+        }
         let limits = self.policy.history;
         let job: crate::durability::Job = if VERSIONED.contains(&key.doc) {
             Box::new(move |s| {
@@ -173,7 +187,8 @@ impl Persistence {
             self.fold_log(core, state.clone());
         }
         let active = core.take_writers();
-        self.keep_history(state, now, at_ms, active);
+        let activity = core.activity().map(crate::activity::Activity::to_json);
+        self.keep_history(state, now, at_ms, active, activity);
     }
 }
 
@@ -282,7 +297,7 @@ mod tests {
         assert!(!p.history_due(Instant::now()));
         tokio::time::advance(Duration::from_secs(1)).await;
         assert!(p.history_due(Instant::now()));
-        p.keep_history(core.snapshot(), Instant::now(), 1_000, Vec::new());
+        p.keep_history(core.snapshot(), Instant::now(), 1_000, Vec::new(), None);
         assert!(!p.history_due(Instant::now()), "kept: clean again");
         tokio::time::advance(Duration::from_secs(3600)).await;
         assert!(!p.history_due(Instant::now()), "no change, no new snapshot");

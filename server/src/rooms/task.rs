@@ -84,6 +84,7 @@ pub(super) async fn run_room(
         let (mut core, skipped) =
             RoomCore::load(kind, for_load.snapshot.as_deref(), &for_load.log, limits)?;
         core.restore_workshop(for_load.workshop.as_deref())?;
+        core.restore_activity(for_load.activity.as_deref());
         Ok::<_, crate::room::LoadError>((core, skipped))
     });
     let mut loading: Loading<PeerLink, Cmd> = Loading::new(&stored);
@@ -211,7 +212,9 @@ impl RoomTask {
                     if self.persist.history_due(clock.now()) {
                         let state = self.core.snapshot();
                         let active = self.core.take_writers();
-                        self.persist.keep_history(state, clock.now(), clock.unix_ms(), active);
+                        let activity = self.core.activity().map(crate::activity::Activity::to_json);
+                        self.persist
+                            .keep_history(state, clock.now(), clock.unix_ms(), active, activity);
                     }
                     Flow::Continue
                 }
@@ -315,11 +318,20 @@ impl RoomTask {
                 Flow::Continue
             }
             Cmd::Restore { elements, done } => {
-                let fx = self.core.restore(&elements);
+                let fx = self.core.restore(&elements, self.rooms.clock.unix_ms());
                 let flow = self.apply(fx);
                 // Submitted to the writer: the caller's flush makes it durable.
                 let _ = done.send(());
                 flow
+            }
+            Cmd::Activity { since_ms, reply } => {
+                let list = self
+                    .core
+                    .activity()
+                    .map(|a| a.since(since_ms))
+                    .unwrap_or_default();
+                let _ = reply.send(list);
+                Flow::Continue
             }
             // Handled by the loop, which must also stop.
             Cmd::Evict { .. } => Flow::Continue,
