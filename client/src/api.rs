@@ -151,6 +151,21 @@ pub async fn restore_as_new(id: &str, token: &str, at_ms: u64) -> Result<BoardCr
     .await
 }
 
+/// `GET /api/boards/{id}/activity?since=`: who last changed what after `since_ms`.
+pub async fn activity(
+    id: &str,
+    token: &str,
+    since_ms: u64,
+) -> Result<Vec<tafel_shared::api::ElementActivity>, JsValue> {
+    call(
+        "GET",
+        &format!("/api/boards/{id}/activity?since={since_ms}"),
+        None,
+        Some(token),
+    )
+    .await
+}
+
 /// Whether an error came from the network rather than from the server.
 pub fn is_network_error(e: &JsValue) -> bool {
     e.as_string().is_none()

@@ -31,6 +31,15 @@ pub fn BoardPage(
     let facilitation = Facilitation::open(&session.id, &session.token, state.ui.notice);
     let room = crate::room::Room::new(cmd, facilitation.clone());
     let review = crate::comments::Review::open(cmd);
+    // Once the server's state is in, what changed since the last visit is news.
+    let status = session.status;
+    Effect::new(move |_| {
+        if status.get() == crate::net::Status::Live {
+            if let Some((baseline, since)) = cmd.session().take_baseline() {
+                crate::since::show(cmd, baseline, since);
+            }
+        }
+    });
     // Leaving the page ends the connection and the keepalive; timers still
     // pending hold the session only weakly and find it gone.
     on_cleanup(move || cmd.leave());
@@ -77,6 +86,7 @@ pub fn BoardPage(
                 <FrozenBanner cmd/>
                 <VoteBanner cmd/>
                 <crate::chrome::PrivateBanner cmd/>
+                <crate::chrome::SinceBar cmd/>
             </div>
             <crate::chrome::HistoryBar cmd/>
             <CoachCorner room/>
@@ -102,6 +112,7 @@ pub fn BoardPage(
             <Canvas cmd>
                 <crate::chrome::HistoryView cmd/>
                 <Show when=move || cmd.state.history.viewing.with(Option::is_none)>
+                    <crate::chrome::SinceMarks cmd/>
                     <crate::chrome::CommentLayer review/>
                 </Show>
             </Canvas>

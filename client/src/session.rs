@@ -118,6 +118,11 @@ pub struct Session {
     saves: Cell<u64>,
     outbox: RefCell<Vec<Vec<u8>>>,
     fitted: Cell<bool>,
+    /// The board as this browser last saw it (its local copy, as loaded), and
+    /// when that visit began: what "since your last visit" compares with.
+    baseline: RefCell<Option<(Vec<Element>, f64)>>,
+    /// When this browser's previous visit of the board began (ms).
+    previous_visit: Option<f64>,
     /// For timers and tasks, which must not keep a left page alive.
     this: Weak<Session>,
 }
@@ -133,6 +138,10 @@ impl Session {
     ) -> Rc<Session> {
         let model = Rc::new(Model::new());
         let sync = Rc::new(RefCell::new(ClientSync::new(model.doc().clone())));
+        let previous_visit = prefs::recent()
+            .into_iter()
+            .find(|r| r.id == id)
+            .map(|r| r.visited_ms);
         Rc::new_cyclic(|this| Session {
             id,
             token,
@@ -163,8 +172,23 @@ impl Session {
             saves: Cell::new(0),
             outbox: RefCell::new(Vec::new()),
             fitted: Cell::new(false),
+            baseline: RefCell::new(None),
+            previous_visit,
             this: this.clone(),
         })
+    }
+
+    /// The board as this browser last saw it and when that visit began, once:
+    /// `None` on a first visit, or when the local copy was not there in time.
+    pub fn take_baseline(&self) -> Option<(Vec<Element>, f64)> {
+        self.baseline.borrow_mut().take()
+    }
+
+    /// The elements of the content document (without the locked layer).
+    pub fn content_elements(&self) -> Vec<Element> {
+        let map = tafel_shared::schema::elements(self.model.doc());
+        let txn = self.model.doc().transact();
+        tafel_shared::element::read_all(&txn, &map)
     }
 
     /// Sets what runs after remote changes arrived (see the field).
@@ -195,6 +219,11 @@ impl Session {
                 Ok(Some(state)) => {
                     if let Ok(update) = YrsUpdate::decode_v1(&state) {
                         let _ = doc.transact_mut().apply_update(update);
+                    }
+                    // Taken before the server's news can arrive: a handshake
+                    // that raced ahead leaves no baseline, and no false news.
+                    if let (Some(at), false) = (s.previous_visit, connected.get()) {
+                        *s.baseline.borrow_mut() = Some((s.content_elements(), at));
                     }
                     s.remote_changed();
                     s.local.set(LocalCopy::Saved);

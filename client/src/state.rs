@@ -224,6 +224,8 @@ pub struct State {
     pub comments: crate::comments::CommentUi,
     /// History: the versions, and the one looked at.
     pub history: crate::history::HistoryUi,
+    /// What changed since this browser's last visit.
+    pub since: crate::since::SinceUi,
 }
 
 impl State {
@@ -250,6 +252,7 @@ impl State {
             private: crate::private_state::PrivateUi::new(),
             comments: crate::comments::CommentUi::new(),
             history: crate::history::HistoryUi::new(),
+            since: crate::since::SinceUi::new(),
         }
     }
 }

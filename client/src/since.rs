@@ -1,0 +1,249 @@
+//! "Since your last visit": what others added, changed and removed on a board
+//! while this browser was away, and who did it.
+//!
+//! The browser's copy of the board in IndexedDB is the state it last saw, so
+//! nothing extra is stored: the session keeps the elements of that copy as it
+//! loads them ([`crate::session::Session::take_baseline`]), and once the server's
+//! state has arrived the difference is the news. Who made each change comes
+//! from the server's activity record (`/api/boards/{id}/activity`); an element
+//! it does not know about falls back to its author for an addition.
+
+use crate::commands::Commands;
+use leptos::prelude::*;
+use std::collections::HashMap;
+use tafel_shared::api::ElementActivity;
+use tafel_shared::diff::diff;
+use tafel_shared::element::Element;
+use tafel_shared::geometry::Rect;
+
+/// What happened to an element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum What {
+    /// It is new.
+    Added,
+    /// Something about it changed.
+    Changed,
+    /// It is gone.
+    Removed,
+}
+
+impl What {
+    /// The `data-change` name and the verb people read.
+    pub fn name(self) -> &'static str {
+        match self {
+            What::Added => "added",
+            What::Changed => "changed",
+            What::Removed => "removed",
+        }
+    }
+}
+
+/// One change since the last visit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// The element's id.
+    pub id: String,
+    /// What happened.
+    pub what: What,
+    /// Who did it, if known.
+    pub who: Option<String>,
+    /// When, if known (ms since the epoch).
+    pub at_ms: Option<u64>,
+    /// A short description ("Sticky note: Kundenportal").
+    pub label: String,
+    /// Where it is (for a removed element: where it was).
+    pub rect: Rect,
+}
+
+/// The news of this page.
+#[derive(Clone, Copy)]
+pub struct SinceUi {
+    /// The changes, in the order the list steps through them.
+    pub changes: RwSignal<Vec<Change>>,
+    /// The change the view was last moved to.
+    pub at: RwSignal<Option<usize>>,
+    /// When the last visit began (ms since the epoch).
+    pub since_ms: RwSignal<Option<f64>>,
+    /// Whether the list is unfolded.
+    pub open: RwSignal<bool>,
+}
+
+impl SinceUi {
+    /// No news.
+    pub fn new() -> SinceUi {
+        SinceUi {
+            changes: RwSignal::new(Vec::new()),
+            at: RwSignal::new(None),
+            since_ms: RwSignal::new(None),
+            open: RwSignal::new(false),
+        }
+    }
+}
+
+impl Default for SinceUi {
+    fn default() -> SinceUi {
+        SinceUi::new()
+    }
+}
+
+fn describe(e: &Element) -> String {
+    let label = e.label();
+    if label.chars().count() > 80 {
+        let short: String = label.chars().take(79).collect();
+        format!("{short}…")
+    } else {
+        label
+    }
+}
+
+/// The changes from `before` (what this browser last saw) to `after` (the board
+/// now), named with `activity`, leaving out what `me` did (on another device),
+/// oldest first (unknown times last, in board order).
+pub fn changes_between(
+    before: &[Element],
+    after: &[Element],
+    activity: &[ElementActivity],
+    me: Option<&str>,
+) -> Vec<Change> {
+    let d = diff(before, after);
+    let old: HashMap<&str, &Element> = before.iter().map(|e| (e.base.id.as_str(), e)).collect();
+    let new: HashMap<&str, &Element> = after.iter().map(|e| (e.base.id.as_str(), e)).collect();
+    let by: HashMap<&str, &ElementActivity> = activity.iter().map(|a| (a.id.as_str(), a)).collect();
+    let mut out: Vec<Change> = Vec::with_capacity(d.len());
+    let groups = [
+        (What::Added, &d.added, &new),
+        (What::Changed, &d.changed, &new),
+        (What::Removed, &d.removed, &old),
+    ];
+    for (what, ids, source) in groups {
+        for id in ids {
+            let Some(e) = source.get(id.as_str()) else {
+                continue;
+            };
+            let touch = by.get(id.as_str());
+            if me.is_some() && touch.and_then(|t| t.by_id.as_deref()) == me {
+                continue;
+            }
+            let who = touch.and_then(|t| t.by.clone()).or_else(|| {
+                (what == What::Added && !e.base.author.is_empty()).then(|| e.base.author.clone())
+            });
+            out.push(Change {
+                id: id.clone(),
+                what,
+                who,
+                at_ms: touch.map(|t| t.at_ms),
+                label: describe(e),
+                rect: e.base.rect,
+            });
+        }
+    }
+    out.sort_by_key(|c| c.at_ms.unwrap_or(u64::MAX));
+    out
+}
+
+/// Works out the news once the server's state is in: `baseline` is what this
+/// browser last saw, `since_ms` when that visit began.
+pub fn show(cmd: Commands, baseline: Vec<Element>, since_ms: f64) {
+    let now = cmd.session().content_elements();
+    if tafel_shared::diff::diff(&baseline, &now).is_empty() {
+        return;
+    }
+    let s = cmd.session();
+    let (id, token) = (s.id.clone(), s.token.clone());
+    let ui = cmd.state.since;
+    leptos::task::spawn_local(async move {
+        // A minute of slack for clocks that disagree; the diff decides what is
+        // news, the activity only who did it.
+        let since = (since_ms as u64).saturating_sub(60_000);
+        let activity = crate::api::activity(&id, &token, since)
+            .await
+            .unwrap_or_default();
+        let me = crate::identity::credential().map(|c| c.id.as_str().to_owned());
+        let changes = changes_between(&baseline, &now, &activity, me.as_deref());
+        ui.since_ms.set(Some(since_ms));
+        ui.at.set(None);
+        ui.changes.set(changes);
+    });
+}
+
+/// Moves the view to change `i` of the list.
+pub fn go_to(cmd: Commands, i: usize) {
+    let ui = cmd.state.since;
+    let Some(change) = ui.changes.with_untracked(|c| c.get(i).cloned()) else {
+        return;
+    };
+    ui.at.set(Some(i));
+    let (w, h) = cmd.state.camera.screen.get_untracked();
+    cmd.bring_to(
+        change.rect.center(),
+        tafel_shared::geometry::Point::new(w / 2.0, h / 2.0),
+    );
+}
+
+/// Clears the news: everything is seen.
+pub fn mark_all_seen(cmd: Commands) {
+    let ui = cmd.state.since;
+    ui.changes.set(Vec::new());
+    ui.at.set(None);
+    ui.open.set(false);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(id: &str, x: f64, text: &str, author: &str) -> Element {
+        let mut e = Element::sticky(id, Rect::new(x, 0.0, 100.0, 100.0), "#ffd43b", text);
+        e.base.author = author.into();
+        e
+    }
+
+    fn touch(id: &str, by: &str, at_ms: u64, removed: bool) -> ElementActivity {
+        ElementActivity {
+            id: id.into(),
+            by: Some(by.to_uppercase()),
+            by_id: Some(by.into()),
+            at_ms,
+            removed,
+        }
+    }
+
+    #[test]
+    fn news_names_who_leaves_out_my_own_and_runs_oldest_first() {
+        let before = [
+            note("a", 0.0, "A", "x"),
+            note("b", 0.0, "B", "x"),
+            note("c", 0.0, "C", "x"),
+        ];
+        let after = [
+            note("a", 50.0, "A", "x"),
+            note("c", 0.0, "C", "x"),
+            note("d", 0.0, "Neu", "Dora"),
+            note("e", 0.0, "Mine", "me"),
+        ];
+        let activity = [
+            touch("a", "ben", 30, false),
+            touch("b", "ada", 20, true),
+            touch("e", "me", 10, false),
+        ];
+        let changes = changes_between(&before, &after, &activity, Some("me"));
+        let summary: Vec<(&str, What, Option<&str>)> = changes
+            .iter()
+            .map(|c| (c.id.as_str(), c.what, c.who.as_deref()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("b", What::Removed, Some("ADA")),
+                ("a", What::Changed, Some("BEN")),
+                ("d", What::Added, Some("Dora")),
+            ]
+        );
+        assert_eq!(
+            changes[0].rect,
+            Rect::new(0.0, 0.0, 100.0, 100.0),
+            "where it was"
+        );
+        assert!(changes[2].label.ends_with("Neu"));
+    }
+}
