@@ -166,6 +166,13 @@ pub async fn activity(
     .await
 }
 
+/// `DELETE /api/boards/{id}`: erases the board for everyone (facilitators).
+pub async fn delete_board(id: &str, token: &str) -> Result<(), JsValue> {
+    call::<serde_json::Value>("DELETE", &format!("/api/boards/{id}"), None, Some(token))
+        .await
+        .map(|_| ())
+}
+
 /// Whether an error came from the network rather than from the server.
 pub fn is_network_error(e: &JsValue) -> bool {
     e.as_string().is_none()

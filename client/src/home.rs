@@ -84,9 +84,10 @@ pub fn Home() -> impl IntoView {
                             let id = r.id.clone();
                             view! {
                                 <li class="recent-item">
-                                    <a href=r.link.clone() class="recent-link">
+                                    <a href=r.link.clone() class="recent-link" data-testid="recent-board">
                                         <span class="recent-title">{if r.title.is_empty() { "Untitled board".to_owned() } else { r.title.clone() }}</span>
                                         <span class="muted">{format!("as {}", r.role)}</span>
+                                        <LastChange link=r.link.clone()/>
                                     </a>
                                     <button class="forget" title="Remove from this list" aria-label=format!("Remove {} from recent boards", r.title)
                                         on:click=move |_| { prefs::forget(&id); recent.set(prefs::recent()); }>"×"</button>
@@ -204,5 +205,38 @@ pub fn Profile(
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// When a recent board last changed and by whom, asked of the server with the
+/// link this browser has (nothing shown if the server cannot say).
+#[component]
+fn LastChange(link: String) -> impl IntoView {
+    let line = RwSignal::new(None::<String>);
+    let (path, fragment) = link.split_once('#').unwrap_or((link.as_str(), ""));
+    if let Some((id, token)) = tafel_shared::ids::parse_board_link(path, fragment) {
+        leptos::task::spawn_local(async move {
+            match crate::api::board_info(&id, &token).await {
+                Ok(info) => {
+                    let by = info
+                        .updated_by
+                        .map(|b| format!(" by {b}"))
+                        .unwrap_or_default();
+                    line.set(Some(format!(
+                        "changed {}{by}",
+                        crate::history::local_time(info.updated_ms)
+                    )));
+                }
+                Err(e) if !crate::api::is_network_error(&e) => {
+                    line.set(Some(crate::api::describe(&e)));
+                }
+                Err(_) => {}
+            }
+        });
+    }
+    move || {
+        line.get().map(
+            |l| view! { <span class="muted last-change" data-testid="recent-change">{l}</span> },
+        )
     }
 }

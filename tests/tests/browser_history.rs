@@ -130,3 +130,80 @@ async fn a_named_version_restored_in_place_brings_a_deleted_frame_back_for_every
         b.close().await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recent_boards_say_who_changed_them_and_a_facilitator_deletes_a_board_from_its_menu() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Alte Retro", "blank").await.unwrap();
+    let driver = Driver::start().await;
+    let people = [(Role::Facilitator, "Coach"), (Role::Editor, "Ede")];
+    let [coach, ede]: [Client; 2] = open_people(&driver, &board.created.links, &people)
+        .await
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("two people, two browsers"));
+    add_note(&ede, (500.0, 300.0), "Was lief gut?").await;
+    wait_for_count(&coach, ".element.sticky", 1).await;
+
+    // The start page says when the board changed, and who changed it.
+    let link = board.created.links[&Role::Facilitator].clone();
+    let origin = link.find("/b/").map(|at| &link[..at]).unwrap().to_owned();
+    coach.goto(&origin).await.unwrap();
+    wait_until(
+        &coach,
+        "the recent board names Ede",
+        "return [...document.querySelectorAll('[data-testid=recent-change]')].some(c => c.textContent.includes('by Ede'))",
+    )
+    .await;
+
+    // The facilitator deletes it from the board's menu, told what goes.
+    coach.goto(&link).await.unwrap();
+    wait_for_count(&coach, ".element.sticky", 1).await;
+    click_css(&coach, "[data-testid=board-menu]").await;
+    click_css(&coach, "[data-testid=board-delete]").await;
+    let question = {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            match coach.get_alert_text().await {
+                Ok(text) => break text,
+                Err(_) if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await
+                }
+                Err(e) => panic!("no confirmation: {e}"),
+            }
+        }
+    };
+    assert!(
+        question.contains("“Alte Retro”") && question.contains("1 element"),
+        "{question}"
+    );
+    coach.accept_alert().await.unwrap();
+    wait_until(
+        &coach,
+        "back on the start page",
+        "return location.pathname === '/'",
+    )
+    .await;
+    let (status, _) = srv
+        .api()
+        .call(
+            reqwest::Method::GET,
+            &format!(
+                "/api/boards/{}?token={}",
+                board.id,
+                board.token(Role::Viewer)
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 404, "the board is gone");
+    wait_until(
+        &ede,
+        "the editor is told",
+        "return document.querySelectorAll('.fatal').length === 1",
+    )
+    .await;
+    for b in [coach, ede] {
+        b.close().await.unwrap();
+    }
+}

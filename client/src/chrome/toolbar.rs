@@ -90,6 +90,7 @@ pub fn Toolbar(
                 on:click=move |_| cmd.toggle_panel(Panel::Help)>
                 "?"
             </button>
+            <super::BoardMenu cmd review/>
             <Show when=has_results>
                 <button class="tool vote-results-open" data-testid="vote-results-open" data-action="results"
                     title="Voting results" aria-label="Voting results"
