@@ -137,7 +137,7 @@ pub struct SocketQuery {
 }
 
 /// The token a caller presented: `?token=` or `Authorization: Bearer`.
-pub struct CallerToken(Option<String>);
+pub struct CallerToken(pub Option<String>);
 
 impl<S: Send + Sync> FromRequestParts<S> for CallerToken {
     type Rejection = AppError;
@@ -217,7 +217,7 @@ impl FromRequestParts<Arc<App>> for Operator {
     }
 }
 
-async fn check_operator(app: &App, token: Option<&str>) -> ApiResult<()> {
+pub(crate) async fn check_operator(app: &App, token: Option<&str>) -> ApiResult<()> {
     let token = token
         .filter(|t| ids::is_well_formed_token(t))
         .ok_or(AppError::Unauthorized)?;
@@ -236,7 +236,7 @@ pub(crate) fn body<T>(json: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
     })
 }
 
-fn clean_title(title: &str) -> ApiResult<String> {
+pub(crate) fn clean_title(title: &str) -> ApiResult<String> {
     let title = title.trim();
     if title.chars().count() > api::MAX_TITLE_CHARS {
         return Err(AppError::BadRequest(format!(
@@ -399,6 +399,7 @@ fn api_router(app: Arc<App>) -> Router {
         .route("/ws/{board}", get(ws_content))
         .route("/ws/{board}/{doc}", get(ws_doc))
         .merge(crate::history::routes())
+        .merge(crate::export::routes())
         .route("/api/{*rest}", axum::routing::any(not_found))
         .with_state(app)
 }

@@ -24,12 +24,14 @@
 //!   secrets.
 //! - [`history`]: board versions over HTTP: list, view, name, restore.
 //! - [`activity`]: who last changed which element, sans-IO.
+//! - [`export`]: SVG, PNG, PDF, JSON, Markdown and CSV exports, and import.
 
 pub mod activity;
 pub mod app;
 pub mod clock;
 pub mod config;
 pub mod durability;
+pub mod export;
 pub mod history;
 pub mod http;
 pub mod identity;

@@ -134,6 +134,22 @@ impl Workshop {
         serde_json::from_slice(bytes)
     }
 
+    /// The dots per element of the latest ended round (what the board shows).
+    pub fn latest_results(&self) -> Vec<(String, u32)> {
+        self.rounds
+            .iter()
+            .rev()
+            .find(|r| !r.round.is_open())
+            .map(|r| {
+                r.round
+                    .results
+                    .iter()
+                    .map(|t| (t.element.clone(), t.votes))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The name someone who has been on the board goes by.
     pub fn known_name(&self, id: &ParticipantId) -> Option<&str> {
         self.people.get(id).map(|p| p.name.as_str())

@@ -216,3 +216,36 @@ pub struct ElementActivity {
     #[serde(default)]
     pub removed: bool,
 }
+
+/// The name of Tafel's lossless board format, in [`BoardExport::format`].
+pub const BOARD_EXPORT_FORMAT: &str = "tafel-board";
+/// The version of that format this build writes and reads.
+pub const BOARD_EXPORT_VERSION: u32 = 1;
+
+/// A whole board as JSON (`GET /api/boards/{id}/export/json`), and what
+/// `POST /api/boards/import` makes a new board from: its canvas and its
+/// comments. Lists are sorted by id, so the same board always exports the same
+/// text, and an import exported again gives it back unchanged.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BoardExport {
+    /// Always [`BOARD_EXPORT_FORMAT`].
+    pub format: String,
+    /// [`BOARD_EXPORT_VERSION`] when written by this build.
+    pub version: u32,
+    /// The board's title.
+    pub title: String,
+    /// The template it started from.
+    #[serde(default)]
+    pub template: String,
+    /// The elements of the canvas (content document).
+    pub elements: Vec<crate::element::Element>,
+    /// The locked layer's elements.
+    #[serde(default)]
+    pub locked: Vec<crate::element::Element>,
+    /// Comment threads.
+    #[serde(default)]
+    pub threads: Vec<crate::comments::Thread>,
+    /// Comments of those threads.
+    #[serde(default)]
+    pub comments: Vec<crate::comments::Comment>,
+}
