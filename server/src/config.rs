@@ -55,6 +55,42 @@ pub struct Cli {
 pub enum Command {
     /// Serve boards over HTTP and WebSocket from an embedded sled database.
     Serve(ServeConfig),
+    /// Export a board from a data directory (the server must be stopped: the
+    /// database is locked while it runs; use the HTTP export then).
+    Export(ExportArgs),
+}
+
+/// Everything `tafel export` can be told.
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    /// The board's id (the part after `/b/` in its links).
+    pub board: String,
+
+    /// The format to write.
+    #[arg(long, value_enum, default_value = "pdf")]
+    pub format: crate::export::Format,
+
+    /// A frame to export, by title or id; repeat for several (a PDF gets one
+    /// page each). Without: the whole board.
+    #[arg(long)]
+    pub frame: Vec<String>,
+
+    /// Element ids to export (comma-separated), as a selection.
+    #[arg(long, value_delimiter = ',')]
+    pub ids: Vec<String>,
+
+    /// PNG pixels per board unit.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f32,
+
+    /// Where to write; `-` for standard output. Default: the board's title as a
+    /// file name in the current directory.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+
+    /// Data directory.
+    #[arg(long, env = "TAFEL_DATA", default_value = "./tafel-data")]
+    pub data: PathBuf,
 }
 
 /// Log output format.

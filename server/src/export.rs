@@ -166,7 +166,14 @@ fn frame_title(e: &Element) -> Option<&str> {
 pub fn pages(data: &BoardData, selection: &Selection) -> Result<Vec<Page>, ExportError> {
     let canvas = data.canvas();
     const MARGIN: f64 = 40.0;
-    let grow = |r: Rect| Rect::new(r.x - MARGIN, r.y - MARGIN, r.w + 2.0 * MARGIN, r.h + 2.0 * MARGIN);
+    let grow = |r: Rect| {
+        Rect::new(
+            r.x - MARGIN,
+            r.y - MARGIN,
+            r.w + 2.0 * MARGIN,
+            r.h + 2.0 * MARGIN,
+        )
+    };
     if !selection.frames.is_empty() {
         let mut out = Vec::new();
         for wanted in &selection.frames {
@@ -217,7 +224,8 @@ fn render_options() -> &'static resvg::usvg::Options<'static> {
 }
 
 fn tree(svg: &str) -> Result<resvg::usvg::Tree, ExportError> {
-    resvg::usvg::Tree::from_str(svg, render_options()).map_err(|e| ExportError::Render(e.to_string()))
+    resvg::usvg::Tree::from_str(svg, render_options())
+        .map_err(|e| ExportError::Render(e.to_string()))
 }
 
 /// A PNG of `svg` at `scale` (scaled down further to stay within
@@ -230,7 +238,10 @@ pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
     if w * h * scale * scale > MAX_PNG_PIXELS {
         scale = (MAX_PNG_PIXELS / (w * h)).sqrt();
     }
-    let (pw, ph) = ((w * scale).ceil().max(1.0) as u32, (h * scale).ceil().max(1.0) as u32);
+    let (pw, ph) = (
+        (w * scale).ceil().max(1.0) as u32,
+        (h * scale).ceil().max(1.0) as u32,
+    );
     let mut pixmap = resvg::tiny_skia::Pixmap::new(pw, ph)
         .ok_or_else(|| ExportError::Render(format!("no {pw}×{ph} canvas")))?;
     resvg::render(
@@ -238,7 +249,9 @@ pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
         resvg::tiny_skia::Transform::from_scale(scale as f32, scale as f32),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| ExportError::Render(e.to_string()))
+    pixmap
+        .encode_png()
+        .map_err(|e| ExportError::Render(e.to_string()))
 }
 
 /// A PDF with one page per SVG, each page the drawing's size (1 board unit =
@@ -309,7 +322,12 @@ pub fn json(data: &BoardData) -> BoardExport {
             e.base.locked = false;
             (e.base.id.clone(), e)
         })),
-        threads: by_id(data.discussion.threads.values().map(|t| (t.id.clone(), t.clone()))),
+        threads: by_id(
+            data.discussion
+                .threads
+                .values()
+                .map(|t| (t.id.clone(), t.clone())),
+        ),
         comments: by_id(
             data.discussion
                 .comments
@@ -350,9 +368,16 @@ pub fn import_docs(export: &BoardExport) -> Result<Vec<(DocKind, Vec<u8>)>, Expo
         let r = e.base.rect;
         !e.base.id.is_empty()
             && e.base.id.len() <= 200
-            && [r.x, r.y, r.w, r.h, e.base.rotation].iter().all(|v| v.is_finite())
+            && [r.x, r.y, r.w, r.h, e.base.rotation]
+                .iter()
+                .all(|v| v.is_finite())
     };
-    if let Some(bad) = export.elements.iter().chain(&export.locked).find(|e| !sane(e)) {
+    if let Some(bad) = export
+        .elements
+        .iter()
+        .chain(&export.locked)
+        .find(|e| !sane(e))
+    {
         return Err(ExportError::BadImport(format!(
             "Element {:?} has no usable id or a position that is not a number.",
             bad.base.id
@@ -372,7 +397,12 @@ pub fn import_docs(export: &BoardExport) -> Result<Vec<(DocKind, Vec<u8>)>, Expo
     let talk = {
         let doc = yrs::Doc::new();
         let maps = comments::Maps::of(&doc);
-        let mut changes: Vec<Change> = export.threads.iter().cloned().map(Change::PutThread).collect();
+        let mut changes: Vec<Change> = export
+            .threads
+            .iter()
+            .cloned()
+            .map(Change::PutThread)
+            .collect();
         changes.extend(export.comments.iter().cloned().map(Change::PutComment));
         maps.write(&mut doc.transact_mut(), &changes);
         state_of(&doc)
@@ -388,14 +418,19 @@ pub fn import_docs(export: &BoardExport) -> Result<Vec<(DocKind, Vec<u8>)>, Expo
 /// What a board made from `docs` exports as: what [`import_docs`] wrote, read
 /// back (the other half of the round trip the property test checks).
 pub fn data_of_docs(title: &str, template: &str, docs: &[(DocKind, Vec<u8>)]) -> BoardData {
-    let state = |kind| docs.iter().find(|(k, _)| *k == kind).map(|(_, s)| s.as_slice());
+    let state = |kind| {
+        docs.iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, s)| s.as_slice())
+    };
     let mut locked = elements_of_state(state(DocKind::Locked));
     for e in &mut locked {
         e.base.locked = true;
     }
     let discussion = {
         let doc = yrs::Doc::new();
-        if let Some(update) = state(DocKind::Comments).and_then(|s| yrs::Update::decode_v1(s).ok()) {
+        if let Some(update) = state(DocKind::Comments).and_then(|s| yrs::Update::decode_v1(s).ok())
+        {
             let _ = doc.transact_mut().apply_update(update);
         }
         let maps = comments::Maps::of(&doc);
@@ -439,7 +474,11 @@ fn comment_lines(data: &BoardData, element: &str) -> Vec<(String, String, bool)>
     let mut out = Vec::new();
     for t in threads {
         for (i, c) in data.discussion.of(&t.id).iter().enumerate() {
-            let text = if c.deleted { "(deleted)".to_owned() } else { c.text.clone() };
+            let text = if c.deleted {
+                "(deleted)".to_owned()
+            } else {
+                c.text.clone()
+            };
             out.push((c.name.clone(), text, i > 0));
         }
     }
@@ -450,7 +489,11 @@ fn comment_lines(data: &BoardData, element: &str) -> Vec<(String, String, bool)>
 /// a file to upload beside the page), then each frame as a heading in reading
 /// order with its notes as bullet points (author, votes, comments).
 pub fn markdown(data: &BoardData, picture: &str) -> String {
-    let mut out = format!("# {}\n\n![{}]({picture})\n", md_line(&data.title), md_line(&data.title));
+    let mut out = format!(
+        "# {}\n\n![{}]({picture})\n",
+        md_line(&data.title),
+        md_line(&data.title)
+    );
     for (frame, items) in reading_order(&data.canvas()) {
         let heading = match &frame {
             Some(f) => frame_title(f).unwrap_or_default().to_owned(),
@@ -479,9 +522,14 @@ pub fn markdown(data: &BoardData, picture: &str) -> String {
             }
             out.push_str(&line);
             out.push('\n');
+            // Comments as nested items: a blockquote would run them together.
             for (who, text, reply) in comment_lines(data, &e.base.id) {
-                let arrow = if reply { "↳ " } else { "" };
-                out.push_str(&format!("  > {arrow}**{}:** {}\n", md_line(&who), md_line(&text)));
+                let indent = if reply { "    - ↳" } else { "  - 💬" };
+                out.push_str(&format!(
+                    "{indent} **{}:** {}\n",
+                    md_line(&who),
+                    md_line(&text)
+                ));
             }
         }
     }
@@ -507,10 +555,7 @@ fn md_line(text: &str) -> String {
 
 /// A Jira label: no spaces (Jira splits labels at them).
 fn label(text: &str) -> String {
-    text.trim()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("-")
+    text.split_whitespace().collect::<Vec<_>>().join("-")
 }
 
 /// CSV for Jira's CSV import: one row per note (sticky notes and text) of the
@@ -534,9 +579,14 @@ pub fn jira_csv(data: &BoardData, selection: &Selection) -> Result<Vec<u8>, Expo
     }
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = ["Summary", "Description", "Labels", "Labels", "Votes"];
-    w.write_record(header).map_err(|e| ExportError::Render(e.to_string()))?;
+    w.write_record(header)
+        .map_err(|e| ExportError::Render(e.to_string()))?;
     for (frame, items) in reading_order(&canvas) {
-        let frame_name = frame.as_ref().and_then(frame_title).unwrap_or_default().to_owned();
+        let frame_name = frame
+            .as_ref()
+            .and_then(frame_title)
+            .unwrap_or_default()
+            .to_owned();
         if !selection.frames.is_empty()
             && !frame
                 .as_ref()
@@ -562,7 +612,10 @@ pub fn jira_csv(data: &BoardData, selection: &Selection) -> Result<Vec<u8>, Expo
                 if !description.is_empty() {
                     description.push_str("\n\n");
                 }
-                description.push_str(&format!("From the Tafel board “{}”, by {}.", data.title, e.base.author));
+                description.push_str(&format!(
+                    "From the Tafel board “{}”, by {}.",
+                    data.title, e.base.author
+                ));
             }
             let talk = comment_lines(data, &e.base.id);
             if !talk.is_empty() {
@@ -580,10 +633,12 @@ pub fn jira_csv(data: &BoardData, selection: &Selection) -> Result<Vec<u8>, Expo
                 label(&color),
                 votes,
             ];
-            w.write_record(&record).map_err(|e| ExportError::Render(e.to_string()))?;
+            w.write_record(&record)
+                .map_err(|e| ExportError::Render(e.to_string()))?;
         }
     }
-    w.into_inner().map_err(|e| ExportError::Render(e.to_string()))
+    w.into_inner()
+        .map_err(|e| ExportError::Render(e.to_string()))
 }
 
 /// The export formats, as named in URLs and on the command line.
@@ -646,18 +701,33 @@ impl Format {
 pub fn file_name(title: &str, ext: &str) -> String {
     let base: String = title
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect::<String>()
         .split('-')
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    let base = if base.is_empty() { "board".to_owned() } else { base };
+    let base = if base.is_empty() {
+        "board".to_owned()
+    } else {
+        base
+    };
     format!("{base}.{ext}")
 }
 
 /// The bytes of `data` in `format`.
-pub fn render(data: &BoardData, format: Format, selection: &Selection, scale: f32) -> Result<Vec<u8>, ExportError> {
+pub fn render(
+    data: &BoardData,
+    format: Format,
+    selection: &Selection,
+    scale: f32,
+) -> Result<Vec<u8>, ExportError> {
     Ok(match format {
         Format::Svg => {
             let page = pages(data, selection)?.remove(0);
@@ -668,13 +738,52 @@ pub fn render(data: &BoardData, format: Format, selection: &Selection, scale: f3
             png(&svg(data, &page), scale)?
         }
         Format::Pdf => {
-            let svgs: Vec<String> = pages(data, selection)?.iter().map(|p| svg(data, p)).collect();
+            let svgs: Vec<String> = pages(data, selection)?
+                .iter()
+                .map(|p| svg(data, p))
+                .collect();
             pdf(&svgs)?
         }
-        Format::Json => serde_json::to_vec_pretty(&json(data)).map_err(|e| ExportError::Render(e.to_string()))?,
+        Format::Json => serde_json::to_vec_pretty(&json(data))
+            .map_err(|e| ExportError::Render(e.to_string()))?,
         Format::Md => markdown(data, &file_name(&data.title, "png")).into_bytes(),
         Format::Csv => jira_csv(data, selection)?,
     })
+}
+
+/// `tafel export`: reads the board from a stopped server's data directory and
+/// writes the file. Returns where it wrote.
+pub fn run_cli(args: &crate::config::ExportArgs) -> anyhow::Result<String> {
+    use anyhow::Context;
+    let board = BoardId::parse(&args.board)
+        .with_context(|| format!("{:?} is not a board id", args.board))?;
+    if !args.data.join("FORMAT").exists() {
+        anyhow::bail!("{} is not a Tafel data directory", args.data.display());
+    }
+    let store = crate::store::SledStore::open(&args.data).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open {} ({e}); if a server is running on it, stop it or use the HTTP export (GET /api/boards/{{id}}/export/{{format}})",
+            args.data.display()
+        )
+    })?;
+    let storage = Storage::new(Arc::new(store));
+    let data = load(&storage, &board)?.with_context(|| format!("there is no board {board}"))?;
+    let selection = Selection {
+        frames: args.frame.clone(),
+        ids: args.ids.clone(),
+    };
+    let bytes = render(&data, args.format, &selection, args.scale)?;
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| file_name(&data.title, args.format.extension()).into());
+    if out.as_os_str() == "-" {
+        use std::io::Write;
+        std::io::stdout().write_all(&bytes)?;
+        return Ok("standard output".into());
+    }
+    std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    Ok(out.display().to_string())
 }
 
 /// The export and import routes, merged into the API router.
@@ -683,7 +792,8 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/boards/{id}/export/{format}", get(export))
         .route(
             "/api/boards/import",
-            axum::routing::post(import).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+            axum::routing::post(import)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         )
 }
 
@@ -751,7 +861,8 @@ async fn export(
     // Rendering is CPU work: off the async threads, like store reads.
     let made = tokio::task::spawn_blocking(move || {
         let storage = app.storage.clone();
-        let data = load(&storage, &board)?.ok_or_else(|| ExportError::Empty("no such board".into()))?;
+        let data =
+            load(&storage, &board)?.ok_or_else(|| ExportError::Empty("no such board".into()))?;
         let bytes = render(&data, format, &selection, scale)?;
         Ok::<_, ExportError>((data.title, bytes))
     })
@@ -769,7 +880,10 @@ async fn export(
         }
     };
     tracing::info!(board = %access.board, format = format.extension(), ms = started.elapsed().as_millis() as u64, "export");
-    let disposition = format!("attachment; filename=\"{}\"", file_name(&title, format.extension()));
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        file_name(&title, format.extension())
+    );
     Ok((
         StatusCode::OK,
         [
@@ -818,7 +932,11 @@ mod tests {
             frames: frames[..2].to_vec(),
             ids: vec![],
         };
-        let svgs: Vec<String> = pages(&data, &chosen).unwrap().iter().map(|p| svg(&data, p)).collect();
+        let svgs: Vec<String> = pages(&data, &chosen)
+            .unwrap()
+            .iter()
+            .map(|p| svg(&data, p))
+            .collect();
         let pdf = pdf(&svgs).unwrap();
         assert!(pdf.starts_with(b"%PDF"));
         assert!(String::from_utf8_lossy(&pdf).contains("/Count 2"));
@@ -831,7 +949,10 @@ mod tests {
 
     #[test]
     fn file_names_are_safe() {
-        assert_eq!(file_name("Retro: Q3/2026 \"final\"", "pdf"), "Retro-Q3-2026-final.pdf");
+        assert_eq!(
+            file_name("Retro: Q3/2026 \"final\"", "pdf"),
+            "Retro-Q3-2026-final.pdf"
+        );
         assert_eq!(file_name("  ", "md"), "board.md");
         assert_eq!(file_name("Größe ändern", "csv"), "Größe-ändern.csv");
     }
@@ -846,10 +967,12 @@ mod tests {
 
     fn element(i: usize) -> impl Strategy<Value = Element> {
         let props = prop_oneof![
-            (text(), 0..7usize).prop_map(|(t, c)| Props::Sticky(tafel_shared::element::StickyProps {
-                text: t,
-                color: STICKY_COLORS[c].1.to_owned(),
-            })),
+            (text(), 0..7usize).prop_map(|(t, c)| Props::Sticky(
+                tafel_shared::element::StickyProps {
+                    text: t,
+                    color: STICKY_COLORS[c].1.to_owned(),
+                }
+            )),
             text().prop_map(|t| Props::Text(TextProps {
                 text: t,
                 stroke: "#1f2328".into(),
@@ -861,76 +984,87 @@ mod tests {
                 stroke: "#1f2328".into(),
             })),
             text().prop_map(|t| Props::Frame(FrameProps { title: t })),
-            (text(), coordinate(), coordinate()).prop_map(|(t, x, y)| Props::Connector(ConnectorProps {
-                from: "e0".into(),
-                to: String::new(),
-                points: vec![Point::new(x, y), Point::new(y, x)],
-                text: t,
-                stroke: "#1f2328".into(),
-            })),
-            proptest::collection::vec((coordinate(), coordinate()), 1..6).prop_map(|ps| Props::Pen(PenProps {
-                points: ps.into_iter().map(|(x, y)| Point::new(x, y)).collect(),
-                stroke: "#e03131".into(),
-            })),
+            (text(), coordinate(), coordinate()).prop_map(|(t, x, y)| Props::Connector(
+                ConnectorProps {
+                    from: "e0".into(),
+                    to: String::new(),
+                    points: vec![Point::new(x, y), Point::new(y, x)],
+                    text: t,
+                    stroke: "#1f2328".into(),
+                }
+            )),
+            proptest::collection::vec((coordinate(), coordinate()), 1..6).prop_map(
+                |ps| Props::Pen(PenProps {
+                    points: ps.into_iter().map(|(x, y)| Point::new(x, y)).collect(),
+                    stroke: "#e03131".into(),
+                })
+            ),
         ];
-        (props, coordinate(), coordinate(), 1.0..800.0f64, 1.0..800.0f64, text()).prop_map(
-            move |(props, x, y, w, h, author)| {
+        (
+            props,
+            coordinate(),
+            coordinate(),
+            1.0..800.0f64,
+            1.0..800.0f64,
+            text(),
+        )
+            .prop_map(move |(props, x, y, w, h, author)| {
                 let mut e = Element::new(format!("e{i}"), Rect::new(x, y, w, h), props);
                 e.base.author = author;
                 e.base.z = format!("a{i}");
                 e.base.created_ms = 1_700_000_000_000 + i as u64;
                 e
-            },
-        )
+            })
     }
 
     fn board() -> impl Strategy<Value = BoardExport> {
-        (1..12usize, text(), proptest::collection::vec(text(), 0..4)).prop_flat_map(|(n, title, remarks)| {
-            let elements: Vec<_> = (0..n).map(element).collect();
-            (elements, Just(title), Just(remarks), 0..n)
-        })
-        .prop_map(|(elements, title, remarks, split)| {
-            let (content, locked) = elements.split_at(split);
-            let author = ParticipantId::parse(&"a".repeat(22)).expect("id");
-            let threads = vec![Thread {
-                id: "t1".into(),
-                anchor: Anchor::Element {
-                    id: "e0".into(),
-                    dx: 1.0,
-                    dy: 2.0,
-                    x: 3.0,
-                    y: 4.0,
-                },
-                author: author.clone(),
-                created_ms: 5,
-                resolved: None,
-            }];
-            let comments = remarks
-                .into_iter()
-                .enumerate()
-                .map(|(i, text)| Comment {
-                    id: format!("c{i}"),
-                    thread: "t1".into(),
+        (1..12usize, text(), proptest::collection::vec(text(), 0..4))
+            .prop_flat_map(|(n, title, remarks)| {
+                let elements: Vec<_> = (0..n).map(element).collect();
+                (elements, Just(title), Just(remarks), 0..n)
+            })
+            .prop_map(|(elements, title, remarks, split)| {
+                let (content, locked) = elements.split_at(split);
+                let author = ParticipantId::parse(&"a".repeat(22)).expect("id");
+                let threads = vec![Thread {
+                    id: "t1".into(),
+                    anchor: Anchor::Element {
+                        id: "e0".into(),
+                        dx: 1.0,
+                        dy: 2.0,
+                        x: 3.0,
+                        y: 4.0,
+                    },
                     author: author.clone(),
-                    name: "Ada".into(),
-                    text,
-                    mentions: vec![],
-                    created_ms: 10 + i as u64,
-                    edited_ms: None,
-                    deleted: false,
-                })
-                .collect();
-            BoardExport {
-                format: BOARD_EXPORT_FORMAT.into(),
-                version: BOARD_EXPORT_VERSION,
-                title,
-                template: String::new(),
-                elements: content.to_vec(),
-                locked: locked.to_vec(),
-                threads,
-                comments,
-            }
-        })
+                    created_ms: 5,
+                    resolved: None,
+                }];
+                let comments = remarks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, text)| Comment {
+                        id: format!("c{i}"),
+                        thread: "t1".into(),
+                        author: author.clone(),
+                        name: "Ada".into(),
+                        text,
+                        mentions: vec![],
+                        created_ms: 10 + i as u64,
+                        edited_ms: None,
+                        deleted: false,
+                    })
+                    .collect();
+                BoardExport {
+                    format: BOARD_EXPORT_FORMAT.into(),
+                    version: BOARD_EXPORT_VERSION,
+                    title,
+                    template: String::new(),
+                    elements: content.to_vec(),
+                    locked: locked.to_vec(),
+                    threads,
+                    comments,
+                }
+            })
     }
 
     use tafel_shared::ids::ParticipantId;

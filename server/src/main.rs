@@ -17,7 +17,21 @@ fn init_tracing(format: LogFormat) {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let Command::Serve(config) = cli.command;
+    let config = match cli.command {
+        Command::Serve(config) => config,
+        Command::Export(args) => {
+            return match tafel_server::export::run_cli(&args) {
+                Ok(to) => {
+                    eprintln!("tafel: wrote {to}");
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("tafel: {e:#}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
+    };
     init_tracing(config.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
