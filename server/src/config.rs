@@ -290,7 +290,9 @@ mod tests {
         let command =
             Cli::command().mut_subcommand("serve", |serve| serve.mut_args(|arg| arg.env(None)));
         let matches = command.try_get_matches_from(["tafel", "serve"]).unwrap();
-        let Command::Serve(parsed) = Cli::from_arg_matches(&matches).unwrap().command;
+        let Command::Serve(parsed) = Cli::from_arg_matches(&matches).unwrap().command else {
+            panic!("`tafel serve` parses as serve");
+        };
         assert_eq!(
             format!("{parsed:?}"),
             format!("{:?}", ServeConfig::default())
