@@ -173,6 +173,47 @@ pub async fn delete_board(id: &str, token: &str) -> Result<(), JsValue> {
         .map(|_| ())
 }
 
+/// Downloads `GET {path}` (sent with the token in a header, so it is part of
+/// no URL) as a file named `name`.
+pub async fn download(path: &str, token: &str, name: &str) -> Result<(), JsValue> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    let request = web_sys::Request::new_with_str_and_init(path, &init)?;
+    request
+        .headers()
+        .set("authorization", &format!("Bearer {token}"))?;
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await?
+        .dyn_into()?;
+    if !response.ok() {
+        let text = JsFuture::from(response.text()?)
+            .await?
+            .as_string()
+            .unwrap_or_default();
+        let message = serde_json::from_str::<ApiError>(&text)
+            .map(|e| e.message)
+            .unwrap_or_else(|_| format!("The server answered {}.", response.status()));
+        return Err(JsValue::from_str(&message));
+    }
+    let blob: web_sys::Blob = JsFuture::from(response.blob()?).await?.dyn_into()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = window
+        .document()
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}
+
+/// `POST /api/boards/import`: a new board from a Tafel export (JSON text).
+pub async fn import_board(json_text: &str) -> Result<BoardCreated, JsValue> {
+    call("POST", "/api/boards/import", Some(json_text), None).await
+}
+
 /// Whether an error came from the network rather than from the server.
 pub fn is_network_error(e: &JsValue) -> bool {
     e.as_string().is_none()

@@ -114,6 +114,38 @@ pub fn Home() -> impl IntoView {
                         .collect_view()}
                 </ul>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                <label class="import">
+                    "Or import a Tafel file (exported from a board's menu): "
+                    <input type="file" accept=".json,application/json" data-testid="import-file"
+                        disabled=move || busy.get()
+                        on:change=move |e| {
+                            let input: web_sys::HtmlInputElement = event_target(&e);
+                            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                busy.set(true);
+                                leptos::task::spawn_local(async move {
+                                    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                                    let result = match text.ok().and_then(|t| t.as_string()) {
+                                        Some(t) => crate::api::import_board(&t).await,
+                                        None => Err(wasm_bindgen::JsValue::from_str("The file could not be read.")),
+                                    };
+                                    match result {
+                                        Ok(created) => {
+                                            for (role, link) in &created.links {
+                                                prefs::set_link(&created.id, *role, link);
+                                            }
+                                            if let Some(link) = created.links.get(&Role::Facilitator) {
+                                                go(&prefs::local_link(link));
+                                            }
+                                        }
+                                        Err(e) => {
+                                            busy.set(false);
+                                            error.set(Some(crate::api::describe(&e)));
+                                        }
+                                    }
+                                });
+                            }
+                        }/>
+                </label>
             </section>
         </main>
     }

@@ -699,26 +699,7 @@ impl Format {
 
 /// A file name for `title` with `ext`, safe in a header and on any disk.
 pub fn file_name(title: &str, ext: &str) -> String {
-    let base: String = title
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    let base = if base.is_empty() {
-        "board".to_owned()
-    } else {
-        base
-    };
-    format!("{base}.{ext}")
+    tafel_shared::api::export_file_name(title, ext)
 }
 
 /// The bytes of `data` in `format`.

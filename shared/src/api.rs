@@ -249,3 +249,18 @@ pub struct BoardExport {
     #[serde(default)]
     pub comments: Vec<crate::comments::Comment>,
 }
+
+/// The file name of a download of a board titled `title` in format `ext`:
+/// letters, digits and `_` of the title, joined by `-`, safe in a header and on
+/// any disk.
+pub fn export_file_name(title: &str, ext: &str) -> String {
+    let words: Vec<&str> = title
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|s| !s.is_empty())
+        .collect();
+    if words.is_empty() {
+        format!("board.{ext}")
+    } else {
+        format!("{}.{ext}", words.join("-"))
+    }
+}

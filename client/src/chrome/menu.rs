@@ -26,6 +26,56 @@ pub fn delete_question(
     )
 }
 
+/// The exports the menu offers: format, label.
+const EXPORTS: [(&str, &str); 6] = [
+    ("png", "Picture (PNG)"),
+    ("svg", "Picture (SVG)"),
+    ("pdf", "PDF, a page per frame"),
+    ("md", "Markdown for Confluence"),
+    ("csv", "CSV for Jira"),
+    ("json", "Tafel file (to import)"),
+];
+
+/// What an export covers: the selected frames, or the selected elements, or
+/// (nothing selected) the whole board with every frame as a PDF page. As a
+/// query string.
+fn scope(cmd: Commands, format: &str) -> String {
+    let s = cmd.session();
+    let selected: Vec<tafel_shared::element::Element> = cmd
+        .state
+        .selection
+        .ids
+        .get_untracked()
+        .iter()
+        .filter_map(|id| s.model.get(id))
+        .collect();
+    let frames: Vec<&str> = selected
+        .iter()
+        .filter(|e| e.is_frame())
+        .map(|e| e.base.id.as_str())
+        .collect();
+    if !frames.is_empty() && selected.len() == frames.len() {
+        return format!("?frame={}", frames.join(","));
+    }
+    if !selected.is_empty() {
+        let ids: Vec<&str> = selected.iter().map(|e| e.base.id.as_str()).collect();
+        return format!("?ids={}", ids.join(","));
+    }
+    if format == "pdf" {
+        let all: Vec<String> = s
+            .model
+            .all()
+            .into_iter()
+            .filter(|e| e.is_frame())
+            .map(|e| e.base.id)
+            .collect();
+        if !all.is_empty() {
+            return format!("?frame={}", all.join(","));
+        }
+    }
+    String::new()
+}
+
 /// The "⋯" button and its menu.
 #[component]
 pub fn BoardMenu(
@@ -72,7 +122,27 @@ pub fn BoardMenu(
                 aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"⋯"</button>
             <Show when=move || open.get()>
                 <div class="board-menu" role="menu">
-                    <Show when=facilitator fallback=|| view! { <p class="muted">"Nothing else here for your role."</p> }>
+                    <p class="menu-heading">{move || {
+                        let n = cmd.state.selection.ids.with(Vec::len);
+                        if n == 0 { "Export the board".to_owned() } else { format!("Export the selection ({n})") }
+                    }}</p>
+                    {EXPORTS.into_iter().map(|(format, label)| view! {
+                        <button role="menuitem" data-export=format on:click=move |_| {
+                            open.set(false);
+                            let s = cmd.session();
+                            let path = format!("/api/boards/{}/export/{format}{}", s.id, scope(cmd, format));
+                            let title = s.info.get_untracked().map(|i| i.title).unwrap_or_default();
+                            let name = tafel_shared::api::export_file_name(&title, format);
+                            let token = s.token.clone();
+                            leptos::task::spawn_local(async move {
+                                if let Err(e) = crate::api::download(&path, &token, &name).await {
+                                    cmd.notify(&crate::api::describe(&e));
+                                }
+                            });
+                        }>{label}</button>
+                    }).collect_view()}
+                    <Show when=facilitator>
+                        <hr/>
                         <button role="menuitem" class="danger" data-testid="board-delete" on:click=delete>"Delete board…"</button>
                     </Show>
                 </div>
