@@ -39,6 +39,8 @@ pub mod defaults {
     pub const HISTORY_KEEP: usize = 100;
     /// Default of `--history-max-board-mb`.
     pub const HISTORY_MAX_BOARD_MB: u64 = 256;
+    /// Default of `--history-max-total-mb`.
+    pub const HISTORY_MAX_TOTAL_MB: u64 = 10_240;
 }
 
 /// Tafel: a self-hosted, real-time collaborative whiteboard for remote workshops.
@@ -197,6 +199,12 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_HISTORY_MAX_BOARD_MB", default_value_t = defaults::HISTORY_MAX_BOARD_MB)]
     pub history_max_board_mb: u64,
 
+    /// Most megabytes of history all boards keep together; beyond it, no new
+    /// version is kept (saving a named one is refused) until boards are deleted
+    /// or the limit raised.
+    #[arg(long, env = "TAFEL_HISTORY_MAX_TOTAL_MB", default_value_t = defaults::HISTORY_MAX_TOTAL_MB)]
+    pub history_max_total_mb: u64,
+
     /// Who may create boards: anyone who can reach the server, or only callers with
     /// the operator token.
     #[arg(long, env = "TAFEL_CREATE_REQUIRES_OPERATOR", default_value_t = false)]
@@ -228,6 +236,7 @@ impl Default for ServeConfig {
             history_interval_mins: defaults::HISTORY_INTERVAL_MINS,
             history_keep: defaults::HISTORY_KEEP,
             history_max_board_mb: defaults::HISTORY_MAX_BOARD_MB,
+            history_max_total_mb: defaults::HISTORY_MAX_TOTAL_MB,
             create_requires_operator: false,
         }
     }
@@ -271,6 +280,7 @@ impl From<&ServeConfig> for crate::rooms::RoomConfig {
                 history: crate::storage::HistoryLimits {
                     keep: c.history_keep.max(1),
                     max_board_bytes: c.history_max_board_mb.max(1) * 1024 * 1024,
+                    max_total_bytes: c.history_max_total_mb.max(1) * 1024 * 1024,
                 },
             },
         }

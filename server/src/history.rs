@@ -225,12 +225,19 @@ async fn keep_version(app: &App, board: &BoardId, name: String) -> ApiResult<Ver
         name: Some(name),
         ..VersionMeta::default()
     };
-    app.committer
+    let kept = app
+        .committer
         .call(move |s| {
             let states = states_now(s, &id)?;
             s.put_version(&id, at_ms, &states, meta, limits)
         })
         .await?;
+    if !kept {
+        return Err(AppError::BadRequest(
+            "The server's history storage is full, so no version can be saved. Ask its operator to delete old boards or raise --history-max-total-mb."
+                .into(),
+        ));
+    }
     durable(app).await?;
     let id = board.clone();
     let versions = app.read(move |s| versions_with_counts(s, &id)).await?;

@@ -409,6 +409,11 @@ async fn not_found() -> AppError {
 }
 
 async fn metrics(State(app): State<Arc<App>>) -> Response {
+    if let Ok(total) = app.read(|s| s.history_total()).await {
+        app.metrics
+            .history_bytes
+            .set(i64::try_from(total).unwrap_or(i64::MAX));
+    }
     (
         [(
             header::CONTENT_TYPE,

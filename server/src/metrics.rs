@@ -37,6 +37,8 @@ pub struct Metrics {
     pub store_errors: Counter,
     /// Time to load a document from the store into a room (cold start of a board).
     pub room_load_seconds: Histogram,
+    /// Bytes of all boards' kept versions (read from the store at each scrape).
+    pub history_bytes: Gauge,
 }
 
 impl Default for Metrics {
@@ -53,6 +55,7 @@ impl Default for Metrics {
             flush_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
             store_errors: Counter::default(),
             room_load_seconds: Histogram::new(exponential_buckets(0.000_1, 2.0, 16)),
+            history_bytes: Gauge::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -100,6 +103,11 @@ impl Default for Metrics {
             "room_load_seconds",
             "Time to load a document from the store into memory",
             m.room_load_seconds.clone(),
+        );
+        registry.register(
+            "history_bytes",
+            "Bytes of all boards' kept versions",
+            m.history_bytes.clone(),
         );
         Metrics { registry, ..m }
     }

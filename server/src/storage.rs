@@ -13,6 +13,7 @@
 //! | `doc/{id}/{doc}/activity` | who last changed which element (content, locked) as JSON |
 //! | `doc/{id}/content/workshop` | the workshop state with its secrets (ballots, private notes) as JSON; never sent to a client |
 //! | `operator` | SHA-256 of the operator token |
+//! | `history-total` | bytes of all boards' versions (u64 BE), the total that `--history-max-total-mb` bounds |
 
 use crate::store::{BatchOp, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -143,7 +144,11 @@ pub struct HistoryLimits {
     pub keep: usize,
     /// Bytes of all versions of one board; unnamed ones go first, oldest first.
     pub max_board_bytes: u64,
+    /// Bytes of all versions of all boards: beyond it, no new version is kept.
+    pub max_total_bytes: u64,
 }
+
+const HISTORY_TOTAL: &[u8] = b"history-total";
 
 /// The documents a board version holds: what the canvas shows.
 pub const VERSIONED: [DocKind; 2] = [DocKind::Content, DocKind::Locked];
@@ -250,7 +255,12 @@ impl Storage {
     /// Erases every key of the board in one atomic batch. Returns whether it existed.
     pub fn delete_board(&self, id: &BoardId) -> Result<bool, StoreError> {
         let existed = self.store.get(&board_key(id))?.is_some();
-        let mut ops = vec![BatchOp::Delete(board_key(id))];
+        let kept: u64 = self.versions(id)?.iter().map(|v| v.meta.bytes).sum();
+        let total = self.history_total()?.saturating_sub(kept);
+        let mut ops = vec![
+            BatchOp::Delete(board_key(id)),
+            BatchOp::Put(HISTORY_TOTAL.to_vec(), total.to_be_bytes().to_vec()),
+        ];
         for (k, _) in self.store.scan_prefix(format!("doc/{id}/").as_bytes())? {
             ops.push(BatchOp::Delete(k));
         }
@@ -408,9 +418,14 @@ impl Storage {
         states: &[(DocKind, Vec<u8>)],
         mut meta: VersionMeta,
         limits: HistoryLimits,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let content = Self::content_key(board);
         let (mut versions, legacy) = self.versions_read(board)?;
+        let before: u64 = if legacy {
+            0
+        } else {
+            versions.iter().map(|v| v.meta.bytes).sum()
+        };
         if let Some(old) = versions.iter().find(|v| v.at_ms == at_ms) {
             meta.name = meta.name.or_else(|| old.meta.name.clone());
             for id in &old.meta.active {
@@ -420,6 +435,19 @@ impl Storage {
             }
         }
         meta.bytes = states.iter().map(|(_, s)| s.len() as u64).sum();
+        let total = self.history_total()?;
+        let replaced = versions
+            .iter()
+            .find(|v| v.at_ms == at_ms)
+            .map_or(0, |v| v.meta.bytes);
+        if total.saturating_sub(replaced) + meta.bytes > limits.max_total_bytes {
+            tracing::warn!(
+                board = %board,
+                total,
+                "history storage is full: this version is not kept"
+            );
+            return Ok(false);
+        }
         let mut ops = Vec::new();
         for (doc, state) in states {
             let key = DocKey {
@@ -456,7 +484,23 @@ impl Storage {
             unnamed -= 1;
             bytes = bytes.saturating_sub(v.meta.bytes);
         }
-        self.store.apply(ops)
+        // `bytes` is what this board keeps now; before, the total counted `before`.
+        let total = (total + bytes).saturating_sub(before);
+        ops.push(BatchOp::Put(
+            HISTORY_TOTAL.to_vec(),
+            total.to_be_bytes().to_vec(),
+        ));
+        self.store.apply(ops)?;
+        Ok(true)
+    }
+
+    /// Bytes of all boards' versions, as counted when they were kept.
+    pub fn history_total(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .store
+            .get(HISTORY_TOTAL)?
+            .and_then(|v| v.try_into().ok())
+            .map_or(0, u64::from_be_bytes))
     }
 
     fn version_deletes(&self, board: &BoardId, at_ms: u64) -> Vec<BatchOp> {
@@ -778,6 +822,7 @@ mod tests {
         let limits = HistoryLimits {
             keep: 2,
             max_board_bytes: 1_000,
+            max_total_bytes: u64::MAX,
         };
         let put = |at: u64, bytes: usize, name: Option<&str>| {
             let meta = VersionMeta {
@@ -855,6 +900,7 @@ mod tests {
         let limits = HistoryLimits {
             keep: 5,
             max_board_bytes: u64::MAX,
+            max_total_bytes: u64::MAX,
         };
         storage
             .put_version(
@@ -872,5 +918,37 @@ mod tests {
             .map(|v| v.at_ms)
             .collect();
         assert_eq!(at, [7, 8]);
+    }
+
+    #[test]
+    fn history_is_counted_in_total_and_bounded_by_it() {
+        let storage = Storage::new(Arc::new(MemoryStore::default()));
+        let (a, b) = (board('a'), board('b'));
+        let limits = HistoryLimits {
+            keep: 10,
+            max_board_bytes: u64::MAX,
+            max_total_bytes: 250,
+        };
+        let put = |board: &BoardId, at: u64, bytes: usize| {
+            let states = [(DocKind::Content, vec![0u8; bytes])];
+            storage
+                .put_version(board, at, &states, VersionMeta::default(), limits)
+                .unwrap()
+        };
+        assert!(put(&a, 1, 100));
+        assert!(put(&b, 1, 100));
+        assert_eq!(storage.history_total().unwrap(), 200);
+        assert!(!put(&a, 2, 100), "over the total: not kept");
+        assert_eq!(storage.versions(&a).unwrap().len(), 1);
+        assert_eq!(storage.history_total().unwrap(), 200);
+        storage.create_board(&record(b.as_str()), &[]).unwrap();
+        storage.delete_board(&b).unwrap();
+        assert_eq!(
+            storage.history_total().unwrap(),
+            100,
+            "a deleted board's history is uncounted"
+        );
+        assert!(put(&a, 2, 100));
+        assert_eq!(storage.history_total().unwrap(), 200);
     }
 }

@@ -165,6 +165,7 @@ impl Persistence {
                     ..VersionMeta::default()
                 };
                 s.put_version(&key.board, at_ms, &states, meta, limits)
+                    .map(|_| ())
             })
         } else {
             debug_assert!(matches!(key.doc, DocKind::Comments | DocKind::Session));
@@ -233,6 +234,7 @@ mod tests {
             history: HistoryLimits {
                 keep: 3,
                 max_board_bytes: u64::MAX,
+                max_total_bytes: u64::MAX,
             },
         }
     }
