@@ -761,6 +761,16 @@ async fn the_facilitator_shares_copies_and_revokes_links() {
     // A facilitator on another device: the links come from the server.
     let fac_link = board.created.links[&Role::Facilitator].clone();
     open_as(&host, &fac_link, "Host").await;
+    // Everything a facilitator needs is on the toolbar at 1280 px, nothing cut off.
+    let overflow = js(
+        &host,
+        "const t = document.querySelector('.toolbar'); return t.scrollWidth - t.clientWidth",
+    )
+    .await;
+    assert!(
+        overflow.as_f64().unwrap() <= 0.0,
+        "the toolbar overflows by {overflow} px"
+    );
     host.find(Locator::Css("[data-action=share]"))
         .await
         .unwrap()

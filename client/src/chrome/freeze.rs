@@ -4,7 +4,7 @@
 use crate::commands::Commands;
 use leptos::prelude::*;
 
-/// "Freeze board" / "Unfreeze", for facilitators.
+/// "Freeze" / "Unfreeze", for facilitators (the tooltip says what it does).
 #[component]
 pub fn FreezeToggle(
     /// The page's commands.
@@ -16,7 +16,7 @@ pub fn FreezeToggle(
             aria-pressed=move || frozen().to_string()
             title=move || if frozen() { "Let everyone edit again" } else { "Make the board read-only for everyone but facilitators" }
             on:click=move |_| cmd.set_frozen(!frozen())>
-            {move || if frozen() { "Unfreeze" } else { "Freeze board" }}
+            {move || if frozen() { "Unfreeze" } else { "Freeze" }}
         </button>
     }
 }

@@ -1,9 +1,11 @@
-//! The board's menu (the "⋯" button): exports for everyone who reads the board,
-//! and deleting the board for facilitators, after a confirmation that names
-//! what is erased.
+//! The board's menu (the "⋯" button): the outline and the keyboard shortcuts,
+//! exports for everyone who reads the board, and deleting the board for
+//! facilitators, after a confirmation that names what is erased.
 
 use crate::commands::Commands;
 use crate::comments::Review;
+use crate::keymap::{titled, Command};
+use crate::state::Panel;
 use leptos::prelude::*;
 
 /// The question a facilitator answers before a board is deleted.
@@ -122,6 +124,13 @@ pub fn BoardMenu(
                 aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"⋯"</button>
             <Show when=move || open.get()>
                 <div class="board-menu" role="menu">
+                    <button role="menuitem" data-action="outline" title=titled("Outline", Command::Outline)
+                        on:click=move |_| { open.set(false); cmd.toggle_panel(Panel::Outline); }>
+                        {crate::icons::outline()} " Outline"
+                    </button>
+                    <button role="menuitem" data-action="help" title=titled("Keyboard shortcuts", Command::Help)
+                        on:click=move |_| { open.set(false); cmd.toggle_panel(Panel::Help); }>"? Keyboard shortcuts"</button>
+                    <hr/>
                     <p class="menu-heading">{move || {
                         let n = cmd.state.selection.ids.with(Vec::len);
                         if n == 0 { "Export the board".to_owned() } else { format!("Export the selection ({n})") }

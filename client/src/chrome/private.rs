@@ -6,7 +6,8 @@
 use crate::commands::Commands;
 use leptos::prelude::*;
 
-/// "Private mode", for facilitators, while it does not run.
+/// "Private", for facilitators, while private mode does not run (the tooltip
+/// says what it does).
 #[component]
 pub fn PrivateStart(
     /// The page's commands.
@@ -17,7 +18,7 @@ pub fn PrivateStart(
             view! {
                 <button class="private-start" data-testid="private-start" data-action="private"
                     title="Private brainstorming: everyone's new notes stay hidden until you reveal them"
-                    on:click=move |_| cmd.start_private()>"Private mode"</button>
+                    on:click=move |_| cmd.start_private()>"Private"</button>
             }
         })
     }

@@ -82,14 +82,6 @@ pub fn Toolbar(
             <super::CommentsButton review/>
             <button class="tool" data-testid="history-open" data-action="history" title="History" aria-label="History"
                 on:click=move |_| cmd.toggle_panel(Panel::History)>{crate::icons::history()}</button>
-            <button class="tool" data-action="outline" title=titled("Outline", Command::Outline) aria-label="Outline"
-                on:click=move |_| cmd.toggle_panel(Panel::Outline)>
-                {crate::icons::outline()}
-            </button>
-            <button class="tool" data-action="help" title=titled("Keyboard shortcuts", Command::Help) aria-label="Keyboard shortcuts"
-                on:click=move |_| cmd.toggle_panel(Panel::Help)>
-                "?"
-            </button>
             <super::BoardMenu cmd review/>
             <Show when=has_results>
                 <button class="tool vote-results-open" data-testid="vote-results-open" data-action="results"
