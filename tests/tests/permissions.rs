@@ -55,6 +55,15 @@ async fn every_role_writes_exactly_the_documents_it_may() {
                     add_sticky(&mut facilitator, &marker, "barrier").await;
                     watcher.pump_until(|c| has(c, &marker)).await.unwrap();
                     1
+                } else if doc == DocKind::Comments {
+                    // Comments change only through the server, as comment actions.
+                    let marker = format!("after-{id}");
+                    common::open_thread(&mut facilitator, &marker, "barrier").await;
+                    watcher
+                        .pump_until(|c| common::has_thread(c, &marker))
+                        .await
+                        .unwrap();
+                    0
                 } else {
                     // The session document changes only through the server.
                     let set = Action::Timer {
