@@ -141,11 +141,23 @@ pub fn changes_between(
     out
 }
 
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
 /// Works out the news once the server's state is in: `baseline` is what this
-/// browser last saw, `since_ms` when that visit began.
+/// browser last saw, `since_ms` when that visit began. How long reading the
+/// board, comparing and listing took (ms) is left in `window.__tafelSince` for
+/// the benchmark.
 pub fn show(cmd: Commands, baseline: Vec<Element>, since_ms: f64) {
+    let t0 = now_ms();
     let now = cmd.session().content_elements();
-    if tafel_shared::diff::diff(&baseline, &now).is_empty() {
+    let t1 = now_ms();
+    let unchanged = tafel_shared::diff::diff(&baseline, &now).is_empty();
+    let t2 = now_ms();
+    if unchanged {
         return;
     }
     let s = cmd.session();
@@ -159,10 +171,22 @@ pub fn show(cmd: Commands, baseline: Vec<Element>, since_ms: f64) {
             .await
             .unwrap_or_default();
         let me = crate::identity::credential().map(|c| c.id.as_str().to_owned());
+        let t3 = now_ms();
         let changes = changes_between(&baseline, &now, &activity, me.as_deref());
+        let t4 = now_ms();
         ui.since_ms.set(Some(since_ms));
         ui.at.set(None);
         ui.changes.set(changes);
+        let t5 = now_ms();
+        if let Some(w) = web_sys::window() {
+            let took = js_sys::Array::of4(
+                &(t1 - t0).into(),
+                &(t2 - t1).into(),
+                &(t4 - t3).into(),
+                &(t5 - t4).into(),
+            );
+            let _ = js_sys::Reflect::set(&w, &"__tafelSince".into(), &took);
+        }
     });
 }
 
