@@ -123,32 +123,27 @@ pub async fn name_version(id: &str, token: &str, at_ms: u64, name: &str) -> Resu
     .map(|_| ())
 }
 
-/// `POST /api/boards/{id}/history/{at}/restore` in place (facilitators).
-pub async fn restore_in_place(id: &str, token: &str, at_ms: u64) -> Result<Restored, JsValue> {
-    let body = json(&RestoreVersion {
-        mode: RestoreMode::InPlace,
-    })?;
-    call(
-        "POST",
-        &format!("/api/boards/{id}/history/{at_ms}/restore"),
-        Some(&body),
-        Some(token),
-    )
-    .await
+/// `POST /api/boards/{id}/history/{at}/restore` (facilitators): `T` is
+/// [`Restored`] in place, [`BoardCreated`] as a new board.
+async fn restore<T: serde::de::DeserializeOwned>(
+    id: &str,
+    token: &str,
+    at_ms: u64,
+    mode: RestoreMode,
+) -> Result<T, JsValue> {
+    let body = json(&RestoreVersion { mode })?;
+    let path = format!("/api/boards/{id}/history/{at_ms}/restore");
+    call("POST", &path, Some(&body), Some(token)).await
 }
 
-/// `POST /api/boards/{id}/history/{at}/restore` as a new board (facilitators).
+/// Restores a version in place (facilitators).
+pub async fn restore_in_place(id: &str, token: &str, at_ms: u64) -> Result<Restored, JsValue> {
+    restore(id, token, at_ms, RestoreMode::InPlace).await
+}
+
+/// Starts a new board from a version (facilitators).
 pub async fn restore_as_new(id: &str, token: &str, at_ms: u64) -> Result<BoardCreated, JsValue> {
-    let body = json(&RestoreVersion {
-        mode: RestoreMode::NewBoard,
-    })?;
-    call(
-        "POST",
-        &format!("/api/boards/{id}/history/{at_ms}/restore"),
-        Some(&body),
-        Some(token),
-    )
-    .await
+    restore(id, token, at_ms, RestoreMode::NewBoard).await
 }
 
 /// `GET /api/boards/{id}/activity?since=`: who last changed what after `since_ms`.
@@ -157,13 +152,8 @@ pub async fn activity(
     token: &str,
     since_ms: u64,
 ) -> Result<Vec<tafel_shared::api::ElementActivity>, JsValue> {
-    call(
-        "GET",
-        &format!("/api/boards/{id}/activity?since={since_ms}"),
-        None,
-        Some(token),
-    )
-    .await
+    let path = format!("/api/boards/{id}/activity?since={since_ms}");
+    call("GET", &path, None, Some(token)).await
 }
 
 /// `DELETE /api/boards/{id}`: erases the board for everyone (facilitators).
@@ -176,30 +166,14 @@ pub async fn delete_board(id: &str, token: &str) -> Result<(), JsValue> {
 /// Downloads `GET {path}` (sent with the token in a header, so it is part of
 /// no URL) as a file named `name`.
 pub async fn download(path: &str, token: &str, name: &str) -> Result<(), JsValue> {
-    let init = web_sys::RequestInit::new();
-    init.set_method("GET");
-    let request = web_sys::Request::new_with_str_and_init(path, &init)?;
-    request
-        .headers()
-        .set("authorization", &format!("Bearer {token}"))?;
-    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
-        .await?
-        .dyn_into()?;
+    let response = send("GET", path, None, Some(token)).await?;
     if !response.ok() {
-        let text = JsFuture::from(response.text()?)
-            .await?
-            .as_string()
-            .unwrap_or_default();
-        let message = serde_json::from_str::<ApiError>(&text)
-            .map(|e| e.message)
-            .unwrap_or_else(|_| format!("The server answered {}.", response.status()));
-        return Err(JsValue::from_str(&message));
+        return Err(failure(&response).await);
     }
     let blob: web_sys::Blob = JsFuture::from(response.blob()?).await?.dyn_into()?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = window
-        .document()
+    let document = web_sys::window()
+        .and_then(|w| w.document())
         .ok_or_else(|| JsValue::from_str("no document"))?;
     let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
     a.set_href(&url);
@@ -219,13 +193,13 @@ pub fn is_network_error(e: &JsValue) -> bool {
     e.as_string().is_none()
 }
 
-/// One JSON call. An error carries the server's sentence for people.
-async fn call<T: serde::de::DeserializeOwned>(
+/// Sends one request; the token travels in a header, so it is part of no URL.
+async fn send(
     method: &str,
     path: &str,
     body: Option<&str>,
     token: Option<&str>,
-) -> Result<T, JsValue> {
+) -> Result<web_sys::Response, JsValue> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     if let Some(body) = body {
@@ -239,25 +213,44 @@ async fn call<T: serde::de::DeserializeOwned>(
             .set("authorization", &format!("Bearer {token}"))?;
     }
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+    JsFuture::from(window.fetch_with_request(&request))
         .await?
-        .dyn_into()?;
+        .dyn_into()
+}
+
+/// The server's sentence for people from a failed answer.
+async fn failure(response: &web_sys::Response) -> JsValue {
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    let message = text
+        .and_then(|t| serde_json::from_str::<ApiError>(&t).ok())
+        .map(|e| e.message)
+        .unwrap_or_else(|| format!("The server answered {}.", response.status()));
+    JsValue::from_str(&message)
+}
+
+/// One JSON call. An error carries the server's sentence for people.
+async fn call<T: serde::de::DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    token: Option<&str>,
+) -> Result<T, JsValue> {
+    let response = send(method, path, body, token).await?;
+    if !response.ok() {
+        return Err(failure(&response).await);
+    }
     let text = JsFuture::from(response.text()?)
         .await?
         .as_string()
         .unwrap_or_default();
-    if response.ok() {
-        // 204 No Content reads as JSON `null`.
-        let text = if text.is_empty() {
-            "null"
-        } else {
-            text.as_str()
-        };
-        serde_json::from_str(text).map_err(|e| JsValue::from_str(&e.to_string()))
+    // 204 No Content reads as JSON `null`.
+    let text = if text.is_empty() {
+        "null"
     } else {
-        let message = serde_json::from_str::<ApiError>(&text)
-            .map(|e| e.message)
-            .unwrap_or_else(|_| format!("The server answered {}.", response.status()));
-        Err(JsValue::from_str(&message))
-    }
+        text.as_str()
+    };
+    serde_json::from_str(text).map_err(|e| JsValue::from_str(&e.to_string()))
 }

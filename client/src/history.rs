@@ -166,18 +166,7 @@ pub fn restore_as_new(cmd: Commands, at_ms: u64) {
     let (id, token) = ids(cmd);
     spawn_local(async move {
         match crate::api::restore_as_new(&id, &token, at_ms).await {
-            Ok(created) => {
-                let role = tafel_shared::roles::Role::Facilitator;
-                if let Some(link) = created.links.get(&role) {
-                    for (r, l) in &created.links {
-                        crate::prefs::set_link(&created.id, *r, l);
-                    }
-                    let local = crate::prefs::local_link(link);
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().assign(&local);
-                    }
-                }
-            }
+            Ok(created) => crate::home::enter_new_board(&created),
             Err(e) => cmd.notify(&crate::api::describe(&e)),
         }
     });

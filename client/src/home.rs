@@ -29,14 +29,7 @@ pub fn Home() -> impl IntoView {
                 t.name()
             };
             match crate::api::create_board(title, t.id()).await {
-                Ok(created) => {
-                    for (role, link) in &created.links {
-                        prefs::set_link(&created.id, *role, link);
-                    }
-                    if let Some(link) = created.links.get(&Role::Facilitator) {
-                        go(&prefs::local_link(link));
-                    }
-                }
+                Ok(created) => enter_new_board(&created),
                 Err(e) => {
                     busy.set(false);
                     error.set(Some(crate::api::describe(&e)));
@@ -129,14 +122,7 @@ pub fn Home() -> impl IntoView {
                                         None => Err(wasm_bindgen::JsValue::from_str("The file could not be read.")),
                                     };
                                     match result {
-                                        Ok(created) => {
-                                            for (role, link) in &created.links {
-                                                prefs::set_link(&created.id, *role, link);
-                                            }
-                                            if let Some(link) = created.links.get(&Role::Facilitator) {
-                                                go(&prefs::local_link(link));
-                                            }
-                                        }
+                                        Ok(created) => enter_new_board(&created),
                                         Err(e) => {
                                             busy.set(false);
                                             error.set(Some(crate::api::describe(&e)));
@@ -270,5 +256,15 @@ fn LastChange(link: String) -> impl IntoView {
         line.get().map(
             |l| view! { <span class="muted last-change" data-testid="recent-change">{l}</span> },
         )
+    }
+}
+
+/// Remembers a new board's links (its creator is its facilitator) and opens it.
+pub fn enter_new_board(created: &tafel_shared::api::BoardCreated) {
+    for (role, link) in &created.links {
+        prefs::set_link(&created.id, *role, link);
+    }
+    if let Some(link) = created.links.get(&Role::Facilitator) {
+        go(&prefs::local_link(link));
     }
 }

@@ -260,6 +260,18 @@ async fn keep_now(
     Ok((StatusCode::CREATED, Json(info)))
 }
 
+/// The name of the version kept at `at_ms`, if it has one.
+fn name_of(
+    s: &Storage,
+    board: &BoardId,
+    at_ms: u64,
+) -> Result<Option<String>, crate::store::StoreError> {
+    Ok(s.versions(board)?
+        .into_iter()
+        .find(|v| v.at_ms == at_ms)
+        .and_then(|v| v.meta.name))
+}
+
 fn parse_at(at: &str) -> ApiResult<u64> {
     at.parse().map_err(|_| AppError::Missing("version"))
 }
@@ -272,14 +284,7 @@ async fn show_version(
     let at_ms = parse_at(&at)?;
     let board = access.board.clone();
     let (elements, name) = app
-        .read(move |s| {
-            let name = s
-                .versions(&board)?
-                .into_iter()
-                .find(|v| v.at_ms == at_ms)
-                .and_then(|v| v.meta.name);
-            Ok((canvas_at(s, &board, at_ms)?, name))
-        })
+        .read(move |s| Ok((canvas_at(s, &board, at_ms)?, name_of(s, &board, at_ms)?)))
         .await?;
     let elements = elements.ok_or(AppError::Missing("version"))?;
     Ok(Json(VersionView {
@@ -355,11 +360,7 @@ async fn restore(
     let board = access.board.clone();
     let (name, states) = app
         .read(move |s| {
-            let name = s
-                .versions(&board)?
-                .into_iter()
-                .find(|v| v.at_ms == at_ms)
-                .and_then(|v| v.meta.name);
+            let name = name_of(s, &board, at_ms)?;
             let mut states = Vec::new();
             for doc in VERSIONED {
                 if let Some(state) = s.version_state(&board, doc, at_ms)? {

@@ -138,6 +138,31 @@ pub struct Comment {
     pub deleted: bool,
 }
 
+impl Comment {
+    /// A new comment by `author` at `created_ms`, never edited.
+    pub fn new(
+        id: String,
+        thread: String,
+        author: &ParticipantId,
+        name: String,
+        text: String,
+        mentions: Vec<Mention>,
+        created_ms: u64,
+    ) -> Comment {
+        Comment {
+            id,
+            thread,
+            author: author.clone(),
+            name,
+            text,
+            mentions,
+            created_ms,
+            edited_ms: None,
+            deleted: false,
+        }
+    }
+}
+
 /// What someone asks the server to do with comments (comments socket).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "do", rename_all = "kebab-case")]
@@ -441,17 +466,9 @@ pub fn plan<T: ReadTxn>(
                     created_ms: now_ms,
                     resolved: None,
                 }),
-                Change::PutComment(Comment {
-                    id: comment,
-                    thread,
-                    author: who.id.clone(),
-                    name,
-                    text,
-                    mentions,
-                    created_ms: now_ms,
-                    edited_ms: None,
-                    deleted: false,
-                }),
+                Change::PutComment(Comment::new(
+                    comment, thread, who.id, name, text, mentions, now_ms,
+                )),
             ])
         }
         CommentCommand::Reply {
@@ -481,17 +498,9 @@ pub fn plan<T: ReadTxn>(
             if t.resolved.take().is_some() {
                 changes.push(Change::PutThread(t));
             }
-            changes.push(Change::PutComment(Comment {
-                id: comment,
-                thread,
-                author: who.id.clone(),
-                name,
-                text,
-                mentions,
-                created_ms: now_ms,
-                edited_ms: None,
-                deleted: false,
-            }));
+            changes.push(Change::PutComment(Comment::new(
+                comment, thread, who.id, name, text, mentions, now_ms,
+            )));
             Ok(changes)
         }
         CommentCommand::Edit {

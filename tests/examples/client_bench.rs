@@ -14,7 +14,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tafel_shared::geometry::Rect;
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::schema;
 use tafel_tests::browser::{client_dist, js, open_as, wait_until, Driver};
@@ -88,23 +87,7 @@ async fn main() {
         SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
             .await
             .unwrap();
-    let elements = schema::elements(&writer.doc);
-    let cols = (notes as f64).sqrt().ceil() as usize;
-    // In batches: one update per batch stays under the server's message size limit.
-    for batch in (0..notes).collect::<Vec<_>>().chunks(250) {
-        writer
-            .edit(|txn| {
-                for &i in batch {
-                    let (x, y) = ((i % cols) as f64 * 180.0, (i / cols) as f64 * 180.0);
-                    let text = format!("Note {i}: an idea worth a sticky");
-                    let at = Rect::new(x, y, 160.0, 160.0);
-                    tafel_tests::sticky(&format!("n{i}"), at, &format!("V{i:06}"), &text, "")
-                        .insert(txn, &elements);
-                }
-            })
-            .await
-            .unwrap();
-    }
+    tafel_tests::seed_grid(&mut writer, notes).await.unwrap();
     writer.pump_for(Duration::from_millis(500)).await.unwrap();
     println!(
         "board: {notes} sticky notes, {} KB of document",

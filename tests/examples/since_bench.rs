@@ -15,7 +15,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
-use tafel_shared::geometry::Rect;
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::schema;
 use tafel_tests::browser::{client_dist, js, open_as, wait_until, Driver};
@@ -43,31 +42,7 @@ async fn main() {
             .unwrap();
         let ws = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
         let mut writer = SyncClient::connect(&ws).await.unwrap();
-        let elements = schema::elements(&writer.doc);
-        let cols = (notes as f64).sqrt().ceil() as usize;
-        for batch in (0..notes).collect::<Vec<_>>().chunks(250) {
-            writer
-                .edit(|txn| {
-                    for &i in batch {
-                        let at = Rect::new(
-                            (i % cols) as f64 * 180.0,
-                            (i / cols) as f64 * 180.0,
-                            160.0,
-                            160.0,
-                        );
-                        tafel_tests::sticky(
-                            &format!("n{i}"),
-                            at,
-                            &format!("V{i:06}"),
-                            &format!("Note {i}"),
-                            "Seed",
-                        )
-                        .insert(txn, &elements);
-                    }
-                })
-                .await
-                .unwrap();
-        }
+        tafel_tests::seed_grid(&mut writer, notes).await.unwrap();
         writer.pump_for(Duration::from_millis(300)).await.unwrap();
         let link = board.created.links[&Role::Editor].clone();
         let browser = driver.browser().await;

@@ -28,3 +28,25 @@ pub fn sticky(id: &str, at: Rect, z: &str, text: &str, author: &str) -> Element 
     note.base.author = author.to_owned();
     note
 }
+
+/// Fills a board with `notes` sticky notes in a square grid (ids `n0`, `n1`, …,
+/// 180 units apart, a line of text each) through `writer`, in batches that stay
+/// under the server's message size limit: the big board the benchmarks open.
+pub async fn seed_grid(writer: &mut SyncClient, notes: usize) -> anyhow::Result<()> {
+    let elements = tafel_shared::schema::elements(&writer.doc);
+    let cols = (notes as f64).sqrt().ceil() as usize;
+    for batch in (0..notes).collect::<Vec<_>>().chunks(250) {
+        writer
+            .edit(|txn| {
+                for &i in batch {
+                    let (x, y) = ((i % cols) as f64 * 180.0, (i / cols) as f64 * 180.0);
+                    let text = format!("Note {i}: an idea worth a sticky");
+                    let at = Rect::new(x, y, 160.0, 160.0);
+                    sticky(&format!("n{i}"), at, &format!("V{i:06}"), &text, "")
+                        .insert(txn, &elements);
+                }
+            })
+            .await?;
+    }
+    Ok(())
+}

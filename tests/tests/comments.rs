@@ -7,9 +7,9 @@
 
 mod common;
 
-use common::{comment_texts, has_thread};
+use common::{comment_texts, has_thread, refused};
 use std::time::Duration;
-use tafel_shared::action::{Action, ActionResult, RefusalCode};
+use tafel_shared::action::{Action, RefusalCode};
 use tafel_shared::comments::{Anchor, CommentCommand, Discussion, Maps, Mention};
 use tafel_shared::ids::{ParticipantCredential, ParticipantId};
 use tafel_shared::roles::{DocKind, Role};
@@ -19,13 +19,6 @@ use yrs::{Map, Transact};
 
 /// Long enough for anything the server would send to have arrived on loopback.
 const SETTLE: Duration = Duration::from_millis(300);
-
-fn refused(result: &ActionResult) -> Option<RefusalCode> {
-    result.refused.as_ref().map(|r| {
-        assert!(!r.reason.is_empty(), "a refusal says why");
-        r.code
-    })
-}
 
 fn comment(command: CommentCommand) -> Action {
     Action::Comment { command }

@@ -16,17 +16,7 @@ use tafel_tests::{SyncClient, TestServer};
 use yrs::{Map, Transact};
 
 async fn versions(srv: &TestServer, board: &str, token: &str) -> Vec<VersionInfo> {
-    let (status, body) = srv
-        .api()
-        .call(
-            Method::GET,
-            &format!("/api/boards/{board}/history?token={token}"),
-            None,
-        )
-        .await
-        .unwrap();
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_value(body).unwrap()
+    common::get_json(srv, &format!("/api/boards/{board}/history?token={token}")).await
 }
 
 #[tokio::test]
@@ -316,21 +306,12 @@ async fn activity(
     board: &tafel_tests::server::Board,
     since: u64,
 ) -> Vec<tafel_shared::api::ElementActivity> {
-    let (status, body) = srv
-        .api()
-        .call(
-            Method::GET,
-            &format!(
-                "/api/boards/{}/activity?since={since}&token={}",
-                board.id,
-                board.token(Role::Viewer)
-            ),
-            None,
-        )
-        .await
-        .unwrap();
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_value(body).unwrap()
+    let path = format!(
+        "/api/boards/{}/activity?since={since}&token={}",
+        board.id,
+        board.token(Role::Viewer)
+    );
+    common::get_json(srv, &path).await
 }
 
 #[tokio::test]

@@ -8,9 +8,9 @@
 
 mod common;
 
-use common::{add_sticky, elements_json, has};
+use common::{add_sticky, elements_json, has, refused};
 use std::time::Duration;
-use tafel_shared::action::{Action, ActionResult, RefusalCode, TimerCommand};
+use tafel_shared::action::{Action, RefusalCode, TimerCommand};
 use tafel_shared::geometry::Rect;
 use tafel_shared::ids::ParticipantCredential;
 use tafel_shared::protocol::{Message, MSG_SYNC};
@@ -21,13 +21,6 @@ use tafel_tests::{ServerProcess, SyncClient, TestServer};
 
 /// Long enough for anything the server would send to have arrived on loopback.
 const SETTLE: Duration = Duration::from_millis(300);
-
-fn refused(result: &ActionResult) -> Option<RefusalCode> {
-    result.refused.as_ref().map(|r| {
-        assert!(!r.reason.is_empty(), "a refusal says why");
-        r.code
-    })
-}
 
 fn board_view(c: &SyncClient) -> BoardView {
     c.board_view

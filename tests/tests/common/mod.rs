@@ -78,3 +78,27 @@ pub fn comment_texts(c: &SyncClient) -> Vec<(String, String, String)> {
 pub fn has_thread(c: &SyncClient, thread: &str) -> bool {
     comment_texts(c).iter().any(|(t, _, _)| t == thread)
 }
+
+/// The code of a refused action (asserting it says why), `None` if applied.
+pub fn refused(
+    result: &tafel_shared::action::ActionResult,
+) -> Option<tafel_shared::action::RefusalCode> {
+    result.refused.as_ref().map(|r| {
+        assert!(!r.reason.is_empty(), "a refusal says why");
+        r.code
+    })
+}
+
+/// `GET path` on the test server, which must answer 200 with JSON of type `T`.
+pub async fn get_json<T: serde::de::DeserializeOwned>(
+    srv: &tafel_tests::TestServer,
+    path: &str,
+) -> T {
+    let (status, body) = srv
+        .api()
+        .call(reqwest::Method::GET, path, None)
+        .await
+        .expect("the server answers");
+    assert_eq!(status, 200, "GET {path}: {body}");
+    serde_json::from_value(body).expect("the answer's shape")
+}
