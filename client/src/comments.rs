@@ -9,6 +9,7 @@
 
 use crate::actions::Actions;
 use crate::net::{Connection, Handlers};
+pub use crate::review_state::{CommentUi, DraftPin, Filter};
 use crate::state::Notice;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -27,54 +28,6 @@ use yrs::{Doc, Transact};
 const PANEL_WIDTH: f64 = 400.0;
 /// Width of a thread's card (CSS `.comment-card`).
 const CARD_WIDTH: f64 = 320.0;
-
-/// Which threads the panel lists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Filter {
-    /// Not resolved.
-    Open,
-    /// Resolved.
-    Resolved,
-    /// Opened by me or answered by me.
-    Mine,
-    /// Some comment mentions me.
-    Mentions,
-}
-
-impl Filter {
-    /// Every filter, in the order the panel shows them, with its label.
-    pub const ALL: [(Filter, &'static str); 4] = [
-        (Filter::Open, "Open"),
-        (Filter::Resolved, "Resolved"),
-        (Filter::Mine, "Mine"),
-        (Filter::Mentions, "Mentioning me"),
-    ];
-
-    /// The `data-filter` name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Filter::Open => "open",
-            Filter::Resolved => "resolved",
-            Filter::Mine => "mine",
-            Filter::Mentions => "mentions",
-        }
-    }
-
-    /// Whether `thread` with `comments` passes, for participant `me`.
-    pub fn passes(self, thread: &Thread, comments: &[Comment], me: Option<&ParticipantId>) -> bool {
-        match self {
-            Filter::Open => thread.resolved.is_none(),
-            Filter::Resolved => thread.resolved.is_some(),
-            Filter::Mine => me
-                .is_some_and(|me| thread.author == *me || comments.iter().any(|c| c.author == *me)),
-            Filter::Mentions => me.is_some_and(|me| {
-                comments
-                    .iter()
-                    .any(|c| c.mentions.iter().any(|m| m.id == *me))
-            }),
-        }
-    }
-}
 
 /// The newest time anything in `comments` was written or edited.
 pub fn last_activity(comments: &[Comment]) -> u64 {
@@ -164,60 +117,6 @@ pub fn mentions_in(text: &str, chosen: &[Mention]) -> Vec<Mention> {
         }
     }
     out
-}
-
-/// A place a new thread is about to be pinned (the composer is open there).
-#[derive(Clone, Debug, PartialEq)]
-pub struct DraftPin {
-    /// Where it will be pinned.
-    pub anchor: Anchor,
-}
-
-/// The page's comment state that the canvas and the chrome share.
-#[derive(Clone, Copy)]
-pub struct CommentUi {
-    /// A pin being placed, with its composer open.
-    pub draft: RwSignal<Option<DraftPin>>,
-    /// The thread shown in its popover.
-    pub open: RwSignal<Option<String>>,
-    /// What the panel lists.
-    pub filter: RwSignal<Filter>,
-    /// Whether resolved threads' pins show on the canvas.
-    pub show_resolved: RwSignal<bool>,
-}
-
-impl CommentUi {
-    /// Nothing open.
-    pub fn new() -> CommentUi {
-        CommentUi {
-            draft: RwSignal::new(None),
-            open: RwSignal::new(None),
-            filter: RwSignal::new(Filter::Open),
-            show_resolved: RwSignal::new(false),
-        }
-    }
-
-    /// A pin for a click at `at` on the board, on the element `on` (its rect) if any.
-    pub fn place(&self, at: Point, on: Option<(String, Rect)>) {
-        let anchor = match on {
-            Some((id, r)) => Anchor::Element {
-                id,
-                dx: at.x - r.x,
-                dy: at.y - r.y,
-                x: at.x,
-                y: at.y,
-            },
-            None => Anchor::Point { x: at.x, y: at.y },
-        };
-        self.open.set(None);
-        self.draft.set(Some(DraftPin { anchor }));
-    }
-}
-
-impl Default for CommentUi {
-    fn default() -> CommentUi {
-        CommentUi::new()
-    }
 }
 
 /// The page's handle on comments: the document, the shared UI state and the

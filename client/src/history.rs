@@ -4,55 +4,14 @@
 //! a name, name a version, restore one in place or as a new board.
 
 use crate::commands::Commands;
+pub use crate::review_state::{local_time, HistoryUi};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tafel_shared::api::{VersionInfo, VersionView};
-use tafel_shared::draw::Picture;
-
-/// What the page shows of the history.
-#[derive(Clone, Copy)]
-pub struct HistoryUi {
-    /// The kept versions, newest first (fetched when the panel opens).
-    pub versions: RwSignal<Vec<VersionInfo>>,
-    /// The version looked at, with its drawing; `None`: the live board.
-    pub viewing: RwSignal<Option<(VersionView, Option<Picture>)>>,
-    /// A request is under way.
-    pub busy: RwSignal<bool>,
-}
-
-impl HistoryUi {
-    /// The live board, nothing fetched yet.
-    pub fn new() -> HistoryUi {
-        HistoryUi {
-            versions: RwSignal::new(Vec::new()),
-            viewing: RwSignal::new(None),
-            busy: RwSignal::new(false),
-        }
-    }
-}
-
-impl Default for HistoryUi {
-    fn default() -> HistoryUi {
-        HistoryUi::new()
-    }
-}
+use tafel_shared::api::VersionInfo;
 
 /// A version's label: its name, or when it was kept (local time).
 pub fn label(v: &VersionInfo) -> String {
     v.name.clone().unwrap_or_else(|| local_time(v.at_ms))
-}
-
-/// `ms` as local date and time, "2.12.2026, 14:05".
-pub fn local_time(ms: u64) -> String {
-    let d = js_sys::Date::new(&(ms as f64).into());
-    format!(
-        "{}.{}.{}, {:02}:{:02}",
-        d.get_date(),
-        d.get_month() + 1,
-        d.get_full_year(),
-        d.get_hours(),
-        d.get_minutes()
-    )
 }
 
 /// What changed in a version, "+3 ~1 −2".

@@ -242,7 +242,7 @@ fn LastChange(link: String) -> impl IntoView {
                         .unwrap_or_default();
                     line.set(Some(format!(
                         "changed {}{by}",
-                        crate::history::local_time(info.updated_ms)
+                        crate::review_state::local_time(info.updated_ms)
                     )));
                 }
                 Err(e) if !crate::api::is_network_error(&e) => {

@@ -16,6 +16,7 @@
 //!   hands, reactions, hidden cursors; [`hints`]: quiet hints for facilitators.
 //! - [`comments`]: comment threads: the server-written document, what was read, pins and mentions.
 //! - [`history`]: kept versions, the one looked at, save, name and restore.
+//! - [`review_state`]: the comment, history and since-last-visit state the page shares.
 //! - [`since`]: what others changed since this browser's last visit, and who.
 //! - [`workshop`]: votes, private notes, freeze and roster from the content socket.
 //! - [`actions`]: numbering server-applied actions, their results and refusals.
@@ -61,6 +62,7 @@ pub mod prefs;
 pub mod private;
 pub mod private_layer;
 pub mod private_state;
+pub mod review_state;
 pub mod room;
 pub mod session;
 pub mod since;

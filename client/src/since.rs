@@ -9,82 +9,12 @@
 //! it does not know about falls back to its author for an addition.
 
 use crate::commands::Commands;
+pub use crate::review_state::{Change, SinceUi, What};
 use leptos::prelude::*;
 use std::collections::HashMap;
 use tafel_shared::api::ElementActivity;
 use tafel_shared::diff::diff;
 use tafel_shared::element::Element;
-use tafel_shared::geometry::Rect;
-
-/// What happened to an element.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum What {
-    /// It is new.
-    Added,
-    /// Something about it changed.
-    Changed,
-    /// It is gone.
-    Removed,
-}
-
-impl What {
-    /// The `data-change` name and the verb people read.
-    pub fn name(self) -> &'static str {
-        match self {
-            What::Added => "added",
-            What::Changed => "changed",
-            What::Removed => "removed",
-        }
-    }
-}
-
-/// One change since the last visit.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Change {
-    /// The element's id.
-    pub id: String,
-    /// What happened.
-    pub what: What,
-    /// Who did it, if known.
-    pub who: Option<String>,
-    /// When, if known (ms since the epoch).
-    pub at_ms: Option<u64>,
-    /// A short description ("Sticky note: Kundenportal").
-    pub label: String,
-    /// Where it is (for a removed element: where it was).
-    pub rect: Rect,
-}
-
-/// The news of this page.
-#[derive(Clone, Copy)]
-pub struct SinceUi {
-    /// The changes, in the order the list steps through them.
-    pub changes: RwSignal<Vec<Change>>,
-    /// The change the view was last moved to.
-    pub at: RwSignal<Option<usize>>,
-    /// When the last visit began (ms since the epoch).
-    pub since_ms: RwSignal<Option<f64>>,
-    /// Whether the list is unfolded.
-    pub open: RwSignal<bool>,
-}
-
-impl SinceUi {
-    /// No news.
-    pub fn new() -> SinceUi {
-        SinceUi {
-            changes: RwSignal::new(Vec::new()),
-            at: RwSignal::new(None),
-            since_ms: RwSignal::new(None),
-            open: RwSignal::new(false),
-        }
-    }
-}
-
-impl Default for SinceUi {
-    fn default() -> SinceUi {
-        SinceUi::new()
-    }
-}
 
 fn describe(e: &Element) -> String {
     let label = e.label();
@@ -215,6 +145,7 @@ pub fn mark_all_seen(cmd: Commands) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tafel_shared::geometry::Rect;
 
     fn note(id: &str, x: f64, text: &str, author: &str) -> Element {
         let mut e = Element::sticky(id, Rect::new(x, 0.0, 100.0, 100.0), "#ffd43b", text);

@@ -221,11 +221,11 @@ pub struct State {
     /// Private brainstorming: this person's notes held back, selection, editor.
     pub private: crate::private_state::PrivateUi,
     /// Comments: the open thread, a pin being placed, the panel's filter.
-    pub comments: crate::comments::CommentUi,
+    pub comments: crate::review_state::CommentUi,
     /// History: the versions, and the one looked at.
-    pub history: crate::history::HistoryUi,
+    pub history: crate::review_state::HistoryUi,
     /// What changed since this browser's last visit.
-    pub since: crate::since::SinceUi,
+    pub since: crate::review_state::SinceUi,
 }
 
 impl State {
@@ -250,9 +250,9 @@ impl State {
                 paused: RwSignal::new(None),
             },
             private: crate::private_state::PrivateUi::new(),
-            comments: crate::comments::CommentUi::new(),
-            history: crate::history::HistoryUi::new(),
-            since: crate::since::SinceUi::new(),
+            comments: crate::review_state::CommentUi::new(),
+            history: crate::review_state::HistoryUi::new(),
+            since: crate::review_state::SinceUi::new(),
         }
     }
 }

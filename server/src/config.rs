@@ -62,15 +62,20 @@ pub enum Command {
     Export(ExportArgs),
 }
 
+fn export_format(s: &str) -> Result<tafel_shared::api::ExportFormat, String> {
+    tafel_shared::api::ExportFormat::parse(s)
+        .ok_or_else(|| "one of svg, png, pdf, json, md, csv".to_owned())
+}
+
 /// Everything `tafel export` can be told.
 #[derive(Args, Debug, Clone)]
 pub struct ExportArgs {
     /// The board's id (the part after `/b/` in its links).
     pub board: String,
 
-    /// The format to write.
-    #[arg(long, value_enum, default_value = "pdf")]
-    pub format: crate::export::Format,
+    /// The format to write: svg, png, pdf, json, md or csv.
+    #[arg(long, default_value = "pdf", value_parser = export_format)]
+    pub format: tafel_shared::api::ExportFormat,
 
     /// A frame to export, by title or id; repeat for several (a PDF gets one
     /// page each). Without: the whole board.

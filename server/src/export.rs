@@ -641,61 +641,7 @@ pub fn jira_csv(data: &BoardData, selection: &Selection) -> Result<Vec<u8>, Expo
         .map_err(|e| ExportError::Render(e.to_string()))
 }
 
-/// The export formats, as named in URLs and on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Vector picture.
-    Svg,
-    /// Raster picture.
-    Png,
-    /// One page per frame (or the whole board).
-    Pdf,
-    /// Tafel's lossless board format.
-    Json,
-    /// Markdown for Confluence.
-    Md,
-    /// CSV for Jira's CSV import.
-    Csv,
-}
-
-impl Format {
-    /// Parses the URL name.
-    pub fn parse(s: &str) -> Option<Format> {
-        Some(match s {
-            "svg" => Format::Svg,
-            "png" => Format::Png,
-            "pdf" => Format::Pdf,
-            "json" => Format::Json,
-            "md" => Format::Md,
-            "csv" => Format::Csv,
-            _ => return None,
-        })
-    }
-
-    /// The file name extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Svg => "svg",
-            Format::Png => "png",
-            Format::Pdf => "pdf",
-            Format::Json => "json",
-            Format::Md => "md",
-            Format::Csv => "csv",
-        }
-    }
-
-    /// The HTTP content type.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Svg => "image/svg+xml",
-            Format::Png => "image/png",
-            Format::Pdf => "application/pdf",
-            Format::Json => "application/json",
-            Format::Md => "text/markdown; charset=utf-8",
-            Format::Csv => "text/csv; charset=utf-8",
-        }
-    }
-}
+pub use tafel_shared::api::ExportFormat as Format;
 
 /// A file name for `title` with `ext`, safe in a header and on any disk.
 pub fn file_name(title: &str, ext: &str) -> String {

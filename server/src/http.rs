@@ -272,13 +272,15 @@ pub const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// time, so a new build is picked up on the next load.
 pub const CACHE_REVALIDATE: &str = "no-cache";
 
-/// Every route of the server.
-pub fn router(app: Arc<App>) -> Router {
+/// Every route of the server: the board API, `more` API routes (history,
+/// exports: merged here so that they may use this module without it knowing
+/// them), and the client's files.
+pub fn router(app: Arc<App>, more: Router<Arc<App>>) -> Router {
     let assets = app.config.assets.clone().or_else(|| {
         let default = std::path::PathBuf::from("client/dist");
         default.join("index.html").exists().then_some(default)
     });
-    let api = api_router(Arc::clone(&app));
+    let api = api_router(Arc::clone(&app), more);
     let router = match assets {
         Some(dir) => {
             let client = ClientFiles::new(dir);
@@ -379,7 +381,7 @@ fn is_hashed_name(name: &str) -> bool {
     })
 }
 
-fn api_router(app: Arc<App>) -> Router {
+fn api_router(app: Arc<App>, more: Router<Arc<App>>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics))
@@ -398,8 +400,7 @@ fn api_router(app: Arc<App>) -> Router {
         )
         .route("/ws/{board}", get(ws_content))
         .route("/ws/{board}/{doc}", get(ws_doc))
-        .merge(crate::history::routes())
-        .merge(crate::export::routes())
+        .merge(more)
         .route("/api/{*rest}", axum::routing::any(not_found))
         .with_state(app)
 }

@@ -121,7 +121,8 @@ pub async fn start_with_clock(
         metrics,
         public_url,
     });
-    let router = crate::http::router(Arc::clone(&app));
+    let more = crate::history::routes().merge(crate::export::routes());
+    let router = crate::http::router(Arc::clone(&app), more);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown_app = Arc::clone(&app);
     let task = tokio::spawn(async move {

@@ -21,6 +21,7 @@
 use crate::comments::CommentCommand;
 use crate::element::Element;
 use crate::ids::ParticipantId;
+pub use crate::refusal::{Refusal, RefusalCode};
 use crate::workshop::RoundSettings;
 use serde::{Deserialize, Serialize};
 
@@ -224,43 +225,6 @@ pub struct ActionResult {
     /// Why it was refused; `None` if it was applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refused: Option<Refusal>,
-}
-
-/// Why an action was refused. Nothing changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Refusal {
-    /// Stable, for programs.
-    pub code: RefusalCode,
-    /// A sentence for people.
-    pub reason: String,
-}
-
-/// Stable refusal codes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RefusalCode {
-    /// The caller's role may not do this.
-    Forbidden,
-    /// The action belongs to another of the board's documents (socket).
-    WrongDocument,
-    /// An argument is out of range.
-    InvalidArgument,
-    /// Not possible in the current state (pausing a timer that does not run).
-    NotNow,
-    /// A per-person limit is used up (no votes left, too many private notes).
-    LimitReached,
-    /// The element does not exist or is out of the round's scope.
-    NotFound,
-}
-
-impl Refusal {
-    /// A refusal with its code and reason.
-    pub fn new(code: RefusalCode, reason: impl Into<String>) -> Self {
-        Self {
-            code,
-            reason: reason.into(),
-        }
-    }
 }
 
 #[cfg(test)]

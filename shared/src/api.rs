@@ -264,3 +264,63 @@ pub fn export_file_name(title: &str, ext: &str) -> String {
         format!("{}.{ext}", words.join("-"))
     }
 }
+
+/// The export formats, as named in URLs (`/api/boards/{id}/export/{format}`)
+/// and by `tafel export --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// Vector picture.
+    Svg,
+    /// Raster picture.
+    Png,
+    /// One page per frame (or the whole board).
+    Pdf,
+    /// Tafel's lossless board format.
+    Json,
+    /// Markdown for Confluence.
+    Md,
+    /// CSV for Jira's CSV import.
+    Csv,
+}
+
+impl ExportFormat {
+    /// Every format.
+    pub const ALL: [ExportFormat; 6] = [
+        ExportFormat::Svg,
+        ExportFormat::Png,
+        ExportFormat::Pdf,
+        ExportFormat::Json,
+        ExportFormat::Md,
+        ExportFormat::Csv,
+    ];
+
+    /// Parses the URL name.
+    pub fn parse(s: &str) -> Option<ExportFormat> {
+        ExportFormat::ALL.into_iter().find(|f| f.extension() == s)
+    }
+
+    /// The URL name, which is also the file name extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Svg => "svg",
+            ExportFormat::Png => "png",
+            ExportFormat::Pdf => "pdf",
+            ExportFormat::Json => "json",
+            ExportFormat::Md => "md",
+            ExportFormat::Csv => "csv",
+        }
+    }
+
+    /// The HTTP content type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ExportFormat::Svg => "image/svg+xml",
+            ExportFormat::Png => "image/png",
+            ExportFormat::Pdf => "application/pdf",
+            ExportFormat::Json => "application/json",
+            ExportFormat::Md => "text/markdown; charset=utf-8",
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! it.
 //!
 //! The comments document is written by the server alone. A client asks for a
-//! change with a [`CommentCommand`] (inside [`crate::action::Action::Comment`]),
+//! change with a [`CommentCommand`] (inside `Action::Comment`, see [`crate::action`]),
 //! the server checks it against the caller's role and verified participant id
 //! ([`plan`]), and writes the result. So the author of a comment is whoever the
 //! server says sent it, and a stock Yjs client with a commenter link cannot edit,
@@ -13,8 +13,8 @@
 //! `comments` one per comment ([`Comment`]: thread, author, text, mentions). A
 //! reply or an edit rewrites one small entry, never the thread.
 
-use crate::action::{Refusal, RefusalCode};
 use crate::ids::ParticipantId;
+use crate::refusal::{Refusal, RefusalCode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use yrs::{Any, Map, MapRef, Out, ReadTxn, TransactionMut};

@@ -16,7 +16,7 @@
 //! - [`edit`]: moves, frame membership, deletion, stacking and the clipboard.
 //! - [`text`]: smallest text changes and caret carrying for in-place editing.
 //! - [`presence`]: who is on a board and where, sent as awareness state.
-//! - [`action`]: server-applied actions (requests, results, refusal codes).
+//! - [`action`]: server-applied actions (requests, results); [`refusal`]: refusal codes.
 //! - [`session`]: the session document the server writes: the timer.
 //! - [`workshop`]: votes, private notes, freeze and roster as the server shows them.
 //! - [`comments`]: comment threads, and who may change which comment.
@@ -35,6 +35,7 @@ pub mod ids;
 pub mod order;
 pub mod presence;
 pub mod protocol;
+pub mod refusal;
 pub mod roles;
 pub mod schema;
 pub mod session;
