@@ -46,6 +46,8 @@ async fn the_menu_downloads_exports_and_the_start_page_imports_a_tafel_file() {
     )
     .await;
     click_css(&viewer, "[data-testid=board-menu]").await;
+    let shot = viewer.screenshot().await.unwrap();
+    std::fs::write(std::env::temp_dir().join("tafel-menu.png"), shot).unwrap();
     click_css(&viewer, "[data-export=md]").await;
     wait_until(
         &viewer,
