@@ -102,9 +102,18 @@ pub fn byte_to_utf16(s: &str, byte: usize) -> usize {
 /// as 1.3 em, which holds for Inter and the usual system fonts.
 pub fn fit_font_size(text: &str, w: f64, h: f64, padding: f64, max: f64, min: f64) -> f64 {
     let inner_h = (h - 2.0 * padding).max(1.0);
+    let inner_w = (w - 2.0 * padding).max(1.0);
+    // A word is only broken when it cannot fit a line even at the smallest size:
+    // "Kundenportal" shrinks rather than reading "Kundenpor / tal".
+    let longest = text
+        .split_whitespace()
+        .map(|word| word.chars().count())
+        .max()
+        .unwrap_or(0) as f64;
     let mut size = max;
     while size > min {
-        if text_height(text, w, padding, size) <= inner_h {
+        let word_fits = longest * 0.55 * size <= inner_w;
+        if word_fits && text_height(text, w, padding, size) <= inner_h {
             return size;
         }
         size -= 1.0;
@@ -132,6 +141,15 @@ mod tests {
 
     fn apply(old: &str, c: &TextChange) -> String {
         format!("{}{}{}", &old[..c.at], c.inserted, &old[c.at + c.removed..])
+    }
+
+    #[test]
+    fn long_words_shrink_the_type_instead_of_breaking() {
+        // 136 px inside a 160 px note: twelve letters fit at 20 px, not at 26.
+        let size = fit_font_size("Kundenportal", 160.0, 160.0, 12.0, 26.0, 9.0);
+        assert!(12.0 * 0.55 * size <= 136.0, "{size}");
+        assert!(size >= 20.0, "{size}");
+        assert_eq!(fit_font_size("Ja", 160.0, 160.0, 12.0, 26.0, 9.0), 26.0);
     }
 
     #[test]
