@@ -75,25 +75,47 @@ pub struct BoardData {
 impl BoardData {
     /// Everything on the canvas, the layer winning an id (as the client draws it).
     pub fn canvas(&self) -> Vec<Element> {
-        let mut all: Vec<Element> = self
-            .content
-            .iter()
-            .filter(|e| !self.locked.iter().any(|l| l.base.id == e.base.id))
-            .cloned()
-            .collect();
-        all.extend(self.locked.iter().cloned());
-        all
+        layered(self.content.clone(), self.locked.clone())
     }
 }
 
-fn elements_of_state(state: Option<&[u8]>) -> Vec<Element> {
+/// The canvas from a content and a locked layer: the layer wins an id, as the
+/// client draws it.
+pub fn layered(mut content: Vec<Element>, layer: Vec<Element>) -> Vec<Element> {
+    let ids: std::collections::HashSet<&str> = layer.iter().map(|e| e.base.id.as_str()).collect();
+    content.retain(|e| !ids.contains(e.base.id.as_str()));
+    content.extend(layer);
+    content
+}
+
+/// The elements of one document's state (none if it is absent or does not
+/// decode), marked locked if they are the locked layer's.
+pub fn elements_of_state(state: Option<&[u8]>, locked: bool) -> Vec<Element> {
+    let doc = yrs::Doc::new();
+    if let Some(update) = state.and_then(|s| yrs::Update::decode_v1(s).ok()) {
+        if doc.transact_mut().apply_update(update).is_err() {
+            return Vec::new();
+        }
+    }
+    let map = schema::elements(&doc);
+    let mut all = read_all(&doc.transact(), &map);
+    if locked {
+        for e in &mut all {
+            e.base.locked = true;
+        }
+    }
+    all
+}
+
+/// The threads and comments of a comments document's state.
+fn discussion_of_state(state: Option<&[u8]>) -> Discussion {
     let doc = yrs::Doc::new();
     if let Some(update) = state.and_then(|s| yrs::Update::decode_v1(s).ok()) {
         let _ = doc.transact_mut().apply_update(update);
     }
-    let map = schema::elements(&doc);
-    let txn = doc.transact();
-    read_all(&txn, &map)
+    let maps = comments::Maps::of(&doc);
+    let d = Discussion::read(&doc.transact(), &maps);
+    d
 }
 
 /// Reads a board for export: its record, canvas, comments and votes.
@@ -105,22 +127,9 @@ pub fn load(s: &Storage, board: &BoardId) -> Result<Option<BoardData>, StoreErro
         board: board.clone(),
         doc,
     };
-    let content = elements_of_state(s.doc_state(&key(DocKind::Content))?.as_deref());
-    let mut locked = elements_of_state(s.doc_state(&key(DocKind::Locked))?.as_deref());
-    for e in &mut locked {
-        e.base.locked = true;
-    }
-    let discussion = {
-        let doc = yrs::Doc::new();
-        if let Some(state) = s.doc_state(&key(DocKind::Comments))? {
-            if let Ok(update) = yrs::Update::decode_v1(&state) {
-                let _ = doc.transact_mut().apply_update(update);
-            }
-        }
-        let maps = comments::Maps::of(&doc);
-        let d = Discussion::read(&doc.transact(), &maps);
-        d
-    };
+    let content = elements_of_state(s.doc_state(&key(DocKind::Content))?.as_deref(), false);
+    let locked = elements_of_state(s.doc_state(&key(DocKind::Locked))?.as_deref(), true);
+    let discussion = discussion_of_state(s.doc_state(&key(DocKind::Comments))?.as_deref());
     let votes = s
         .workshop(board)?
         .and_then(|bytes| crate::workshop::Workshop::from_json(&bytes).ok())
@@ -423,26 +432,12 @@ pub fn data_of_docs(title: &str, template: &str, docs: &[(DocKind, Vec<u8>)]) ->
             .find(|(k, _)| *k == kind)
             .map(|(_, s)| s.as_slice())
     };
-    let mut locked = elements_of_state(state(DocKind::Locked));
-    for e in &mut locked {
-        e.base.locked = true;
-    }
-    let discussion = {
-        let doc = yrs::Doc::new();
-        if let Some(update) = state(DocKind::Comments).and_then(|s| yrs::Update::decode_v1(s).ok())
-        {
-            let _ = doc.transact_mut().apply_update(update);
-        }
-        let maps = comments::Maps::of(&doc);
-        let d = Discussion::read(&doc.transact(), &maps);
-        d
-    };
     BoardData {
         title: title.to_owned(),
         template: template.to_owned(),
-        content: elements_of_state(state(DocKind::Content)),
-        locked,
-        discussion,
+        content: elements_of_state(state(DocKind::Content), false),
+        locked: elements_of_state(state(DocKind::Locked), true),
+        discussion: discussion_of_state(state(DocKind::Comments)),
         votes: HashMap::new(),
     }
 }

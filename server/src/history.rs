@@ -10,6 +10,7 @@
 //! nothing is lost: restoring the version kept before undoes it.
 
 use crate::app::App;
+use crate::export::{elements_of_state, layered};
 use crate::http::{body, durable, names_of, store_new_board, ApiResult, AppError, BoardAccess};
 use crate::storage::{DocKey, Storage, Version, VersionMeta, VERSIONED};
 use axum::extract::rejection::JsonRejection;
@@ -23,12 +24,9 @@ use tafel_shared::api::{
     VersionView, MAX_VERSION_NAME_CHARS,
 };
 use tafel_shared::diff::diff;
-use tafel_shared::element::{read_all, Element};
+use tafel_shared::element::Element;
 use tafel_shared::ids::{BoardId, ParticipantId};
 use tafel_shared::roles::DocKind;
-use tafel_shared::schema;
-use yrs::updates::decoder::Decode;
-use yrs::Transact;
 
 /// The history routes, merged into the API router.
 pub fn routes() -> Router<Arc<App>> {
@@ -85,24 +83,6 @@ async fn activity(
     Ok(Json(out))
 }
 
-/// The elements of one document's state (empty if it does not decode).
-fn elements_of(state: &[u8], locked: bool) -> Vec<Element> {
-    let doc = yrs::Doc::new();
-    if let Ok(update) = yrs::Update::decode_v1(state) {
-        if doc.transact_mut().apply_update(update).is_err() {
-            return Vec::new();
-        }
-    }
-    let map = schema::elements(&doc);
-    let mut all = read_all(&doc.transact(), &map);
-    if locked {
-        for e in &mut all {
-            e.base.locked = true;
-        }
-    }
-    all
-}
-
 /// The canvas at version `at_ms`: its content and locked layer, or `None` if the
 /// board has no such version. A layer with nothing kept by then is taken as
 /// it is now.
@@ -121,14 +101,10 @@ fn canvas_at(
             doc: DocKind::Locked,
         })?,
     };
-    let mut all = elements_of(&content, false);
-    if let Some(l) = locked {
-        // The layer wins an id, as on the canvas.
-        let layer = elements_of(&l, true);
-        all.retain(|e| !layer.iter().any(|x| x.base.id == e.base.id));
-        all.extend(layer);
-    }
-    Ok(Some(all))
+    Ok(Some(layered(
+        elements_of_state(Some(&content), false),
+        elements_of_state(locked.as_deref(), true),
+    )))
 }
 
 /// The canvas's documents as stored now (everything accepted is in the store).
@@ -388,7 +364,7 @@ async fn restore(
             let before =
                 keep_version(&app, &access.board, format!("Before restoring {label}")).await?;
             for (doc, state) in &states {
-                let elements = elements_of(state, false);
+                let elements = elements_of_state(Some(state), false);
                 let key = DocKey {
                     board: access.board.clone(),
                     doc: *doc,
