@@ -41,6 +41,10 @@ pub mod defaults {
     pub const HISTORY_MAX_BOARD_MB: u64 = 256;
     /// Default of `--history-max-total-mb`.
     pub const HISTORY_MAX_TOTAL_MB: u64 = 10_240;
+    /// Default of `--max-image-mb`.
+    pub const MAX_IMAGE_MB: u64 = 25;
+    /// Default of `--board-images-mb`.
+    pub const BOARD_IMAGES_MB: u64 = 1_024;
 }
 
 /// Tafel: a self-hosted, real-time collaborative whiteboard for remote workshops.
@@ -214,6 +218,26 @@ pub struct ServeConfig {
     /// the operator token.
     #[arg(long, env = "TAFEL_CREATE_REQUIRES_OPERATOR", default_value_t = false)]
     pub create_requires_operator: bool,
+
+    /// Largest picture one upload may have, in megabytes.
+    #[arg(long, env = "TAFEL_MAX_IMAGE_MB", default_value_t = defaults::MAX_IMAGE_MB)]
+    pub max_image_mb: u64,
+
+    /// Most megabytes of pictures (originals) one board may hold.
+    #[arg(long, env = "TAFEL_BOARD_IMAGES_MB", default_value_t = defaults::BOARD_IMAGES_MB)]
+    pub board_images_mb: u64,
+}
+
+impl ServeConfig {
+    /// `--max-image-mb` in bytes.
+    pub fn max_image_bytes(&self) -> u64 {
+        self.max_image_mb.max(1) << 20
+    }
+
+    /// `--board-images-mb` in bytes.
+    pub fn board_images_bytes(&self) -> u64 {
+        self.board_images_mb << 20
+    }
 }
 
 impl Default for ServeConfig {
@@ -243,6 +267,8 @@ impl Default for ServeConfig {
             history_max_board_mb: defaults::HISTORY_MAX_BOARD_MB,
             history_max_total_mb: defaults::HISTORY_MAX_TOTAL_MB,
             create_requires_operator: false,
+            max_image_mb: defaults::MAX_IMAGE_MB,
+            board_images_mb: defaults::BOARD_IMAGES_MB,
         }
     }
 }

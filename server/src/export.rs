@@ -70,6 +70,11 @@ pub struct BoardData {
     pub discussion: Discussion,
     /// Dots per element in the latest ended voting round.
     pub votes: HashMap<String, u32>,
+    /// The canvas version of each picture the board's images show, as a data
+    /// URL, by hash.
+    pub images: HashMap<String, String>,
+    /// The originals of those pictures (only read for the JSON export).
+    pub files: Vec<tafel_shared::api::ExportedFile>,
 }
 
 impl BoardData {
@@ -118,8 +123,13 @@ fn discussion_of_state(state: Option<&[u8]>) -> Discussion {
     d
 }
 
-/// Reads a board for export: its record, canvas, comments and votes.
-pub fn load(s: &Storage, board: &BoardId) -> Result<Option<BoardData>, StoreError> {
+/// Reads a board for export: its record, canvas, comments, votes and the
+/// pictures its images show (the originals too when `originals`).
+pub fn load(
+    s: &Storage,
+    board: &BoardId,
+    originals: bool,
+) -> Result<Option<BoardData>, StoreError> {
     let Some(record) = s.get_board(board)? else {
         return Ok(None);
     };
@@ -135,6 +145,7 @@ pub fn load(s: &Storage, board: &BoardId) -> Result<Option<BoardData>, StoreErro
         .and_then(|bytes| crate::workshop::Workshop::from_json(&bytes).ok())
         .map(|w| w.latest_results().into_iter().collect())
         .unwrap_or_default();
+    let (images, files) = pictures(s, board, content.iter().chain(&locked), originals)?;
     Ok(Some(BoardData {
         title: record.title,
         template: record.template,
@@ -142,7 +153,52 @@ pub fn load(s: &Storage, board: &BoardId) -> Result<Option<BoardData>, StoreErro
         locked,
         discussion,
         votes,
+        images,
+        files,
     }))
+}
+
+type Pictures = (HashMap<String, String>, Vec<tafel_shared::api::ExportedFile>);
+
+/// The pictures `elements` show: canvas versions as data URLs, and originals.
+fn pictures<'a>(
+    s: &Storage,
+    board: &BoardId,
+    elements: impl Iterator<Item = &'a Element>,
+    originals: bool,
+) -> Result<Pictures, StoreError> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let hashes: std::collections::BTreeSet<&str> = elements
+        .filter_map(|e| match &e.props {
+            Props::Image(p) if tafel_shared::api::is_file_hash(&p.hash) => Some(p.hash.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut images = HashMap::new();
+    let mut files = Vec::new();
+    for hash in hashes {
+        let Some(meta) = s.file(board, hash)? else {
+            continue;
+        };
+        if let Some(bytes) = s.file_bytes(board, hash, false)? {
+            let mime = meta.display_mime.as_deref().unwrap_or(&meta.info.mime);
+            images.insert(
+                hash.to_owned(),
+                format!("data:{mime};base64,{}", b64.encode(bytes)),
+            );
+        }
+        if originals {
+            if let Some(bytes) = s.file_bytes(board, hash, true)? {
+                files.push(tafel_shared::api::ExportedFile {
+                    hash: hash.to_owned(),
+                    mime: meta.info.mime.clone(),
+                    data: b64.encode(bytes),
+                });
+            }
+        }
+    }
+    Ok((images, files))
 }
 
 /// Which part of the board an export shows.
@@ -217,13 +273,19 @@ pub fn pages(data: &BoardData, selection: &Selection) -> Result<Vec<Page>, Expor
 
 /// The SVG of one page.
 pub fn svg(data: &BoardData, page: &Page) -> String {
-    tafel_shared::draw::svg(&data.canvas(), page.area)
+    tafel_shared::draw::svg_with_images(&data.canvas(), page.area, &|hash| {
+        data.images.get(hash).cloned()
+    })
 }
 
-fn render_options() -> &'static resvg::usvg::Options<'static> {
+/// How drawings are read for rendering: with Tafel's fonts only, and no `href`
+/// that is not a data URL, so no drawing (an export, or an uploaded SVG) can
+/// read the server's files.
+pub(crate) fn render_options() -> &'static resvg::usvg::Options<'static> {
     static OPTIONS: OnceLock<resvg::usvg::Options<'static>> = OnceLock::new();
     OPTIONS.get_or_init(|| {
         let mut o = resvg::usvg::Options::default();
+        o.image_href_resolver.resolve_string = Box::new(|_, _| None);
         let db = o.fontdb_mut();
         db.load_font_data(INTER_REGULAR.to_vec());
         db.load_font_data(INTER_SEMIBOLD.to_vec());
@@ -344,12 +406,47 @@ pub fn json(data: &BoardData) -> BoardExport {
                 .flatten()
                 .map(|c| (c.id.clone(), c.clone())),
         ),
+        files: data.files.clone(),
     }
 }
 
 fn state_of(doc: &yrs::Doc) -> Vec<u8> {
     doc.transact()
         .encode_state_as_update_v1(&yrs::StateVector::default())
+}
+
+/// The pictures of an export, each checked as an upload is (type from the
+/// bytes, size, the board's quota) and against the hash it claims.
+pub fn import_files(
+    files: &[tafel_shared::api::ExportedFile],
+    max_file: u64,
+    quota: u64,
+) -> Result<Vec<crate::files::Prepared>, ExportError> {
+    use base64::Engine;
+    let mut out: Vec<crate::files::Prepared> = Vec::new();
+    for f in files {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&f.data)
+            .map_err(|_| ExportError::BadImport(format!("Picture {} is not base64.", f.hash)))?;
+        let prepared = crate::files::prepare(bytes, max_file)
+            .map_err(|e| ExportError::BadImport(format!("Picture {}: {e}", f.hash)))?;
+        if prepared.info.hash != f.hash {
+            return Err(ExportError::BadImport(format!(
+                "Picture {} does not have the content its name says.",
+                f.hash
+            )));
+        }
+        out.push(prepared);
+    }
+    let total: u64 = out.iter().map(|p| p.info.bytes).sum();
+    if total > quota {
+        return Err(ExportError::BadImport(format!(
+            "The pictures take {} MB; a board may hold {} MB.",
+            total >> 20,
+            quota >> 20
+        )));
+    }
+    Ok(out)
 }
 
 /// The documents of a new board made from an export: content, locked layer and
@@ -438,7 +535,7 @@ pub fn data_of_docs(title: &str, template: &str, docs: &[(DocKind, Vec<u8>)]) ->
         content: elements_of_state(state(DocKind::Content), false),
         locked: elements_of_state(state(DocKind::Locked), true),
         discussion: discussion_of_state(state(DocKind::Comments)),
-        votes: HashMap::new(),
+        ..BoardData::default()
     }
 }
 
@@ -689,7 +786,8 @@ pub fn run_cli(args: &crate::config::ExportArgs) -> anyhow::Result<String> {
         )
     })?;
     let storage = Storage::new(Arc::new(store));
-    let data = load(&storage, &board)?.with_context(|| format!("there is no board {board}"))?;
+    let data = load(&storage, &board, args.format == Format::Json)?
+        .with_context(|| format!("there is no board {board}"))?;
     let selection = Selection {
         frames: args.frame.clone(),
         ids: args.ids.clone(),
@@ -735,11 +833,25 @@ async fn import(
     let export = crate::http::body(json)?;
     let title = crate::http::clean_title(&export.title)?;
     let parsed = export.clone();
-    let docs = tokio::task::spawn_blocking(move || import_docs(&parsed))
-        .await
-        .map_err(|e| AppError::Storage(StoreError::io(e)))?
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let created = crate::http::store_new_board(&app, title, &export.template, docs).await?;
+    let max_file = app.config.max_image_bytes();
+    let quota = app.config.board_images_bytes();
+    let (docs, files) = tokio::task::spawn_blocking(move || {
+        Ok::<_, ExportError>((
+            import_docs(&parsed)?,
+            import_files(&parsed.files, max_file, quota)?,
+        ))
+    })
+    .await
+    .map_err(|e| AppError::Storage(StoreError::io(e)))?
+    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let created = crate::http::store_new_board(
+        &app,
+        title,
+        &export.template,
+        docs,
+        crate::http::NewFiles::Checked(files),
+    )
+    .await?;
     Ok((StatusCode::CREATED, axum::Json(created)))
 }
 
@@ -783,8 +895,8 @@ async fn export(
     // Rendering is CPU work: off the async threads, like store reads.
     let made = tokio::task::spawn_blocking(move || {
         let storage = app.storage.clone();
-        let data =
-            load(&storage, &board)?.ok_or_else(|| ExportError::Empty("no such board".into()))?;
+        let data = load(&storage, &board, format == Format::Json)?
+            .ok_or_else(|| ExportError::Empty("no such board".into()))?;
         let bytes = render(&data, format, &selection, scale)?;
         Ok::<_, ExportError>((data.title, bytes))
     })
@@ -985,6 +1097,7 @@ mod tests {
                     locked: locked.to_vec(),
                     threads,
                     comments,
+                    files: Vec::new(),
                 }
             })
     }

@@ -357,7 +357,14 @@ async fn restore(
                 .chars()
                 .take(tafel_shared::api::MAX_TITLE_CHARS)
                 .collect();
-            let created = store_new_board(&app, title, &access.record.template, states).await?;
+            let created = store_new_board(
+                &app,
+                title,
+                &access.record.template,
+                states,
+                crate::http::NewFiles::CopiedFrom(access.board.clone()),
+            )
+            .await?;
             Ok((StatusCode::CREATED, Json(RestoreAnswer::NewBoard(created))))
         }
         RestoreMode::InPlace => {

@@ -42,6 +42,9 @@ pub enum AppError {
     Missing(&'static str),
     /// Unknown template id.
     UnknownTemplate(String),
+    /// Refused for a reason of its own: status, one of the `ERR_*` codes, a
+    /// sentence for people.
+    Refused(StatusCode, &'static str, String),
     /// The store failed; details are logged.
     Storage(crate::store::StoreError),
 }
@@ -99,6 +102,7 @@ impl IntoResponse for AppError {
                 api::ERR_UNKNOWN_TEMPLATE,
                 format!("There is no template called {t:?}."),
             ),
+            AppError::Refused(status, code, message) => (status, code, message),
             AppError::Storage(e) => {
                 tracing::error!(error = %e, "store failure in a request");
                 (
@@ -451,17 +455,28 @@ async fn create_board(
             (DocKind::Session, state(built.session)),
         ]
     };
-    let created = store_new_board(&app, title, template.id(), docs).await?;
+    let created = store_new_board(&app, title, template.id(), docs, NewFiles::None).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-/// Stores a new board with its first document states, durably, and returns its
-/// links (shown once).
+/// The pictures a new board starts with.
+pub(crate) enum NewFiles {
+    /// None (a template).
+    None,
+    /// Checked ones (an import).
+    Checked(Vec<crate::files::Prepared>),
+    /// All of another board's (a copy of it).
+    CopiedFrom(BoardId),
+}
+
+/// Stores a new board with its first document states and pictures, durably, and
+/// returns its links (shown once).
 pub(crate) async fn store_new_board(
     app: &App,
     title: String,
     template: &str,
     docs: Vec<(DocKind, Vec<u8>)>,
+    files: NewFiles,
 ) -> ApiResult<BoardCreated> {
     let id = random_token(ids::BOARD_ID_BYTES);
     let now = app.clock.unix_ms();
@@ -480,7 +495,21 @@ pub(crate) async fn store_new_board(
         tokens: tokens.clone(),
     };
     app.committer
-        .call(move |s| s.create_board(&record, &docs))
+        .call(move |s| {
+            s.create_board(&record, &docs)?;
+            let board = BoardId::parse(&record.id)
+                .ok_or_else(|| crate::store::StoreError::io("a new board id does not parse"))?;
+            match files {
+                NewFiles::None => {}
+                NewFiles::Checked(files) => {
+                    for file in &files {
+                        s.put_file(&board, file, u64::MAX)?;
+                    }
+                }
+                NewFiles::CopiedFrom(source) => s.copy_files(&source, &board)?,
+            }
+            Ok(())
+        })
         .await?;
     durable(app).await?;
     let links = tokens.iter().map(|(r, t)| (*r, app.link(&id, t))).collect();

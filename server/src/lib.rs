@@ -32,6 +32,8 @@ pub mod clock;
 pub mod config;
 pub mod durability;
 pub mod export;
+pub mod files;
+pub mod files_http;
 pub mod history;
 pub mod http;
 pub mod identity;

@@ -121,7 +121,9 @@ pub async fn start_with_clock(
         metrics,
         public_url,
     });
-    let more = crate::history::routes().merge(crate::export::routes());
+    let more = crate::history::routes()
+        .merge(crate::export::routes())
+        .merge(crate::files_http::routes(app.config.max_image_bytes()));
     let router = crate::http::router(Arc::clone(&app), more);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown_app = Arc::clone(&app);

@@ -12,14 +12,19 @@
 //! | `doc/{id}/content/hmeta/{ms: u64 BE}` | a board version's [`VersionMeta`] as JSON: name, who was active, size |
 //! | `doc/{id}/{doc}/activity` | who last changed which element (content, locked) as JSON |
 //! | `doc/{id}/content/workshop` | the workshop state with its secrets (ballots, private notes) as JSON; never sent to a client |
+//! | `doc/{id}/files/meta/{hash}` | a picture's [`StoredFile`] as JSON |
+//! | `doc/{id}/files/orig/{hash}` | a picture's bytes as uploaded |
+//! | `doc/{id}/files/disp/{hash}` | the version of it the canvas draws, when it differs |
 //! | `operator` | SHA-256 of the operator token |
 //! | `history-total` | bytes of all boards' versions (u64 BE), the total that `--history-max-total-mb` bounds |
 
+use crate::files::Prepared;
 use crate::store::{BatchOp, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use tafel_shared::api::FileInfo;
 use tafel_shared::ids::BoardId;
 use tafel_shared::roles::{DocKind, Role};
 
@@ -99,6 +104,30 @@ impl std::fmt::Display for DocKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.board, self.doc.as_str())
     }
+}
+
+/// What is kept of a picture besides its bytes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredFile {
+    /// Hash, type and size of the original.
+    pub info: FileInfo,
+    /// The type of the canvas version, when there is one.
+    pub display_mime: Option<String>,
+}
+
+/// What [`Storage::put_file`] did.
+#[derive(Debug, PartialEq)]
+pub enum PutFile {
+    /// Kept now.
+    Stored,
+    /// The board had it already.
+    Existed,
+    /// Not kept: the board's pictures have `used` bytes, and this one would pass
+    /// the quota.
+    OverQuota {
+        /// Bytes of the board's originals.
+        used: u64,
+    },
 }
 
 /// A document as stored: its snapshot and the updates logged after it.
@@ -598,6 +627,98 @@ impl Storage {
         Ok(true)
     }
 
+    /// Keeps a picture for a board, unless it is there already or would pass
+    /// `quota` bytes of originals for the board. Run on the writer, so two
+    /// uploads cannot both squeeze under the quota.
+    pub fn put_file(
+        &self,
+        board: &BoardId,
+        file: &Prepared,
+        quota: u64,
+    ) -> Result<PutFile, StoreError> {
+        let hash = &file.info.hash;
+        if self.store.get(&file_key(board, "meta", hash))?.is_some() {
+            return Ok(PutFile::Existed);
+        }
+        let used = self.files_used(board)?;
+        if used + file.info.bytes > quota {
+            return Ok(PutFile::OverQuota { used });
+        }
+        let meta = StoredFile {
+            info: file.info.clone(),
+            display_mime: file.display.as_ref().map(|(m, _)| (*m).to_owned()),
+        };
+        let mut ops = vec![
+            BatchOp::Put(
+                file_key(board, "orig", hash),
+                file.original.clone(),
+            ),
+            BatchOp::Put(
+                file_key(board, "meta", hash),
+                serde_json::to_vec(&meta).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            ),
+        ];
+        if let Some((_, bytes)) = &file.display {
+            ops.push(BatchOp::Put(file_key(board, "disp", hash), bytes.clone()));
+        }
+        self.store.apply(ops)?;
+        Ok(PutFile::Stored)
+    }
+
+    /// Gives board `to` every picture of board `from`.
+    pub fn copy_files(&self, from: &BoardId, to: &BoardId) -> Result<(), StoreError> {
+        let prefix = format!("doc/{from}/files/");
+        let ops = self
+            .store
+            .scan_prefix(prefix.as_bytes())?
+            .into_iter()
+            .map(|(k, v)| {
+                let mut key = format!("doc/{to}/files/").into_bytes();
+                key.extend_from_slice(&k[prefix.len()..]);
+                BatchOp::Put(key, v)
+            })
+            .collect();
+        self.store.apply(ops)
+    }
+
+    /// Every picture of a board, in hash order.
+    pub fn files(&self, board: &BoardId) -> Result<Vec<StoredFile>, StoreError> {
+        self.store
+            .scan_prefix(format!("doc/{board}/files/meta/").as_bytes())?
+            .iter()
+            .map(|(_, v)| decode_file(v))
+            .collect()
+    }
+
+    /// Bytes of all of a board's originals: what its quota bounds.
+    pub fn files_used(&self, board: &BoardId) -> Result<u64, StoreError> {
+        Ok(self.files(board)?.iter().map(|f| f.info.bytes).sum())
+    }
+
+    /// What is known of one picture.
+    pub fn file(&self, board: &BoardId, hash: &str) -> Result<Option<StoredFile>, StoreError> {
+        self.store
+            .get(&file_key(board, "meta", hash))?
+            .map(|v| decode_file(&v))
+            .transpose()
+    }
+
+    /// A picture's bytes: the canvas version (the original when there is no
+    /// other), or the original.
+    pub fn file_bytes(
+        &self,
+        board: &BoardId,
+        hash: &str,
+        original: bool,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        if !original {
+            if let Some(bytes) = self.store.get(&file_key(board, "disp", hash))? {
+                return Ok(Some(bytes));
+            }
+        }
+        self.store.get(&file_key(board, "orig", hash))
+    }
+
     /// The operator token's hash, if one was set up.
     pub fn operator_hash(&self) -> Result<Option<String>, StoreError> {
         Ok(self
@@ -613,6 +734,14 @@ impl Storage {
             hash.as_bytes().to_vec(),
         )])
     }
+}
+
+fn file_key(board: &BoardId, part: &str, hash: &str) -> Vec<u8> {
+    format!("doc/{board}/files/{part}/{hash}").into_bytes()
+}
+
+fn decode_file(v: &[u8]) -> Result<StoredFile, StoreError> {
+    serde_json::from_slice(v).map_err(|e| StoreError::Corrupt(format!("file metadata: {e}")))
 }
 
 fn encode_meta(m: &VersionMeta) -> Result<Vec<u8>, StoreError> {

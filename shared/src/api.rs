@@ -127,6 +127,74 @@ pub const ERR_UNKNOWN_TEMPLATE: &str = "unknown_template";
 pub const ERR_STORAGE: &str = "storage_failure";
 /// The link was rotated away by a facilitator.
 pub const ERR_REVOKED: &str = "link_revoked";
+/// An uploaded file is larger than the server takes (`--max-image-mb`).
+pub const ERR_TOO_LARGE: &str = "too_large";
+/// The board's pictures would pass its quota (`--board-images-mb`).
+pub const ERR_QUOTA: &str = "quota_exceeded";
+/// The bytes of an upload are not a picture of a kind Tafel takes, whatever its
+/// name or declared type says.
+pub const ERR_NOT_IMAGE: &str = "not_an_image";
+
+/// The picture types boards take, as the server recognises them from their bytes.
+pub const IMAGE_TYPES: [&str; 5] = [
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/svg+xml",
+];
+
+/// The longest side, in pixels, of the version of a picture the canvas draws;
+/// larger pictures are downscaled to it once, at upload.
+pub const DISPLAY_MAX_PX: u32 = 1600;
+
+/// A picture stored beside a board: what `POST /api/boards/{id}/files` answers.
+/// Files are named by the hex SHA-256 of their bytes, so one picture added twice
+/// is stored once.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FileInfo {
+    /// Hex SHA-256 of the original bytes; the name in URLs.
+    pub hash: String,
+    /// Its type, one of [`IMAGE_TYPES`], from its bytes.
+    pub mime: String,
+    /// Width in pixels (an SVG: as drawn).
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Size of the original.
+    pub bytes: u64,
+}
+
+/// The pictures of a board and what they use of its quota
+/// (`GET /api/boards/{id}/files`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FilesUsage {
+    /// Every stored picture, by hash.
+    pub files: Vec<FileInfo>,
+    /// Bytes of all originals.
+    pub used_bytes: u64,
+    /// The most the board may hold.
+    pub quota_bytes: u64,
+    /// The most one file may have.
+    pub max_file_bytes: u64,
+}
+
+/// One picture inside a [`BoardExport`]: its original bytes, base64.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ExportedFile {
+    /// Hex SHA-256 of the bytes; an import checks it.
+    pub hash: String,
+    /// Its type.
+    pub mime: String,
+    /// The bytes, standard base64.
+    pub data: String,
+}
+
+/// Whether `s` has the shape of a file name ([`FileInfo::hash`]): 64 lowercase
+/// hex digits.
+pub fn is_file_hash(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
 
 /// One kept version of a board, as `GET /api/boards/{id}/history` lists them
 /// (newest first).
@@ -248,6 +316,9 @@ pub struct BoardExport {
     /// Comments of those threads.
     #[serde(default)]
     pub comments: Vec<crate::comments::Comment>,
+    /// The pictures the board's images show, by hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<ExportedFile>,
 }
 
 /// The file name of a download of a board titled `title` in format `ext`:

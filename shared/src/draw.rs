@@ -199,7 +199,12 @@ fn shape_outline(out: &mut String, r: Rect, outline: Outline, fill: &str, stroke
     }
 }
 
-fn element(out: &mut String, e: &Element, all: &HashMap<&str, &Element>) {
+/// Where a drawing finds the pictures of image elements: a file hash to an
+/// `href` (a data URL, so the drawing stands alone), or `None` to draw the
+/// placeholder.
+pub type ImageSource<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn element(out: &mut String, e: &Element, all: &HashMap<&str, &Element>, images: ImageSource) {
     let r = e.base.rect;
     let _ = write!(out, r#"<g data-element="{}">"#, escape(&e.base.id));
     match &e.props {
@@ -299,6 +304,24 @@ fn element(out: &mut String, e: &Element, all: &HashMap<&str, &Element>) {
             }
         }
         Props::Image(p) => {
+            if let Some(href) = images(&p.hash) {
+                let (l, t, rt, b) = p.crop_box();
+                let _ = write!(
+                    out,
+                    r#"<svg x="{}" y="{}" width="{}" height="{}" viewBox="{} {} {} {}" preserveAspectRatio="none"><image width="1" height="1" preserveAspectRatio="none" href="{}"/></svg>"#,
+                    n(r.x),
+                    n(r.y),
+                    n(r.w),
+                    n(r.h),
+                    l,
+                    t,
+                    rt - l,
+                    b - t,
+                    escape(&href)
+                );
+                out.push_str("</g>");
+                return;
+            }
             let _ = write!(
                 out,
                 r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#e9ecef" stroke="#adb5bd"/>"##,
@@ -317,6 +340,11 @@ fn element(out: &mut String, e: &Element, all: &HashMap<&str, &Element>) {
 /// Draws `elements` (in the canvas's paint order) into an SVG document showing
 /// `area` of the board at one pixel per board unit, on the board's background.
 pub fn svg(elements: &[Element], area: Rect) -> String {
+    svg_with_images(elements, area, &|_| None)
+}
+
+/// [`svg`], with the pictures of image elements from `images`.
+pub fn svg_with_images(elements: &[Element], area: Rect, images: ImageSource) -> String {
     let all: HashMap<&str, &Element> = elements.iter().map(|e| (e.base.id.as_str(), e)).collect();
     let mut order: Vec<&Element> = elements.iter().collect();
     order.sort_by(|a, b| paint_order(a, b));
@@ -331,7 +359,7 @@ pub fn svg(elements: &[Element], area: Rect) -> String {
     );
     for e in order {
         if e.base.rect.intersects(&area) || e.is_connector() {
-            element(&mut out, e, &all);
+            element(&mut out, e, &all, images);
         }
     }
     out.push_str("</svg>");

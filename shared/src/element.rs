@@ -143,8 +143,8 @@ pub struct FrameProps {
     pub title: String,
 }
 
-/// An image's own fields. Images cannot be added yet; these are the two fields
-/// the model reserves for them so that boards from a version that adds them open.
+/// An image's own fields: the picture is a file stored on the server beside the
+/// board (`/api/boards/{id}/files/{hash}`), the element only names it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ImageProps {
@@ -152,6 +152,26 @@ pub struct ImageProps {
     pub hash: String,
     /// Text alternative for screen readers.
     pub alt: String,
+    /// The part of the picture shown, as fractions of its width and height
+    /// `[left, top, right, bottom]`; empty shows all of it.
+    pub crop: Vec<f64>,
+}
+
+impl ImageProps {
+    /// The shown part of the picture as fractions `(left, top, right, bottom)`,
+    /// all of it when the crop is absent or not a sane rectangle.
+    pub fn crop_box(&self) -> (f64, f64, f64, f64) {
+        match self.crop[..] {
+            [l, t, r, b]
+                if [l, t, r, b].iter().all(|v| v.is_finite() && (0.0..=1.0).contains(v))
+                    && r - l > 0.01
+                    && b - t > 0.01 =>
+            {
+                (l, t, r, b)
+            }
+            _ => (0.0, 0.0, 1.0, 1.0),
+        }
+    }
 }
 
 /// The fields of an element's kind. The serde tag is the kind's name
@@ -256,6 +276,7 @@ impl Props {
             ElementKind::Image => Props::Image(ImageProps {
                 hash: r.str(schema::F_HASH),
                 alt: r.str(schema::F_ALT),
+                crop: r.numbers(schema::F_CROP),
             }),
         }
     }
@@ -287,6 +308,12 @@ impl Props {
             Props::Image(p) => {
                 w.str(schema::F_HASH, &p.hash);
                 w.str(schema::F_ALT, &p.alt);
+                if !p.crop.is_empty() {
+                    w.put(
+                        schema::F_CROP,
+                        Any::from(p.crop.iter().map(|v| Any::from(*v)).collect::<Vec<Any>>()),
+                    );
+                }
             }
             Props::Unknown => {}
         }
@@ -346,15 +373,26 @@ impl<T: ReadTxn> Fields<'_, T> {
     /// The flat number list under [`schema::F_POINTS`], as a plain array or a
     /// `Y.Array`.
     fn points(&self) -> Vec<Point> {
-        match self.map.get(self.txn, schema::F_POINTS) {
-            Some(Out::Any(Any::Array(a))) => pairs(a.iter().filter_map(|v| match v {
-                Any::Number(n) => n.as_f64(),
-                _ => None,
-            })),
-            Some(Out::YArray(a)) => pairs(a.iter(self.txn).filter_map(|v| match v {
-                Out::Any(Any::Number(n)) => n.as_f64(),
-                _ => None,
-            })),
+        pairs(self.numbers(schema::F_POINTS).into_iter())
+    }
+
+    /// A flat list of numbers under `field`, as a plain array or a `Y.Array`.
+    fn numbers(&self, field: &str) -> Vec<f64> {
+        match self.map.get(self.txn, field) {
+            Some(Out::Any(Any::Array(a))) => a
+                .iter()
+                .filter_map(|v| match v {
+                    Any::Number(n) => n.as_f64(),
+                    _ => None,
+                })
+                .collect(),
+            Some(Out::YArray(a)) => a
+                .iter(self.txn)
+                .filter_map(|v| match v {
+                    Out::Any(Any::Number(n)) => n.as_f64(),
+                    _ => None,
+                })
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -708,6 +746,7 @@ mod tests {
             Props::Image(ImageProps {
                 hash: "b3-1234".into(),
                 alt: "A cat".into(),
+                crop: vec![0.1, 0.0, 0.9, 0.75],
             }),
         ];
         props

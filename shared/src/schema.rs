@@ -69,6 +69,9 @@ pub const F_POINTS: &str = "points";
 pub const F_HASH: &str = "hash";
 /// Field (image): text alternative.
 pub const F_ALT: &str = "alt";
+/// Field (image): the part shown, `[left, top, right, bottom]` as fractions of
+/// the picture; absent shows all of it.
+pub const F_CROP: &str = "crop";
 
 /// [`F_SHAPE`] value: rectangle.
 pub const SHAPE_RECT: &str = "rect";

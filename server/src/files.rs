@@ -1,0 +1,341 @@
+//! Pictures on boards, sans IO: what an upload is (from its bytes, never its name
+//! or declared type), whether it is taken, and the smaller version the canvas
+//! draws. Storing them is [`crate::storage`]'s, serving them
+//! [`crate::files_http`]'s.
+//!
+//! SVG is never kept as something a browser would run: the canvas gets it
+//! rasterised to PNG here (with no access to files or the network), and the
+//! original is only ever served as a sandboxed download.
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use sha2::{Digest, Sha256};
+use std::io::Cursor;
+use tafel_shared::api::{FileInfo, DISPLAY_MAX_PX};
+use thiserror::Error;
+
+/// The largest picture decoded, in pixels per side: bounds the memory one
+/// upload may make the server allocate.
+const MAX_SIDE_PX: u32 = 20_000;
+/// The most memory one decode may allocate.
+const MAX_DECODE_BYTES: u64 = 512 << 20;
+/// JPEG quality of downscaled photos: visually lossless on a canvas.
+const DISPLAY_JPEG_QUALITY: u8 = 85;
+
+/// Why an upload is not taken.
+#[derive(Debug, Error, PartialEq)]
+pub enum FileRefusal {
+    /// More bytes than one file may have.
+    #[error("The file has {size} bytes; a picture may have at most {max} ({} MB).", max / (1 << 20))]
+    TooLarge {
+        /// Its size.
+        size: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// The bytes are not PNG, JPEG, GIF, WebP or SVG.
+    #[error("This file is not a picture Tafel takes (PNG, JPEG, GIF, WebP or SVG).")]
+    NotImage,
+    /// The bytes claim a picture type but do not decode as one.
+    #[error("This picture is damaged or too large to open: {0}")]
+    Broken(String),
+}
+
+/// A picture as the server keeps it: what it is, its bytes, and (when the
+/// canvas should not draw the original) the version it draws instead.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Hash, type, size.
+    pub info: FileInfo,
+    /// The bytes as uploaded.
+    pub original: Vec<u8>,
+    /// The version for the canvas and exports, with its type, when it differs
+    /// from the original (downscaled, or an SVG rasterised).
+    pub display: Option<(&'static str, Vec<u8>)>,
+}
+
+/// The type of a picture from its first bytes, or `None` for anything else.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if looks_like_svg(bytes) {
+        Some("image/svg+xml")
+    } else {
+        None
+    }
+}
+
+/// Whether the document element of this XML is `<svg`: after an optional byte
+/// order mark, XML declaration, comments and doctype, the first tag.
+fn looks_like_svg(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(&bytes[..bytes.len().min(4096)]).or_else(|e| {
+        // The cut may fall inside a character; what comes before it decides.
+        std::str::from_utf8(&bytes[..e.valid_up_to()])
+    }) else {
+        return false;
+    };
+    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("<?") {
+            let Some(end) = after.find("?>") else {
+                return false;
+            };
+            rest = after[end + 2..].trim_start();
+        } else if let Some(after) = rest.strip_prefix("<!--") {
+            let Some(end) = after.find("-->") else {
+                return false;
+            };
+            rest = after[end + 3..].trim_start();
+        } else if let Some(after) = rest.strip_prefix("<!") {
+            let Some(end) = after.find('>') else {
+                return false;
+            };
+            rest = after[end + 1..].trim_start();
+        } else {
+            return rest.starts_with("<svg")
+                && rest[4..].starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/');
+        }
+    }
+}
+
+/// Hex SHA-256 of `bytes`: a file's name.
+pub fn file_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks an upload and makes its canvas version. CPU-bound (decoding,
+/// scaling): run it off the async workers.
+pub fn prepare(original: Vec<u8>, max_bytes: u64) -> Result<Prepared, FileRefusal> {
+    let size = original.len() as u64;
+    if size > max_bytes {
+        return Err(FileRefusal::TooLarge {
+            size,
+            max: max_bytes,
+        });
+    }
+    let mime = sniff(&original).ok_or(FileRefusal::NotImage)?;
+    let (width, height, display) = if mime == "image/svg+xml" {
+        rasterise_svg(&original)?
+    } else {
+        raster(&original, mime)?
+    };
+    Ok(Prepared {
+        info: FileInfo {
+            hash: file_hash(&original),
+            mime: mime.to_owned(),
+            width,
+            height,
+            bytes: size,
+        },
+        original,
+        display,
+    })
+}
+
+type Display = Option<(&'static str, Vec<u8>)>;
+
+fn broken(e: impl std::fmt::Display) -> FileRefusal {
+    FileRefusal::Broken(e.to_string())
+}
+
+/// Decodes a PNG, JPEG, GIF or WebP (turned upright as its EXIF says) and, when
+/// it is larger than [`DISPLAY_MAX_PX`] or needs turning, downscales it.
+fn raster(bytes: &[u8], mime: &str) -> Result<(u32, u32, Display), FileRefusal> {
+    let format = match mime {
+        "image/png" => ImageFormat::Png,
+        "image/jpeg" => ImageFormat::Jpeg,
+        "image/gif" => ImageFormat::Gif,
+        _ => ImageFormat::WebP,
+    };
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE_PX);
+    limits.max_image_height = Some(MAX_SIDE_PX);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(broken)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(broken)?;
+    let turned = orientation != image::metadata::Orientation::NoTransforms;
+    picture.apply_orientation(orientation);
+    let (width, height) = (picture.width(), picture.height());
+    if width.max(height) <= DISPLAY_MAX_PX && !turned {
+        // Small enough as it is; an animated GIF keeps moving.
+        return Ok((width, height, None));
+    }
+    let small = if width.max(height) > DISPLAY_MAX_PX {
+        picture.resize(
+            DISPLAY_MAX_PX,
+            DISPLAY_MAX_PX,
+            image::imageops::FilterType::Triangle,
+        )
+    } else {
+        picture
+    };
+    Ok((width, height, Some(encode(&small)?)))
+}
+
+/// PNG for pictures with transparency, JPEG for the rest (photos).
+fn encode(picture: &DynamicImage) -> Result<(&'static str, Vec<u8>), FileRefusal> {
+    let mut out = Cursor::new(Vec::new());
+    if picture.color().has_alpha() {
+        picture
+            .write_to(&mut out, ImageFormat::Png)
+            .map_err(broken)?;
+        Ok(("image/png", out.into_inner()))
+    } else {
+        let encoder =
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, DISPLAY_JPEG_QUALITY);
+        picture.to_rgb8().write_with_encoder(encoder).map_err(broken)?;
+        Ok(("image/jpeg", out.into_inner()))
+    }
+}
+
+/// Rasterises an SVG to PNG at [`DISPLAY_MAX_PX`] on its longer side (small
+/// drawings are scaled up: they are vector art).
+fn rasterise_svg(bytes: &[u8]) -> Result<(u32, u32, Display), FileRefusal> {
+    let tree = resvg::usvg::Tree::from_data(bytes, crate::export::render_options()).map_err(broken)?;
+    let size = tree.size();
+    let (w, h) = (f64::from(size.width()), f64::from(size.height()));
+    if !(w >= 1.0 && h >= 1.0) {
+        return Err(FileRefusal::Broken("the drawing has no size".into()));
+    }
+    let scale = f64::from(DISPLAY_MAX_PX) / w.max(h);
+    let (pw, ph) = (
+        (w * scale).round().max(1.0) as u32,
+        (h * scale).round().max(1.0) as u32,
+    );
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(pw, ph)
+        .ok_or_else(|| FileRefusal::Broken(format!("no {pw}×{ph} canvas")))?;
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale as f32, scale as f32),
+        &mut pixmap.as_mut(),
+    );
+    let png = pixmap.encode_png().map_err(broken)?;
+    Ok((w.round() as u32, h.round() as u32, Some(("image/png", png))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32, alpha: bool) -> Vec<u8> {
+        let picture = if alpha {
+            DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+                w,
+                h,
+                image::Rgba([200, 40, 40, 128]),
+            ))
+        } else {
+            DynamicImage::ImageRgb8(image::RgbImage::from_pixel(w, h, image::Rgb([20, 90, 200])))
+        };
+        let mut out = Cursor::new(Vec::new());
+        picture
+            .write_to(&mut out, ImageFormat::Png)
+            .expect("encode png");
+        out.into_inner()
+    }
+
+    #[test]
+    fn types_come_from_the_bytes_not_the_name() {
+        assert_eq!(sniff(&png(2, 2, false)), Some("image/png"));
+        assert_eq!(sniff(b"GIF89a...."), Some("image/gif"));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
+        assert_eq!(
+            sniff(b"\xef\xbb\xbf<?xml version=\"1.0\"?>\n<!-- a -->\n<!DOCTYPE svg>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            Some("image/svg+xml")
+        );
+        assert_eq!(sniff(b"<html><body><svg></svg></body></html>"), None);
+        assert_eq!(sniff(b"<svgx>"), None);
+        assert_eq!(sniff(b"<script>alert(1)</script>"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn html_named_png_is_refused() {
+        let html = b"<!doctype html><html><script>alert(document.cookie)</script></html>".to_vec();
+        assert_eq!(
+            prepare(html, 1 << 20).map(|p| p.info),
+            Err(FileRefusal::NotImage)
+        );
+    }
+
+    #[test]
+    fn a_png_header_over_garbage_is_broken_not_stored() {
+        let mut fake = b"\x89PNG\r\n\x1a\n".to_vec();
+        fake.extend_from_slice(b"<script>alert(1)</script>");
+        assert!(matches!(
+            prepare(fake, 1 << 20),
+            Err(FileRefusal::Broken(_))
+        ));
+    }
+
+    #[test]
+    fn too_large_is_refused_before_decoding() {
+        assert_eq!(
+            prepare(vec![0; 2049], 2048).map(|p| p.info),
+            Err(FileRefusal::TooLarge {
+                size: 2049,
+                max: 2048
+            })
+        );
+    }
+
+    #[test]
+    fn small_pictures_are_drawn_as_they_are() {
+        let bytes = png(300, 200, false);
+        let p = prepare(bytes.clone(), 1 << 20).expect("taken");
+        assert_eq!((p.info.width, p.info.height), (300, 200));
+        assert_eq!(p.info.hash, file_hash(&bytes));
+        assert_eq!(p.info.bytes, bytes.len() as u64);
+        assert!(p.display.is_none());
+    }
+
+    #[test]
+    fn large_photos_get_a_downscaled_jpeg_and_transparent_ones_a_png() {
+        let p = prepare(png(4000, 1000, false), 64 << 20).expect("taken");
+        assert_eq!((p.info.width, p.info.height), (4000, 1000));
+        let (mime, small) = p.display.expect("downscaled");
+        assert_eq!(mime, "image/jpeg");
+        let decoded = image::load_from_memory(&small).expect("decodes");
+        assert_eq!((decoded.width(), decoded.height()), (DISPLAY_MAX_PX, 400));
+
+        let p = prepare(png(1000, 3200, true), 64 << 20).expect("taken");
+        let (mime, small) = p.display.expect("downscaled");
+        assert_eq!(mime, "image/png");
+        let decoded = image::load_from_memory(&small).expect("decodes");
+        assert_eq!((decoded.width(), decoded.height()), (500, DISPLAY_MAX_PX));
+        assert!(decoded.color().has_alpha());
+    }
+
+    #[test]
+    fn svg_is_rasterised_and_cannot_reach_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let secret = dir.path().join("secret.png");
+        std::fs::write(&secret, png(10, 10, false)).expect("write");
+        let svg = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect width="100" height="50" fill="white"/><image href="{}" width="100" height="50"/><script>alert(1)</script></svg>"#,
+            secret.display()
+        );
+        let p = prepare(svg.into_bytes(), 1 << 20).expect("taken");
+        assert_eq!(p.info.mime, "image/svg+xml");
+        assert_eq!((p.info.width, p.info.height), (100, 50));
+        let (mime, raster) = p.display.expect("rasterised");
+        assert_eq!(mime, "image/png");
+        let decoded = image::load_from_memory(&raster).expect("decodes").to_rgb8();
+        assert_eq!(decoded.dimensions(), (DISPLAY_MAX_PX, DISPLAY_MAX_PX / 2));
+        // The referenced file (blue) was not drawn: the middle stays white.
+        assert_eq!(decoded.get_pixel(800, 400).0, [255, 255, 255]);
+    }
+}
