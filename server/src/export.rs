@@ -158,7 +158,10 @@ pub fn load(
     }))
 }
 
-type Pictures = (HashMap<String, String>, Vec<tafel_shared::api::ExportedFile>);
+type Pictures = (
+    HashMap<String, String>,
+    Vec<tafel_shared::api::ExportedFile>,
+);
 
 /// The pictures `elements` show: canvas versions as data URLs, and originals.
 fn pictures<'a>(

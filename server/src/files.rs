@@ -196,7 +196,10 @@ fn encode(picture: &DynamicImage) -> Result<(&'static str, Vec<u8>), FileRefusal
     } else {
         let encoder =
             image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, DISPLAY_JPEG_QUALITY);
-        picture.to_rgb8().write_with_encoder(encoder).map_err(broken)?;
+        picture
+            .to_rgb8()
+            .write_with_encoder(encoder)
+            .map_err(broken)?;
         Ok(("image/jpeg", out.into_inner()))
     }
 }
@@ -204,7 +207,8 @@ fn encode(picture: &DynamicImage) -> Result<(&'static str, Vec<u8>), FileRefusal
 /// Rasterises an SVG to PNG at [`DISPLAY_MAX_PX`] on its longer side (small
 /// drawings are scaled up: they are vector art).
 fn rasterise_svg(bytes: &[u8]) -> Result<(u32, u32, Display), FileRefusal> {
-    let tree = resvg::usvg::Tree::from_data(bytes, crate::export::render_options()).map_err(broken)?;
+    let tree =
+        resvg::usvg::Tree::from_data(bytes, crate::export::render_options()).map_err(broken)?;
     let size = tree.size();
     let (w, h) = (f64::from(size.width()), f64::from(size.height()));
     if !(w >= 1.0 && h >= 1.0) {

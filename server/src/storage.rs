@@ -649,10 +649,7 @@ impl Storage {
             display_mime: file.display.as_ref().map(|(m, _)| (*m).to_owned()),
         };
         let mut ops = vec![
-            BatchOp::Put(
-                file_key(board, "orig", hash),
-                file.original.clone(),
-            ),
+            BatchOp::Put(file_key(board, "orig", hash), file.original.clone()),
             BatchOp::Put(
                 file_key(board, "meta", hash),
                 serde_json::to_vec(&meta).map_err(|e| StoreError::Corrupt(e.to_string()))?,

@@ -163,7 +163,9 @@ impl ImageProps {
     pub fn crop_box(&self) -> (f64, f64, f64, f64) {
         match self.crop[..] {
             [l, t, r, b]
-                if [l, t, r, b].iter().all(|v| v.is_finite() && (0.0..=1.0).contains(v))
+                if [l, t, r, b]
+                    .iter()
+                    .all(|v| v.is_finite() && (0.0..=1.0).contains(v))
                     && r - l > 0.01
                     && b - t > 0.01 =>
             {
