@@ -8,9 +8,9 @@
 //! original is only ever served as a sandboxed download.
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
-use sha2::{Digest, Sha256};
 use std::io::Cursor;
 use tafel_shared::api::{FileInfo, DISPLAY_MAX_PX};
+use tafel_shared::pictures::{file_hash, sniff};
 use thiserror::Error;
 
 /// The largest picture decoded, in pixels per side: bounds the memory one
@@ -51,64 +51,6 @@ pub struct Prepared {
     /// The version for the canvas and exports, with its type, when it differs
     /// from the original (downscaled, or an SVG rasterised).
     pub display: Option<(&'static str, Vec<u8>)>,
-}
-
-/// The type of a picture from its first bytes, or `None` for anything else.
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else if looks_like_svg(bytes) {
-        Some("image/svg+xml")
-    } else {
-        None
-    }
-}
-
-/// Whether the document element of this XML is `<svg`: after an optional byte
-/// order mark, XML declaration, comments and doctype, the first tag.
-fn looks_like_svg(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(&bytes[..bytes.len().min(4096)]).or_else(|e| {
-        // The cut may fall inside a character; what comes before it decides.
-        std::str::from_utf8(&bytes[..e.valid_up_to()])
-    }) else {
-        return false;
-    };
-    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
-    loop {
-        if let Some(after) = rest.strip_prefix("<?") {
-            let Some(end) = after.find("?>") else {
-                return false;
-            };
-            rest = after[end + 2..].trim_start();
-        } else if let Some(after) = rest.strip_prefix("<!--") {
-            let Some(end) = after.find("-->") else {
-                return false;
-            };
-            rest = after[end + 3..].trim_start();
-        } else if let Some(after) = rest.strip_prefix("<!") {
-            let Some(end) = after.find('>') else {
-                return false;
-            };
-            rest = after[end + 1..].trim_start();
-        } else {
-            return rest.starts_with("<svg")
-                && rest[4..].starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/');
-        }
-    }
-}
-
-/// Hex SHA-256 of `bytes`: a file's name.
-pub fn file_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Checks an upload and makes its canvas version. CPU-bound (decoding,
@@ -249,21 +191,6 @@ mod tests {
             .write_to(&mut out, ImageFormat::Png)
             .expect("encode png");
         out.into_inner()
-    }
-
-    #[test]
-    fn types_come_from_the_bytes_not_the_name() {
-        assert_eq!(sniff(&png(2, 2, false)), Some("image/png"));
-        assert_eq!(sniff(b"GIF89a...."), Some("image/gif"));
-        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
-        assert_eq!(
-            sniff(b"\xef\xbb\xbf<?xml version=\"1.0\"?>\n<!-- a -->\n<!DOCTYPE svg>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
-            Some("image/svg+xml")
-        );
-        assert_eq!(sniff(b"<html><body><svg></svg></body></html>"), None);
-        assert_eq!(sniff(b"<svgx>"), None);
-        assert_eq!(sniff(b"<script>alert(1)</script>"), None);
-        assert_eq!(sniff(b""), None);
     }
 
     #[test]

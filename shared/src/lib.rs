@@ -22,6 +22,7 @@
 //! - [`comments`]: comment threads, and who may change which comment.
 //! - [`diff`]: what changed between two states of a board, and restoring one.
 //! - [`draw`]: the board as SVG, for exports and earlier versions.
+//! - [`pictures`]: what a picture file is, its name, and its first size.
 
 pub mod action;
 pub mod api;
@@ -33,6 +34,7 @@ pub mod element;
 pub mod geometry;
 pub mod ids;
 pub mod order;
+pub mod pictures;
 pub mod presence;
 pub mod protocol;
 pub mod refusal;
