@@ -1,8 +1,9 @@
 //! Calls to the HTTP board API, with the shared request and answer types.
 
 use tafel_shared::api::{
-    ApiError, BoardCreated, BoardInfo, BoardLinks, CreateBoard, NameVersion, ParticipantIssued,
-    RenameBoard, RestoreMode, RestoreVersion, Restored, TokenRotated, VersionInfo, VersionView,
+    ApiError, BoardCreated, BoardInfo, BoardLinks, CreateBoard, FileInfo, NameVersion,
+    ParticipantIssued, RenameBoard, RestoreMode, RestoreVersion, Restored, TokenRotated,
+    VersionInfo, VersionView,
 };
 use tafel_shared::roles::Role;
 use wasm_bindgen::{JsCast, JsValue};
@@ -186,6 +187,82 @@ pub async fn download(path: &str, token: &str, name: &str) -> Result<(), JsValue
 /// `POST /api/boards/import`: a new board from a Tafel export (JSON text).
 pub async fn import_board(json_text: &str) -> Result<BoardCreated, JsValue> {
     call("POST", "/api/boards/import", Some(json_text), None).await
+}
+
+/// Why an upload did not happen.
+pub enum UploadFailed {
+    /// The server could not be reached: keep the picture and try again later.
+    Unreachable,
+    /// The server refused it, with its sentence for people: trying again will not help.
+    Refused(String),
+}
+
+/// `POST /api/boards/{id}/files`: stores a picture's bytes for the board.
+pub async fn upload_file(
+    id: &str,
+    token: &str,
+    blob: &web_sys::Blob,
+) -> Result<FileInfo, UploadFailed> {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(blob);
+    let request =
+        web_sys::Request::new_with_str_and_init(&format!("/api/boards/{id}/files"), &init)
+            .map_err(|_| UploadFailed::Unreachable)?;
+    let _ = request
+        .headers()
+        .set("authorization", &format!("Bearer {token}"));
+    let Some(window) = web_sys::window() else {
+        return Err(UploadFailed::Unreachable);
+    };
+    let response: web_sys::Response = match JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .and_then(|r| r.dyn_into())
+    {
+        Ok(r) => r,
+        Err(_) => return Err(UploadFailed::Unreachable),
+    };
+    if response.status() >= 500 && response.status() != 507 {
+        return Err(UploadFailed::Unreachable);
+    }
+    if !response.ok() {
+        return Err(UploadFailed::Refused(
+            failure(&response).await.as_string().unwrap_or_default(),
+        ));
+    }
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    text.and_then(|t| serde_json::from_str(&t).ok())
+        .ok_or(UploadFailed::Unreachable)
+}
+
+/// What fetching a picture found.
+pub enum Fetched {
+    /// The picture as the canvas draws it.
+    Found(web_sys::Blob),
+    /// The board has no such picture (yet: its uploader may still be offline).
+    Absent,
+}
+
+/// `GET /api/boards/{id}/files/{hash}`: the canvas version of a picture.
+pub async fn fetch_file(id: &str, token: &str, hash: &str) -> Result<Fetched, JsValue> {
+    let response = send(
+        "GET",
+        &format!("/api/boards/{id}/files/{hash}"),
+        None,
+        Some(token),
+    )
+    .await?;
+    if response.status() == 404 {
+        return Ok(Fetched::Absent);
+    }
+    if !response.ok() {
+        return Err(failure(&response).await);
+    }
+    let blob: web_sys::Blob = JsFuture::from(response.blob()?).await?.dyn_into()?;
+    Ok(Fetched::Found(blob))
 }
 
 /// Whether an error came from the network rather than from the server.

@@ -33,8 +33,12 @@ pub fn BoardPage(
     let review = crate::comments::Review::open(cmd);
     // Once the server's state is in, what changed since the last visit is news.
     let status = session.status;
+    // Image views find the board's pictures here.
+    provide_context(cmd.pictures);
     Effect::new(move |_| {
         if status.get() == crate::net::Status::Live {
+            // Pictures added while offline go up now.
+            cmd.pictures.upload_pending(cmd);
             if let Some((baseline, since)) = cmd.session().take_baseline() {
                 crate::since::show(cmd, baseline, since);
             }

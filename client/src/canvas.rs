@@ -224,6 +224,17 @@ pub fn Canvas(
         if is_typing_target(e.target()) {
             return;
         }
+        // A copied picture (a screenshot, an image from another page) is a file.
+        let files = crate::pictures::files_of(e.clipboard_data());
+        if !files.is_empty() {
+            e.prevent_default();
+            let at = cmd
+                .session()
+                .cursor()
+                .unwrap_or_else(|| camera.screen_center());
+            cmd.pictures.add_files(cmd, files, at);
+            return;
+        }
         if let Some(text) = e
             .clipboard_data()
             .and_then(|d| d.get_data("text/plain").ok())
@@ -258,6 +269,29 @@ pub fn Canvas(
         input.with_value(|i| pointer_up(cmd, i, draft, &e, p));
     };
     let on_leave = move |_e: PointerEvent| cmd.session().set_cursor(None);
+    // Files dragged from the desktop or another page become pictures where dropped.
+    let on_drag_over = move |e: web_sys::DragEvent| {
+        if crate::pictures::carries_files(&e) {
+            e.prevent_default();
+            if let Some(d) = e.data_transfer() {
+                d.set_drop_effect("copy");
+            }
+        }
+    };
+    let on_drop = move |e: web_sys::DragEvent| {
+        let files = crate::pictures::files_of(e.data_transfer());
+        if files.is_empty() {
+            return;
+        }
+        e.prevent_default();
+        measure();
+        let o = input.with_value(|i| i.origin.get());
+        let at = camera.to_world(Point::new(
+            e.client_x() as f64 - o.x,
+            e.client_y() as f64 - o.y,
+        ));
+        cmd.pictures.add_files(cmd, files, at);
+    };
     let on_dblclick = move |e: web_sys::MouseEvent| {
         // Pointer capture retargets clicks to the canvas; ask what is under the pointer.
         let under_el = web_sys::window()
@@ -375,6 +409,8 @@ pub fn Canvas(
             on:pointerup=on_up
             on:pointercancel=on_up
             on:pointerleave=on_leave
+            on:dragover=on_drag_over
+            on:drop=on_drop
             on:dblclick=on_dblclick
             on:focusin=on_focus_in
             on:contextmenu=|e| e.prevent_default()
@@ -650,12 +686,19 @@ fn pointer_move(
             start,
             corner,
         } => {
+            // Pictures keep their proportions unless Shift frees them; other
+            // elements keep them only with Shift.
+            let picture = cmd
+                .session()
+                .model
+                .get(id)
+                .is_some_and(|el| matches!(el.props, Props::Image(_)));
             let r = resize(
                 *origin,
                 *corner,
                 w.x - start.x,
                 w.y - start.y,
-                e.shift_key(),
+                e.shift_key() != picture,
                 24.0,
             );
             let id = id.clone();

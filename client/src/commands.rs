@@ -22,6 +22,8 @@ use tafel_shared::schema;
 #[derive(Clone, Copy)]
 pub struct Commands {
     session: StoredValue<Rc<Session>, LocalStorage>,
+    /// The board's pictures: shown, added, uploaded.
+    pub pictures: crate::pictures::Pictures,
     /// The page state the commands act on.
     pub state: State,
 }
@@ -30,6 +32,7 @@ impl Commands {
     /// Commands over `session` and `state`, owned by the current reactive owner.
     pub fn new(session: Rc<Session>, state: State) -> Commands {
         Commands {
+            pictures: crate::pictures::Pictures::new(&session.id, &session.token),
             session: StoredValue::new_local(session),
             state,
         }

@@ -43,6 +43,11 @@ pub fn history() -> impl IntoView {
     icon("M3 12 a9 9 0 1 0 3 -6.7 M3 4 V9 H8 M12 7 V12 L15 14")
 }
 
+/// Adding a picture: a framed landscape.
+pub fn picture() -> impl IntoView {
+    icon("M4 5 H20 V19 H4 Z M4 16 L9 11 L13 15 L16 12 L20 16 M15.5 8.5 a1.5 1.5 0 1 0 0.01 0")
+}
+
 /// Undo.
 pub fn undo() -> impl IntoView {
     icon("M9 14 L4 9 L9 4 M4 9 H15 a5 5 0 0 1 0 10 H11")

@@ -1,8 +1,13 @@
-//! The board replica kept in the browser's IndexedDB, so a reload shows the
-//! board at once, and edits made offline survive a reload until the server has
-//! them. One object store, `docs`, maps a board id to the replica's full state as
-//! a yrs update; applying it to a fresh replica restores everything, including
-//! changes the server has not seen yet.
+//! What the browser keeps in IndexedDB, so a reload shows the board at once and
+//! edits made offline survive a reload until the server has them:
+//!
+//! - `docs`: board id → the replica's full state as a yrs update; applying it
+//!   to a fresh replica restores everything, including changes the server has
+//!   not seen yet.
+//! - `files`: picture hash → the picture as the canvas draws it (a `Blob`), so
+//!   pictures seen once show offline.
+//! - `uploads`: `{board}/{hash}` → a picture added while the server could not
+//!   take it (a `Blob`), uploaded when the connection returns.
 
 use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::prelude::Closure;
@@ -12,6 +17,10 @@ use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 const DB_NAME: &str = "tafel";
 const STORE: &str = "docs";
+/// Object store of pictures seen, by hash.
+pub const FILES: &str = "files";
+/// Object store of pictures waiting for upload, by `{board}/{hash}`.
+pub const UPLOADS: &str = "uploads";
 
 /// Waits for a request's `success` (its result) or `error`.
 async fn settle(req: &IdbRequest) -> Result<JsValue, JsValue> {
@@ -71,15 +80,17 @@ async fn open_new() -> Result<IdbDatabase, JsValue> {
         .ok_or("no window")?
         .indexed_db()?
         .ok_or("IndexedDB is not available")?;
-    let req = factory.open_with_u32(DB_NAME, 1)?;
+    let req = factory.open_with_u32(DB_NAME, 2)?;
     let upgrade_req = req.clone();
     let upgrade = Closure::<dyn FnMut()>::new(move || {
         if let Ok(db) = upgrade_req
             .result()
             .and_then(|r| r.dyn_into::<IdbDatabase>())
         {
-            if !db.object_store_names().contains(STORE) {
-                let _ = db.create_object_store(STORE);
+            for store in [STORE, FILES, UPLOADS] {
+                if !db.object_store_names().contains(store) {
+                    let _ = db.create_object_store(store);
+                }
             }
         }
     });
@@ -104,4 +115,44 @@ pub async fn save(board: &str, state: &[u8]) -> Result<(), JsValue> {
     tx.object_store(STORE)?
         .put_with_key(&bytes, &JsValue::from_str(board))?;
     committed(&tx).await
+}
+
+/// The `Blob` under `key` in `store`, if any.
+pub async fn get_blob(store: &str, key: &str) -> Result<Option<web_sys::Blob>, JsValue> {
+    let db = open().await?;
+    let tx = db.transaction_with_str(store)?;
+    let got = settle(&tx.object_store(store)?.get(&JsValue::from_str(key))?).await?;
+    Ok(got.dyn_into::<web_sys::Blob>().ok())
+}
+
+/// Puts a `Blob` under `key` in `store`; resolves once it is on disk.
+pub async fn put_blob(store: &str, key: &str, blob: &web_sys::Blob) -> Result<(), JsValue> {
+    let db = open().await?;
+    let tx = db.transaction_with_str_and_mode(store, IdbTransactionMode::Readwrite)?;
+    tx.object_store(store)?
+        .put_with_key(blob, &JsValue::from_str(key))?;
+    committed(&tx).await
+}
+
+/// Removes `key` from `store`.
+pub async fn delete(store: &str, key: &str) -> Result<(), JsValue> {
+    let db = open().await?;
+    let tx = db.transaction_with_str_and_mode(store, IdbTransactionMode::Readwrite)?;
+    tx.object_store(store)?.delete(&JsValue::from_str(key))?;
+    committed(&tx).await
+}
+
+/// The keys of `store` that start with `prefix`, in order.
+pub async fn keys_with_prefix(store: &str, prefix: &str) -> Result<Vec<String>, JsValue> {
+    let db = open().await?;
+    let tx = db.transaction_with_str(store)?;
+    let range = web_sys::IdbKeyRange::bound(
+        &JsValue::from_str(prefix),
+        &JsValue::from_str(&format!("{prefix}\u{ffff}")),
+    )?;
+    let keys = settle(&tx.object_store(store)?.get_all_keys_with_key(&range)?).await?;
+    Ok(js_sys::Array::from(&keys)
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect())
 }

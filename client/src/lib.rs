@@ -30,7 +30,8 @@
 //! - [`model`]: the yrs replicas (content and locked layer), per-element signals, local undo.
 //! - [`layer`]: the locked layer's socket; locking moves elements into it.
 //! - [`net`]: the WebSocket connection: sync, presence, reconnect.
-//! - [`idb`]: the replica kept in IndexedDB across reloads.
+//! - [`idb`]: the replica, pictures and pending uploads kept in IndexedDB across reloads.
+//! - [`pictures`]: adding pictures (picker, paste, drop), showing them, uploading them after offline periods.
 //! - [`prefs`]: what the browser remembers (name, recent boards, links).
 //! - [`api`]: calls to the HTTP board API.
 //! - [`clipboard`]: writing share links to the system clipboard.
@@ -58,6 +59,7 @@ pub mod keymap;
 pub mod layer;
 pub mod model;
 pub mod net;
+pub mod pictures;
 pub mod prefs;
 pub mod private;
 pub mod private_layer;

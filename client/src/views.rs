@@ -57,7 +57,8 @@ pub fn ElementView(
         Props::Frame(_) => frame(id, signal, scope).into_any(),
         Props::Shape(_) => shape(id, signal, scope).into_any(),
         Props::Sticky(_) | Props::Text(_) => note(id, signal, scope).into_any(),
-        Props::Image(_) | Props::Unknown => ().into_any(),
+        Props::Image(_) => image(id, signal, scope).into_any(),
+        Props::Unknown => ().into_any(),
     }
 }
 
@@ -147,6 +148,74 @@ fn note(
             style:font-size=font
         >
             <div class="text">{text}</div>
+        </div>
+    }
+}
+
+fn percent(v: f64) -> String {
+    format!("{}%", v * 100.0)
+}
+
+/// A picture: the board's file by hash, cropped to its crop box, or a
+/// placeholder with its text alternative while it loads or is missing.
+fn image(
+    id: String,
+    signal: ArcRwSignal<Element>,
+    scope: Signal<Option<RoundSettings>>,
+) -> impl IntoView {
+    let out = out_of_vote(&signal, scope);
+    let (transform, width, height) = box_style(&signal);
+    let pictures = use_context::<crate::pictures::Pictures>();
+    let s = signal.clone();
+    let props = Memo::new(move |_| {
+        s.with(|e| match &e.props {
+            Props::Image(p) => p.clone(),
+            _ => Default::default(),
+        })
+    });
+    // A memo: a picture elsewhere loading must not rebuild this one's <img>.
+    let shown = Memo::new(move |_| {
+        let hash = props.with(|p| p.hash.clone());
+        pictures.map_or(crate::pictures::Shown::Unavailable, |p| p.shown(&hash))
+    });
+    let s = signal.clone();
+    let label = move || s.with(Element::label);
+    let picture = move || {
+        let alt = props.with(|p| p.alt.clone());
+        match shown.get() {
+            crate::pictures::Shown::Url(url) => {
+                let (l, t, r, b) = props.with(|p| p.crop_box());
+                let (cw, ch) = (r - l, b - t);
+                view! {
+                    <img src=url alt=alt draggable="false"
+                        style:width=percent(1.0 / cw) style:height=percent(1.0 / ch)
+                        style:left=percent(-l / cw) style:top=percent(-t / ch)/>
+                }
+                .into_any()
+            }
+            crate::pictures::Shown::Loading => view! {
+                <div class="image-placeholder">{alt}</div>
+            }
+            .into_any(),
+            crate::pictures::Shown::Unavailable => view! {
+                <div class="image-placeholder missing" title="This picture has not reached the server yet">{alt}</div>
+            }
+            .into_any(),
+        }
+    };
+    view! {
+        <div
+            class="element image"
+            class:out-of-vote=out
+            data-id=id
+            tabindex="0"
+            role="img"
+            aria-label=label
+            style:transform=transform
+            style:width=width
+            style:height=height
+        >
+            {picture}
         </div>
     }
 }

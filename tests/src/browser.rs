@@ -201,10 +201,20 @@ pub async fn open_as(browser: &Client, link: &str, name: &str) {
 
 /// A server on a temporary sled directory that serves the built client.
 pub async fn app_server() -> crate::TestServer {
+    app_server_with(|_| {}).await
+}
+
+/// [`app_server`], with `tune` adjusting its configuration.
+pub async fn app_server_with(
+    tune: impl FnOnce(&mut tafel_server::config::ServeConfig),
+) -> crate::TestServer {
     let dist = client_dist();
-    crate::TestServer::start_with(|c| c.assets = Some(dist))
-        .await
-        .unwrap()
+    crate::TestServer::start_with(|c| {
+        c.assets = Some(dist);
+        tune(c);
+    })
+    .await
+    .unwrap()
 }
 
 /// Screen centre of the first element matching `css`.

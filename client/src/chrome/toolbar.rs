@@ -48,6 +48,25 @@ pub fn Toolbar(
             })
             .collect_view()
     };
+    let picker = NodeRef::<leptos::html::Input>::new();
+    let picked = move |_| {
+        if let Some(input) = picker.get_untracked() {
+            let files = crate::pictures::files_of_input(&input);
+            input.set_value("");
+            cmd.pictures
+                .add_files(cmd, files, cmd.state.camera.screen_center());
+        }
+    };
+    let add_picture = move || {
+        (can_edit() && fatal.with(Option::is_none)).then(|| {
+            view! {
+                <button class="tool" data-action="picture" title="Add a picture (or paste or drop one)" aria-label="Add a picture"
+                    on:click=move |_| { if let Some(i) = picker.get_untracked() { i.click(); } }>
+                    {crate::icons::picture()}
+                </button>
+            }
+        })
+    };
     let undo_redo = move || {
         can_edit().then(|| {
             view! {
@@ -73,7 +92,9 @@ pub fn Toolbar(
         <header class="toolbar" role="toolbar" aria-label="Board tools">
             <a class="home-link" href="/" title="All boards">"Tafel"</a>
             <BoardTitle info=s.info role cmd/>
-            <span class="group tools">{tools}</span>
+            <span class="group tools">{tools}{add_picture}</span>
+            <input type="file" class="picture-input" node_ref=picker accept=crate::pictures::ACCEPT multiple
+                aria-hidden="true" tabindex="-1" on:change=picked/>
             {undo_redo}
             <span class="spacer"></span>
             <PresenceStrip room/>
