@@ -120,6 +120,7 @@ pub fn BoardPage(
                     <crate::chrome::CommentLayer review/>
                 </Show>
             </Canvas>
+            <crate::chrome::ToolRail cmd review/>
             <ZoomControls view=state.camera.view cmd/>
             {move || can_edit().then(|| view! {
                 <div class="stylebar" role="toolbar" aria-label="Colours">

@@ -25,11 +25,9 @@ const DISPLAY_JPEG_QUALITY: u8 = 85;
 #[derive(Debug, Error, PartialEq)]
 pub enum FileRefusal {
     /// More bytes than one file may have.
-    #[error("The file has {size} bytes; a picture may have at most {max} ({} MB).", max / (1 << 20))]
+    #[error("This file is larger than {} MB, the most one picture may have on this server.", max / (1 << 20))]
     TooLarge {
-        /// Its size.
-        size: u64,
-        /// The limit.
+        /// The limit, in bytes.
         max: u64,
     },
     /// The bytes are not PNG, JPEG, GIF, WebP or SVG.
@@ -58,10 +56,7 @@ pub struct Prepared {
 pub fn prepare(original: Vec<u8>, max_bytes: u64) -> Result<Prepared, FileRefusal> {
     let size = original.len() as u64;
     if size > max_bytes {
-        return Err(FileRefusal::TooLarge {
-            size,
-            max: max_bytes,
-        });
+        return Err(FileRefusal::TooLarge { max: max_bytes });
     }
     let mime = sniff(&original).ok_or(FileRefusal::NotImage)?;
     let (width, height, display) = if mime == "image/svg+xml" {
@@ -216,10 +211,7 @@ mod tests {
     fn too_large_is_refused_before_decoding() {
         assert_eq!(
             prepare(vec![0; 2049], 2048).map(|p| p.info),
-            Err(FileRefusal::TooLarge {
-                size: 2049,
-                max: 2048
-            })
+            Err(FileRefusal::TooLarge { max: 2048 })
         );
     }
 

@@ -74,7 +74,7 @@ async fn upload(
     let max = app.config.max_image_bytes();
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            refused(FileRefusal::TooLarge { size: max + 1, max })
+            refused(FileRefusal::TooLarge { max })
         } else {
             AppError::BadRequest("The upload did not arrive whole.".into())
         }

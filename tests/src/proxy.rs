@@ -1,7 +1,8 @@
-//! A TCP proxy in front of the server that can cut one browser's sync sockets,
-//! the way a train tunnel or a flaky hotel Wi-Fi does, while plain HTTP (page
-//! loads, the board API) keeps working: so tests can go offline, edit, reload
-//! and come back, against the real server and a real browser.
+//! A TCP proxy in front of the server that can cut one browser off, the way a
+//! train tunnel or a flaky hotel Wi-Fi does: its sync sockets and its calls of
+//! the board API fail, while page loads keep working (as if the browser had the
+//! app cached): so tests can go offline, edit, reload and come back, against
+//! the real server and a real browser.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,7 +58,8 @@ impl Proxy {
         format!("{}{path}", self.http())
     }
 
-    /// Cuts every open sync socket and refuses new ones; HTTP still passes.
+    /// Cuts every open sync socket and refuses new ones and API calls; the
+    /// app's pages and files still load.
     pub fn go_offline(&self) {
         self.offline.store(true, Ordering::SeqCst);
         self.cut.send_modify(|n| *n += 1);
@@ -86,22 +88,25 @@ async fn forward(
     let n = client.read(&mut head).await?;
     head.truncate(n);
     let is_socket = head.starts_with(b"GET /ws/");
-    if is_socket && offline.load(Ordering::SeqCst) {
+    let path = head.split(|b| *b == b' ').nth(1).unwrap_or_default();
+    let is_api = path.starts_with(b"/api/");
+    if (is_socket || is_api) && offline.load(Ordering::SeqCst) {
         return Ok(());
+    }
+    if !is_socket {
+        // One request per connection, so that each is judged by its own path
+        // (a kept-alive connection would carry API calls past the check).
+        if let Some(end) = head.windows(2).position(|w| w == b"\r\n") {
+            head.splice(end + 2..end + 2, b"Connection: close\r\n".iter().copied());
+        }
     }
     let mut server = TcpStream::connect(upstream).await?;
     server.set_nodelay(true)?;
     client.set_nodelay(true)?;
     server.write_all(&head).await?;
     cuts.borrow_and_update();
-    if is_socket {
-        tokio::select! {
-            r = tokio::io::copy_bidirectional(&mut client, &mut server) => r.map(|_| ()),
-            _ = cuts.changed() => Ok(()),
-        }
-    } else {
-        tokio::io::copy_bidirectional(&mut client, &mut server)
-            .await
-            .map(|_| ())
+    tokio::select! {
+        r = tokio::io::copy_bidirectional(&mut client, &mut server) => r.map(|_| ()),
+        _ = cuts.changed() => Ok(()),
     }
 }

@@ -131,6 +131,9 @@ async fn a_pasted_picture_reaches_others_survives_a_reload_and_an_offline_period
     let r = images(&all)[0].base.rect;
     assert!((r.w / r.h - 2.0).abs() < 0.01, "proportions lost: {r:?}");
 
+    let shot = a.screenshot().await.unwrap();
+    std::fs::write(std::env::temp_dir().join("tafel-pictures.png"), shot).unwrap();
+
     // B reloads: the picture is back.
     b.refresh().await.unwrap();
     wait_for_count(&b, ".status.live", 1).await;

@@ -33,6 +33,6 @@ pub use room::{CameraReadout, CoachCorner, FollowBar, PresentBar, Reactions, Roo
 pub use since::{SinceBar, SinceMarks};
 pub use stylebar::ColorPicker;
 pub use timer::TimerBar;
-pub use toolbar::Toolbar;
+pub use toolbar::{ToolRail, Toolbar};
 pub use voting::VoteBanner;
 pub use zoom::ZoomControls;

@@ -1,6 +1,7 @@
-//! The toolbar along the top: board title (renamed in place by
-//! facilitators), tools, undo and redo, who is here, role, connection status,
-//! and the buttons that open the panels.
+//! The toolbar along the top (board title, renamed in place by facilitators;
+//! who is here, role, connection status, and the buttons that open the panels)
+//! and the tool rail down the left side (tools, adding a picture, undo and
+//! redo), as in Miro: the top stays short enough for a tablet.
 
 use super::presence::PresenceStrip;
 use crate::commands::Commands;
@@ -23,9 +24,54 @@ pub fn Toolbar(
     review: crate::comments::Review,
 ) -> impl IntoView {
     let s = cmd.session();
-    let (role, fatal) = (s.role, s.fatal);
-    let can_edit = move || cmd.session().can_edit();
+    let role = s.role;
     let is_facilitator = move || role.get() == Some(Role::Facilitator);
+    let has_results = move || {
+        cmd.session()
+            .workshop
+            .board
+            .with(|b| b.rounds.iter().any(|r| !r.is_open()))
+    };
+    let role_name = move || role.get().map(|r| r.to_string()).unwrap_or_default();
+    view! {
+        <header class="toolbar" role="toolbar" aria-label="Board tools">
+            <a class="home-link" href="/" title="All boards">"Tafel"</a>
+            <BoardTitle info=s.info role cmd/>
+            <span class="spacer"></span>
+            <PresenceStrip room/>
+            <span class="role" data-role=role_name>{role_name}</span>
+            <StatusBadge status=s.status local=s.local/>
+            <super::CommentsButton review/>
+            <button class="tool" data-testid="history-open" data-action="history" title="History" aria-label="History"
+                on:click=move |_| cmd.toggle_panel(Panel::History)>{crate::icons::history()}</button>
+            <super::BoardMenu cmd review/>
+            <Show when=has_results>
+                <button class="tool vote-results-open" data-testid="vote-results-open" data-action="results"
+                    title="Voting results" aria-label="Voting results"
+                    on:click=move |_| cmd.toggle_panel(Panel::Results)>{crate::icons::results()}</button>
+            </Show>
+            <Show when=is_facilitator>
+                <button class="tool" data-testid="vote-open" data-action="voting" title="Dot voting" aria-label="Dot voting"
+                    on:click=move |_| cmd.toggle_panel(Panel::Voting)>{crate::icons::vote()}</button>
+                <super::PrivateStart cmd/>
+                <super::FreezeToggle cmd/>
+                <button class="share" data-action="share"
+                    on:click=move |_| cmd.state.ui.panel.set(Panel::Share)>"Share"</button>
+            </Show>
+        </header>
+    }
+}
+
+/// The tools, adding a picture, undo and redo, down the left side of the canvas.
+#[component]
+pub fn ToolRail(
+    /// What the buttons do.
+    cmd: Commands,
+    /// The comments (the comment tool).
+    review: crate::comments::Review,
+) -> impl IntoView {
+    let fatal = cmd.session().fatal;
+    let can_edit = move || cmd.session().can_edit();
     let tool = cmd.state.ui.tool;
     let tools = move || {
         let open = fatal.with(Option::is_none);
@@ -81,43 +127,14 @@ pub fn Toolbar(
             }
         })
     };
-    let has_results = move || {
-        cmd.session()
-            .workshop
-            .board
-            .with(|b| b.rounds.iter().any(|r| !r.is_open()))
-    };
-    let role_name = move || role.get().map(|r| r.to_string()).unwrap_or_default();
     view! {
-        <header class="toolbar" role="toolbar" aria-label="Board tools">
-            <a class="home-link" href="/" title="All boards">"Tafel"</a>
-            <BoardTitle info=s.info role cmd/>
+        <nav class="toolrail" role="toolbar" aria-label="Tools" aria-orientation="vertical"
+            class:hidden=move || fatal.with(Option::is_some)>
             <span class="group tools">{tools}{add_picture}</span>
             <input type="file" class="picture-input" node_ref=picker accept=crate::pictures::ACCEPT multiple
                 aria-hidden="true" tabindex="-1" on:change=picked/>
             {undo_redo}
-            <span class="spacer"></span>
-            <PresenceStrip room/>
-            <span class="role" data-role=role_name>{role_name}</span>
-            <StatusBadge status=s.status local=s.local/>
-            <super::CommentsButton review/>
-            <button class="tool" data-testid="history-open" data-action="history" title="History" aria-label="History"
-                on:click=move |_| cmd.toggle_panel(Panel::History)>{crate::icons::history()}</button>
-            <super::BoardMenu cmd review/>
-            <Show when=has_results>
-                <button class="tool vote-results-open" data-testid="vote-results-open" data-action="results"
-                    title="Voting results" aria-label="Voting results"
-                    on:click=move |_| cmd.toggle_panel(Panel::Results)>{crate::icons::results()}</button>
-            </Show>
-            <Show when=is_facilitator>
-                <button class="tool" data-testid="vote-open" data-action="voting" title="Dot voting" aria-label="Dot voting"
-                    on:click=move |_| cmd.toggle_panel(Panel::Voting)>{crate::icons::vote()}</button>
-                <super::PrivateStart cmd/>
-                <super::FreezeToggle cmd/>
-                <button class="share" data-action="share"
-                    on:click=move |_| cmd.state.ui.panel.set(Panel::Share)>"Share"</button>
-            </Show>
-        </header>
+        </nav>
     }
 }
 
