@@ -57,6 +57,8 @@ enum Gesture {
         origin: Rect,
         start: Point,
         corner: Corner,
+        /// Cropping an image: the part of its picture shown when it began.
+        crop: Option<(f64, f64, f64, f64)>,
     },
     Pinch {
         distance: f64,
@@ -308,6 +310,17 @@ pub fn Canvas(
         let editable = element
             .as_ref()
             .filter(|el| (el.has_text() && !el.is_frame()) || (el.is_frame() && on_title));
+        // Double-clicking a picture crops it, as in Miro and Keynote.
+        if let Some(el) = element
+            .as_ref()
+            .filter(|el| matches!(el.props, Props::Image(_)))
+        {
+            if cmd.session().changeable(el) && cmd.voting_round_now().is_none() {
+                cmd.select(vec![el.base.id.clone()]);
+                cmd.pictures.cropping.set(Some(el.base.id.clone()));
+            }
+            return;
+        }
         if let Some(el) = editable.filter(|_| cmd.voting_round_now().is_none()) {
             if cmd.session().changeable(el) {
                 cmd.edit_text(el.base.id.clone());
@@ -527,6 +540,14 @@ fn pointer_down(
             match sel.as_slice() {
                 [id] => match cmd.session().model.get(id) {
                     Some(el) => Gesture::Resize {
+                        crop: match &el.props {
+                            Props::Image(p)
+                                if cmd.pictures.cropping.get_untracked().as_ref() == Some(id) =>
+                            {
+                                Some(p.crop_box())
+                            }
+                            _ => None,
+                        },
                         id: id.clone(),
                         origin: el.base.rect,
                         start: w,
@@ -685,6 +706,20 @@ fn pointer_move(
             origin,
             start,
             corner,
+            crop: Some(crop),
+        } => {
+            let wanted = resize(*origin, *corner, w.x - start.x, w.y - start.y, false, 8.0);
+            let (r, crop) = tafel_shared::pictures::crop_to(*origin, *crop, wanted);
+            let id = id.clone();
+            cmd.session()
+                .edit(|txn, map| edit::set_crop(txn, map, &id, r, &crop));
+        }
+        Gesture::Resize {
+            id,
+            origin,
+            start,
+            corner,
+            crop: None,
         } => {
             // Pictures keep their proportions unless Shift frees them; other
             // elements keep them only with Shift.

@@ -241,6 +241,13 @@ impl Commands {
             self.state.private.selected.set(None);
         }
         let selection = self.state.selection.ids;
+        if self
+            .pictures
+            .cropping
+            .with_untracked(|c| c.as_ref().is_some_and(|c| ids != [c.clone()]))
+        {
+            self.pictures.cropping.set(None);
+        }
         if selection.get_untracked() != ids {
             selection.set(ids);
             self.session().announce();

@@ -43,6 +43,9 @@ const GAP: f64 = 24.0;
 /// The pictures of one board page (cheap to copy; provided as context).
 #[derive(Clone, Copy)]
 pub struct Pictures {
+    /// The image being cropped: its resize handles move its edges over the
+    /// picture, which shows faintly beyond them.
+    pub cropping: RwSignal<Option<String>>,
     shown: RwSignal<HashMap<String, Shown>>,
     asked: StoredValue<HashSet<String>>,
     board: StoredValue<(String, String)>,
@@ -52,6 +55,7 @@ impl Pictures {
     /// The pictures of board `id`, fetched with `token`.
     pub fn new(id: &str, token: &str) -> Pictures {
         Pictures {
+            cropping: RwSignal::new(None),
             shown: RwSignal::new(HashMap::new()),
             asked: StoredValue::new(HashSet::new()),
             board: StoredValue::new((id.to_owned(), token.to_owned())),

@@ -180,16 +180,32 @@ fn image(
     });
     let s = signal.clone();
     let label = move || s.with(Element::label);
+    let this = id.clone();
+    let cropping = Memo::new(move |_| {
+        pictures.is_some_and(|p| p.cropping.with(|c| c.as_deref() == Some(this.as_str())))
+    });
     let picture = move || {
         let alt = props.with(|p| p.alt.clone());
         match shown.get() {
             crate::pictures::Shown::Url(url) => {
                 let (l, t, r, b) = props.with(|p| p.crop_box());
                 let (cw, ch) = (r - l, b - t);
+                let (width, height) = (percent(1.0 / cw), percent(1.0 / ch));
+                let (left, top) = (percent(-l / cw), percent(-t / ch));
+                // While cropping, the whole picture shows faintly around the part kept.
+                let beyond = cropping.get().then(|| {
+                    view! {
+                        <img class="beyond" src=url.clone() alt="" draggable="false"
+                            style:width=width.clone() style:height=height.clone()
+                            style:left=left.clone() style:top=top.clone()/>
+                    }
+                });
                 view! {
-                    <img src=url alt=alt draggable="false"
-                        style:width=percent(1.0 / cw) style:height=percent(1.0 / ch)
-                        style:left=percent(-l / cw) style:top=percent(-t / ch)/>
+                    {beyond}
+                    <div class="clip">
+                        <img src=url alt=alt draggable="false"
+                            style:width=width style:height=height style:left=left style:top=top/>
+                    </div>
                 }
                 .into_any()
             }
@@ -207,6 +223,7 @@ fn image(
         <div
             class="element image"
             class:out-of-vote=out
+            class:cropping=move || cropping.get()
             data-id=id
             tabindex="0"
             role="img"

@@ -381,6 +381,29 @@ mod tests {
     use crate::element::FrameProps;
 
     #[test]
+    fn pictures_are_drawn_cropped_from_their_source_or_as_placeholders() {
+        let picture = Element::new(
+            "p",
+            Rect::new(10.0, 20.0, 300.0, 100.0),
+            Props::Image(crate::element::ImageProps {
+                hash: "h1".into(),
+                alt: "Team <3".into(),
+                crop: vec![0.25, 0.0, 1.0, 0.5],
+            }),
+        );
+        let area = Rect::new(0.0, 0.0, 400.0, 200.0);
+        let drawn = svg_with_images(std::slice::from_ref(&picture), area, &|hash| {
+            (hash == "h1").then(|| "data:image/png;base64,AAAA".to_owned())
+        });
+        assert!(drawn.contains(r#"<svg x="10" y="20" width="300" height="100" viewBox="0.25 0 0.75 0.5" preserveAspectRatio="none"><image width="1" height="1" preserveAspectRatio="none" href="data:image/png;base64,AAAA"/></svg>"#), "{drawn}");
+        let placeholder = svg(std::slice::from_ref(&picture), area);
+        assert!(
+            !placeholder.contains("<image") && placeholder.contains("Team &lt;3"),
+            "{placeholder}"
+        );
+    }
+
+    #[test]
     fn notes_frames_and_their_text_are_drawn_escaped_and_wrapped() {
         let frame = Element::new(
             "f",

@@ -91,6 +91,16 @@ pub fn set_rect(txn: &mut TransactionMut, elements: &MapRef, id: &str, r: Rect) 
     }
 }
 
+/// Sets an image's place and the part of its picture it shows (see
+/// [`crate::pictures::crop_to`]).
+pub fn set_crop(txn: &mut TransactionMut, elements: &MapRef, id: &str, r: Rect, crop: &[f64]) {
+    set_rect(txn, elements, id, r);
+    if let Some(m) = element_map(txn, elements, id) {
+        let values: Vec<Any> = crop.iter().map(|v| Any::from(*v)).collect();
+        m.insert(txn, schema::F_CROP, Any::from(values));
+    }
+}
+
 /// Locks or unlocks elements (locked ones cannot be moved, resized, edited or
 /// deleted until unlocked).
 pub fn set_locked(txn: &mut TransactionMut, elements: &MapRef, ids: &[String], locked: bool) {

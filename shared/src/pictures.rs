@@ -4,6 +4,7 @@
 //! picture it took offline before the server has it), and the size an image
 //! element starts at.
 
+use crate::geometry::Rect;
 use sha2::{Digest, Sha256};
 
 /// The longest side, in board units, of a picture as it is first placed.
@@ -78,6 +79,34 @@ pub fn placed_size(width: f64, height: f64) -> (f64, f64) {
     ((width * scale).max(8.0), (height * scale).max(8.0))
 }
 
+/// Where the whole picture of an image lies on the board: the element shows
+/// the part `crop` (fractions `left, top, right, bottom`) of it in `rect`.
+pub fn full_extent(rect: Rect, crop: (f64, f64, f64, f64)) -> Rect {
+    let (l, t, r, b) = crop;
+    let (w, h) = (rect.w / (r - l), rect.h / (b - t));
+    Rect::new(rect.x - l * w, rect.y - t * h, w, h)
+}
+
+/// Cropping moves an image's edges over its picture, which stays where it is
+/// at its scale: the element's new rect (`wanted`, kept within the picture and
+/// at least 8 units) and the crop that shows the same picture under it.
+pub fn crop_to(rect: Rect, crop: (f64, f64, f64, f64), wanted: Rect) -> (Rect, Vec<f64>) {
+    const MIN: f64 = 8.0;
+    let full = full_extent(rect, crop);
+    let x0 = wanted.x.clamp(full.x, full.right() - MIN);
+    let y0 = wanted.y.clamp(full.y, full.bottom() - MIN);
+    let x1 = wanted.right().clamp(x0 + MIN, full.right());
+    let y1 = wanted.bottom().clamp(y0 + MIN, full.bottom());
+    let shown = Rect::new(x0, y0, x1 - x0, y1 - y0);
+    let crop = vec![
+        (x0 - full.x) / full.w,
+        (y0 - full.y) / full.h,
+        (x1 - full.x) / full.w,
+        (y1 - full.y) / full.h,
+    ];
+    (shown, crop)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +132,29 @@ mod tests {
         assert_eq!(placed_size(300.0, 200.0), (300.0, 200.0));
         assert_eq!(placed_size(1000.0, 4000.0), (120.0, 480.0));
         assert_eq!(placed_size(0.0, 10.0), (480.0, 360.0));
+    }
+
+    #[test]
+    fn cropping_moves_the_edges_over_a_picture_that_stays_put() {
+        let rect = Rect::new(100.0, 100.0, 400.0, 200.0);
+        // Drag the left edge 100 units right: the left quarter is cut off.
+        let (shown, crop) = crop_to(
+            rect,
+            (0.0, 0.0, 1.0, 1.0),
+            Rect::new(200.0, 100.0, 300.0, 200.0),
+        );
+        assert_eq!(shown, Rect::new(200.0, 100.0, 300.0, 200.0));
+        assert_eq!(crop, vec![0.25, 0.0, 1.0, 1.0]);
+        // The picture is where it was.
+        assert_eq!(full_extent(shown, (0.25, 0.0, 1.0, 1.0)), rect);
+        // Dragging past the picture's edge stops at it.
+        let (shown, crop) = crop_to(
+            shown,
+            (0.25, 0.0, 1.0, 1.0),
+            Rect::new(0.0, 50.0, 600.0, 400.0),
+        );
+        assert_eq!(shown, rect);
+        assert_eq!(crop, vec![0.0, 0.0, 1.0, 1.0]);
     }
 
     #[test]

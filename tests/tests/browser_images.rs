@@ -121,18 +121,58 @@ async fn a_pasted_picture_reaches_others_survives_a_reload_and_an_offline_period
     assert_eq!(green, serde_json::json!([0x2f, 0x9e, 0x44]));
 
     // Resizing from a corner keeps the proportions.
+    let zoom = js(
+        &a,
+        "return parseFloat(document.querySelector('.zoom .percent').textContent) / 100",
+    )
+    .await
+    .as_f64()
+    .unwrap();
     click_at(&a, center_of(&a, ".element.image").await).await;
     let corner = center_of(&a, ".handle.se").await;
     drag(&a, corner, (corner.0 + 200.0, corner.1 + 20.0)).await;
+    let wider = 480.0 + 200.0 / zoom;
     let all = server_until(&mut obs, "the resized picture", |all| {
-        images(all).first().is_some_and(|p| p.base.rect.w > 500.0)
+        images(all)
+            .first()
+            .is_some_and(|p| (p.base.rect.w - wider).abs() < 2.0)
     })
     .await;
     let r = images(&all)[0].base.rect;
     assert!((r.w / r.h - 2.0).abs() < 0.01, "proportions lost: {r:?}");
 
+    // Double-click crops: dragging the top-left handle 100 px right and down
+    // cuts the picture's edges off and leaves the rest where it was.
+    double_click_at(&a, center_of(&a, ".element.image").await).await;
+    wait_for_count(&a, ".element.image.cropping", 1).await;
+    let corner = center_of(&a, ".handle.nw").await;
+    drag(&a, corner, (corner.0 + 100.0, corner.1 + 50.0)).await;
+    let all = server_until(&mut obs, "the cropped picture", |all| {
+        images(all).first().is_some_and(|p| match &p.props {
+            Props::Image(i) => (i.crop_box().0 * r.w - 100.0 / zoom).abs() < 2.0,
+            _ => false,
+        })
+    })
+    .await;
     let shot = a.screenshot().await.unwrap();
     std::fs::write(std::env::temp_dir().join("tafel-pictures.png"), shot).unwrap();
+    let cropped = images(&all)[0];
+    let Props::Image(p) = &cropped.props else {
+        unreachable!()
+    };
+    let (l, t, right, bottom) = p.crop_box();
+    let (dx, dy) = (100.0 / zoom, 50.0 / zoom);
+    assert!(
+        (l * r.w - dx).abs() < 2.0 && (t * r.h - dy).abs() < 2.0,
+        "crop {:?} of {r:?}",
+        p.crop
+    );
+    assert_eq!((right, bottom), (1.0, 1.0));
+    assert!((cropped.base.rect.x - (r.x + dx)).abs() < 2.0);
+    assert!((cropped.base.rect.w - (r.w - dx)).abs() < 2.0);
+    assert!((cropped.base.rect.h - (r.h - dy)).abs() < 2.0);
+    keys(&a, "\u{e00c}").await; // Escape
+    wait_for_count(&a, ".element.image.cropping", 0).await;
 
     // B reloads: the picture is back.
     b.refresh().await.unwrap();
