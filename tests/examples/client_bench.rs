@@ -16,30 +16,10 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::schema;
-use tafel_tests::browser::{client_dist, js, open_as, wait_until, Driver};
+use tafel_tests::browser::{
+    client_dist, frame_stats as stats, js, open_as, wait_until, Driver, FRAME_TIMES,
+};
 use tafel_tests::{SyncClient, TestServer};
-
-const FRAMES: &str = r#"
-const [mode, frames, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
-const canvas = document.querySelector('.canvas');
-const r = canvas.getBoundingClientRect();
-const times = [];
-let last = performance.now();
-let n = 0;
-function step(now) {
-  times.push(now - last);
-  (window.__tafelZooms = window.__tafelZooms || []).push([Math.round(now - last), document.querySelector('.zoom .percent').textContent, document.querySelectorAll('.element').length]);
-  last = now;
-  const zoom = mode === 'zoom';
-  const delta = (n % 60 < 30 ? -1 : 1) * (zoom ? 12 : 14);
-  canvas.dispatchEvent(new WheelEvent('wheel', {
-    deltaX: zoom ? 0 : delta, deltaY: zoom ? delta : delta / 2, ctrlKey: zoom,
-    clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true,
-  }));
-  if (++n < frames) requestAnimationFrame(step); else done(times.slice(2));
-}
-requestAnimationFrame(t => { last = t; requestAnimationFrame(step); });
-"#;
 
 const WATCH: &str = r#"
 const [id, marker] = [arguments[0], arguments[1]];
@@ -52,12 +32,6 @@ const obs = new MutationObserver(() => { if (check()) { obs.disconnect(); window
 obs.observe(document.querySelector('.world'), { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-label'] });
 return true;
 "#;
-
-fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
-    v.sort_by(f64::total_cmp);
-    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-    (at(0.5), at(0.95), v[v.len() - 1])
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -120,11 +94,11 @@ async fn main() {
         )
         .await;
         let pan = browser
-            .execute_async(FRAMES, vec!["pan".into(), 180.into()])
+            .execute_async(FRAME_TIMES, vec!["pan".into(), 180.into()])
             .await
             .unwrap();
         let zoom = browser
-            .execute_async(FRAMES, vec!["zoom".into(), 180.into()])
+            .execute_async(FRAME_TIMES, vec!["zoom".into(), 180.into()])
             .await
             .unwrap();
         if std::env::var_os("BENCH_DEBUG").is_some() {

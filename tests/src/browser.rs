@@ -409,3 +409,35 @@ pub async fn open_people(
     }
     browsers
 }
+
+/// A page script for benchmarks: `(mode, frames)` → the intervals between
+/// animation frames while one wheel event per frame pans (`"pan"`) or zooms
+/// (`"zoom"`) the board back and forth.
+pub const FRAME_TIMES: &str = r#"
+const [mode, frames, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const canvas = document.querySelector('.canvas');
+const r = canvas.getBoundingClientRect();
+const times = [];
+let last = performance.now();
+let n = 0;
+function step(now) {
+  times.push(now - last);
+  (window.__tafelZooms = window.__tafelZooms || []).push([Math.round(now - last), document.querySelector('.zoom .percent').textContent, document.querySelectorAll('.element').length]);
+  last = now;
+  const zoom = mode === 'zoom';
+  const delta = (n % 60 < 30 ? -1 : 1) * (zoom ? 12 : 14);
+  canvas.dispatchEvent(new WheelEvent('wheel', {
+    deltaX: zoom ? 0 : delta, deltaY: zoom ? delta : delta / 2, ctrlKey: zoom,
+    clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true,
+  }));
+  if (++n < frames) requestAnimationFrame(step); else done(times.slice(2));
+}
+requestAnimationFrame(t => { last = t; requestAnimationFrame(step); });
+"#;
+
+/// Median, 95th percentile and maximum of `v`.
+pub fn frame_stats(mut v: Vec<f64>) -> (f64, f64, f64) {
+    v.sort_by(f64::total_cmp);
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95), v[v.len() - 1])
+}
