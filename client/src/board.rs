@@ -38,7 +38,7 @@ pub fn BoardPage(
     Effect::new(move |_| {
         if status.get() == crate::net::Status::Live {
             // Pictures added while offline go up now.
-            cmd.pictures.upload_pending(cmd);
+            cmd.pictures.upload_pending(cmd.state.ui.notice);
             if let Some((baseline, since)) = cmd.session().take_baseline() {
                 crate::since::show(cmd, baseline, since);
             }

@@ -234,7 +234,7 @@ pub fn Canvas(
                 .session()
                 .cursor()
                 .unwrap_or_else(|| camera.screen_center());
-            cmd.pictures.add_files(cmd, files, at);
+            cmd.add_pictures(files, at);
             return;
         }
         if let Some(text) = e
@@ -292,7 +292,7 @@ pub fn Canvas(
             e.client_x() as f64 - o.x,
             e.client_y() as f64 - o.y,
         ));
-        cmd.pictures.add_files(cmd, files, at);
+        cmd.add_pictures(files, at);
     };
     let on_dblclick = move |e: web_sys::MouseEvent| {
         // Pointer capture retargets clicks to the canvas; ask what is under the pointer.

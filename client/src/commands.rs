@@ -58,6 +58,46 @@ impl Commands {
 
     // Creating elements.
 
+    /// Adds `files` as pictures around `at`, side by side: each is checked,
+    /// uploaded (or kept for later when offline) and then placed, and the new
+    /// pictures are selected. Refusals are told; nothing refused is placed.
+    pub fn add_pictures(&self, files: Vec<web_sys::File>, at: Point) {
+        /// Space between pictures added together, in board units.
+        const GAP: f64 = 24.0;
+        if files.is_empty() {
+            return;
+        }
+        if !self.session().can_edit_now() {
+            self.notify("Only editors and facilitators can add pictures.");
+            return;
+        }
+        let cmd = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            let notice = cmd.state.ui.notice;
+            let mut placed = Vec::new();
+            for file in files {
+                match cmd.pictures.take(&file, notice).await {
+                    Ok(Some(picture)) => placed.push(picture),
+                    Ok(None) => {}
+                    Err(why) => notice.show(&why),
+                }
+            }
+            let width: f64 = placed.iter().map(|(r, _)| r.w + GAP).sum::<f64>() - GAP;
+            let mut x = at.x - width / 2.0;
+            let mut ids = Vec::new();
+            for (r, props) in placed {
+                let rect = Rect::new(x, at.y - r.h / 2.0, r.w, r.h);
+                x += r.w + GAP;
+                if let Some(id) = cmd.create(rect, Props::Image(props)) {
+                    ids.push(id);
+                }
+            }
+            if !ids.is_empty() {
+                cmd.select(ids);
+            }
+        });
+    }
+
     /// Adds an element on top of everything, joining the frame under it.
     pub fn create(&self, rect: Rect, props: Props) -> Option<String> {
         self.create_with(rect, props, &[])

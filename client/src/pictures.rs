@@ -1,5 +1,6 @@
-//! Pictures on the board in the browser: adding them (file picker, paste, drop),
-//! showing them, and keeping them through offline periods.
+//! Pictures on the board in the browser: taking a file for the board (what
+//! [`crate::commands::Commands::add_pictures`] does for the picker, a paste or a
+//! drop), showing pictures, and keeping them through offline periods.
 //!
 //! A picture is uploaded first and placed after, so a refused file (too large,
 //! not a picture, over the board's quota) leaves nothing on the board. When the
@@ -11,13 +12,13 @@
 //! for again now and then until it arrives.
 
 use crate::api::{self, Fetched, UploadFailed};
-use crate::commands::Commands;
 use crate::idb;
+use crate::state::Notice;
 use js_sys::Uint8Array;
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
-use tafel_shared::element::{ImageProps, Props};
-use tafel_shared::geometry::{Point, Rect};
+use tafel_shared::element::ImageProps;
+use tafel_shared::geometry::Rect;
 use tafel_shared::pictures::{file_hash, placed_size, sniff};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
@@ -37,8 +38,6 @@ const RETRY_MS: i32 = 4_000;
 /// … this many times (about ten minutes), then it stays a placeholder until
 /// the page is reloaded.
 const RETRIES: u32 = 150;
-/// Space between pictures added together, in board units.
-const GAP: f64 = 24.0;
 
 /// The pictures of one board page (cheap to copy; provided as context).
 #[derive(Clone, Copy)]
@@ -124,48 +123,14 @@ impl Pictures {
         }
     }
 
-    /// Adds `files` to the board around `at`, side by side: each is checked,
-    /// uploaded (or kept for later when offline) and then placed. Refusals are
-    /// told; nothing refused is placed.
-    pub fn add_files(self, cmd: Commands, files: Vec<web_sys::File>, at: Point) {
-        if files.is_empty() {
-            return;
-        }
-        if !cmd.session().can_edit_now() {
-            cmd.notify("Only editors and facilitators can add pictures.");
-            return;
-        }
-        spawn_local(async move {
-            let mut placed: Vec<(Rect, ImageProps)> = Vec::new();
-            for file in files {
-                match self.take(cmd, &file).await {
-                    Ok(Some(picture)) => placed.push(picture),
-                    Ok(None) => {}
-                    Err(why) => cmd.notify(&why),
-                }
-            }
-            let width: f64 = placed.iter().map(|(r, _)| r.w + GAP).sum::<f64>() - GAP;
-            let mut x = at.x - width / 2.0;
-            let mut ids = Vec::new();
-            for (r, props) in placed {
-                let rect = Rect::new(x, at.y - r.h / 2.0, r.w, r.h);
-                x += r.w + GAP;
-                if let Some(id) = cmd.create(rect, Props::Image(props)) {
-                    ids.push(id);
-                }
-            }
-            if !ids.is_empty() {
-                cmd.select(ids);
-            }
-        });
-    }
-
-    /// One file: its bytes, type, size and name; uploaded now or kept for later.
-    /// `Ok(None)` when the board was left meanwhile.
-    async fn take(
+    /// One file for the board: its bytes, type, size and name; uploaded now, or
+    /// kept for later when the server is out of reach. The image element's size
+    /// (at the origin) and fields, or why the file is not taken. `Ok(None)` when
+    /// the board was left meanwhile.
+    pub async fn take(
         self,
-        cmd: Commands,
         file: &web_sys::File,
+        notice: Notice,
     ) -> Result<Option<(Rect, ImageProps)>, String> {
         let name = file.name();
         let bytes = read_bytes(file)
@@ -191,7 +156,7 @@ impl Pictures {
                     .map_err(|_| {
                         format!("“{name}” could not be kept on this device while offline.")
                     })?;
-                cmd.notify("Offline: the picture is kept on this device and uploaded later.");
+                notice.show("Offline: the picture is kept on this device and uploaded later.");
             }
         }
         self.show_blob(&hash, &blob);
@@ -212,7 +177,7 @@ impl Pictures {
 
     /// Uploads the pictures added while offline. Run when the connection
     /// returns; stops at the first that cannot reach the server.
-    pub fn upload_pending(self, cmd: Commands) {
+    pub fn upload_pending(self, notice: Notice) {
         let Some((id, token)) = self.board() else {
             return;
         };
@@ -233,7 +198,7 @@ impl Pictures {
                     }
                     Err(UploadFailed::Refused(why)) => {
                         let _ = idb::delete(idb::UPLOADS, &key).await;
-                        cmd.notify(&format!("A picture added offline was not taken: {why}"));
+                        notice.show(&format!("A picture added offline was not taken: {why}"));
                     }
                     Err(UploadFailed::Unreachable) => return,
                 }

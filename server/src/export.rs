@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use tafel_shared::api::{BoardExport, BOARD_EXPORT_FORMAT, BOARD_EXPORT_VERSION};
 use tafel_shared::comments::{self, Change, Discussion};
 use tafel_shared::element::{read_all, reading_order, Element, Props};
@@ -30,9 +30,6 @@ use tafel_shared::schema::{self, STICKY_COLORS};
 use yrs::updates::decoder::Decode;
 use yrs::{ReadTxn, Transact};
 
-/// Inter, the font every exported text is set in.
-const INTER_REGULAR: &[u8] = include_bytes!("../assets/fonts/Inter-Regular.ttf");
-const INTER_SEMIBOLD: &[u8] = include_bytes!("../assets/fonts/Inter-SemiBold.ttf");
 /// Largest PNG, in pixels: bigger boards are scaled down to fit.
 pub const MAX_PNG_PIXELS: f64 = 40_000_000.0;
 /// Most elements an import may bring.
@@ -281,24 +278,8 @@ pub fn svg(data: &BoardData, page: &Page) -> String {
     })
 }
 
-/// How drawings are read for rendering: with Tafel's fonts only, and no `href`
-/// that is not a data URL, so no drawing (an export, or an uploaded SVG) can
-/// read the server's files.
-pub(crate) fn render_options() -> &'static resvg::usvg::Options<'static> {
-    static OPTIONS: OnceLock<resvg::usvg::Options<'static>> = OnceLock::new();
-    OPTIONS.get_or_init(|| {
-        let mut o = resvg::usvg::Options::default();
-        o.image_href_resolver.resolve_string = Box::new(|_, _| None);
-        let db = o.fontdb_mut();
-        db.load_font_data(INTER_REGULAR.to_vec());
-        db.load_font_data(INTER_SEMIBOLD.to_vec());
-        db.set_sans_serif_family("Inter");
-        o
-    })
-}
-
 fn tree(svg: &str) -> Result<resvg::usvg::Tree, ExportError> {
-    resvg::usvg::Tree::from_str(svg, render_options())
+    resvg::usvg::Tree::from_str(svg, crate::render::options())
         .map_err(|e| ExportError::Render(e.to_string()))
 }
 
@@ -312,18 +293,9 @@ pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
     if w * h * scale * scale > MAX_PNG_PIXELS {
         scale = (MAX_PNG_PIXELS / (w * h)).sqrt();
     }
-    let (pw, ph) = (
-        (w * scale).ceil().max(1.0) as u32,
-        (h * scale).ceil().max(1.0) as u32,
-    );
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(pw, ph)
-        .ok_or_else(|| ExportError::Render(format!("no {pw}×{ph} canvas")))?;
-    resvg::render(
-        &tree,
-        resvg::tiny_skia::Transform::from_scale(scale as f32, scale as f32),
-        &mut pixmap.as_mut(),
-    );
-    pixmap
+    let size = ((w * scale).ceil(), (h * scale).ceil());
+    crate::render::rasterise(&tree, scale, size)
+        .ok_or_else(|| ExportError::Render(format!("no {size:?} canvas")))?
         .encode_png()
         .map_err(|e| ExportError::Render(e.to_string()))
 }

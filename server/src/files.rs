@@ -144,25 +144,16 @@ fn encode(picture: &DynamicImage) -> Result<(&'static str, Vec<u8>), FileRefusal
 /// Rasterises an SVG to PNG at [`DISPLAY_MAX_PX`] on its longer side (small
 /// drawings are scaled up: they are vector art).
 fn rasterise_svg(bytes: &[u8]) -> Result<(u32, u32, Display), FileRefusal> {
-    let tree =
-        resvg::usvg::Tree::from_data(bytes, crate::export::render_options()).map_err(broken)?;
+    let tree = resvg::usvg::Tree::from_data(bytes, crate::render::options()).map_err(broken)?;
     let size = tree.size();
     let (w, h) = (f64::from(size.width()), f64::from(size.height()));
     if !(w >= 1.0 && h >= 1.0) {
         return Err(FileRefusal::Broken("the drawing has no size".into()));
     }
     let scale = f64::from(DISPLAY_MAX_PX) / w.max(h);
-    let (pw, ph) = (
-        (w * scale).round().max(1.0) as u32,
-        (h * scale).round().max(1.0) as u32,
-    );
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(pw, ph)
-        .ok_or_else(|| FileRefusal::Broken(format!("no {pw}×{ph} canvas")))?;
-    resvg::render(
-        &tree,
-        resvg::tiny_skia::Transform::from_scale(scale as f32, scale as f32),
-        &mut pixmap.as_mut(),
-    );
+    let size = ((w * scale).round(), (h * scale).round());
+    let pixmap = crate::render::rasterise(&tree, scale, size)
+        .ok_or_else(|| FileRefusal::Broken(format!("no {size:?} canvas")))?;
     let png = pixmap.encode_png().map_err(broken)?;
     Ok((w.round() as u32, h.round() as u32, Some(("image/png", png))))
 }

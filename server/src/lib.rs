@@ -25,6 +25,8 @@
 //! - [`history`]: board versions over HTTP: list, view, name, restore.
 //! - [`activity`]: who last changed which element, sans-IO.
 //! - [`export`]: SVG, PNG, PDF, JSON, Markdown and CSV exports, and import.
+//! - [`render`]: drawing SVG to pixels with Tafel's fonts and no file access.
+//! - [`files`], [`files_http`]: pictures: checked, downscaled, stored per board, served sandboxed.
 
 pub mod activity;
 pub mod app;
@@ -38,6 +40,7 @@ pub mod history;
 pub mod http;
 pub mod identity;
 pub mod metrics;
+pub mod render;
 pub mod room;
 pub mod rooms;
 pub mod secret;

@@ -99,8 +99,7 @@ pub fn ToolRail(
         if let Some(input) = picker.get_untracked() {
             let files = crate::pictures::files_of_input(&input);
             input.set_value("");
-            cmd.pictures
-                .add_files(cmd, files, cmd.state.camera.screen_center());
+            cmd.add_pictures(files, cmd.state.camera.screen_center());
         }
     };
     let add_picture = move || {
