@@ -246,11 +246,12 @@ pub enum Fetched {
     Absent,
 }
 
-/// `GET /api/boards/{id}/files/{hash}`: the canvas version of a picture.
-pub async fn fetch_file(id: &str, token: &str, hash: &str) -> Result<Fetched, JsValue> {
+/// `GET /api/boards/{id}/files/{version}`: a version of a picture (`{hash}` for
+/// the canvas version, `{hash}/small` for the small one).
+pub async fn fetch_file(id: &str, token: &str, version: &str) -> Result<Fetched, JsValue> {
     let response = send(
         "GET",
-        &format!("/api/boards/{id}/files/{hash}"),
+        &format!("/api/boards/{id}/files/{version}"),
         None,
         Some(token),
     )

@@ -35,6 +35,8 @@ pub fn BoardPage(
     let status = session.status;
     // Image views find the board's pictures here.
     provide_context(cmd.pictures);
+    // … and choose a picture's version by its size on screen.
+    provide_context(state.camera);
     Effect::new(move |_| {
         if status.get() == crate::net::Status::Live {
             // Pictures added while offline go up now.

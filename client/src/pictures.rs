@@ -61,14 +61,33 @@ impl Pictures {
         }
     }
 
-    /// How picture `hash` shows (tracked). The first ask starts loading it.
-    pub fn shown(self, hash: &str) -> Shown {
-        if let Some(s) = self.shown.with(|m| m.get(hash).cloned()) {
+    /// How picture `hash` shows (tracked): its small version while it is
+    /// `small` on screen, else the canvas version (the small one standing in
+    /// until that has arrived). The first ask of a version starts loading it.
+    pub fn shown(self, hash: &str, small: bool) -> Shown {
+        let wanted = self.version(hash, small);
+        match wanted {
+            Shown::Url(_) => wanted,
+            _ if small => wanted,
+            _ => match self.shown.with(|m| m.get(&small_key(hash)).cloned()) {
+                Some(Shown::Url(url)) => Shown::Url(url),
+                _ => wanted,
+            },
+        }
+    }
+
+    fn version(self, hash: &str, small: bool) -> Shown {
+        let key = if small {
+            small_key(hash)
+        } else {
+            hash.to_owned()
+        };
+        if let Some(s) = self.shown.with(|m| m.get(&key).cloned()) {
             return s;
         }
-        if self.asked.try_update_value(|a| a.insert(hash.to_owned())) == Some(true) {
+        if self.asked.try_update_value(|a| a.insert(key.clone())) == Some(true) {
             let hash = hash.to_owned();
-            spawn_local(async move { self.load(hash, 0).await });
+            spawn_local(async move { self.load(hash, key, 0).await });
         }
         Shown::Loading
     }
@@ -83,33 +102,33 @@ impl Pictures {
         self.board.try_get_value()
     }
 
-    /// Reads the picture from this device, or fetches it and keeps it here.
-    async fn load(self, hash: String, attempt: u32) {
+    /// Reads one version (`key`) of picture `hash` from this device (a picture
+    /// this browser added and has not uploaded yet stands for every version),
+    /// or fetches it and keeps it here.
+    async fn load(self, hash: String, key: String, attempt: u32) {
         let Some((id, token)) = self.board() else {
             return;
         };
-        for key in [hash.clone(), upload_key(&id, &hash)] {
-            let store = if key == hash {
-                idb::FILES
-            } else {
-                idb::UPLOADS
-            };
-            if let Ok(Some(blob)) = idb::get_blob(store, &key).await {
-                self.show_blob(&hash, &blob);
+        for (store, stored) in [
+            (idb::FILES, key.clone()),
+            (idb::UPLOADS, upload_key(&id, &hash)),
+        ] {
+            if let Ok(Some(blob)) = idb::get_blob(store, &stored).await {
+                self.show_version(&key, &blob);
                 return;
             }
         }
-        match api::fetch_file(&id, &token, &hash).await {
+        match api::fetch_file(&id, &token, &key).await {
             Ok(Fetched::Found(blob)) => {
-                self.show_blob(&hash, &blob);
-                let _ = idb::put_blob(idb::FILES, &hash, &blob).await;
+                self.show_version(&key, &blob);
+                let _ = idb::put_blob(idb::FILES, &key, &blob).await;
             }
             Ok(Fetched::Absent) | Err(_) => {
-                self.set(&hash, Shown::Unavailable);
+                self.set(&key, Shown::Unavailable);
                 if attempt < RETRIES {
                     crate::timer::after(RETRY_MS, move || {
                         if self.board().is_some() {
-                            spawn_local(async move { self.load(hash, attempt + 1).await });
+                            spawn_local(async move { self.load(hash, key, attempt + 1).await });
                         }
                     });
                 }
@@ -117,8 +136,16 @@ impl Pictures {
         }
     }
 
+    fn show_version(self, key: &str, blob: &web_sys::Blob) {
+        if let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) {
+            self.set(key, Shown::Url(url));
+        }
+    }
+
+    /// Shows a picture this browser has whole (just added) for every version.
     fn show_blob(self, hash: &str, blob: &web_sys::Blob) {
         if let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) {
+            self.set(&small_key(hash), Shown::Url(url.clone()));
             self.set(hash, Shown::Url(url));
         }
     }
@@ -205,6 +232,12 @@ impl Pictures {
             }
         });
     }
+}
+
+/// The name of a picture's small version: in the map, in IndexedDB, and after
+/// `/files/` in its URL.
+fn small_key(hash: &str) -> String {
+    format!("{hash}/small")
 }
 
 fn upload_key(board: &str, hash: &str) -> String {

@@ -173,10 +173,22 @@ fn image(
             _ => Default::default(),
         })
     });
+    // Small on screen (a whole board of photos in view): the small version,
+    // a tenth of the bytes to fetch and decode.
+    let camera = use_context::<crate::state::Camera>();
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let s = signal.clone();
+    let small = Memo::new(move |_| {
+        let zoom = camera.map_or(1.0, |c| c.view.with(|v| v.zoom));
+        let side = s.with(|e| e.base.rect.w.max(e.base.rect.h));
+        side * zoom * dpr <= f64::from(tafel_shared::api::SMALL_MAX_PX)
+    });
     // A memo: a picture elsewhere loading must not rebuild this one's <img>.
     let shown = Memo::new(move |_| {
         let hash = props.with(|p| p.hash.clone());
-        pictures.map_or(crate::pictures::Shown::Unavailable, |p| p.shown(&hash))
+        pictures.map_or(crate::pictures::Shown::Unavailable, |p| {
+            p.shown(&hash, small.get())
+        })
     });
     let s = signal.clone();
     let label = move || s.with(Element::label);

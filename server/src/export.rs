@@ -11,7 +11,7 @@
 
 use crate::app::App;
 use crate::http::{ApiResult, AppError, BoardAccess};
-use crate::storage::{DocKey, Storage};
+use crate::storage::{DocKey, FileVersion, Storage};
 use crate::store::StoreError;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -181,15 +181,15 @@ fn pictures<'a>(
         let Some(meta) = s.file(board, hash)? else {
             continue;
         };
-        if let Some(bytes) = s.file_bytes(board, hash, false)? {
-            let mime = meta.display_mime.as_deref().unwrap_or(&meta.info.mime);
+        if let Some(bytes) = s.file_bytes(board, hash, FileVersion::Canvas)? {
+            let mime = meta.mime_of(FileVersion::Canvas);
             images.insert(
                 hash.to_owned(),
                 format!("data:{mime};base64,{}", b64.encode(bytes)),
             );
         }
         if originals {
-            if let Some(bytes) = s.file_bytes(board, hash, true)? {
+            if let Some(bytes) = s.file_bytes(board, hash, FileVersion::Original)? {
                 files.push(tafel_shared::api::ExportedFile {
                     hash: hash.to_owned(),
                     mime: meta.info.mime.clone(),

@@ -9,7 +9,7 @@
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
-use tafel_shared::api::{FileInfo, DISPLAY_MAX_PX};
+use tafel_shared::api::{FileInfo, DISPLAY_MAX_PX, SMALL_MAX_PX};
 use tafel_shared::pictures::{file_hash, sniff};
 use thiserror::Error;
 
@@ -49,6 +49,8 @@ pub struct Prepared {
     /// The version for the canvas and exports, with its type, when it differs
     /// from the original (downscaled, or an SVG rasterised).
     pub display: Option<(&'static str, Vec<u8>)>,
+    /// The small version ([`SMALL_MAX_PX`]), when the picture is larger.
+    pub small: Option<(&'static str, Vec<u8>)>,
 }
 
 /// Checks an upload and makes its canvas version. CPU-bound (decoding,
@@ -59,7 +61,7 @@ pub fn prepare(original: Vec<u8>, max_bytes: u64) -> Result<Prepared, FileRefusa
         return Err(FileRefusal::TooLarge { max: max_bytes });
     }
     let mime = sniff(&original).ok_or(FileRefusal::NotImage)?;
-    let (width, height, display) = if mime == "image/svg+xml" {
+    let (width, height, display, small) = if mime == "image/svg+xml" {
         rasterise_svg(&original)?
     } else {
         raster(&original, mime)?
@@ -74,10 +76,27 @@ pub fn prepare(original: Vec<u8>, max_bytes: u64) -> Result<Prepared, FileRefusa
         },
         original,
         display,
+        small,
     })
 }
 
 type Display = Option<(&'static str, Vec<u8>)>;
+
+/// Width, height, canvas version and small version of a picture.
+type Versions = (u32, u32, Display, Display);
+
+/// The small version of `picture`, if it is larger than that.
+fn small_of(picture: &DynamicImage) -> Result<Display, FileRefusal> {
+    if picture.width().max(picture.height()) <= SMALL_MAX_PX {
+        return Ok(None);
+    }
+    let small = picture.resize(
+        SMALL_MAX_PX,
+        SMALL_MAX_PX,
+        image::imageops::FilterType::Triangle,
+    );
+    Ok(Some(encode(&small)?))
+}
 
 fn broken(e: impl std::fmt::Display) -> FileRefusal {
     FileRefusal::Broken(e.to_string())
@@ -85,7 +104,7 @@ fn broken(e: impl std::fmt::Display) -> FileRefusal {
 
 /// Decodes a PNG, JPEG, GIF or WebP (turned upright as its EXIF says) and, when
 /// it is larger than [`DISPLAY_MAX_PX`] or needs turning, downscales it.
-fn raster(bytes: &[u8], mime: &str) -> Result<(u32, u32, Display), FileRefusal> {
+fn raster(bytes: &[u8], mime: &str) -> Result<Versions, FileRefusal> {
     let format = match mime {
         "image/png" => ImageFormat::Png,
         "image/jpeg" => ImageFormat::Jpeg,
@@ -108,9 +127,9 @@ fn raster(bytes: &[u8], mime: &str) -> Result<(u32, u32, Display), FileRefusal> 
     let (width, height) = (picture.width(), picture.height());
     if width.max(height) <= DISPLAY_MAX_PX && !turned {
         // Small enough as it is; an animated GIF keeps moving.
-        return Ok((width, height, None));
+        return Ok((width, height, None, small_of(&picture)?));
     }
-    let small = if width.max(height) > DISPLAY_MAX_PX {
+    let canvas = if width.max(height) > DISPLAY_MAX_PX {
         picture.resize(
             DISPLAY_MAX_PX,
             DISPLAY_MAX_PX,
@@ -119,7 +138,7 @@ fn raster(bytes: &[u8], mime: &str) -> Result<(u32, u32, Display), FileRefusal> 
     } else {
         picture
     };
-    Ok((width, height, Some(encode(&small)?)))
+    Ok((width, height, Some(encode(&canvas)?), small_of(&canvas)?))
 }
 
 /// PNG for pictures with transparency, JPEG for the rest (photos).
@@ -143,7 +162,7 @@ fn encode(picture: &DynamicImage) -> Result<(&'static str, Vec<u8>), FileRefusal
 
 /// Rasterises an SVG to PNG at [`DISPLAY_MAX_PX`] on its longer side (small
 /// drawings are scaled up: they are vector art).
-fn rasterise_svg(bytes: &[u8]) -> Result<(u32, u32, Display), FileRefusal> {
+fn rasterise_svg(bytes: &[u8]) -> Result<Versions, FileRefusal> {
     let tree = resvg::usvg::Tree::from_data(bytes, crate::render::options()).map_err(broken)?;
     let size = tree.size();
     let (w, h) = (f64::from(size.width()), f64::from(size.height()));
@@ -155,7 +174,13 @@ fn rasterise_svg(bytes: &[u8]) -> Result<(u32, u32, Display), FileRefusal> {
     let pixmap = crate::render::rasterise(&tree, scale, size)
         .ok_or_else(|| FileRefusal::Broken(format!("no {size:?} canvas")))?;
     let png = pixmap.encode_png().map_err(broken)?;
-    Ok((w.round() as u32, h.round() as u32, Some(("image/png", png))))
+    let small = small_of(&image::load_from_memory(&png).map_err(broken)?)?;
+    Ok((
+        w.round() as u32,
+        h.round() as u32,
+        Some(("image/png", png)),
+        small,
+    ))
 }
 
 #[cfg(test)]
@@ -224,6 +249,10 @@ mod tests {
         assert_eq!(mime, "image/jpeg");
         let decoded = image::load_from_memory(&small).expect("decodes");
         assert_eq!((decoded.width(), decoded.height()), (DISPLAY_MAX_PX, 400));
+        let (mime, smaller) = p.small.expect("a small version");
+        assert_eq!(mime, "image/jpeg");
+        let decoded = image::load_from_memory(&smaller).expect("decodes");
+        assert_eq!((decoded.width(), decoded.height()), (SMALL_MAX_PX, 100));
 
         let p = prepare(png(1000, 3200, true), 64 << 20).expect("taken");
         let (mime, small) = p.display.expect("downscaled");

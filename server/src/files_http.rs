@@ -9,7 +9,7 @@
 use crate::app::App;
 use crate::files::{prepare, FileRefusal, Prepared};
 use crate::http::{durable, ApiResult, AppError, BoardAccess};
-use crate::storage::PutFile;
+use crate::storage::{FileVersion, PutFile};
 use crate::store::StoreError;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -43,6 +43,7 @@ pub fn routes(max_file_bytes: u64) -> Router<Arc<App>> {
                 .layer(axum::extract::DefaultBodyLimit::max(body_limit)),
         )
         .route("/api/boards/{id}/files/{hash}", get(canvas_version))
+        .route("/api/boards/{id}/files/{hash}/small", get(small_version))
         .route("/api/boards/{id}/files/{hash}/original", get(original))
 }
 
@@ -133,7 +134,16 @@ async fn canvas_version(
     access: BoardAccess,
     Path((_, hash)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    file_response(&app, access, hash, false).await
+    file_response(&app, access, hash, FileVersion::Canvas).await
+}
+
+/// The small version, drawn while a picture is small on screen.
+async fn small_version(
+    State(app): State<Arc<App>>,
+    access: BoardAccess,
+    Path((_, hash)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    file_response(&app, access, hash, FileVersion::Small).await
 }
 
 /// A picture as it was uploaded; SVG only as a download.
@@ -142,14 +152,14 @@ async fn original(
     access: BoardAccess,
     Path((_, hash)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    file_response(&app, access, hash, true).await
+    file_response(&app, access, hash, FileVersion::Original).await
 }
 
 async fn file_response(
     app: &App,
     access: BoardAccess,
     hash: String,
-    original: bool,
+    version: FileVersion,
 ) -> ApiResult<Response> {
     if !is_file_hash(&hash) {
         return Err(AppError::Missing("picture"));
@@ -161,15 +171,12 @@ async fn file_response(
             let Some(meta) = s.file(&board, &name)? else {
                 return Ok(None);
             };
-            Ok(s.file_bytes(&board, &name, original)?
+            Ok(s.file_bytes(&board, &name, version)?
                 .map(|bytes| (meta, bytes)))
         })
         .await?
         .ok_or(AppError::Missing("picture"))?;
-    let mime = match (&meta.display_mime, original) {
-        (Some(display), false) => display.clone(),
-        _ => meta.info.mime.clone(),
-    };
+    let mime = meta.mime_of(version).to_owned();
     let mut res = bytes.into_response();
     let headers = res.headers_mut();
     let value = |s: &str| HeaderValue::from_str(s).unwrap_or(HeaderValue::from_static(""));

@@ -15,6 +15,7 @@
 //! | `doc/{id}/files/meta/{hash}` | a picture's [`StoredFile`] as JSON |
 //! | `doc/{id}/files/orig/{hash}` | a picture's bytes as uploaded |
 //! | `doc/{id}/files/disp/{hash}` | the version of it the canvas draws, when it differs |
+//! | `doc/{id}/files/small/{hash}` | the small version, drawn while the picture is small on screen |
 //! | `operator` | SHA-256 of the operator token |
 //! | `history-total` | bytes of all boards' versions (u64 BE), the total that `--history-max-total-mb` bounds |
 
@@ -113,6 +114,33 @@ pub struct StoredFile {
     pub info: FileInfo,
     /// The type of the canvas version, when there is one.
     pub display_mime: Option<String>,
+    /// The type of the small version, when there is one.
+    #[serde(default)]
+    pub small_mime: Option<String>,
+}
+
+/// Which version of a picture.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FileVersion {
+    /// As uploaded.
+    Original,
+    /// What the canvas draws (the original when there is no other).
+    Canvas,
+    /// What the canvas draws while the picture is small on screen (else as
+    /// [`FileVersion::Canvas`]).
+    Small,
+}
+
+impl StoredFile {
+    /// The type of `version` as [`Storage::file_bytes`] returns it.
+    pub fn mime_of(&self, version: FileVersion) -> &str {
+        let canvas = self.display_mime.as_deref().unwrap_or(&self.info.mime);
+        match version {
+            FileVersion::Original => &self.info.mime,
+            FileVersion::Canvas => canvas,
+            FileVersion::Small => self.small_mime.as_deref().unwrap_or(canvas),
+        }
+    }
 }
 
 /// What [`Storage::put_file`] did.
@@ -647,6 +675,7 @@ impl Storage {
         let meta = StoredFile {
             info: file.info.clone(),
             display_mime: file.display.as_ref().map(|(m, _)| (*m).to_owned()),
+            small_mime: file.small.as_ref().map(|(m, _)| (*m).to_owned()),
         };
         let mut ops = vec![
             BatchOp::Put(file_key(board, "orig", hash), file.original.clone()),
@@ -657,6 +686,9 @@ impl Storage {
         ];
         if let Some((_, bytes)) = &file.display {
             ops.push(BatchOp::Put(file_key(board, "disp", hash), bytes.clone()));
+        }
+        if let Some((_, bytes)) = &file.small {
+            ops.push(BatchOp::Put(file_key(board, "small", hash), bytes.clone()));
         }
         self.store.apply(ops)?;
         Ok(PutFile::Stored)
@@ -700,20 +732,25 @@ impl Storage {
             .transpose()
     }
 
-    /// A picture's bytes: the canvas version (the original when there is no
-    /// other), or the original.
+    /// One version of a picture's bytes (see [`FileVersion`] for what stands in
+    /// for a version a small picture does not have).
     pub fn file_bytes(
         &self,
         board: &BoardId,
         hash: &str,
-        original: bool,
+        version: FileVersion,
     ) -> Result<Option<Vec<u8>>, StoreError> {
-        if !original {
-            if let Some(bytes) = self.store.get(&file_key(board, "disp", hash))? {
+        let parts: &[&str] = match version {
+            FileVersion::Original => &["orig"],
+            FileVersion::Canvas => &["disp", "orig"],
+            FileVersion::Small => &["small", "disp", "orig"],
+        };
+        for part in parts {
+            if let Some(bytes) = self.store.get(&file_key(board, part, hash))? {
                 return Ok(Some(bytes));
             }
         }
-        self.store.get(&file_key(board, "orig", hash))
+        Ok(None)
     }
 
     /// The operator token's hash, if one was set up.

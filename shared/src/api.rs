@@ -148,6 +148,10 @@ pub const IMAGE_TYPES: [&str; 5] = [
 /// larger pictures are downscaled to it once, at upload.
 pub const DISPLAY_MAX_PX: u32 = 1600;
 
+/// The longest side, in pixels, of the small version of a picture, drawn while
+/// the picture is small on screen (a whole board of photos in view).
+pub const SMALL_MAX_PX: u32 = 400;
+
 /// A picture stored beside a board: what `POST /api/boards/{id}/files` answers.
 /// Files are named by the hex SHA-256 of their bytes, so one picture added twice
 /// is stored once.

@@ -107,6 +107,7 @@ async fn main() {
             info: info.clone(),
             original: bytes,
             display: None,
+            small: None,
         };
         srv.server
             .app

@@ -8,7 +8,7 @@
 
 use reqwest::{Method, StatusCode};
 use std::io::Cursor;
-use tafel_shared::api::{FileInfo, FilesUsage, DISPLAY_MAX_PX};
+use tafel_shared::api::{FileInfo, FilesUsage, DISPLAY_MAX_PX, SMALL_MAX_PX};
 use tafel_shared::element::{Element, ImageProps, Props};
 use tafel_shared::geometry::Rect;
 use tafel_shared::roles::{DocKind, Role};
@@ -156,6 +156,15 @@ async fn an_editors_photo_is_stored_once_downscaled_for_the_canvas_and_served_sa
         (DISPLAY_MAX_PX, DISPLAY_MAX_PX / 2)
     );
     assert!(canvas.body.len() < original.len());
+    // … and a small one for when the picture is small on screen.
+    let small = fetch(&srv, &board, &info.hash, "/small").await;
+    assert_eq!(small.header("content-type"), "image/jpeg");
+    assert!(small.header("content-security-policy").contains("sandbox"));
+    let small = image::load_from_memory(&small.body).unwrap();
+    assert_eq!(
+        (small.width(), small.height()),
+        (SMALL_MAX_PX, SMALL_MAX_PX / 2)
+    );
 
     // The original comes back byte for byte.
     let full = fetch(&srv, &board, &info.hash, "/original").await;
