@@ -1,9 +1,11 @@
 //! Calls to the HTTP board API, with the shared request and answer types.
 
+use crate::i18n::{t, t_with};
 use tafel_shared::api::{
     ApiError, BoardCreated, BoardInfo, BoardLinks, CreateBoard, FileInfo, NameVersion,
     ParticipantIssued, RenameBoard, RestoreMode, RestoreVersion, Restored, TokenRotated,
-    VersionInfo, VersionView,
+    VersionInfo, VersionView, ERR_FORBIDDEN, ERR_NOT_FOUND, ERR_NOT_IMAGE, ERR_QUOTA, ERR_REVOKED,
+    ERR_STORAGE, ERR_TOO_LARGE, ERR_UNAUTHORIZED, ERR_UNKNOWN_TEMPLATE,
 };
 use tafel_shared::roles::Role;
 use wasm_bindgen::{JsCast, JsValue};
@@ -11,8 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 
 /// Why a call failed, in words for people.
 pub fn describe(e: &JsValue) -> String {
-    e.as_string()
-        .unwrap_or_else(|| "The server could not be reached.".to_owned())
+    e.as_string().unwrap_or_else(|| t("error-unreachable"))
 }
 
 /// `POST /api/boards`.
@@ -20,6 +21,8 @@ pub async fn create_board(title: &str, template: &str) -> Result<BoardCreated, J
     let body = serde_json::to_string(&CreateBoard {
         title: title.to_owned(),
         template: Some(template.to_owned()),
+        // The template's frames and agenda in this page's language.
+        lang: Some(crate::i18n::lang()),
     })
     .map_err(|e| JsValue::from_str(&e.to_string()))?;
     call("POST", "/api/boards", Some(&body), None).await
@@ -296,7 +299,7 @@ async fn send(
         .dyn_into()
 }
 
-/// The server's sentence for people from a failed answer.
+/// The sentence for people from a failed answer (see [`error_text`]).
 async fn failure(response: &web_sys::Response) -> JsValue {
     let text = match response.text() {
         Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
@@ -304,9 +307,39 @@ async fn failure(response: &web_sys::Response) -> JsValue {
     };
     let message = text
         .and_then(|t| serde_json::from_str::<ApiError>(&t).ok())
-        .map(|e| e.message)
-        .unwrap_or_else(|| format!("The server answered {}.", response.status()));
+        .map(|e| error_text(&e))
+        .unwrap_or_else(|| t_with("error-status", &[("status", response.status().into())]));
     JsValue::from_str(&message)
+}
+
+/// An error the server sent, in this page's language: the catalogue's text
+/// for a known code, else the server's own (English) sentence. A bad
+/// request's sentence says what was wrong, so it is kept.
+fn error_text(e: &ApiError) -> String {
+    match e.code.as_str() {
+        ERR_UNAUTHORIZED => t("error-unauthorized"),
+        ERR_REVOKED => t("error-link-revoked"),
+        ERR_FORBIDDEN => t("error-forbidden"),
+        ERR_NOT_FOUND => t("error-not-found"),
+        ERR_UNKNOWN_TEMPLATE => t("error-unknown-template"),
+        ERR_STORAGE => t("error-storage-failure"),
+        ERR_TOO_LARGE => {
+            // The server's sentence names its limit in MB, the first number in it.
+            let mb: String = e
+                .message
+                .chars()
+                .skip_while(|c| !c.is_ascii_digit())
+                .take_while(char::is_ascii_digit)
+                .collect();
+            match mb.parse::<u64>() {
+                Ok(mb) => t_with("error-too-large-mb", &[("mb", mb.into())]),
+                Err(_) => t("error-too-large"),
+            }
+        }
+        ERR_QUOTA => t("error-quota-exceeded"),
+        ERR_NOT_IMAGE => t("error-not-an-image"),
+        _ => e.message.clone(),
+    }
 }
 
 /// One JSON call. An error carries the server's sentence for people.

@@ -9,6 +9,7 @@ use crate::chrome::{
 };
 use crate::commands::Commands;
 use crate::facilitation::Facilitation;
+use crate::i18n::t;
 use crate::prefs;
 use crate::session::Session;
 use crate::state::State;
@@ -97,7 +98,7 @@ pub fn BoardPage(
             <crate::chrome::HistoryBar cmd/>
             <CoachCorner room/>
             <Show when=move || needs_name.get() && fatal.with(Option::is_none)>
-                <div class="name-prompt" role="dialog" aria-label="Your name">
+                <div class="name-prompt" role="dialog" aria-label=t("board-name-dialog-label")>
                     <crate::home::Profile
                         on_saved=Callback::new(move |user: User| {
                             needs_name.set(false);
@@ -110,9 +111,9 @@ pub fn BoardPage(
             </Show>
             {move || fatal.get().map(|e| view! {
                 <div class="fatal" role="alert">
-                    <h2>"This board cannot be opened"</h2>
+                    <h2>{t("board-cannot-open")}</h2>
                     <p>{e}</p>
-                    <a class="button" href="/">"Go to the start page"</a>
+                    <a class="button" href="/">{t("board-go-home")}</a>
                 </div>
             })}
             <Canvas cmd>
@@ -125,7 +126,7 @@ pub fn BoardPage(
             <crate::chrome::ToolRail cmd review/>
             <ZoomControls view=state.camera.view cmd/>
             {move || can_edit().then(|| view! {
-                <div class="stylebar" role="toolbar" aria-label="Colours">
+                <div class="stylebar" role="toolbar" aria-label=t("board-stylebar-label")>
                     <ColorPicker cmd/>
                 </div>
             })}

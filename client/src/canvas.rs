@@ -5,6 +5,7 @@
 //! instead of selecting, and a drag pans.
 
 use crate::commands::Commands;
+use crate::i18n::{t, t_with};
 use crate::keymap;
 use crate::model::{Model, ModelRef};
 use crate::state::Tool;
@@ -416,7 +417,7 @@ pub fn Canvas(
             class:voting=voting
             node_ref=canvas
             tabindex="-1"
-            aria-label="Board canvas"
+            aria-label=t("canvas-label")
             on:pointerdown=on_down
             on:pointermove=on_move
             on:pointerup=on_up
@@ -444,9 +445,9 @@ pub fn Canvas(
             <Show when=empty>
                 <div class="empty-hint">
                     {move || if can_edit() {
-                        "This board is empty. Press N and click to add a sticky note, or double-click anywhere."
+                        t("canvas-empty-editable")
                     } else {
-                        "This board is empty."
+                        t("canvas-empty")
                     }}
                 </div>
             </Show>
@@ -480,7 +481,11 @@ fn clipboard_out(cmd: Commands, e: web_sys::ClipboardEvent, cut: bool) {
             if cut {
                 cmd.delete_selection();
             }
-            cmd.notify(if cut { "Cut" } else { "Copied" });
+            cmd.notify(&if cut {
+                t("canvas-cut")
+            } else {
+                t("canvas-copied")
+            });
         }
     }
 }
@@ -903,7 +908,7 @@ fn SelectionBoxes(
                         Corner::ALL
                             .into_iter()
                             .map(|(_, name)| view! {
-                                <div class=format!("handle {name}") data-handle=name title="Drag to resize (Shift keeps proportions)"
+                                <div class=format!("handle {name}") data-handle=name title=crate::i18n::t("canvas-resize-handle-title")
                                     style:transform=format!("scale({})", 1.0 / zoom)></div>
                             })
                             .collect_view()
@@ -1156,9 +1161,9 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
     };
     let label = signal.with_untracked(|e| {
         if e.is_frame() {
-            "Frame title".to_owned()
+            t("canvas-frame-title-label")
         } else {
-            format!("Text of {}", e.label())
+            t_with("canvas-text-of", &[("element", e.label().into())])
         }
     });
     // Notes and shapes show their text centred; so does the edit box.

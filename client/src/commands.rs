@@ -6,6 +6,7 @@
 //! a component that changes the board takes it, one that only shows something
 //! takes the signal it reads.
 
+use crate::i18n::{t, t_with};
 use crate::session::Session;
 use crate::state::{Camera, Panel, Selection, State, Tool};
 use leptos::prelude::*;
@@ -68,7 +69,7 @@ impl Commands {
             return;
         }
         if !self.session().can_edit_now() {
-            self.notify("Only editors and facilitators can add pictures.");
+            self.notify(&t("picture-add-forbidden"));
             return;
         }
         let cmd = *self;
@@ -179,7 +180,7 @@ impl Commands {
     pub fn new_frame(&self, r: Rect) -> Option<String> {
         let model = &self.session().model;
         let frames = model.with_all(|all| all.values().filter(|e| e.is_frame()).count());
-        let title = format!("Frame {}", frames + 1);
+        let title = t_with("element-frame-numbered", &[("number", (frames + 1).into())]);
         // What the new frame covers now belongs to it.
         let inside: Vec<String> = model.with_all(|all| {
             all.values()
@@ -254,7 +255,7 @@ impl Commands {
             Tool::Sticky => self.new_sticky(c),
             Tool::Text => self.new_text(Rect::new(c.x - 120.0, c.y - 24.0, 240.0, 48.0)),
             Tool::Frame => {
-                let title = "Frame".to_owned();
+                let title = t("element-frame");
                 self.create(
                     Rect::new(c.x - 320.0, c.y - 210.0, 640.0, 420.0),
                     Props::Frame(FrameProps { title }),
@@ -537,10 +538,14 @@ impl Commands {
             .iter()
             .all(|id| s.model.get(id).is_some_and(|e| e.base.locked));
         if s.set_locked(&ids, lock).is_empty() {
-            self.notify("Locking needs a connection to the server");
+            self.notify(&t("element-lock-offline"));
             return;
         }
-        self.notify(if lock { "Locked" } else { "Unlocked" });
+        self.notify(&if lock {
+            t("element-locked")
+        } else {
+            t("element-unlocked")
+        });
     }
 
     /// The selected elements that are not locked.

@@ -4,6 +4,7 @@
 //! when it moves, and keep their size on screen at any zoom.
 
 use crate::commands::Commands;
+use crate::i18n::{t, t_with};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use tafel_shared::element::Element;
@@ -51,12 +52,17 @@ pub fn VoteMarks(
                 .results
                 .iter()
                 .map(|t| {
-                    let plural = if t.votes == 1 { "vote" } else { "votes" };
                     let voters = if named && !t.by.is_empty() {
                         let names: Vec<String> = t.by.iter().map(|p| b.name_of(p)).collect();
-                        format!("{} {plural}: {}", t.votes, names.join(", "))
+                        t_with(
+                            "vote-badge-named",
+                            &[
+                                ("count", t.votes.into()),
+                                ("names", names.join(", ").into()),
+                            ],
+                        )
                     } else {
-                        format!("{} {plural}", t.votes)
+                        t_with("vote-badge", &[("count", t.votes.into())])
                     };
                     Mark {
                         element: t.element.clone(),
@@ -90,8 +96,8 @@ fn MarkView(cmd: Commands, mark: Mark) -> impl IntoView {
     let inner = match mark.voters {
         None => view! {
             <span class="vote-dot" data-testid="vote-dot" data-vote-for=mark.element.clone()
-                data-count=count title="Your vote: click to take it back" role="button"
-                aria-label=format!("Your vote ({count}): take it back")>{shown_count}</span>
+                data-count=count title=t("vote-dot-title") role="button"
+                aria-label=t_with("vote-dot-label", &[("count", count.into())])>{shown_count}</span>
         }
         .into_any(),
         Some(voters) => view! {

@@ -6,6 +6,7 @@
 //! [`HintInput`] and [`hints`] decides; the chrome (`chrome::room`) shows them.
 
 use tafel_shared::geometry::Rect;
+use tafel_shared::i18n::{text, text_with, Lang};
 
 /// After this long without a change from anyone else, the board counts as idle.
 pub const IDLE_MS: f64 = 120_000.0;
@@ -42,22 +43,18 @@ pub enum Hint {
 }
 
 impl Hint {
-    /// The sentence shown.
+    /// The sentence shown, in this page's language.
     pub fn text(&self) -> String {
-        let people = |n: usize| {
-            if n == 1 {
-                "1 person is".to_owned()
-            } else {
-                format!("{n} people are")
-            }
-        };
+        self.text_in(crate::i18n::lang())
+    }
+
+    /// The sentence shown, in `lang`.
+    pub fn text_in(&self, lang: Lang) -> String {
         match self {
-            Hint::VotesIn => "All votes are in".to_owned(),
-            Hint::Idle(m) => format!("Nobody has changed the board for {m} minutes"),
-            Hint::NotLooking(n) => {
-                format!("{} not looking at the current step's frame", people(*n))
-            }
-            Hint::StillTyping(n) => format!("Time is up and {} still typing", people(*n)),
+            Hint::VotesIn => text(lang, "hint-votes-in"),
+            Hint::Idle(m) => text_with(lang, "hint-idle", &[("minutes", (*m).into())]),
+            Hint::NotLooking(n) => text_with(lang, "hint-not-looking", &[("count", (*n).into())]),
+            Hint::StillTyping(n) => text_with(lang, "hint-still-typing", &[("count", (*n).into())]),
         }
     }
 
@@ -146,7 +143,7 @@ mod tests {
         assert_eq!(idle(119_000.0), []);
         assert_eq!(idle(150_000.0), [Hint::Idle(2)]);
         assert_eq!(
-            Hint::Idle(2).text(),
+            Hint::Idle(2).text_in(Lang::En),
             "Nobody has changed the board for 2 minutes"
         );
     }
@@ -167,7 +164,7 @@ mod tests {
         };
         assert_eq!(hints(&input), [Hint::NotLooking(2)]);
         assert_eq!(
-            Hint::NotLooking(2).text(),
+            Hint::NotLooking(2).text_in(Lang::En),
             "2 people are not looking at the current step's frame"
         );
         let no_step = HintInput {
@@ -190,7 +187,7 @@ mod tests {
         };
         assert_eq!(hints(&up), [Hint::StillTyping(1)]);
         assert_eq!(
-            Hint::StillTyping(1).text(),
+            Hint::StillTyping(1).text_in(Lang::En),
             "Time is up and 1 person is still typing"
         );
     }

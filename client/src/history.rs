@@ -4,6 +4,7 @@
 //! a name, name a version, restore one in place or as a new board.
 
 use crate::commands::Commands;
+use crate::i18n::t_with;
 pub use crate::review_state::{local_time, HistoryUi};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -66,7 +67,7 @@ pub fn save(cmd: Commands, name: String) {
     spawn_local(async move {
         match crate::api::save_version(&id, &token, &name).await {
             Ok(v) => {
-                cmd.notify(&format!("Saved as “{}”", label(&v)));
+                cmd.notify(&t_with("history-saved-as", &[("name", label(&v).into())]));
                 refresh(cmd);
             }
             Err(e) => cmd.notify(&crate::api::describe(&e)),
@@ -95,9 +96,7 @@ fn confirm(text: &str) -> bool {
 /// Restores the version in place, after asking (facilitators): everyone sees
 /// the board go back; the state before is kept as a named version.
 pub fn restore_here(cmd: Commands, at_ms: u64, name: String) {
-    let question = format!(
-        "Restore “{name}” for everyone? The board as it is now is kept as a version, so you can go back."
-    );
+    let question = t_with("history-restore-confirm", &[("name", name.into())]);
     if !confirm(&question) {
         return;
     }
@@ -108,9 +107,9 @@ pub fn restore_here(cmd: Commands, at_ms: u64, name: String) {
         match crate::api::restore_in_place(&id, &token, at_ms).await {
             Ok(r) => {
                 leave(cmd);
-                cmd.notify(&format!(
-                    "Restored. The board before is kept as “{}”.",
-                    label(&r.before)
+                cmd.notify(&t_with(
+                    "history-restored",
+                    &[("name", label(&r.before).into())],
                 ));
                 refresh(cmd);
             }

@@ -2,6 +2,7 @@
 //! boards you opened recently, opening a share link, and new boards from
 //! templates.
 
+use crate::i18n::{t, t_with, Arg, Lang};
 use crate::prefs::{self, Recent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,15 +21,15 @@ fn go(local_link: &str) {
 pub fn Home() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let create = move |t: Template| {
+    let create = move |template: Template| {
         busy.set(true);
         spawn_local(async move {
-            let title = if t == Template::Blank {
-                "Untitled board"
+            let title = if template == Template::Blank {
+                t("home-untitled-board")
             } else {
-                t.name()
+                template.name(crate::i18n::lang())
             };
-            match crate::api::create_board(title, t.id()).await {
+            match crate::api::create_board(&title, template.id()).await {
                 Ok(created) => enter_new_board(&created),
                 Err(e) => {
                     busy.set(false);
@@ -38,7 +39,7 @@ pub fn Home() -> impl IntoView {
         });
     };
     let link_text = RwSignal::new(String::new());
-    let link_error = RwSignal::new(None::<&'static str>);
+    let link_error = RwSignal::new(None::<String>);
     let open_link = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
         let text = link_text.get_untracked();
@@ -46,43 +47,42 @@ pub fn Home() -> impl IntoView {
         let (path, fragment) = local.split_once('#').unwrap_or((local.as_str(), ""));
         match tafel_shared::ids::parse_board_link(path, fragment) {
             Some((_, token)) if !token.is_empty() => go(&local),
-            _ => link_error.set(Some(
-                "That is not a Tafel board link. It looks like …/b/…#token=…",
-            )),
+            _ => link_error.set(Some(t("home-link-invalid"))),
         }
     };
     let recent = RwSignal::new(prefs::recent());
     view! {
         <header class="masthead">
             <h1 class="brand">"Tafel"</h1>
-            <p class="tagline">{crate::TAGLINE}</p>
+            <p class="tagline">{t("home-tagline")}</p>
+            <LangSwitch/>
         </header>
         <main class="content">
             <Profile/>
             <section class="open-link" aria-labelledby="open-heading">
-                <h2 id="open-heading">"Open a board"</h2>
+                <h2 id="open-heading">{t("home-open-heading")}</h2>
                 <form on:submit=open_link>
-                    <input class="link-input" type="text" placeholder="Paste a board link" aria-label="Board link"
+                    <input class="link-input" type="text" placeholder=t("home-link-placeholder") aria-label=t("home-link-label")
                         prop:value=move || link_text.get()
                         on:input=move |e| { link_text.set(event_target_value(&e)); link_error.set(None); }/>
-                    <button type="submit" class="button">"Open"</button>
+                    <button type="submit" class="button">{t("home-open-button")}</button>
                 </form>
                 {move || link_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             </section>
             <Show when=move || recent.with(|r| !r.is_empty())>
                 <section class="recent" aria-labelledby="recent-heading">
-                    <h2 id="recent-heading">"Recent boards"</h2>
+                    <h2 id="recent-heading">{t("home-recent-heading")}</h2>
                     <ul class="recent-list">
                         {move || recent.get().into_iter().map(|r: Recent| {
                             let id = r.id.clone();
                             view! {
                                 <li class="recent-item">
                                     <a href=r.link.clone() class="recent-link" data-testid="recent-board">
-                                        <span class="recent-title">{if r.title.is_empty() { "Untitled board".to_owned() } else { r.title.clone() }}</span>
-                                        <span class="muted">{format!("as {}", r.role)}</span>
+                                        <span class="recent-title">{if r.title.is_empty() { t("home-untitled-board") } else { r.title.clone() }}</span>
+                                        <span class="muted">{t_with("home-recent-role", &[("role", crate::room::role_name(r.role).into())])}</span>
                                         <LastChange link=r.link.clone()/>
                                     </a>
-                                    <button class="forget" title="Remove from this list" aria-label=format!("Remove {} from recent boards", r.title)
+                                    <button class="forget" title=t("home-recent-forget-title") aria-label=t_with("home-recent-forget-label", &[("title", r.title.clone().into())])
                                         on:click=move |_| { prefs::forget(&id); recent.set(prefs::recent()); }>"×"</button>
                                 </li>
                             }
@@ -91,7 +91,7 @@ pub fn Home() -> impl IntoView {
                 </section>
             </Show>
             <section class="templates" aria-labelledby="templates-heading">
-                <h2 id="templates-heading">"Start a new board"</h2>
+                <h2 id="templates-heading">{t("home-templates-heading")}</h2>
                 <ul class="template-list">
                     {Template::ALL
                         .into_iter()
@@ -99,7 +99,7 @@ pub fn Home() -> impl IntoView {
                             view! {
                                 <li>
                                     <button class="template" data-template=t.id() disabled=move || busy.get() on:click=move |_| create(t)>
-                                        {t.name()}
+                                        {t.name(crate::i18n::lang())}
                                     </button>
                                 </li>
                             }
@@ -108,7 +108,7 @@ pub fn Home() -> impl IntoView {
                 </ul>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <label class="import">
-                    "Or import a Tafel file (exported from a board's menu): "
+                    {t("home-import-label")} " "
                     <input type="file" accept=".json,application/json" data-testid="import-file"
                         disabled=move || busy.get()
                         on:change=move |e| {
@@ -119,7 +119,7 @@ pub fn Home() -> impl IntoView {
                                     let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
                                     let result = match text.ok().and_then(|t| t.as_string()) {
                                         Some(t) => crate::api::import_board(&t).await,
-                                        None => Err(wasm_bindgen::JsValue::from_str("The file could not be read.")),
+                                        None => Err(wasm_bindgen::JsValue::from_str(&t("home-import-unreadable"))),
                                     };
                                     match result {
                                         Ok(created) => enter_new_board(&created),
@@ -134,6 +134,30 @@ pub fn Home() -> impl IntoView {
                 </label>
             </section>
         </main>
+    }
+}
+
+/// The interface's languages by their own names, the current one pressed;
+/// choosing another reloads the page in it.
+#[component]
+fn LangSwitch() -> impl IntoView {
+    let current = crate::i18n::lang();
+    view! {
+        <nav class="lang-switch" aria-label=t("lang-switch-label")>
+            {Lang::ALL
+                .into_iter()
+                .map(|lang| {
+                    let pressed = lang == current;
+                    view! {
+                        <button type="button" data-lang=lang.tag() lang=lang.tag() class:current=pressed
+                            aria-pressed=pressed.to_string()
+                            on:click=move |_| crate::i18n::switch_to(lang)>
+                            {lang.name()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
     }
 }
 
@@ -185,29 +209,29 @@ pub fn Profile(
             {move || if editing.get() {
                 view! {
                     <form class="profile-form" on:submit=save>
-                        <h2 id="profile-heading">"What should others see?"</h2>
+                        <h2 id="profile-heading">{t("profile-heading")}</h2>
                         <label>
-                            <span>"Your name"</span>
-                            <input class="name-input" node_ref=name_field maxlength="40" placeholder="e.g. Ada from Studio Nord"
+                            <span>{t("profile-name-label")}</span>
+                            <input class="name-input" node_ref=name_field maxlength="40" placeholder=t("profile-name-placeholder")
                                 prop:value=move || draft.with(|d| d.name.clone())
                                 on:input=move |e| { missing.set(false); draft.update(|d| d.name = event_target_value(&e)) }
                                 on:keydown=move |e: web_sys::KeyboardEvent| if e.key() == "Escape" {
                                     if let Some(cb) = on_skip { cb.run(()) }
                                 }/>
                         </label>
-                        {move || missing.get().then(|| view! { <p class="error" role="alert">"Please enter a name, so others know who is here."</p> })}
+                        {move || missing.get().then(|| view! { <p class="error" role="alert">{t("profile-name-missing")}</p> })}
                         <fieldset class="colors">
-                            <legend>"Your colour"</legend>
+                            <legend>{t("profile-colour-legend")}</legend>
                             {USER_COLORS.into_iter().map(|c| view! {
                                 <button type="button" class="swatch" class:active=move || draft.with(|d| d.color == c)
-                                    aria-label=format!("Colour {c}") style:background=c
+                                    aria-label=t_with("profile-colour-label", &[("colour", c.into())]) style:background=c
                                     on:click=move |_| draft.update(|d| d.color = c.to_owned())></button>
                             }).collect_view()}
                         </fieldset>
                         <div class="form-actions">
-                            <button type="submit" class="button primary">"Save"</button>
+                            <button type="submit" class="button primary">{t("profile-save")}</button>
                             {on_skip.map(|cb| view! {
-                                <button type="button" class="button" on:click=move |_| cb.run(())>"Not now"</button>
+                                <button type="button" class="button" on:click=move |_| cb.run(())>{t("profile-skip")}</button>
                             })}
                         </div>
                     </form>
@@ -217,8 +241,8 @@ pub fn Profile(
                 view! {
                     <div class="profile-card">
                         <span class="avatar" style:background=user.color.clone()>{initials(&user.name)}</span>
-                        <span id="profile-heading">"You appear as " <strong>{user.name.clone()}</strong></span>
-                        <button class="link-button" on:click=move |_| editing.set(true)>"Change"</button>
+                        <span id="profile-heading">{t("profile-appear-as")} " " <strong>{user.name.clone()}</strong></span>
+                        <button class="link-button" on:click=move |_| editing.set(true)>{t("profile-change")}</button>
                     </div>
                 }.into_any()
             }}
@@ -236,14 +260,15 @@ fn LastChange(link: String) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match crate::api::board_info(&id, &token).await {
                 Ok(info) => {
-                    let by = info
-                        .updated_by
-                        .map(|b| format!(" by {b}"))
-                        .unwrap_or_default();
-                    line.set(Some(format!(
-                        "changed {}{by}",
-                        crate::review_state::local_time(info.updated_ms)
-                    )));
+                    let time = crate::review_state::local_time(info.updated_ms);
+                    line.set(Some(match info.updated_by {
+                        Some(name) => {
+                            let args: [(&str, Arg); 2] =
+                                [("time", time.into()), ("name", name.into())];
+                            t_with("home-recent-changed-by", &args)
+                        }
+                        None => t_with("home-recent-changed", &[("time", time.into())]),
+                    }));
                 }
                 Err(e) if !crate::api::is_network_error(&e) => {
                     line.set(Some(crate::api::describe(&e)));

@@ -4,6 +4,7 @@
 //! browser's copy and paste events, focus order) are listed for help only.
 
 use crate::commands::Commands;
+use crate::i18n::t;
 use crate::state::{Panel, Tool};
 use web_sys::KeyboardEvent;
 
@@ -25,7 +26,8 @@ pub enum Key {
     ShiftDigit(&'static str),
     /// Any arrow key.
     Arrows,
-    /// Not a key: a pointer gesture, for help only.
+    /// Not a key: a pointer gesture, for help only (the catalogue key of how
+    /// it is written).
     Gesture(&'static str),
 }
 
@@ -48,17 +50,34 @@ impl Key {
         }
     }
 
-    /// How the key is written for people.
+    /// How the key is written for people, in this page's language (German
+    /// keyboards say Strg and Entf).
     pub fn label(self) -> String {
+        self.label_in(&t)
+    }
+
+    /// How the key is written, with `word` giving the text of a catalogue key.
+    fn label_in(self, word: &dyn Fn(&str) -> String) -> String {
         match self {
-            Key::Any("PageUp") => "Page Up".into(),
-            Key::Any("PageDown") => "Page Down".into(),
-            Key::Any(k) | Key::Gesture(k) => k.into(),
+            Key::Any("PageUp") => word("key-page-up"),
+            Key::Any("PageDown") => word("key-page-down"),
+            Key::Any("Enter") => word("key-enter"),
+            Key::Any("Escape") => word("key-escape"),
+            Key::Any("Tab") => word("key-tab"),
+            Key::Any("Delete") => word("key-delete"),
+            Key::Any("Backspace") => word("key-backspace"),
+            Key::Any(k) => k.into(),
+            Key::Gesture(k) => word(k),
             Key::Letter(k) => k.to_uppercase(),
-            Key::Shifted(k) | Key::ShiftDigit(k) => format!("Shift+{k}"),
-            Key::Ctrl(k) => format!("Ctrl+{}", k.to_uppercase()),
-            Key::CtrlShift(k) => format!("Ctrl+Shift+{}", k.to_uppercase()),
-            Key::Arrows => "Arrow keys".into(),
+            Key::Shifted(k) | Key::ShiftDigit(k) => format!("{}+{k}", word("key-shift")),
+            Key::Ctrl(k) => format!("{}+{}", word("key-ctrl"), k.to_uppercase()),
+            Key::CtrlShift(k) => format!(
+                "{}+{}+{}",
+                word("key-ctrl"),
+                word("key-shift"),
+                k.to_uppercase()
+            ),
+            Key::Arrows => word("key-arrows"),
         }
     }
 }
@@ -152,13 +171,19 @@ impl Command {
 pub struct Shortcut {
     /// The keys, any of which runs the command.
     pub keys: &'static [Key],
-    /// What it does, for people.
+    /// What it does, for people: the catalogue key of the text (see
+    /// [`Shortcut::description`]).
     pub what: &'static str,
     /// What the keys run.
     pub command: Command,
 }
 
 impl Shortcut {
+    /// What it does, for people, in this page's language.
+    pub fn description(&self) -> String {
+        t(self.what)
+    }
+
     /// The keys as the help shows them.
     pub fn keys_label(&self) -> String {
         self.keys
@@ -180,114 +205,126 @@ const fn entry(keys: &'static [Key], what: &'static str, command: Command) -> Sh
 /// Every shortcut, in the order the help lists them. No key is in two entries
 /// that both apply at once, so the order does not decide what a key does.
 pub static KEYMAP: &[Shortcut] = &[
-    entry(&[Key::Letter("v")], "Select", Command::Tool(Tool::Select)),
+    entry(
+        &[Key::Letter("v")],
+        "key-help-select",
+        Command::Tool(Tool::Select),
+    ),
     entry(
         &[Key::Letter("h")],
-        "Hand: drag to pan (or hold Space)",
+        "key-help-hand",
         Command::Tool(Tool::Hand),
     ),
     entry(
         &[Key::Letter("n")],
-        "Sticky note",
+        "key-help-sticky",
         Command::Tool(Tool::Sticky),
     ),
-    entry(&[Key::Letter("t")], "Text", Command::Tool(Tool::Text)),
-    entry(&[Key::Letter("r")], "Rectangle", Command::Tool(Tool::Rect)),
-    entry(&[Key::Letter("o")], "Ellipse", Command::Tool(Tool::Ellipse)),
-    entry(&[Key::Letter("d")], "Diamond", Command::Tool(Tool::Diamond)),
+    entry(
+        &[Key::Letter("t")],
+        "key-help-text",
+        Command::Tool(Tool::Text),
+    ),
+    entry(
+        &[Key::Letter("r")],
+        "key-help-rect",
+        Command::Tool(Tool::Rect),
+    ),
+    entry(
+        &[Key::Letter("o")],
+        "key-help-ellipse",
+        Command::Tool(Tool::Ellipse),
+    ),
+    entry(
+        &[Key::Letter("d")],
+        "key-help-diamond",
+        Command::Tool(Tool::Diamond),
+    ),
     entry(
         &[Key::Letter("l")],
-        "Connector: drag from one element to another; with two selected, connects them",
+        "key-help-connector",
         Command::Tool(Tool::Connector),
     ),
-    entry(&[Key::Letter("p")], "Pen", Command::Tool(Tool::Pen)),
-    entry(&[Key::Letter("f")], "Frame", Command::Tool(Tool::Frame)),
+    entry(
+        &[Key::Letter("p")],
+        "key-help-pen",
+        Command::Tool(Tool::Pen),
+    ),
+    entry(
+        &[Key::Letter("f")],
+        "key-help-frame",
+        Command::Tool(Tool::Frame),
+    ),
     entry(
         &[Key::Letter("c")],
-        "Comment (click an element or a spot)",
+        "key-help-comment",
         Command::Tool(Tool::Comment),
     ),
-    entry(
-        &[Key::Any("Enter")],
-        "Edit the selected element's text; with a tool, place it mid-screen",
-        Command::Enter,
-    ),
-    entry(
-        &[Key::Any("Escape")],
-        "Stop editing, clear the selection",
-        Command::Escape,
-    ),
-    entry(
-        &[Key::Any("Tab")],
-        "Focus the next element",
-        Command::Elsewhere,
-    ),
-    entry(
-        &[Key::Arrows],
-        "Nudge the selection (Shift: 10×); pan when nothing is selected",
-        Command::Nudge,
-    ),
+    entry(&[Key::Any("Enter")], "key-help-enter", Command::Enter),
+    entry(&[Key::Any("Escape")], "key-help-escape", Command::Escape),
+    entry(&[Key::Any("Tab")], "key-help-tab", Command::Elsewhere),
+    entry(&[Key::Arrows], "key-help-nudge", Command::Nudge),
     entry(
         &[Key::Any("Delete"), Key::Any("Backspace")],
-        "Delete the selection",
+        "key-help-delete",
         Command::Delete,
     ),
-    entry(&[Key::Ctrl("a")], "Select all", Command::SelectAll),
+    entry(&[Key::Ctrl("a")], "key-help-select-all", Command::SelectAll),
     entry(
         &[Key::Ctrl("c"), Key::Ctrl("x"), Key::Ctrl("v")],
-        "Copy / cut / paste (also between boards)",
+        "key-help-clipboard",
         Command::Elsewhere,
     ),
-    entry(&[Key::Ctrl("d")], "Duplicate", Command::Duplicate),
-    entry(&[Key::Ctrl("z")], "Undo your last change", Command::Undo),
+    entry(&[Key::Ctrl("d")], "key-help-duplicate", Command::Duplicate),
+    entry(&[Key::Ctrl("z")], "key-help-undo", Command::Undo),
     entry(
         &[Key::CtrlShift("z"), Key::Ctrl("y")],
-        "Redo",
+        "key-help-redo",
         Command::Redo,
     ),
     entry(
         &[Key::Any("]"), Key::Any("PageUp")],
-        "Bring to front",
+        "key-help-front",
         Command::Front,
     ),
     entry(
         &[Key::Any("["), Key::Any("PageDown")],
-        "Send to back",
+        "key-help-back",
         Command::Back,
     ),
-    entry(&[Key::Any("+"), Key::Any("=")], "Zoom in", Command::ZoomIn),
+    entry(
+        &[Key::Any("+"), Key::Any("=")],
+        "key-help-zoom-in",
+        Command::ZoomIn,
+    ),
     entry(
         &[Key::Any("-"), Key::Any("_")],
-        "Zoom out",
+        "key-help-zoom-out",
         Command::ZoomOut,
     ),
     entry(
-        &[Key::Gesture("Ctrl+wheel / pinch")],
-        "Zoom at the pointer",
+        &[Key::Gesture("key-gesture-zoom")],
+        "key-help-zoom-pointer",
         Command::Elsewhere,
     ),
     entry(
-        &[Key::Gesture("Wheel / two fingers")],
-        "Pan",
+        &[Key::Gesture("key-gesture-pan")],
+        "key-help-pan",
         Command::Elsewhere,
     ),
-    entry(&[Key::ShiftDigit("1")], "Zoom to fit", Command::ZoomFit),
+    entry(
+        &[Key::ShiftDigit("1")],
+        "key-help-zoom-fit",
+        Command::ZoomFit,
+    ),
     entry(
         &[Key::ShiftDigit("2")],
-        "Zoom to selection",
+        "key-help-zoom-selection",
         Command::ZoomSelection,
     ),
-    entry(
-        &[Key::Shifted("O")],
-        "Outline of frames and elements",
-        Command::Outline,
-    ),
-    entry(
-        &[Key::CtrlShift("l")],
-        "Lock or unlock the selection (facilitators)",
-        Command::Lock,
-    ),
-    entry(&[Key::Any("?")], "This help", Command::Help),
+    entry(&[Key::Shifted("O")], "key-help-outline", Command::Outline),
+    entry(&[Key::CtrlShift("l")], "key-help-lock", Command::Lock),
+    entry(&[Key::Any("?")], "key-help-help", Command::Help),
 ];
 
 /// Runs the shortcut for `e`, if there is one that applies; whether one did.
@@ -300,12 +337,17 @@ pub fn dispatch(c: &Commands, e: &KeyboardEvent) -> bool {
 
 /// `name (key)`: a control's tooltip with the first key of `command`.
 pub fn titled(name: &str, command: Command) -> String {
+    titled_in(name, command, &t)
+}
+
+/// [`titled`], with `word` giving the text of a catalogue key.
+fn titled_in(name: &str, command: Command, word: &dyn Fn(&str) -> String) -> String {
     match KEYMAP
         .iter()
         .find(|s| s.command == command)
         .and_then(|s| s.keys.first())
     {
-        Some(k) => format!("{name} ({})", k.label()),
+        Some(k) => format!("{name} ({})", k.label_in(word)),
         None => name.to_owned(),
     }
 }
@@ -313,6 +355,7 @@ pub fn titled(name: &str, command: Command) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tafel_shared::i18n::Lang;
 
     #[test]
     fn no_key_is_in_two_entries() {
@@ -322,17 +365,62 @@ mod tests {
         }
     }
 
+    /// The English text of a catalogue key (the page's language needs a
+    /// browser).
+    fn english(key: &str) -> String {
+        tafel_shared::i18n::text(Lang::En, key)
+    }
+
     #[test]
     fn every_tool_has_a_key_and_tooltips_show_it() {
-        for (tool, name) in Tool::ALL {
-            let title = titled(name, Command::Tool(tool));
+        for tool in Tool::ALL {
+            let title = titled_in(tool.name(), Command::Tool(tool), &english);
             assert!(title.ends_with(')'), "{title}");
         }
-        assert_eq!(titled("Redo", Command::Redo), "Redo (Ctrl+Shift+Z)");
-        assert_eq!(titled("Zoom out", Command::ZoomOut), "Zoom out (-)");
         assert_eq!(
-            titled("Zoom to fit", Command::ZoomFit),
+            titled_in("Redo", Command::Redo, &english),
+            "Redo (Ctrl+Shift+Z)"
+        );
+        assert_eq!(
+            titled_in("Zoom out", Command::ZoomOut, &english),
+            "Zoom out (-)"
+        );
+        assert_eq!(
+            titled_in("Zoom to fit", Command::ZoomFit, &english),
             "Zoom to fit (Shift+1)"
         );
+    }
+
+    /// The help's texts are catalogue keys kept in a table, which the
+    /// catalogue test (looking for `t("…")` in the code) cannot see.
+    #[test]
+    fn every_help_text_and_key_name_is_in_both_catalogues() {
+        let mut keys: Vec<&str> = KEYMAP.iter().map(|s| s.what).collect();
+        keys.extend(KEYMAP.iter().flat_map(|s| s.keys).filter_map(|k| match k {
+            Key::Gesture(g) => Some(*g),
+            _ => None,
+        }));
+        keys.extend([
+            "key-page-up",
+            "key-page-down",
+            "key-enter",
+            "key-escape",
+            "key-tab",
+            "key-delete",
+            "key-backspace",
+            "key-shift",
+            "key-ctrl",
+            "key-arrows",
+        ]);
+        for key in keys {
+            for lang in Lang::ALL {
+                assert!(
+                    tafel_shared::i18n::has(lang, key),
+                    "{key} missing in {lang:?}"
+                );
+            }
+        }
+        let german = |key: &str| tafel_shared::i18n::text(Lang::De, key);
+        assert_eq!(Key::CtrlShift("z").label_in(&german), "Strg+Umschalt+Z");
     }
 }

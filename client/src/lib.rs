@@ -30,6 +30,7 @@
 //! - [`model`]: the yrs replicas (content and locked layer), per-element signals, local undo.
 //! - [`layer`]: the locked layer's socket; locking moves elements into it.
 //! - [`net`]: the WebSocket connection: sync, presence, reconnect.
+//! - [`i18n`]: the interface's language and its texts (German and English).
 //! - [`idb`]: the replica, pictures and pending uploads kept in IndexedDB across reloads.
 //! - [`pictures`]: adding pictures (picker, paste, drop), showing them, uploading them after offline periods.
 //! - [`prefs`]: what the browser remembers (name, recent boards, links).
@@ -52,6 +53,7 @@ pub mod facilitation;
 pub mod hints;
 pub mod history;
 pub mod home;
+pub mod i18n;
 pub mod icons;
 pub mod idb;
 pub mod identity;

@@ -3,6 +3,7 @@
 //! presence. Edits made while offline stay in the replica; the handshake on the
 //! next connection sends them.
 
+use crate::i18n::{t, t_with};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use tafel_shared::protocol::{AwarenessEntry, AwarenessUpdate, CloseCode, Message};
@@ -27,15 +28,13 @@ pub enum Status {
 /// A sentence for people about why the server closed a connection.
 pub fn close_message(code: u16) -> String {
     match CloseCode::from_code(code) {
-        Some(CloseCode::UnknownBoard) => "This board does not exist (or was deleted).".into(),
-        Some(CloseCode::Unauthorized) => "This link is not valid for this board.".into(),
-        Some(CloseCode::TokenRevoked) => {
-            "This link was revoked. Ask the facilitator for a new one.".into()
-        }
-        Some(CloseCode::BoardDeleted) => "This board was deleted.".into(),
-        Some(CloseCode::GoingAway) => "The server is restarting.".into(),
-        Some(other) => format!("Connection closed: {}.", other.reason()),
-        None => "Connection lost.".into(),
+        Some(CloseCode::UnknownBoard) => t("status-closed-unknown-board"),
+        Some(CloseCode::Unauthorized) => t("status-closed-unauthorized"),
+        Some(CloseCode::TokenRevoked) => t("status-closed-revoked"),
+        Some(CloseCode::BoardDeleted) => t("status-closed-board-deleted"),
+        Some(CloseCode::GoingAway) => t("status-closed-going-away"),
+        Some(other) => t_with("status-closed-other", &[("reason", other.reason().into())]),
+        None => t("status-connection-lost"),
     }
 }
 

@@ -12,6 +12,7 @@
 //! for again now and then until it arrives.
 
 use crate::api::{self, Fetched, UploadFailed};
+use crate::i18n::{t, t_with, Arg};
 use crate::idb;
 use crate::state::Notice;
 use js_sys::Uint8Array;
@@ -160,30 +161,32 @@ impl Pictures {
         notice: Notice,
     ) -> Result<Option<(Rect, ImageProps)>, String> {
         let name = file.name();
+        let named = || [("name", Arg::from(name.as_str()))];
         let bytes = read_bytes(file)
             .await
-            .map_err(|_| format!("“{name}” could not be read."))?;
-        let mime = sniff(&bytes).ok_or_else(|| {
-            format!("“{name}” is not a picture Tafel takes (PNG, JPEG, GIF, WebP or SVG).")
-        })?;
-        let blob = blob_of(&bytes, mime).map_err(|_| format!("“{name}” could not be read."))?;
+            .map_err(|_| t_with("picture-unreadable", &named()))?;
+        let mime = sniff(&bytes).ok_or_else(|| t_with("picture-not-supported", &named()))?;
+        let blob = blob_of(&bytes, mime).map_err(|_| t_with("picture-unreadable", &named()))?;
         let (w, h) = natural_size(&blob)
             .await
-            .map_err(|_| format!("“{name}” is damaged or cannot be shown."))?;
+            .map_err(|_| t_with("picture-damaged", &named()))?;
         let hash = file_hash(&bytes);
         let Some((id, token)) = self.board() else {
             return Ok(None);
         };
         match api::upload_file(&id, &token, &blob).await {
             Ok(_) => {}
-            Err(UploadFailed::Refused(why)) => return Err(format!("“{name}”: {why}")),
+            Err(UploadFailed::Refused(why)) => {
+                return Err(t_with(
+                    "picture-refused",
+                    &[("name", name.as_str().into()), ("reason", why.into())],
+                ))
+            }
             Err(UploadFailed::Unreachable) => {
                 idb::put_blob(idb::UPLOADS, &upload_key(&id, &hash), &blob)
                     .await
-                    .map_err(|_| {
-                        format!("“{name}” could not be kept on this device while offline.")
-                    })?;
-                notice.show("Offline: the picture is kept on this device and uploaded later.");
+                    .map_err(|_| t_with("picture-not-kept", &named()))?;
+                notice.show(&t("picture-kept-offline"));
             }
         }
         self.show_blob(&hash, &blob);
@@ -225,7 +228,10 @@ impl Pictures {
                     }
                     Err(UploadFailed::Refused(why)) => {
                         let _ = idb::delete(idb::UPLOADS, &key).await;
-                        notice.show(&format!("A picture added offline was not taken: {why}"));
+                        notice.show(&t_with(
+                            "picture-offline-refused",
+                            &[("reason", why.into())],
+                        ));
                     }
                     Err(UploadFailed::Unreachable) => return,
                 }

@@ -4,6 +4,7 @@
 //! server keeps only hashes of links, so this browser is where a facilitator's
 //! links live), and whether the timer may make a sound.
 
+use crate::i18n::t;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tafel_shared::ids::ParticipantCredential;
@@ -39,7 +40,7 @@ pub fn profile() -> Option<User> {
 /// Your name and colour, or a placeholder until you pick them.
 pub fn profile_or_guest() -> User {
     profile().unwrap_or_else(|| User {
-        name: "Guest".into(),
+        name: t("profile-guest-name"),
         color: USER_COLORS
             [(js_sys::Math::random() * USER_COLORS.len() as f64) as usize % USER_COLORS.len()]
         .into(),

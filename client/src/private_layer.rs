@@ -10,6 +10,7 @@
 //! them reaches the shared document or other people's screens.
 
 use crate::commands::Commands;
+use crate::i18n::{t, t_with};
 use crate::private_state::set_text;
 use crate::views::PAD;
 use leptos::prelude::*;
@@ -105,7 +106,7 @@ fn PrivateNote(
     };
     let font = move || get(font_size);
     let text = move || get(|e| e.text().to_owned());
-    let label = move || get(|e| format!("Your private {}", e.label()));
+    let label = move || get(|e| t_with("private-note-label", &[("label", e.label().into())]));
     let outline = move || note.with(|n| n.as_ref().map(crate::views::shape_outline));
     let selected = {
         let id = id.clone();
@@ -209,7 +210,7 @@ fn PrivateNote(
                 .map(|(_, name)| {
                     view! {
                         <div class=format!("handle {name}") data-private-handle=name
-                            title="Drag to resize (Shift keeps proportions)"
+                            title=t("private-resize-title")
                             style:transform=format!("scale({})", 1.0 / z)></div>
                     }
                 })
@@ -219,7 +220,7 @@ fn PrivateNote(
     view! {
         <div class="private-note" class:selected=selected data-private-id=id data-testid="private-note" data-saved=move || saved().to_string()
             tabindex="0" role="button" aria-label=label
-            title="Only you see this note until the facilitator reveals it"
+            title=t("private-note-title")
             style:transform=transform style:width=width style:height=height
             on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_up
             on:dblclick=on_dblclick>
@@ -304,7 +305,7 @@ fn PrivateEditor(cmd: Commands, notes: Memo<Vec<Element>>, id: String) -> impl I
         <textarea
             class="editor private-editor"
             node_ref=node
-            aria-label="Text of your private note"
+            aria-label=t("private-editor-label")
             prop:value=initial
             on:input=on_input
             on:keydown=on_key

@@ -4,6 +4,7 @@
 //! [`crate::since`]): the comment UI, the history UI, the news since the last
 //! visit, and how a time reads.
 
+use crate::i18n::{t, t_with};
 use leptos::prelude::*;
 use tafel_shared::api::{VersionInfo, VersionView};
 use tafel_shared::comments::{Anchor, Comment, Thread};
@@ -25,13 +26,23 @@ pub enum Filter {
 }
 
 impl Filter {
-    /// Every filter, in the order the panel shows them, with its label.
-    pub const ALL: [(Filter, &'static str); 4] = [
-        (Filter::Open, "Open"),
-        (Filter::Resolved, "Resolved"),
-        (Filter::Mine, "Mine"),
-        (Filter::Mentions, "Mentioning me"),
+    /// Every filter, in the order the panel shows them.
+    pub const ALL: [Filter; 4] = [
+        Filter::Open,
+        Filter::Resolved,
+        Filter::Mine,
+        Filter::Mentions,
     ];
+
+    /// The label the panel shows.
+    pub fn label(self) -> String {
+        t(match self {
+            Filter::Open => "comments-filter-open",
+            Filter::Resolved => "comments-filter-resolved",
+            Filter::Mine => "comments-filter-mine",
+            Filter::Mentions => "comments-filter-mentions",
+        })
+    }
 
     /// The `data-filter` name.
     pub fn name(self) -> &'static str {
@@ -153,7 +164,7 @@ pub enum What {
 }
 
 impl What {
-    /// The `data-change` name and the verb people read.
+    /// The `data-change` name (people read [`What`] through the catalogue).
     pub fn name(self) -> &'static str {
         match self {
             What::Added => "added",
@@ -214,12 +225,27 @@ impl Default for SinceUi {
 /// `ms` as local date and time, "2.12.2026, 14:05".
 pub fn local_time(ms: u64) -> String {
     let d = js_sys::Date::new(&(ms as f64).into());
-    format!(
-        "{}.{}.{}, {:02}:{:02}",
-        d.get_date(),
-        d.get_month() + 1,
-        d.get_full_year(),
-        d.get_hours(),
-        d.get_minutes()
+    t_with(
+        "review-date-time",
+        &[
+            ("day", d.get_date().to_string().into()),
+            ("month", (d.get_month() + 1).to_string().into()),
+            ("year", d.get_full_year().to_string().into()),
+            ("hour", format!("{:02}", d.get_hours()).into()),
+            ("minute", format!("{:02}", d.get_minutes()).into()),
+        ],
+    )
+}
+
+/// `ms` as local date, "2.12.2026".
+pub fn local_date(ms: u64) -> String {
+    let d = js_sys::Date::new(&(ms as f64).into());
+    t_with(
+        "review-date",
+        &[
+            ("day", d.get_date().to_string().into()),
+            ("month", (d.get_month() + 1).to_string().into()),
+            ("year", d.get_full_year().to_string().into()),
+        ],
     )
 }

@@ -10,6 +10,7 @@
 
 use crate::commands::Commands;
 use crate::facilitation::Facilitation;
+use crate::i18n::{t, t_with, Arg};
 use crate::timer::after;
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use tafel_shared::element::{reading_order, Props};
 use tafel_shared::geometry::{Point, Rect, Viewport};
 use tafel_shared::ids::ParticipantId;
 use tafel_shared::presence::{Reaction, SeenView};
+use tafel_shared::roles::Role;
 use tafel_shared::session::{AgendaStep, Lead, RoomState, ViewTarget};
 
 /// Whom this page follows.
@@ -52,6 +54,16 @@ pub struct FrameInfo {
     pub title: String,
     /// Where it is.
     pub rect: Rect,
+}
+
+/// A role's name as the interface shows it (the shared catalogue's `role-…`).
+pub fn role_name(role: Role) -> String {
+    match role {
+        Role::Facilitator => t("role-facilitator"),
+        Role::Editor => t("role-editor"),
+        Role::Commenter => t("role-commenter"),
+        Role::Viewer => t("role-viewer"),
+    }
 }
 
 /// Reactions older than this (sender's clock) are not shown when they arrive:
@@ -231,9 +243,11 @@ impl Room {
                     // An agenda step summons in its own name.
                     let step = room.step.and_then(|i| room.agenda.get(i));
                     if step.is_some_and(|st| st.title == s.by) {
-                        self.cmd.notify(&format!("Now: {}", s.by));
+                        let args: [(&str, Arg); 1] = [("step", s.by.clone().into())];
+                        self.cmd.notify(&t_with("room-notice-step", &args));
                     } else if self.present.get_untracked().is_none() {
-                        self.cmd.notify(&format!("{} brought everyone here", s.by));
+                        let args: [(&str, Arg); 1] = [("name", s.by.clone().into())];
+                        self.cmd.notify(&t_with("room-notice-summoned", &args));
                     }
                 }
             }
@@ -324,7 +338,7 @@ impl Room {
             .take(tafel_shared::workshop::MAX_NAME_CHARS)
             .collect();
         if name.is_empty() {
-            "Facilitator".to_owned()
+            t("room-facilitator-fallback-name")
         } else {
             name
         }
@@ -469,7 +483,7 @@ impl Room {
             .map(|f| FrameInfo {
                 title: match &f.props {
                     Props::Frame(p) if !p.title.trim().is_empty() => p.title.clone(),
-                    _ => "Untitled frame".to_owned(),
+                    _ => t("room-untitled-frame"),
                 },
                 id: f.base.id.clone(),
                 rect: f.base.rect,

@@ -9,6 +9,7 @@
 //! only to tell the others, and it tells its owner when remote changes arrived
 //! (see [`Session::on_remote`]) instead of reaching into the view.
 
+use crate::i18n::t_with;
 use crate::layer::LockedLayer;
 use crate::model::Model;
 use crate::net::{ws_url_of, Connection, Handlers, Status};
@@ -330,8 +331,10 @@ impl Session {
                     if !s.workshop.frozen_now() {
                         s.role.set(Some(Role::Viewer));
                     }
-                    s.notice
-                        .show(&format!("The server did not accept a change: {reason}"));
+                    s.notice.show(&t_with(
+                        "board-change-refused",
+                        &[("reason", reason.into())],
+                    ));
                 }
             }),
             on_result: Box::new(move |r| {

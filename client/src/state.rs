@@ -4,6 +4,7 @@
 //! reads and nothing else. None of this is shared with others; what is goes
 //! through [`crate::session`].
 
+use crate::i18n::t;
 use crate::timer::after;
 use leptos::prelude::*;
 use tafel_shared::geometry::{Point, Viewport};
@@ -37,21 +38,37 @@ pub enum Tool {
 }
 
 impl Tool {
-    /// Every tool, in toolbar order, with its name. Keys live in
-    /// [`crate::keymap`].
-    pub const ALL: [(Tool, &'static str); 11] = [
-        (Tool::Select, "Select"),
-        (Tool::Hand, "Hand (pan)"),
-        (Tool::Sticky, "Sticky note"),
-        (Tool::Text, "Text"),
-        (Tool::Rect, "Rectangle"),
-        (Tool::Ellipse, "Ellipse"),
-        (Tool::Diamond, "Diamond"),
-        (Tool::Connector, "Connector"),
-        (Tool::Pen, "Pen"),
-        (Tool::Frame, "Frame"),
-        (Tool::Comment, "Comment"),
+    /// Every tool, in toolbar order. Keys live in [`crate::keymap`].
+    pub const ALL: [Tool; 11] = [
+        Tool::Select,
+        Tool::Hand,
+        Tool::Sticky,
+        Tool::Text,
+        Tool::Rect,
+        Tool::Ellipse,
+        Tool::Diamond,
+        Tool::Connector,
+        Tool::Pen,
+        Tool::Frame,
+        Tool::Comment,
     ];
+
+    /// The tool's name for people (button label and tooltip).
+    pub fn label(self) -> String {
+        match self {
+            Tool::Select => t("tool-select"),
+            Tool::Hand => t("tool-hand"),
+            Tool::Sticky => t("tool-sticky"),
+            Tool::Text => t("tool-text"),
+            Tool::Rect => t("tool-rect"),
+            Tool::Ellipse => t("tool-ellipse"),
+            Tool::Diamond => t("tool-diamond"),
+            Tool::Connector => t("tool-connector"),
+            Tool::Pen => t("tool-pen"),
+            Tool::Frame => t("tool-frame"),
+            Tool::Comment => t("tool-comment"),
+        }
+    }
 
     /// Whether the tool changes the board.
     pub fn edits(self) -> bool {

@@ -6,6 +6,7 @@
 //! While a voting round is open, elements it does not admit are marked
 //! `out-of-vote` (dimmed, not clickable for votes) and its frame `vote-scope`.
 
+use crate::i18n::t;
 use crate::model::{Model, ModelRef};
 use leptos::prelude::*;
 use tafel_shared::edit::connector_ends;
@@ -226,7 +227,7 @@ fn image(
             }
             .into_any(),
             crate::pictures::Shown::Unavailable => view! {
-                <div class="image-placeholder missing" title="This picture has not reached the server yet">{alt}</div>
+                <div class="image-placeholder missing" title=t("picture-not-uploaded-title")>{alt}</div>
             }
             .into_any(),
         }
@@ -349,7 +350,7 @@ fn frame(
     let s = signal.clone();
     let title = move || {
         s.with(|e| match &e.props {
-            Props::Frame(f) => or_default(&f.title, "Frame"),
+            Props::Frame(f) => or_default(&f.title, &t("element-frame")),
             _ => String::new(),
         })
     };
@@ -397,7 +398,7 @@ fn pen(
     let s = signal.clone();
     let stroke = move || s.with(|e| or_default(&pen_of(e).1, INK));
     view! {
-        <div class="element pen" class:out-of-vote=out data-id=path_id tabindex="0" role="img" aria-label="Drawing"
+        <div class="element pen" class:out-of-vote=out data-id=path_id tabindex="0" role="img" aria-label=t("element-drawing")
             style:transform=transform style:width=width style:height=height>
             <svg viewBox=view_box preserveAspectRatio="none" aria-hidden="true">
                 <path data-id=id d=d stroke=stroke fill="none" stroke-width="3" stroke-linecap="round" stroke-linejoin="round" vector-effect="non-scaling-stroke"/>

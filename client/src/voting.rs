@@ -3,6 +3,7 @@
 //! action and spare people refusals the client can see coming.
 
 use crate::commands::Commands;
+use crate::i18n::t;
 use crate::state::Tool;
 use crate::workshop::may_vote;
 use leptos::prelude::*;
@@ -37,7 +38,7 @@ impl Commands {
         };
         let admitted = s.model.get(id).is_some_and(|e| round.settings.admits(&e));
         if !admitted {
-            self.notify("This element is not part of the vote.");
+            self.notify(&t("vote-not-admitted"));
             return;
         }
         let mine = untrack(|| s.workshop.ballot()).iter().any(|e| e == id);
@@ -49,7 +50,7 @@ impl Commands {
                     element,
                 });
             } else {
-                self.notify("You have no dot there.");
+                self.notify(&t("vote-no-dot"));
             }
         } else {
             s.act(Action::Vote {
@@ -109,7 +110,7 @@ impl Commands {
         match self.session().model.get(id) {
             Some(e) if !e.text().trim().is_empty() => e.text().trim().to_owned(),
             Some(e) => e.label(),
-            None => "(deleted)".to_owned(),
+            None => t("vote-deleted-element"),
         }
     }
 }

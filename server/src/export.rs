@@ -917,12 +917,12 @@ mod tests {
     use tafel_shared::templates::Template;
 
     fn template_board(t: Template) -> BoardData {
-        let built = t.build(1);
+        let built = t.build(tafel_shared::i18n::Lang::En, 1);
         let docs = vec![
             (DocKind::Content, state_of(&built.content)),
             (DocKind::Locked, state_of(&built.locked)),
         ];
-        data_of_docs(t.name(), t.id(), &docs)
+        data_of_docs(&t.name(tafel_shared::i18n::Lang::En), t.id(), &docs)
     }
 
     #[test]

@@ -448,7 +448,7 @@ async fn create_board(
             doc.transact()
                 .encode_state_as_update_v1(&yrs::StateVector::default())
         };
-        let built = template.build(now);
+        let built = template.build(req.lang.unwrap_or(tafel_shared::i18n::Lang::En), now);
         vec![
             (DocKind::Content, state(built.content)),
             (DocKind::Locked, state(built.locked)),

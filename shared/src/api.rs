@@ -14,6 +14,10 @@ pub struct CreateBoard {
     /// A template id from [`crate::templates::Template`]; empty or absent for blank.
     #[serde(default)]
     pub template: Option<String>,
+    /// The language the template's words (frame titles, agenda) are written
+    /// in; English when absent.
+    #[serde(default)]
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 /// The longest board title the server accepts, in characters.

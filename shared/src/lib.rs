@@ -23,6 +23,7 @@
 //! - [`diff`]: what changed between two states of a board, and restoring one.
 //! - [`draw`]: the board as SVG, for exports and earlier versions.
 //! - [`pictures`]: what a picture file is, its name, and its first size.
+//! - [`i18n`]: German and English, one Fluent catalogue per language.
 
 pub mod action;
 pub mod api;
@@ -32,6 +33,7 @@ pub mod draw;
 pub mod edit;
 pub mod element;
 pub mod geometry;
+pub mod i18n;
 pub mod ids;
 pub mod order;
 pub mod pictures;

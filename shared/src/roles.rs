@@ -85,6 +85,13 @@ impl fmt::Display for Role {
     }
 }
 
+impl Role {
+    /// The catalogue key of the role's name for people.
+    pub fn label_key(self) -> String {
+        format!("role-{}", self.as_str())
+    }
+}
+
 /// One of a board's shared documents, each synced on its own WebSocket.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]

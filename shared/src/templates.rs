@@ -3,6 +3,7 @@
 
 use crate::element::{Element, FrameProps, Props};
 use crate::geometry::Rect;
+use crate::i18n::{self, Lang};
 use crate::schema;
 use yrs::{Doc, Transact};
 
@@ -50,17 +51,9 @@ impl Template {
         }
     }
 
-    /// A name for people.
-    pub fn name(self) -> &'static str {
-        match self {
-            Template::Blank => "Blank board",
-            Template::Vision => "Vision board",
-            Template::BusinessModelCanvas => "Business model canvas",
-            Template::Swot => "SWOT analysis",
-            Template::RoleMap => "Role map",
-            Template::Phases => "Track → Think → Make",
-            Template::Retrospective => "Retrospective",
-        }
+    /// A name for people, in `lang`.
+    pub fn name(self, lang: Lang) -> String {
+        i18n::text(lang, &format!("template-{}", self.id()))
     }
 
     /// Finds a template by id; an empty id means blank.
@@ -71,56 +64,66 @@ impl Template {
         Template::ALL.into_iter().find(|t| t.id() == id)
     }
 
-    /// Frame titles laid out as (column, row, columns spanned, rows spanned) on a grid.
+    /// Frames as (catalogue key of the title, column, row, columns spanned, rows
+    /// spanned) on a grid.
     pub fn frames(self) -> &'static [(&'static str, u8, u8, u8, u8)] {
         match self {
             Template::Blank => &[],
             Template::Vision => &[
-                ("Where we are today", 0, 0, 1, 1),
-                ("Where we want to be", 1, 0, 1, 1),
-                ("Why it matters", 2, 0, 1, 1),
-                ("What success looks like", 0, 1, 3, 1),
+                ("frame-vision-today", 0, 0, 1, 1),
+                ("frame-vision-goal", 1, 0, 1, 1),
+                ("frame-vision-why", 2, 0, 1, 1),
+                ("frame-vision-success", 0, 1, 3, 1),
             ],
             Template::BusinessModelCanvas => &[
-                ("Key partners", 0, 0, 1, 2),
-                ("Key activities", 1, 0, 1, 1),
-                ("Key resources", 1, 1, 1, 1),
-                ("Value propositions", 2, 0, 1, 2),
-                ("Customer relationships", 3, 0, 1, 1),
-                ("Channels", 3, 1, 1, 1),
-                ("Customer segments", 4, 0, 1, 2),
-                ("Cost structure", 0, 2, 2, 1),
-                ("Revenue streams", 2, 2, 3, 1),
+                ("frame-bmc-partners", 0, 0, 1, 2),
+                ("frame-bmc-activities", 1, 0, 1, 1),
+                ("frame-bmc-resources", 1, 1, 1, 1),
+                ("frame-bmc-value", 2, 0, 1, 2),
+                ("frame-bmc-relationships", 3, 0, 1, 1),
+                ("frame-bmc-channels", 3, 1, 1, 1),
+                ("frame-bmc-segments", 4, 0, 1, 2),
+                ("frame-bmc-costs", 0, 2, 2, 1),
+                ("frame-bmc-revenue", 2, 2, 3, 1),
             ],
             Template::Swot => &[
-                ("Strengths", 0, 0, 1, 1),
-                ("Weaknesses", 1, 0, 1, 1),
-                ("Opportunities", 0, 1, 1, 1),
-                ("Threats", 1, 1, 1, 1),
+                ("frame-swot-strengths", 0, 0, 1, 1),
+                ("frame-swot-weaknesses", 1, 0, 1, 1),
+                ("frame-swot-opportunities", 0, 1, 1, 1),
+                ("frame-swot-threats", 1, 1, 1, 1),
             ],
             Template::RoleMap => &[
-                ("Actors", 0, 0, 1, 1),
-                ("Their roles", 1, 0, 1, 1),
-                ("How they see it", 2, 0, 1, 1),
-                ("Who decides", 3, 0, 1, 1),
+                ("frame-roles-actors", 0, 0, 1, 1),
+                ("frame-roles-roles", 1, 0, 1, 1),
+                ("frame-roles-views", 2, 0, 1, 1),
+                ("frame-roles-decides", 3, 0, 1, 1),
             ],
             Template::Phases => &[
-                ("Track: analyse the status quo", 0, 0, 1, 1),
-                ("Think: vision, strategy, concept", 1, 0, 1, 1),
-                ("Make: build", 2, 0, 1, 1),
+                ("frame-phases-track", 0, 0, 1, 1),
+                ("frame-phases-think", 1, 0, 1, 1),
+                ("frame-phases-make", 2, 0, 1, 1),
             ],
             Template::Retrospective => &[
-                ("Went well", 0, 0, 1, 1),
-                ("To improve", 1, 0, 1, 1),
-                ("Actions", 2, 0, 1, 1),
+                ("frame-retro-well", 0, 0, 1, 1),
+                ("frame-retro-improve", 1, 0, 1, 1),
+                ("frame-retro-actions", 2, 0, 1, 1),
             ],
         }
     }
 
-    /// Builds a new board's documents from this template. Its frames go into the
-    /// locked layer, so the background of a workshop cannot be dragged away by
-    /// accident (a facilitator unlocks them to change them).
-    pub fn build(self, created_ms: u64) -> BoardDocs {
+    /// The frames' titles in `lang`, in the order of [`Template::frames`].
+    pub fn frame_titles(self, lang: Lang) -> Vec<String> {
+        self.frames()
+            .iter()
+            .map(|(key, ..)| i18n::text(lang, key))
+            .collect()
+    }
+
+    /// Builds a new board's documents from this template, its words in `lang`.
+    /// Its frames go into the locked layer, so the background of a workshop
+    /// cannot be dragged away by accident (a facilitator unlocks them to change
+    /// them).
+    pub fn build(self, lang: Lang, created_ms: u64) -> BoardDocs {
         const CELL_W: f64 = 640.0;
         const CELL_H: f64 = 480.0;
         const GAP: f64 = 40.0;
@@ -135,14 +138,14 @@ impl Template {
         {
             let mut txn = doc.transact_mut();
             schema::stamp_schema_version(&mut txn, &meta);
-            for (i, &(title, col, row, cols, rows)) in self.frames().iter().enumerate() {
+            for (i, &(key, col, row, cols, rows)) in self.frames().iter().enumerate() {
                 let rect = Rect::new(
                     f64::from(col) * (CELL_W + GAP),
                     f64::from(row) * (CELL_H + GAP),
                     f64::from(cols) * CELL_W + f64::from(cols - 1) * GAP,
                     f64::from(rows) * CELL_H + f64::from(rows - 1) * GAP,
                 );
-                let title = title.to_owned();
+                let title = i18n::text(lang, key);
                 let mut frame = Element::new(
                     format!("frame-{i}"),
                     rect,
@@ -159,7 +162,7 @@ impl Template {
         {
             let room = crate::session::room_map(&session);
             let state = crate::session::RoomState {
-                agenda: self.agenda(),
+                agenda: self.agenda(lang),
                 ..Default::default()
             };
             state.write(&mut session.transact_mut(), &room);
@@ -173,17 +176,17 @@ impl Template {
 
     /// The agenda a workshop from this template starts with: one step per frame,
     /// in the frames' order, with a time box where the format has a usual one.
-    pub fn agenda(self) -> Vec<crate::session::AgendaStep> {
+    pub fn agenda(self, lang: Lang) -> Vec<crate::session::AgendaStep> {
         let minutes = match self {
             Template::Phases => Some(20),
             Template::Retrospective => Some(10),
             _ => None,
         };
-        self.frames()
-            .iter()
+        self.frame_titles(lang)
+            .into_iter()
             .enumerate()
-            .map(|(i, (title, ..))| crate::session::AgendaStep {
-                title: (*title).to_owned(),
+            .map(|(i, title)| crate::session::AgendaStep {
+                title,
                 frame: Some(format!("frame-{i}")),
                 minutes,
             })
@@ -218,7 +221,8 @@ mod tests {
     #[test]
     fn templates_build_their_frames_without_overlap() {
         for t in Template::ALL {
-            let built = t.build(0);
+            // German, so that the titles checked below are the catalogue's, not keys.
+            let built = t.build(Lang::De, 0);
             let room = crate::session::room_map(&built.session);
             let agenda = crate::session::RoomState::read(&built.session.transact(), &room).agenda;
             assert_eq!(agenda.len(), t.frames().len(), "{t:?}: a step per frame");
@@ -227,10 +231,14 @@ mod tests {
             let all = read_all(&doc.transact(), &elements);
             assert_eq!(all.len(), t.frames().len(), "{t:?}");
             let mut rects = Vec::new();
-            for (title, ..) in t.frames() {
+            for title in t.frame_titles(Lang::De) {
+                assert!(
+                    !title.starts_with("frame-"),
+                    "{t:?}: {title} is not in the catalogue"
+                );
                 let frame = all
                     .iter()
-                    .find(|e| matches!(&e.props, Props::Frame(f) if f.title == *title))
+                    .find(|e| matches!(&e.props, Props::Frame(f) if f.title == title))
                     .unwrap_or_else(|| panic!("{t:?} lacks frame {title}"));
                 assert!(frame.base.locked, "{t:?}: {title} is locked");
                 rects.push(frame.base.rect);

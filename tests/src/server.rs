@@ -267,6 +267,7 @@ impl Api {
             .json(&CreateBoard {
                 title: title.into(),
                 template: Some(template.into()),
+                lang: None,
             })
             .send()
             .await?;

@@ -8,6 +8,7 @@ use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::{Client, Locator};
 use std::time::Duration;
 use tafel_shared::element::{read_all, Element, Props};
+use tafel_shared::i18n::Lang;
 use tafel_shared::roles::DocKind;
 use tafel_shared::roles::Role;
 use tafel_tests::browser::*;
@@ -843,7 +844,7 @@ async fn every_template_opens_and_shows_its_frames() {
     for template in Template::ALL {
         let board = srv
             .api()
-            .create_board(template.name(), template.id())
+            .create_board(&template.name(Lang::En), template.id())
             .await
             .unwrap();
         browser
@@ -864,7 +865,7 @@ async fn every_template_opens_and_shows_its_frames() {
             .await
             .unwrap();
         assert_eq!(frames.len(), want, "{template:?}");
-        for (title, ..) in template.frames() {
+        for title in template.frame_titles(Lang::En) {
             let shown = browser
                 .find_all(Locator::XPath(&format!(
                     "//*[contains(@class,'frame-title')][text()='{title}']"

@@ -6,6 +6,7 @@
 //! Every change sends the whole agenda (`SetAgenda`): only the server writes it,
 //! and a facilitator edits what the server last wrote.
 
+use crate::i18n::{t, t_with};
 use crate::room::{FrameInfo, Room};
 use leptos::prelude::*;
 use tafel_shared::session::AgendaStep;
@@ -39,8 +40,9 @@ pub fn AgendaPanel(
     };
     let add = move |_| {
         let mut steps = room.state.get_untracked().agenda;
+        let number = steps.len() + 1;
         steps.push(AgendaStep {
-            title: format!("Step {}", steps.len() + 1),
+            title: t_with("agenda-default-step-title", &[("number", number.into())]),
             frame: None,
             minutes: None,
         });
@@ -60,7 +62,9 @@ pub fn AgendaPanel(
                     .as_ref()
                     .and_then(|id| frames.iter().find(|f| &f.id == id))
                     .map(|f| f.title.clone());
-                let minutes = step.minutes.map(|m| format!("{m} min"));
+                let minutes = step
+                    .minutes
+                    .map(|m| t_with("agenda-minutes", &[("minutes", m.into())]));
                 let body = if coach {
                     view! { <StepEditor step=step.clone() index=i frames=frames.clone() change remove/> }.into_any()
                 } else {
@@ -77,8 +81,8 @@ pub fn AgendaPanel(
                         <span class="agenda-number">{i + 1}</span>
                         {body}
                         {coach.then(|| view! {
-                            <button class="agenda-go" data-testid="agenda-go" title="Take everyone to this step"
-                                on:click=move |_| room.go_to_step(i)>"Go"</button>
+                            <button class="agenda-go" data-testid="agenda-go" title=t("agenda-go-title")
+                                on:click=move |_| room.go_to_step(i)>{t("agenda-go")}</button>
                         })}
                     </li>
                 }
@@ -86,16 +90,16 @@ pub fn AgendaPanel(
             .collect_view()
     };
     view! {
-        <aside class="agenda-panel" role="dialog" aria-label="Agenda">
+        <aside class="agenda-panel" role="dialog" aria-label=t("agenda-title")>
             <header>
-                <h2>"Agenda"</h2>
-                <button class="close" aria-label="Close" on:click=move |_| open.set(false)>"×"</button>
+                <h2>{t("agenda-title")}</h2>
+                <button class="close" aria-label=t("agenda-close") on:click=move |_| open.set(false)>"×"</button>
             </header>
             <Show when=move || agenda().is_empty()>
                 <p class="muted">{move || if coach() {
-                    "No steps yet: add some, or make one per frame."
+                    t("agenda-empty-facilitator")
                 } else {
-                    "The facilitator has not set an agenda."
+                    t("agenda-empty")
                 }}</p>
             </Show>
             <ol class="agenda">{rows}</ol>
@@ -103,11 +107,11 @@ pub fn AgendaPanel(
                 <div class="agenda-actions">
                     <button data-testid="agenda-next" class="primary"
                         disabled=move || room.state.with(|r| r.step.map_or(0, |s| s + 1) >= r.agenda.len())
-                        on:click=move |_| room.next_step()>"Next step"</button>
-                    <button data-testid="agenda-add" on:click=add>"Add step"</button>
-                    <button data-testid="agenda-fill" title="One step per frame, in reading order"
+                        on:click=move |_| room.next_step()>{t("agenda-next")}</button>
+                    <button data-testid="agenda-add" on:click=add>{t("agenda-add")}</button>
+                    <button data-testid="agenda-fill" title=t("agenda-fill-title")
                         disabled=move || frames.with(Vec::is_empty)
-                        on:click=move |_| room.fill_from_frames()>"Fill from frames"</button>
+                        on:click=move |_| room.fill_from_frames()>{t("agenda-fill")}</button>
                 </div>
             </Show>
         </aside>
@@ -126,30 +130,30 @@ fn StepEditor(
     let chosen = step.frame.clone().unwrap_or_default();
     view! {
         <span class="agenda-fields">
-            <input class="agenda-title-input" aria-label="Step title" maxlength="120" prop:value=step.title.clone()
+            <input class="agenda-title-input" aria-label=t("agenda-step-title-label") maxlength="120" prop:value=step.title.clone()
                 on:change=move |e| {
                     let t = event_target_value(&e).trim().to_owned();
                     if !t.is_empty() {
                         change(index, Box::new(move |s| s.title = t));
                     }
                 }/>
-            <select aria-label="Frame" on:change=move |e| {
+            <select aria-label=t("agenda-frame-label") on:change=move |e| {
                 let id = event_target_value(&e);
                 change(index, Box::new(move |s| s.frame = (!id.is_empty()).then_some(id)));
             }>
-                <option value="" selected=chosen.is_empty()>"No frame"</option>
+                <option value="" selected=chosen.is_empty()>{t("agenda-no-frame")}</option>
                 {frames.into_iter().map(|f| {
                     let selected = f.id == chosen;
                     view! { <option value=f.id.clone() selected=selected>{f.title}</option> }
                 }).collect_view()}
             </select>
-            <input class="agenda-minutes" type="number" min="1" max="600" aria-label="Minutes" placeholder="min"
+            <input class="agenda-minutes" type="number" min="1" max="600" aria-label=t("agenda-minutes-label") placeholder=t("agenda-minutes-placeholder")
                 prop:value=step.minutes.map(|m| m.to_string()).unwrap_or_default()
                 on:change=move |e| {
                     let m = event_target_value(&e).trim().parse::<u32>().ok().filter(|m| *m > 0);
                     change(index, Box::new(move |s| s.minutes = m));
                 }/>
-            <button class="agenda-remove" aria-label="Remove step" title="Remove step" on:click=move |_| remove(index)>"×"</button>
+            <button class="agenda-remove" aria-label=t("agenda-remove-step") title=t("agenda-remove-step") on:click=move |_| remove(index)>"×"</button>
         </span>
     }
 }

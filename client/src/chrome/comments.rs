@@ -9,6 +9,8 @@ use crate::comments::{
     complete_mention, is_unread, last_activity, mention_query, mentions_in, suggestions, Filter,
     Review,
 };
+use crate::i18n::{t, t_with};
+use crate::review_state::local_date;
 use crate::state::Panel;
 use leptos::prelude::*;
 use tafel_shared::comments::{Comment, CommentCommand, Mention, Thread};
@@ -22,19 +24,19 @@ fn when(ms: u64) -> String {
     let now = js_sys::Date::now();
     let minutes = ((now - ms as f64) / 60_000.0).floor();
     if minutes < 1.0 {
-        "just now".into()
+        t("comments-time-just-now")
     } else if minutes < 60.0 {
-        format!("{minutes} min ago")
-    } else if minutes < 24.0 * 60.0 {
-        format!("{} h ago", (minutes / 60.0).floor())
-    } else {
-        let d = js_sys::Date::new(&(ms as f64).into());
-        format!(
-            "{}.{}.{}",
-            d.get_date(),
-            d.get_month() + 1,
-            d.get_full_year()
+        t_with(
+            "comments-time-minutes-ago",
+            &[("minutes", (minutes as u64).into())],
         )
+    } else if minutes < 24.0 * 60.0 {
+        t_with(
+            "comments-time-hours-ago",
+            &[("hours", ((minutes / 60.0).floor() as u64).into())],
+        )
+    } else {
+        local_date(ms)
     }
 }
 
@@ -90,7 +92,7 @@ pub fn CommentLayer(
             let id = id.clone();
             move || ui.open.with(|o| o.as_deref() == Some(id.as_str()))
         };
-        let label = move || format!("Comment thread, {} comments", count.get());
+        let label = move || t_with("comments-pin-label", &[("count", count.get().into())]);
         view! {
             <button class="comment-pin" data-testid="comment-pin" data-thread=id.clone()
                 data-count=count data-unread=move || unread.get().to_string()
@@ -137,10 +139,10 @@ fn Composer(review: Review, at: Point) -> impl IntoView {
             let p = review.cmd.state.camera.view.get().to_screen(at);
             format!("translate({}px, {}px)", p.x, p.y)
         }></div>
-        <div class="comment-card" data-testid="comment-composer" role="dialog" aria-label="New comment"
+        <div class="comment-card" data-testid="comment-composer" role="dialog" aria-label=t("comments-composer-label")
             style:transform=style on:pointerdown=|e| e.stop_propagation() on:dblclick=|e| e.stop_propagation()>
-            <CommentBox review placeholder="Add a comment… (@ to mention)" initial=String::new()
-                send_label="Comment" on_send=send on_cancel=cancel/>
+            <CommentBox review placeholder=t("comments-composer-placeholder") initial=String::new()
+                send_label=t("comments-composer-send") on_send=send on_cancel=cancel/>
         </div>
     }
 }
@@ -206,30 +208,30 @@ fn ThreadCard(review: Review, id: String) -> impl IntoView {
     view! {
         <div class="comment-card" data-testid="comment-thread" data-thread=id.clone()
             data-resolved=move || resolved().is_some().to_string()
-            role="dialog" aria-label="Comment thread" style:transform=style on:pointerdown=|e| e.stop_propagation()
+            role="dialog" aria-label=t("comments-thread-label") style:transform=style on:pointerdown=|e| e.stop_propagation()
             on:wheel=|e| e.stop_propagation() on:dblclick=|e| e.stop_propagation()>
             <header>
                 {move || resolved().map(|r| view! {
-                    <span class="muted" data-testid="comment-resolved-by">{format!("Resolved by {}", r.name)}</span>
+                    <span class="muted" data-testid="comment-resolved-by">{t_with("comments-resolved-by", &[("name", r.name.clone().into())])}</span>
                 })}
                 <span class="spacer"></span>
                 <Show when=move || review.can_comment()>
                     <button class="small" data-testid="comment-resolve" on:click=toggle.clone()>
-                        {move || if resolved().is_some() { "Reopen" } else { "Resolve" }}
+                        {move || if resolved().is_some() { t("comments-reopen") } else { t("comments-resolve") }}
                     </button>
                 </Show>
-                <button class="close" aria-label="Close" on:click=move |_| close.run(())>"×"</button>
+                <button class="close" aria-label=t("comments-close") on:click=move |_| close.run(())>"×"</button>
             </header>
             <Show when=gone>
-                <p class="muted element-gone" data-testid="comment-element-deleted">"Element deleted"</p>
+                <p class="muted element-gone" data-testid="comment-element-deleted">{t("comments-element-deleted")}</p>
             </Show>
             <ol class="comments">
                 <For each=move || comments.get() key=|c| (c.id.clone(), c.edited_ms, c.deleted)
                     children=move |c| view! { <CommentItem review comment=c/> }/>
             </ol>
             <Show when=move || review.can_comment()>
-                <CommentBox review placeholder="Reply… (@ to mention)" initial=String::new()
-                    send_label="Reply" on_send=reply on_cancel=close/>
+                <CommentBox review placeholder=t("comments-reply-placeholder") initial=String::new()
+                    send_label=t("comments-reply-send") on_send=reply on_cancel=close/>
             </Show>
         </div>
     }
@@ -245,7 +247,7 @@ fn CommentItem(review: Review, comment: Comment) -> impl IntoView {
     if comment.deleted {
         return view! {
             <li class="comment deleted" data-testid="comment" data-comment=id>
-                <p class="muted">"This comment was deleted."</p>
+                <p class="muted">{t("comments-deleted-comment")}</p>
             </li>
         }
         .into_any();
@@ -265,7 +267,7 @@ fn CommentItem(review: Review, comment: Comment) -> impl IntoView {
         let id = id.clone();
         move |_| {
             let ok = web_sys::window()
-                .and_then(|w| w.confirm_with_message("Delete this comment?").ok())
+                .and_then(|w| w.confirm_with_message(&t("comments-delete-confirm")).ok())
                 .unwrap_or(false);
             if ok {
                 review.act(CommentCommand::Delete {
@@ -281,19 +283,19 @@ fn CommentItem(review: Review, comment: Comment) -> impl IntoView {
             <div class="comment-head">
                 <strong>{comment.name.clone()}</strong>
                 <span class="muted">{when(comment.created_ms)}</span>
-                {comment.edited_ms.map(|_| view! { <span class="muted">"(edited)"</span> })}
+                {comment.edited_ms.map(|_| view! { <span class="muted">{t("comments-edited")}</span> })}
                 <span class="spacer"></span>
                 <Show when=move || mine && !editing.get()>
-                    <button class="link-button" data-testid="comment-edit" on:click=move |_| editing.set(true)>"Edit"</button>
+                    <button class="link-button" data-testid="comment-edit" on:click=move |_| editing.set(true)>{t("comments-edit")}</button>
                 </Show>
                 <Show when=may_delete>
-                    <button class="link-button" data-testid="comment-delete" on:click=delete.clone()>"Delete"</button>
+                    <button class="link-button" data-testid="comment-delete" on:click=delete.clone()>{t("comments-delete")}</button>
                 </Show>
             </div>
             {move || if editing.get() {
                 view! {
-                    <CommentBox review placeholder="Edit your comment" initial=text.clone() chosen=mentions.clone()
-                        send_label="Save" on_send=save on_cancel=Callback::new(move |()| editing.set(false))/>
+                    <CommentBox review placeholder=t("comments-edit-placeholder") initial=text.clone() chosen=mentions.clone()
+                        send_label=t("comments-edit-save") on_send=save on_cancel=Callback::new(move |()| editing.set(false))/>
                 }.into_any()
             } else {
                 view! { <p class="comment-text" data-testid="comment-text">{highlight(&text, &mentions)}</p> }.into_any()
@@ -352,12 +354,12 @@ fn set_caret(area: &web_sys::HtmlTextAreaElement, chars: usize) {
 #[component]
 fn CommentBox(
     review: Review,
-    placeholder: &'static str,
+    placeholder: String,
     initial: String,
     /// Mentions the text already has (when editing).
     #[prop(optional)]
     chosen: Vec<Mention>,
-    send_label: &'static str,
+    send_label: String,
     on_send: Callback<(String, Vec<Mention>)>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
@@ -455,13 +457,13 @@ fn CommentBox(
     };
     view! {
         <div class="comment-box">
-            <textarea node_ref=area data-testid="comment-input" rows="2" placeholder=placeholder
+            <textarea node_ref=area data-testid="comment-input" rows="2" placeholder=placeholder.clone()
                 aria-label=placeholder maxlength="10000" prop:value=move || text.get()
                 on:input=move |e| { text.set(event_target_value(&e)); refresh(); }
                 on:click=move |_| refresh()
                 on:keydown=keydown></textarea>
             {move || offered().map(|list| view! {
-                <ul class="mention-list" role="listbox" aria-label="People">
+                <ul class="mention-list" role="listbox" aria-label=t("comments-mention-list-label")>
                     {list.into_iter().enumerate().map(|(i, (id, name))| {
                         let label = name.clone();
                         view! {
@@ -474,7 +476,7 @@ fn CommentBox(
                 </ul>
             })}
             <div class="comment-actions">
-                <button class="small" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button class="small" on:click=move |_| on_cancel.run(())>{t("comments-cancel")}</button>
                 <button class="small primary" data-testid="comment-send"
                     disabled=move || text.with(|t| t.trim().is_empty())
                     on:click=move |_| submit()>{send_label}</button>
@@ -511,25 +513,26 @@ pub fn CommentsPanel(
     };
     let tabs = Filter::ALL
         .into_iter()
-        .map(|(f, label)| {
+        .map(|f| {
+            let label = f.label();
             view! {
                 <button class="tab" data-filter=f.name() aria-pressed=move || (filter.get() == f).to_string()
                     on:click=move |_| filter.set(f)>{label}</button>
             }
         })
         .collect_view();
-    let row = move |(t, cs): (Thread, Vec<Comment>)| {
-        let id = t.id.clone();
+    let row = move |(thread, cs): (Thread, Vec<Comment>)| {
+        let id = thread.id.clone();
         let read = seen.with_untracked(|s| s.get(&id).copied().unwrap_or(0));
         let unread = is_unread(&cs, read, review.me().as_ref());
         let first = cs.first().cloned();
         let (author, excerpt) = match &first {
-            Some(c) if c.deleted => (c.name.clone(), "(deleted)".to_owned()),
+            Some(c) if c.deleted => (c.name.clone(), t("comments-row-deleted")),
             Some(c) => (c.name.clone(), c.text.chars().take(140).collect()),
             None => (String::new(), String::new()),
         };
         let replies = cs.len().saturating_sub(1);
-        let gone = t
+        let gone = thread
             .anchor
             .element()
             .is_some_and(|e| review.cmd.session().model.get(e).is_none());
@@ -541,35 +544,35 @@ pub fn CommentsPanel(
                     <span class="row-head">
                         <strong>{author}</strong>
                         <span class="muted">{when(last_activity(&cs))}</span>
-                        {unread.then(|| view! { <span class="unread-dot" aria-label="unread"></span> })}
+                        {unread.then(|| view! { <span class="unread-dot" aria-label=t("comments-row-unread")></span> })}
                     </span>
                     <span class="excerpt">{excerpt}</span>
                     <span class="muted">
-                        {match replies { 0 => String::new(), 1 => "1 reply".into(), n => format!("{n} replies") }}
-                        {t.resolved.as_ref().map(|r| format!(" · resolved by {}", r.name))}
-                        {gone.then_some(" · element deleted")}
+                        {match replies { 0 => String::new(), n => t_with("comments-row-replies", &[("count", n.into())]) }}
+                        {thread.resolved.as_ref().map(|r| format!(" · {}", t_with("comments-row-resolved-by", &[("name", r.name.clone().into())])))}
+                        {gone.then(|| format!(" · {}", t("comments-row-element-deleted")))}
                     </span>
                 </button>
             </li>
         }
     };
     view! {
-        <PanelShell class="comments-panel" title="Comments" panel>
-            <div class="tabs" role="group" aria-label="Show">{tabs}</div>
+        <PanelShell class="comments-panel" title=t("comments-panel-title") panel>
+            <div class="tabs" role="group" aria-label=t("comments-filter-label")>{tabs}</div>
             <div class="panel-actions">
                 <label class="check">
                     <input type="checkbox" prop:checked=move || review.ui.show_resolved.get()
                         on:change=move |e| review.ui.show_resolved.set(event_target_checked(&e))/>
-                    " Resolved pins on the board"
+                    " "{t("comments-show-resolved")}
                 </label>
                 <button class="link-button" data-testid="comments-mark-read" on:click=move |_| review.mark_all_read()>
-                    "Mark all as read"
+                    {t("comments-mark-all-read")}
                 </button>
             </div>
             {move || {
                 let rows = rows();
                 if rows.is_empty() {
-                    view! { <p class="muted" data-testid="comments-empty">"No comments here yet. Pick the comment tool (C) and click an element or a spot."</p> }.into_any()
+                    view! { <p class="muted" data-testid="comments-empty">{t("comments-empty")}</p> }.into_any()
                 } else {
                     view! { <ul class="thread-list">{rows.into_iter().map(row).collect_view()}</ul> }.into_any()
                 }
@@ -587,7 +590,7 @@ pub fn CommentsButton(
     let unread = move || review.unread_count();
     view! {
         <button class="tool comments-open" data-testid="comments-open" data-action="comments"
-            title="Comments" aria-label=move || format!("Comments, {} unread", unread())
+            title=t("comments-button-title") aria-label=move || t_with("comments-button-label", &[("count", unread().into())])
             on:click=move |_| review.cmd.toggle_panel(Panel::Comments)>
             {crate::icons::comments()}
             <Show when=move || unread() != 0>

@@ -2,6 +2,7 @@
 //! everyone else why the tools are gone.
 
 use crate::commands::Commands;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 /// "Freeze" / "Unfreeze", for facilitators (the tooltip says what it does).
@@ -14,9 +15,9 @@ pub fn FreezeToggle(
     view! {
         <button class="freeze" class:active=frozen data-testid="freeze-toggle" data-action="freeze"
             aria-pressed=move || frozen().to_string()
-            title=move || if frozen() { "Let everyone edit again" } else { "Make the board read-only for everyone but facilitators" }
+            title=move || if frozen() { t("freeze-unfreeze-title") } else { t("freeze-freeze-title") }
             on:click=move |_| cmd.set_frozen(!frozen())>
-            {move || if frozen() { "Unfreeze" } else { "Freeze" }}
+            {move || if frozen() { t("freeze-unfreeze") } else { t("freeze-freeze") }}
         </button>
     }
 }
@@ -33,12 +34,12 @@ pub fn FrozenBanner(
             return None;
         }
         Some(if role.get().is_some_and(|r| r.can_facilitate()) {
-            "The board is frozen: only facilitators can change it"
+            t("freeze-banner-facilitator")
         } else {
-            "The facilitator has frozen the board"
+            t("freeze-banner")
         })
     };
     move || {
-        text().map(|t| view! { <div class="frozen-banner" data-testid="frozen-banner" role="status">{t}</div> })
+        text().map(|text| view! { <div class="frozen-banner" data-testid="frozen-banner" role="status">{text}</div> })
     }
 }

@@ -5,6 +5,7 @@
 use super::shell::PanelShell;
 use crate::commands::Commands;
 use crate::history::{self, counts, label, local_time};
+use crate::i18n::{t, t_with};
 use leptos::prelude::*;
 use tafel_shared::api::VersionInfo;
 use tafel_shared::geometry::Point;
@@ -30,8 +31,14 @@ pub fn HistoryPanel(
     let info = cmd.session().info;
     let last_change = move || {
         info.get().map(|i| {
-            let by = i.updated_by.map(|b| format!(" by {b}")).unwrap_or_default();
-            format!("Last changed {}{by}", local_time(i.updated_ms))
+            let time = local_time(i.updated_ms);
+            match i.updated_by {
+                Some(by) => t_with(
+                    "history-last-changed-by",
+                    &[("time", time.into()), ("name", by.into())],
+                ),
+                None => t_with("history-last-changed", &[("time", time.into())]),
+            }
         })
     };
     let row = move |v: VersionInfo| {
@@ -57,11 +64,11 @@ pub fn HistoryPanel(
                     <span class="version-title">{title.clone()}</span>
                     {named.then(|| view! { <span class="muted">{when.clone()}</span> })}
                     <span class="muted">{who}</span>
-                    <span class="muted counts" title="added, changed, removed">{changes}</span>
+                    <span class="muted counts" title=t("history-counts-title")>{changes}</span>
                 </button>
                 <Show when=move || facilitator() && !renaming.get()>
                     <button class="link-button" data-testid="version-name" on:click=move |_| renaming.set(true)>
-                        {if named { "Rename" } else { "Name" }}
+                        {if named { t("history-rename") } else { t("history-name") }}
                     </button>
                 </Show>
                 <Show when=move || renaming.get()>
@@ -70,29 +77,29 @@ pub fn HistoryPanel(
                         renaming.set(false);
                         history::rename(cmd, at, draft.get_untracked());
                     }>
-                        <input aria-label="Version name" maxlength="100" prop:value=move || draft.get()
+                        <input aria-label=t("history-rename-label") maxlength="100" prop:value=move || draft.get()
                             on:input=move |e| draft.set(event_target_value(&e))/>
-                        <button class="small primary">"Save"</button>
+                        <button class="small primary">{t("history-rename-save")}</button>
                     </form>
                 </Show>
             </li>
         }
     };
     view! {
-        <PanelShell class="history-panel" title="History" panel>
+        <PanelShell class="history-panel" title=t("history-panel-title") panel>
             <p class="muted" data-testid="last-change">{last_change}</p>
             <Show when=facilitator>
                 <form class="save-version" on:submit=move |e| { e.prevent_default(); save(); }>
-                    <input data-testid="version-name-input" aria-label="Name of this version"
-                        placeholder="Name this moment, e.g. “After day 1”" maxlength="100"
+                    <input data-testid="version-name-input" aria-label=t("history-save-label")
+                        placeholder=t("history-save-placeholder") maxlength="100"
                         prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
-                    <button class="small primary" data-testid="version-save">"Save version"</button>
+                    <button class="small primary" data-testid="version-save">{t("history-save-button")}</button>
                 </form>
             </Show>
             {move || {
                 let list = ui.versions.get();
                 if list.is_empty() {
-                    view! { <p class="muted">"No versions yet. The server keeps one every few minutes while people work, and when everyone has left."</p> }.into_any()
+                    view! { <p class="muted">{t("history-empty")}</p> }.into_any()
                 } else {
                     view! { <ol class="versions">{list.into_iter().map(row).collect_view()}</ol> }.into_any()
                 }
@@ -139,7 +146,7 @@ pub fn HistoryView(
                     on:dblclick=|e| e.stop_propagation()>
                     <div class="history-drawing" style:transform=transform
                         inner_html=move || picture().map(|p| p.svg).unwrap_or_default()></div>
-                    {move || picture().is_none().then(|| view! { <p class="empty-hint">"The board was empty then."</p> })}
+                    {move || picture().is_none().then(|| view! { <p class="empty-hint">{t("history-view-empty")}</p> })}
                 </div>
             }
         })
@@ -180,10 +187,10 @@ pub fn HistoryBar(
             let (restore_name, who) = (name.clone(), shown().map(|v| v.active.join(", ")).unwrap_or_default());
             let max = count.saturating_sub(1).to_string();
             view! {
-                <div class="history-bar" role="region" aria-label="Earlier version" data-testid="history-bar">
-                    <strong>"Viewing: " {name.clone()}</strong>
-                    <span class="muted">{if who.is_empty() { "read-only".to_owned() } else { format!("read-only · {who}") }}</span>
-                    <input type="range" min="0" max=max step="1" aria-label="Move through time" data-testid="history-slider"
+                <div class="history-bar" role="region" aria-label=t("history-bar-label") data-testid="history-bar">
+                    <strong>{t_with("history-viewing", &[("name", name.clone().into())])}</strong>
+                    <span class="muted">{if who.is_empty() { t("history-read-only") } else { t_with("history-read-only-with", &[("names", who.into())]) }}</span>
+                    <input type="range" min="0" max=max step="1" aria-label=t("history-slider-label") data-testid="history-slider"
                         prop:value=move || index().to_string()
                         on:change=move |e| {
                             if let Ok(i) = event_target_value(&e).parse::<usize>() {
@@ -197,12 +204,12 @@ pub fn HistoryBar(
                             on:click={
                                 let n = restore_name.clone();
                                 move |_| history::restore_here(cmd, at, n.clone())
-                            }>"Restore this version"</button>
+                            }>{t("history-restore")}</button>
                         <button class="small" data-testid="history-restore-new" on:click=move |_| history::restore_as_new(cmd, at)>
-                            "As a new board"
+                            {t("history-restore-new")}
                         </button>
                     </Show>
-                    <button class="small" data-testid="history-leave" on:click=move |_| history::leave(cmd)>"Back to the live board"</button>
+                    <button class="small" data-testid="history-leave" on:click=move |_| history::leave(cmd)>{t("history-leave")}</button>
                 </div>
             }
         })

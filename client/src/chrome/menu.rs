@@ -4,9 +4,11 @@
 
 use crate::commands::Commands;
 use crate::comments::Review;
+use crate::i18n::{t, t_with};
 use crate::keymap::{titled, Command};
 use crate::state::Panel;
 use leptos::prelude::*;
+use tafel_shared::i18n::{text_with, Arg, Lang};
 
 /// The question a facilitator answers before a board is deleted.
 pub fn delete_question(
@@ -15,28 +17,45 @@ pub fn delete_question(
     threads: usize,
     versions: Option<usize>,
 ) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let history = match versions {
-        Some(n) => plural(n, "saved version", "saved versions"),
-        None => "its history".to_owned(),
-    };
-    format!(
-        "Delete “{title}” for everyone? This erases {}, {}, {history}, votes, private notes and every share link. It cannot be undone.",
-        plural(elements, "element", "elements"),
-        plural(threads, "comment thread", "comment threads"),
-    )
+    delete_question_in(crate::i18n::lang(), title, elements, threads, versions)
 }
 
-/// The exports the menu offers: format, label.
-const EXPORTS: [(&str, &str); 6] = [
-    ("png", "Picture (PNG)"),
-    ("svg", "Picture (SVG)"),
-    ("pdf", "PDF, a page per frame"),
-    ("md", "Markdown for Confluence"),
-    ("csv", "CSV for Jira"),
-    ("json", "Tafel file (to import)"),
-];
+/// [`delete_question`] in `lang`.
+pub fn delete_question_in(
+    lang: Lang,
+    title: &str,
+    elements: usize,
+    threads: usize,
+    versions: Option<usize>,
+) -> String {
+    let mut args: Vec<(&str, Arg)> = vec![
+        ("title", title.into()),
+        ("elements", elements.into()),
+        ("threads", threads.into()),
+    ];
+    match versions {
+        Some(n) => {
+            args.push(("versions", n.into()));
+            text_with(lang, "menu-delete-question", &args)
+        }
+        None => text_with(lang, "menu-delete-question-no-versions", &args),
+    }
+}
+
+/// The exports the menu offers, by format.
+const EXPORTS: [&str; 6] = ["png", "svg", "pdf", "md", "csv", "json"];
+
+/// An export's label in the menu.
+fn export_label(format: &str) -> String {
+    match format {
+        "png" => t("menu-export-png"),
+        "svg" => t("menu-export-svg"),
+        "pdf" => t("menu-export-pdf"),
+        "md" => t("menu-export-md"),
+        "csv" => t("menu-export-csv"),
+        _ => t("menu-export-json"),
+    }
+}
 
 /// What an export covers: the selected frames, or the selected elements, or
 /// (nothing selected) the whole board with every frame as a PDF page. As a
@@ -120,22 +139,22 @@ pub fn BoardMenu(
     };
     view! {
         <span class="menu-anchor">
-            <button class="tool" data-testid="board-menu" aria-haspopup="menu" aria-label="Board menu" title="Board menu"
+            <button class="tool" data-testid="board-menu" aria-haspopup="menu" aria-label=t("menu-button") title=t("menu-button")
                 aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"⋯"</button>
             <Show when=move || open.get()>
                 <div class="board-menu" role="menu">
-                    <button role="menuitem" data-action="outline" title=titled("Outline", Command::Outline)
+                    <button role="menuitem" data-action="outline" title=titled(&t("menu-outline"), Command::Outline)
                         on:click=move |_| { open.set(false); cmd.toggle_panel(Panel::Outline); }>
-                        {crate::icons::outline()} " Outline"
+                        {crate::icons::outline()} " " {t("menu-outline")}
                     </button>
-                    <button role="menuitem" data-action="help" title=titled("Keyboard shortcuts", Command::Help)
-                        on:click=move |_| { open.set(false); cmd.toggle_panel(Panel::Help); }>"? Keyboard shortcuts"</button>
+                    <button role="menuitem" data-action="help" title=titled(&t("menu-keyboard-shortcuts"), Command::Help)
+                        on:click=move |_| { open.set(false); cmd.toggle_panel(Panel::Help); }>"? " {t("menu-keyboard-shortcuts")}</button>
                     <hr/>
                     <p class="menu-heading">{move || {
                         let n = cmd.state.selection.ids.with(Vec::len);
-                        if n == 0 { "Export the board".to_owned() } else { format!("Export the selection ({n})") }
+                        if n == 0 { t("menu-export-board") } else { t_with("menu-export-selection", &[("count", n.into())]) }
                     }}</p>
-                    {EXPORTS.into_iter().map(|(format, label)| view! {
+                    {EXPORTS.into_iter().map(|format| view! {
                         <button role="menuitem" data-export=format on:click=move |_| {
                             open.set(false);
                             let s = cmd.session();
@@ -148,11 +167,11 @@ pub fn BoardMenu(
                                     cmd.notify(&crate::api::describe(&e));
                                 }
                             });
-                        }>{label}</button>
+                        }>{export_label(format)}</button>
                     }).collect_view()}
                     <Show when=facilitator>
                         <hr/>
-                        <button role="menuitem" class="danger" data-testid="board-delete" on:click=delete>"Delete board…"</button>
+                        <button role="menuitem" class="danger" data-testid="board-delete" on:click=delete>{t("menu-delete-board")}</button>
                     </Show>
                 </div>
             </Show>
@@ -166,11 +185,10 @@ mod tests {
 
     #[test]
     fn the_delete_question_names_what_goes() {
-        let q = delete_question("Retro Q3", 42, 1, Some(3));
+        let q = delete_question_in(Lang::En, "Retro Q3", 42, 1, Some(3));
         assert!(q.contains("“Retro Q3”"));
         assert!(q.contains("42 elements, 1 comment thread, 3 saved versions"));
-        assert!(
-            delete_question("x", 1, 0, None).contains("1 element, 0 comment threads, its history")
-        );
+        assert!(delete_question_in(Lang::En, "x", 1, 0, None)
+            .contains("1 element, 0 comment threads, its history"));
     }
 }

@@ -3,8 +3,10 @@
 
 use super::shell::PanelShell;
 use crate::commands::Commands;
+use crate::i18n::{t, t_with, Arg};
 use crate::keymap::KEYMAP;
 use crate::prefs;
+use crate::room::role_name;
 use crate::state::Panel;
 use leptos::prelude::*;
 use tafel_shared::roles::Role;
@@ -33,12 +35,12 @@ pub fn Panels(
 #[component]
 fn Help(panel: RwSignal<Panel>) -> impl IntoView {
     view! {
-        <PanelShell class="help" title="Keyboard shortcuts" panel>
+        <PanelShell class="help" title=t("panel-help-title") panel>
             <dl>
                 {KEYMAP.iter().map(|s| view! {
                     // One box per key, so alternatives read as alternatives.
                     <dt>{s.keys.iter().map(|k| view! { <kbd>{k.label()}</kbd> }).collect_view()}</dt>
-                    <dd>{s.what}</dd>
+                    <dd>{s.description()}</dd>
                 }).collect_view()}
             </dl>
         </PanelShell>
@@ -68,9 +70,8 @@ fn Share(cmd: Commands) -> impl IntoView {
     let board = StoredValue::new((id, token));
     let rotate = move |role: Role| {
         let known_now = known.with_untracked(|k| k.contains_key(&role));
-        let question = format!(
-            "Replace the {role} link? Everyone using the current one is disconnected and needs the new link."
-        );
+        let args: [(&str, Arg); 1] = [("role", role_name(role).into())];
+        let question = t_with("share-replace-question", &args);
         if known_now
             && !web_sys::window()
                 .and_then(|w| w.confirm_with_message(&question).ok())
@@ -85,9 +86,8 @@ fn Share(cmd: Commands) -> impl IntoView {
                 Ok(r) => {
                     prefs::set_link(&id, role, &r.link);
                     known.set(prefs::links(&id));
-                    cmd.notify(&format!(
-                        "New {role} link created; the old one no longer works."
-                    ));
+                    let args: [(&str, Arg); 1] = [("role", role_name(role).into())];
+                    cmd.notify(&t_with("share-new-link-notice", &args));
                     if role == Role::Facilitator {
                         // This page's own link was just replaced.
                         if let Some(w) = web_sys::window() {
@@ -109,33 +109,33 @@ fn Share(cmd: Commands) -> impl IntoView {
                 let copy = move |_| {
                     if let Some(l) = link() {
                         crate::clipboard::write_text(&l);
-                        cmd.notify("Link copied");
+                        cmd.notify(&t("share-link-copied"));
                     }
                 };
                 let what = match role {
-                    Role::Facilitator => "Facilitators run the board: share, rename, everything",
-                    Role::Editor => "Editors add and change everything on the board",
-                    Role::Commenter => "Commenters see everything but cannot draw",
-                    Role::Viewer => "Viewers only look",
+                    Role::Facilitator => t("share-role-facilitator-what"),
+                    Role::Editor => t("share-role-editor-what"),
+                    Role::Commenter => t("share-role-commenter-what"),
+                    Role::Viewer => t("share-role-viewer-what"),
                 };
                 view! {
                     <li class="share-row" data-role=role.as_str()>
-                        <h3>{capitalised(role.as_str())}</h3>
+                        <h3>{capitalised(&role_name(role))}</h3>
                         <p class="muted">{what}</p>
                         {move || match link() {
                             Some(l) => view! {
                                 <div class="link-row">
-                                    <input readonly class="link" aria-label=format!("{role} link") prop:value=l.clone()/>
-                                    <button data-action="copy" on:click=copy>"Copy"</button>
-                                    <button data-action="rotate" class="danger" title="Make a new link; the old one stops working"
-                                        disabled=move || busy.get().is_some() on:click=move |_| rotate(role)>"Revoke & renew"</button>
+                                    <input readonly class="link" aria-label=t_with("share-link-label", &[("role", role_name(role).into())]) prop:value=l.clone()/>
+                                    <button data-action="copy" on:click=copy>{t("share-copy")}</button>
+                                    <button data-action="rotate" class="danger" title=t("share-rotate-title")
+                                        disabled=move || busy.get().is_some() on:click=move |_| rotate(role)>{t("share-rotate")}</button>
                                 </div>
                             }.into_any(),
                             None => view! {
                                 <div class="link-row">
-                                    <span class="muted">"This board is older than kept links: make a new one to share it."</span>
+                                    <span class="muted">{t("share-no-link")}</span>
                                     <button data-action="rotate" disabled=move || busy.get().is_some()
-                                        on:click=move |_| rotate(role)>"Create a new link"</button>
+                                        on:click=move |_| rotate(role)>{t("share-create-link")}</button>
                                 </div>
                             }.into_any(),
                         }}
@@ -145,8 +145,8 @@ fn Share(cmd: Commands) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <PanelShell class="share-dialog" title="Share this board" panel=cmd.state.ui.panel>
-            <p class="muted">"Anyone with a link can open the board with that role, no account needed. Revoking a link disconnects everyone using it."</p>
+        <PanelShell class="share-dialog" title=t("share-title") panel=cmd.state.ui.panel>
+            <p class="muted">{t("share-intro")}</p>
             <ul class="share-list">{rows}</ul>
         </PanelShell>
     }
@@ -173,11 +173,11 @@ fn Outline(cmd: Commands) -> impl IntoView {
         cmd.zoom_to_selection();
     };
     view! {
-        <PanelShell class="outline" title="Outline" panel=cmd.state.ui.panel>
+        <PanelShell class="outline" title=t("panel-outline-title") panel=cmd.state.ui.panel>
             {move || {
                 let groups = groups();
                 if groups.is_empty() {
-                    return view! { <p class="muted">"The board is empty."</p> }.into_any();
+                    return view! { <p class="muted">{t("panel-outline-empty")}</p> }.into_any();
                 }
                 view! {
                     <ol class="outline-list">
@@ -187,7 +187,7 @@ fn Outline(cmd: Commands) -> impl IntoView {
                                     let id = f.base.id.clone();
                                     view! { <button class="outline-frame" on:click=move |_| go(id.clone())>{f.label()}</button> }.into_any()
                                 }
-                                None => view! { <span class="outline-frame muted">"Outside frames"</span> }.into_any(),
+                                None => view! { <span class="outline-frame muted">{t("panel-outline-outside-frames")}</span> }.into_any(),
                             };
                             view! {
                                 <li>

@@ -3,7 +3,8 @@
 //! offers to follow their view; the people button lists everyone, and for
 //! facilitators the roster of everyone who has been on the board.
 
-use crate::room::Room;
+use crate::i18n::{t, t_with};
+use crate::room::{role_name, Room};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use tafel_shared::presence::{initials, Presence};
@@ -32,7 +33,7 @@ pub fn PresenceStrip(
             .get()
             .into_iter()
             .map(|(client, p)| {
-                let role = p.role.map(|r| r.to_string()).unwrap_or_default();
+                let role = p.role.map(role_name).unwrap_or_default();
                 let name = p.user.name.clone();
                 let following = p
                     .following
@@ -49,9 +50,9 @@ pub fn PresenceStrip(
                             on:click=move |_| menu.update(|m| *m = if *m == Some(client) { None } else { Some(client) })>
                             {initials(&p.user.name)}
                         </button>
-                        {hand.then(|| view! { <span class="hand-mark" data-testid="hand-mark" title="Hand raised">"✋"</span> })}
+                        {hand.then(|| view! { <span class="hand-mark" data-testid="hand-mark" title=t("people-hand-raised")>"✋"</span> })}
                         {following.map(|n| view! {
-                    <span class="following" data-testid="presence-following" title=format!("Follows {n}")>{format!("→{}", initials(&n))}</span>
+                    <span class="following" data-testid="presence-following" title=t_with("people-follows", &[("name", n.clone().into())])>{format!("→{}", initials(&n))}</span>
                 })}
                         <Show when=open>
                             <div class="person-menu" role="menu">
@@ -59,7 +60,7 @@ pub fn PresenceStrip(
                                 <button role="menuitem" data-testid="follow-person" on:click={
                                     let n = follow_name.clone();
                                     move |_| { room.follow(client, n.clone()); menu.set(None); }
-                                }>{format!("Follow {item_name}")}</button>
+                                }>{t_with("people-follow-name", &[("name", item_name.clone().into())])}</button>
                             </div>
                         </Show>
                     </li>
@@ -73,30 +74,30 @@ pub fn PresenceStrip(
         let hand = hand_up(&m.name);
         view! {
             <li class="person me">
-                <span class="avatar me" style:background=m.color.clone() title=format!("{} (you)", m.name)>
+                <span class="avatar me" style:background=m.color.clone() title=t_with("people-me-title", &[("name", m.name.clone().into())])>
                     {initials(&m.name)}
                 </span>
-                {hand.then(|| view! { <span class="hand-mark" title="Your hand is raised">"✋"</span> })}
+                {hand.then(|| view! { <span class="hand-mark" title=t("people-own-hand-raised")>"✋"</span> })}
                 {following.map(|n| view! {
-                    <span class="following" data-testid="presence-following" title=format!("You follow {n}")>{format!("→{}", initials(&n))}</span>
+                    <span class="following" data-testid="presence-following" title=t_with("people-you-follow", &[("name", n.clone().into())])>{format!("→{}", initials(&n))}</span>
                 })}
             </li>
         }
     };
     let coach = move || role.get().is_some_and(|r| r.can_facilitate());
     view! {
-        <ul class="presence" aria-label="People on this board">
+        <ul class="presence" aria-label=t("people-strip-label")>
             {mine}
             {others}
             <li>
-                <button class="people-open" data-testid="people-open" title="People" aria-label="People"
+                <button class="people-open" data-testid="people-open" title=t("people-button") aria-label=t("people-button")
                     aria-expanded=move || people_open.get().to_string()
                     on:click=move |_| people_open.update(|o| *o = !*o)>
                     {move || format!("👥 {}", peers.with(BTreeMap::len) + 1)}
                 </button>
                 <Show when=move || people_open.get()>
-                    <div class="people-panel" role="dialog" aria-label="People">
-                        <h3>"Here now"</h3>
+                    <div class="people-panel" role="dialog" aria-label=t("people-panel-label")>
+                        <h3>{t("people-here-now")}</h3>
                         <ul class="people-here">
                             {move || peers.get().into_iter().map(|(client, p)| {
                                 let name = p.user.name.clone();
@@ -106,9 +107,9 @@ pub fn PresenceStrip(
                                     <li data-name=name.clone()>
                                         <span class="dot" style:background=p.user.color.clone()></span>
                                         {name.clone()}
-                                        <span class="muted">{p.role.map(|r| r.to_string()).unwrap_or_default()}</span>
+                                        <span class="muted">{p.role.map(role_name).unwrap_or_default()}</span>
                                         {follows.map(|f| view! { <span class="muted">{format!("→ {f}")}</span> })}
-                                        <button data-testid="follow-person" on:click=move |_| room.follow(client, n.clone())>"Follow"</button>
+                                        <button data-testid="follow-person" on:click=move |_| room.follow(client, n.clone())>{t("people-follow")}</button>
                                     </li>
                                 }
                             }).collect_view()}
@@ -143,15 +144,15 @@ fn Roster(room: Room) -> impl IntoView {
                     <li class="roster-row" class:online=online data-name=person.name.clone()
                         data-online=online.to_string()>
                         <span class="name">{person.name.clone()}</span>
-                        <span class="muted role">{person.role.to_string()}</span>
-                        <span class="muted">{if online { "online" } else { "away" }}</span>
+                        <span class="muted role">{role_name(person.role)}</span>
+                        <span class="muted">{if online { t("people-online") } else { t("people-away") }}</span>
                     </li>
                 }
             })
             .collect_view()
     };
     view! {
-        <h3>"Roster"</h3>
+        <h3>{t("people-roster")}</h3>
         <ul class="roster" data-testid="roster">{rows}</ul>
     }
 }

@@ -4,6 +4,7 @@
 //! with or without names.
 
 use crate::commands::Commands;
+use crate::i18n::{t, t_with};
 use leptos::prelude::*;
 
 /// "Private", for facilitators, while private mode does not run (the tooltip
@@ -17,8 +18,8 @@ pub fn PrivateStart(
         (!cmd.private_running()).then(|| {
             view! {
                 <button class="private-start" data-testid="private-start" data-action="private"
-                    title="Private brainstorming: everyone's new notes stay hidden until you reveal them"
-                    on:click=move |_| cmd.start_private()>"Private"</button>
+                    title=t("private-start-title")
+                    on:click=move |_| cmd.start_private()>{t("private-start")}</button>
             }
         })
     }
@@ -56,13 +57,13 @@ pub fn PrivateBanner(
             view! {
                 <div class="private-banner" data-testid="private-banner" role="status">
                     <strong>{move || if writer() {
-                        "Private brainstorming: your new notes are visible to you only"
+                        t("private-banner-writer")
                     } else {
-                        "Private brainstorming: notes stay hidden until the facilitator reveals them"
+                        t("private-banner-reader")
                     }}</strong>
-                    <ul class="private-counts" data-testid="private-counts" aria-label="Hidden notes per person">
+                    <ul class="private-counts" data-testid="private-counts" aria-label=t("private-counts-label")>
                         <For each=counts key=|row| row.clone() children=|(name, n)| view! {
-                            <li class="private-count" data-name=name.clone() data-count=n>{format!("{name}: {n} hidden")}</li>
+                            <li class="private-count" data-name=name.clone() data-count=n>{t_with("private-count", &[("name", name.as_str().into()), ("count", n.into())])}</li>
                         }/>
                     </ul>
                     <Show when=facilitator>
@@ -70,11 +71,11 @@ pub fn PrivateBanner(
                             <input type="checkbox" data-testid="private-anonymous"
                                 prop:checked=move || anonymous.get()
                                 on:change=move |e| anonymous.set(event_target_checked(&e))/>
-                            "without names"
+                            {t("private-anonymous")}
                         </label>
                         <button class="private-reveal" data-testid="private-reveal"
-                            title="Put everyone's notes on the board and end private mode"
-                            on:click=move |_| cmd.reveal_private(anonymous.get_untracked())>"Reveal"</button>
+                            title=t("private-reveal-title")
+                            on:click=move |_| cmd.reveal_private(anonymous.get_untracked())>{t("private-reveal")}</button>
                     </Show>
                 </div>
             }

@@ -4,6 +4,7 @@
 //! corner for facilitators; reactions floating over their senders' pointers.
 
 use crate::hints::{hints, HintInput};
+use crate::i18n::{t, t_with};
 use crate::room::Room;
 use leptos::ev;
 use leptos::prelude::*;
@@ -23,13 +24,13 @@ pub fn RoomBar(
     let leading = move || room.leading();
     let lead_on = move || room.state.with(|r| r.lead.is_some());
     view! {
-        <div class="roombar" role="toolbar" aria-label="Room">
+        <div class="roombar" role="toolbar" aria-label=t("room-bar-label")>
             <button class="room-button" class:active=move || room.hand_up() data-testid="raise-hand"
                 aria-pressed=move || room.hand_up().to_string()
-                title=move || if room.hand_up() { "Lower your hand" } else { "Raise your hand" }
+                title=move || if room.hand_up() { t("room-hand-lower-own") } else { t("room-hand-raise") }
                 on:click=move |_| room.toggle_hand()>"✋"</button>
             <span class="react-wrap">
-                <button class="room-button" data-testid="react" title="React" aria-expanded=move || reacting.get().to_string()
+                <button class="room-button" data-testid="react" title=t("room-react") aria-expanded=move || reacting.get().to_string()
                     on:click=move |_| reacting.update(|r| *r = !*r)>"😊"</button>
                 <Show when=move || reacting.get()>
                     <span class="reaction-menu" role="menu">
@@ -40,24 +41,24 @@ pub fn RoomBar(
                     </span>
                 </Show>
             </span>
-            <button class="room-button" data-testid="agenda-open" title="Agenda" aria-expanded=move || agenda_open.get().to_string()
-                on:click=move |_| agenda_open.update(|o| *o = !*o)>"☰ Agenda"</button>
+            <button class="room-button" data-testid="agenda-open" title=t("room-agenda-title") aria-expanded=move || agenda_open.get().to_string()
+                on:click=move |_| agenda_open.update(|o| *o = !*o)>"☰ " {t("room-agenda-button")}</button>
             <Show when=coach>
                 <span class="room-sep"></span>
-                <button class="room-button" data-testid="summon" title="Bring everyone to what you see"
-                    on:click=move |_| room.summon_here()>"Bring everyone here"</button>
+                <button class="room-button" data-testid="summon" title=t("room-summon-title")
+                    on:click=move |_| room.summon_here()>{t("room-summon")}</button>
                 {move || if leading() {
-                    view! { <button class="room-button active" data-testid="release" on:click=move |_| room.release()>"Release"</button> }.into_any()
+                    view! { <button class="room-button active" data-testid="release" on:click=move |_| room.release()>{t("room-release")}</button> }.into_any()
                 } else {
-                    view! { <button class="room-button" data-testid="lead" title=move || if lead_on() { "Take over follow-me" } else { "Everyone follows your view" }
-                        on:click=move |_| room.lead()>"Everyone follow me"</button> }.into_any()
+                    view! { <button class="room-button" data-testid="lead" title=move || if lead_on() { t("room-lead-take-over-title") } else { t("room-lead-title") }
+                        on:click=move |_| room.lead()>{t("room-lead")}</button> }.into_any()
                 }}
                 <button class="room-button" class:active=move || room.present.get().is_some() data-testid="present"
-                    title="Show the frames one by one to everyone" on:click=move |_| room.toggle_present()>"Present"</button>
+                    title=t("room-present-title") on:click=move |_| room.toggle_present()>{t("room-present")}</button>
                 <button class="room-button" class:active=hidden data-testid="hide-cursors"
                     aria-pressed=move || hidden().to_string()
                     on:click=move |_| room.hide_cursors(!hidden())>
-                    {move || if hidden() { "Show cursors" } else { "Hide cursors" }}
+                    {move || if hidden() { t("room-cursors-show") } else { t("room-cursors-hide") }}
                 </button>
             </Show>
         </div>
@@ -76,14 +77,14 @@ pub fn FollowBar(
     move || {
         room.follow.get().map(|f| {
             let who = if f.lead {
-                format!("Following {} (facilitator)", f.name)
+                t_with("room-following-lead", &[("name", f.name.clone().into())])
             } else {
-                format!("Following {}", f.name)
+                t_with("room-following", &[("name", f.name.clone().into())])
             };
             view! {
                 <div class="follow-bar" data-testid="follow-bar" data-lead=f.lead.to_string() role="status">
                     <span>{who}</span>
-                    <button data-testid="follow-stop" on:click=move |_| room.stop_following()>"Stop"</button>
+                    <button data-testid="follow-stop" on:click=move |_| room.stop_following()>{t("room-follow-stop")}</button>
                 </div>
             }
         })
@@ -119,10 +120,10 @@ pub fn PresentBar(
             view! {
                 <div class="present-bar" data-testid="present-bar" role="status">
                     <button data-testid="present-prev" disabled=first on:click=move |_| room.present_step(false)>"‹"</button>
-                    <span class="present-where">{format!("Frame {} of {len}", at + 1)}</span>
+                    <span class="present-where">{t_with("room-present-where", &[("index", (at + 1).into()), ("count", len.into())])}</span>
                     <span class="present-title">{title}</span>
                     <button data-testid="present-next" disabled=last on:click=move |_| room.present_step(true)>"›"</button>
-                    <button data-testid="present-exit" title="Leave present mode (Esc)" on:click=move |_| room.present.set(None)>"Done"</button>
+                    <button data-testid="present-exit" title=t("room-present-exit-title") on:click=move |_| room.present.set(None)>{t("room-present-exit")}</button>
                 </div>
             }
         })
@@ -188,16 +189,16 @@ pub fn CoachCorner(
         <Show when=coach>
             <div class="coach-corner">
                 <Show when=move || !hands().is_empty()>
-                    <section class="hands-box" aria-label="Raised hands">
-                        <h3>"✋ Hands"</h3>
+                    <section class="hands-box" aria-label=t("room-hands-label")>
+                        <h3>"✋ " {t("room-hands-heading")}</h3>
                         <ol class="hands" data-testid="hands">
                             {move || hands().into_iter().map(|h| {
                                 let who = h.who.clone();
                                 view! {
                                     <li class="hand" data-name=h.name.clone()>
                                         <span>{h.name.clone()}</span>
-                                        <button class="hand-lower" data-testid="hand-lower" title="Lower this hand"
-                                            on:click=move |_| room.lower_hand(who.clone())>"lower"</button>
+                                        <button class="hand-lower" data-testid="hand-lower" title=t("room-hand-lower-title")
+                                            on:click=move |_| room.lower_hand(who.clone())>{t("room-hand-lower")}</button>
                                     </li>
                                 }
                             }).collect_view()}
@@ -205,7 +206,7 @@ pub fn CoachCorner(
                     </section>
                 </Show>
                 <Show when=move || shown.with(|h| !h.is_empty())>
-                    <ul class="hints" data-testid="hints" aria-label="Hints" aria-live="polite">
+                    <ul class="hints" data-testid="hints" aria-label=t("room-hints-label") aria-live="polite">
                         {move || shown.get().into_iter().map(|h| view! {
                             <li class="hint" data-hint=h.name()>{h.text()}</li>
                         }).collect_view()}

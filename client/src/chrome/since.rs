@@ -4,8 +4,37 @@
 //! was added or changed, a dashed ghost where something was removed, each named.
 
 use crate::commands::Commands;
-use crate::since::{self, What};
+use crate::i18n::{t, t_with};
+use crate::since::{self, Change, What};
 use leptos::prelude::*;
+
+/// Who made `c`, as people read it ("Someone" if unknown).
+fn who(c: &Change) -> String {
+    c.who.clone().unwrap_or_else(|| t("since-someone"))
+}
+
+/// A line of the list: who did what to which element.
+fn line(c: &Change) -> String {
+    let key = match c.what {
+        What::Added => "since-item-added",
+        What::Changed => "since-item-changed",
+        What::Removed => "since-item-removed",
+    };
+    t_with(
+        key,
+        &[("who", who(c).into()), ("label", c.label.clone().into())],
+    )
+}
+
+/// The tag of a mark on the board: who did what.
+fn tag(c: &Change) -> String {
+    let key = match c.what {
+        What::Added => "since-tag-added",
+        What::Changed => "since-tag-changed",
+        What::Removed => "since-tag-removed",
+    };
+    t_with(key, &[("who", who(c).into())])
+}
 
 /// The bar over the canvas while there is news.
 #[component]
@@ -28,7 +57,10 @@ pub fn SinceBar(
         since::go_to(cmd, next as usize);
     };
     let position = move || match ui.at.get() {
-        Some(i) => format!("{} of {}", i + 1, count()),
+        Some(i) => t_with(
+            "since-position",
+            &[("current", (i + 1).into()), ("total", count().into())],
+        ),
         None => String::new(),
     };
     let when = move || {
@@ -45,8 +77,7 @@ pub fn SinceBar(
                     .into_iter()
                     .enumerate()
                     .map(|(i, c)| {
-                        let who = c.who.clone().unwrap_or_else(|| "Someone".to_owned());
-                        let line = format!("{who} {} {}", c.what.name(), c.label);
+                        let line = line(&c);
                         view! {
                             <li>
                                 <button class="link-button" data-testid="since-item" data-change=c.what.name()
@@ -58,21 +89,18 @@ pub fn SinceBar(
                     .collect_view()
             };
             view! {
-                <div class="since-bar" role="region" aria-label="Since your last visit" data-testid="since-bar"
+                <div class="since-bar" role="region" aria-label=t("since-bar-label") data-testid="since-bar"
                     data-count=count>
                     <div class="since-head">
-                        <strong>{move || {
-                            let n = count();
-                            format!("{n} {} since your last visit", if n == 1 { "change" } else { "changes" })
-                        }}</strong>
+                        <strong>{move || t_with("since-count", &[("count", count().into())])}</strong>
                         <span class="muted">{move || format!("({})", when())}</span>
-                        <button class="small" aria-label="Previous change" data-testid="since-prev" on:click=move |_| step(-1)>"‹"</button>
+                        <button class="small" aria-label=t("since-previous") data-testid="since-prev" on:click=move |_| step(-1)>"‹"</button>
                         <span class="muted" data-testid="since-position">{position}</span>
-                        <button class="small" aria-label="Next change" data-testid="since-next" on:click=move |_| step(1)>"›"</button>
+                        <button class="small" aria-label=t("since-next") data-testid="since-next" on:click=move |_| step(1)>"›"</button>
                         <button class="small" data-testid="since-list" aria-expanded=move || ui.open.get().to_string()
-                            on:click=move |_| ui.open.update(|o| *o = !*o)>"List"</button>
+                            on:click=move |_| ui.open.update(|o| *o = !*o)>{t("since-list")}</button>
                         <button class="small primary" data-testid="since-seen" on:click=move |_| since::mark_all_seen(cmd)>
-                            "Mark all as seen"
+                            {t("since-mark-all-seen")}
                         </button>
                     </div>
                     <Show when=move || ui.open.get()>
@@ -121,8 +149,7 @@ pub fn SinceMarks(
                 }
                 let at = v.to_screen(tafel_shared::geometry::Point::new(rect.x, rect.y));
                 let (w, h) = (rect.w * v.zoom, rect.h * v.zoom);
-                let who = c.who.clone().unwrap_or_else(|| "Someone".to_owned());
-                let tag = format!("{who} {}", c.what.name());
+                let tag = tag(&c);
                 let current = ui.at.get() == Some(i);
                 Some(view! {
                     <div class=format!("change-mark {}", c.what.name()) class:current=current

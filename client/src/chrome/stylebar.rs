@@ -1,6 +1,7 @@
 //! The colour bar: fill and line swatches, and the lock button.
 
 use crate::commands::Commands;
+use crate::i18n::{t, t_with};
 use crate::keymap::{titled, Command};
 use leptos::prelude::*;
 use tafel_shared::schema::{INK_COLORS, STICKY_COLORS};
@@ -18,11 +19,14 @@ pub fn ColorPicker(
     let selection = cmd.state.selection.ids;
     let role = cmd.session().role;
     view! {
-        <span class="group swatches" role="group" aria-label="Fill colour">
+        <span class="group swatches" role="group" aria-label=t("style-fill-group")>
             {STICKY_COLORS.into_iter().map(|(name, color)| {
                 let active = move || ui.sticky_color.get() == color;
+                let shown = color_name(name);
                 view! {
-                    <button class="swatch" class:active=active data-color=name title=format!("Fill: {name}") aria-label=format!("Fill {name}")
+                    <button class="swatch" class:active=active data-color=name
+                        title=t_with("style-fill-title", &[("color", shown.clone().into())])
+                        aria-label=t_with("style-fill-label", &[("color", shown.into())])
                         style:background=color on:click=move |_| cmd.set_fill(color)></button>
                 }
             }).collect_view()}
@@ -33,22 +37,44 @@ pub fn ColorPicker(
                 let s = cmd.session();
                 s.model.layout.track();
                 s.model.history.track();
-                if !sel.is_empty() && sel.iter().all(|id| s.model.get(id).is_some_and(|e| e.base.locked)) { "Unlock" } else { "Lock" }
+                if !sel.is_empty() && sel.iter().all(|id| s.model.get(id).is_some_and(|e| e.base.locked)) { t("style-unlock") } else { t("style-lock") }
             };
             view! {
-                <button class="lock-button" data-action="lock" title=titled("Lock or unlock the selection", Command::Lock)
+                <button class="lock-button" data-action="lock" title=titled(&t("style-lock-title"), Command::Lock)
                     disabled=move || selection.with(Vec::is_empty)
                     on:click=move |_| cmd.toggle_lock()>{label}</button>
             }
         })}
-        <span class="group swatches" role="group" aria-label="Line colour">
+        <span class="group swatches" role="group" aria-label=t("style-line-group")>
             {INK_COLORS.into_iter().filter(|(n, _)| *n != "white").map(|(name, color)| {
                 let active = move || ui.ink.get() == color;
+                let shown = color_name(name);
                 view! {
-                    <button class="swatch ink" class:active=active data-ink=name title=format!("Line: {name}") aria-label=format!("Line {name}")
+                    <button class="swatch ink" class:active=active data-ink=name
+                        title=t_with("style-line-title", &[("color", shown.clone().into())])
+                        aria-label=t_with("style-line-label", &[("color", shown.into())])
                         style:border-color=color on:click=move |_| cmd.set_ink(color)></button>
                 }
             }).collect_view()}
         </span>
+    }
+}
+
+/// A colour's name for people (the palettes name them in English, for
+/// `data-color` and the tests).
+fn color_name(name: &str) -> String {
+    match name {
+        "yellow" => t("style-color-yellow"),
+        "orange" => t("style-color-orange"),
+        "pink" => t("style-color-pink"),
+        "green" => t("style-color-green"),
+        "blue" => t("style-color-blue"),
+        "purple" => t("style-color-purple"),
+        "grey" => t("style-color-grey"),
+        "black" => t("style-color-black"),
+        "red" => t("style-color-red"),
+        "violet" => t("style-color-violet"),
+        "white" => t("style-color-white"),
+        other => other.to_owned(),
     }
 }

@@ -3,6 +3,7 @@
 //! browser); facilitators get its controls next to it, with any length typed in.
 
 use crate::facilitation::Facilitation;
+use crate::i18n::t;
 use crate::timer::Interval;
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -100,43 +101,43 @@ pub fn TimerBar(
                 act(TimerCommand::Set { duration_ms });
                 typed.set(String::new());
             }
-            None => fac.with_value(|f| f.notify("Type minutes (5, 1.5) or m:ss (2:30).")),
+            None => fac.with_value(|f| f.notify(&t("timer-invalid-duration"))),
         }
     };
     view! {
-        <div class="timerbar" role="group" aria-label="Timer">
+        <div class="timerbar" role="group" aria-label=t("timer-group-label")>
             <Show when=shown>
                 <span class="timer" class:up=up data-phase=phase role="timer" aria-live="off">{face}</span>
                 <button class="mute" data-action="timer-mute" aria-pressed=move || muted.get().to_string()
-                    title=move || if muted.get() { "Sound off at zero (this browser): click to turn it on" } else { "A soft chime at zero: click to mute it on this browser" }
-                    aria-label="Mute the timer's sound"
+                    title=move || if muted.get() { t("timer-sound-off-title") } else { t("timer-sound-on-title") }
+                    aria-label=t("timer-mute-label")
                     on:click=toggle_mute>{move || if muted.get() { "🔕" } else { "🔔" }}</button>
             </Show>
             <Show when=coach>
-                <button data-action="timer-set" title="Set a five-minute timer"
-                    on:click=move |_| act(TimerCommand::Set { duration_ms: 5 * MINUTE_MS })>"5 min"</button>
+                <button data-action="timer-set" title=t("timer-set-five-title")
+                    on:click=move |_| act(TimerCommand::Set { duration_ms: 5 * MINUTE_MS })>{t("timer-set-five")}</button>
                 <form class="timer-custom" on:submit=set_typed>
-                    <input data-action="timer-duration" aria-label="Timer length: minutes or m:ss" placeholder="m:ss"
+                    <input data-action="timer-duration" aria-label=t("timer-duration-label") placeholder=t("timer-duration-placeholder")
                         prop:value=move || typed.get() on:input=move |e| typed.set(event_target_value(&e))/>
-                    <button type="submit" data-action="timer-set-custom" title="Set the timer to the typed length">"Set"</button>
+                    <button type="submit" data-action="timer-set-custom" title=t("timer-set-custom-title")>{t("timer-set-custom")}</button>
                 </form>
                 {move || match timer.get().phase {
                     TimerPhase::Ready => view! {
-                        <button data-action="timer-start" on:click=move |_| act(TimerCommand::Start)>"Start"</button>
+                        <button data-action="timer-start" on:click=move |_| act(TimerCommand::Start)>{t("timer-start")}</button>
                     }.into_any(),
                     TimerPhase::Running => view! {
-                        <button data-action="timer-pause" on:click=move |_| act(TimerCommand::Pause)>"Pause"</button>
+                        <button data-action="timer-pause" on:click=move |_| act(TimerCommand::Pause)>{t("timer-pause")}</button>
                     }.into_any(),
                     TimerPhase::Paused => view! {
-                        <button data-action="timer-resume" on:click=move |_| act(TimerCommand::Resume)>"Resume"</button>
+                        <button data-action="timer-resume" on:click=move |_| act(TimerCommand::Resume)>{t("timer-resume")}</button>
                     }.into_any(),
                     TimerPhase::Stopped => ().into_any(),
                 }}
                 <Show when=shown>
-                    <button data-action="timer-add" title="Add a minute"
-                        on:click=move |_| act(TimerCommand::AddMinute)>"+1 min"</button>
-                    <button data-action="timer-stop" title="Stop the timer"
-                        on:click=move |_| act(TimerCommand::Stop)>"Stop"</button>
+                    <button data-action="timer-add" title=t("timer-add-title")
+                        on:click=move |_| act(TimerCommand::AddMinute)>{t("timer-add")}</button>
+                    <button data-action="timer-stop" title=t("timer-stop-title")
+                        on:click=move |_| act(TimerCommand::Stop)>{t("timer-stop")}</button>
                 </Show>
             </Show>
         </div>

@@ -5,6 +5,7 @@
 
 use super::presence::PresenceStrip;
 use crate::commands::Commands;
+use crate::i18n::t;
 use crate::keymap::{titled, Command};
 use crate::net::Status;
 use crate::session::LocalCopy;
@@ -32,31 +33,32 @@ pub fn Toolbar(
             .board
             .with(|b| b.rounds.iter().any(|r| !r.is_open()))
     };
-    let role_name = move || role.get().map(|r| r.to_string()).unwrap_or_default();
+    let role_id = move || role.get().map(|r| r.to_string()).unwrap_or_default();
+    let role_name = move || role.get().map(crate::room::role_name).unwrap_or_default();
     view! {
-        <header class="toolbar" role="toolbar" aria-label="Board tools">
-            <a class="home-link" href="/" title="All boards">"Tafel"</a>
+        <header class="toolbar" role="toolbar" aria-label=t("board-toolbar-label")>
+            <a class="home-link" href="/" title=t("board-home-title")>"Tafel"</a>
             <BoardTitle info=s.info role cmd/>
             <span class="spacer"></span>
             <PresenceStrip room/>
-            <span class="role" data-role=role_name>{role_name}</span>
+            <span class="role" data-role=role_id>{role_name}</span>
             <StatusBadge status=s.status local=s.local/>
             <super::CommentsButton review/>
-            <button class="tool" data-testid="history-open" data-action="history" title="History" aria-label="History"
+            <button class="tool" data-testid="history-open" data-action="history" title=t("board-history-title") aria-label=t("board-history-title")
                 on:click=move |_| cmd.toggle_panel(Panel::History)>{crate::icons::history()}</button>
             <super::BoardMenu cmd review/>
             <Show when=has_results>
                 <button class="tool vote-results-open" data-testid="vote-results-open" data-action="results"
-                    title="Voting results" aria-label="Voting results"
+                    title=t("board-results-title") aria-label=t("board-results-title")
                     on:click=move |_| cmd.toggle_panel(Panel::Results)>{crate::icons::results()}</button>
             </Show>
             <Show when=is_facilitator>
-                <button class="tool" data-testid="vote-open" data-action="voting" title="Dot voting" aria-label="Dot voting"
+                <button class="tool" data-testid="vote-open" data-action="voting" title=t("board-voting-title") aria-label=t("board-voting-title")
                     on:click=move |_| cmd.toggle_panel(Panel::Voting)>{crate::icons::vote()}</button>
                 <super::PrivateStart cmd/>
                 <super::FreezeToggle cmd/>
                 <button class="share" data-action="share"
-                    on:click=move |_| cmd.state.ui.panel.set(Panel::Share)>"Share"</button>
+                    on:click=move |_| cmd.state.ui.panel.set(Panel::Share)>{t("board-share-button")}</button>
             </Show>
         </header>
     }
@@ -78,15 +80,17 @@ pub fn ToolRail(
         Tool::ALL
             .into_iter()
             .filter(move |_| open)
-            .filter(move |(t, _)| match t {
+            .filter(move |t| match t {
                 Tool::Comment => review.can_comment(),
                 t => !t.edits() || can_edit(),
             })
-            .map(|(t, name)| {
+            .map(|t| {
                 let active = move || tool.get() == t;
+                let name = t.label();
+                let title = titled(&name, Command::Tool(t));
                 view! {
                     <button class="tool" class:active=active data-tool=t.name()
-                        title=titled(name, Command::Tool(t)) aria-label=name aria-pressed=move || active().to_string()
+                        title=title aria-label=name aria-pressed=move || active().to_string()
                         on:click=move |_| { cmd.pick_tool(t); }>
                         {crate::icons::tool(t)}
                     </button>
@@ -105,7 +109,7 @@ pub fn ToolRail(
     let add_picture = move || {
         (can_edit() && fatal.with(Option::is_none)).then(|| {
             view! {
-                <button class="tool" data-action="picture" title="Add a picture (or paste or drop one)" aria-label="Add a picture"
+                <button class="tool" data-action="picture" title=t("picture-add-title") aria-label=t("picture-add-label")
                     on:click=move |_| { if let Some(i) = picker.get_untracked() { i.click(); } }>
                     {crate::icons::picture()}
                 </button>
@@ -116,10 +120,10 @@ pub fn ToolRail(
         can_edit().then(|| {
             view! {
                 <span class="group">
-                    <button class="tool" data-action="undo" title=titled("Undo", Command::Undo) aria-label="Undo"
+                    <button class="tool" data-action="undo" title=titled(&t("tool-undo"), Command::Undo) aria-label=t("tool-undo")
                         disabled=move || !cmd.session().model.can_undo()
                         on:click=move |_| cmd.undo()>{crate::icons::undo()}</button>
-                    <button class="tool" data-action="redo" title=titled("Redo", Command::Redo) aria-label="Redo"
+                    <button class="tool" data-action="redo" title=titled(&t("tool-redo"), Command::Redo) aria-label=t("tool-redo")
                         disabled=move || !cmd.session().model.can_redo()
                         on:click=move |_| cmd.redo()>{crate::icons::redo()}</button>
                 </span>
@@ -127,7 +131,7 @@ pub fn ToolRail(
         })
     };
     view! {
-        <nav class="toolrail" role="toolbar" aria-label="Tools" aria-orientation="vertical"
+        <nav class="toolrail" role="toolbar" aria-label=t("tool-rail-label") aria-orientation="vertical"
             class:hidden=move || fatal.with(Option::is_some)>
             <span class="group tools">{tools}{add_picture}</span>
             <input type="file" class="picture-input" node_ref=picker accept=crate::pictures::ACCEPT multiple
@@ -167,7 +171,7 @@ fn BoardTitle(
         if is_facilitator() && renaming.get() {
             view! {
                 <form class="rename" on:submit=move |e| { e.prevent_default(); rename(); }>
-                    <input class="title-input" aria-label="Board title" maxlength=MAX_TITLE_CHARS autofocus
+                    <input class="title-input" aria-label=t("board-title-label") maxlength=MAX_TITLE_CHARS autofocus
                         prop:value=move || draft_title.get()
                         on:input=move |e| draft_title.set(event_target_value(&e))
                         on:keydown=move |e: web_sys::KeyboardEvent| if e.key() == "Escape" { renaming.set(false) }
@@ -178,7 +182,7 @@ fn BoardTitle(
         } else if is_facilitator() {
             view! {
                 <h1 class="board-title">
-                    <button class="title-button" title="Rename this board"
+                    <button class="title-button" title=t("board-rename-title")
                         on:click=move |_| { draft_title.set(title()); renaming.set(true); }>{title}</button>
                 </h1>
             }
@@ -200,10 +204,10 @@ fn StatusBadge(
     local: Signal<LocalCopy>,
 ) -> impl IntoView {
     let text = move || match (status.get(), local.get()) {
-        (Status::Connecting, _) => "Connecting…".to_owned(),
-        (Status::Live, _) => "Live".to_owned(),
-        (Status::Offline, LocalCopy::Unavailable) => "Offline — reconnecting…".to_owned(),
-        (Status::Offline, _) => "Offline — changes are kept on this device".to_owned(),
+        (Status::Connecting, _) => t("status-connecting"),
+        (Status::Live, _) => t("status-live"),
+        (Status::Offline, LocalCopy::Unavailable) => t("status-offline-reconnecting"),
+        (Status::Offline, _) => t("status-offline-kept"),
         (Status::Closed(why), _) => why,
     };
     let class = move || match status.get() {

@@ -6,6 +6,7 @@
 use super::shell::PanelShell;
 use super::timer::clock_face;
 use crate::commands::Commands;
+use crate::i18n::{t, t_with};
 use crate::state::Panel;
 use crate::timer::Interval;
 use crate::workshop::may_vote;
@@ -43,7 +44,7 @@ pub fn VoteBanner(
     let banner = move || {
         let round = open.get()?;
         let title = if round.settings.title.trim().is_empty() {
-            "Dot voting".to_owned()
+            t("vote-default-title")
         } else {
             round.settings.title.clone()
         };
@@ -58,9 +59,9 @@ pub fn VoteBanner(
             ends.map(|end| {
                 let ms = end.saturating_sub(now.get());
                 if ms == 0 {
-                    "time is up".to_owned()
+                    t("vote-time-up")
                 } else {
-                    format!("{} left", clock_face(ms))
+                    t_with("vote-time-left", &[("time", clock_face(ms).into())])
                 }
             })
         };
@@ -73,28 +74,32 @@ pub fn VoteBanner(
         let voter = move || may_vote(role.get());
         Some(view! {
             <div class="vote-banner" data-testid="vote-banner" role="status" data-round=round.id>
-                <strong>"Voting: " {title}</strong>
-                <Show when=voter fallback=|| view! { <span class="muted">"Viewers watch the vote"</span> }>
+                <strong>{t_with("vote-banner-title", &[("title", title.into())])}</strong>
+                <Show when=voter fallback=|| view! { <span class="muted">{t("vote-viewers-watch")}</span> }>
                     <span class="vote-left" data-testid="vote-left" data-left=left>
-                        {move || format!("{} of {allowance} votes left", left())}
+                        {move || t_with("vote-left", &[("left", left().into()), ("total", allowance.into())])}
                     </span>
                     <span class="hint muted">{move || if paused() {
-                        "Paused: clicks select and move again"
+                        t("vote-hint-paused")
                     } else {
-                        "Click an element to place a dot · click your dot (or Shift+click) to take it back"
+                        t("vote-hint-active")
                     }}</span>
                     <button data-testid="vote-pause" aria-pressed=move || paused().to_string()
-                        title="Pause voting to select and move elements"
+                        title=t("vote-pause-title")
                         on:click=move |_| cmd.toggle_vote_pause()>
-                        {move || if paused() { "Resume voting" } else { "Pause" }}
+                        {move || if paused() { t("vote-resume") } else { t("vote-pause") }}
                     </button>
                 </Show>
                 {ends.map(|_| view! { <span class="vote-countdown" role="timer">{countdown}</span> })}
                 <Show when=facilitator>
                     <span class="vote-progress" data-testid="vote-progress" data-voters=voters data-finished=finished>
-                        {move || format!("{voters} of {} people voted · {finished} finished", present())}
+                        {move || t_with("vote-progress", &[
+                            ("voters", voters.into()),
+                            ("present", present().into()),
+                            ("finished", finished.into()),
+                        ])}
                     </span>
-                    <button class="danger" data-testid="vote-end" on:click=move |_| cmd.end_round()>"End voting"</button>
+                    <button class="danger" data-testid="vote-end" on:click=move |_| cmd.end_round()>{t("vote-end")}</button>
                 </Show>
             </div>
         })
@@ -138,8 +143,9 @@ pub fn VotingPanel(
             .ok()
             .filter(|v| (1..=MAX_VOTES_PER_PERSON).contains(v))
         else {
-            cmd.notify(&format!(
-                "Votes per person: a number from 1 to {MAX_VOTES_PER_PERSON}."
+            cmd.notify(&t_with(
+                "vote-invalid-count",
+                &[("max", MAX_VOTES_PER_PERSON.into())],
             ));
             return;
         };
@@ -149,7 +155,7 @@ pub fn VotingPanel(
             m => match m.replace(',', ".").parse::<f64>() {
                 Ok(m) if m > 0.0 && m <= 24.0 * 60.0 => Some((m * MINUTE_MS as f64) as u64),
                 _ => {
-                    cmd.notify("Time limit: minutes, more than zero.");
+                    cmd.notify(&t("vote-invalid-time"));
                     return;
                 }
             },
@@ -169,54 +175,54 @@ pub fn VotingPanel(
         cmd.start_round(settings);
     };
     view! {
-        <PanelShell class="voting-panel" title="Dot voting" panel=cmd.state.ui.panel>
+        <PanelShell class="voting-panel" title=t("vote-panel-title") panel=cmd.state.ui.panel>
             {move || open().map(|r| view! {
                 <section class="vote-status" data-testid="vote-status">
-                    <p><strong>{r.settings.title.clone()}</strong>" is open: "
-                        {format!("{} voted, {} finished.", r.voters, r.finished)}</p>
-                    <button class="danger" data-testid="vote-end-panel" on:click=move |_| cmd.end_round()>"End voting"</button>
-                    <p class="muted">"Starting a new round ends this one."</p>
+                    <p><strong>{r.settings.title.clone()}</strong>" "
+                        {t_with("vote-status-open", &[("voters", r.voters.into()), ("finished", r.finished.into())])}</p>
+                    <button class="danger" data-testid="vote-end-panel" on:click=move |_| cmd.end_round()>{t("vote-end")}</button>
+                    <p class="muted">{t("vote-new-round-ends")}</p>
                 </section>
             })}
             <form class="vote-form" on:submit=start>
-                <label>"Question"
-                    <input data-testid="vote-title" maxlength="200" placeholder="Which idea do we build first?"
+                <label>{t("vote-question-label")}
+                    <input data-testid="vote-title" maxlength="200" placeholder=t("vote-question-placeholder")
                         prop:value=move || title.get() on:input=move |e| title.set(event_target_value(&e))/>
                 </label>
-                <label>"Votes per person"
+                <label>{t("vote-count-label")}
                     <input data-testid="vote-count" type="number" min="1" max=MAX_VOTES_PER_PERSON
                         prop:value=move || votes.get() on:input=move |e| votes.set(event_target_value(&e))/>
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="vote-several" prop:checked=move || several.get()
                         on:change=move |e| several.set(event_target_checked(&e))/>
-                    "Several votes on one element"
+                    {t("vote-several-label")}
                 </label>
-                <label>"What can get votes"
+                <label>{t("vote-scope-label")}
                     <select data-testid="vote-scope" on:change=move |e| frame.set(event_target_value(&e))>
-                        <option value="" selected=move || frame.get().is_empty()>"The whole board"</option>
+                        <option value="" selected=move || frame.get().is_empty()>{t("vote-scope-board")}</option>
                         {move || frames().into_iter().map(|(id, name)| {
                             let selected = { let id = id.clone(); move || frame.get() == id };
-                            view! { <option value=id selected=selected>{format!("Frame: {name}")}</option> }
+                            view! { <option value=id selected=selected>{t_with("vote-scope-frame", &[("name", name.into())])}</option> }
                         }).collect_view()}
                     </select>
                 </label>
-                <label>"Kinds"
+                <label>{t("vote-kinds-label")}
                     <select data-testid="vote-kinds" on:change=move |e| all_kinds.set(event_target_value(&e) == "all")>
-                        <option value="notes" selected=move || !all_kinds.get()>"Sticky notes only"</option>
-                        <option value="all" selected=move || all_kinds.get()>"Notes, text, shapes and images"</option>
+                        <option value="notes" selected=move || !all_kinds.get()>{t("vote-kinds-notes")}</option>
+                        <option value="all" selected=move || all_kinds.get()>{t("vote-kinds-all")}</option>
                     </select>
                 </label>
-                <label>"Time limit in minutes (optional)"
-                    <input data-testid="vote-time" inputmode="decimal" placeholder="none"
+                <label>{t("vote-time-label")}
+                    <input data-testid="vote-time" inputmode="decimal" placeholder=t("vote-time-placeholder")
                         prop:value=move || minutes.get() on:input=move |e| minutes.set(event_target_value(&e))/>
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="vote-named" prop:checked=move || named.get()
                         on:change=move |e| named.set(event_target_checked(&e))/>
-                    "Named (show who voted)"
+                    {t("vote-named-label")}
                 </label>
-                <button type="submit" class="primary" data-testid="vote-start">"Start voting"</button>
+                <button type="submit" class="primary" data-testid="vote-start">{t("vote-start")}</button>
             </form>
         </PanelShell>
     }
@@ -225,7 +231,7 @@ pub fn VotingPanel(
 fn frame_title(e: &tafel_shared::element::Element) -> String {
     match &e.props {
         tafel_shared::element::Props::Frame(f) if !f.title.trim().is_empty() => f.title.clone(),
-        _ => "Untitled frame".to_owned(),
+        _ => t("vote-untitled-frame"),
     }
 }
 
@@ -255,7 +261,7 @@ pub fn ResultsPanel(
     };
     let body = move || {
         let Some(round) = cmd.results_round() else {
-            return view! { <p class="muted">"No results yet: they show here when a round ends."</p> }.into_any();
+            return view! { <p class="muted">{t("vote-no-results")}</p> }.into_any();
         };
         let shown_id = round.id;
         let options = ended()
@@ -263,15 +269,21 @@ pub fn ResultsPanel(
             .map(|(id, name)| view! { <option value=id.to_string() selected=id == shown_id>{name}</option> })
             .collect_view();
         let total: u32 = round.results.iter().map(|t| t.votes).sum();
-        let summary = format!(
-            "{} from {} · {}",
-            counted(total, "vote", "votes"),
-            counted(round.voters, "person", "people"),
-            if round.settings.named {
-                "named"
-            } else {
-                "anonymous"
-            }
+        let summary = t_with(
+            "vote-summary",
+            &[
+                ("votes", total.into()),
+                ("people", round.voters.into()),
+                (
+                    "mode",
+                    if round.settings.named {
+                        "named"
+                    } else {
+                        "anonymous"
+                    }
+                    .into(),
+                ),
+            ],
         );
         let named = round.settings.named;
         let rows = round
@@ -298,39 +310,38 @@ pub fn ResultsPanel(
         let empty = round.results.is_empty();
         let csv_round = round.clone();
         view! {
-            <label>"Round"
+            <label>{t("vote-round-label")}
                 <select data-testid="vote-round"
                     on:change=move |e| vote.shown.set(event_target_value(&e).parse().ok())>{options}</select>
             </label>
             <p class="muted">{summary}</p>
-            {empty.then(|| view! { <p class="muted">"Nobody voted in this round."</p> })}
+            {empty.then(|| view! { <p class="muted">{t("vote-nobody-voted")}</p> })}
             <ol class="vote-results" data-testid="vote-results">{rows}</ol>
             <label class="check">
                 <input type="checkbox" data-testid="vote-show" prop:checked=move || !vote.hide_results.get()
                     on:change=move |e| vote.hide_results.set(!event_target_checked(&e))/>
-                "Show totals on the board"
+                {t("vote-show-totals")}
             </label>
-            <button data-testid="vote-csv" on:click=move |_| download_csv(cmd, &csv_round)>"Download CSV"</button>
+            <button data-testid="vote-csv" on:click=move |_| download_csv(cmd, &csv_round)>{t("vote-download-csv")}</button>
         }
         .into_any()
     };
     view! {
-        <PanelShell class="results-panel" title="Voting results" panel=cmd.state.ui.panel>
+        <PanelShell class="results-panel" title=t("vote-results-title") panel=cmd.state.ui.panel>
             {body}
         </PanelShell>
     }
 }
 
-fn counted(n: u32, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 fn round_name(r: &Round) -> String {
     let title = r.settings.title.trim();
     if title.is_empty() {
-        format!("Round {}", r.id)
+        t_with("vote-round-name", &[("id", r.id.into())])
     } else {
-        format!("Round {}: {title}", r.id)
+        t_with(
+            "vote-round-name-titled",
+            &[("id", r.id.into()), ("title", title.into())],
+        )
     }
 }
 
@@ -340,7 +351,7 @@ fn download_csv(cmd: Commands, round: &Round) {
         board.with_untracked(|b| results_csv(round, |id| cmd.element_label(id), |p| b.name_of(p)));
     let name = format!("tafel-vote-{}.csv", round.id);
     if download(&name, "text/csv;charset=utf-8", &csv).is_err() {
-        cmd.notify("The download did not start.");
+        cmd.notify(&t("vote-download-failed"));
     }
 }
 

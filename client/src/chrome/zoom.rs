@@ -1,6 +1,7 @@
 //! The zoom buttons in the corner.
 
 use crate::commands::Commands;
+use crate::i18n::{t, t_with};
 use crate::keymap::{titled, Command};
 use leptos::prelude::*;
 use tafel_shared::geometry::Viewport;
@@ -14,16 +15,19 @@ pub fn ZoomControls(
     /// The zoom commands.
     cmd: Commands,
 ) -> impl IntoView {
-    let percent = move || format!("{:.0}%", view.get().zoom * 100.0);
+    let percent = move || {
+        let percent = format!("{:.0}", view.get().zoom * 100.0);
+        t_with("zoom-percent", &[("percent", percent.into())])
+    };
     view! {
-        <div class="zoom" role="group" aria-label="Zoom">
-            <button data-action="zoom-out" title=titled("Zoom out", Command::ZoomOut) aria-label="Zoom out"
+        <div class="zoom" role="group" aria-label=t("zoom-group-label")>
+            <button data-action="zoom-out" title=titled(&t("zoom-out"), Command::ZoomOut) aria-label=t("zoom-out")
                 on:click=move |_| cmd.zoom_step(false)>"−"</button>
-            <button class="percent" data-action="zoom-reset" title="Zoom to 100%" aria-label="Zoom to 100 percent"
+            <button class="percent" data-action="zoom-reset" title=t("zoom-reset-title") aria-label=t("zoom-reset-label")
                 on:click=move |_| cmd.zoom_reset()>{percent}</button>
-            <button data-action="zoom-in" title=titled("Zoom in", Command::ZoomIn) aria-label="Zoom in"
+            <button data-action="zoom-in" title=titled(&t("zoom-in"), Command::ZoomIn) aria-label=t("zoom-in")
                 on:click=move |_| cmd.zoom_step(true)>"+"</button>
-            <button data-action="zoom-fit" title=titled("Zoom to fit", Command::ZoomFit) aria-label="Zoom to fit"
+            <button data-action="zoom-fit" title=titled(&t("zoom-fit"), Command::ZoomFit) aria-label=t("zoom-fit")
                 on:click=move |_| cmd.zoom_to_fit()>
                 {crate::icons::fit()}
             </button>
