@@ -50,7 +50,13 @@ impl Actions {
                 .set(result.server_ms as f64 - (sent + now) / 2.0);
         }
         if let Some(refusal) = result.refused {
-            self.notice.show(&refusal.reason);
+            // The server's reason is English and says exactly what was wrong;
+            // other languages say what its code means.
+            let text = match crate::i18n::lang() {
+                crate::i18n::Lang::En => refusal.reason,
+                _ => crate::i18n::t(refusal.code.label_key()),
+            };
+            self.notice.show(&text);
         }
     }
 

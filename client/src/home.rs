@@ -140,7 +140,7 @@ pub fn Home() -> impl IntoView {
 /// The interface's languages by their own names, the current one pressed;
 /// choosing another reloads the page in it.
 #[component]
-fn LangSwitch() -> impl IntoView {
+pub fn LangSwitch() -> impl IntoView {
     let current = crate::i18n::lang();
     view! {
         <nav class="lang-switch" aria-label=t("lang-switch-label")>

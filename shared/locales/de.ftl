@@ -626,3 +626,11 @@ freeze-freeze = Einfrieren
 freeze-unfreeze = Auftauen
 freeze-banner-facilitator = Das Board ist eingefroren: Nur Moderator:innen können es ändern
 freeze-banner = Ein:e Moderator:in hat das Board eingefroren
+
+## Abgelehnte Aktionen, nach Code (Englisch zeigt den genauen Grund des Servers)
+refusal-forbidden = Das darf deine Rolle nicht.
+refusal-wrong-document = Das geht an dieser Stelle nicht.
+refusal-invalid-argument = Dieser Wert ist hier nicht möglich.
+refusal-not-now = Das geht gerade nicht.
+refusal-limit-reached = Dafür ist deine Grenze erreicht.
+refusal-not-found = Das gibt es nicht mehr.

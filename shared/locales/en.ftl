@@ -617,3 +617,11 @@ freeze-freeze = Freeze
 freeze-unfreeze = Unfreeze
 freeze-banner-facilitator = The board is frozen: only facilitators can change it
 freeze-banner = The facilitator has frozen the board
+
+## Refusals of actions, by code (for interfaces not in English; English shows the server's own reason)
+refusal-forbidden = Your role may not do this.
+refusal-wrong-document = This cannot be done here.
+refusal-invalid-argument = That value is not possible here.
+refusal-not-now = That is not possible right now.
+refusal-limit-reached = You have reached the limit for this.
+refusal-not-found = That no longer exists.

@@ -323,6 +323,9 @@ mod tests {
     #[test]
     fn every_role_template_and_frame_has_its_words_in_both_catalogues() {
         for lang in Lang::ALL {
+            for code in crate::refusal::RefusalCode::ALL {
+                assert!(has(lang, code.label_key()), "{lang:?}: {code:?}");
+            }
             for role in crate::roles::Role::ALL {
                 assert!(has(lang, &role.label_key()), "{lang:?}: {role:?}");
             }

@@ -31,6 +31,31 @@ pub enum RefusalCode {
     NotFound,
 }
 
+impl RefusalCode {
+    /// Every code.
+    pub const ALL: [RefusalCode; 6] = [
+        RefusalCode::Forbidden,
+        RefusalCode::WrongDocument,
+        RefusalCode::InvalidArgument,
+        RefusalCode::NotNow,
+        RefusalCode::LimitReached,
+        RefusalCode::NotFound,
+    ];
+
+    /// The catalogue key of a sentence for people that says what the code
+    /// means, for interfaces in a language the server's reason is not in.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            RefusalCode::Forbidden => "refusal-forbidden",
+            RefusalCode::WrongDocument => "refusal-wrong-document",
+            RefusalCode::InvalidArgument => "refusal-invalid-argument",
+            RefusalCode::NotNow => "refusal-not-now",
+            RefusalCode::LimitReached => "refusal-limit-reached",
+            RefusalCode::NotFound => "refusal-not-found",
+        }
+    }
+}
+
 impl Refusal {
     /// A refusal with its code and reason.
     pub fn new(code: RefusalCode, reason: impl Into<String>) -> Self {

@@ -169,6 +169,9 @@ pub fn BoardMenu(
                             });
                         }>{export_label(format)}</button>
                     }).collect_view()}
+                    <hr/>
+                    <p class="menu-heading">{t("lang-switch-label")}</p>
+                    <crate::home::LangSwitch/>
                     <Show when=facilitator>
                         <hr/>
                         <button role="menuitem" class="danger" data-testid="board-delete" on:click=delete>{t("menu-delete-board")}</button>
