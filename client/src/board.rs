@@ -38,6 +38,10 @@ pub fn BoardPage(
     provide_context(cmd.pictures);
     // … and choose a picture's version by its size on screen.
     provide_context(state.camera);
+    let role_now = session.role;
+    provide_context(crate::state::Manages(Signal::derive(move || {
+        role_now.get().is_some_and(|r| r.can_manage())
+    })));
     Effect::new(move |_| {
         if status.get() == crate::net::Status::Live {
             // Pictures added while offline go up now.

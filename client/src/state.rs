@@ -117,6 +117,11 @@ pub enum Panel {
 /// Below this zoom, notes are drawn without their text.
 pub const DETAIL_ZOOM: f64 = 0.3;
 
+/// Whether this participant manages the board (a facilitator), for views that
+/// show facilitators more (provided as context by the board page).
+#[derive(Clone, Copy)]
+pub struct Manages(pub Signal<bool>);
+
 /// What part of the board is on screen.
 #[derive(Clone, Copy)]
 pub struct Camera {

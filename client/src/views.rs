@@ -356,6 +356,13 @@ fn frame(
     };
     let s = signal.clone();
     let locked = move || s.with(|e| e.base.locked);
+    // Only facilitators can unlock a frame, so only they are told it is locked.
+    let manages = use_context::<crate::state::Manages>();
+    let s = signal.clone();
+    let lock_note = move || {
+        (s.with(|e| e.base.locked) && manages.is_some_and(|m| m.0.get()))
+            .then(|| view! { <span class="frame-locked">{t("element-frame-locked-note")}</span> })
+    };
     view! {
         <div
             class="element frame"
@@ -369,7 +376,7 @@ fn frame(
             style:width=width
             style:height=height
         >
-            <div class="frame-title" data-id=title_id>{title}</div>
+            <div class="frame-title" data-id=title_id>{title}{lock_note}</div>
         </div>
     }
 }

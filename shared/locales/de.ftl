@@ -143,6 +143,7 @@ element-frame = Rahmen
 element-frame-numbered = Rahmen { $number }
 element-drawing = Zeichnung
 element-locked = Gesperrt
+element-frame-locked-note = {" "}· gesperrt
 element-unlocked = Entsperrt
 element-lock-offline = Zum Sperren braucht es eine Verbindung zum Server
 

@@ -143,6 +143,7 @@ element-frame = Frame
 element-frame-numbered = Frame { $number }
 element-drawing = Drawing
 element-locked = Locked
+element-frame-locked-note = {" "}· locked
 element-unlocked = Unlocked
 element-lock-offline = Locking needs a connection to the server
 

@@ -2,7 +2,8 @@
 //! start page, a board made from a template in German, and its panels and
 //! menus show no text of the English catalogue that German words differently
 //! (every visible text node, `title`, `aria-label` and `placeholder` is
-//! checked); the language switch changes the language and keeps it.
+//! checked); the language switch changes the language and keeps it; only
+//! facilitators are told that template frames are locked.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
@@ -21,7 +22,9 @@ fn plain_texts(source: &str) -> HashMap<String, String> {
             let (key, value) = line.split_once(" = ")?;
             let key = key.trim();
             let shaped = key.starts_with(|c: char| c.is_ascii_lowercase())
-                && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             (shaped && !value.contains('{') && !value.trim().is_empty())
                 .then(|| (key.to_owned(), value.trim().to_owned()))
         })
@@ -35,7 +38,10 @@ fn english_only() -> BTreeSet<String> {
     let de = plain_texts(&std::fs::read_to_string(format!("{root}/de.ftl")).unwrap());
     let german: BTreeSet<&String> = de.values().collect();
     en.into_iter()
-        .filter(|(key, text)| de.get(key) != Some(text) && !german.contains(text))
+        // A language's own name ("English" on the switch) is meant to stay.
+        .filter(|(key, text)| {
+            key != "lang-name" && de.get(key) != Some(text) && !german.contains(text)
+        })
         .map(|(_, text)| text)
         .collect()
 }
@@ -71,13 +77,20 @@ async fn english_shown(browser: &Client, english: &BTreeSet<String>, where_: &st
         .filter(|t| english.contains(*t))
         .map(str::to_owned)
         .collect();
-    assert!(leaks.is_empty(), "{where_}: English on the German interface: {leaks:?}");
+    assert!(
+        leaks.is_empty(),
+        "{where_}: English on the German interface: {leaks:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_german_interface_shows_no_english_and_the_switch_changes_it() {
     let english = english_only();
-    assert!(english.len() > 200, "only {} English texts to look for", english.len());
+    assert!(
+        english.len() > 200,
+        "only {} English texts to look for",
+        english.len()
+    );
     let srv = app_server().await;
     // A retrospective made in German (the language the creator's page sends).
     let created: tafel_shared::api::BoardCreated = reqwest::Client::new()
@@ -101,7 +114,12 @@ async fn the_german_interface_shows_no_english_and_the_switch_changes_it() {
 
     // The start page.
     browser.goto(&srv.http()).await.unwrap();
-    wait_until(&browser, "the start page in German", "return document.documentElement.lang === 'de' && !!document.querySelector('.lang-switch')").await;
+    wait_until(
+        &browser,
+        "the start page in German",
+        "return document.documentElement.lang === 'de' && !!document.querySelector('.lang-switch')",
+    )
+    .await;
     settle(&browser).await;
     english_shown(&browser, &english, "start page").await;
 
@@ -112,11 +130,32 @@ async fn the_german_interface_shows_no_english_and_the_switch_changes_it() {
         .unwrap();
     wait_for_count(&browser, ".status.live", 1).await;
     wait_for_count(&browser, ".element.frame", 3).await;
-    let titles = js(&browser, "return [...document.querySelectorAll('.frame-title')].map(t => t.textContent.trim())").await;
+    let titles = js(
+        &browser,
+        "return [...document.querySelectorAll('.frame-title')].map(t => t.textContent.trim())",
+    )
+    .await;
     for title in tafel_shared::templates::Template::Retrospective.frame_titles(Lang::De) {
-        assert!(titles.as_array().unwrap().iter().any(|t| t.as_str().unwrap_or("").contains(&title)), "{title} not in {titles}");
+        assert!(
+            titles
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t.as_str().unwrap_or("").contains(&title)),
+            "{title} not in {titles}"
+        );
     }
     english_shown(&browser, &english, "board").await;
+    // Facilitators (who can unlock them) are told the template's frames are locked.
+    assert_eq!(wait_for_count(&browser, ".frame-locked", 3).await, 3);
+    assert_eq!(
+        js(
+            &browser,
+            "return document.querySelector('.frame-locked').textContent.trim()"
+        )
+        .await,
+        serde_json::json!("· gesperrt")
+    );
     let shot = browser.screenshot().await.unwrap();
     std::fs::write(std::env::temp_dir().join("tafel-german-board.png"), shot).unwrap();
 
@@ -128,12 +167,22 @@ async fn the_german_interface_shows_no_english_and_the_switch_changes_it() {
         ("[data-testid=history-open]", "history panel"),
         ("[data-testid=comments-open]", "comments panel"),
     ] {
-        if js(&browser, &format!("return !!document.querySelector({open:?})")).await != serde_json::json!(true) {
+        if js(
+            &browser,
+            &format!("return !!document.querySelector({open:?})"),
+        )
+        .await
+            != serde_json::json!(true)
+        {
             panic!("{what}: no {open} to open it");
         }
         click_css(&browser, open).await;
         settle(&browser).await;
         english_shown(&browser, &english, what).await;
+        if what == "board menu" {
+            // The menu closes from its own button; panels close with Escape.
+            click_css(&browser, open).await;
+        }
         keys(&browser, "\u{e00c}").await; // Escape
         settle(&browser).await;
     }
@@ -148,11 +197,32 @@ async fn the_german_interface_shows_no_english_and_the_switch_changes_it() {
     // The switch in the board menu changes the language, and it stays.
     click_css(&browser, "[data-testid=board-menu]").await;
     click_css(&browser, ".board-menu [data-lang=en]").await;
-    wait_until(&browser, "the board in English", "return document.documentElement.lang === 'en'").await;
+    wait_until(
+        &browser,
+        "the board in English",
+        "return document.documentElement.lang === 'en'",
+    )
+    .await;
     wait_for_count(&browser, ".status.live", 1).await;
     assert_eq!(
         js(&browser, "return localStorage.getItem('tafel.lang')").await,
         serde_json::json!("en")
+    );
+    // A viewer, who cannot unlock anything, is not told about locks.
+    // (Another link of the same board only changes the fragment: reload.)
+    browser.goto(&created.links[&Role::Viewer]).await.unwrap();
+    browser.refresh().await.unwrap();
+    wait_for_count(&browser, ".status.live", 1).await;
+    wait_for_count(&browser, ".role[data-role=viewer]", 1).await;
+    wait_for_count(&browser, ".element.frame", 3).await;
+    settle(&browser).await;
+    assert_eq!(
+        js(
+            &browser,
+            "return document.querySelectorAll('.frame-locked').length"
+        )
+        .await,
+        serde_json::json!(0)
     );
     browser.close().await.unwrap();
 }
