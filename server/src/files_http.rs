@@ -43,8 +43,10 @@ pub fn routes(max_file_bytes: u64) -> Router<Arc<App>> {
                 .layer(axum::extract::DefaultBodyLimit::max(body_limit)),
         )
         .route("/api/boards/{id}/files/{hash}", get(canvas_version))
-        .route("/api/boards/{id}/files/{hash}/small", get(small_version))
-        .route("/api/boards/{id}/files/{hash}/original", get(original))
+        .route(
+            "/api/boards/{id}/files/{hash}/{version}",
+            get(other_version),
+        )
 }
 
 fn refused(e: FileRefusal) -> AppError {
@@ -137,22 +139,19 @@ async fn canvas_version(
     file_response(&app, access, hash, FileVersion::Canvas).await
 }
 
-/// The small version, drawn while a picture is small on screen.
-async fn small_version(
+/// Another version of a picture: `small` (drawn while a picture is small on
+/// screen) or `original` (as uploaded; SVG only as a download).
+async fn other_version(
     State(app): State<Arc<App>>,
     access: BoardAccess,
-    Path((_, hash)): Path<(String, String)>,
+    Path((_, hash, version)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
-    file_response(&app, access, hash, FileVersion::Small).await
-}
-
-/// A picture as it was uploaded; SVG only as a download.
-async fn original(
-    State(app): State<Arc<App>>,
-    access: BoardAccess,
-    Path((_, hash)): Path<(String, String)>,
-) -> ApiResult<Response> {
-    file_response(&app, access, hash, FileVersion::Original).await
+    let version = match version.as_str() {
+        "small" => FileVersion::Small,
+        "original" => FileVersion::Original,
+        _ => return Err(AppError::Missing("picture version")),
+    };
+    file_response(&app, access, hash, version).await
 }
 
 async fn file_response(

@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::schema;
 use tafel_tests::browser::{
-    client_dist, frame_stats as stats, js, open_as, wait_until, Driver, FRAME_TIMES,
+    client_dist, frame_stats as stats, frame_times, js, open_as, wait_until, Driver, FRAME_TIMES,
 };
 use tafel_tests::{SyncClient, TestServer};
 
@@ -109,15 +109,8 @@ async fn main() {
             .await;
             println!("slow frames [ms, zoom, elements]: {z}");
         }
-        let frames = |v: &serde_json::Value| {
-            v.as_array()
-                .unwrap()
-                .iter()
-                .map(|t| t.as_f64().unwrap())
-                .collect::<Vec<_>>()
-        };
-        let (pan50, pan95, pan_max) = stats(frames(&pan));
-        let (zoom50, zoom95, zoom_max) = stats(frames(&zoom));
+        let (pan50, pan95, pan_max) = stats(frame_times(&pan));
+        let (zoom50, zoom95, zoom_max) = stats(frame_times(&zoom));
 
         // A remote edit: another participant changes the text of a note on screen.
         browser

@@ -23,7 +23,9 @@ use tafel_shared::geometry::Rect;
 use tafel_shared::ids::BoardId;
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::schema;
-use tafel_tests::browser::{client_dist, frame_stats, js, open_as, Driver, FRAME_TIMES};
+use tafel_tests::browser::{
+    client_dist, frame_stats, frame_times, js, open_as, Driver, FRAME_TIMES,
+};
 use tafel_tests::{SyncClient, TestServer};
 
 /// A photo-like picture: smooth colour gradients under fine grain, so JPEG
@@ -171,15 +173,8 @@ async fn main() {
                 .execute_async(FRAME_TIMES, vec!["pan".into(), 180.into()])
                 .await
                 .unwrap();
-            let frames = |v: &serde_json::Value| {
-                v.as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|t| t.as_f64().unwrap())
-                    .collect::<Vec<_>>()
-            };
-            let (all50, all95, all_max) = frame_stats(frames(&pan_all));
-            let (near50, near95, near_max) = frame_stats(frames(&pan_near));
+            let (all50, all95, all_max) = frame_stats(frame_times(&pan_all));
+            let (near50, near95, near_max) = frame_stats(frame_times(&pan_near));
             println!(
                 "run {run} {name:>10}: all {} pictures decoded {:.0} ms after navigation, {:.1} MB fetched; \
                  pan (whole board) median {all50:.1} p95 {all95:.1} max {all_max:.1} ms; \

@@ -435,6 +435,13 @@ function step(now) {
 requestAnimationFrame(t => { last = t; requestAnimationFrame(step); });
 "#;
 
+/// The frame times [`FRAME_TIMES`] answered, as numbers.
+pub fn frame_times(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+        .unwrap_or_default()
+}
+
 /// Median, 95th percentile and maximum of `v`.
 pub fn frame_stats(mut v: Vec<f64>) -> (f64, f64, f64) {
     v.sort_by(f64::total_cmp);
