@@ -37,7 +37,8 @@ pub fn BoardPage(
     // Image views find the board's pictures here.
     provide_context(cmd.pictures);
     // … and choose a picture's version by its size on screen.
-    provide_context(state.camera);
+    let view = state.camera.view;
+    provide_context(crate::state::Zoom(Memo::new(move |_| view.with(|v| v.zoom))));
     let role_now = session.role;
     provide_context(crate::state::Manages(Signal::derive(move || {
         role_now.get().is_some_and(|r| r.can_manage())

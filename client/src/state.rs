@@ -117,6 +117,12 @@ pub enum Panel {
 /// Below this zoom, notes are drawn without their text.
 pub const DETAIL_ZOOM: f64 = 0.3;
 
+/// The zoom alone, as a memo: views that depend on the zoom but not on where
+/// the view is (which version of a picture to draw) do not run on every pan
+/// frame (provided as context by the board page).
+#[derive(Clone, Copy)]
+pub struct Zoom(pub Memo<f64>);
+
 /// Whether this participant manages the board (a facilitator), for views that
 /// show facilitators more (provided as context by the board page).
 #[derive(Clone, Copy)]

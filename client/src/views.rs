@@ -176,11 +176,11 @@ fn image(
     });
     // Small on screen (a whole board of photos in view): the small version,
     // a tenth of the bytes to fetch and decode.
-    let camera = use_context::<crate::state::Camera>();
+    let zoom = use_context::<crate::state::Zoom>();
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     let s = signal.clone();
     let small = Memo::new(move |_| {
-        let zoom = camera.map_or(1.0, |c| c.view.with(|v| v.zoom));
+        let zoom = zoom.map_or(1.0, |z| z.0.get());
         let side = s.with(|e| e.base.rect.w.max(e.base.rect.h));
         side * zoom * dpr <= f64::from(tafel_shared::api::SMALL_MAX_PX)
     });
