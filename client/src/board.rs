@@ -38,7 +38,9 @@ pub fn BoardPage(
     provide_context(cmd.pictures);
     // … and choose a picture's version by its size on screen.
     let view = state.camera.view;
-    provide_context(crate::state::Zoom(Memo::new(move |_| view.with(|v| v.zoom))));
+    provide_context(crate::state::Zoom(Memo::new(move |_| {
+        view.with(|v| v.zoom)
+    })));
     let role_now = session.role;
     provide_context(crate::state::Manages(Signal::derive(move || {
         role_now.get().is_some_and(|r| r.can_manage())
