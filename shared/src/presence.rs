@@ -103,11 +103,12 @@ pub const USER_COLORS: [&str; 10] = [
     "#e8590c", "#5c940d",
 ];
 
-/// Initials for an avatar: first letters of the first two words, upper-case.
+/// Initials for an avatar: the first letter or digit of the first two words
+/// that have one, upper-case ("Clara (Coach)" is "CC", not "C(").
 pub fn initials(name: &str) -> String {
     let letters: String = name
         .split_whitespace()
-        .filter_map(|w| w.chars().next())
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
         .take(2)
         .flat_map(char::to_uppercase)
         .collect();
@@ -186,5 +187,8 @@ mod tests {
         assert_eq!(initials("ada lovelace king"), "AL");
         assert_eq!(initials("Ümit"), "Ü");
         assert_eq!(initials("  "), "?");
+        assert_eq!(initials("Clara (Coach)"), "CC");
+        assert_eq!(initials("- & Ben \"B.\" Smith"), "BB");
+        assert_eq!(initials("(?)"), "?");
     }
 }
