@@ -87,6 +87,23 @@ pub fn BoardPage(
             }
         }
     });
+    // A guest (no name or colour picked) is told apart from others on the
+    // board: "Guest 2", and a colour nobody has.
+    let peers = session.peers;
+    Effect::new(move |_| {
+        let others: Vec<(u64, User)> =
+            peers.with(|p| p.iter().map(|(id, pr)| (*id, pr.user.clone())).collect());
+        if prefs::profile().is_some() {
+            return;
+        }
+        let mine = me.get_untracked();
+        let id = cmd.session().client_id();
+        let guest = crate::i18n::t("profile-guest-name");
+        if let Some(told) = tafel_shared::presence::tell_apart(&mine, id, &others, &guest) {
+            me.set(told);
+            cmd.session().announce();
+        }
+    });
     // People arriving from a link have not been asked who they are yet.
     let needs_name = RwSignal::new(prefs::profile().is_none());
     let notice = state.ui.notice.0;

@@ -231,7 +231,7 @@ pub fn Profile(
                         <div class="form-actions">
                             <button type="submit" class="button primary">{t("profile-save")}</button>
                             {on_skip.map(|cb| view! {
-                                <button type="button" class="button" on:click=move |_| cb.run(())>{t("profile-skip")}</button>
+                                <button type="button" class="button" data-testid="profile-skip" on:click=move |_| cb.run(())>{t("profile-skip")}</button>
                             })}
                         </div>
                     </form>

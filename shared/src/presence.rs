@@ -103,6 +103,35 @@ pub const USER_COLORS: [&str; 10] = [
     "#e8590c", "#5c940d",
 ];
 
+/// A guest (someone who has not picked a name and colour) told apart from the
+/// others on a board: if one who joined earlier (a lower client id, so two
+/// guests arriving at once do not both change) has the same name, the guest
+/// becomes "Guest 2", "Guest 3", … (`guest` is the word, in the page's
+/// language); if one has the same colour, the guest takes the first colour
+/// nobody has. `None` when nothing clashes.
+pub fn tell_apart(me: &User, my_id: u64, others: &[(u64, User)], guest: &str) -> Option<User> {
+    let earlier: Vec<&User> = others
+        .iter()
+        .filter(|(id, _)| *id < my_id)
+        .map(|(_, u)| u)
+        .collect();
+    let mut out = me.clone();
+    if earlier.iter().any(|u| u.name == me.name) {
+        let taken = |n: usize| others.iter().any(|(_, u)| u.name == format!("{guest} {n}"));
+        let n = (2..).find(|n| !taken(*n)).unwrap_or(2);
+        out.name = format!("{guest} {n}");
+    }
+    if earlier.iter().any(|u| u.color == me.color) {
+        if let Some(free) = USER_COLORS
+            .iter()
+            .find(|c| !others.iter().any(|(_, u)| u.color == **c))
+        {
+            out.color = (*free).to_owned();
+        }
+    }
+    (out != *me).then_some(out)
+}
+
 /// Initials for an avatar: the first letter or digit of the first two words
 /// that have one, upper-case ("Clara (Coach)" is "CC", not "C(").
 pub fn initials(name: &str) -> String {
@@ -179,6 +208,33 @@ mod tests {
         assert_eq!(
             v.visible(),
             crate::geometry::Rect::new(0.0, 0.0, 200.0, 100.0)
+        );
+    }
+
+    #[test]
+    fn guests_are_told_apart_by_name_and_colour_and_the_earlier_one_keeps_theirs() {
+        let user = |name: &str, color: &str| User {
+            name: name.into(),
+            color: color.into(),
+        };
+        let me = user("Guest", USER_COLORS[0]);
+        let first = (1, user("Guest", USER_COLORS[0]));
+        let told = tell_apart(&me, 2, &[first.clone()], "Guest").expect("a clash");
+        assert_eq!(told.name, "Guest 2");
+        assert_eq!(told.color, USER_COLORS[1]);
+        // The earlier one keeps theirs.
+        assert_eq!(tell_apart(&first.1, 1, &[(2, me.clone())], "Guest"), None);
+        // A third guest skips the taken number and colours.
+        let others = [first, (2, told)];
+        let third = tell_apart(&me, 3, &others, "Guest").expect("a clash");
+        assert_eq!(
+            (third.name.as_str(), third.color.as_str()),
+            ("Guest 3", USER_COLORS[2])
+        );
+        // Nothing clashes: nothing changes.
+        assert_eq!(
+            tell_apart(&user("Ada", USER_COLORS[5]), 9, &others, "Guest"),
+            None
         );
     }
 
