@@ -206,25 +206,15 @@ pub async fn upload_file(
     token: &str,
     blob: &web_sys::Blob,
 ) -> Result<FileInfo, UploadFailed> {
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(blob);
-    let request =
-        web_sys::Request::new_with_str_and_init(&format!("/api/boards/{id}/files"), &init)
-            .map_err(|_| UploadFailed::Unreachable)?;
-    let _ = request
-        .headers()
-        .set("authorization", &format!("Bearer {token}"));
-    let Some(window) = web_sys::window() else {
-        return Err(UploadFailed::Unreachable);
-    };
-    let response: web_sys::Response = match JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .and_then(|r| r.dyn_into())
-    {
-        Ok(r) => r,
-        Err(_) => return Err(UploadFailed::Unreachable),
-    };
+    let response = send_body(
+        "POST",
+        &format!("/api/boards/{id}/files"),
+        Some(blob),
+        None,
+        Some(token),
+    )
+    .await
+    .map_err(|_| UploadFailed::Unreachable)?;
     if response.status() >= 500 && response.status() != 507 {
         return Err(UploadFailed::Unreachable);
     }
@@ -281,13 +271,27 @@ async fn send(
     body: Option<&str>,
     token: Option<&str>,
 ) -> Result<web_sys::Response, JsValue> {
+    let body = body.map(JsValue::from_str);
+    send_body(method, path, body.as_ref(), Some("application/json"), token).await
+}
+
+/// [`send`] with any body (a `Blob` keeps its own type when `content_type` is `None`).
+async fn send_body(
+    method: &str,
+    path: &str,
+    body: Option<&JsValue>,
+    content_type: Option<&str>,
+    token: Option<&str>,
+) -> Result<web_sys::Response, JsValue> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
+        init.set_body(body);
     }
     let request = web_sys::Request::new_with_str_and_init(path, &init)?;
-    request.headers().set("content-type", "application/json")?;
+    if let Some(content_type) = content_type {
+        request.headers().set("content-type", content_type)?;
+    }
     if let Some(token) = token {
         request
             .headers()

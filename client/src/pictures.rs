@@ -222,8 +222,8 @@ impl Pictures {
                 };
                 match api::upload_file(&id, &token, &blob).await {
                     Ok(_) => {
-                        let hash = &key[prefix.len()..];
-                        let _ = idb::put_blob(idb::FILES, hash, &blob).await;
+                        // From now on the server's downscaled versions are fetched
+                        // and kept, not the (possibly large) original.
                         let _ = idb::delete(idb::UPLOADS, &key).await;
                     }
                     Err(UploadFailed::Refused(why)) => {
