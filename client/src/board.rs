@@ -152,6 +152,7 @@ pub fn BoardPage(
             {move || can_edit().then(|| view! {
                 <div class="stylebar" role="toolbar" aria-label=t("board-stylebar-label")>
                     <ColorPicker cmd/>
+                    <crate::chrome::ArrangeBar cmd/>
                 </div>
             })}
             <RoomBar room/>

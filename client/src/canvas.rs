@@ -4,6 +4,7 @@
 //! pinch-zoom. While a voting round is open, a click places or takes back a dot
 //! instead of selecting, and a drag pans.
 
+use crate::arrange::ConnectorEnd;
 use crate::commands::Commands;
 use crate::i18n::{t, t_with};
 use crate::keymap;
@@ -19,6 +20,7 @@ use tafel_shared::element::Props;
 use tafel_shared::geometry::{
     points_bounds, resize, simplify, smooth_path, Corner, Point, Rect, Viewport,
 };
+use tafel_shared::layout::Guide;
 use tafel_shared::presence::Presence;
 use tafel_shared::schema;
 use wasm_bindgen::prelude::Closure;
@@ -37,6 +39,15 @@ enum Gesture {
         start: Point,
         origins: Vec<MoveOrigin>,
         moved: bool,
+        /// The moved elements' bounds when the drag began.
+        bounds: Rect,
+        /// What they may snap to: the other elements near the screen.
+        others: Vec<Rect>,
+    },
+    /// Dragging one end of a connector by its handle.
+    Reconnect {
+        id: String,
+        end: ConnectorEnd,
     },
     Marquee {
         start: Point,
@@ -95,6 +106,53 @@ fn dot_at(target: Option<web_sys::EventTarget>) -> Option<String> {
     el.closest("[data-vote-for]")
         .ok()??
         .get_attribute("data-vote-for")
+}
+
+/// The connector end handle under a DOM node, if any.
+fn end_handle_at(target: Option<web_sys::EventTarget>) -> Option<ConnectorEnd> {
+    target
+        .and_then(|t| t.dyn_into::<DomElement>().ok())
+        .and_then(|el| el.closest("[data-end]").ok().flatten())
+        .and_then(|el| el.get_attribute("data-end"))
+        .and_then(|name| ConnectorEnd::parse(&name))
+}
+
+/// The elements under a screen point, topmost first (pointer capture sends
+/// every event to the canvas, so the target alone says nothing then).
+fn ids_under(client_x: i32, client_y: i32) -> Vec<String> {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return Vec::new();
+    };
+    let mut ids: Vec<String> = Vec::new();
+    for node in doc
+        .elements_from_point(client_x as f32, client_y as f32)
+        .iter()
+    {
+        if let Some(id) = id_at(Some(node.unchecked_into())) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    ids
+}
+
+/// What a click at a screen point picks: the topmost element, except that the
+/// body of a note or shape wins over a connector running across it.
+fn pick_at(cmd: &Commands, e: &PointerEvent) -> Option<String> {
+    let target = id_at(e.target())?;
+    let model = &cmd.session().model;
+    if !model.get(&target).is_some_and(|el| el.is_connector()) {
+        return Some(target);
+    }
+    let body = ids_under(e.client_x(), e.client_y())
+        .into_iter()
+        .find(|id| {
+            model
+                .get(id)
+                .is_some_and(|el| !el.is_connector() && !el.is_frame())
+        });
+    Some(body.unwrap_or(target))
 }
 
 /// The resize handle under a DOM node, if any.
@@ -156,6 +214,7 @@ pub fn Canvas(
         origin: Cell::new(Point::default()),
     });
     let draft = RwSignal::new(None::<Draft>);
+    let guides = RwSignal::new(Vec::<Guide>::new());
 
     let local_point = move |e: &PointerEvent| {
         let o = input.with_value(|i| i.origin.get());
@@ -265,11 +324,11 @@ pub fn Canvas(
     };
     let on_move = move |e: PointerEvent| {
         let p = local_point(&e);
-        input.with_value(|i| pointer_move(cmd, i, draft, &e, p));
+        input.with_value(|i| pointer_move(cmd, i, draft, guides, &e, p));
     };
     let on_up = move |e: PointerEvent| {
         let p = local_point(&e);
-        input.with_value(|i| pointer_up(cmd, i, draft, &e, p));
+        input.with_value(|i| pointer_up(cmd, i, draft, guides, &e, p));
     };
     let on_leave = move |_e: PointerEvent| cmd.session().set_cursor(None);
     // Files dragged from the desktop or another page become pictures where dropped.
@@ -438,6 +497,7 @@ pub fn Canvas(
                 <RemoteSelections model peers view=camera.view/>
                 <SelectionBoxes model selected=cmd.state.selection.ids editable view=camera.view/>
                 <DraftView draft/>
+                <Guides guides view=camera.view/>
                 <TextEditor cmd/>
             </div>
             <Cursors peers view=camera.view/>
@@ -517,7 +577,7 @@ fn pointer_down(
     }
     let tool = cmd.state.ui.tool.get_untracked();
     let can_edit = cmd.session().can_edit_now();
-    let target = id_at(e.target());
+    let target = pick_at(&cmd, e);
     let gesture = if e.button() == 1 || i.space.get() || tool == Tool::Hand {
         Gesture::Pan { last: p }
     } else if tool == Tool::Comment && e.button() == 0 {
@@ -540,7 +600,18 @@ fn pointer_down(
             Gesture::Pan { last: p }
         }
     } else if !can_edit || tool == Tool::Select {
-        if let Some(corner) = handle_at(e.target()).filter(|_| can_edit) {
+        if let Some(end) = end_handle_at(e.target()).filter(|_| can_edit) {
+            match cmd.state.selection.ids.get_untracked().as_slice() {
+                [id] => {
+                    cmd.session().model.end_undo_step();
+                    Gesture::Reconnect {
+                        id: id.clone(),
+                        end,
+                    }
+                }
+                _ => Gesture::Idle,
+            }
+        } else if let Some(corner) = handle_at(e.target()).filter(|_| can_edit) {
             let sel = cmd.state.selection.ids.get_untracked();
             match sel.as_slice() {
                 [id] => match cmd.session().model.get(id) {
@@ -564,25 +635,50 @@ fn pointer_down(
             }
         } else if let Some(id) = target {
             let mut sel = cmd.state.selection.ids.get_untracked();
+            // A group is picked, and dropped, as a whole.
+            let group = cmd.group_of(&id);
             if e.shift_key() {
-                if let Some(at) = sel.iter().position(|s| *s == id) {
-                    sel.remove(at);
+                if sel.contains(&id) {
+                    sel.retain(|s| !group.contains(s));
                 } else {
-                    sel.push(id);
+                    sel.extend(group);
                 }
                 cmd.select(sel);
                 Gesture::Idle
             } else {
                 if !sel.contains(&id) {
-                    sel = vec![id];
+                    sel = group;
                     cmd.select(sel.clone());
                 }
                 if can_edit {
                     cmd.session().model.end_undo_step();
+                    let all = cmd.session().model.all();
+                    let origins = edit::drag_set(&all, &sel);
+                    let moving: std::collections::HashSet<&str> =
+                        origins.iter().map(|o| o.id.as_str()).collect();
+                    let bounds = Rect::bounding(
+                        all.iter()
+                            .filter(|el| moving.contains(el.base.id.as_str()) && !el.is_connector())
+                            .map(|el| el.base.rect),
+                    )
+                    .unwrap_or_default();
+                    // Only what is on screen is worth lining up with.
+                    let area = cmd.state.camera.visible_area();
+                    let others = all
+                        .iter()
+                        .filter(|el| {
+                            !moving.contains(el.base.id.as_str())
+                                && !el.is_connector()
+                                && el.base.rect.intersects(&area)
+                        })
+                        .map(|el| el.base.rect)
+                        .collect();
                     Gesture::Move {
                         start: w,
-                        origins: edit::drag_set(&cmd.session().model.all(), &sel),
+                        origins,
                         moved: false,
+                        bounds,
+                        others,
                     }
                 } else {
                     Gesture::Idle
@@ -633,6 +729,7 @@ fn pointer_move(
     cmd: Commands,
     i: &Input,
     draft: RwSignal<Option<Draft>>,
+    guides: RwSignal<Vec<Guide>>,
     e: &PointerEvent,
     p: Point,
 ) {
@@ -670,13 +767,24 @@ fn pointer_move(
             start,
             origins,
             moved,
+            bounds,
+            others,
         } => {
-            let d = Point::new(w.x - start.x, w.y - start.y);
+            let mut d = Point::new(w.x - start.x, w.y - start.y);
             let zoom = cmd.state.camera.view.get_untracked().zoom;
             if !*moved && (d.x.abs() + d.y.abs()) * zoom < 3.0 {
                 return;
             }
             *moved = true;
+            // Alt moves freely, as in Figma and Miro.
+            if !e.alt_key() && bounds.w > 0.0 {
+                let at = Rect::new(bounds.x + d.x, bounds.y + d.y, bounds.w, bounds.h);
+                let snapped = cmd.snap(at, others);
+                d = Point::new(d.x + snapped.by.x, d.y + snapped.by.y);
+                guides.set(snapped.guides);
+            } else {
+                guides.set(Vec::new());
+            }
             cmd.session()
                 .edit(|txn, map| edit::apply_move(txn, map, origins, d));
         }
@@ -696,7 +804,7 @@ fn pointer_move(
                     }
                 }
             });
-            cmd.select(sel);
+            cmd.select(cmd.with_groups(sel));
         }
         Gesture::Draw { tool, start } => {
             draft.set(Some(Draft::Box(*tool, Rect::from_corners(*start, w))))
@@ -706,6 +814,7 @@ fn pointer_move(
             draft.set(Some(Draft::Pen(points.clone())));
         }
         Gesture::Connect { start, .. } => draft.set(Some(Draft::Line(*start, w))),
+        Gesture::Reconnect { id, end } => cmd.move_connector_end(id, *end, "", w),
         Gesture::Resize {
             id,
             origin,
@@ -752,6 +861,7 @@ fn pointer_up(
     cmd: Commands,
     i: &Input,
     draft: RwSignal<Option<Draft>>,
+    guides: RwSignal<Vec<Guide>>,
     e: &PointerEvent,
     p: Point,
 ) {
@@ -760,7 +870,24 @@ fn pointer_up(
     let gesture = std::mem::take(&mut *i.gesture.borrow_mut());
     draft.set(None);
     let zoom = cmd.state.camera.view.get_untracked().zoom;
+    guides.set(Vec::new());
     match gesture {
+        Gesture::Reconnect { id, end } => {
+            // Attached to what it is dropped on (not itself, not a connector).
+            let onto = ids_under(e.client_x(), e.client_y())
+                .into_iter()
+                .find(|under| {
+                    *under != id
+                        && cmd
+                            .session()
+                            .model
+                            .get(under)
+                            .is_some_and(|el| !el.is_connector())
+                })
+                .unwrap_or_default();
+            cmd.move_connector_end(&id, end, &onto, w);
+            cmd.session().model.end_undo_step();
+        }
         Gesture::Move {
             origins,
             moved: true,
@@ -819,6 +946,30 @@ fn pointer_up(
     }
 }
 
+/// The lines that show what a moved selection lines up with.
+#[component]
+fn Guides(guides: RwSignal<Vec<Guide>>, #[prop(into)] view: Signal<Viewport>) -> impl IntoView {
+    move || {
+        let thin = 1.0 / view.get_untracked().zoom;
+        guides
+            .get()
+            .into_iter()
+            .map(|g| {
+                let r = if g.vertical {
+                    Rect::new(g.at - thin / 2.0, g.from, thin, g.to - g.from)
+                } else {
+                    Rect::new(g.from, g.at - thin / 2.0, g.to - g.from, thin)
+                };
+                view! {
+                    <div class="guide" class:vertical=g.vertical
+                        style:transform=format!("translate({}px, {}px)", r.x, r.y)
+                        style:width=format!("{}px", r.w) style:height=format!("{}px", r.h)></div>
+                }
+            })
+            .collect_view()
+    }
+}
+
 #[component]
 fn DraftView(draft: RwSignal<Option<Draft>>) -> impl IntoView {
     move || {
@@ -870,8 +1021,7 @@ fn outline_box(r: Rect, pad: f64) -> (String, String, String) {
 fn selection_rect(model: &Model, id: &str) -> Option<Rect> {
     let e = model.view(id)?.get();
     if e.is_connector() {
-        let r = crate::views::connector_route(model, &e);
-        Some(Rect::from_corners(r.start, r.end))
+        Some(crate::views::connector_route(model, &e).bounds())
     } else {
         Some(e.base.rect)
     }
@@ -913,9 +1063,22 @@ fn SelectionBoxes(
                             })
                             .collect_view()
                     });
+                    // A connector's ends get handles to re-attach or free them.
+                    let ends = (single && connector).then(|| {
+                        let route = model.get(id).map(|c| crate::views::connector_route(model, &c))?;
+                        let pad = 3.0 / zoom;
+                        Some([(ConnectorEnd::From, route.start), (ConnectorEnd::To, route.end)]
+                            .into_iter()
+                            .map(|(end, at)| view! {
+                                <div class="end-handle" data-end=end.name() title=crate::i18n::t("canvas-end-handle-title")
+                                    style:left=format!("{}px", at.x - r.x + pad) style:top=format!("{}px", at.y - r.y + pad)
+                                    style:transform=format!("translate(-50%, -50%) scale({})", 1.0 / zoom)></div>
+                            })
+                            .collect_view())
+                    }).flatten();
                     Some(view! {
                         <div class="selection" style:transform=t style:width=w style:height=h
-                            style:border-width=format!("{}px", 2.0 / zoom)>{handle}</div>
+                            style:border-width=format!("{}px", 2.0 / zoom)>{handle}{ends}</div>
                     })
                 })
                 .collect_view()

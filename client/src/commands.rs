@@ -221,6 +221,7 @@ impl Commands {
             points: vec![a, b],
             stroke: self.state.ui.ink.get_untracked().to_owned(),
             text: String::new(),
+            route: self.state.ui.routing.get_untracked(),
         };
         let id = self.create(Rect::from_corners(a, b), Props::Connector(props))?;
         self.select(vec![id.clone()]);

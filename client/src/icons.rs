@@ -77,3 +77,55 @@ pub fn vote() -> impl IntoView {
 pub fn results() -> impl IntoView {
     icon("M4 20 H20 M6 20 V10 M11 20 V5 M16 20 V13")
 }
+
+/// Lining up edges or centres: a guide line and two bars against it.
+pub fn align(how: tafel_shared::layout::Align) -> impl IntoView {
+    use tafel_shared::layout::Align;
+    icon(match how {
+        Align::Left => "M4 3 V21 M8 7 H18 V10 H8 Z M8 14 H14 V17 H8 Z",
+        Align::Center => "M12 3 V21 M6 7 H18 V10 H6 Z M9 14 H15 V17 H9 Z",
+        Align::Right => "M20 3 V21 M6 7 H16 V10 H6 Z M10 14 H16 V17 H10 Z",
+        Align::Top => "M3 4 H21 M7 8 V18 H10 V8 Z M14 8 V14 H17 V8 Z",
+        Align::Middle => "M3 12 H21 M7 6 V18 H10 V6 Z M14 9 V15 H17 V9 Z",
+        Align::Bottom => "M3 20 H21 M7 6 V16 H10 V6 Z M14 10 V16 H17 V10 Z",
+    })
+}
+
+/// Spacing evenly: three bars with equal gaps.
+pub fn distribute(horizontal: bool) -> impl IntoView {
+    icon(if horizontal {
+        "M3 3 V21 M21 3 V21 M7 8 H9 V16 H7 Z M11 6 H13 V18 H11 Z M15 9 H17 V15 H15 Z"
+    } else {
+        "M3 3 H21 M3 21 H21 M8 7 V9 H16 V7 Z M6 11 V13 H18 V11 Z M9 15 V17 H15 V15 Z"
+    })
+}
+
+/// Tidying into a grid: four squares.
+pub fn tidy() -> impl IntoView {
+    icon("M4 4 H10 V10 H4 Z M14 4 H20 V10 H14 Z M4 14 H10 V20 H4 Z M14 14 H20 V20 H14 Z")
+}
+
+/// Grouping: two shapes in a dashed box.
+pub fn group() -> impl IntoView {
+    icon("M3 3 H6 M9 3 H12 M15 3 H18 M21 3 V6 M21 9 V12 M21 15 V18 M3 21 H6 M9 21 H12 M15 21 H18 M3 6 V9 M3 12 V15 M3 18 V21 M7 7 H13 V13 H7 Z M11 11 H17 V17 H11 Z")
+}
+
+/// Ungrouping: the two shapes apart.
+pub fn ungroup() -> impl IntoView {
+    icon("M4 4 H11 V11 H4 Z M13 13 H20 V20 H13 Z")
+}
+
+/// How a connector runs.
+pub fn routing(r: tafel_shared::geometry::Routing) -> impl IntoView {
+    use tafel_shared::geometry::Routing;
+    icon(match r {
+        Routing::Straight => "M4 20 L20 4",
+        Routing::Elbow => "M4 20 H12 V4 H20",
+        Routing::Curved => "M4 20 C14 20, 10 4, 20 4",
+    })
+}
+
+/// Snapping to the grid: a dotted square with a magnet-like corner.
+pub fn grid() -> impl IntoView {
+    icon("M4 4 H4.01 M12 4 H12.01 M20 4 H20.01 M4 12 H4.01 M12 12 H12.01 M20 12 H20.01 M4 20 H4.01 M12 20 H12.01 M20 20 H20.01 M9 9 H15 V15 H9 Z")
+}

@@ -37,7 +37,8 @@ impl Key {
         let ctrl = e.ctrl_key() || e.meta_key();
         let key = e.key();
         match self {
-            Key::Any(k) | Key::Shifted(k) => key == k,
+            Key::Any(k) => key == k,
+            Key::Shifted(k) => key == k && !ctrl,
             Key::Letter(k) => key == k && !ctrl && !e.alt_key(),
             Key::Ctrl(k) => ctrl && !e.shift_key() && key == k,
             Key::CtrlShift(k) => ctrl && e.shift_key() && key.eq_ignore_ascii_case(k),
@@ -119,6 +120,12 @@ pub enum Command {
     Outline,
     /// Locks or unlocks the selection.
     Lock,
+    /// Makes the selection one group.
+    Group,
+    /// Takes the selection out of its groups.
+    Ungroup,
+    /// Turns snapping to the grid on or off.
+    GridSnap,
     /// Opens or closes this help.
     Help,
     /// Done elsewhere (gestures, browser events, focus); listed for help only.
@@ -160,6 +167,9 @@ impl Command {
             Command::ZoomSelection => c.zoom_to_selection(),
             Command::Outline => c.toggle_panel(Panel::Outline),
             Command::Lock => c.toggle_lock(),
+            Command::Group if can_edit => c.group(),
+            Command::Ungroup if can_edit => c.ungroup(),
+            Command::GridSnap if can_edit => c.toggle_grid_snap(),
             Command::Help => c.toggle_panel(Panel::Help),
             _ => return false,
         }
@@ -324,6 +334,14 @@ pub static KEYMAP: &[Shortcut] = &[
     ),
     entry(&[Key::Shifted("O")], "key-help-outline", Command::Outline),
     entry(&[Key::CtrlShift("l")], "key-help-lock", Command::Lock),
+    entry(&[Key::Ctrl("g")], "key-help-group", Command::Group),
+    entry(&[Key::CtrlShift("g")], "key-help-ungroup", Command::Ungroup),
+    entry(&[Key::Shifted("G")], "key-help-grid", Command::GridSnap),
+    entry(
+        &[Key::Gesture("key-gesture-alt-drag")],
+        "key-help-free-move",
+        Command::Elsewhere,
+    ),
     entry(&[Key::Any("?")], "key-help-help", Command::Help),
 ];
 

@@ -42,6 +42,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod arrange;
 pub mod board;
 pub mod canvas;
 pub mod chrome;

@@ -170,6 +170,12 @@ impl Camera {
     pub fn screen_center(&self) -> Point {
         self.to_world(self.screen_middle())
     }
+
+    /// The part of the board on screen now.
+    pub fn visible_area(&self) -> tafel_shared::geometry::Rect {
+        let (w, h) = self.screen.get_untracked();
+        self.view.get_untracked().visible(w, h)
+    }
 }
 
 /// What is selected and what is being typed into.
@@ -211,6 +217,11 @@ pub struct Ui {
     pub sticky_color: RwSignal<&'static str>,
     /// Colour for lines, text and shape outlines.
     pub ink: RwSignal<&'static str>,
+    /// How new connectors run (the last routing picked).
+    pub routing: RwSignal<tafel_shared::geometry::Routing>,
+    /// Whether moved elements snap to the board's grid (they always snap to
+    /// other elements' edges and centres, unless Alt is held).
+    pub grid_snap: RwSignal<bool>,
     /// The current notice.
     pub notice: Notice,
 }
@@ -270,6 +281,8 @@ impl State {
                 panel: RwSignal::new(Panel::None),
                 sticky_color: RwSignal::new(STICKY_COLORS[0].1),
                 ink: RwSignal::new(INK_COLORS[0].1),
+                routing: RwSignal::new(Default::default()),
+                grid_snap: RwSignal::new(false),
                 notice: Notice(RwSignal::new(None)),
             },
             vote: VoteUi {

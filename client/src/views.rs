@@ -11,7 +11,7 @@ use crate::model::{Model, ModelRef};
 use leptos::prelude::*;
 use tafel_shared::edit::connector_ends;
 use tafel_shared::element::{Element, Props};
-use tafel_shared::geometry::{route, smooth_path, Outline, Point, Rect};
+use tafel_shared::geometry::{route_with, smooth_path, Outline, Point, Rect};
 use tafel_shared::text::fit_font_size;
 use tafel_shared::workshop::RoundSettings;
 
@@ -417,9 +417,9 @@ fn pen(
 /// Where a connector runs now, following both of its ends.
 pub fn connector_route(model: &Model, c: &Element) -> tafel_shared::geometry::Route {
     // Reading the ends through their signals makes the connector follow them.
-    let (from, to) = match &c.props {
-        Props::Connector(p) => (p.from.as_str(), p.to.as_str()),
-        _ => ("", ""),
+    let (from, to, routing) = match &c.props {
+        Props::Connector(p) => (p.from.as_str(), p.to.as_str(), p.route),
+        _ => ("", "", Default::default()),
     };
     let from = model.view(from).map(|s| s.get());
     let to = model.view(to).map(|s| s.get());
@@ -431,7 +431,7 @@ pub fn connector_route(model: &Model, c: &Element) -> tafel_shared::geometry::Ro
         known.insert(t.base.id.as_str(), t);
     }
     let (a, b) = connector_ends(&known, c);
-    route(a, b)
+    route_with(a, b, routing)
 }
 
 #[component]
@@ -451,10 +451,12 @@ fn ConnectorView(
     let pad = 24.0;
     let frame = move || {
         geometry.with(|(_, r)| {
-            let min = Point::new(r.start.x.min(r.end.x) - pad, r.start.y.min(r.end.y) - pad);
-            let w = (r.start.x - r.end.x).abs() + 2.0 * pad;
-            let h = (r.start.y - r.end.y).abs() + 2.0 * pad;
-            (min, w, h)
+            let b = r.bounds();
+            (
+                Point::new(b.x - pad, b.y - pad),
+                b.w + 2.0 * pad,
+                b.h + 2.0 * pad,
+            )
         })
     };
     let transform = move || {
@@ -468,10 +470,8 @@ fn ConnectorView(
         Point::new(p.x - min.x, p.y - min.y)
     };
     let line = move || {
-        geometry.with(|(_, r)| {
-            let (a, b) = (local(r.start), local(r.end));
-            format!("M {} {} L {} {}", a.x, a.y, b.x, b.y)
-        })
+        let (min, _, _) = frame();
+        geometry.with(|(_, r)| r.svg_path(min))
     };
     let head = move || {
         geometry.with(|(_, r)| {

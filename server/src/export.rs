@@ -913,7 +913,7 @@ mod tests {
     use proptest::prelude::*;
     use tafel_shared::comments::{Anchor, Comment, Thread};
     use tafel_shared::element::{ConnectorProps, FrameProps, PenProps, ShapeProps, TextProps};
-    use tafel_shared::geometry::{Outline, Point};
+    use tafel_shared::geometry::{Outline, Point, Routing};
     use tafel_shared::templates::Template;
 
     fn template_board(t: Template) -> BoardData {
@@ -1000,6 +1000,11 @@ mod tests {
                     points: vec![Point::new(x, y), Point::new(y, x)],
                     text: t,
                     stroke: "#1f2328".into(),
+                    route: if x > y {
+                        Routing::Curved
+                    } else {
+                        Routing::Elbow
+                    },
                 }
             )),
             proptest::collection::vec((coordinate(), coordinate()), 1..6).prop_map(

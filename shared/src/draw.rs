@@ -9,7 +9,7 @@
 
 use crate::edit::connector_ends;
 use crate::element::{paint_order, Element, Props};
-use crate::geometry::{route, smooth_path, Outline, Point, Rect};
+use crate::geometry::{route_with, smooth_path, Outline, Point, Rect};
 use crate::text::fit_font_size;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -255,15 +255,12 @@ fn element(out: &mut String, e: &Element, all: &HashMap<&str, &Element>, images:
         }
         Props::Connector(p) => {
             let (a, b) = connector_ends(all, e);
-            let route = route(a, b);
+            let route = route_with(a, b, p.route);
             let stroke = colour(&p.stroke, INK);
             let _ = write!(
                 out,
-                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{stroke}" stroke-width="2"/>"#,
-                n(route.start.x),
-                n(route.start.y),
-                n(route.end.x),
-                n(route.end.y)
+                r#"<path d="{}" fill="none" stroke="{stroke}" stroke-width="2"/>"#,
+                route.svg_path(Point::default())
             );
             let (left, right) = route.arrowhead(14.0);
             let _ = write!(

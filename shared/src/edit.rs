@@ -81,6 +81,96 @@ pub fn apply_move(txn: &mut TransactionMut, elements: &MapRef, origins: &[MoveOr
     }
 }
 
+/// The selection grown by whole groups: picking one member picks them all, in
+/// paint order after what was picked.
+pub fn with_groups(all: &[Element], ids: &[String]) -> Vec<String> {
+    let groups: HashSet<&str> = all
+        .iter()
+        .filter(|e| !e.base.group.is_empty() && ids.contains(&e.base.id))
+        .map(|e| e.base.group.as_str())
+        .collect();
+    let mut out = ids.to_vec();
+    for e in all {
+        if groups.contains(e.base.group.as_str()) && !out.contains(&e.base.id) {
+            out.push(e.base.id.clone());
+        }
+    }
+    out
+}
+
+/// Puts `ids` into the group `group`, or takes them out of theirs with an
+/// empty one.
+pub fn set_group(txn: &mut TransactionMut, elements: &MapRef, ids: &[String], group: &str) {
+    for id in ids {
+        if let Some(m) = element_map(txn, elements, id) {
+            if group.is_empty() {
+                m.remove(txn, schema::F_GROUP);
+            } else {
+                m.insert(txn, schema::F_GROUP, group);
+            }
+        }
+    }
+}
+
+/// The prefix of a group's key among [`arrangeable`] units.
+const GROUP_UNIT: &str = "group:";
+
+/// What align, distribute and tidy arrange in `selected`: each group as one
+/// unit (keyed `group:{id}`) and every other element on its own, by their
+/// bounds. Connectors follow their ends, content follows its frame and locked
+/// elements stay, so none of these is a unit.
+pub fn arrangeable(all: &[Element], selected: &[String]) -> Vec<(String, Rect)> {
+    let chosen: HashSet<&str> = selected.iter().map(String::as_str).collect();
+    let mut units: Vec<(String, Rect)> = Vec::new();
+    for e in all {
+        let b = &e.base;
+        if !chosen.contains(b.id.as_str())
+            || e.is_connector()
+            || b.locked
+            || chosen.contains(b.parent.as_str())
+        {
+            continue;
+        }
+        let key = if b.group.is_empty() {
+            b.id.clone()
+        } else {
+            format!("{GROUP_UNIT}{}", b.group)
+        };
+        match units.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, r)) => *r = r.union(&b.rect),
+            None => units.push((key, b.rect)),
+        }
+    }
+    units
+}
+
+/// Moves each [`arrangeable`] unit of `selected` so that its top-left corner
+/// is where `placements` says, taking along what moves with it.
+pub fn place_units(
+    txn: &mut TransactionMut,
+    elements: &MapRef,
+    all: &[Element],
+    selected: &[String],
+    placements: &[crate::layout::Placement],
+) {
+    let units = arrangeable(all, selected);
+    for (key, to) in placements {
+        let Some((_, bounds)) = units.iter().find(|(k, _)| k == key) else {
+            continue;
+        };
+        let members: Vec<String> = match key.strip_prefix(GROUP_UNIT) {
+            Some(group) => all
+                .iter()
+                .filter(|e| e.base.group == group && selected.contains(&e.base.id))
+                .map(|e| e.base.id.clone())
+                .collect(),
+            None => vec![key.clone()],
+        };
+        let by = Point::new(to.x - bounds.x, to.y - bounds.y);
+        apply_move(txn, elements, &drag_set(all, &members), by);
+    }
+}
+
 /// Sets an element's position and size.
 pub fn set_rect(txn: &mut TransactionMut, elements: &MapRef, id: &str, r: Rect) {
     if let Some(m) = element_map(txn, elements, id) {
@@ -469,6 +559,72 @@ mod tests {
             ..ConnectorProps::default()
         };
         Element::new(id, Rect::new(0.0, 0.0, 1.0, 1.0), Props::Connector(props))
+    }
+
+    #[test]
+    fn groups_are_picked_and_arranged_as_one() {
+        let s = |x: f64| Rect::new(x, 0.0, 100.0, 100.0);
+        let (doc, map) = board(&[
+            (
+                "f",
+                ElementKind::Frame,
+                Rect::new(0.0, 300.0, 400.0, 400.0),
+                "",
+            ),
+            (
+                "in",
+                ElementKind::Sticky,
+                Rect::new(10.0, 310.0, 50.0, 50.0),
+                "f",
+            ),
+            ("a", ElementKind::Sticky, s(0.0), ""),
+            ("b", ElementKind::Sticky, s(150.0), ""),
+            (
+                "c",
+                ElementKind::Sticky,
+                Rect::new(500.0, 40.0, 100.0, 100.0),
+                "",
+            ),
+        ]);
+        set_group(
+            &mut doc.transact_mut(),
+            &map,
+            &["a".into(), "b".into()],
+            "g",
+        );
+        let now = all(&doc, &map);
+        assert_eq!(get(&now, "b").base.group, "g");
+        // Picking one member picks the group.
+        let picked = with_groups(&now, &["b".to_owned(), "c".to_owned()]);
+        assert_eq!(picked, vec!["b", "c", "a"]);
+        // The group is one unit; the frame's content follows the frame.
+        let mut sel = picked.clone();
+        sel.extend(["f".to_owned(), "in".to_owned()]);
+        let units = arrangeable(&now, &sel);
+        assert_eq!(
+            units,
+            vec![
+                ("f".to_owned(), Rect::new(0.0, 300.0, 400.0, 400.0)),
+                ("group:g".to_owned(), Rect::new(0.0, 0.0, 250.0, 100.0)),
+                ("c".to_owned(), Rect::new(500.0, 40.0, 100.0, 100.0)),
+            ]
+        );
+        // Aligning bottoms moves the group as one and the frame with its note.
+        let moves = crate::layout::align(&units, crate::layout::Align::Bottom);
+        place_units(&mut doc.transact_mut(), &map, &now, &sel, &moves);
+        let after = all(&doc, &map);
+        assert_eq!(get(&after, "a").base.rect.y, 600.0);
+        assert_eq!(
+            get(&after, "b").base.rect,
+            Rect::new(150.0, 600.0, 100.0, 100.0)
+        );
+        assert_eq!(get(&after, "c").base.rect.bottom(), 700.0);
+        assert_eq!(get(&after, "in").base.rect.y, 310.0);
+        // Ungrouping takes the field away again.
+        set_group(&mut doc.transact_mut(), &map, &["a".into(), "b".into()], "");
+        let ungrouped = all(&doc, &map);
+        assert!(ungrouped.iter().all(|e| e.base.group.is_empty()));
+        assert_eq!(with_groups(&ungrouped, &["a".to_owned()]), vec!["a"]);
     }
 
     #[test]

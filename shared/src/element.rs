@@ -9,7 +9,7 @@
 //! The names in the document are the [`schema`] `F_*` constants; the serde names
 //! are the same words, which `tests::serde_names_are_the_document_names` checks.
 
-use crate::geometry::{Outline, Point, Rect};
+use crate::geometry::{Outline, Point, Rect, Routing};
 use crate::schema::{self, ElementKind};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use yrs::{
@@ -36,6 +36,9 @@ pub struct ElementBase {
     /// The containing frame's id, or empty.
     #[serde(default)]
     pub parent: String,
+    /// The group it belongs to (selected and moved as one), or empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
     /// Locked elements can be selected, but not moved, resized, edited or deleted
     /// until a facilitator unlocks them.
     #[serde(default)]
@@ -62,6 +65,7 @@ impl ElementBase {
             rotation: 0.0,
             z: String::new(),
             parent: String::new(),
+            group: String::new(),
             locked: false,
             author: String::new(),
             created_ms: 0,
@@ -121,6 +125,12 @@ pub struct ConnectorProps {
     pub text: String,
     /// Line colour as `#rrggbb`.
     pub stroke: String,
+    /// How it runs between its ends.
+    #[serde(
+        with = "routing_serde",
+        skip_serializing_if = "routing_serde::is_straight"
+    )]
+    pub route: Routing,
 }
 
 /// A freehand stroke's own fields.
@@ -267,6 +277,7 @@ impl Props {
                 points: r.points(),
                 text: r.text(),
                 stroke: r.str(schema::F_STROKE),
+                route: Routing::from_name(&r.str(schema::F_ROUTE)),
             }),
             ElementKind::Pen => Props::Pen(PenProps {
                 points: r.points(),
@@ -301,6 +312,9 @@ impl Props {
                 w.str(schema::F_TO, &p.to);
                 w.points(&p.points);
                 w.str(schema::F_STROKE, &p.stroke);
+                if p.route != Routing::Straight {
+                    w.put(schema::F_ROUTE, p.route.name());
+                }
             }
             Props::Pen(p) => {
                 w.points(&p.points);
@@ -467,6 +481,7 @@ impl Element {
             rotation: r.num(schema::F_ROTATION).unwrap_or(0.0),
             z: r.str(schema::F_Z),
             parent: r.str(schema::F_PARENT),
+            group: r.str(schema::F_GROUP),
             locked: r.flag(schema::F_LOCKED),
             author: r.str(schema::F_AUTHOR),
             created_ms,
@@ -496,6 +511,7 @@ impl Element {
         w.put(schema::F_ROTATION, b.rotation);
         w.put(schema::F_Z, b.z.as_str());
         w.put(schema::F_PARENT, b.parent.as_str());
+        w.str(schema::F_GROUP, &b.group);
         w.put(schema::F_LOCKED, b.locked);
         w.put(schema::F_AUTHOR, b.author.as_str());
         // A JavaScript number, as in every board so far.
@@ -606,6 +622,23 @@ mod outline_serde {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Outline, D::Error> {
         Ok(outline_from_name(&String::deserialize(d)?))
+    }
+}
+
+mod routing_serde {
+    use super::*;
+
+    /// Straight is the default, which the document leaves out.
+    pub fn is_straight(routing: &Routing) -> bool {
+        *routing == Routing::Straight
+    }
+
+    pub fn serialize<S: Serializer>(routing: &Routing, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(routing.name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Routing, D::Error> {
+        Ok(Routing::from_name(&String::deserialize(d)?))
     }
 }
 
@@ -737,6 +770,7 @@ mod tests {
                 points: vec![Point::new(1.0, 2.0), Point::new(3.0, 4.0)],
                 text: "then".into(),
                 stroke: "#2f9e44".into(),
+                route: Routing::Elbow,
             }),
             Props::Pen(PenProps {
                 points: vec![Point::new(0.0, 0.0), Point::new(10.0, 5.0)],
@@ -759,6 +793,7 @@ mod tests {
                 e.base.rotation = 15.0;
                 e.base.z = "V".into();
                 e.base.parent = "f".into();
+                e.base.group = "g1".into();
                 e.base.locked = true;
                 e.base.author = "Ada".into();
                 e.base.created_ms = 1_700_000_000_123;

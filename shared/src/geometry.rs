@@ -225,36 +225,188 @@ pub fn boundary_point(outline: Outline, r: &Rect, toward: Point) -> Point {
     Point::new(c.x + dx * t, c.y + dy * t)
 }
 
-/// A routed connector: straight line between the two attachment points.
+/// How a connector runs between its ends, as the user picked it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Routing {
+    /// One straight segment, centre to centre.
+    #[default]
+    Straight,
+    /// Horizontal and vertical segments, leaving and entering sides square on.
+    Elbow,
+    /// One smooth curve, leaving and entering sides square on.
+    Curved,
+}
+
+impl Routing {
+    /// Every routing, in the order the style bar offers them.
+    pub const ALL: [Routing; 3] = [Routing::Straight, Routing::Elbow, Routing::Curved];
+
+    /// The name stored in the document ([`crate::schema::F_ROUTE`]).
+    pub fn name(self) -> &'static str {
+        match self {
+            Routing::Straight => "straight",
+            Routing::Elbow => "elbow",
+            Routing::Curved => "curved",
+        }
+    }
+
+    /// The routing a stored name means; anything unknown runs straight.
+    pub fn from_name(name: &str) -> Routing {
+        match name {
+            "elbow" => Routing::Elbow,
+            "curved" => Routing::Curved,
+            _ => Routing::Straight,
+        }
+    }
+}
+
+/// The shape of a routed connector between its two ends.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Bend {
+    /// A straight segment.
+    Straight,
+    /// Three segments: along the main axis to `at`, across, along again.
+    Elbow {
+        /// Whether the outer segments are horizontal.
+        horizontal: bool,
+        /// Where the middle segment runs (an x when horizontal, else a y).
+        at: f64,
+    },
+    /// A cubic Bézier curve with these control points.
+    Curved {
+        /// The control point after the start.
+        c1: Point,
+        /// The control point before the end.
+        c2: Point,
+    },
+}
+
+/// A routed connector: where it leaves its source, where it meets its target,
+/// and how it runs between them.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Route {
     /// Where the connector leaves its source.
     pub start: Point,
     /// Where it meets its target (the arrow tip).
     pub end: Point,
+    /// How it runs between them.
+    pub bend: Bend,
 }
 
 impl Route {
-    /// Halfway along, where a connector's label sits.
-    pub fn midpoint(&self) -> Point {
-        Point::new(
-            (self.start.x + self.end.x) / 2.0,
-            (self.start.y + self.end.y) / 2.0,
-        )
+    /// A straight route from `start` to `end`.
+    pub fn straight(start: Point, end: Point) -> Route {
+        Route {
+            start,
+            end,
+            bend: Bend::Straight,
+        }
     }
 
-    /// The two back corners of an arrowhead of `size` at `end` (pointing from start
-    /// to end), for an SVG polygon [end, left, right]. Degenerate (start==end) →
-    /// both corners equal end.
+    /// The corners of an elbow route, start and end included; the two ends for
+    /// the other bends.
+    pub fn corners(&self) -> Vec<Point> {
+        let (a, b) = (self.start, self.end);
+        match self.bend {
+            Bend::Elbow {
+                horizontal: true,
+                at,
+            } => vec![a, Point::new(at, a.y), Point::new(at, b.y), b],
+            Bend::Elbow {
+                horizontal: false,
+                at,
+            } => vec![a, Point::new(a.x, at), Point::new(b.x, at), b],
+            Bend::Straight | Bend::Curved { .. } => vec![a, b],
+        }
+    }
+
+    /// The SVG path data, with `origin` as the path's (0, 0).
+    pub fn svg_path(&self, origin: Point) -> String {
+        let local = |p: Point| format!("{} {}", p.x - origin.x, p.y - origin.y);
+        match self.bend {
+            Bend::Curved { c1, c2 } => format!(
+                "M {} C {}, {}, {}",
+                local(self.start),
+                local(c1),
+                local(c2),
+                local(self.end)
+            ),
+            _ => {
+                let mut d = String::new();
+                for (i, p) in self.corners().into_iter().enumerate() {
+                    d.push_str(if i == 0 { "M " } else { " L " });
+                    d.push_str(&local(p));
+                }
+                d
+            }
+        }
+    }
+
+    /// Halfway along, where a connector's label sits.
+    pub fn midpoint(&self) -> Point {
+        let (a, b) = (self.start, self.end);
+        let half = Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+        match self.bend {
+            Bend::Straight => half,
+            Bend::Elbow {
+                horizontal: true,
+                at,
+            } => Point::new(at, half.y),
+            Bend::Elbow {
+                horizontal: false,
+                at,
+            } => Point::new(half.x, at),
+            // The Bézier at t = ½.
+            Bend::Curved { c1, c2 } => Point::new(
+                (a.x + 3.0 * c1.x + 3.0 * c2.x + b.x) / 8.0,
+                (a.y + 3.0 * c1.y + 3.0 * c2.y + b.y) / 8.0,
+            ),
+        }
+    }
+
+    /// Where the last stretch comes from: the arrowhead points from here to
+    /// the end.
+    fn approach(&self) -> Point {
+        match self.bend {
+            Bend::Straight => self.start,
+            Bend::Elbow { .. } => self.corners()[2],
+            Bend::Curved { c2, .. } => c2,
+        }
+    }
+
+    /// The box that holds the whole route (for a Bézier, its control points).
+    pub fn bounds(&self) -> Rect {
+        let mut points = self.corners();
+        if let Bend::Curved { c1, c2 } = self.bend {
+            points.extend([c1, c2]);
+        }
+        points_bounds(&points).unwrap_or_default()
+    }
+
+    /// Whether `p` is within `tolerance` of the route.
+    pub fn hit(&self, p: Point, tolerance: f64) -> bool {
+        match self.bend {
+            Bend::Curved { c1, c2 } => {
+                let steps = 24;
+                let along: Vec<Point> = (0..=steps)
+                    .map(|i| cubic(self.start, c1, c2, self.end, i as f64 / steps as f64))
+                    .collect();
+                hit_polyline(&along, p, tolerance)
+            }
+            _ => hit_polyline(&self.corners(), p, tolerance),
+        }
+    }
+
+    /// The two back corners of an arrowhead of `size` at `end` (pointing along
+    /// the last stretch), for an SVG polygon [end, left, right]. Degenerate (no
+    /// length) → both corners equal end.
     pub fn arrowhead(&self, size: f64) -> (Point, Point) {
-        let len = self.start.distance(self.end);
+        let from = self.approach();
+        let len = from.distance(self.end);
         if len == 0.0 || !len.is_finite() {
             return (self.end, self.end);
         }
-        let (ux, uy) = (
-            (self.end.x - self.start.x) / len,
-            (self.end.y - self.start.y) / len,
-        );
+        let (ux, uy) = ((self.end.x - from.x) / len, (self.end.y - from.y) / len);
         let (bx, by) = (self.end.x - ux * size, self.end.y - uy * size);
         // Half as wide as long on each side: a ~53° tip that reads at any zoom.
         // With y pointing down, (uy, -ux) is to the left of travel.
@@ -264,6 +416,16 @@ impl Route {
             Point::new(bx - uy * half, by + ux * half),
         )
     }
+}
+
+/// The point at `t` on the cubic Bézier a, b, c, d.
+fn cubic(a: Point, b: Point, c: Point, d: Point, t: f64) -> Point {
+    let u = 1.0 - t;
+    let (w0, w1, w2, w3) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+    Point::new(
+        w0 * a.x + w1 * b.x + w2 * c.x + w3 * d.x,
+        w0 * a.y + w1 * b.y + w2 * c.y + w3 * d.y,
+    )
 }
 
 /// One end of a connector: attached to an element (its rect + outline) or a free point.
@@ -294,20 +456,84 @@ impl End {
             End::Free(p) => *p,
         }
     }
+
+    /// Where this end leaves along one axis, square on: the middle of the
+    /// attached element's side facing `sign` (+1 right or down, -1 left or up).
+    fn side(&self, horizontal: bool, sign: f64) -> Point {
+        match self {
+            End::Attached { rect, .. } => {
+                let c = rect.center();
+                if horizontal {
+                    Point::new(c.x + sign * rect.w / 2.0, c.y)
+                } else {
+                    Point::new(c.x, c.y + sign * rect.h / 2.0)
+                }
+            }
+            End::Free(p) => *p,
+        }
+    }
 }
 
-/// Routes a connector: each attached end aims at the other end's centre (the free
-/// point, or the other element's centre) and starts on its own boundary. Two
-/// attached ends whose rects overlap still give a finite route (centre to centre
-/// clipped).
+/// Routes a connector straight: each attached end aims at the other end's
+/// centre (the free point, or the other element's centre) and starts on its
+/// own boundary. Two attached ends whose rects overlap still give a finite
+/// route (centre to centre clipped).
 pub fn route(from: End, to: End) -> Route {
     // Aiming at centres rather than at each other's attachment points makes both
     // ends lie on the one centre-to-centre line, so the route is a straight segment
     // and does not depend on which end is computed first.
-    Route {
-        start: from.attach(to.aim()),
-        end: to.attach(from.aim()),
+    Route::straight(from.attach(to.aim()), to.attach(from.aim()))
+}
+
+/// Routes a connector as `routing` says. Elbows and curves run along the axis
+/// on which the ends are further apart, leaving and entering the facing sides
+/// in their middle, as Miro and draw.io draw them.
+pub fn route_with(from: End, to: End, routing: Routing) -> Route {
+    if routing == Routing::Straight {
+        return route(from, to);
     }
+    let (a, b) = (from.aim(), to.aim());
+    let horizontal = (b.x - a.x).abs() >= (b.y - a.y).abs();
+    let sign = |d: f64| if d < 0.0 { -1.0 } else { 1.0 };
+    let (start, end) = if horizontal {
+        let s = sign(b.x - a.x);
+        (from.side(true, s), to.side(true, -s))
+    } else {
+        let s = sign(b.y - a.y);
+        (from.side(false, s), to.side(false, -s))
+    };
+    let bend = match routing {
+        Routing::Elbow => Bend::Elbow {
+            horizontal,
+            at: if horizontal {
+                (start.x + end.x) / 2.0
+            } else {
+                (start.y + end.y) / 2.0
+            },
+        },
+        _ => {
+            // Control points half the main-axis distance out from each side
+            // make an S that leaves and arrives square on.
+            let reach = if horizontal {
+                (end.x - start.x) / 2.0
+            } else {
+                (end.y - start.y) / 2.0
+            };
+            let (c1, c2) = if horizontal {
+                (
+                    Point::new(start.x + reach, start.y),
+                    Point::new(end.x - reach, end.y),
+                )
+            } else {
+                (
+                    Point::new(start.x, start.y + reach),
+                    Point::new(end.x, end.y - reach),
+                )
+            };
+            Bend::Curved { c1, c2 }
+        }
+    };
+    Route { start, end, bend }
 }
 
 /// The viewport: which part of the board the screen shows. Screen = (world -
@@ -812,26 +1038,91 @@ mod tests {
 
     #[test]
     fn arrowhead_sits_behind_the_tip() {
-        let r = Route {
-            start: Point::new(0.0, 0.0),
-            end: Point::new(100.0, 0.0),
-        };
+        let r = Route::straight(Point::new(0.0, 0.0), Point::new(100.0, 0.0));
         let (l, rt) = r.arrowhead(10.0);
         assert!(close(l, Point::new(90.0, -5.0)), "{l:?}");
         assert!(close(rt, Point::new(90.0, 5.0)), "{rt:?}");
-        let diag = Route {
-            start: Point::new(50.0, 50.0),
-            end: Point::new(0.0, 0.0),
-        };
+        let diag = Route::straight(Point::new(50.0, 50.0), Point::new(0.0, 0.0));
         let (a, b) = diag.arrowhead(8.0);
         for c in [a, b] {
             assert!(c.x > 0.0 && c.y > 0.0 && (c.distance(diag.end) - 80f64.sqrt()).abs() < 1e-9);
         }
-        let dot = Route {
-            start: Point::new(3.0, 4.0),
-            end: Point::new(3.0, 4.0),
-        };
+        let dot = Route::straight(Point::new(3.0, 4.0), Point::new(3.0, 4.0));
         assert_eq!(dot.arrowhead(10.0), (dot.end, dot.end));
+    }
+
+    #[test]
+    fn elbows_leave_and_enter_the_facing_sides_square_on() {
+        let left = attached(Rect::new(0.0, 0.0, 100.0, 50.0), Outline::Rect);
+        // Lower right: further apart across than down, so it runs horizontally.
+        let right = attached(Rect::new(300.0, 100.0, 100.0, 50.0), Outline::Ellipse);
+        let r = route_with(left, right, Routing::Elbow);
+        assert_eq!(
+            r.corners(),
+            vec![
+                Point::new(100.0, 25.0),
+                Point::new(200.0, 25.0),
+                Point::new(200.0, 125.0),
+                Point::new(300.0, 125.0),
+            ]
+        );
+        assert_eq!(r.midpoint(), Point::new(200.0, 75.0));
+        assert_eq!(
+            r.svg_path(Point::new(100.0, 0.0)),
+            "M 0 25 L 100 25 L 100 125 L 200 125"
+        );
+        // The arrow comes in along the last, horizontal stretch.
+        let (l, rt) = r.arrowhead(10.0);
+        assert!(close(l, Point::new(290.0, 120.0)) && close(rt, Point::new(290.0, 130.0)));
+        assert!(r.hit(Point::new(200.0, 80.0), 2.0));
+        assert!(!r.hit(Point::new(150.0, 80.0), 2.0));
+
+        // Above: vertical, from the bottom side to the top side.
+        let below = attached(Rect::new(0.0, 400.0, 100.0, 50.0), Outline::Rect);
+        let v = route_with(below, left, Routing::Elbow);
+        assert_eq!(
+            (v.start, v.end),
+            (Point::new(50.0, 400.0), Point::new(50.0, 50.0))
+        );
+        assert_eq!(
+            v.bend,
+            Bend::Elbow {
+                horizontal: false,
+                at: 225.0
+            }
+        );
+    }
+
+    #[test]
+    fn curves_bend_out_square_and_stay_within_their_bounds() {
+        let left = attached(Rect::new(0.0, 0.0, 100.0, 50.0), Outline::Rect);
+        let right = attached(Rect::new(300.0, 100.0, 100.0, 50.0), Outline::Rect);
+        let r = route_with(left, right, Routing::Curved);
+        assert_eq!(
+            (r.start, r.end),
+            (Point::new(100.0, 25.0), Point::new(300.0, 125.0))
+        );
+        let Bend::Curved { c1, c2 } = r.bend else {
+            panic!("{r:?}")
+        };
+        assert_eq!(
+            (c1, c2),
+            (Point::new(200.0, 25.0), Point::new(200.0, 125.0))
+        );
+        assert!(close(r.midpoint(), Point::new(200.0, 75.0)));
+        assert!(r
+            .svg_path(Point::default())
+            .starts_with("M 100 25 C 200 25, 200 125, 300 125"));
+        assert!(r.bounds().contains(r.midpoint()));
+        assert!(r.hit(Point::new(200.0, 75.0), 1.0));
+        assert!(!r.hit(Point::new(120.0, 120.0), 5.0));
+        // A free end keeps its point whatever the routing.
+        let free = route_with(End::Free(Point::new(-50.0, -60.0)), right, Routing::Curved);
+        assert_eq!(free.start, Point::new(-50.0, -60.0));
+        for routing in Routing::ALL {
+            assert_eq!(Routing::from_name(routing.name()), routing);
+        }
+        assert_eq!(Routing::from_name("zigzag"), Routing::Straight);
     }
 
     #[test]

@@ -24,6 +24,7 @@
 //! - [`draw`]: the board as SVG, for exports and earlier versions.
 //! - [`pictures`]: what a picture file is, its name, and its first size.
 //! - [`i18n`]: German and English, one Fluent catalogue per language.
+//! - [`layout`]: align, distribute, tidy, and snapping with guides.
 
 pub mod action;
 pub mod api;
@@ -35,6 +36,7 @@ pub mod element;
 pub mod geometry;
 pub mod i18n;
 pub mod ids;
+pub mod layout;
 pub mod order;
 pub mod pictures;
 pub mod presence;

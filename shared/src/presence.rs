@@ -219,7 +219,7 @@ mod tests {
         };
         let me = user("Guest", USER_COLORS[0]);
         let first = (1, user("Guest", USER_COLORS[0]));
-        let told = tell_apart(&me, 2, &[first.clone()], "Guest").expect("a clash");
+        let told = tell_apart(&me, 2, std::slice::from_ref(&first), "Guest").expect("a clash");
         assert_eq!(told.name, "Guest 2");
         assert_eq!(told.color, USER_COLORS[1]);
         // The earlier one keeps theirs.

@@ -72,6 +72,12 @@ pub const F_ALT: &str = "alt";
 /// Field (image): the part shown, `[left, top, right, bottom]` as fractions of
 /// the picture; absent shows all of it.
 pub const F_CROP: &str = "crop";
+/// Field (connector): how it runs, a [`crate::geometry::Routing`] name
+/// (`straight`, `elbow`, `curved`); absent runs straight.
+pub const F_ROUTE: &str = "route";
+/// Field: the id of the group the element belongs to (selected and moved
+/// together); absent or empty for none.
+pub const F_GROUP: &str = "group";
 
 /// [`F_SHAPE`] value: rectangle.
 pub const SHAPE_RECT: &str = "rect";

@@ -151,6 +151,7 @@ fn expected() -> Vec<Element> {
                 points: vec![Point::new(100.0, 120.0), Point::new(380.0, 120.0)],
                 text: String::new(),
                 stroke: "#1f2328".into(),
+                ..ConnectorProps::default()
             }),
         ),
         element(
@@ -163,6 +164,7 @@ fn expected() -> Vec<Element> {
                 points: vec![Point::new(500.0, 800.0), Point::new(700.0, 900.0)],
                 text: "leads to".into(),
                 stroke: "#2f9e44".into(),
+                ..ConnectorProps::default()
             }),
         ),
         element(

@@ -367,7 +367,10 @@ pub async fn server_until(
     };
     let r = tokio::time::timeout(PATIENCE, obs.pump_until(|c| done(&read(c)))).await;
     let now = read(obs);
-    assert!(matches!(r, Ok(Ok(()))), "{what}: the server holds {now:#?}");
+    assert!(
+        matches!(r, Ok(Ok(()))),
+        "{what} ({r:?}): the server holds {now:#?}"
+    );
     now
 }
 

@@ -6,6 +6,7 @@
 //! handle; none of them sees the session's internals.
 
 mod agenda;
+mod arrange;
 mod comments;
 mod freeze;
 mod history;
@@ -22,6 +23,7 @@ mod toolbar;
 mod voting;
 mod zoom;
 
+pub use arrange::ArrangeBar;
 pub use comments::{CommentLayer, CommentsButton, CommentsPanel};
 pub use freeze::{FreezeToggle, FrozenBanner};
 pub use history::{HistoryBar, HistoryPanel, HistoryView};
