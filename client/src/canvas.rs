@@ -271,7 +271,7 @@ pub fn Canvas(
         if e.key() == " " {
             input.with_value(|i| i.space.set(true));
             e.prevent_default();
-        } else if keymap::dispatch(&cmd, &e) {
+        } else if cmd.type_into_fresh(&e) || keymap::dispatch(&cmd, &e) {
             e.prevent_default();
         }
     });
@@ -297,10 +297,12 @@ pub fn Canvas(
             cmd.add_pictures(files, at);
             return;
         }
-        if let Some(text) = e
-            .clipboard_data()
-            .and_then(|d| d.get_data("text/plain").ok())
-        {
+        let data = e.clipboard_data();
+        let tafel = data
+            .as_ref()
+            .and_then(|d| d.get_data(edit::CLIPBOARD_MIME).ok())
+            .filter(|t| !t.is_empty());
+        if let Some(text) = tafel.or_else(|| data.and_then(|d| d.get_data("text/plain").ok())) {
             e.prevent_default();
             cmd.paste_text(&text);
         }
@@ -532,11 +534,14 @@ fn clipboard_out(cmd: Commands, e: web_sys::ClipboardEvent, cut: bool) {
     if is_typing_target(e.target()) {
         return;
     }
-    let Some(text) = cmd.copy_selection() else {
+    let Some(clip) = cmd.copy_selection() else {
         return;
     };
     if let Some(data) = e.clipboard_data() {
-        if data.set_data("text/plain", &text).is_ok() {
+        // Elements for Tafel (this board or another); words for everything else.
+        if data.set_data(edit::CLIPBOARD_MIME, &clip.to_json()).is_ok()
+            && data.set_data("text/plain", &clip.plain_text()).is_ok()
+        {
             e.prevent_default();
             if cut {
                 cmd.delete_selection();
@@ -558,7 +563,7 @@ fn pointer_down(
     p: Point,
 ) {
     if cmd.state.selection.editing.get_untracked().is_some() {
-        cmd.state.selection.editing.set(None);
+        cmd.stop_editing();
     }
     let w = cmd.state.camera.to_world(p);
     let count = {

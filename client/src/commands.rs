@@ -126,6 +126,7 @@ impl Commands {
             return None;
         }
         s.model.end_undo_step();
+        let mark = s.model.undo_depth();
         s.edit(|txn, map| {
             n.insert(txn, map);
             for child in covered {
@@ -137,6 +138,7 @@ impl Commands {
         // In the same capture window as the insert: undone together.
         s.edit(|txn, map| edit::reparent(txn, map, &all, &ids));
         s.model.end_undo_step();
+        self.state.selection.fresh.set(Some((id.clone(), mark)));
         Some(id)
     }
 
@@ -290,6 +292,10 @@ impl Commands {
         {
             self.pictures.cropping.set(None);
         }
+        let fresh = self.state.selection.fresh;
+        if fresh.with_untracked(|f| f.as_ref().is_some_and(|(f, _)| ids != [f.clone()])) {
+            fresh.set(None);
+        }
         if selection.get_untracked() != ids {
             selection.set(ids);
             self.session().announce();
@@ -339,10 +345,56 @@ impl Commands {
         self.state.selection.editing.set(Some(id));
     }
 
-    /// Stops editing text; what was typed becomes one undo step.
+    /// Stops editing text; what was typed becomes one undo step, or joins
+    /// the step that made the element when it was just made.
     pub fn stop_editing(&self) {
-        self.state.selection.editing.set(None);
-        self.session().model.end_undo_step();
+        let Selection { editing, fresh, .. } = self.state.selection;
+        let Some(id) = editing.get_untracked() else {
+            return;
+        };
+        editing.set(None);
+        let model = &self.session().model;
+        match fresh.get_untracked() {
+            Some((made, mark)) if made == id => {
+                model.join_undo_since(mark);
+                fresh.set(None);
+            }
+            _ => model.end_undo_step(),
+        }
+    }
+
+    /// Typing right after making a shape or frame names it: the key starts
+    /// its text (a frame's title) instead of acting as a shortcut. Whether
+    /// the key was taken.
+    pub fn type_into_fresh(&self, e: &web_sys::KeyboardEvent) -> bool {
+        let key = e.key();
+        if key.chars().count() != 1 || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return false;
+        }
+        let Selection {
+            ids,
+            editing,
+            fresh,
+        } = self.state.selection;
+        let Some((id, _)) = fresh.get_untracked() else {
+            return false;
+        };
+        if editing.with_untracked(Option::is_some) || ids.with_untracked(|s| *s != [id.clone()]) {
+            return false;
+        }
+        let s = self.session();
+        let Some(el) = s.model.get(&id).filter(|el| s.changeable(el)) else {
+            return false;
+        };
+        if el.is_frame() {
+            s.set_field(&id, schema::F_TITLE, &key);
+        } else if el.has_text() && el.text().is_empty() {
+            s.set_text(&id, &key, Some(key.len()));
+        } else {
+            return false;
+        }
+        editing.set(Some(id));
+        true
     }
 
     /// Enter: edits the one selected element's text, or places what the
@@ -370,7 +422,7 @@ impl Commands {
     /// Drops selected or edited ids that no longer exist.
     fn prune_selection(&self) {
         let model = &self.session().model;
-        let Selection { ids, editing } = self.state.selection;
+        let Selection { ids, editing, .. } = self.state.selection;
         if ids.with_untracked(|s| s.iter().any(|id| model.get(id).is_none())) {
             ids.update(|s| s.retain(|id| model.get(id).is_some()));
         }
@@ -408,10 +460,10 @@ impl Commands {
         self.select(Vec::new());
     }
 
-    /// The selection as clipboard text.
-    pub fn copy_selection(&self) -> Option<String> {
+    /// The selection, copied.
+    pub fn copy_selection(&self) -> Option<Clipboard> {
         let ids = self.state.selection.ids.get_untracked();
-        (!ids.is_empty()).then(|| Clipboard::copy(&self.session().model.all(), &ids).to_json())
+        (!ids.is_empty()).then(|| Clipboard::copy(&self.session().model.all(), &ids))
     }
 
     /// Pastes clipboard text: Tafel elements keep their layout, centred on the

@@ -52,6 +52,13 @@ pub struct Model {
     layer: Doc,
     layer_elements: MapRef,
     undo: RefCell<UndoManager>,
+    /// Runs of undo items that one Ctrl+Z takes back together, as
+    /// `(stack length before, stack length after)`: a new note and the text
+    /// typed into it.
+    joined: RefCell<Vec<(usize, usize)>>,
+    /// How many items each redo brings back, with the redo stack's length
+    /// when it was recorded, for joined runs that were undone.
+    rejoin: RefCell<Vec<(usize, usize)>>,
     pending: Arc<Mutex<Pending>>,
     views: RefCell<HashMap<String, ArcRwSignal<Element>>>,
     cache: RefCell<HashMap<String, Element>>,
@@ -122,6 +129,8 @@ impl Model {
             layer,
             layer_elements,
             undo: RefCell::new(undo),
+            joined: RefCell::new(Vec::new()),
+            rejoin: RefCell::new(Vec::new()),
             pending,
             views: RefCell::new(HashMap::new()),
             cache: RefCell::new(HashMap::new()),
@@ -211,16 +220,80 @@ impl Model {
         self.undo.borrow_mut().reset();
     }
 
-    /// Undoes this participant's last change; returns the updates to send.
+    /// How many steps undo could take back now: a mark for
+    /// [`Model::join_undo_since`].
+    pub fn undo_depth(&self) -> usize {
+        self.undo.borrow().undo_stack().len()
+    }
+
+    /// Makes every step since `mark` one: the next undo takes them all back.
+    pub fn join_undo_since(&self, mark: usize) {
+        let mut undo = self.undo.borrow_mut();
+        undo.reset();
+        let depth = undo.undo_stack().len();
+        if depth > mark + 1 {
+            let mut joined = self.joined.borrow_mut();
+            joined.retain(|(_, end)| *end <= mark);
+            joined.push((mark, depth));
+        }
+    }
+
+    /// Undoes this participant's last change (a joined run at once); returns
+    /// the updates to send.
     pub fn undo(&self) -> Vec<Vec<u8>> {
-        self.undo.borrow_mut().undo_blocking();
+        {
+            let mut undo = self.undo.borrow_mut();
+            let depth = undo.undo_stack().len();
+            let mut joined = self.joined.borrow_mut();
+            // Runs above the stack were undone, or merged away.
+            joined.retain(|(_, end)| *end <= depth);
+            let steps = match joined.last() {
+                Some((start, end)) if *end == depth => {
+                    let steps = end - start;
+                    joined.pop();
+                    steps
+                }
+                _ => 1,
+            };
+            for _ in 0..steps {
+                undo.undo_blocking();
+            }
+            if steps > 1 {
+                let redo_depth = undo.redo_stack().len();
+                self.rejoin.borrow_mut().push((redo_depth, steps));
+            }
+        }
         self.history.update(|h| *h += 1);
         self.refresh()
     }
 
-    /// Redoes what undo took back; returns the updates to send.
+    /// Redoes what undo took back (a joined run at once); returns the updates
+    /// to send.
     pub fn redo(&self) -> Vec<Vec<u8>> {
-        self.undo.borrow_mut().redo_blocking();
+        {
+            let mut undo = self.undo.borrow_mut();
+            let redo_depth = undo.redo_stack().len();
+            let mut rejoin = self.rejoin.borrow_mut();
+            // A new change cleared the redo stack, and with it these runs.
+            rejoin.retain(|(at, _)| *at <= redo_depth);
+            let steps = match rejoin.last() {
+                Some((at, steps)) if *at == redo_depth => {
+                    let steps = *steps;
+                    rejoin.pop();
+                    steps
+                }
+                _ => 1,
+            };
+            let before = undo.undo_stack().len();
+            for _ in 0..steps {
+                undo.redo_blocking();
+            }
+            if steps > 1 {
+                self.joined
+                    .borrow_mut()
+                    .push((before, undo.undo_stack().len()));
+            }
+        }
         self.history.update(|h| *h += 1);
         self.refresh()
     }

@@ -185,6 +185,9 @@ pub struct Selection {
     pub ids: RwSignal<Vec<String>>,
     /// The element whose text is being edited.
     pub editing: RwSignal<Option<String>>,
+    /// The element just created here, with the undo depth before it: typing
+    /// names it, and its text is undone together with it.
+    pub fresh: RwSignal<Option<(String, usize)>>,
 }
 
 /// A short message (copied, pasted, failed) that goes away by itself.
@@ -275,6 +278,7 @@ impl State {
             selection: Selection {
                 ids: RwSignal::new(Vec::new()),
                 editing: RwSignal::new(None),
+                fresh: RwSignal::new(None),
             },
             ui: Ui {
                 tool: RwSignal::new(Tool::Select),

@@ -370,6 +370,10 @@ pub fn connector_ends(all: &HashMap<&str, &Element>, c: &Element) -> (End, End) 
     (end(from, start), end(to, finish))
 }
 
+/// The clipboard type a Tafel copy carries its elements under; `text/plain`
+/// gets [`Clipboard::plain_text`] for e-mails and documents.
+pub const CLIPBOARD_MIME: &str = "application/x-tafel+json";
+
 /// The marker that tells a Tafel clipboard apart from other text.
 pub const CLIPBOARD_MARKER: &str = "tafel/elements";
 
@@ -418,6 +422,41 @@ impl Clipboard {
             format: CLIPBOARD_MARKER.to_owned(),
             elements,
         }
+    }
+
+    /// The copied words as plain text for an e-mail or a document: each
+    /// frame's title, then its elements' text as a list, then the loose
+    /// elements' text, in reading order. Elements without text are left out.
+    pub fn plain_text(&self) -> String {
+        let mut blocks: Vec<String> = Vec::new();
+        for (frame, kids) in crate::element::reading_order(&self.elements) {
+            let texts: Vec<String> = kids
+                .iter()
+                .map(|e| e.text().trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .collect();
+            let block = match frame {
+                Some(f) => {
+                    let title = match &f.props {
+                        Props::Frame(p) => p.title.trim().to_owned(),
+                        _ => String::new(),
+                    };
+                    let items = texts
+                        .iter()
+                        .map(|t| format!("- {}", t.replace('\n', "\n  ")));
+                    std::iter::once(title)
+                        .chain(items)
+                        .filter(|l| !l.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }
+                None => texts.join("\n"),
+            };
+            if !block.is_empty() {
+                blocks.push(block);
+            }
+        }
+        blocks.join("\n\n")
     }
 
     /// Text from elsewhere as a clipboard of one sticky note holding it (the
@@ -919,6 +958,45 @@ mod tests {
     /// A clipboard as the code before the one element model wrote it: every
     /// field for every kind, points flat, outline by name.
     const CLIPBOARD_V1: &str = r##"{"format":"tafel/elements","elements":[{"id":"f","kind":"frame","x":0.0,"y":0.0,"w":400.0,"h":300.0,"parent":"","text":"","title":"Ideas","color":"","shape":"rect","fill":"","stroke":"","from":"","to":"","points":[]},{"id":"c","kind":"connector","x":0.0,"y":0.0,"w":1.0,"h":1.0,"parent":"","text":"then","title":"","color":"","shape":"rect","fill":"","stroke":"#1971c2","from":"s","to":"d","points":[170.0,79.56521739130434,501.1411818038599,36.37288932993131]},{"id":"d","kind":"shape","x":500.0,"y":0.0,"w":100.0,"h":60.0,"parent":"","text":"Oval","title":"","color":"","shape":"ellipse","fill":"#ffffff","stroke":"#e03131","from":"","to":"","points":[]},{"id":"p","kind":"pen","x":50.0,"y":200.0,"w":20.0,"h":10.0,"parent":"","text":"","title":"","color":"","shape":"rect","fill":"","stroke":"#7048e8","from":"","to":"","points":[0.0,0.0,20.0,10.0]},{"id":"s","kind":"sticky","x":10.0,"y":10.0,"w":160.0,"h":160.0,"parent":"f","text":"Note","title":"","color":"#b2f2bb","shape":"rect","fill":"","stroke":"","from":"","to":"","points":[]},{"id":"t","kind":"text","x":700.0,"y":0.0,"w":100.0,"h":40.0,"parent":"","text":"Hello","title":"","color":"","shape":"rect","fill":"","stroke":"#1f2328","from":"","to":"","points":[]}]}"##;
+
+    #[test]
+    fn a_copy_reads_as_plain_text_in_reading_order() {
+        let doc = Doc::new();
+        let map = schema::elements(&doc);
+        {
+            let mut txn = doc.transact_mut();
+            let mut frame = Element::new(
+                "f",
+                Rect::new(0.0, 0.0, 600.0, 400.0),
+                Props::Frame(crate::element::FrameProps {
+                    title: "Chancen".into(),
+                }),
+            );
+            frame.base.z = "a0".into();
+            frame.insert(&mut txn, &map);
+            for (id, x, y, text, parent) in [
+                ("n2", 300.0, 20.0, "Neue Kunden", "f"),
+                ("n1", 20.0, 20.0, "Onboarding\nschneller", "f"),
+                ("n3", 20.0, 220.0, "  ", "f"),
+                ("loose", 900.0, 0.0, "Offen: Budget", ""),
+            ] {
+                let mut n = Element::sticky(id, Rect::new(x, y, 160.0, 160.0), "#fff", text);
+                n.base.parent = parent.into();
+                n.insert(&mut txn, &map);
+            }
+            connector("c", "n1", "n2").insert(&mut txn, &map);
+        }
+        let everything: Vec<String> = ["f", "n1", "n2", "n3", "loose", "c"]
+            .map(String::from)
+            .to_vec();
+        let clip = Clipboard::copy(&all(&doc, &map), &everything);
+        assert_eq!(
+            clip.plain_text(),
+            "Chancen\n- Onboarding\n  schneller\n- Neue Kunden\n\nOffen: Budget"
+        );
+        let only_shapes = Clipboard::copy(&all(&doc, &map), &["c".to_owned()]);
+        assert_eq!(only_shapes.plain_text(), "");
+    }
 
     #[test]
     fn clipboards_from_before_the_element_model_still_paste() {

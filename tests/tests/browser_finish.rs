@@ -74,3 +74,186 @@ async fn two_unnamed_guests_get_different_names_and_colours() {
         browser.close().await.unwrap();
     }
 }
+
+/// The elements the server holds for `board`, once `done` holds.
+async fn held(
+    srv: &tafel_tests::TestServer,
+    board: &tafel_tests::server::Board,
+    what: &str,
+    done: impl Fn(&[tafel_shared::element::Element]) -> bool,
+) -> Vec<tafel_shared::element::Element> {
+    let mut obs = observer(srv, &board.id, board.token(Role::Viewer)).await;
+    server_until(&mut obs, what, done).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_after_making_a_shape_or_frame_names_it_and_one_undo_takes_back_a_new_note() {
+    use tafel_shared::element::Props;
+    let srv = app_server().await;
+    let board = srv.api().create_board("Workshop", "blank").await.unwrap();
+    let driver = Driver::start().await;
+    let ada = driver.browser().await;
+    open_as(&ada, &board.created.links[&Role::Editor], "Ada").await;
+
+    // "p" and "v" are shortcuts (pen, select); right after making a shape
+    // or a frame they are its first letters.
+    keys(&ada, "r").await;
+    drag(&ada, (400.0, 300.0), (560.0, 400.0)).await;
+    keys(&ada, "plan").await;
+    keys(&ada, ESCAPE).await;
+    keys(&ada, "f").await;
+    click_at(&ada, (800.0, 400.0)).await;
+    keys(&ada, "vision").await;
+    keys(&ada, ESCAPE).await;
+    held(&srv, &board, "the shape and the frame named", |all| {
+        let shape = all
+            .iter()
+            .any(|e| matches!(&e.props, Props::Shape(p) if p.text == "plan"));
+        let frame = all
+            .iter()
+            .any(|e| matches!(&e.props, Props::Frame(p) if p.title == "vision"));
+        shape && frame
+    })
+    .await;
+
+    // A new note and its text go with one Ctrl+Z, and come back with one redo.
+    add_note(&ada, (500.0, 550.0), "hallo welt").await;
+    held(&srv, &board, "the note", |all| {
+        stickies(all).iter().any(|n| n.text() == "hallo welt")
+    })
+    .await;
+    keys(&ada, &format!("{CTRL}z{RELEASE}")).await;
+    let after = held(&srv, &board, "the note taken back", |all| {
+        stickies(all).is_empty()
+    })
+    .await;
+    assert_eq!(after.len(), 2, "the shape and the frame stay: {after:#?}");
+    keys(&ada, &format!("{CTRL}{SHIFT}z{RELEASE}")).await;
+    held(&srv, &board, "the note back with its text", |all| {
+        stickies(all).iter().any(|n| n.text() == "hallo welt")
+    })
+    .await;
+    ada.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_carries_plain_text_for_mails_beside_the_elements() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Workshop", "blank").await.unwrap();
+    let driver = Driver::start().await;
+    let ada = driver.browser().await;
+    open_as(&ada, &board.created.links[&Role::Editor], "Ada").await;
+    add_note(&ada, (400.0, 300.0), "Erstens").await;
+    add_note(&ada, (700.0, 300.0), "Zweitens").await;
+    keys(&ada, &format!("{CTRL}a{RELEASE}")).await;
+    settle(&ada).await;
+    let copied = js(
+        &ada,
+        "const dt = new DataTransfer(); \
+         document.dispatchEvent(new ClipboardEvent('copy', {clipboardData: dt, bubbles: true})); \
+         return [dt.getData('text/plain'), dt.getData('application/x-tafel+json')];",
+    )
+    .await;
+    assert_eq!(copied[0], "Erstens\nZweitens", "plain text for a mail");
+    let elements = copied[1].as_str().unwrap();
+    assert!(
+        elements.contains("tafel/elements") && elements.contains("Zweitens"),
+        "the elements for Tafel: {elements}"
+    );
+    // Pasting the copy (as the other board would) brings both notes again.
+    js(
+        &ada,
+        &format!(
+            "const dt = new DataTransfer(); dt.setData('application/x-tafel+json', {elements:?}); \
+             dt.setData('text/plain', 'Erstens\\nZweitens'); \
+             document.dispatchEvent(new ClipboardEvent('paste', {{clipboardData: dt, bubbles: true}})); return true"
+        ),
+    )
+    .await;
+    held(&srv, &board, "four notes, two of them pasted", |all| {
+        stickies(all).len() == 4
+    })
+    .await;
+    ada.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sticky_text_breaks_between_words_not_inside_them() {
+    use tafel_shared::geometry::Rect;
+    let srv = app_server().await;
+    let board = srv.api().create_board("Workshop", "blank").await.unwrap();
+    let mut seeder = observer(&srv, &board.id, board.token(Role::Editor)).await;
+    let elements = tafel_shared::schema::elements(&seeder.doc);
+    let texts = [
+        "Wachstumsmöglichkeiten im Mittelstand",
+        "Kundenzufriedenheitsumfrage",
+        "Onboarding für Workshopmoderation",
+        "WWW MMM Wimmelbildmuster",
+    ];
+    seeder
+        .edit(|txn| {
+            for (i, text) in texts.iter().enumerate() {
+                let at = Rect::new(i as f64 * 200.0, 0.0, 160.0, 160.0);
+                tafel_tests::sticky(&format!("n{i}"), at, "a0", text, "Seed")
+                    .insert(txn, &elements);
+            }
+        })
+        .await
+        .unwrap();
+    let driver = Driver::start().await;
+    let ada = driver.browser().await;
+    open_as(&ada, &board.created.links[&Role::Viewer], "Ada").await;
+    wait_for_count(&ada, ".element.sticky", texts.len()).await;
+    // At 100 %, as a note is read.
+    click_css(&ada, "[data-action=zoom-reset]").await;
+    settle(&ada).await;
+    let broken = js(
+        &ada,
+        "const out = []; \
+         for (const t of document.querySelectorAll('.element.sticky .text')) { \
+           const node = t.firstChild; if (!node) continue; \
+           const re = /\\S+/g; let m; \
+           while ((m = re.exec(node.textContent))) { \
+             const r = document.createRange(); r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length); \
+             const tops = new Set([...r.getClientRects()].map(q => Math.round(q.top))); \
+             if (tops.size > 1) out.push(m[0]); } } \
+         return out;",
+    )
+    .await;
+    assert_eq!(broken, serde_json::json!([]), "words broken across lines");
+    ada.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn printing_shows_the_board_without_the_chrome() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Workshop", "swot").await.unwrap();
+    let driver = Driver::start().await;
+    let ada = driver.browser().await;
+    open_as(&ada, &board.created.links[&Role::Facilitator], "Ada").await;
+    wait_for_count(&ada, ".element.frame", 4).await;
+    // What the print style sheet hides, and what it keeps.
+    let hidden_in_print = js(
+        &ada,
+        "const rules = []; \
+         for (const sheet of document.styleSheets) for (const r of sheet.cssRules) \
+           if (r.media && [...r.media].includes('print')) for (const inner of r.cssRules) rules.push(inner); \
+         const hidden = el => rules.some(r => r.style && r.style.display === 'none' && el.matches(r.selectorText)); \
+         const chrome = ['.toolbar', '.toolrail', '.stylebar', '.zoom', '.roombar', '.notice-probe']; \
+         const probe = document.createElement('div'); probe.className = 'notice notice-probe'; document.body.append(probe); \
+         const out = {}; \
+         for (const css of chrome) { const el = document.querySelector(css); out[css] = el ? hidden(el) : 'absent'; } \
+         out.canvas = hidden(document.querySelector('.canvas')); \
+         out.frame = hidden(document.querySelector('.element.frame')); \
+         probe.remove(); return out;",
+    )
+    .await;
+    assert_eq!(
+        hidden_in_print,
+        serde_json::json!({
+            ".toolbar": true, ".toolrail": true, ".stylebar": true, ".zoom": true,
+            ".roombar": true, ".notice-probe": true, "canvas": false, "frame": false
+        })
+    );
+    ada.close().await.unwrap();
+}
