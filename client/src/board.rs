@@ -108,7 +108,7 @@ pub fn BoardPage(
     let needs_name = RwSignal::new(prefs::profile().is_none());
     let notice = state.ui.notice.0;
     view! {
-        <div class="board" data-local=move || local.get().name()>
+        <div class="board" class:failed=move || fatal.with(Option::is_some) data-local=move || local.get().name()>
             <Toolbar cmd room review/>
             <div class="top-center">
                 <TimerBar facilitation role/>

@@ -6,6 +6,8 @@
 use crate::commands::Commands;
 use crate::i18n::t;
 use crate::state::{Panel, Tool};
+use tafel_shared::roles::DocKind;
+use tafel_shared::roles::Role;
 use web_sys::KeyboardEvent;
 
 /// A key, or a chord, as the handler matches it and the help shows it.
@@ -189,6 +191,37 @@ pub struct Shortcut {
 }
 
 impl Shortcut {
+    /// Whether someone with `role` can use this shortcut, so the help lists
+    /// it: viewers see no editing keys, only facilitators the lock.
+    pub fn usable_by(&self, role: Role) -> bool {
+        let edits = role.can_write(DocKind::Content);
+        match self.command {
+            Command::Tool(Tool::Comment) => role.can_comment(),
+            Command::Tool(tool) => !tool.edits() || edits,
+            Command::Enter
+            | Command::Delete
+            | Command::Duplicate
+            | Command::Undo
+            | Command::Redo
+            | Command::Front
+            | Command::Back
+            | Command::Group
+            | Command::Ungroup
+            | Command::GridSnap => edits,
+            Command::Lock => role.can_manage(),
+            Command::Elsewhere => self.what != "key-help-free-move" || edits,
+            Command::Escape
+            | Command::Nudge
+            | Command::SelectAll
+            | Command::ZoomIn
+            | Command::ZoomOut
+            | Command::ZoomFit
+            | Command::ZoomSelection
+            | Command::Outline
+            | Command::Help => true,
+        }
+    }
+
     /// What it does, for people, in this page's language.
     pub fn description(&self) -> String {
         t(self.what)
@@ -374,6 +407,41 @@ fn titled_in(name: &str, command: Command, word: &dyn Fn(&str) -> String) -> Str
 mod tests {
     use super::*;
     use tafel_shared::i18n::Lang;
+
+    #[test]
+    fn each_role_is_shown_the_keys_it_can_use() {
+        let listed = |role: Role| -> Vec<&str> {
+            KEYMAP
+                .iter()
+                .filter(|s| s.usable_by(role))
+                .map(|s| s.what)
+                .collect()
+        };
+        let viewer = listed(Role::Viewer);
+        for key in [
+            "key-help-zoom-in",
+            "key-help-hand",
+            "key-help-outline",
+            "key-help-clipboard",
+        ] {
+            assert!(viewer.contains(&key), "{key}");
+        }
+        for key in [
+            "key-help-sticky",
+            "key-help-delete",
+            "key-help-undo",
+            "key-help-comment",
+            "key-help-lock",
+            "key-help-free-move",
+        ] {
+            assert!(!viewer.contains(&key), "{key}");
+        }
+        let commenter = listed(Role::Commenter);
+        assert!(commenter.contains(&"key-help-comment") && !commenter.contains(&"key-help-group"));
+        let editor = listed(Role::Editor);
+        assert!(editor.contains(&"key-help-group") && !editor.contains(&"key-help-lock"));
+        assert_eq!(listed(Role::Facilitator).len(), KEYMAP.len());
+    }
 
     #[test]
     fn no_key_is_in_two_entries() {

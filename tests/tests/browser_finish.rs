@@ -257,3 +257,97 @@ async fn printing_shows_the_board_without_the_chrome() {
     );
     ada.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn viewers_and_commenters_see_only_the_shortcuts_they_can_use() {
+    use tafel_shared::i18n::{text, Lang};
+    let srv = app_server().await;
+    let board = srv.api().create_board("Workshop", "blank").await.unwrap();
+    let driver = Driver::start().await;
+    for (role, shown, hidden) in [
+        (
+            Role::Viewer,
+            vec!["key-help-zoom-in", "key-help-hand", "key-help-outline"],
+            vec![
+                "key-help-sticky",
+                "key-help-delete",
+                "key-help-undo",
+                "key-help-comment",
+                "key-help-lock",
+            ],
+        ),
+        (
+            Role::Commenter,
+            vec!["key-help-comment", "key-help-zoom-fit"],
+            vec!["key-help-duplicate", "key-help-group", "key-help-lock"],
+        ),
+        (
+            Role::Editor,
+            vec!["key-help-duplicate", "key-help-group"],
+            vec!["key-help-lock"],
+        ),
+    ] {
+        let browser = driver.browser().await;
+        open_as(&browser, &board.created.links[&role], "Ada").await;
+        keys(&browser, "?").await;
+        wait_for_count(&browser, ".help dd", 3).await;
+        let listed = js(
+            &browser,
+            "return [...document.querySelectorAll('.help dd')].map(d => d.textContent)",
+        )
+        .await;
+        let listed: Vec<&str> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        for key in shown {
+            let words = text(Lang::En, key);
+            assert!(listed.contains(&words.as_str()), "{role:?} misses {words}");
+        }
+        for key in hidden {
+            let words = text(Lang::En, key);
+            assert!(
+                !listed.contains(&words.as_str()),
+                "{role:?} is shown {words}"
+            );
+        }
+        browser.close().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_that_cannot_open_shows_no_board_tools() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Workshop", "blank").await.unwrap();
+    let link = board.created.links[&Role::Editor].clone();
+    // The right address with a token that opens nothing.
+    let wrong = format!(
+        "{}#{}",
+        link.split('#').next().unwrap(),
+        "token=wrongwrongwrongwrong"
+    );
+    let driver = Driver::start().await;
+    let ada = driver.browser().await;
+    ada.goto(&wrong).await.unwrap();
+    wait_for_count(&ada, ".fatal", 1).await;
+    settle(&ada).await;
+    let tools = js(
+        &ada,
+        "return [...document.querySelectorAll('button, input, .toolrail, .stylebar, .zoom, .roombar')] \
+           .filter(el => !el.closest('.fatal') && el.getClientRects().length > 0) \
+           .map(el => el.dataset.action || el.dataset.tool || el.className || el.textContent)",
+    )
+    .await;
+    assert_eq!(tools, serde_json::json!([]), "board tools beside the error");
+    // The way home stays.
+    wait_until(
+        &ada,
+        "the way home",
+        "return document.querySelector('.home-link').getClientRects().length > 0 \
+           && !!document.querySelector('.fatal a.button[href=\"/\"]')",
+    )
+    .await;
+    ada.close().await.unwrap();
+}

@@ -22,7 +22,7 @@ pub fn Panels(
     let panel = cmd.state.ui.panel;
     move || match panel.get() {
         Panel::None => ().into_any(),
-        Panel::Help => view! { <Help panel/> }.into_any(),
+        Panel::Help => view! { <Help panel role=cmd.session().role/> }.into_any(),
         Panel::Share => view! { <Share cmd/> }.into_any(),
         Panel::Outline => view! { <Outline cmd/> }.into_any(),
         Panel::Voting => view! { <super::voting::VotingPanel cmd/> }.into_any(),
@@ -33,11 +33,17 @@ pub fn Panels(
 }
 
 #[component]
-fn Help(panel: RwSignal<Panel>) -> impl IntoView {
+fn Help(panel: RwSignal<Panel>, role: RwSignal<Option<Role>>) -> impl IntoView {
+    // Only the keys this person can use: a viewer is not shown how to delete.
+    let usable = move || {
+        role.get()
+            .map(|r| KEYMAP.iter().filter(|s| s.usable_by(r)).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
     view! {
         <PanelShell class="help" title=t("panel-help-title") panel>
             <dl>
-                {KEYMAP.iter().map(|s| view! {
+                {move || usable().into_iter().map(|s| view! {
                     // One box per key, so alternatives read as alternatives.
                     <dt>{s.keys.iter().map(|k| view! { <kbd>{k.label()}</kbd> }).collect_view()}</dt>
                     <dd>{s.description()}</dd>
