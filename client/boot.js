@@ -9,3 +9,9 @@ init({ module_or_path: '/tafel-client_bg.wasm' }).catch((err) => {
   console.error('Tafel failed to start', err);
   document.body.textContent = 'Tafel failed to start: ' + err;
 });
+
+// Keeps the app shell for reloads while offline (see sw.js). Browsers allow
+// workers on https and on localhost only.
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register('/sw.js').catch((err) => console.warn('no offline shell', err));
+}

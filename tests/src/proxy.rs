@@ -2,7 +2,8 @@
 //! train tunnel or a flaky hotel Wi-Fi does: its sync sockets and its calls of
 //! the board API fail, while page loads keep working (as if the browser had the
 //! app cached): so tests can go offline, edit, reload and come back, against
-//! the real server and a real browser.
+//! the real server and a real browser. Gone dark, it refuses page loads too,
+//! as a laptop without any network does.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +16,7 @@ use tokio::sync::watch;
 pub struct Proxy {
     addr: SocketAddr,
     offline: Arc<AtomicBool>,
+    dark: Arc<AtomicBool>,
     cut: watch::Sender<u64>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -25,10 +27,16 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let offline = Arc::new(AtomicBool::new(false));
+        let dark = Arc::new(AtomicBool::new(false));
         let (cut, cuts) = watch::channel(0u64);
-        let flag = Arc::clone(&offline);
+        let (flag, no_pages) = (Arc::clone(&offline), Arc::clone(&dark));
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
+                if no_pages.load(Ordering::SeqCst) {
+                    // Refused: the browser sees no server at all.
+                    drop(client);
+                    continue;
+                }
                 let flag = Arc::clone(&flag);
                 let mut cuts = cuts.clone();
                 tokio::spawn(async move {
@@ -39,6 +47,7 @@ impl Proxy {
         Ok(Proxy {
             addr,
             offline,
+            dark,
             cut,
             task,
         })
@@ -65,9 +74,17 @@ impl Proxy {
         self.cut.send_modify(|n| *n += 1);
     }
 
-    /// Lets sync sockets through again.
+    /// Goes offline and refuses page loads and files too: nothing reaches
+    /// the server until [`Proxy::go_online`].
+    pub fn go_dark(&self) {
+        self.dark.store(true, Ordering::SeqCst);
+        self.go_offline();
+    }
+
+    /// Lets sync sockets (and pages) through again.
     pub fn go_online(&self) {
         self.offline.store(false, Ordering::SeqCst);
+        self.dark.store(false, Ordering::SeqCst);
     }
 }
 

@@ -351,3 +351,37 @@ async fn a_board_that_cannot_open_shows_no_board_tools() {
     .await;
     ada.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_without_any_network_opens_the_board_from_the_local_copy() {
+    let srv = app_server().await;
+    let proxy = tafel_tests::Proxy::start(srv.server.addr).await.unwrap();
+    let board = srv.api().create_board("Zug", "blank").await.unwrap();
+    let link = proxy.link(&board.created.links[&Role::Editor]);
+    let driver = Driver::start().await;
+    let ada = driver.browser().await;
+    open_as(&ada, &link, "Ada").await;
+    add_note(&ada, (400.0, 300.0), "im Tunnel gelesen").await;
+    wait_for_count(&ada, ".board[data-local=saved]", 1).await;
+    // The app shell is kept once the worker runs the page.
+    wait_until(
+        &ada,
+        "the offline shell",
+        "return !!navigator.serviceWorker && !!navigator.serviceWorker.controller",
+    )
+    .await;
+    // No network at all: not the board's socket, not its API, not its page.
+    proxy.go_dark();
+    ada.refresh().await.unwrap();
+    wait_until(
+        &ada,
+        "the board from the local copy",
+        &note_with("im Tunnel gelesen"),
+    )
+    .await;
+    wait_for_count(&ada, ".status.offline", 1).await;
+    // Back online, it syncs again.
+    proxy.go_online();
+    wait_for_count(&ada, ".status.live", 1).await;
+    ada.close().await.unwrap();
+}

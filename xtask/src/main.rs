@@ -313,6 +313,13 @@ fn build_client(profile: Profile) -> Result<PathBuf> {
         &read_text(&client_dir.join("index.html"))?,
         &[&favicon, &style, &font, &js_file, &boot],
     )?;
+    // Unhashed, at a fixed address: browsers look for a new worker there.
+    let worker = rewrite_refs(
+        "sw.js",
+        &read_text(&client_dir.join("sw.js"))?,
+        &[&boot, &js_file, &wasm_file, &style, &font, &favicon],
+    )?;
+    dist.add_replacing("sw.js", worker.as_bytes())?;
     // Last, so a running server never points browsers at files not yet written.
     dist.add_replacing("index.html", index.as_bytes())?;
     let removed = dist.remove_others()?;
