@@ -71,6 +71,8 @@ enum Gesture {
         corner: Corner,
         /// Cropping an image: the part of its picture shown when it began.
         crop: Option<(f64, f64, f64, f64)>,
+        /// Scaling text that grows with its words: its size when it began.
+        text_size: Option<f64>,
     },
     Pinch {
         distance: f64,
@@ -629,6 +631,7 @@ fn pointer_down(
                             }
                             _ => None,
                         },
+                        text_size: crate::typesetting::sized(&el),
                         id: id.clone(),
                         origin: el.base.rect,
                         start: w,
@@ -708,7 +711,7 @@ fn pointer_down(
                 Gesture::Idle
             }
             Tool::Text => {
-                if let Some(id) = cmd.new_text(Rect::new(w.x, w.y - 20.0, 240.0, 48.0)) {
+                if let Some(id) = cmd.new_text_at(w) {
                     cmd.edit_text(id);
                 }
                 cmd.state.ui.tool.set(Tool::Select);
@@ -826,6 +829,7 @@ fn pointer_move(
             start,
             corner,
             crop: Some(crop),
+            ..
         } => {
             let wanted = resize(*origin, *corner, w.x - start.x, w.y - start.y, false, 8.0);
             let (r, crop) = tafel_shared::pictures::crop_to(*origin, *crop, wanted);
@@ -839,7 +843,14 @@ fn pointer_move(
             start,
             corner,
             crop: None,
+            text_size,
         } => {
+            if let Some(size) = *text_size {
+                let r = resize(*origin, *corner, w.x - start.x, w.y - start.y, true, 8.0);
+                let id = id.clone();
+                cmd.scale_text(&id, size, r, r.h / origin.h.max(1.0));
+                return;
+            }
             // Pictures keep their proportions unless Shift frees them; other
             // elements keep them only with Shift.
             let picture = cmd
@@ -1241,6 +1252,7 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
                 .flatten()
                 .map(|c| tafel_shared::text::utf16_to_byte(&value, c as usize));
             cmd.session().set_text(&input_id, &value, caret);
+            cmd.fit_text_box(&input_id);
         }
     };
     let key_id = id.clone();
@@ -1320,6 +1332,8 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
                 16.0
             } else if e.is_connector() {
                 15.0
+            } else if let Some(size) = crate::typesetting::sized(e) {
+                size
             } else {
                 let r = &e.base.rect;
                 tafel_shared::text::fit_font_size(e.text(), r.w, r.h, PAD, 26.0, 9.0)
@@ -1339,7 +1353,9 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
     let padding_top = move || {
         s.with(|e| {
             let centred = matches!(e.props, Props::Sticky(_) | Props::Shape(_));
-            let pad = if centred {
+            let pad = if crate::typesetting::sized(e).is_some() {
+                tafel_shared::text::TEXT_PAD
+            } else if centred {
                 let r = &e.base.rect;
                 let size = tafel_shared::text::fit_font_size(e.text(), r.w, r.h, PAD, 26.0, 9.0);
                 let used = tafel_shared::text::text_height(e.text(), r.w, PAD, size);
@@ -1354,6 +1370,7 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
         <textarea
             class="editor"
             class:frame-title-editor=is_frame
+            class:grows=move || signal.with(|e| crate::typesetting::sized(e).is_some())
             node_ref=node
             aria-label=label
             prop:value=initial

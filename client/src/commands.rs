@@ -12,9 +12,7 @@ use crate::state::{Camera, Panel, Selection, State, Tool};
 use leptos::prelude::*;
 use std::rc::Rc;
 use tafel_shared::edit::{self, Clipboard};
-use tafel_shared::element::{
-    ConnectorProps, Element, FrameProps, PenProps, Props, ShapeProps, TextProps,
-};
+use tafel_shared::element::{ConnectorProps, Element, FrameProps, PenProps, Props, ShapeProps};
 use tafel_shared::geometry::{points_bounds, zoom_step, Outline, Point, Rect, Viewport};
 use tafel_shared::order;
 use tafel_shared::schema;
@@ -157,15 +155,6 @@ impl Commands {
         self.create(r, Props::Shape(props))
     }
 
-    /// A free text box at `r`, in the current ink.
-    pub fn new_text(&self, r: Rect) -> Option<String> {
-        let props = TextProps {
-            stroke: self.state.ui.ink.get_untracked().to_owned(),
-            text: String::new(),
-        };
-        self.create(r, Props::Text(props))
-    }
-
     /// A sticky note centred on `at`, in the current fill.
     pub fn new_sticky(&self, at: Point) -> Option<String> {
         let size = tafel_shared::element::STICKY_SIZE;
@@ -256,7 +245,7 @@ impl Commands {
         let c = self.state.camera.screen_center();
         let id = match tool {
             Tool::Sticky => self.new_sticky(c),
-            Tool::Text => self.new_text(Rect::new(c.x - 120.0, c.y - 24.0, 240.0, 48.0)),
+            Tool::Text => self.new_text_at(c),
             Tool::Frame => {
                 let title = t("element-frame");
                 self.create(

@@ -74,6 +74,7 @@ pub mod since;
 pub mod sound;
 pub mod state;
 pub mod timer;
+pub mod typesetting;
 pub mod views;
 pub mod voting;
 pub mod workshop;

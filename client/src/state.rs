@@ -220,6 +220,8 @@ pub struct Ui {
     pub sticky_color: RwSignal<&'static str>,
     /// Colour for lines, text and shape outlines.
     pub ink: RwSignal<&'static str>,
+    /// Font size of new text (the last size picked).
+    pub text_size: RwSignal<f64>,
     /// How new connectors run (the last routing picked).
     pub routing: RwSignal<tafel_shared::geometry::Routing>,
     /// Whether moved elements snap to the board's grid (they always snap to
@@ -286,6 +288,7 @@ impl State {
                 sticky_color: RwSignal::new(STICKY_COLORS[0].1),
                 ink: RwSignal::new(INK_COLORS[0].1),
                 routing: RwSignal::new(Default::default()),
+                text_size: RwSignal::new(tafel_shared::text::TEXT_SIZES[1].1),
                 grid_snap: RwSignal::new(false),
                 notice: Notice(RwSignal::new(None)),
             },

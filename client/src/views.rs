@@ -119,11 +119,17 @@ fn note(
     let s = signal.clone();
     let font = move || {
         s.with(|e| {
+            // Text with a size keeps it, its box grows; the rest shrinks to fit.
+            if let Some(size) = crate::typesetting::sized(e) {
+                return px(size);
+            }
             let max = if is_sticky { 26.0 } else { 22.0 };
             let r = &e.base.rect;
             px(fit_font_size(e.text(), r.w, r.h, PAD, max, 9.0))
         })
     };
+    let s = signal.clone();
+    let grows = move || s.with(|e| crate::typesetting::sized(e).is_some());
     let s = signal.clone();
     let label = move || s.with(Element::label);
     let s = signal.clone();
@@ -137,6 +143,7 @@ fn note(
         <div
             class=class
             class:out-of-vote=out
+            class:grows=grows
             data-id=id
             tabindex="0"
             role="button"

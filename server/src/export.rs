@@ -982,9 +982,10 @@ mod tests {
                     color: STICKY_COLORS[c].1.to_owned(),
                 }
             )),
-            text().prop_map(|t| Props::Text(TextProps {
+            (text(), 0..3usize).prop_map(|(t, s)| Props::Text(TextProps {
                 text: t,
                 stroke: "#1f2328".into(),
+                size: [0.0, 16.0, 56.0][s],
             })),
             (text(), 0..3usize).prop_map(|(t, o)| Props::Shape(ShapeProps {
                 outline: [Outline::Rect, Outline::Ellipse, Outline::Diamond][o],

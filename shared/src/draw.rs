@@ -239,7 +239,11 @@ fn element(out: &mut String, e: &Element, all: &HashMap<&str, &Element>, images:
             text_block(out, r, &p.text, size, INK, true);
         }
         Props::Text(p) => {
-            let size = fit_font_size(&p.text, r.w, r.h, 4.0, 22.0, 9.0);
+            let size = if p.size > 0.0 {
+                p.size
+            } else {
+                fit_font_size(&p.text, r.w, r.h, 4.0, 22.0, 9.0)
+            };
             text_block(out, r, &p.text, size, colour(&p.stroke, INK), false);
         }
         Props::Shape(p) => {

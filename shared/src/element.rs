@@ -92,6 +92,14 @@ pub struct TextProps {
     pub text: String,
     /// Text colour as `#rrggbb`.
     pub stroke: String,
+    /// Font size in board units; the box grows with the text at this size.
+    /// 0 for text from before sizes, which shrinks to fit a fixed box.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub size: f64,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 /// A shape's own fields.
@@ -264,6 +272,10 @@ impl Props {
             ElementKind::Text => Props::Text(TextProps {
                 text: r.text(),
                 stroke: r.str(schema::F_STROKE),
+                size: r
+                    .num(schema::F_SIZE)
+                    .filter(|s| *s > 0.0 && *s <= crate::text::MAX_TEXT_SIZE)
+                    .unwrap_or(0.0),
             }),
             ElementKind::Shape => Props::Shape(ShapeProps {
                 outline: outline_from_name(&r.str(schema::F_SHAPE)),
@@ -299,7 +311,12 @@ impl Props {
     fn write(&self, w: &mut Prelim) {
         match self {
             Props::Sticky(p) => w.str(schema::F_COLOR, &p.color),
-            Props::Text(p) => w.str(schema::F_STROKE, &p.stroke),
+            Props::Text(p) => {
+                w.str(schema::F_STROKE, &p.stroke);
+                if p.size > 0.0 {
+                    w.put(schema::F_SIZE, p.size);
+                }
+            }
             Props::Shape(p) => {
                 // Always written, as the client always has: readers of old boards
                 // take a missing outline for a rectangle.
@@ -757,6 +774,7 @@ mod tests {
             Props::Text(TextProps {
                 text: "Words".into(),
                 stroke: "#e03131".into(),
+                size: 36.0,
             }),
             Props::Shape(ShapeProps {
                 outline: Outline::Diamond,

@@ -78,6 +78,9 @@ pub const F_ROUTE: &str = "route";
 /// Field: the id of the group the element belongs to (selected and moved
 /// together); absent or empty for none.
 pub const F_GROUP: &str = "group";
+/// Field (text): the font size in board units; absent or 0 for text written
+/// before sizes, which shrinks to fit its box.
+pub const F_SIZE: &str = "size";
 
 /// [`F_SHAPE`] value: rectangle.
 pub const SHAPE_RECT: &str = "rect";

@@ -121,6 +121,45 @@ pub fn fit_font_size(text: &str, w: f64, h: f64, padding: f64, max: f64, min: f6
     min
 }
 
+/// Font sizes offered for text elements (small, medium, large, extra large),
+/// as Miro and Excalidraw offer a few steps rather than any number.
+pub const TEXT_SIZES: [(&str, f64); 4] = [("s", 16.0), ("m", 24.0), ("l", 36.0), ("xl", 56.0)];
+
+/// The largest font size a text element may have (resizing scales it).
+pub const MAX_TEXT_SIZE: f64 = 400.0;
+
+/// The smallest font size a text element may have.
+pub const MIN_TEXT_SIZE: f64 = 6.0;
+
+/// Padding around a text element's words, in board units.
+pub const TEXT_PAD: f64 = 4.0;
+
+/// The box a text element needs for `text` at `size`: as wide as its longest
+/// line, up to 30 em (then lines wrap), and as tall as its lines. Glyphs are
+/// estimated at 0.6 em, a little wider than most text sets, so the box holds
+/// what the browser draws.
+pub fn text_box(text: &str, size: f64) -> (f64, f64) {
+    let size = size.clamp(MIN_TEXT_SIZE, MAX_TEXT_SIZE);
+    let glyph = 0.6 * size;
+    let max_inner = 30.0 * size;
+    let longest = text
+        .split('\n')
+        .map(|line| line.chars().count())
+        .max()
+        .unwrap_or(0) as f64;
+    // Room for at least two glyphs, so the caret shows in an empty box.
+    let inner_w = (longest * glyph).clamp(2.0 * glyph, max_inner);
+    let per_line = (inner_w / glyph).floor().max(1.0) as usize;
+    let lines: usize = text
+        .split('\n')
+        .map(|para| para.chars().count().div_ceil(per_line).max(1))
+        .sum();
+    (
+        (inner_w + 2.0 * TEXT_PAD).ceil(),
+        (lines as f64 * 1.3 * size + 2.0 * TEXT_PAD).ceil(),
+    )
+}
+
 /// The estimated height of `text` set at `size` px in a box `w` wide with
 /// `padding` on each side (same estimate as [`fit_font_size`]): lets an edit
 /// box centre its text vertically, as the note shows it.
@@ -186,6 +225,35 @@ mod tests {
         assert_eq!(utf16_to_byte(s, 3), 5);
         assert_eq!(byte_to_utf16(s, 5), 3);
         assert_eq!(utf16_to_byte(s, 99), s.len());
+    }
+
+    #[test]
+    fn text_boxes_grow_with_their_text_at_their_size() {
+        let (w0, h0) = text_box("", 24.0);
+        assert!(
+            w0 >= 2.0 * 0.6 * 24.0 && h0 >= 1.3 * 24.0,
+            "room for the caret"
+        );
+        // A longer line: wider, same height; the size stays.
+        let (w1, h1) = text_box("Das ist ein längerer Satz", 24.0);
+        assert_eq!(w1, (25.0 * 0.6 * 24.0 + 2.0 * TEXT_PAD).ceil());
+        assert_eq!(h1, h0);
+        // Two lines: taller; the longer decides the width.
+        let (w2, h2) = text_box("kurz\nDas ist ein längerer Satz", 24.0);
+        assert_eq!(w2, w1);
+        assert_eq!(h2, (2.0 * 1.3 * 24.0 + 2.0 * TEXT_PAD).ceil());
+        // Past 30 em the line wraps instead of growing on.
+        let long = "wort ".repeat(40);
+        let (w3, h3) = text_box(&long, 16.0);
+        assert_eq!(w3, (30.0 * 16.0 + 2.0 * TEXT_PAD).ceil());
+        assert_eq!(
+            h3,
+            (4.0 * 1.3 * 16.0 + 2.0 * TEXT_PAD).ceil(),
+            "200 glyphs, 50 a line"
+        );
+        // Larger type, larger box.
+        let (w4, h4) = text_box("Das ist ein längerer Satz", 56.0);
+        assert!(w4 > 2.0 * w1 && h4 > 2.0 * h1);
     }
 
     #[test]

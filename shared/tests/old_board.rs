@@ -135,6 +135,7 @@ fn expected() -> Vec<Element> {
             Props::Text(TextProps {
                 text: "Free text".into(),
                 stroke: "#e03131".into(),
+                ..TextProps::default()
             }),
         ),
         shape("rect", 400.0, "b10", Outline::Rect),

@@ -385,3 +385,54 @@ async fn a_reload_without_any_network_opens_the_board_from_the_local_copy() {
     wait_for_count(&ada, ".status.live", 1).await;
     ada.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_grows_with_its_words_at_the_size_picked() {
+    use tafel_shared::element::Props;
+    let srv = app_server().await;
+    let board = srv.api().create_board("Workshop", "blank").await.unwrap();
+    let driver = Driver::start().await;
+    let ada = driver.browser().await;
+    open_as(&ada, &board.created.links[&Role::Editor], "Ada").await;
+    let words = "Das ist ein längerer Satz für den Workshop";
+    keys(&ada, "t").await;
+    click_at(&ada, (300.0, 300.0)).await;
+    wait_for_count(&ada, "textarea.editor", 1).await;
+    keys(&ada, words).await;
+    keys(&ada, ESCAPE).await;
+    let text_of = |all: &[tafel_shared::element::Element]| {
+        all.iter().find_map(|e| match &e.props {
+            Props::Text(p) if p.text == words => Some((p.size, e.base.rect)),
+            _ => None,
+        })
+    };
+    let all = held(&srv, &board, "the text", |all| text_of(all).is_some()).await;
+    let (size, rect) = text_of(&all).unwrap();
+    assert_eq!(size, 24.0, "the medium size");
+    assert!(rect.w > 400.0, "the box grew with the words: {rect:?}");
+    // Drawn at that size, and the words fit the box.
+    let fits = "const e = [...document.querySelectorAll('.element.textbox')].find(e => e.textContent.includes('Workshop')); \
+                const t = e.querySelector('.text'); \
+                return [getComputedStyle(e).fontSize, t.scrollWidth <= e.clientWidth + 1 && t.offsetHeight <= e.clientHeight + 1];";
+    assert_eq!(js(&ada, fits).await, serde_json::json!(["24px", true]));
+
+    // Extra large: the same words, larger type, a larger box.
+    click_at(&ada, center_of(&ada, ".element.textbox").await).await;
+    click_css(&ada, "[data-text-size=xl]").await;
+    let all = held(&srv, &board, "extra large", |all| {
+        text_of(all).is_some_and(|(s, _)| s == 56.0)
+    })
+    .await;
+    let (_, larger) = text_of(&all).unwrap();
+    assert!(
+        larger.w > 2.0 * rect.w && larger.h > 2.0 * rect.h,
+        "{larger:?}"
+    );
+    wait_until(
+        &ada,
+        "drawn extra large, still fitting",
+        &format!("const r = (() => {{ {fits} }})(); return r[0] === '56px' && r[1];"),
+    )
+    .await;
+    ada.close().await.unwrap();
+}

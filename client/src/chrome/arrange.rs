@@ -1,6 +1,6 @@
-//! The arrange bar beside the colours: align, distribute and tidy for a
-//! selection of several, group and ungroup, how selected connectors run, and
-//! the grid-snap switch.
+//! The arrange bar beside the colours: the size of text, align, distribute
+//! and tidy for a selection of several, group and ungroup, how selected
+//! connectors run, and the grid-snap switch.
 
 use crate::commands::Commands;
 use crate::i18n::t;
@@ -10,12 +10,14 @@ use leptos::prelude::*;
 use tafel_shared::element::Props;
 use tafel_shared::geometry::Routing;
 use tafel_shared::layout::Align;
+use tafel_shared::text::TEXT_SIZES;
 
 /// What the selection allows, recomputed when it or the board changes.
 #[derive(Clone, Copy, PartialEq, Default)]
 struct Allowed {
     units: usize,
     connectors: bool,
+    text: bool,
     group: bool,
     ungroup: bool,
 }
@@ -42,6 +44,11 @@ pub fn ArrangeBar(
                 s.model
                     .get(id)
                     .is_some_and(|e| matches!(e.props, Props::Connector(_)))
+            }),
+            text: sel.iter().any(|id| {
+                s.model
+                    .get(id)
+                    .is_some_and(|e| matches!(e.props, Props::Text(_)))
             }),
             group: cmd.can_group(&sel),
             ungroup: cmd.can_ungroup(&sel),
@@ -74,7 +81,35 @@ pub fn ArrangeBar(
         Routing::Elbow => t("arrange-route-elbow"),
         Routing::Curved => t("arrange-route-curved"),
     };
+    let text_size = Memo::new(move |_| {
+        let s = cmd.session();
+        s.model.layout.track();
+        selection
+            .get()
+            .iter()
+            .filter_map(|id| s.model.get(id))
+            .find_map(|e| crate::typesetting::sized(&e))
+            .unwrap_or_else(|| ui.text_size.get())
+    });
+    let size_label = |name: &str| match name {
+        "s" => t("type-size-s"),
+        "m" => t("type-size-m"),
+        "l" => t("type-size-l"),
+        _ => t("type-size-xl"),
+    };
     view! {
+        <Show when=move || allowed.get().text || ui.tool.get() == crate::state::Tool::Text>
+            <span class="group text-sizes" role="group" aria-label=t("type-size-group")>
+                {TEXT_SIZES.into_iter().map(|(name, size)| {
+                    let label = size_label(name);
+                    view! {
+                        <button class="tool size" data-text-size=name title=label.clone() aria-label=label
+                            aria-pressed=move || (text_size.get() == size).to_string()
+                            on:click=move |_| cmd.set_text_size(size)>{name.to_uppercase()}</button>
+                    }
+                }).collect_view()}
+            </span>
+        </Show>
         <Show when=move || allowed.get().connectors>
             <span class="group routes" role="group" aria-label=t("arrange-route-group")>
                 {Routing::ALL.into_iter().map(|r| {
