@@ -1290,7 +1290,12 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
                 let m = route_mid();
                 format!("translate({}px, {}px)", m.x - 90.0, m.y - 22.0)
             } else if e.is_frame() {
-                format!("translate({}px, {}px)", e.base.rect.x, e.base.rect.y - 34.0)
+                // Over the title, inside the frame's top edge.
+                format!(
+                    "translate({}px, {}px)",
+                    e.base.rect.x + 4.0,
+                    e.base.rect.y + 4.0
+                )
             } else {
                 format!("translate({}px, {}px)", e.base.rect.x, e.base.rect.y)
             }

@@ -184,7 +184,14 @@ impl Commands {
                 .map(|e| e.base.id.clone())
                 .collect()
         });
-        self.create_with(r, Props::Frame(FrameProps { title }), &inside)
+        self.create_with(
+            r,
+            Props::Frame(FrameProps {
+                title,
+                ..FrameProps::default()
+            }),
+            &inside,
+        )
     }
 
     /// A freehand line through `points` (board coordinates).
@@ -250,7 +257,10 @@ impl Commands {
                 let title = t("element-frame");
                 self.create(
                     Rect::new(c.x - 320.0, c.y - 210.0, 640.0, 420.0),
-                    Props::Frame(FrameProps { title }),
+                    Props::Frame(FrameProps {
+                        title,
+                        ..FrameProps::default()
+                    }),
                 )
             }
             Tool::Rect | Tool::Ellipse | Tool::Diamond => {

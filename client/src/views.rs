@@ -362,6 +362,13 @@ fn frame(
         })
     };
     let s = signal.clone();
+    let hint = move || {
+        s.with(|e| match &e.props {
+            Props::Frame(f) if !f.hint.is_empty() => Some(f.hint.clone()),
+            _ => None,
+        })
+    };
+    let s = signal.clone();
     let locked = move || s.with(|e| e.base.locked);
     // Only facilitators can unlock a frame, so only they are told it is locked.
     let manages = use_context::<crate::state::Manages>();
@@ -384,6 +391,7 @@ fn frame(
             style:height=height
         >
             <div class="frame-title" data-id=title_id>{title}{lock_note}</div>
+            {move || hint().map(|h| view! { <p class="frame-hint">{h}</p> })}
         </div>
     }
 }

@@ -993,7 +993,7 @@ mod tests {
                 fill: "#a5d8ff".into(),
                 stroke: "#1f2328".into(),
             })),
-            text().prop_map(|t| Props::Frame(FrameProps { title: t })),
+            (text(), text()).prop_map(|(t, h)| Props::Frame(FrameProps { title: t, hint: h })),
             (text(), coordinate(), coordinate()).prop_map(|(t, x, y)| Props::Connector(
                 ConnectorProps {
                     from: "e0".into(),

@@ -669,3 +669,54 @@ type-size-s = Kleiner Text
 type-size-m = Mittlerer Text
 type-size-l = Großer Text
 type-size-xl = Sehr großer Text
+
+## Leitfragen der Vorlagen-Rahmen (leise in jedem Rahmen gezeigt)
+frame-vision-today-hint = Wo stehen wir heute? Was funktioniert, was hält uns auf?
+frame-vision-goal-hint = Wo wollen wir in drei Jahren sein? Was ist dann anders?
+frame-vision-why-hint = Warum ist das wichtig, und für wen? Was passiert, wenn wir nichts tun?
+frame-vision-success-hint = Woran merken wir, dass wir angekommen sind? Welche Bilder, Zahlen oder Geschichten zeigen es?
+frame-bmc-partners-hint = Wer sind unsere wichtigsten Partner? Wer sind unsere wichtigsten Lieferanten? Was leisten sie für uns?
+frame-bmc-activities-hint = Welche Schlüsselaktivitäten erfordert unser Wertangebot? Unsere Kanäle? Unsere Kundenbeziehungen?
+frame-bmc-resources-hint = Welche Schlüsselressourcen erfordert unser Wertangebot: Menschen, Wissen, Geld, Dinge?
+frame-bmc-value-hint = Welchen Wert liefern wir? Welches Problem unserer Kund:innen lösen wir? Welche Bedürfnisse erfüllen wir?
+frame-bmc-relationships-hint = Welche Beziehung erwartet jedes Kundensegment von uns? Wie pflegen wir sie?
+frame-bmc-channels-hint = Über welche Kanäle wollen unsere Kund:innen erreicht werden? Welche funktionieren am besten?
+frame-bmc-segments-hint = Für wen schaffen wir Wert? Wer sind unsere wichtigsten Kund:innen?
+frame-bmc-costs-hint = Was sind die wichtigsten Kosten? Welche Ressourcen und Aktivitäten sind am teuersten?
+frame-bmc-revenue-hint = Für welchen Wert zahlen unsere Kund:innen? Wie zahlen sie heute, und wie würden sie gern zahlen?
+frame-swot-strengths-hint = Was können wir gut? Was sehen andere als unsere Stärken?
+frame-swot-weaknesses-hint = Was könnten wir verbessern? Wo fehlen uns Fähigkeiten oder Mittel?
+frame-swot-opportunities-hint = Welche Trends oder Veränderungen können wir nutzen? Welche Türen stehen offen?
+frame-swot-threats-hint = Was könnte uns schaden? Was tun Wettbewerber? Welche Risiken sehen wir?
+frame-roles-actors-hint = Wer ist am Projekt beteiligt, in der Agentur und beim Kunden? Lege für jede:n eine Karte an.
+frame-roles-roles-hint = Welche Rolle spielt jede:r? Welche Rolle glauben sie zu spielen?
+frame-roles-views-hint = Wie sieht jede:r das Projekt? Was erhoffen sie sich, was befürchten sie?
+frame-roles-decides-hint = Wer entscheidet was? Wer glaubt nur zu entscheiden? Wo bleibt eine Entscheidung hängen?
+frame-roles-reality-hint = Was passiert wirklich in der Zusammenarbeit? Was würden wir zuerst ändern?
+frame-phases-track-hint = Was wissen wir über den Status quo? Welche Daten, Interviews und Beobachtungen haben wir?
+frame-phases-think-hint = Was ist unsere Vision? Welche Strategie und welches Konzept folgen daraus?
+frame-phases-make-hint = Was bauen wir zuerst? Wer macht es, bis wann?
+frame-retro-well-hint = Was lief gut? Was wollen wir beibehalten?
+frame-retro-improve-hint = Was war schwierig? Was sollten wir anders machen?
+frame-retro-actions-hint = Welche konkreten Schritte gehen wir als Nächstes, und wer übernimmt welchen?
+
+## Anleitung für Moderator:innen, je Vorlage (in der Agenda)
+template-vision-howto = Beginnt mit dem Heute, still, fünf Minuten. Dann Ziel und Warum; die Erfolgsbilder zum Schluss clustern und mit Punkten bewerten.
+template-business-model-canvas-howto = Füllt das Canvas von rechts (Segmente, Wert) nach links (Partner, Kosten). Eine Notiz pro Idee; für die Wertangebote den privaten Modus nutzen.
+template-swot-howto = Gebt jedem Quadranten fünf Minuten private Notizen, deckt auf, clustert und bewertet dann die zwei wichtigsten Chancen und Risiken mit Punkten.
+template-role-map-howto = Benennt zuerst die Akteure: verschiebt die Startkarten, ergänzt die fehlenden, verbindet, wer mit wem arbeitet. Dann sagt jede Seite, wie sie ihre Rolle sieht; zum Schluss, wer entscheidet.
+template-track-think-make-howto = Arbeitet die Phasen der Reihe nach: Track sammelt Fakten, Think macht daraus Vision und Konzept, Make plant, was gebaut wird. Sperrt eine Phase, wenn sie fertig ist.
+template-retrospective-howto = Zehn Minuten pro Spalte: privat schreiben, aufdecken, ähnliche Notizen gruppieren, mit Punkten bewerten und die wichtigsten Themen zu Maßnahmen mit Verantwortlichen machen.
+agenda-howto = So moderierst du diesen Workshop
+
+## Startkarten der Rollenlandkarte
+roles-lane-agency = Agentur
+roles-lane-client = Kunde
+roles-actor-agency-lead = Projektleitung Agentur
+roles-actor-agency-team = Design- und Entwicklungsteam
+roles-actor-client-decider = Entscheider:in
+roles-actor-client-owner = Product Owner
+roles-actor-client-team = Fachbereiche
+roles-relation-works-with = arbeitet mit
+roles-relation-reports-to = berichtet an
+frame-roles-reality = Was wirklich passiert

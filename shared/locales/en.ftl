@@ -660,3 +660,54 @@ type-size-s = Small text
 type-size-m = Medium text
 type-size-l = Large text
 type-size-xl = Extra large text
+
+## Guiding questions of template frames (shown quietly inside each frame)
+frame-vision-today-hint = Where do we stand today? What works, what holds us back?
+frame-vision-goal-hint = Where do we want to be in three years? What is different then?
+frame-vision-why-hint = Why does it matter, and to whom? What happens if we do nothing?
+frame-vision-success-hint = How will we know we got there? Which pictures, numbers or stories show it?
+frame-bmc-partners-hint = Who are our key partners? Who are our key suppliers? What do they do for us?
+frame-bmc-activities-hint = Which key activities does our value proposition need? Our channels? Our customer relationships?
+frame-bmc-resources-hint = Which key resources does our value proposition need: people, knowledge, money, things?
+frame-bmc-value-hint = What value do we deliver? Which customer problem do we solve? Which needs do we meet?
+frame-bmc-relationships-hint = What relationship does each customer segment expect from us? How do we keep it?
+frame-bmc-channels-hint = Through which channels do our customers want to be reached? Which work best?
+frame-bmc-segments-hint = For whom do we create value? Who are our most important customers?
+frame-bmc-costs-hint = What are the most important costs? Which resources and activities are the most expensive?
+frame-bmc-revenue-hint = For what value are our customers willing to pay? How do they pay now, and how would they like to?
+frame-swot-strengths-hint = What do we do well? What do others see as our strengths?
+frame-swot-weaknesses-hint = What could we improve? Where do we lack skills or resources?
+frame-swot-opportunities-hint = Which trends or changes could we use? Which doors are open?
+frame-swot-threats-hint = What could hurt us? What are competitors doing? Which risks do we see?
+frame-roles-actors-hint = Who is involved in the project, at the agency and at the client? Place each as a card.
+frame-roles-roles-hint = Which role does each actor play? Which role do they think they play?
+frame-roles-views-hint = How does each actor see the project? What do they hope for, what do they fear?
+frame-roles-decides-hint = Who decides what? Who only thinks they decide? Where does a decision get stuck?
+frame-roles-reality-hint = What really happens in the collaboration? What would we change first?
+frame-phases-track-hint = What do we know about the status quo? Which data, interviews and observations do we have?
+frame-phases-think-hint = What is our vision? Which strategy and concept follow from it?
+frame-phases-make-hint = What do we build first? Who does it, and by when?
+frame-retro-well-hint = What went well? What do we want to keep?
+frame-retro-improve-hint = What was difficult? What should we do differently?
+frame-retro-actions-hint = Which concrete steps do we take next, and who owns each one?
+
+## How-to for the facilitator, per template (in the agenda panel)
+template-vision-howto = Start with today, in silence, five minutes. Then the goal and why it matters; cluster and dot-vote the success pictures last.
+template-business-model-canvas-howto = Fill the canvas from the right (segments, value) to the left (partners, costs). One note per idea; use private mode for the value propositions.
+template-swot-howto = Give each quadrant five minutes of private notes, reveal, cluster, then dot-vote the two opportunities and threats that matter most.
+template-role-map-howto = Name the actors first: move the starter cards, add the missing ones, connect who works with whom. Then let each side say how it sees its role; end with who decides.
+template-track-think-make-howto = Work the phases in order: Track collects facts, Think turns them into vision and concept, Make plans what gets built. Lock a phase when it is done.
+template-retrospective-howto = Ten minutes per column: write in private mode, reveal, group similar notes, dot-vote, and turn the top topics into actions with an owner.
+agenda-howto = How to run this workshop
+
+## Starter cards of the role map
+roles-lane-agency = Agency
+roles-lane-client = Client
+roles-actor-agency-lead = Agency project lead
+roles-actor-agency-team = Design and development team
+roles-actor-client-decider = Decision maker
+roles-actor-client-owner = Product owner
+roles-actor-client-team = Client teams
+roles-relation-works-with = works with
+roles-relation-reports-to = reports to
+frame-roles-reality = What really happens

@@ -217,13 +217,17 @@ fn element(out: &mut String, e: &Element, all: &HashMap<&str, &Element>, images:
                 n(r.w),
                 n(r.h)
             );
+            // Inside the frame, as the board shows it: a title never
+            // touches the frame above.
             let _ = write!(
                 out,
                 r##"<text x="{}" y="{}" font-size="14" font-weight="650" fill="#3d424a">{}</text>"##,
-                n(r.x + 2.0),
-                n(r.y - 6.0),
+                n(r.x + 12.0),
+                n(r.y + 24.0),
                 escape(&p.title)
             );
+            let hint = Rect::new(r.x + 8.0, r.y + 32.0, r.w - 16.0, 60.0);
+            text_block(out, hint, &p.hint, 12.0, "#8a8f96", false);
         }
         Props::Sticky(p) => {
             let _ = write!(
@@ -411,6 +415,7 @@ mod tests {
             Rect::new(0.0, 0.0, 600.0, 400.0),
             Props::Frame(FrameProps {
                 title: "Vision & <Ziele>".into(),
+                hint: "Wohin & warum?".into(),
             }),
         );
         let note = Element::sticky(
@@ -424,6 +429,10 @@ mod tests {
             .svg
             .starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(p.svg.contains("Vision &amp; &lt;Ziele&gt;"));
+        assert!(
+            p.svg.contains("Wohin &amp; warum?"),
+            "the guiding questions"
+        );
         assert!(p.svg.contains("#ffc9c9"));
         // Frames first, then the note above them.
         assert!(

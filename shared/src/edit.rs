@@ -970,6 +970,7 @@ mod tests {
                 Rect::new(0.0, 0.0, 600.0, 400.0),
                 Props::Frame(crate::element::FrameProps {
                     title: "Chancen".into(),
+                    ..Default::default()
                 }),
             );
             frame.base.z = "a0".into();

@@ -159,6 +159,10 @@ pub struct PenProps {
 pub struct FrameProps {
     /// Its title.
     pub title: String,
+    /// Its guiding questions (a template's), shown quietly under the title;
+    /// part of the frame, so nobody moves them by accident.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub hint: String,
 }
 
 /// An image's own fields: the picture is a file stored on the server beside the
@@ -297,6 +301,7 @@ impl Props {
             }),
             ElementKind::Frame => Props::Frame(FrameProps {
                 title: r.str(schema::F_TITLE),
+                hint: r.str(schema::F_HINT),
             }),
             ElementKind::Image => Props::Image(ImageProps {
                 hash: r.str(schema::F_HASH),
@@ -337,7 +342,10 @@ impl Props {
                 w.points(&p.points);
                 w.str(schema::F_STROKE, &p.stroke);
             }
-            Props::Frame(p) => w.str(schema::F_TITLE, &p.title),
+            Props::Frame(p) => {
+                w.str(schema::F_TITLE, &p.title);
+                w.str(schema::F_HINT, &p.hint);
+            }
             Props::Image(p) => {
                 w.str(schema::F_HASH, &p.hash);
                 w.str(schema::F_ALT, &p.alt);
@@ -796,6 +804,7 @@ mod tests {
             }),
             Props::Frame(FrameProps {
                 title: "Ideas".into(),
+                hint: "Which ideas do we have?".into(),
             }),
             Props::Image(ImageProps {
                 hash: "b3-1234".into(),

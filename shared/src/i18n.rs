@@ -336,6 +336,12 @@ mod tests {
                 );
                 for (key, ..) in t.frames() {
                     assert!(has(lang, key), "{lang:?}: {key}");
+                    let hint = crate::templates::Template::hint_key(key);
+                    assert!(has(lang, &hint), "{lang:?}: {hint}");
+                }
+                if t != crate::templates::Template::Blank {
+                    let howto = format!("template-{}-howto", t.id());
+                    assert!(has(lang, &howto), "{lang:?}: {howto}");
                 }
             }
         }

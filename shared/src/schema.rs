@@ -81,6 +81,8 @@ pub const F_GROUP: &str = "group";
 /// Field (text): the font size in board units; absent or 0 for text written
 /// before sizes, which shrinks to fit its box.
 pub const F_SIZE: &str = "size";
+/// Field (frame): its guiding questions, shown quietly inside it.
+pub const F_HINT: &str = "hint";
 
 /// [`F_SHAPE`] value: rectangle.
 pub const SHAPE_RECT: &str = "rect";

@@ -237,6 +237,10 @@ pub struct RoomState {
     /// Other people's cursors are hidden for focused work.
     #[serde(default)]
     pub cursors_hidden: bool,
+    /// How to run the workshop, for the facilitator: the template's short
+    /// how-to in the creator's language; empty for a blank board.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub howto: String,
 }
 
 /// What a room command changed besides the room state.
@@ -472,6 +476,7 @@ mod tests {
         let map = room_map(&doc);
         let room = RoomState {
             cursors_hidden: true,
+            howto: "Start with today.".into(),
             lead: Some(Lead {
                 by: pid('c'),
                 name: "Coach".into(),

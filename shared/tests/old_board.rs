@@ -47,7 +47,14 @@ fn element(id: &str, rect: Rect, z: &str, props: Props) -> Element {
 
 fn frame(id: &str, rect: Rect, z: &str, title: &str, locked: bool) -> Element {
     let title = title.into();
-    let mut e = Element::new(id, rect, Props::Frame(FrameProps { title }));
+    let mut e = Element::new(
+        id,
+        rect,
+        Props::Frame(FrameProps {
+            title,
+            ..FrameProps::default()
+        }),
+    );
     e.base.z = z.into();
     e.base.locked = locked;
     e

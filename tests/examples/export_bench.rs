@@ -59,6 +59,7 @@ fn board(notes: usize) -> Vec<Element> {
             rect,
             Props::Frame(FrameProps {
                 title: format!("Bereich {f}"),
+                ..FrameProps::default()
             }),
         ));
     }

@@ -95,6 +95,15 @@ pub fn AgendaPanel(
                 <h2>{t("agenda-title")}</h2>
                 <button class="close" aria-label=t("agenda-close") on:click=move |_| open.set(false)>"×"</button>
             </header>
+            {move || {
+                let howto = room.state.with(|r| r.howto.clone());
+                (coach() && !howto.is_empty()).then(|| view! {
+                    <details class="howto" open>
+                        <summary>{t("agenda-howto")}</summary>
+                        <p>{howto}</p>
+                    </details>
+                })
+            }}
             <Show when=move || agenda().is_empty()>
                 <p class="muted">{move || if coach() {
                     t("agenda-empty-facilitator")
