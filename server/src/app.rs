@@ -90,6 +90,10 @@ impl App {
                 return Err(AccessError::Storage);
             }
         };
+        // A saved template is stored like a board but is never opened as one.
+        if record.saved_template.is_some() {
+            return Err(AccessError::UnknownBoard);
+        }
         let token = token
             .filter(|t| ids::is_well_formed_token(t))
             .ok_or(AccessError::Unauthorized)?;

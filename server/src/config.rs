@@ -219,6 +219,12 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_CREATE_REQUIRES_OPERATOR", default_value_t = false)]
     pub create_requires_operator: bool,
 
+    /// Who saves and manages the server's own templates: facilitators (each
+    /// renames and deletes what they saved), or only callers with the operator
+    /// token.
+    #[arg(long, env = "TAFEL_TEMPLATES_BY_OPERATOR", default_value_t = false)]
+    pub templates_by_operator: bool,
+
     /// Largest picture one upload may have, in megabytes.
     #[arg(long, env = "TAFEL_MAX_IMAGE_MB", default_value_t = defaults::MAX_IMAGE_MB)]
     pub max_image_mb: u64,
@@ -267,6 +273,7 @@ impl Default for ServeConfig {
             history_max_board_mb: defaults::HISTORY_MAX_BOARD_MB,
             history_max_total_mb: defaults::HISTORY_MAX_TOTAL_MB,
             create_requires_operator: false,
+            templates_by_operator: false,
             max_image_mb: defaults::MAX_IMAGE_MB,
             board_images_mb: defaults::BOARD_IMAGES_MB,
         }

@@ -440,6 +440,15 @@ async fn create_board(
     let req = body(json)?;
     let title = clean_title(&req.title)?;
     let template_id = req.template.unwrap_or_default();
+    // One of the agency's own templates: the new board is a copy of it.
+    if let Some(saved) = template_id.strip_prefix(api::SAVED_TEMPLATE_PREFIX) {
+        let (docs, from) = crate::saved_templates::start_from(&app, saved)
+            .await?
+            .ok_or_else(|| AppError::UnknownTemplate(template_id.clone()))?;
+        let created =
+            store_new_board(&app, title, &template_id, docs, NewFiles::CopiedFrom(from)).await?;
+        return Ok((StatusCode::CREATED, Json(created)));
+    }
     let template = Template::parse(&template_id).ok_or(AppError::UnknownTemplate(template_id))?;
     let now = app.clock.unix_ms();
     let docs = {
@@ -493,6 +502,7 @@ pub(crate) async fn store_new_board(
         token_hashes: tokens.iter().map(|(r, t)| (*r, hash_token(t))).collect(),
         revoked: Vec::new(),
         tokens: tokens.clone(),
+        saved_template: None,
     };
     app.committer
         .call(move |s| {

@@ -27,6 +27,7 @@
 //! - [`export`]: SVG, PNG, PDF, JSON, Markdown and CSV exports, and import.
 //! - [`render`]: drawing SVG to pixels with Tafel's fonts and no file access.
 //! - [`files`], [`files_http`]: pictures: checked, downscaled, stored per board, served sandboxed.
+//! - [`saved_templates`]: the server's own templates, saved from boards, stored like boards.
 
 pub mod activity;
 pub mod app;
@@ -43,6 +44,7 @@ pub mod metrics;
 pub mod render;
 pub mod room;
 pub mod rooms;
+pub mod saved_templates;
 pub mod secret;
 pub mod serve;
 pub mod storage;

@@ -123,6 +123,7 @@ pub async fn start_with_clock(
     });
     let more = crate::history::routes()
         .merge(crate::export::routes())
+        .merge(crate::saved_templates::routes())
         .merge(crate::files_http::routes(app.config.max_image_bytes()));
     let router = crate::http::router(Arc::clone(&app), more);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

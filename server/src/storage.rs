@@ -53,6 +53,22 @@ pub struct BoardRecord {
     /// were kept; renewing a link fills it in).
     #[serde(default)]
     pub tokens: BTreeMap<Role, String>,
+    /// Set when this record is a saved template rather than a board: stored
+    /// (and backed up, exported and deleted) like a board, never opened as
+    /// one, since it has no share tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_template: Option<TemplateMeta>,
+}
+
+/// What makes a stored board a saved template.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TemplateMeta {
+    /// What it is for (its name is the record's title).
+    pub description: String,
+    /// How many elements a board made from it starts with.
+    pub elements: usize,
+    /// Hex SHA-256 of the token that renames and deletes it.
+    pub manage_hash: String,
 }
 
 impl BoardRecord {
@@ -813,6 +829,7 @@ mod tests {
                 .collect(),
             revoked: Vec::new(),
             tokens: BTreeMap::new(),
+            saved_template: None,
         }
     }
 

@@ -403,3 +403,63 @@ impl ExportFormat {
         }
     }
 }
+
+/// The prefix of a saved template's id in [`CreateBoard::template`]
+/// (`saved:{id}`), beside the built-in ones.
+pub const SAVED_TEMPLATE_PREFIX: &str = "saved:";
+
+/// The longest template name the server accepts, in characters.
+pub const MAX_TEMPLATE_NAME_CHARS: usize = 80;
+
+/// The longest template description the server accepts, in characters.
+pub const MAX_TEMPLATE_DESCRIPTION_CHARS: usize = 400;
+
+/// `POST /api/boards/{id}/templates`: saves the board, or one of its frames
+/// with what is in it, as a template everyone on this server can start from.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SaveTemplate {
+    /// Its name on the start page.
+    pub name: String,
+    /// What it is for, in a sentence or two.
+    #[serde(default)]
+    pub description: String,
+    /// Only this frame (and what it holds) instead of the whole board.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<String>,
+}
+
+/// `PATCH /api/templates/{id}`: a new name or description.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct UpdateTemplate {
+    /// The new name, if it changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The new description, if it changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A saved template, as the start page lists it (`GET /api/templates`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedTemplate {
+    /// Its id; boards start from it as `saved:{id}`.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// What it is for.
+    pub description: String,
+    /// When it was saved, milliseconds since the epoch.
+    pub created_ms: u64,
+    /// How many elements a board made from it starts with.
+    pub elements: usize,
+}
+
+/// The answer to saving a template (status 201).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TemplateSaved {
+    /// The template as listed.
+    pub template: SavedTemplate,
+    /// The token that renames and deletes it (with `Authorization: Bearer`),
+    /// shown once: the server keeps only its hash.
+    pub manage_token: String,
+}
