@@ -3,9 +3,10 @@
 use crate::i18n::{t, t_with};
 use tafel_shared::api::{
     ApiError, BoardCreated, BoardInfo, BoardLinks, CreateBoard, FileInfo, NameVersion,
-    ParticipantIssued, RenameBoard, RestoreMode, RestoreVersion, Restored, TokenRotated,
-    VersionInfo, VersionView, ERR_FORBIDDEN, ERR_NOT_FOUND, ERR_NOT_IMAGE, ERR_QUOTA, ERR_REVOKED,
-    ERR_STORAGE, ERR_TOO_LARGE, ERR_UNAUTHORIZED, ERR_UNKNOWN_TEMPLATE,
+    ParticipantIssued, RenameBoard, RestoreMode, RestoreVersion, Restored, SaveTemplate,
+    SavedTemplate, TemplateSaved, TokenRotated, UpdateTemplate, VersionInfo, VersionView,
+    ERR_FORBIDDEN, ERR_NOT_FOUND, ERR_NOT_IMAGE, ERR_QUOTA, ERR_REVOKED, ERR_STORAGE,
+    ERR_TOO_LARGE, ERR_UNAUTHORIZED, ERR_UNKNOWN_TEMPLATE,
 };
 use tafel_shared::roles::Role;
 use wasm_bindgen::{JsCast, JsValue};
@@ -163,6 +164,49 @@ pub async fn activity(
 /// `DELETE /api/boards/{id}`: erases the board for everyone (facilitators).
 pub async fn delete_board(id: &str, token: &str) -> Result<(), JsValue> {
     call::<serde_json::Value>("DELETE", &format!("/api/boards/{id}"), None, Some(token))
+        .await
+        .map(|_| ())
+}
+
+/// `GET /api/templates`: the templates saved on this server.
+pub async fn saved_templates() -> Result<Vec<SavedTemplate>, JsValue> {
+    call("GET", "/api/templates", None, None).await
+}
+
+/// `POST /api/boards/{id}/templates`: saves the board (or one frame) as a
+/// template (facilitators).
+pub async fn save_template(
+    id: &str,
+    token: &str,
+    req: &SaveTemplate,
+) -> Result<TemplateSaved, JsValue> {
+    call(
+        "POST",
+        &format!("/api/boards/{id}/templates"),
+        Some(&json(req)?),
+        Some(token),
+    )
+    .await
+}
+
+/// `PATCH /api/templates/{id}`: renames a template (with its manage token).
+pub async fn rename_template(id: &str, token: &str, name: &str) -> Result<SavedTemplate, JsValue> {
+    let body = json(&UpdateTemplate {
+        name: Some(name.to_owned()),
+        description: None,
+    })?;
+    call(
+        "PATCH",
+        &format!("/api/templates/{id}"),
+        Some(&body),
+        Some(token),
+    )
+    .await
+}
+
+/// `DELETE /api/templates/{id}` (with its manage token).
+pub async fn delete_template(id: &str, token: &str) -> Result<(), JsValue> {
+    call::<serde_json::Value>("DELETE", &format!("/api/templates/{id}"), None, Some(token))
         .await
         .map(|_| ())
 }

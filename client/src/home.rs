@@ -38,6 +38,23 @@ pub fn Home() -> impl IntoView {
             }
         });
     };
+    let create_saved = move |template: tafel_shared::api::SavedTemplate| {
+        busy.set(true);
+        spawn_local(async move {
+            let id = format!(
+                "{}{}",
+                tafel_shared::api::SAVED_TEMPLATE_PREFIX,
+                template.id
+            );
+            match crate::api::create_board(&template.name, &id).await {
+                Ok(created) => enter_new_board(&created),
+                Err(e) => {
+                    busy.set(false);
+                    error.set(Some(crate::api::describe(&e)));
+                }
+            }
+        });
+    };
     let link_text = RwSignal::new(String::new());
     let link_error = RwSignal::new(None::<String>);
     let open_link = move |e: leptos::ev::SubmitEvent| {
@@ -106,6 +123,7 @@ pub fn Home() -> impl IntoView {
                         })
                         .collect_view()}
                 </ul>
+                <SavedTemplates busy create=create_saved error/>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <label class="import">
                     {t("home-import-label")} " "
@@ -134,6 +152,100 @@ pub fn Home() -> impl IntoView {
                 </label>
             </section>
         </main>
+    }
+}
+
+/// The templates saved on this server, each starting a board; the ones saved
+/// from this browser can be renamed and deleted here.
+#[component]
+fn SavedTemplates(
+    busy: RwSignal<bool>,
+    create: impl Fn(tafel_shared::api::SavedTemplate) + Copy + Send + Sync + 'static,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let saved = RwSignal::new(Vec::<tafel_shared::api::SavedTemplate>::new());
+    let reload = move || {
+        spawn_local(async move {
+            if let Ok(list) = crate::api::saved_templates().await {
+                saved.set(list);
+            }
+        });
+    };
+    reload();
+    let ask = |question: String| {
+        web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()) == Some(true)
+    };
+    let remove = move |id: String, name: String, token: String| {
+        let question = t_with(
+            "home-saved-template-delete-question",
+            &[("name", name.into())],
+        );
+        if !ask(question) {
+            return;
+        }
+        spawn_local(async move {
+            match crate::api::delete_template(&id, &token).await {
+                Ok(()) => {
+                    prefs::forget_template(&id);
+                    reload();
+                }
+                Err(e) => error.set(Some(crate::api::describe(&e))),
+            }
+        });
+    };
+    let rename = move |id: String, name: String, token: String| {
+        let Some(new_name) = web_sys::window()
+            .and_then(|w| {
+                w.prompt_with_message_and_default(&t("home-saved-template-rename-question"), &name)
+                    .ok()
+            })
+            .flatten()
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty() && *n != name)
+        else {
+            return;
+        };
+        spawn_local(async move {
+            match crate::api::rename_template(&id, &token, &new_name).await {
+                Ok(_) => reload(),
+                Err(e) => error.set(Some(crate::api::describe(&e))),
+            }
+        });
+    };
+    view! {
+        <Show when=move || saved.with(|s| !s.is_empty())>
+            <h3 class="saved-heading">{t("home-saved-templates-heading")}</h3>
+            <ul class="template-list saved-templates">
+                {move || {
+                    let tokens = prefs::template_tokens();
+                    saved.get().into_iter().map(|tpl| {
+                        let token = tokens.get(&tpl.id).cloned();
+                        let (id, name) = (tpl.id.clone(), tpl.name.clone());
+                        let shown = tpl.clone();
+                        view! {
+                            <li class="saved-template">
+                                <button class="template" data-saved-template=tpl.id.clone() disabled=move || busy.get()
+                                    on:click=move |_| create(shown.clone())>
+                                    <span class="template-name">{tpl.name.clone()}</span>
+                                    {(!tpl.description.is_empty()).then(|| view! { <span class="template-description">{tpl.description.clone()}</span> })}
+                                </button>
+                                {token.map(|token| {
+                                    let (id2, name2, token2) = (id.clone(), name.clone(), token.clone());
+                                    view! {
+                                        <span class="template-manage">
+                                            <button class="link-button" data-action="rename-template" title=t("home-saved-template-rename")
+                                                on:click=move |_| rename(id2.clone(), name2.clone(), token2.clone())>{t("home-saved-template-rename")}</button>
+                                            <button class="link-button danger" data-action="delete-template" title=t("home-saved-template-delete")
+                                                on:click=move |_| remove(id.clone(), name.clone(), token.clone())>{t("home-saved-template-delete")}</button>
+                                        </span>
+                                    }
+                                })}
+                            </li>
+                        }
+                    }).collect_view()
+                }}
+            </ul>
+        </Show>
     }
 }
 

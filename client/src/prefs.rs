@@ -2,7 +2,8 @@
 //! name and colour, who you are to the server (your participant credential),
 //! the boards you opened recently, the share links you created or rotated (the
 //! server keeps only hashes of links, so this browser is where a facilitator's
-//! links live), and whether the timer may make a sound.
+//! links live), the tokens of templates saved here, and whether the timer may
+//! make a sound.
 
 use crate::i18n::t;
 use serde::{Deserialize, Serialize};
@@ -155,6 +156,28 @@ pub fn absolute_link(local: &str) -> String {
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
     format!("{origin}{local}")
+}
+
+const TEMPLATE_TOKENS: &str = "tafel.template-tokens";
+
+/// The tokens that manage the templates saved from this browser, by template
+/// id (the server keeps only their hashes).
+pub fn template_tokens() -> BTreeMap<String, String> {
+    read(TEMPLATE_TOKENS).unwrap_or_default()
+}
+
+/// Remembers the token that manages template `id`.
+pub fn set_template_token(id: &str, token: &str) {
+    let mut all = template_tokens();
+    all.insert(id.to_owned(), token.to_owned());
+    write(TEMPLATE_TOKENS, &all);
+}
+
+/// Forgets a deleted template's token.
+pub fn forget_template(id: &str) {
+    let mut all = template_tokens();
+    all.remove(id);
+    write(TEMPLATE_TOKENS, &all);
 }
 
 fn comments_seen_key(board: &str) -> String {

@@ -112,6 +112,8 @@ pub enum Panel {
     Comments,
     /// Kept versions of the board.
     History,
+    /// Saving the board, or a frame, as a template (facilitators).
+    SaveTemplate,
 }
 
 /// Below this zoom, notes are drawn without their text.

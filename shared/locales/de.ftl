@@ -720,3 +720,19 @@ roles-actor-client-team = Fachbereiche
 roles-relation-works-with = arbeitet mit
 roles-relation-reports-to = berichtet an
 frame-roles-reality = Was wirklich passiert
+
+## Eigene Vorlagen des Servers
+menu-save-template = Als Vorlage speichern …
+template-save-title = Als Vorlage speichern
+template-save-intro = Alle auf diesem Server können auf der Startseite ein Board daraus beginnen.
+template-save-name = Name
+template-save-description = Wofür sie gedacht ist
+template-save-only-frame = Nur den Rahmen „{ $frame }“ und was darin liegt
+template-save-button = Vorlage speichern
+template-save-name-missing = Eine Vorlage braucht einen Namen.
+template-saved = Als Vorlage gespeichert: Sie steht jetzt auf der Startseite
+home-saved-templates-heading = Vorlagen eurer Organisation
+home-saved-template-delete = Vorlage löschen
+home-saved-template-delete-question = Die Vorlage „{ $name }“ löschen? Boards, die daraus entstanden sind, bleiben.
+home-saved-template-rename = Vorlage umbenennen
+home-saved-template-rename-question = Neuer Name der Vorlage

@@ -711,3 +711,19 @@ roles-actor-client-team = Client teams
 roles-relation-works-with = works with
 roles-relation-reports-to = reports to
 frame-roles-reality = What really happens
+
+## The server's own templates
+menu-save-template = Save as template…
+template-save-title = Save as template
+template-save-intro = Everyone on this server can start a board from it on the start page.
+template-save-name = Name
+template-save-description = What it is for
+template-save-only-frame = Only the frame “{ $frame }” and what it holds
+template-save-button = Save template
+template-save-name-missing = A template needs a name.
+template-saved = Saved as template: it is on the start page now
+home-saved-templates-heading = Your organisation's templates
+home-saved-template-delete = Delete template
+home-saved-template-delete-question = Delete the template “{ $name }”? Boards made from it stay.
+home-saved-template-rename = Rename template
+home-saved-template-rename-question = New name for the template

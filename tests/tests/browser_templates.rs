@@ -141,3 +141,87 @@ async fn the_role_map_starts_with_the_actors_and_who_works_with_whom() {
     .await;
     ada.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_template_is_on_every_start_page_and_starts_boards_with_its_content() {
+    use fantoccini::Locator;
+    let srv = app_server().await;
+    let board = srv.api().create_board("Kickoff", "blank").await.unwrap();
+    let link = board.created.links[&Role::Facilitator].clone();
+    let origin = link.find("/b/").map(|at| &link[..at]).unwrap().to_owned();
+    let driver = Driver::start().await;
+    let coach = driver.browser().await;
+    open_as(&coach, &link, "Clara").await;
+    add_note(&coach, (500.0, 300.0), "Unsere Vision").await;
+    click_css(&coach, "[data-testid=board-menu]").await;
+    click_css(&coach, "[data-action=save-template]").await;
+    let name = coach
+        .find(Locator::Css("[data-testid=template-name]"))
+        .await
+        .unwrap();
+    name.clear().await.unwrap();
+    name.send_keys("Agentur-Kickoff").await.unwrap();
+    coach
+        .find(Locator::Css("[data-testid=template-description]"))
+        .await
+        .unwrap()
+        .send_keys("Mit Startkarte")
+        .await
+        .unwrap();
+    click_css(&coach, "[data-testid=template-save]").await;
+    let saved = text(Lang::En, "template-saved");
+    wait_until(
+        &coach,
+        "saved",
+        &format!("return document.querySelector('.notice')?.textContent === {saved:?}"),
+    )
+    .await;
+
+    // Someone else, on another computer: the start page offers it.
+    let ben = driver.browser().await;
+    ben.goto(&origin).await.unwrap();
+    wait_until(
+        &ben,
+        "the saved template",
+        "const b = document.querySelector('[data-saved-template]'); \
+         return !!b && b.textContent.includes('Agentur-Kickoff') && b.textContent.includes('Mit Startkarte');",
+    )
+    .await;
+    assert_eq!(
+        js(
+            &ben,
+            "return document.querySelectorAll('[data-action=delete-template]').length"
+        )
+        .await,
+        serde_json::json!(0),
+        "only the saver manages it"
+    );
+    click_css(&ben, "[data-saved-template]").await;
+    wait_until(&ben, "a board from it", &note_with("Unsere Vision")).await;
+    wait_for_count(&ben, ".status.live", 1).await;
+    let url = ben.current_url().await.unwrap();
+    assert!(
+        url.path().starts_with("/b/") && !url.path().ends_with(&board.id),
+        "a new board: {url}"
+    );
+
+    // The saver deletes it from the start page.
+    coach.goto(&origin).await.unwrap();
+    click_css(&coach, "[data-action=delete-template]").await;
+    coach.accept_alert().await.unwrap();
+    wait_until(
+        &coach,
+        "the template gone",
+        "return !document.querySelector('[data-saved-template]')",
+    )
+    .await;
+    let (_, list) = srv
+        .api()
+        .call(reqwest::Method::GET, "/api/templates", None)
+        .await
+        .unwrap();
+    assert_eq!(list, serde_json::json!([]));
+    for browser in [coach, ben] {
+        browser.close().await.unwrap();
+    }
+}

@@ -174,6 +174,8 @@ pub fn BoardMenu(
                     <crate::home::LangSwitch/>
                     <Show when=facilitator>
                         <hr/>
+                        <button role="menuitem" data-action="save-template"
+                            on:click=move |_| { open.set(false); cmd.toggle_panel(Panel::SaveTemplate); }>{t("menu-save-template")}</button>
                         <button role="menuitem" class="danger" data-testid="board-delete" on:click=delete>{t("menu-delete-board")}</button>
                     </Show>
                 </div>

@@ -29,6 +29,7 @@ pub fn Panels(
         Panel::Results => view! { <super::voting::ResultsPanel cmd/> }.into_any(),
         Panel::Comments => view! { <super::CommentsPanel review/> }.into_any(),
         Panel::History => view! { <super::HistoryPanel cmd/> }.into_any(),
+        Panel::SaveTemplate => view! { <super::SaveTemplatePanel cmd/> }.into_any(),
     }
 }
 
