@@ -303,7 +303,7 @@ async fn list(State(app): State<Arc<App>>) -> ApiResult<Json<Vec<SavedTemplate>>
         .into_iter()
         .filter_map(summary)
         .collect();
-    out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    out.sort_by_key(|t| t.name.to_lowercase());
     Ok(Json(out))
 }
 
