@@ -94,7 +94,14 @@ struct Input {
     pointers: RefCell<HashMap<i32, Point>>,
     space: Cell<bool>,
     origin: Cell<Point>,
+    /// Counts touches, so a long-press timer knows whether its touch is
+    /// still the one down.
+    presses: Cell<u32>,
 }
+
+/// How long a finger rests on an element before its actions open, in ms (as
+/// on iPadOS and Android).
+const LONG_PRESS_MS: i32 = 500;
 
 /// The element id under a DOM node (`data-id` on it or an ancestor).
 fn id_at(target: Option<web_sys::EventTarget>) -> Option<String> {
@@ -214,6 +221,7 @@ pub fn Canvas(
         pointers: RefCell::new(HashMap::new()),
         space: Cell::new(false),
         origin: Cell::new(Point::default()),
+        presses: Cell::new(0),
     });
     let draft = RwSignal::new(None::<Draft>);
     let guides = RwSignal::new(Vec::<Guide>::new());
@@ -319,6 +327,30 @@ pub fn Canvas(
         measure();
         let p = local_point(&e);
         input.with_value(|i| pointer_down(cmd, i, draft, &e, p));
+        // A finger resting on an element opens its actions, as a right click does.
+        if e.pointer_type() == "touch" {
+            let press = input.with_value(|i| {
+                i.presses.set(i.presses.get() + 1);
+                i.presses.get()
+            });
+            if let Some(id) = id_at(e.target()) {
+                crate::timer::after(LONG_PRESS_MS, move || {
+                    let still = input.try_with_value(|i| {
+                        let mut g = i.gesture.borrow_mut();
+                        let resting = i.presses.get() == press
+                            && matches!(*g, Gesture::Move { moved: false, .. } | Gesture::Idle)
+                            && i.pointers.borrow().len() == 1;
+                        if resting {
+                            *g = Gesture::Idle;
+                        }
+                        resting
+                    });
+                    if still == Some(true) {
+                        cmd.open_context_menu(id, p);
+                    }
+                });
+            }
+        }
         if let Some(el) = canvas.get_untracked() {
             let _ = el.set_pointer_capture(e.pointer_id());
             if !is_typing_target(e.target()) {
@@ -490,7 +522,15 @@ pub fn Canvas(
             on:drop=on_drop
             on:dblclick=on_dblclick
             on:focusin=on_focus_in
-            on:contextmenu=|e| e.prevent_default()
+            on:contextmenu=move |e: web_sys::MouseEvent| {
+                e.prevent_default();
+                // Pointer capture retargets the event; ask what is under the pointer.
+                let under = ids_under(e.client_x(), e.client_y()).into_iter().next();
+                if let Some(id) = under {
+                    let o = input.with_value(|i| i.origin.get());
+                    cmd.open_context_menu(id, Point::new(e.client_x() as f64 - o.x, e.client_y() as f64 - o.y));
+                }
+            }
             style:background-size=grid_size
             style:background-position=grid_position
         >
@@ -505,6 +545,7 @@ pub fn Canvas(
                 <TextEditor cmd/>
             </div>
             <Cursors peers view=camera.view/>
+            <crate::chrome::ContextMenu cmd/>
             {children()}
             <Show when=empty>
                 <div class="empty-hint">
@@ -606,6 +647,9 @@ fn pointer_down(
         } else {
             Gesture::Pan { last: p }
         }
+    } else if can_edit && tool == Tool::Select && e.pointer_type() == "pen" && target.is_none() {
+        // A stylus on the empty board draws, as Apple Pencil does in Freeform.
+        Gesture::Pen { points: vec![w] }
     } else if !can_edit || tool == Tool::Select {
         if let Some(end) = end_handle_at(e.target()).filter(|_| can_edit) {
             match cmd.state.selection.ids.get_untracked().as_slice() {
@@ -692,6 +736,10 @@ fn pointer_down(
                     Gesture::Idle
                 }
             }
+        } else if e.pointer_type() == "touch" {
+            // One finger on the empty board pans (two pinch), as on any tablet.
+            cmd.select(Vec::new());
+            Gesture::Pan { last: p }
         } else {
             let kept = if e.shift_key() {
                 cmd.state.selection.ids.get_untracked()

@@ -224,6 +224,9 @@ pub struct Ui {
     pub ink: RwSignal<&'static str>,
     /// Font size of new text (the last size picked).
     pub text_size: RwSignal<f64>,
+    /// The open context menu: for which element, where on the canvas (screen
+    /// points).
+    pub context_menu: RwSignal<Option<(String, Point)>>,
     /// How new connectors run (the last routing picked).
     pub routing: RwSignal<tafel_shared::geometry::Routing>,
     /// Whether moved elements snap to the board's grid (they always snap to
@@ -290,6 +293,7 @@ impl State {
                 sticky_color: RwSignal::new(STICKY_COLORS[0].1),
                 ink: RwSignal::new(INK_COLORS[0].1),
                 routing: RwSignal::new(Default::default()),
+                context_menu: RwSignal::new(None),
                 text_size: RwSignal::new(tafel_shared::text::TEXT_SIZES[1].1),
                 grid_snap: RwSignal::new(false),
                 notice: Notice(RwSignal::new(None)),

@@ -736,3 +736,12 @@ home-saved-template-delete = Vorlage löschen
 home-saved-template-delete-question = Die Vorlage „{ $name }“ löschen? Boards, die daraus entstanden sind, bleiben.
 home-saved-template-rename = Vorlage umbenennen
 home-saved-template-rename-question = Neuer Name der Vorlage
+
+## Kontextmenü (Rechtsklick, oder lange drücken auf dem Tablet)
+context-menu-label = Aktionen
+context-edit = Text bearbeiten
+context-duplicate = Duplizieren
+context-front = Nach vorn
+context-back = Nach hinten
+context-delete = Löschen
+context-zoom = Heranzoomen

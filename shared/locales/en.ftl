@@ -727,3 +727,12 @@ home-saved-template-delete = Delete template
 home-saved-template-delete-question = Delete the template “{ $name }”? Boards made from it stay.
 home-saved-template-rename = Rename template
 home-saved-template-rename-question = New name for the template
+
+## Context menu (right click, or a long press on a tablet)
+context-menu-label = Actions
+context-edit = Edit text
+context-duplicate = Duplicate
+context-front = Bring to front
+context-back = Send to back
+context-delete = Delete
+context-zoom = Zoom to it

@@ -8,6 +8,7 @@
 mod agenda;
 mod arrange;
 mod comments;
+mod context_menu;
 mod freeze;
 mod history;
 mod menu;
@@ -26,6 +27,7 @@ mod zoom;
 
 pub use arrange::ArrangeBar;
 pub use comments::{CommentLayer, CommentsButton, CommentsPanel};
+pub use context_menu::ContextMenu;
 pub use freeze::{FreezeToggle, FrozenBanner};
 pub use history::{HistoryBar, HistoryPanel, HistoryView};
 pub use menu::BoardMenu;
