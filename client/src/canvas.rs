@@ -319,6 +319,15 @@ pub fn Canvas(
     });
 
     let on_down = move |e: PointerEvent| {
+        // A link in a note opens (in a new tab) instead of starting a drag.
+        let on_link = e
+            .target()
+            .and_then(|t| t.dyn_into::<DomElement>().ok())
+            .and_then(|el| el.closest(".element .text a[href]").ok().flatten())
+            .is_some();
+        if on_link && e.button() == 0 && cmd.state.ui.tool.get_untracked() == Tool::Select {
+            return;
+        }
         // No compatibility mousedown: its default action would move focus to the
         // element under the pointer, away from a text editor just opened.
         if !is_typing_target(e.target()) {
@@ -1419,6 +1428,84 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
             format!("{pad}px")
         })
     };
+    // Notes, text and shapes are edited formatted; frame titles and connector
+    // labels stay plain.
+    let formatted = signal
+        .with_untracked(|e| matches!(e.props, Props::Sticky(_) | Props::Text(_) | Props::Shape(_)));
+    if formatted {
+        let grows = signal.with_untracked(|e| crate::typesetting::sized(e).is_some());
+        let centred =
+            signal.with_untracked(|e| matches!(e.props, Props::Sticky(_) | Props::Shape(_)));
+        let box_node = NodeRef::<leptos::html::Div>::new();
+        let editor = StoredValue::new_local(crate::rich_editor::RichEditor::new(
+            cmd,
+            signal.with_untracked(|e| e.base.id.clone()),
+            box_node,
+        ));
+        Effect::new(move |_| {
+            if let Some(el) = box_node.get() {
+                editor.with_value(|r| r.open());
+                let _ = el.focus();
+                editor.with_value(|r| r.open());
+            }
+        });
+        // Others' typing (and my own, drawn once more) shows as it comes.
+        let s = signal.clone();
+        Effect::new(move |first: Option<()>| {
+            s.track();
+            if first.is_some() {
+                editor.with_value(|r| r.changed());
+            }
+        });
+        let on_key = move |e: KeyboardEvent| {
+            e.stop_propagation();
+            let ctrl = e.ctrl_key() || e.meta_key();
+            let key = e.key().to_lowercase();
+            if e.key() == "Escape" || (e.key() == "Enter" && ctrl) {
+                e.prevent_default();
+                cmd.stop_editing();
+            } else if ctrl && key == "b" {
+                e.prevent_default();
+                editor.with_value(|r| r.mark(tafel_shared::rich::Mark::Bold));
+            } else if ctrl && key == "i" {
+                e.prevent_default();
+                editor.with_value(|r| r.mark(tafel_shared::rich::Mark::Italic));
+            } else if ctrl && e.shift_key() && key == "x" {
+                e.prevent_default();
+                editor.with_value(|r| r.mark(tafel_shared::rich::Mark::Strike));
+            }
+        };
+        return view! {
+            <div class="rich-wrap" style:transform=transform style:width=width style:height=height>
+                <crate::rich_editor::FormatBar editor/>
+                <div
+                    class="editor rich-editor"
+                    class:grows=grows
+                    class:centred=centred
+                    node_ref=box_node
+                    contenteditable="true"
+                    role="textbox"
+                    aria-multiline="true"
+                    aria-label=label
+                    spellcheck="true"
+                    on:beforeinput=move |e: web_sys::InputEvent| editor.with_value(|r| r.before_input(&e))
+                    on:compositionstart=move |_| editor.with_value(|r| r.composition_start())
+                    on:compositionend=move |e: web_sys::CompositionEvent| {
+                        let data = e.data().unwrap_or_default();
+                        editor.with_value(|r| r.composition_end(&data));
+                    }
+                    on:keydown=on_key
+                    on:blur=move |_| cmd.stop_editing()
+                    on:pointerdown=|e| e.stop_propagation()
+                    on:dblclick=|e| e.stop_propagation()
+                    style:background=background
+                    style:font-size=font
+                    style:padding-top=move || padding_top()
+                ></div>
+            </div>
+        }
+        .into_any();
+    }
     view! {
         <textarea
             class="editor"

@@ -129,3 +129,8 @@ pub fn routing(r: tafel_shared::geometry::Routing) -> impl IntoView {
 pub fn grid() -> impl IntoView {
     icon("M4 4 H4.01 M12 4 H12.01 M20 4 H20.01 M4 12 H4.01 M12 12 H12.01 M20 12 H20.01 M4 20 H4.01 M12 20 H12.01 M20 20 H20.01 M9 9 H15 V15 H9 Z")
 }
+
+/// A link: two chain links.
+pub fn link() -> impl IntoView {
+    icon("M10 14 a4 4 0 0 0 5.7 0 l3 -3 a4 4 0 0 0 -5.7 -5.7 l-1 1 M14 10 a4 4 0 0 0 -5.7 0 l-3 3 a4 4 0 0 0 5.7 5.7 l1 -1")
+}

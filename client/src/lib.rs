@@ -68,6 +68,7 @@ pub mod private;
 pub mod private_layer;
 pub mod private_state;
 pub mod review_state;
+pub mod rich_editor;
 pub mod room;
 pub mod session;
 pub mod since;

@@ -10,6 +10,10 @@ use tafel_shared::geometry::{Point, Rect};
 use tafel_shared::schema;
 use tafel_shared::text::{text_box, MAX_TEXT_SIZE, MIN_TEXT_SIZE};
 
+/// The smallest type a note or shape shrinks its words to (as the board
+/// draws them) before it grows instead.
+const MIN_NOTE_TYPE: f64 = 9.0;
+
 /// The size of a text element that grows with its words; `None` for other
 /// elements and for text from before sizes.
 pub fn sized(e: &Element) -> Option<f64> {
@@ -32,10 +36,25 @@ impl Commands {
         self.create(Rect::new(at.x, at.y - h / 2.0, w, h), Props::Text(props))
     }
 
-    /// Makes text element `id`'s box fit its words again (after typing).
+    /// Makes element `id`'s box fit its words again (after typing): text
+    /// that grows at its size, and a note or shape whose words do not fit
+    /// even at the smallest type, which grows taller instead of cutting
+    /// them off.
     pub fn fit_text_box(&self, id: &str) {
         let s = self.session();
         let Some(e) = s.model.get(id) else { return };
+        if matches!(e.props, Props::Sticky(_) | Props::Shape(_)) {
+            let r = e.base.rect;
+            let pad = crate::views::PAD;
+            let needed =
+                tafel_shared::text::text_height(e.text(), r.w, pad, MIN_NOTE_TYPE) + 2.0 * pad;
+            if needed > r.h + 0.5 {
+                s.edit(|txn, map| {
+                    edit::set_rect(txn, map, id, Rect::new(r.x, r.y, r.w, needed.ceil()))
+                });
+            }
+            return;
+        }
         let Some(size) = sized(&e) else { return };
         let (w, h) = text_box(e.text(), size);
         let r = e.base.rect;

@@ -133,7 +133,7 @@ fn note(
     let s = signal.clone();
     let label = move || s.with(Element::label);
     let s = signal.clone();
-    let text = move || s.with(|e| e.text().to_owned());
+    let text = move || s.with(text_html);
     let class = if is_sticky {
         "element sticky"
     } else {
@@ -155,8 +155,17 @@ fn note(
             style:color=ink
             style:font-size=font
         >
-            <div class="text">{text}</div>
+            <div class="text" inner_html=text></div>
         </div>
+    }
+}
+
+/// An element's text as HTML: its formatted lines, or the plain text
+/// escaped (line breaks kept by `white-space: pre-wrap`).
+fn text_html(e: &Element) -> String {
+    match &e.base.rich {
+        Some(lines) => crate::rich_editor::html(lines),
+        None => crate::rich_editor::escape(e.text()),
     }
 }
 
@@ -322,7 +331,7 @@ fn shape(
     let s = signal.clone();
     let label = move || s.with(Element::label);
     let s = signal.clone();
-    let text = move || s.with(|e| e.text().to_owned());
+    let text = move || s.with(text_html);
     view! {
         <div
             class="element shape"
@@ -337,7 +346,7 @@ fn shape(
             style:font-size=font
         >
             <svg class="outline" viewBox=view_box aria-hidden="true">{outline}</svg>
-            <div class="text">{text}</div>
+            <div class="text" inner_html=text></div>
         </div>
     }
 }

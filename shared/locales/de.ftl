@@ -745,3 +745,15 @@ context-front = Nach vorn
 context-back = Nach hinten
 context-delete = Löschen
 context-zoom = Heranzoomen
+
+## Formatierungsleiste über einer Notiz in Bearbeitung
+format-bar-label = Formatierung
+format-bold = Fett (Strg+B)
+format-italic = Kursiv (Strg+I)
+format-strike = Durchgestrichen (Strg+Umschalt+X)
+format-bullets = Aufzählung
+format-numbers = Nummerierte Liste
+format-link = Link (zuerst die Wörter markieren)
+format-link-question = Linkadresse (https://, http:// oder mailto:); leer entfernt den Link
+format-link-select-first = Markiere zuerst die Wörter, die verlinkt werden sollen.
+format-link-refused = Nur https://-, http://- und mailto:-Adressen können Links sein.

@@ -736,3 +736,15 @@ context-front = Bring to front
 context-back = Send to back
 context-delete = Delete
 context-zoom = Zoom to it
+
+## Formatting bar over a note being edited
+format-bar-label = Formatting
+format-bold = Bold (Ctrl+B)
+format-italic = Italic (Ctrl+I)
+format-strike = Strike through (Ctrl+Shift+X)
+format-bullets = Bulleted list
+format-numbers = Numbered list
+format-link = Link (select the words first)
+format-link-question = Link address (https://, http:// or mailto:); empty removes the link
+format-link-select-first = Select the words to link first.
+format-link-refused = Only https://, http:// and mailto: addresses can be links.

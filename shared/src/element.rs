@@ -39,6 +39,11 @@ pub struct ElementBase {
     /// The group it belongs to (selected and moved as one), or empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub group: String,
+    /// Its text's formatting (lines, runs, lists), when it has any; the plain
+    /// string is in the props. Not a field of its own in the document: it is
+    /// the `Y.Text`'s formatting (see [`crate::rich`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rich: Option<Vec<crate::rich::Line>>,
     /// Locked elements can be selected, but not moved, resized, edited or deleted
     /// until a facilitator unlocks them.
     #[serde(default)]
@@ -66,6 +71,7 @@ impl ElementBase {
             z: String::new(),
             parent: String::new(),
             group: String::new(),
+            rich: None,
             locked: false,
             author: String::new(),
             created_ms: 0,
@@ -411,6 +417,17 @@ impl<T: ReadTxn> Fields<'_, T> {
         }
     }
 
+    /// The formatting of the text under [`schema::F_TEXT`], if it has any.
+    fn rich(&self) -> Option<Vec<crate::rich::Line>> {
+        match self.map.get(self.txn, schema::F_TEXT) {
+            Some(Out::YText(t)) => {
+                let lines = crate::rich::read(self.txn, &t);
+                crate::rich::is_formatted(&lines).then_some(lines)
+            }
+            _ => None,
+        }
+    }
+
     /// The flat number list under [`schema::F_POINTS`], as a plain array or a
     /// `Y.Array`.
     fn points(&self) -> Vec<Point> {
@@ -507,6 +524,7 @@ impl Element {
             z: r.str(schema::F_Z),
             parent: r.str(schema::F_PARENT),
             group: r.str(schema::F_GROUP),
+            rich: r.rich(),
             locked: r.flag(schema::F_LOCKED),
             author: r.str(schema::F_AUTHOR),
             created_ms,
@@ -547,7 +565,16 @@ impl Element {
         self.props.write(&mut w);
         let map = elements.insert(txn, b.id.as_str(), MapPrelim::from_iter(w.0));
         if let Some(text) = self.props.text() {
-            map.insert(txn, schema::F_TEXT, TextPrelim::new(text));
+            match &b.rich {
+                // Formatted text keeps its formatting (a paste, an import).
+                Some(lines) => {
+                    let t = map.insert(txn, schema::F_TEXT, TextPrelim::new(""));
+                    crate::rich::write(txn, &t, lines);
+                }
+                None => {
+                    map.insert(txn, schema::F_TEXT, TextPrelim::new(text));
+                }
+            }
         }
         map
     }

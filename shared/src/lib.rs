@@ -15,6 +15,7 @@
 //! - [`element`]: elements read from and written to the document as values.
 //! - [`edit`]: moves, frame membership, deletion, stacking and the clipboard.
 //! - [`text`]: smallest text changes and caret carrying for in-place editing.
+//! - [`rich`]: formatted text (bold, italic, strike, links, lists) as `Y.Text` formatting.
 //! - [`presence`]: who is on a board and where, sent as awareness state.
 //! - [`action`]: server-applied actions (requests, results); [`refusal`]: refusal codes.
 //! - [`session`]: the session document the server writes: the timer.
@@ -42,6 +43,7 @@ pub mod pictures;
 pub mod presence;
 pub mod protocol;
 pub mod refusal;
+pub mod rich;
 pub mod roles;
 pub mod schema;
 pub mod session;

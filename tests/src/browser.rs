@@ -385,7 +385,7 @@ pub fn stickies(all: &[Element]) -> Vec<&Element> {
 pub async fn add_note(browser: &Client, at: (f64, f64), text: &str) {
     keys(browser, "n").await;
     click_at(browser, at).await;
-    wait_for_count(browser, "textarea.editor", 1).await;
+    wait_for_count(browser, ".editor", 1).await;
     keys(browser, text).await;
     keys(browser, ESCAPE).await;
 }

@@ -51,7 +51,7 @@ async fn two_participants_see_each_others_notes_edits_moves_and_cursors() {
         target[2].as_str().unwrap().to_owned(),
     );
     double_click_at(&a, (tx, ty)).await;
-    wait_for_count(&a, "textarea.editor", 1).await;
+    wait_for_count(&a, ".editor", 1).await;
     keys(&a, " (agreed)").await;
     keys(&a, ESCAPE).await;
     wait_until(
@@ -120,8 +120,8 @@ async fn two_people_typing_in_one_note_both_keep_their_text() {
     let at_b = center_of(&b, ".element.sticky").await;
     double_click_at(&a, at).await;
     double_click_at(&b, at_b).await;
-    wait_for_count(&a, "textarea.editor", 1).await;
-    wait_for_count(&b, "textarea.editor", 1).await;
+    wait_for_count(&a, ".editor", 1).await;
+    wait_for_count(&b, ".editor", 1).await;
     // Both type at the same time, keystroke by keystroke.
     let words_a = " apples";
     let words_b = " bananas";
@@ -518,7 +518,7 @@ async fn a_viewer_sees_the_board_but_cannot_change_it() {
     keys(&viewer, &format!("{CTRL}z{RELEASE}")).await;
     assert_eq!(
         viewer
-            .find_all(Locator::Css("textarea.editor"))
+            .find_all(Locator::Css(".editor"))
             .await
             .unwrap()
             .len(),
@@ -655,7 +655,7 @@ async fn locked_template_frames_stay_until_a_facilitator_unlocks_them() {
     settle(&editor).await;
     assert_eq!(
         editor
-            .find_all(Locator::Css("textarea.editor"))
+            .find_all(Locator::Css(".editor"))
             .await
             .unwrap()
             .len(),
@@ -670,7 +670,7 @@ async fn locked_template_frames_stay_until_a_facilitator_unlocks_them() {
         (frame[0] + frame[2] / 2.0, frame[1] + frame[3] / 2.0),
     )
     .await;
-    wait_for_count(&editor, "textarea.editor", 1).await;
+    wait_for_count(&editor, ".editor", 1).await;
     keys(&editor, "inside").await;
     keys(&editor, ESCAPE).await;
     let all = server_until(&mut obs, "the note, and the frames untouched", |all| {

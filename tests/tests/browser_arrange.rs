@@ -223,7 +223,7 @@ async fn a_connector_end_is_reattached_and_freed_by_its_handles() {
         screen_of(&ada, "a", a_rect, Point::new(250.0, 540.0)).await,
     )
     .await;
-    wait_for_count(&ada, "textarea.editor", 1).await;
+    wait_for_count(&ada, ".editor", 1).await;
     keys(&ada, "dann").await;
     keys(&ada, ESCAPE).await;
     server_until(&mut obs, "the label", |all| get(all, "k").text() == "dann").await;

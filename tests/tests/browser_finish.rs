@@ -397,7 +397,7 @@ async fn text_grows_with_its_words_at_the_size_picked() {
     let words = "Das ist ein längerer Satz für den Workshop";
     keys(&ada, "t").await;
     click_at(&ada, (300.0, 300.0)).await;
-    wait_for_count(&ada, "textarea.editor", 1).await;
+    wait_for_count(&ada, ".editor", 1).await;
     keys(&ada, words).await;
     keys(&ada, ESCAPE).await;
     let text_of = |all: &[tafel_shared::element::Element]| {

@@ -203,7 +203,7 @@ async fn a_frozen_board_offers_no_edits_until_the_facilitator_thaws_it() {
     keys(&ben, "n").await;
     click_at(&ben, (400.0, 400.0)).await;
     settle(&ben).await;
-    assert_eq!(count(&ben, "textarea.editor").await, 0, "an editor opened");
+    assert_eq!(count(&ben, ".editor").await, 0, "an editor opened");
     // The facilitator still edits.
     add_note(&coach, (300.0, 300.0), "vom Coach").await;
     server_until(&mut obs, "the facilitator's note", |all| {
