@@ -58,10 +58,7 @@ impl Commands {
         if placements.is_empty() || !self.session().can_edit_now() {
             return;
         }
-        let s = self.session();
-        s.model.end_undo_step();
-        s.edit(|txn, map| edit::place_units(txn, map, all, sel, &placements));
-        s.model.end_undo_step();
+        self.edit_step(|txn, map| edit::place_units(txn, map, all, sel, &placements));
     }
 
     /// How many units of the selection align, distribute and tidy would move.
@@ -87,17 +84,6 @@ impl Commands {
         self.place(&all, &sel, layout::tidy(&units, layout::TIDY_GAP));
     }
 
-    /// The selected elements that grouping would change (not locked).
-    fn groupable(&self) -> Vec<Element> {
-        let s = self.session();
-        self.state.selection.ids.with_untracked(|ids| {
-            ids.iter()
-                .filter_map(|id| s.model.get(id))
-                .filter(|e| !e.base.locked)
-                .collect()
-        })
-    }
-
     /// Whether the selection can be grouped: two or more elements that are not
     /// already one group.
     pub fn can_group(&self, ids: &[String]) -> bool {
@@ -120,22 +106,23 @@ impl Commands {
 
     /// Makes the selection one group (Ctrl+G).
     pub fn group(&self) {
-        let ids: Vec<String> = self.groupable().into_iter().map(|e| e.base.id).collect();
+        let ids: Vec<String> = self
+            .selected_unlocked()
+            .into_iter()
+            .map(|e| e.base.id)
+            .collect();
         if !self.can_group(&ids) {
             return;
         }
-        let s = self.session();
-        let group = s.model.new_id();
-        s.model.end_undo_step();
-        s.edit(|txn, map| edit::set_group(txn, map, &ids, &group));
-        s.model.end_undo_step();
+        let group = self.session().model.new_id();
+        self.edit_step(|txn, map| edit::set_group(txn, map, &ids, &group));
         self.notify(&t("arrange-grouped"));
     }
 
     /// Takes the selection out of its groups (Ctrl+Shift+G).
     pub fn ungroup(&self) {
         let ids: Vec<String> = self
-            .groupable()
+            .selected_unlocked()
             .into_iter()
             .filter(|e| !e.base.group.is_empty())
             .map(|e| e.base.id)
@@ -143,10 +130,7 @@ impl Commands {
         if ids.is_empty() {
             return;
         }
-        let s = self.session();
-        s.model.end_undo_step();
-        s.edit(|txn, map| edit::set_group(txn, map, &ids, ""));
-        s.model.end_undo_step();
+        self.edit_step(|txn, map| edit::set_group(txn, map, &ids, ""));
         self.notify(&t("arrange-ungrouped"));
     }
 
@@ -171,7 +155,7 @@ impl Commands {
     pub fn set_routing(&self, routing: Routing) {
         self.state.ui.routing.set(routing);
         let ids: Vec<String> = self
-            .groupable()
+            .selected_unlocked()
             .into_iter()
             .filter(|e| matches!(&e.props, Props::Connector(c) if c.route != routing))
             .map(|e| e.base.id)
@@ -179,14 +163,11 @@ impl Commands {
         if ids.is_empty() {
             return;
         }
-        let s = self.session();
-        s.model.end_undo_step();
-        s.edit(|txn, map| {
+        self.edit_step(|txn, map| {
             for id in &ids {
                 edit::set_str(txn, map, id, schema::F_ROUTE, routing.name());
             }
         });
-        s.model.end_undo_step();
     }
 
     /// Moves one end of connector `id` to `at`, attached to `onto` (an element

@@ -571,9 +571,7 @@ impl Commands {
             return;
         }
         let all = s.model.all();
-        s.model.end_undo_step();
-        s.edit(|txn, map| edit::restack(txn, map, &all, &ids, to_front));
-        s.model.end_undo_step();
+        self.edit_step(|txn, map| edit::restack(txn, map, &all, &ids, to_front));
     }
 
     /// Locks the selection, or unlocks it if all of it is locked (facilitators).
@@ -600,8 +598,16 @@ impl Commands {
         });
     }
 
+    /// Runs `f` as an edit that is one undo step of its own.
+    pub(crate) fn edit_step(&self, f: impl FnOnce(&mut yrs::TransactionMut, &yrs::MapRef)) {
+        let s = self.session();
+        s.model.end_undo_step();
+        s.edit(f);
+        s.model.end_undo_step();
+    }
+
     /// The selected elements that are not locked.
-    fn selected_unlocked(&self) -> Vec<Element> {
+    pub(crate) fn selected_unlocked(&self) -> Vec<Element> {
         let s = self.session();
         self.state.selection.ids.with_untracked(|ids| {
             ids.iter()
@@ -650,14 +656,11 @@ impl Commands {
         if targets.is_empty() {
             return;
         }
-        let s = self.session();
-        s.model.end_undo_step();
-        s.edit(|txn, map| {
+        self.edit_step(|txn, map| {
             for (id, field) in &targets {
                 edit::set_str(txn, map, id, field, value);
             }
         });
-        s.model.end_undo_step();
     }
 
     /// Undoes your last change.

@@ -76,13 +76,11 @@ impl Commands {
         if targets.is_empty() {
             return;
         }
-        s.model.end_undo_step();
-        s.edit(|txn, map| {
+        self.edit_step(|txn, map| {
             for e in &targets {
                 write_size(txn, map, e, e.base.rect, size);
             }
         });
-        s.model.end_undo_step();
     }
 
     /// Resizing a text element scales its type: the box follows the words at

@@ -374,6 +374,33 @@ pub async fn server_until(
     now
 }
 
+/// A new board from `template` holding the sticky notes `notes` (id, place,
+/// text), written through a raw editor client that stays open to read what the
+/// server holds afterwards.
+pub async fn board_with_notes(
+    srv: &crate::TestServer,
+    template: &str,
+    notes: &[(&str, tafel_shared::geometry::Rect, &str)],
+) -> (crate::server::Board, crate::SyncClient) {
+    let board = srv.api().create_board("Notes", template).await.unwrap();
+    let mut client = observer(
+        srv,
+        &board.id,
+        board.token(tafel_shared::roles::Role::Editor),
+    )
+    .await;
+    let elements = tafel_shared::schema::elements(&client.doc);
+    client
+        .edit(|txn| {
+            for (id, at, text) in notes {
+                crate::sticky(id, *at, "a0", text, "Seed").insert(txn, &elements);
+            }
+        })
+        .await
+        .unwrap();
+    (board, client)
+}
+
 /// The sticky notes among `all`.
 pub fn stickies(all: &[Element]) -> Vec<&Element> {
     all.iter()

@@ -34,21 +34,8 @@ async fn edit_note(browser: &Client, id: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bold_typed_in_one_browser_is_bold_in_the_other_while_both_type() {
     let srv = app_server().await;
-    let board = srv.api().create_board("Formatiert", "blank").await.unwrap();
-    let mut obs = observer(&srv, &board.id, board.token(Role::Editor)).await;
-    let elements = tafel_shared::schema::elements(&obs.doc);
-    obs.edit(|txn| {
-        tafel_tests::sticky(
-            "n",
-            Rect::new(0.0, 0.0, 320.0, 240.0),
-            "a0",
-            "Ziel:",
-            "Seed",
-        )
-        .insert(txn, &elements);
-    })
-    .await
-    .unwrap();
+    let note = ("n", Rect::new(0.0, 0.0, 320.0, 240.0), "Ziel:");
+    let (board, mut obs) = board_with_notes(&srv, "blank", &[note]).await;
     let driver = Driver::start().await;
     let (ada, ben) = (driver.browser().await, driver.browser().await);
     open_as(&ada, &board.created.links[&Role::Editor], "Ada").await;
@@ -121,21 +108,8 @@ async fn bold_typed_in_one_browser_is_bold_in_the_other_while_both_type() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn links_are_web_or_mail_addresses_and_open_with_noopener() {
     let srv = app_server().await;
-    let board = srv.api().create_board("Links", "blank").await.unwrap();
-    let mut obs = observer(&srv, &board.id, board.token(Role::Editor)).await;
-    let elements = tafel_shared::schema::elements(&obs.doc);
-    obs.edit(|txn| {
-        tafel_tests::sticky(
-            "n",
-            Rect::new(0.0, 0.0, 320.0, 240.0),
-            "a0",
-            "Website",
-            "Seed",
-        )
-        .insert(txn, &elements);
-    })
-    .await
-    .unwrap();
+    let note = ("n", Rect::new(0.0, 0.0, 320.0, 240.0), "Website");
+    let (board, mut obs) = board_with_notes(&srv, "blank", &[note]).await;
     let driver = Driver::start().await;
     let ada = driver.browser().await;
     open_as(&ada, &board.created.links[&Role::Editor], "Ada").await;

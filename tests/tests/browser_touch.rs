@@ -69,21 +69,8 @@ async fn zoom_percent(browser: &Client) -> f64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_a_tablet_fingers_pan_and_pinch_a_pen_draws_and_a_long_press_opens_actions() {
     let srv = app_server().await;
-    let board = srv.api().create_board("Tablet", "blank").await.unwrap();
-    let mut obs = observer(&srv, &board.id, board.token(Role::Editor)).await;
-    let elements = tafel_shared::schema::elements(&obs.doc);
-    obs.edit(|txn| {
-        tafel_tests::sticky(
-            "karte",
-            Rect::new(0.0, 0.0, 160.0, 160.0),
-            "a0",
-            "Karte",
-            "Seed",
-        )
-        .insert(txn, &elements);
-    })
-    .await
-    .unwrap();
+    let note = ("karte", Rect::new(0.0, 0.0, 160.0, 160.0), "Karte");
+    let (board, mut obs) = board_with_notes(&srv, "blank", &[note]).await;
     let driver = Driver::start().await;
     let ada = driver.browser().await;
     ada.set_window_size(768, 1024).await.unwrap();
