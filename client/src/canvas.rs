@@ -684,7 +684,7 @@ fn pointer_down(
                             }
                             _ => None,
                         },
-                        text_size: crate::typesetting::sized(&el),
+                        text_size: el.text_size(),
                         id: id.clone(),
                         origin: el.base.rect,
                         start: w,
@@ -1394,7 +1394,7 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
                 16.0
             } else if e.is_connector() {
                 15.0
-            } else if let Some(size) = crate::typesetting::sized(e) {
+            } else if let Some(size) = e.text_size() {
                 size
             } else {
                 let r = &e.base.rect;
@@ -1415,7 +1415,7 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
     let padding_top = move || {
         s.with(|e| {
             let centred = matches!(e.props, Props::Sticky(_) | Props::Shape(_));
-            let pad = if crate::typesetting::sized(e).is_some() {
+            let pad = if e.text_size().is_some() {
                 tafel_shared::text::TEXT_PAD
             } else if centred {
                 let r = &e.base.rect;
@@ -1433,7 +1433,7 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
     let formatted = signal
         .with_untracked(|e| matches!(e.props, Props::Sticky(_) | Props::Text(_) | Props::Shape(_)));
     if formatted {
-        let grows = signal.with_untracked(|e| crate::typesetting::sized(e).is_some());
+        let grows = signal.with_untracked(|e| e.text_size().is_some());
         let centred =
             signal.with_untracked(|e| matches!(e.props, Props::Sticky(_) | Props::Shape(_)));
         let box_node = NodeRef::<leptos::html::Div>::new();
@@ -1510,7 +1510,7 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
         <textarea
             class="editor"
             class:frame-title-editor=is_frame
-            class:grows=move || signal.with(|e| crate::typesetting::sized(e).is_some())
+            class:grows=move || signal.with(|e| e.text_size().is_some())
             node_ref=node
             aria-label=label
             prop:value=initial

@@ -14,15 +14,6 @@ use tafel_shared::text::{text_box, MAX_TEXT_SIZE, MIN_TEXT_SIZE};
 /// draws them) before it grows instead.
 const MIN_NOTE_TYPE: f64 = 9.0;
 
-/// The size of a text element that grows with its words; `None` for other
-/// elements and for text from before sizes.
-pub fn sized(e: &Element) -> Option<f64> {
-    match &e.props {
-        Props::Text(p) if p.size > 0.0 => Some(p.size),
-        _ => None,
-    }
-}
-
 impl Commands {
     /// A text element at `at` (its first line's middle) in the picked size.
     pub fn new_text_at(&self, at: Point) -> Option<String> {
@@ -55,7 +46,7 @@ impl Commands {
             }
             return;
         }
-        let Some(size) = sized(&e) else { return };
+        let Some(size) = e.text_size() else { return };
         let (w, h) = text_box(e.text(), size);
         let r = e.base.rect;
         if (r.w - w).abs() > 0.5 || (r.h - h).abs() > 0.5 {

@@ -120,7 +120,7 @@ fn note(
     let font = move || {
         s.with(|e| {
             // Text with a size keeps it, its box grows; the rest shrinks to fit.
-            if let Some(size) = crate::typesetting::sized(e) {
+            if let Some(size) = e.text_size() {
                 return px(size);
             }
             let max = if is_sticky { 26.0 } else { 22.0 };
@@ -129,7 +129,7 @@ fn note(
         })
     };
     let s = signal.clone();
-    let grows = move || s.with(|e| crate::typesetting::sized(e).is_some());
+    let grows = move || s.with(|e| e.text_size().is_some());
     let s = signal.clone();
     let label = move || s.with(Element::label);
     let s = signal.clone();

@@ -442,9 +442,13 @@ async fn create_board(
     let template_id = req.template.unwrap_or_default();
     // One of the agency's own templates: the new board is a copy of it.
     if let Some(saved) = template_id.strip_prefix(api::SAVED_TEMPLATE_PREFIX) {
-        let (docs, from) = crate::saved_templates::start_from(&app, saved)
+        let unknown = || AppError::UnknownTemplate(template_id.clone());
+        let from = BoardId::parse(saved).ok_or_else(unknown)?;
+        let lookup = from.clone();
+        let docs = app
+            .read(move |s| s.saved_template_docs(&lookup))
             .await?
-            .ok_or_else(|| AppError::UnknownTemplate(template_id.clone()))?;
+            .ok_or_else(unknown)?;
         let created =
             store_new_board(&app, title, &template_id, docs, NewFiles::CopiedFrom(from)).await?;
         return Ok((StatusCode::CREATED, Json(created)));

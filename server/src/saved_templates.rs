@@ -14,7 +14,7 @@
 use crate::app::App;
 use crate::http::{body, check_operator, durable, ApiResult, AppError, CallerToken};
 use crate::secret::random_token;
-use crate::storage::{hash_token, BoardRecord, DocKey, Storage, TemplateMeta};
+use crate::storage::{hash_token, BoardRecord, DocKey, DocStates, Storage, TemplateMeta};
 use crate::store::StoreError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -164,12 +164,11 @@ async fn save(
 /// and locked layer) and its agenda and how-to, or only `frame` with what it
 /// holds, moved to the origin; with the count of elements. `None` if the
 /// frame is not on the board.
-#[allow(clippy::type_complexity)]
 fn template_docs(
     s: &Storage,
     board: &BoardId,
     frame: Option<&str>,
-) -> Result<Option<(Vec<(DocKind, Vec<u8>)>, usize)>, StoreError> {
+) -> Result<Option<(DocStates, usize)>, StoreError> {
     let state = |doc| {
         s.doc_state(&DocKey {
             board: board.clone(),
@@ -406,37 +405,4 @@ async fn export(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(crate::export::json(&data)))
-}
-
-/// The documents a new board starts with from the saved template `id`, and
-/// the template's id for copying its pictures; `None` if there is no such
-/// template.
-pub async fn start_from(
-    app: &App,
-    id: &str,
-) -> ApiResult<Option<(Vec<(DocKind, Vec<u8>)>, BoardId)>> {
-    let Some(template) = BoardId::parse(id) else {
-        return Ok(None);
-    };
-    let lookup = template.clone();
-    let found = app
-        .read(move |s| {
-            match s.get_board(&lookup)? {
-                Some(r) if r.saved_template.is_some() => {}
-                _ => return Ok(None),
-            }
-            let mut docs = Vec::new();
-            for doc in [DocKind::Content, DocKind::Locked, DocKind::Session] {
-                let key = DocKey {
-                    board: lookup.clone(),
-                    doc,
-                };
-                if let Some(state) = s.doc_state(&key)? {
-                    docs.push((doc, state));
-                }
-            }
-            Ok(Some(docs))
-        })
-        .await?;
-    Ok(found.map(|docs| (docs, template)))
 }

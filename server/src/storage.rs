@@ -29,6 +29,9 @@ use tafel_shared::api::FileInfo;
 use tafel_shared::ids::BoardId;
 use tafel_shared::roles::{DocKind, Role};
 
+/// The first states of a board's documents, by kind.
+pub type DocStates = Vec<(DocKind, Vec<u8>)>;
+
 /// A board's metadata. Access is checked against token hashes; the current
 /// tokens are kept too, so facilitators can show the share links again.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -306,6 +309,29 @@ impl Storage {
         Err(StoreError::io(
             "a board record kept changing while it was being updated",
         ))
+    }
+
+    /// The documents a board made from the saved template `id` starts with
+    /// (content, locked layer, session); `None` if there is no such template.
+    pub fn saved_template_docs(
+        &self,
+        id: &BoardId,
+    ) -> Result<Option<DocStates>, StoreError> {
+        match self.get_board(id)? {
+            Some(r) if r.saved_template.is_some() => {}
+            _ => return Ok(None),
+        }
+        let mut docs = Vec::new();
+        for doc in [DocKind::Content, DocKind::Locked, DocKind::Session] {
+            let key = DocKey {
+                board: id.clone(),
+                doc,
+            };
+            if let Some(state) = self.doc_state(&key)? {
+                docs.push((doc, state));
+            }
+        }
+        Ok(Some(docs))
     }
 
     /// A board's record.

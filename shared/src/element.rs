@@ -604,6 +604,15 @@ impl Element {
         self.props.text().unwrap_or_default()
     }
 
+    /// The size of a text element that grows with its words; `None` for
+    /// other kinds and for text from before sizes (which shrinks to fit).
+    pub fn text_size(&self) -> Option<f64> {
+        match &self.props {
+            Props::Text(p) if p.size > 0.0 => Some(p.size),
+            _ => None,
+        }
+    }
+
     /// The outline for hit testing and connector attachment: a shape's own, a
     /// rectangle for everything else.
     pub fn outline(&self) -> Outline {

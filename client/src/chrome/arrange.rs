@@ -88,7 +88,7 @@ pub fn ArrangeBar(
             .get()
             .iter()
             .filter_map(|id| s.model.get(id))
-            .find_map(|e| crate::typesetting::sized(&e))
+            .find_map(|e| e.text_size())
             .unwrap_or_else(|| ui.text_size.get())
     });
     let size_label = |name: &str| match name {
