@@ -313,10 +313,7 @@ impl Storage {
 
     /// The documents a board made from the saved template `id` starts with
     /// (content, locked layer, session); `None` if there is no such template.
-    pub fn saved_template_docs(
-        &self,
-        id: &BoardId,
-    ) -> Result<Option<DocStates>, StoreError> {
+    pub fn saved_template_docs(&self, id: &BoardId) -> Result<Option<DocStates>, StoreError> {
         match self.get_board(id)? {
             Some(r) if r.saved_template.is_some() => {}
             _ => return Ok(None),
