@@ -41,6 +41,22 @@ use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
 /// Identifies one socket within the server.
 pub type ConnId = u64;
 
+/// Most presence (awareness) client ids one socket may announce: a page has
+/// one per document it shows. Announcing more closes the socket (4000).
+pub const MAX_PRESENCE_IDS_PER_SOCKET: usize = 4;
+
+/// Bytes of presence state a room keeps in all; a new state beyond it is not
+/// taken (the room's fan-out stays bounded whatever its sockets send).
+pub const MAX_ROOM_PRESENCE_BYTES: usize = 4 << 20;
+
+/// Presence updates per second one socket may have relayed to the others,
+/// sustained; beyond it the newest state is kept and goes out with the next
+/// update the rate allows.
+pub const PRESENCE_PER_SEC: f64 = 30.0;
+
+/// Presence updates one socket may have relayed in a burst.
+pub const PRESENCE_BURST: f64 = 60.0;
+
 /// Per-room limits, from the server configuration.
 #[derive(Clone, Debug)]
 pub struct RoomLimits {
@@ -113,8 +129,15 @@ pub struct Effects {
 struct Peer<L> {
     role: Role,
     participant: ParticipantId,
-    /// Awareness client ids this socket announced; removed when it closes.
+    /// Awareness client ids this socket announced (and alone may change);
+    /// removed when it closes.
     clients: HashSet<u64>,
+    /// Presence relays it may still make now (a token bucket).
+    presence_tokens: f64,
+    /// When the bucket was last filled, server ms.
+    presence_at_ms: u64,
+    /// Its client ids whose newest state the rate held back.
+    presence_unsent: HashSet<u64>,
     /// The edge's handle on this socket.
     link: L,
 }
@@ -142,6 +165,10 @@ pub struct RoomCore<L = ()> {
     limits: RoomLimits,
     peers: BTreeMap<ConnId, Peer<L>>,
     awareness: HashMap<u64, Presence>,
+    /// Which socket owns each presence client id.
+    presence_owner: HashMap<u64, ConnId>,
+    /// Bytes of all presence states together.
+    presence_bytes: usize,
     /// Snapshot plus log bytes in the store: the document's size as limited.
     stored_bytes: usize,
     log_entries: usize,
@@ -231,6 +258,8 @@ impl<L> RoomCore<L> {
                 limits,
                 peers: BTreeMap::new(),
                 awareness: HashMap::new(),
+                presence_owner: HashMap::new(),
+                presence_bytes: 0,
                 stored_bytes: snapshot.map_or(0, <[u8]>::len) + log_bytes,
                 log_entries: log.len(),
                 log_bytes,
@@ -377,6 +406,9 @@ impl<L> RoomCore<L> {
                 role,
                 participant,
                 clients: HashSet::new(),
+                presence_tokens: PRESENCE_BURST,
+                presence_at_ms: self.now_ms,
+                presence_unsent: HashSet::new(),
                 link,
             },
         );
@@ -406,7 +438,9 @@ impl<L> RoomCore<L> {
         };
         let mut entries = Vec::new();
         for client_id in peer.clients {
+            self.presence_owner.remove(&client_id);
             if let Some(p) = self.awareness.remove(&client_id) {
+                self.presence_bytes -= p.state.len();
                 entries.push(AwarenessEntry {
                     client_id,
                     clock: p.clock + 1,
@@ -852,6 +886,11 @@ impl<L> RoomCore<L> {
         fx.held.extend(frames);
     }
 
+    /// Presence from socket `conn`: each entry must be for a client id this
+    /// socket owns (or a new one, up to [`MAX_PRESENCE_IDS_PER_SOCKET`]);
+    /// entries for another socket's ids are dropped, so nobody can overwrite
+    /// or remove someone else's presence. States count against the room's
+    /// [`MAX_ROOM_PRESENCE_BYTES`], and relays against the socket's rate.
     fn apply_awareness(
         &mut self,
         conn: ConnId,
@@ -865,6 +904,18 @@ impl<L> RoomCore<L> {
             if serde_json::from_str::<serde::de::IgnoredAny>(&entry.state).is_err() {
                 return Err(CloseCode::BadMessage);
             }
+            let Some(peer) = self.peers.get(&conn) else {
+                break;
+            };
+            match self.presence_owner.get(&entry.client_id) {
+                Some(owner) if *owner != conn => continue,
+                None if !entry.is_removal()
+                    && peer.clients.len() >= MAX_PRESENCE_IDS_PER_SOCKET =>
+                {
+                    return Err(CloseCode::BadMessage);
+                }
+                _ => {}
+            }
             let newer = match self.awareness.get(&entry.client_id) {
                 None => !entry.is_removal(),
                 Some(known) => {
@@ -874,12 +925,23 @@ impl<L> RoomCore<L> {
             if !newer {
                 continue;
             }
+            let before = self
+                .awareness
+                .get(&entry.client_id)
+                .map_or(0, |p| p.state.len());
             if entry.is_removal() {
                 self.awareness.remove(&entry.client_id);
-                for peer in self.peers.values_mut() {
+                self.presence_owner.remove(&entry.client_id);
+                self.presence_bytes -= before;
+                if let Some(peer) = self.peers.get_mut(&conn) {
                     peer.clients.remove(&entry.client_id);
+                    peer.presence_unsent.remove(&entry.client_id);
                 }
             } else {
+                if self.presence_bytes - before + entry.state.len() > MAX_ROOM_PRESENCE_BYTES {
+                    continue;
+                }
+                self.presence_bytes = self.presence_bytes - before + entry.state.len();
                 self.awareness.insert(
                     entry.client_id,
                     Presence {
@@ -887,12 +949,14 @@ impl<L> RoomCore<L> {
                         state: entry.state.clone(),
                     },
                 );
+                self.presence_owner.insert(entry.client_id, conn);
                 if let Some(peer) = self.peers.get_mut(&conn) {
                     peer.clients.insert(entry.client_id);
                 }
             }
             accepted.push(entry);
         }
+        let accepted = self.rate_presence(conn, accepted);
         let mut fx = Effects::default();
         if !accepted.is_empty() {
             // Everyone, the sender included: stock clients treat their own echo as
@@ -903,6 +967,53 @@ impl<L> RoomCore<L> {
             });
         }
         Ok(fx)
+    }
+
+    /// What of `accepted` socket `conn` may have relayed now: removals always;
+    /// new states when its bucket has a token, together with the newest state
+    /// of ids held back before; otherwise they wait for the next relay.
+    fn rate_presence(
+        &mut self,
+        conn: ConnId,
+        accepted: Vec<AwarenessEntry>,
+    ) -> Vec<AwarenessEntry> {
+        let now = self.now_ms;
+        let Some(peer) = self.peers.get_mut(&conn) else {
+            return accepted;
+        };
+        let elapsed = now.saturating_sub(peer.presence_at_ms) as f64 / 1000.0;
+        peer.presence_tokens =
+            (peer.presence_tokens + elapsed * PRESENCE_PER_SEC).min(PRESENCE_BURST);
+        peer.presence_at_ms = now;
+        let (removals, states): (Vec<_>, Vec<_>) =
+            accepted.into_iter().partition(AwarenessEntry::is_removal);
+        if states.is_empty() {
+            return removals;
+        }
+        if peer.presence_tokens < 1.0 {
+            peer.presence_unsent
+                .extend(states.iter().map(|e| e.client_id));
+            return removals;
+        }
+        peer.presence_tokens -= 1.0;
+        let mut out = removals;
+        let sent: HashSet<u64> = states.iter().map(|e| e.client_id).collect();
+        let held: Vec<u64> = peer
+            .presence_unsent
+            .drain()
+            .filter(|id| !sent.contains(id))
+            .collect();
+        out.extend(states);
+        for id in held {
+            if let Some(p) = self.awareness.get(&id) {
+                out.push(AwarenessEntry {
+                    client_id: id,
+                    clock: p.clock,
+                    state: p.state.clone(),
+                });
+            }
+        }
+        out
     }
 
     fn all_presence(&self) -> Option<Bytes> {
@@ -1075,6 +1186,77 @@ mod tests {
             }],
         })
         .encode()
+    }
+
+    #[test]
+    fn a_socket_changes_only_its_own_presence_within_limits() {
+        let mut r = room(DocKind::Content);
+        r.join(1, Role::Editor, ()).unwrap();
+        r.join(2, Role::Viewer, ()).unwrap();
+        r.handle(1, &awareness(10, 1, r#"{"name":"Ada"}"#), 0)
+            .unwrap();
+        // Peer 2 cannot overwrite or remove Ada's presence.
+        for forged in [
+            awareness(10, 5, r#"{"name":"Mallory"}"#),
+            awareness(10, 9, "null"),
+        ] {
+            assert!(r.handle(2, &forged, 10).unwrap().now.is_empty());
+        }
+        let joined = r.join(3, Role::Viewer, ()).unwrap();
+        let Message::Awareness(u) = Message::decode(&joined.now[0].frame).unwrap() else {
+            panic!("presence for the late joiner")
+        };
+        assert_eq!(u.entries[0].state, r#"{"name":"Ada"}"#);
+        // A few ids of its own are fine; more closes the socket.
+        for id in 20..20 + MAX_PRESENCE_IDS_PER_SOCKET as u64 {
+            r.handle(2, &awareness(id, 1, "{}"), 10).unwrap();
+        }
+        assert_eq!(
+            r.handle(2, &awareness(99, 1, "{}"), 10).err(),
+            Some(CloseCode::BadMessage)
+        );
+    }
+
+    #[test]
+    fn presence_relays_are_rate_limited_and_the_newest_state_follows() {
+        let mut r = room(DocKind::Content);
+        r.join(1, Role::Editor, ()).unwrap();
+        r.join(2, Role::Viewer, ()).unwrap();
+        // A flood within one second: a burst goes out, the rest is held.
+        let mut relayed = 0;
+        for clock in 1..=500u64 {
+            let fx = r
+                .handle(2, &awareness(7, clock, &format!(r#"{{"x":{clock}}}"#)), 100)
+                .unwrap();
+            relayed += fx.now.len();
+        }
+        assert_eq!(relayed, PRESENCE_BURST as usize);
+        // A second later the next update carries the newest state.
+        let fx = r
+            .handle(2, &awareness(7, 501, r#"{"x":501}"#), 1100)
+            .unwrap();
+        let Message::Awareness(u) = Message::decode(&fx.now[0].frame).unwrap() else {
+            panic!("a relay")
+        };
+        assert_eq!(u.entries.last().unwrap().state, r#"{"x":501}"#);
+        // Leaving always tells the others.
+        let (_, left) = r.leave(2);
+        assert_eq!(left.now.len(), 1);
+    }
+
+    #[test]
+    fn a_room_keeps_a_bounded_amount_of_presence() {
+        let mut r = room(DocKind::Content);
+        r.limits.max_awareness_bytes = 1 << 20;
+        let big = format!(r#"{{"pad":"{}"}}"#, "x".repeat(500_000));
+        let mut kept = 0;
+        for conn in 0..20u64 {
+            r.join(conn, Role::Viewer, ()).unwrap();
+            let fx = r.handle(conn, &awareness(conn, 1, &big), 0).unwrap();
+            kept += usize::from(!fx.now.is_empty());
+        }
+        assert!(r.presence_bytes <= MAX_ROOM_PRESENCE_BYTES);
+        assert_eq!(kept, MAX_ROOM_PRESENCE_BYTES / big.len());
     }
 
     #[test]
