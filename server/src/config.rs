@@ -29,6 +29,8 @@ pub mod defaults {
     pub const SEND_QUEUE_BYTES: usize = 8 << 20;
     /// Default of `--room-grace-secs`.
     pub const ROOM_GRACE_SECS: u64 = 30;
+    /// Default of `--write-timeout-secs`.
+    pub const WRITE_TIMEOUT_SECS: u64 = 10;
     /// Default of `--compact-after-updates`.
     pub const COMPACT_AFTER_UPDATES: usize = 500;
     /// Default of `--compact-after-bytes`.
@@ -182,6 +184,11 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_SEND_QUEUE_BYTES", default_value_t = defaults::SEND_QUEUE_BYTES)]
     pub send_queue_bytes: usize,
 
+    /// Seconds a write to a socket may take; a client that reads nothing for
+    /// that long is disconnected and its task ends.
+    #[arg(long, env = "TAFEL_WRITE_TIMEOUT_SECS", default_value_t = defaults::WRITE_TIMEOUT_SECS)]
+    pub write_timeout_secs: u64,
+
     /// Seconds an empty document stays loaded before it is saved and unloaded.
     #[arg(long, env = "TAFEL_ROOM_GRACE_SECS", default_value_t = defaults::ROOM_GRACE_SECS)]
     pub room_grace_secs: u64,
@@ -265,6 +272,7 @@ impl Default for ServeConfig {
             message_burst: defaults::MESSAGE_BURST,
             max_awareness_bytes: defaults::MAX_AWARENESS_BYTES,
             send_queue_bytes: defaults::SEND_QUEUE_BYTES,
+            write_timeout_secs: defaults::WRITE_TIMEOUT_SECS,
             room_grace_secs: defaults::ROOM_GRACE_SECS,
             compact_after_updates: defaults::COMPACT_AFTER_UPDATES,
             compact_after_bytes: defaults::COMPACT_AFTER_BYTES,

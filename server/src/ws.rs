@@ -62,6 +62,10 @@ pub struct SocketLimits {
     pub messages_per_sec: u32,
     /// Burst above the sustained rate.
     pub burst: u32,
+    /// How long writing to the socket may take before the client counts as
+    /// stuck: a socket that does not drain within it is dropped (its TCP
+    /// connection closed) and its task ends, whatever the peer does.
+    pub write_deadline: Duration,
 }
 
 impl From<&ServeConfig> for SocketLimits {
@@ -70,6 +74,7 @@ impl From<&ServeConfig> for SocketLimits {
             max_frame_bytes: c.max_frame_bytes,
             messages_per_sec: c.max_messages_per_sec,
             burst: c.message_burst,
+            write_deadline: Duration::from_secs(c.write_timeout_secs.max(1)),
         }
     }
 }
@@ -78,16 +83,22 @@ impl From<&ServeConfig> for SocketLimits {
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 /// Sends a close frame with a documented code, then lets the socket go.
+/// Sending is bounded too: a peer that reads nothing cannot hold the task.
 pub async fn close_with<S>(mut socket: S, code: CloseCode)
 where
     S: Sink<WsMessage> + Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
 {
-    let _ = socket
-        .send(WsMessage::Close(Some(CloseFrame {
+    let sent = tokio::time::timeout(
+        CLOSE_WAIT,
+        socket.send(WsMessage::Close(Some(CloseFrame {
             code: code.code(),
             reason: code.reason().into(),
-        })))
-        .await;
+        }))),
+    )
+    .await;
+    if sent.is_err() {
+        return;
+    }
     // Give the peer a moment to read the close frame before the TCP connection ends.
     let _ = tokio::time::timeout(CLOSE_WAIT, async {
         while let Some(Ok(msg)) = socket.next().await {
@@ -143,14 +154,22 @@ where
     S: Sink<WsMessage, Error = axum::Error> + Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
 {
     let mut rate = RateLimit::new(limits.messages_per_sec, limits.burst, clock.now());
+    // Set when a write did not finish in time: no close frame can be sent then.
+    let mut stuck = false;
     let close = loop {
         tokio::select! {
             biased;
             code = &mut link.kill => break code.ok(),
             out = link.outbound.recv() => match out {
                 Some(frame) => {
-                    if write_batch(&mut socket, &mut link, frame).await.is_err() {
-                        break None;
+                    match tokio::time::timeout(limits.write_deadline, write_batch(&mut socket, &mut link, frame)).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) => break None,
+                        Err(_) => {
+                            metrics.refuse(CloseCode::SlowConsumer.reason());
+                            stuck = true;
+                            break Some(CloseCode::SlowConsumer);
+                        }
                     }
                 }
                 None => break Some(CloseCode::InternalError),
@@ -195,8 +214,10 @@ where
         }
     };
     drop(link);
-    if let Some(code) = close {
-        close_with(socket, code).await;
+    match close {
+        Some(code) if !stuck => close_with(socket, code).await,
+        // Dropping the socket closes its connection.
+        _ => drop(socket),
     }
     close
 }
@@ -330,6 +351,7 @@ mod tests {
             max_frame_bytes: 100,
             messages_per_sec: 10,
             burst: 3,
+            write_deadline: Duration::from_secs(10),
         }
     }
 
@@ -437,6 +459,62 @@ mod tests {
                 "nothing but the leave reached the room"
             );
         }
+    }
+
+    /// A socket whose client never reads: every write waits forever.
+    struct Stuck(mpsc::UnboundedReceiver<Result<WsMessage, axum::Error>>);
+
+    impl Stream for Stuck {
+        type Item = Result<WsMessage, axum::Error>;
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            Pin::new(&mut self.0).poll_next(cx)
+        }
+    }
+
+    impl Sink<WsMessage> for Stuck {
+        type Error = axum::Error;
+        fn poll_ready(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Pending
+        }
+        fn start_send(self: Pin<&mut Self>, _: WsMessage) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Pending
+        }
+        fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Pending
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_that_stops_reading_is_dropped_after_the_deadline() {
+        let (_to_server, incoming) = mpsc::unbounded();
+        let (link, outbox, kill, mut room) = test_link(1 << 20);
+        let pumping = tokio::spawn(async move {
+            let metrics = Metrics::default();
+            let clock = PausedClock::starting_at(0);
+            pump(Stuck(incoming), link, &limits(), &metrics, &clock).await
+        });
+        outbox.push(Bytes::from_static(b"update")).unwrap();
+        // Before the deadline the task is still trying.
+        tokio::time::sleep(limits().write_deadline / 2).await;
+        assert!(!pumping.is_finished());
+        tokio::time::sleep(limits().write_deadline).await;
+        assert_eq!(pumping.await.unwrap(), Some(CloseCode::SlowConsumer));
+        assert!(matches!(room.recv().await, Some(Cmd::Leave { .. })));
+
+        // Closing one (revoked link) cannot hang on it either.
+        let (_to_server, incoming) = mpsc::unbounded();
+        let (link, _outbox, kill2, _room) = test_link(1 << 20);
+        let pumping = tokio::spawn(async move {
+            let metrics = Metrics::default();
+            let clock = PausedClock::starting_at(0);
+            pump(Stuck(incoming), link, &limits(), &metrics, &clock).await
+        });
+        kill2.send(CloseCode::TokenRevoked).unwrap();
+        assert_eq!(pumping.await.unwrap(), Some(CloseCode::TokenRevoked));
+        drop(kill);
     }
 
     #[tokio::test(start_paused = true)]

@@ -265,6 +265,52 @@ async fn a_client_that_does_not_read_is_disconnected_not_skipped() {
     assert!(slow >= 1.0, "slow clients counted: {slow}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_that_does_not_drain_is_dropped_after_the_write_deadline() {
+    // The send queue is far larger than what is written, so only the write
+    // deadline can end the stuck socket; before it, the task waited forever.
+    let srv = TestServer::start_on(Arc::new(MemoryStore::default()), |c| {
+        c.send_queue_bytes = 1 << 30;
+        c.compact_after_bytes = 1 << 30;
+        c.write_timeout_secs = 1;
+    })
+    .await
+    .unwrap();
+    let board = srv.api().create_board("", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut writer = SyncClient::connect(&url).await.unwrap();
+    let mut stuck = RawClient::connect(&url).await.unwrap();
+    stuck
+        .send(&Message::Sync(SyncMessage::Step1(vec![0])))
+        .await
+        .unwrap();
+    let open = || async { srv.api().metric("tafel_open_sockets").await.unwrap() };
+    assert_eq!(open().await, 2.0);
+    // Enough to fill the kernel's buffers both ways, so the server's writes
+    // to the stuck socket block.
+    for i in 0..200 {
+        add_sticky(&mut writer, &format!("n{i}"), &"z".repeat(100 << 10)).await;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while open().await > 1.0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the stuck socket is still open"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let slow = srv
+        .api()
+        .metric("tafel_refused_total{reason=\"client too slow\"}")
+        .await
+        .unwrap();
+    assert!(slow >= 1.0, "counted as too slow: {slow}");
+    // The writer was never held up by it.
+    add_sticky(&mut writer, "after", "still fine").await;
+    assert!(has(&writer, "after") && writer.closed.is_none());
+    drop(stuck);
+}
+
 #[tokio::test]
 async fn a_failing_disk_is_reported_loudly_and_loses_nothing_confirmed() {
     let store = Arc::new(MemoryStore::default());
