@@ -1,6 +1,6 @@
 //! Who this browser is to the server, without an account: a participant
 //! credential issued by `POST /api/participants`, kept in `localStorage` and sent
-//! on every socket (`&me=`, see [`crate::net::ws_url_of`]). It is what lets
+//! on every socket (offered as a subprotocol, see [`crate::net::ws_url_of`]). It is what lets
 //! votes and private notes survive a reload.
 //!
 //! A socket without a credential the server accepts still works, under a one-off

@@ -65,7 +65,7 @@ pub struct Handlers {
 /// One document's connection, reconnecting until told a link is dead.
 pub struct Connection {
     /// Asked again on every connect: the identity in it may have been renewed.
-    url: Box<dyn Fn() -> Option<String>>,
+    url: Box<dyn Fn() -> Option<SocketAddress>>,
     sync: Rc<RefCell<ClientSync>>,
     handlers: Handlers,
     socket: RefCell<Option<WebSocket>>,
@@ -78,7 +78,7 @@ pub struct Connection {
 impl Connection {
     /// Starts connecting `sync`'s replica to the socket `url` names.
     pub fn open(
-        url: impl Fn() -> Option<String> + 'static,
+        url: impl Fn() -> Option<SocketAddress> + 'static,
         sync: Rc<RefCell<ClientSync>>,
         handlers: Handlers,
     ) -> Rc<Connection> {
@@ -123,7 +123,15 @@ impl Connection {
             return;
         }
         (self.handlers.on_status)(Status::Connecting);
-        let Some(Ok(ws)) = (self.url)().map(|url| WebSocket::new(&url)) else {
+        let opened = (self.url)().map(|a| {
+            let protocols: js_sys::Array = a
+                .protocols
+                .iter()
+                .map(|p| wasm_bindgen::JsValue::from_str(p))
+                .collect();
+            WebSocket::new_with_str_sequence(&a.url, &protocols)
+        });
+        let Some(Ok(ws)) = opened else {
             self.schedule_retry();
             return;
         };
@@ -279,9 +287,23 @@ impl Connection {
     }
 }
 
-/// The socket URL of one of the board's documents, with this browser's
+/// Where a socket connects: its URL (no credentials in it), and the
+/// subprotocols it offers, which carry the share token and this browser's
+/// participant credential in a header no proxy logs.
+pub struct SocketAddress {
+    /// `ws[s]://host/ws/…`.
+    pub url: String,
+    /// What goes in `Sec-WebSocket-Protocol`.
+    pub protocols: Vec<String>,
+}
+
+/// The socket address of one of the board's documents, with this browser's
 /// participant credential if it has one.
-pub fn ws_url_of(doc: tafel_shared::roles::DocKind, board: &str, token: &str) -> Option<String> {
+pub fn ws_url_of(
+    doc: tafel_shared::roles::DocKind,
+    board: &str,
+    token: &str,
+) -> Option<SocketAddress> {
     let location = web_sys::window()?.location();
     let scheme = if location.protocol().ok()? == "https:" {
         "wss"
@@ -289,11 +311,9 @@ pub fn ws_url_of(doc: tafel_shared::roles::DocKind, board: &str, token: &str) ->
         "ws"
     };
     let host = location.host().ok()?;
-    let me = crate::identity::credential()
-        .map(|c| format!("&me={}", js_sys::encode_uri_component(&c.to_string())))
-        .unwrap_or_default();
-    Some(format!(
-        "{scheme}://{host}{}?token={token}{me}",
-        doc.ws_path(board)
-    ))
+    let me = crate::identity::credential().map(|c| c.to_string());
+    Some(SocketAddress {
+        url: format!("{scheme}://{host}{}", doc.ws_path(board)),
+        protocols: tafel_shared::protocol::socket_protocols(token, me.as_deref()),
+    })
 }

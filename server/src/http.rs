@@ -749,8 +749,21 @@ fn upgrade(
     board: String,
     doc: Option<DocKind>,
     query: SocketQuery,
+    headers: &axum::http::HeaderMap,
 ) -> Response {
+    // Tafel's client offers its credentials as subprotocols (a header no proxy
+    // logs); stock Yjs clients can only send them in the URL.
+    let (header_token, header_me) = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|h| h.to_str().ok())
+        .map(tafel_shared::protocol::protocol_credentials)
+        .unwrap_or_default();
+    let query = SocketQuery {
+        token: header_token.or(query.token),
+        me: header_me.or(query.me),
+    };
     let ws = ws
+        .protocols([tafel_shared::protocol::WS_PROTOCOL])
         // tungstenite's own limit sits above ours, so that frames just over the limit
         // get our documented close code rather than a torn connection.
         .max_message_size(app.config.max_frame_bytes.saturating_mul(2).max(1 << 16))
@@ -775,22 +788,24 @@ async fn ws_content(
     State(app): State<Arc<App>>,
     Path(board): Path<String>,
     Query(q): Query<SocketQuery>,
+    headers: axum::http::HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    upgrade(app, ws, board, Some(DocKind::Content), q)
+    upgrade(app, ws, board, Some(DocKind::Content), q, &headers)
 }
 
 async fn ws_doc(
     State(app): State<Arc<App>>,
     Path((board, doc)): Path<(String, String)>,
     Query(q): Query<SocketQuery>,
+    headers: axum::http::HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
     // The content document lives at /ws/{board}; the others by name.
     let doc = DocKind::ALL
         .into_iter()
         .find(|d| *d != DocKind::Content && d.as_str() == doc);
-    upgrade(app, ws, board, doc, q)
+    upgrade(app, ws, board, doc, q, &headers)
 }
 
 #[cfg(test)]

@@ -440,9 +440,60 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// The WebSocket subprotocol Tafel's own client asks for; the server answers
+/// with it. The client's credentials travel beside it as further offered
+/// subprotocols ([`socket_protocols`]), in a header, so that no proxy logs
+/// them with the URL. `?token=` and `?me=` stay for stock Yjs clients, which
+/// can only put them in the URL.
+pub const WS_PROTOCOL: &str = "tafel";
+
+const TOKEN_PROTOCOL: &str = "tafel.token.";
+const ME_PROTOCOL: &str = "tafel.me.";
+
+/// The subprotocols a socket offers: Tafel's own, the share token and, if it
+/// has one, the participant credential.
+pub fn socket_protocols(token: &str, me: Option<&str>) -> Vec<String> {
+    let mut out = vec![WS_PROTOCOL.to_owned(), format!("{TOKEN_PROTOCOL}{token}")];
+    if let Some(me) = me {
+        out.push(format!("{ME_PROTOCOL}{me}"));
+    }
+    out
+}
+
+/// The share token and participant credential in an offered
+/// `Sec-WebSocket-Protocol` header (comma-separated), if there.
+pub fn protocol_credentials(header: &str) -> (Option<String>, Option<String>) {
+    let mut token = None;
+    let mut me = None;
+    for p in header.split(',').map(str::trim) {
+        if let Some(t) = p.strip_prefix(TOKEN_PROTOCOL) {
+            token = Some(t.to_owned());
+        } else if let Some(m) = p.strip_prefix(ME_PROTOCOL) {
+            me = Some(m.to_owned());
+        }
+    }
+    (token, me)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_travel_as_subprotocols() {
+        let offered = socket_protocols("AbC-_09", Some("p1.proof"));
+        assert_eq!(offered[0], WS_PROTOCOL);
+        let header = offered.join(", ");
+        assert_eq!(
+            protocol_credentials(&header),
+            (Some("AbC-_09".into()), Some("p1.proof".into()))
+        );
+        assert_eq!(protocol_credentials("tafel"), (None, None));
+        assert_eq!(
+            protocol_credentials(&socket_protocols("t", None).join(",")),
+            (Some("t".into()), None)
+        );
+    }
     use proptest::prelude::*;
 
     fn arb_message() -> impl Strategy<Value = Message> {

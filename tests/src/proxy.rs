@@ -17,6 +17,7 @@ pub struct Proxy {
     addr: SocketAddr,
     offline: Arc<AtomicBool>,
     dark: Arc<AtomicBool>,
+    requests: Arc<std::sync::Mutex<Vec<String>>>,
     cut: watch::Sender<u64>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -30,6 +31,8 @@ impl Proxy {
         let dark = Arc::new(AtomicBool::new(false));
         let (cut, cuts) = watch::channel(0u64);
         let (flag, no_pages) = (Arc::clone(&offline), Arc::clone(&dark));
+        let requests = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = Arc::clone(&requests);
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 if no_pages.load(Ordering::SeqCst) {
@@ -38,9 +41,10 @@ impl Proxy {
                     continue;
                 }
                 let flag = Arc::clone(&flag);
+                let seen = Arc::clone(&seen);
                 let mut cuts = cuts.clone();
                 tokio::spawn(async move {
-                    let _ = forward(client, upstream, &flag, &mut cuts).await;
+                    let _ = forward(client, upstream, &flag, &mut cuts, &seen).await;
                 });
             }
         });
@@ -48,6 +52,7 @@ impl Proxy {
             addr,
             offline,
             dark,
+            requests,
             cut,
             task,
         })
@@ -81,6 +86,12 @@ impl Proxy {
         self.go_offline();
     }
 
+    /// The first line of every request that came through (`GET /path HTTP/1.1`),
+    /// as a reverse proxy would log it.
+    pub fn request_lines(&self) -> Vec<String> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
     /// Lets sync sockets (and pages) through again.
     pub fn go_online(&self) {
         self.offline.store(false, Ordering::SeqCst);
@@ -99,11 +110,17 @@ async fn forward(
     upstream: SocketAddr,
     offline: &AtomicBool,
     cuts: &mut watch::Receiver<u64>,
+    seen: &std::sync::Mutex<Vec<String>>,
 ) -> std::io::Result<()> {
     // Enough of the request to see its path.
     let mut head = vec![0u8; 4096];
     let n = client.read(&mut head).await?;
     head.truncate(n);
+    if let Some(line) = head.split(|b| *b == b'\r').next() {
+        if let Ok(mut s) = seen.lock() {
+            s.push(String::from_utf8_lossy(line).into_owned());
+        }
+    }
     let is_socket = head.starts_with(b"GET /ws/");
     let path = head.split(|b| *b == b' ').nth(1).unwrap_or_default();
     let is_api = path.starts_with(b"/api/");

@@ -436,3 +436,38 @@ async fn text_grows_with_its_words_at_the_size_picked() {
     .await;
     ada.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_token_travels_in_a_url_a_proxy_would_log() {
+    let srv = app_server().await;
+    let proxy = tafel_tests::Proxy::start(srv.server.addr).await.unwrap();
+    let board = srv.api().create_board("Geheim", "swot").await.unwrap();
+    let driver = Driver::start().await;
+    let ada = driver.browser().await;
+    open_as(
+        &ada,
+        &proxy.link(&board.created.links[&Role::Facilitator]),
+        "Ada",
+    )
+    .await;
+    add_note(&ada, (400.0, 300.0), "sichtbar").await;
+    // The share dialog and the history ask the API with the token too.
+    click_css(&ada, "[data-action=share]").await;
+    wait_for_count(&ada, ".share-row", 4).await;
+    let lines = proxy.request_lines();
+    assert!(
+        lines.iter().filter(|l| l.contains("/ws/")).count() >= 4,
+        "the board's sockets went through: {lines:#?}"
+    );
+    for role in Role::ALL {
+        let token = board.token(role);
+        assert!(
+            !lines.iter().any(|l| l.contains(token)),
+            "the {role:?} token is in a logged URL: {lines:#?}"
+        );
+    }
+    assert!(!lines
+        .iter()
+        .any(|l| l.contains("token=") || l.contains("me=")));
+    ada.close().await.unwrap();
+}

@@ -185,3 +185,52 @@ async fn documents_of_a_board_are_separate() {
         assert!(!has(&other, "only-in-content"), "{doc:?} saw content");
     }
 }
+
+#[tokio::test]
+async fn credentials_in_the_subprotocol_header_open_a_socket_without_a_token_in_the_url() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("Header", "").await.unwrap();
+    let bare = format!(
+        "ws://{}{}",
+        srv.server.addr,
+        DocKind::Content.ws_path(&board.id)
+    );
+    let offer = |token: &str| {
+        let mut req = bare.as_str().into_client_request().unwrap();
+        let protocols = tafel_shared::protocol::socket_protocols(token, None).join(", ");
+        req.headers_mut()
+            .insert("sec-websocket-protocol", protocols.parse().unwrap());
+        req
+    };
+    let (mut ws, answer) = tokio_tungstenite::connect_async(offer(board.token(Role::Editor)))
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.headers().get("sec-websocket-protocol").unwrap(),
+        tafel_shared::protocol::WS_PROTOCOL,
+        "the server picks Tafel's own protocol, never echoing a credential"
+    );
+    // It syncs: the server's step 1 arrives.
+    use futures_util::StreamExt;
+    let first = ws.next().await.unwrap().unwrap();
+    assert!(matches!(
+        Message::decode(&first.into_data()).unwrap(),
+        Message::Sync(_)
+    ));
+    // A wrong token in the header is refused like one in the URL.
+    let (mut wrong, _) = tokio_tungstenite::connect_async(offer("x".repeat(43).as_str()))
+        .await
+        .unwrap();
+    let mut code = None;
+    while let Some(Ok(msg)) = wrong.next().await {
+        if let tokio_tungstenite::tungstenite::Message::Close(Some(f)) = msg {
+            code = Some(u16::from(f.code));
+            break;
+        }
+    }
+    assert_eq!(
+        code,
+        Some(tafel_shared::protocol::CloseCode::Unauthorized.code())
+    );
+}
