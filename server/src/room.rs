@@ -57,6 +57,14 @@ pub const PRESENCE_PER_SEC: f64 = 30.0;
 /// Presence updates one socket may have relayed in a burst.
 pub const PRESENCE_BURST: f64 = 60.0;
 
+/// Sync step 1 requests per second one socket may send, sustained: each makes
+/// the room encode what the socket lacks (the whole document for an empty
+/// state vector). Clients send one when they connect; more closes (4008).
+pub const STEP1_PER_SEC: f64 = 1.0;
+
+/// Sync step 1 requests one socket may send in a burst.
+pub const STEP1_BURST: f64 = 5.0;
+
 /// Per-room limits, from the server configuration.
 #[derive(Clone, Debug)]
 pub struct RoomLimits {
@@ -138,6 +146,10 @@ struct Peer<L> {
     presence_at_ms: u64,
     /// Its client ids whose newest state the rate held back.
     presence_unsent: HashSet<u64>,
+    /// Step 1 requests it may still send now (a token bucket), and when it
+    /// was last filled.
+    step1_tokens: f64,
+    step1_at_ms: u64,
     /// The edge's handle on this socket.
     link: L,
 }
@@ -409,6 +421,8 @@ impl<L> RoomCore<L> {
                 presence_tokens: PRESENCE_BURST,
                 presence_at_ms: self.now_ms,
                 presence_unsent: HashSet::new(),
+                step1_tokens: STEP1_BURST,
+                step1_at_ms: self.now_ms,
                 link,
             },
         );
@@ -507,6 +521,16 @@ impl<L> RoomCore<L> {
     }
 
     fn answer_step1(&mut self, conn: ConnId, sv: &[u8]) -> Result<Effects, CloseCode> {
+        let now = self.now_ms;
+        if let Some(peer) = self.peers.get_mut(&conn) {
+            let elapsed = now.saturating_sub(peer.step1_at_ms) as f64 / 1000.0;
+            peer.step1_tokens = (peer.step1_tokens + elapsed * STEP1_PER_SEC).min(STEP1_BURST);
+            peer.step1_at_ms = now;
+            if peer.step1_tokens < 1.0 {
+                return Err(CloseCode::RateLimited);
+            }
+            peer.step1_tokens -= 1.0;
+        }
         let sv = catch_unwind(|| StateVector::decode_v1(sv))
             .ok()
             .and_then(Result::ok)
@@ -1186,6 +1210,24 @@ mod tests {
             }],
         })
         .encode()
+    }
+
+    #[test]
+    fn step_one_requests_are_rate_limited() {
+        let mut r = room(DocKind::Content);
+        r.join(1, Role::Viewer, ()).unwrap();
+        let step1 = Message::Sync(SyncMessage::Step1(vec![0])).encode();
+        for _ in 0..STEP1_BURST as usize {
+            assert_eq!(r.handle(1, &step1, 0).unwrap().held.len(), 1);
+        }
+        assert_eq!(r.handle(1, &step1, 10).err(), Some(CloseCode::RateLimited));
+        // A second later one more is fine again.
+        let mut r = room(DocKind::Content);
+        r.join(1, Role::Viewer, ()).unwrap();
+        for _ in 0..STEP1_BURST as usize {
+            r.handle(1, &step1, 0).unwrap();
+        }
+        assert!(r.handle(1, &step1, 1000).is_ok());
     }
 
     #[test]

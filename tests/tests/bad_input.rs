@@ -16,6 +16,8 @@ enum Bad {
     Text,
     Bytes(Vec<u8>),
     Burst(usize),
+    /// The same frame, this many times.
+    Repeat(Vec<u8>, usize),
 }
 
 async fn healthy_room_survives(srv: &TestServer, bad: Bad, want: CloseCode, case: &str) {
@@ -33,6 +35,13 @@ async fn healthy_room_survives(srv: &TestServer, bad: Bad, want: CloseCode, case
         Bad::Burst(n) => {
             for _ in 0..n {
                 if attacker.send(&Message::QueryAwareness).await.is_err() {
+                    break;
+                }
+            }
+        }
+        Bad::Repeat(bytes, n) => {
+            for _ in 0..n {
+                if attacker.send_raw(bytes.clone()).await.is_err() {
                     break;
                 }
             }
@@ -154,6 +163,12 @@ async fn each_bad_frame_is_refused_and_the_room_keeps_serving() {
             "trailing bytes",
             Bad::Bytes(vec![3, 0, 0]),
             CloseCode::BadMessage,
+        ),
+        (
+            // Each asks the room to encode the whole document.
+            "a flood of step 1 requests",
+            Bad::Repeat(Message::Sync(SyncMessage::Step1(vec![0])).encode(), 50),
+            CloseCode::RateLimited,
         ),
     ];
     for (case, bad, want) in cases {
