@@ -5,8 +5,8 @@ use tafel_shared::api::{
     ApiError, BoardCreated, BoardInfo, BoardLinks, CreateBoard, FileInfo, NameVersion,
     ParticipantIssued, RenameBoard, RestoreMode, RestoreVersion, Restored, SaveTemplate,
     SavedTemplate, TemplateSaved, TokenRotated, UpdateTemplate, VersionInfo, VersionView,
-    ERR_FORBIDDEN, ERR_NOT_FOUND, ERR_NOT_IMAGE, ERR_QUOTA, ERR_REVOKED, ERR_STORAGE,
-    ERR_TOO_LARGE, ERR_UNAUTHORIZED, ERR_UNKNOWN_TEMPLATE,
+    ERR_FORBIDDEN, ERR_NOT_FOUND, ERR_NOT_IMAGE, ERR_QUOTA, ERR_RATE_LIMITED, ERR_REVOKED,
+    ERR_STORAGE, ERR_TOO_LARGE, ERR_UNAUTHORIZED, ERR_UNKNOWN_TEMPLATE,
 };
 use tafel_shared::roles::Role;
 use wasm_bindgen::{JsCast, JsValue};
@@ -386,6 +386,7 @@ fn error_text(e: &ApiError) -> String {
         }
         ERR_QUOTA => t("error-quota-exceeded"),
         ERR_NOT_IMAGE => t("error-not-an-image"),
+        ERR_RATE_LIMITED => t("error-rate-limited"),
         _ => e.message.clone(),
     }
 }

@@ -33,6 +33,10 @@ pub struct App {
     pub public_url: String,
     /// Issues and checks participant identities.
     pub identities: Identities,
+    /// Boards created or imported lately, per address.
+    pub creations: crate::client_addr::PerAddress,
+    /// Participant identities issued lately, per address.
+    pub issued: crate::client_addr::PerAddress,
 }
 
 /// A socket that passed authentication.

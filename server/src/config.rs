@@ -226,6 +226,21 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_CREATE_REQUIRES_OPERATOR", default_value_t = false)]
     pub create_requires_operator: bool,
 
+    /// Boards one address may create or import a minute (in bursts of as
+    /// many); more are refused with 429.
+    #[arg(long, env = "TAFEL_CREATES_PER_MINUTE", default_value_t = 30)]
+    pub creates_per_minute: u32,
+
+    /// Participant identities one address may be issued a minute.
+    #[arg(long, env = "TAFEL_PARTICIPANTS_PER_MINUTE", default_value_t = 60)]
+    pub participants_per_minute: u32,
+
+    /// Tafel runs behind a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For`: per-address limits use that address (without this
+    /// flag the header is ignored, so a client cannot name another address).
+    #[arg(long, env = "TAFEL_TRUSTED_PROXY", default_value_t = false)]
+    pub trusted_proxy: bool,
+
     /// Who saves and manages the server's own templates: facilitators (each
     /// renames and deletes what they saved), or only callers with the operator
     /// token.
@@ -282,6 +297,9 @@ impl Default for ServeConfig {
             history_max_total_mb: defaults::HISTORY_MAX_TOTAL_MB,
             create_requires_operator: false,
             templates_by_operator: false,
+            creates_per_minute: 30,
+            participants_per_minute: 60,
+            trusted_proxy: false,
             max_image_mb: defaults::MAX_IMAGE_MB,
             board_images_mb: defaults::BOARD_IMAGES_MB,
         }

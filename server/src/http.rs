@@ -432,11 +432,13 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
 async fn create_board(
     State(app): State<Arc<App>>,
     CallerToken(token): CallerToken,
+    crate::client_addr::ClientAddr(addr): crate::client_addr::ClientAddr,
     json: Result<Json<CreateBoard>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<BoardCreated>)> {
     if app.config.create_requires_operator {
         check_operator(&app, token.as_deref()).await?;
     }
+    crate::client_addr::check(&app.creations, addr, "new boards")?;
     let req = body(json)?;
     let title = clean_title(&req.title)?;
     let template_id = req.template.unwrap_or_default();
@@ -735,12 +737,14 @@ async fn admin_delete(
 /// identity grants nothing beyond the role of the link it comes with).
 async fn issue_participant(
     State(app): State<Arc<App>>,
-) -> (StatusCode, Json<tafel_shared::api::ParticipantIssued>) {
+    crate::client_addr::ClientAddr(addr): crate::client_addr::ClientAddr,
+) -> ApiResult<(StatusCode, Json<tafel_shared::api::ParticipantIssued>)> {
+    crate::client_addr::check(&app.issued, addr, "new identities")?;
     let credential = app.identities.issue().to_string();
-    (
+    Ok((
         StatusCode::CREATED,
         Json(tafel_shared::api::ParticipantIssued { credential }),
-    )
+    ))
 }
 
 fn upgrade(

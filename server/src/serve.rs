@@ -113,6 +113,8 @@ pub async fn start_with_clock(
     };
     let app = Arc::new(App {
         identities,
+        creations: crate::client_addr::PerAddress::new(config.creates_per_minute),
+        issued: crate::client_addr::PerAddress::new(config.participants_per_minute),
         config,
         storage,
         committer,
@@ -133,16 +135,20 @@ pub async fn start_with_clock(
         let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-                tracing::info!("shutting down: closing sockets and flushing");
-                // Sockets are upgraded connections the HTTP server no longer tracks:
-                // close them here, so that graceful shutdown can finish.
-                shutdown_app.rooms.shutdown().await;
-            })
-            .await
-            .context("serving")
+        // The peer's address, for the per-address limits.
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = rx.await;
+            tracing::info!("shutting down: closing sockets and flushing");
+            // Sockets are upgraded connections the HTTP server no longer tracks:
+            // close them here, so that graceful shutdown can finish.
+            shutdown_app.rooms.shutdown().await;
+        })
+        .await
+        .context("serving")
     });
     Ok(Server {
         addr,

@@ -757,3 +757,4 @@ format-link = Link (zuerst die Wörter markieren)
 format-link-question = Linkadresse (https://, http:// oder mailto:); leer entfernt den Link
 format-link-select-first = Markiere zuerst die Wörter, die verlinkt werden sollen.
 format-link-refused = Nur https://-, http://- und mailto:-Adressen können Links sein.
+error-rate-limited = Gerade zu viele davon von hier aus. Warte eine Minute und versuch es noch einmal.

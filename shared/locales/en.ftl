@@ -748,3 +748,4 @@ format-link = Link (select the words first)
 format-link-question = Link address (https://, http:// or mailto:); empty removes the link
 format-link-select-first = Select the words to link first.
 format-link-refused = Only https://, http:// and mailto: addresses can be links.
+error-rate-limited = Too many of these from here just now. Wait a minute and try again.

@@ -139,6 +139,10 @@ pub const ERR_QUOTA: &str = "quota_exceeded";
 /// name or declared type says.
 pub const ERR_NOT_IMAGE: &str = "not_an_image";
 
+/// Too many requests of this kind from one address lately (status 429; the
+/// message says how long to wait).
+pub const ERR_RATE_LIMITED: &str = "rate_limited";
+
 /// The picture types boards take, as the server recognises them from their bytes.
 pub const IMAGE_TYPES: [&str; 5] = [
     "image/png",

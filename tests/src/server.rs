@@ -89,6 +89,9 @@ pub fn test_config(data: &Path) -> ServeConfig {
         bind: ([127, 0, 0, 1], 0).into(),
         data: data.to_path_buf(),
         room_grace_secs: 1,
+        // Tests make many boards from one address; the limit has tests of its own.
+        creates_per_minute: 1_000_000,
+        participants_per_minute: 1_000_000,
         ..ServeConfig::default()
     }
 }
@@ -152,6 +155,9 @@ impl ServerProcess {
             .arg(data)
             .args(extra)
             .env("TAFEL_LOG", "warn")
+            // The load generator makes hundreds of boards from one address.
+            .env("TAFEL_CREATES_PER_MINUTE", "1000000")
+            .env("TAFEL_PARTICIPANTS_PER_MINUTE", "1000000")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)

@@ -614,3 +614,64 @@ async fn renames_racing_rotations_never_bring_a_revoked_link_back() {
         assert_eq!(s, 401, "a rotated-away link opens the board again");
     }
 }
+
+#[tokio::test]
+async fn creating_boards_is_limited_per_address_and_a_trusted_proxy_names_it() {
+    let srv = TestServer::start_with(|c| c.creates_per_minute = 3)
+        .await
+        .unwrap();
+    let api = srv.api();
+    let create = |forwarded: Option<&'static str>| {
+        let http = reqwest::Client::new();
+        let url = format!("{}/api/boards", srv.http());
+        async move {
+            let mut req = http.post(url).json(&serde_json::json!({"title": "x"}));
+            if let Some(f) = forwarded {
+                req = req.header("x-forwarded-for", f);
+            }
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            (
+                status,
+                resp.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(create(None).await.0, 201);
+    }
+    let (status, refused) = create(None).await;
+    assert_eq!(status, 429);
+    assert_eq!(refused["code"], tafel_shared::api::ERR_RATE_LIMITED);
+    // Without --trusted-proxy, a client cannot name another address.
+    assert_eq!(create(Some("203.0.113.9")).await.0, 429);
+    // Importing counts as creating.
+    let (s, _) = api
+        .call_raw(Method::POST, "/api/boards/import", "application/json", "{}")
+        .await
+        .unwrap();
+    assert_eq!(s, 429);
+
+    // Behind a trusted proxy, each client address has its own allowance.
+    let srv = TestServer::start_with(|c| {
+        c.creates_per_minute = 1;
+        c.trusted_proxy = true;
+    })
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/boards", srv.http());
+    let post = |from: &'static str| {
+        http.post(&url)
+            .header("x-forwarded-for", format!("198.51.100.7, {from}"))
+            .json(&serde_json::json!({"title": "x"}))
+            .send()
+    };
+    assert_eq!(post("192.0.2.1").await.unwrap().status().as_u16(), 201);
+    assert_eq!(post("192.0.2.1").await.unwrap().status().as_u16(), 429);
+    assert_eq!(
+        post("192.0.2.2").await.unwrap().status().as_u16(),
+        201,
+        "the address the proxy appended counts, not the first one"
+    );
+}
