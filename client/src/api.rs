@@ -26,7 +26,14 @@ pub async fn create_board(title: &str, template: &str) -> Result<BoardCreated, J
         lang: Some(crate::i18n::lang()),
     })
     .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    call("POST", "/api/boards", Some(&body), None).await
+    // Where only the operator creates boards, the token typed in this tab.
+    let operator = crate::prefs::operator_token();
+    call("POST", "/api/boards", Some(&body), operator.as_deref()).await
+}
+
+/// Whether a call failed for want of a valid token.
+pub fn is_unauthorized(e: &JsValue) -> bool {
+    e.as_string().is_some_and(|m| m == t("error-unauthorized"))
 }
 
 /// `GET /api/boards/{id}`: title and the caller's role.
@@ -233,7 +240,14 @@ pub async fn download(path: &str, token: &str, name: &str) -> Result<(), JsValue
 
 /// `POST /api/boards/import`: a new board from a Tafel export (JSON text).
 pub async fn import_board(json_text: &str) -> Result<BoardCreated, JsValue> {
-    call("POST", "/api/boards/import", Some(json_text), None).await
+    let operator = crate::prefs::operator_token();
+    call(
+        "POST",
+        "/api/boards/import",
+        Some(json_text),
+        operator.as_deref(),
+    )
+    .await
 }
 
 /// Why an upload did not happen.

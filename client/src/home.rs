@@ -21,16 +21,21 @@ fn go(local_link: &str) {
 pub fn Home() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let create = move |template: Template| {
+    // Set when this server lets only its operator create boards: what to
+    // create once the token is typed.
+    let needs_operator = RwSignal::new(None::<(String, String)>);
+    let start = move |title: String, template: String| {
         busy.set(true);
         spawn_local(async move {
-            let title = if template == Template::Blank {
-                t("home-untitled-board")
-            } else {
-                template.name(crate::i18n::lang())
-            };
-            match crate::api::create_board(&title, template.id()).await {
+            match crate::api::create_board(&title, &template).await {
                 Ok(created) => enter_new_board(&created),
+                Err(e) if crate::api::is_unauthorized(&e) => {
+                    busy.set(false);
+                    if crate::prefs::operator_token().is_some() {
+                        error.set(Some(t("home-operator-wrong")));
+                    }
+                    needs_operator.set(Some((title, template)));
+                }
                 Err(e) => {
                     busy.set(false);
                     error.set(Some(crate::api::describe(&e)));
@@ -38,22 +43,38 @@ pub fn Home() -> impl IntoView {
             }
         });
     };
+    let create = move |template: Template| {
+        let title = if template == Template::Blank {
+            t("home-untitled-board")
+        } else {
+            template.name(crate::i18n::lang())
+        };
+        start(title, template.id().to_owned());
+    };
     let create_saved = move |template: tafel_shared::api::SavedTemplate| {
-        busy.set(true);
-        spawn_local(async move {
-            let id = format!(
-                "{}{}",
-                tafel_shared::api::SAVED_TEMPLATE_PREFIX,
-                template.id
-            );
-            match crate::api::create_board(&template.name, &id).await {
-                Ok(created) => enter_new_board(&created),
-                Err(e) => {
-                    busy.set(false);
-                    error.set(Some(crate::api::describe(&e)));
-                }
-            }
-        });
+        let id = format!(
+            "{}{}",
+            tafel_shared::api::SAVED_TEMPLATE_PREFIX,
+            template.id
+        );
+        start(template.name, id);
+    };
+    let operator_field = NodeRef::<leptos::html::Input>::new();
+    let give_operator_token = move |e: leptos::ev::SubmitEvent| {
+        e.prevent_default();
+        let token = operator_field
+            .get_untracked()
+            .map(|i| i.value())
+            .unwrap_or_default();
+        if token.trim().is_empty() {
+            return;
+        }
+        crate::prefs::set_operator_token(&token);
+        error.set(None);
+        if let Some((title, template)) = needs_operator.get_untracked() {
+            needs_operator.set(None);
+            start(title, template);
+        }
     };
     let link_text = RwSignal::new(String::new());
     let link_error = RwSignal::new(None::<String>);
@@ -124,6 +145,14 @@ pub fn Home() -> impl IntoView {
                         .collect_view()}
                 </ul>
                 <SavedTemplates busy create=create_saved error/>
+                <Show when=move || needs_operator.with(Option::is_some)>
+                    <form class="operator-form" on:submit=give_operator_token>
+                        <p>{t("home-operator-needed")}</p>
+                        <input type="password" data-testid="operator-token" node_ref=operator_field
+                            autocomplete="off" aria-label=t("home-operator-label") placeholder=t("home-operator-label")/>
+                        <button type="submit" class="button primary">{t("home-operator-create")}</button>
+                    </form>
+                </Show>
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <label class="import">
                     {t("home-import-label")} " "

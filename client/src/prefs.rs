@@ -158,6 +158,26 @@ pub fn absolute_link(local: &str) -> String {
     format!("{origin}{local}")
 }
 
+const OPERATOR: &str = "tafel.operator-token";
+
+/// The operator token typed in this tab, for servers where only the operator
+/// creates boards. Kept in `sessionStorage`: it goes when the tab closes.
+pub fn operator_token() -> Option<String> {
+    web_sys::window()?
+        .session_storage()
+        .ok()??
+        .get_item(OPERATOR)
+        .ok()?
+        .filter(|t| !t.is_empty())
+}
+
+/// Keeps the operator token for this tab.
+pub fn set_operator_token(token: &str) {
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.set_item(OPERATOR, token.trim());
+    }
+}
+
 const TEMPLATE_TOKENS: &str = "tafel.template-tokens";
 
 /// The tokens that manage the templates saved from this browser, by template

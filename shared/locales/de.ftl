@@ -758,3 +758,7 @@ format-link-question = Linkadresse (https://, http:// oder mailto:); leer entfer
 format-link-select-first = Markiere zuerst die Wörter, die verlinkt werden sollen.
 format-link-refused = Nur https://-, http://- und mailto:-Adressen können Links sein.
 error-rate-limited = Gerade zu viele davon von hier aus. Warte eine Minute und versuch es noch einmal.
+home-operator-needed = Auf diesem Server legt nur der Betreiber Boards an. Gib das Betreiber-Token ein, um weiterzumachen (es bleibt nur in diesem Tab).
+home-operator-label = Betreiber-Token
+home-operator-create = Board anlegen
+home-operator-wrong = Dieses Betreiber-Token stimmt nicht.

@@ -749,3 +749,7 @@ format-link-question = Link address (https://, http:// or mailto:); empty remove
 format-link-select-first = Select the words to link first.
 format-link-refused = Only https://, http:// and mailto: addresses can be links.
 error-rate-limited = Too many of these from here just now. Wait a minute and try again.
+home-operator-needed = On this server, only its operator creates boards. Enter the operator token to go on (it is kept in this tab only).
+home-operator-label = Operator token
+home-operator-create = Create the board
+home-operator-wrong = That operator token is not right.

@@ -471,3 +471,61 @@ async fn no_token_travels_in_a_url_a_proxy_would_log() {
         .any(|l| l.contains("token=") || l.contains("me=")));
     ada.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_start_page_creates_boards_where_only_the_operator_may() {
+    use fantoccini::Locator;
+    let srv = app_server_with(|c| c.create_requires_operator = true).await;
+    let operator = tafel_server::secret::random_token(32);
+    srv.server
+        .app
+        .storage
+        .set_operator_hash(&tafel_server::storage::hash_token(&operator))
+        .unwrap();
+    let driver = Driver::start().await;
+    let ada = driver.browser().await;
+    ada.goto(&srv.http()).await.unwrap();
+    click_css(&ada, "[data-template=swot]").await;
+    // The server says who may; the page asks for the token instead of failing.
+    let field = ada
+        .wait()
+        .for_element(Locator::Css("[data-testid=operator-token]"))
+        .await
+        .unwrap();
+    field
+        .send_keys("wrong-wrong-wrong-wrong-wrong-wrong-wrong")
+        .await
+        .unwrap();
+    click_css(&ada, ".operator-form button").await;
+    let wrong = tafel_shared::i18n::text(tafel_shared::i18n::Lang::En, "home-operator-wrong");
+    wait_until(
+        &ada,
+        "the wrong token told",
+        &format!("return document.querySelector('[role=alert]')?.textContent === {wrong:?}"),
+    )
+    .await;
+    let field = ada
+        .find(Locator::Css("[data-testid=operator-token]"))
+        .await
+        .unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(&operator).await.unwrap();
+    click_css(&ada, ".operator-form button").await;
+    wait_for_count(&ada, ".element.frame", 4).await;
+    assert!(ada.current_url().await.unwrap().path().starts_with("/b/"));
+    let (_, list) = srv
+        .api()
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/admin/boards?token={operator}"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "one board, made with the token"
+    );
+    ada.close().await.unwrap();
+}
