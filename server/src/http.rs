@@ -233,6 +233,13 @@ pub(crate) async fn check_operator(app: &App, token: Option<&str>) -> ApiResult<
 
 pub(crate) fn body<T>(json: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
     json.map(|Json(v)| v).map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::Refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                api::ERR_TOO_LARGE,
+                "The request body is larger than the server accepts.".into(),
+            );
+        }
         AppError::BadRequest(format!(
             "The request body is not what was expected: {}",
             e.body_text()

@@ -200,3 +200,59 @@ async fn text_is_gzipped_on_request_and_fonts_are_not() {
     assert_eq!(header(font.headers(), CONTENT_ENCODING), "");
     assert_eq!(&font.bytes().await.unwrap()[..4], b"wOF2");
 }
+
+/// One raw HTTP/1.1 GET, as a client that does not tidy its path sends it.
+async fn raw_get(addr: std::net::SocketAddr, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut answer = Vec::new();
+    tcp.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn no_path_leaves_the_client_directory() {
+    // A secret beside the client's directory, and one in the data directory.
+    let root = tempfile::tempdir().unwrap();
+    let dist = root.path().join("dist");
+    std::fs::create_dir(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX).unwrap();
+    std::fs::write(root.path().join("secret.txt"), "TOP-SECRET-BESIDE").unwrap();
+    let srv = TestServer::start_with(|c| c.assets = Some(dist.clone()))
+        .await
+        .unwrap();
+    let data = srv.dir.as_ref().unwrap().path().to_path_buf();
+    std::fs::write(data.join("secret.txt"), "TOP-SECRET-DATA").unwrap();
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%2fsecret.txt",
+        "/b/../../secret.txt",
+        "/....//secret.txt",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/..\\secret.txt",
+        &format!("/{}", data.join("secret.txt").display()),
+        &format!("/..{}/secret.txt", data.display()),
+    ] {
+        let answer = raw_get(srv.server.addr, path).await;
+        assert!(
+            !answer.contains("TOP-SECRET") && !answer.contains("root:"),
+            "{path} leaked: {answer}"
+        );
+        let status = answer.split(' ').nth(1).unwrap_or_default();
+        assert!(["400", "404", "200"].contains(&status), "{path}: {status}");
+        if status == "200" {
+            assert!(
+                answer.contains("<!doctype html>"),
+                "{path}: only the app page"
+            );
+        }
+    }
+}

@@ -377,3 +377,86 @@ async fn a_failing_disk_is_reported_loudly_and_loses_nothing_confirmed() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn oversized_and_malformed_http_bodies_get_clear_errors() {
+    let srv = TestServer::start().await.unwrap();
+    let api = srv.api();
+    let board = api.create_board("Body", "").await.unwrap();
+    let fac = board.token(Role::Facilitator).to_owned();
+    let cases: Vec<(reqwest::Method, String, String, u16)> = vec![
+        // Over axum's 2 MB default for JSON bodies.
+        (
+            reqwest::Method::POST,
+            "/api/boards".into(),
+            format!(r#"{{"title": "{}"}}"#, "x".repeat(3 << 20)),
+            413,
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/boards".into(),
+            "{not json".into(),
+            400,
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/boards".into(),
+            r#"{"title": 7}"#.into(),
+            400,
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/boards".into(),
+            r#"{"title": "a\u0000b"}"#.into(),
+            400,
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("/api/boards/{}?token={fac}", board.id),
+            r#"{"title": ["x"]}"#.into(),
+            400,
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/boards/{}/history?token={fac}", board.id),
+            r#"{"name": {"x": 1}}"#.into(),
+            400,
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/boards/{}/templates?token={fac}", board.id),
+            "[]".into(),
+            400,
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/boards/import".into(),
+            "null".into(),
+            400,
+        ),
+    ];
+    for (method, path, body, want) in cases {
+        let (status, answer) = api
+            .call_raw(method.clone(), &path, "application/json", &body)
+            .await
+            .unwrap();
+        assert_eq!(status, want, "{method} {path}: {answer}");
+        let code = if want == 413 {
+            tafel_shared::api::ERR_TOO_LARGE
+        } else {
+            tafel_shared::api::ERR_BAD_REQUEST
+        };
+        assert_eq!(answer["code"], code, "{path}: {answer}");
+        assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    // Nothing of it stuck: the board list holds the one board.
+    let (s, _) = api
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/boards/{}?token={fac}", board.id),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+}
