@@ -221,6 +221,14 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_HISTORY_MAX_TOTAL_MB", default_value_t = defaults::HISTORY_MAX_TOTAL_MB)]
     pub history_max_total_mb: u64,
 
+    /// Web origins (`https://host[:port]`, comma-separated) whose pages may call
+    /// the API and open sockets, besides the server's own public URL; a
+    /// browser request from any other origin gets 403. Off (any origin) when
+    /// empty. Requests without an `Origin` header (scripts, stock clients) are
+    /// not affected.
+    #[arg(long, env = "TAFEL_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+
     /// Who may create boards: anyone who can reach the server, or only callers with
     /// the operator token.
     #[arg(long, env = "TAFEL_CREATE_REQUIRES_OPERATOR", default_value_t = false)]
@@ -296,6 +304,7 @@ impl Default for ServeConfig {
             history_max_board_mb: defaults::HISTORY_MAX_BOARD_MB,
             history_max_total_mb: defaults::HISTORY_MAX_TOTAL_MB,
             create_requires_operator: false,
+            allowed_origins: Vec::new(),
             templates_by_operator: false,
             creates_per_minute: 30,
             participants_per_minute: 60,

@@ -303,6 +303,10 @@ pub fn router(app: Arc<App>, more: Router<Arc<App>>) -> Router {
         None => api.fallback(not_found),
     };
     router
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            check_origin,
+        ))
         .layer(
             tower_http::set_header::SetResponseHeaderLayer::if_not_present(
                 header::CONTENT_SECURITY_POLICY,
@@ -328,6 +332,38 @@ pub fn router(app: Arc<App>, more: Router<Arc<App>>) -> Router {
                 DefaultPredicate::new().and(NotForContentType::const_new("font/")),
             ),
         )
+}
+
+/// With `--allowed-origins`, refuses API calls and sockets from browser pages
+/// of other origins (the server's own public URL is always allowed). The
+/// client's files are not checked: the page itself loads them.
+async fn check_origin(
+    State(app): State<Arc<App>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let allowed = &app.config.allowed_origins;
+    let path = req.uri().path();
+    if allowed.is_empty() || !(path.starts_with("/api/") || path.starts_with("/ws/")) {
+        return next.run(req).await;
+    }
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(|o| o.trim_end_matches('/').to_owned());
+    match origin {
+        Some(o) if o != app.public_url && !allowed.iter().any(|a| a.trim_end_matches('/') == o) => {
+            app.metrics.refuse("origin not allowed");
+            AppError::Refused(
+                StatusCode::FORBIDDEN,
+                api::ERR_FORBIDDEN,
+                "Pages of this origin may not use this server.".into(),
+            )
+            .into_response()
+        }
+        _ => next.run(req).await,
+    }
 }
 
 /// The built browser client (`cargo xtask build-client` writes it to `client/dist`).

@@ -675,3 +675,75 @@ async fn creating_boards_is_limited_per_address_and_a_trusted_proxy_names_it() {
         "the address the proxy appended counts, not the first one"
     );
 }
+
+#[tokio::test]
+async fn with_an_origin_allow_list_other_sites_pages_cannot_call_or_connect() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let srv = TestServer::start_with(|c| {
+        c.allowed_origins = vec!["https://tafel.example".into()];
+    })
+    .await
+    .unwrap();
+    let board = srv.api().create_board("Origins", "").await.unwrap();
+    let http = reqwest::Client::new();
+    let create = |origin: Option<&'static str>| {
+        let mut req = http
+            .post(format!("{}/api/boards", srv.http()))
+            .json(&serde_json::json!({"title": "x"}));
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        req.send()
+    };
+    assert_eq!(
+        create(Some("https://evil.example"))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(
+        create(Some("https://tafel.example"))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        201
+    );
+    assert_eq!(
+        create(None).await.unwrap().status().as_u16(),
+        201,
+        "scripts send no Origin"
+    );
+    let socket = |origin: &'static str| {
+        let mut req = srv
+            .ws(&board.id, DocKind::Content, board.token(Role::Viewer))
+            .into_client_request()
+            .unwrap();
+        req.headers_mut().insert("origin", origin.parse().unwrap());
+        tokio_tungstenite::connect_async(req)
+    };
+    assert!(
+        socket("https://evil.example").await.is_err(),
+        "refused before the upgrade"
+    );
+    assert!(socket("https://tafel.example").await.is_ok());
+    let refused = srv
+        .api()
+        .metric("tafel_refused_total{reason=\"origin not allowed\"}")
+        .await
+        .unwrap();
+    assert_eq!(refused, 2.0);
+
+    // Off by default: any origin may.
+    let open = TestServer::start().await.unwrap();
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/boards", open.http()))
+        .header("origin", "https://elsewhere.example")
+        .json(&serde_json::json!({"title": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+}
