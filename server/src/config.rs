@@ -163,6 +163,15 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_MAX_DOC_BYTES", default_value_t = defaults::MAX_DOC_BYTES)]
     pub max_doc_bytes: usize,
 
+    /// Most documents loaded at once across all boards; a socket that would
+    /// load one more is refused (4015) until others unload.
+    #[arg(long, env = "TAFEL_MAX_ROOMS", default_value_t = 10_000)]
+    pub max_rooms: usize,
+
+    /// Most sockets open at once across all boards; more are refused (4015).
+    #[arg(long, env = "TAFEL_MAX_SOCKETS", default_value_t = 20_000)]
+    pub max_sockets: usize,
+
     /// Most sockets on one document; more are refused (4011).
     #[arg(long, env = "TAFEL_MAX_SOCKETS_PER_ROOM", default_value_t = defaults::MAX_SOCKETS_PER_ROOM)]
     pub max_sockets_per_room: usize,
@@ -291,6 +300,8 @@ impl Default for ServeConfig {
             max_update_bytes: defaults::MAX_UPDATE_BYTES,
             max_doc_bytes: defaults::MAX_DOC_BYTES,
             max_sockets_per_room: defaults::MAX_SOCKETS_PER_ROOM,
+            max_rooms: 10_000,
+            max_sockets: 20_000,
             max_messages_per_sec: defaults::MAX_MESSAGES_PER_SEC,
             message_burst: defaults::MESSAGE_BURST,
             max_awareness_bytes: defaults::MAX_AWARENESS_BYTES,
@@ -346,6 +357,8 @@ impl From<&ServeConfig> for crate::rooms::RoomConfig {
             limits: c.into(),
             send_queue_bytes: c.send_queue_bytes.max(1),
             grace: Duration::from_secs(c.room_grace_secs),
+            max_rooms: c.max_rooms.max(1),
+            max_sockets: c.max_sockets.max(1),
             persist: crate::rooms::persist::PersistPolicy {
                 compact_after_updates: c.compact_after_updates.max(1),
                 compact_after_bytes: c.compact_after_bytes,

@@ -181,11 +181,13 @@ pub enum CloseCode {
     /// 4014: the server could not store an update; nothing was lost that the client
     /// had seen confirmed, and it may retry by reconnecting.
     StorageFailure,
+    /// 4015: the server holds as many sockets or loaded boards as it allows.
+    ServerFull,
 }
 
 impl CloseCode {
     /// Every close code, for documentation and tests.
-    pub const ALL: [CloseCode; 14] = [
+    pub const ALL: [CloseCode; 15] = [
         CloseCode::GoingAway,
         CloseCode::UnsupportedData,
         CloseCode::TooLarge,
@@ -200,6 +202,7 @@ impl CloseCode {
         CloseCode::BoardDeleted,
         CloseCode::TokenRevoked,
         CloseCode::StorageFailure,
+        CloseCode::ServerFull,
     ];
 
     /// The numeric code sent in the close frame.
@@ -219,6 +222,7 @@ impl CloseCode {
             CloseCode::BoardDeleted => 4012,
             CloseCode::TokenRevoked => 4013,
             CloseCode::StorageFailure => 4014,
+            CloseCode::ServerFull => 4015,
         }
     }
 
@@ -244,6 +248,7 @@ impl CloseCode {
             CloseCode::BoardDeleted => "board deleted",
             CloseCode::TokenRevoked => "link revoked",
             CloseCode::StorageFailure => "storage failure",
+            CloseCode::ServerFull => "server full",
         }
     }
 
@@ -257,6 +262,7 @@ impl CloseCode {
                 | CloseCode::SlowConsumer
                 | CloseCode::RoomFull
                 | CloseCode::StorageFailure
+                | CloseCode::ServerFull
         )
     }
 }

@@ -460,3 +460,64 @@ async fn oversized_and_malformed_http_bodies_get_clear_errors() {
         .unwrap();
     assert_eq!(s, 200);
 }
+
+#[tokio::test]
+async fn the_server_caps_sockets_and_loaded_boards_with_a_clear_refusal() {
+    let srv = TestServer::start_with(|c| {
+        c.max_sockets = 2;
+        c.max_rooms = 2;
+    })
+    .await
+    .unwrap();
+    let api = srv.api();
+    let a = api.create_board("A", "").await.unwrap();
+    let url =
+        |b: &tafel_tests::server::Board| srv.ws(&b.id, DocKind::Content, b.token(Role::Viewer));
+    let first = SyncClient::connect(&url(&a)).await.unwrap();
+    let _second = SyncClient::connect(&url(&a)).await.unwrap();
+    let mut third = RawClient::connect(&url(&a)).await.unwrap();
+    let closed = third.expect_close().await.unwrap();
+    assert_eq!(closed.close_code(), Some(CloseCode::ServerFull));
+    // Once a socket leaves, there is room again.
+    first.disconnect().await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let mut again = RawClient::connect(&url(&a)).await.unwrap();
+        match again
+            .next_within(std::time::Duration::from_millis(300))
+            .await
+            .unwrap()
+        {
+            Some(tafel_tests::Event::Msg(_)) => break,
+            other => assert!(
+                std::time::Instant::now() < deadline,
+                "still full: {other:?}"
+            ),
+        }
+    }
+
+    // Loaded boards: the room of board A is loaded; with the cap at two,
+    // board B loads and board C is refused.
+    let srv = TestServer::start_with(|c| c.max_rooms = 2).await.unwrap();
+    let api = srv.api();
+    let boards = [
+        api.create_board("A", "").await.unwrap(),
+        api.create_board("B", "").await.unwrap(),
+        api.create_board("C", "").await.unwrap(),
+    ];
+    let url =
+        |b: &tafel_tests::server::Board| srv.ws(&b.id, DocKind::Content, b.token(Role::Viewer));
+    let _a = SyncClient::connect(&url(&boards[0])).await.unwrap();
+    let _b = SyncClient::connect(&url(&boards[1])).await.unwrap();
+    let mut c = RawClient::connect(&url(&boards[2])).await.unwrap();
+    assert_eq!(
+        c.expect_close().await.unwrap().close_code(),
+        Some(CloseCode::ServerFull)
+    );
+    let full = srv
+        .api()
+        .metric("tafel_refused_total{reason=\"server full\"}")
+        .await
+        .unwrap();
+    assert!(full >= 1.0);
+}

@@ -52,6 +52,10 @@ pub struct RoomConfig {
     pub grace: Duration,
     /// When to compact and keep history.
     pub persist: PersistPolicy,
+    /// Most documents loaded at once; a socket for one more is refused (4015).
+    pub max_rooms: usize,
+    /// Most sockets open at once across all rooms (4015 beyond).
+    pub max_sockets: usize,
 }
 
 /// What a socket asks of its room.
@@ -182,6 +186,10 @@ impl Rooms {
         member: impl Into<Member>,
     ) -> Result<ConnLink, CloseCode> {
         let member = member.into();
+        if self.metrics.open_sockets.get() >= self.config.max_sockets as i64 {
+            self.metrics.refuse(CloseCode::ServerFull.reason());
+            return Err(CloseCode::ServerFull);
+        }
         let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
         // A room that is unloading refuses by dropping the join; the retry then finds
         // (or loads) a fresh room from the durable state.
@@ -220,6 +228,10 @@ impl Rooms {
         let mut reg = self.registry();
         if let Some(entry) = reg.find(key, self.clock.now())? {
             return Ok(entry.handle);
+        }
+        if reg.len() >= self.config.max_rooms {
+            self.metrics.refuse(CloseCode::ServerFull.reason());
+            return Err(CloseCode::ServerFull);
         }
         // The inbox is bounded: a flood of frames waits at the sockets, not in memory.
         let (tx, rx) = mpsc::channel(1024);
