@@ -34,9 +34,9 @@ pub struct App {
     /// Issues and checks participant identities.
     pub identities: Identities,
     /// Boards created or imported lately, per address.
-    pub creations: crate::client_addr::PerAddress,
+    pub creations: crate::per_address::PerAddress,
     /// Participant identities issued lately, per address.
-    pub issued: crate::client_addr::PerAddress,
+    pub issued: crate::per_address::PerAddress,
 }
 
 /// A socket that passed authentication.

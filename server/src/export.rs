@@ -800,13 +800,13 @@ pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 async fn import(
     State(app): State<Arc<App>>,
     crate::http::CallerToken(token): crate::http::CallerToken,
-    crate::client_addr::ClientAddr(addr): crate::client_addr::ClientAddr,
+    crate::http::ClientAddr(addr): crate::http::ClientAddr,
     json: Result<axum::Json<BoardExport>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult<(StatusCode, axum::Json<tafel_shared::api::BoardCreated>)> {
     if app.config.create_requires_operator {
         crate::http::check_operator(&app, token.as_deref()).await?;
     }
-    crate::client_addr::check(&app.creations, addr, "new boards")?;
+    crate::http::per_address(&app.creations, addr, "new boards")?;
     let export = crate::http::body(json)?;
     let title = crate::http::clean_title(&export.title)?;
     let parsed = export.clone();

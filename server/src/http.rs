@@ -208,6 +208,55 @@ impl FromRequestParts<Arc<App>> for BoardAccess {
     }
 }
 
+/// The caller's address, as far as this server can tell.
+pub struct ClientAddr(pub std::net::IpAddr);
+
+/// The caller's network address: the TCP peer's, or, behind a proxy named
+/// trusted with `--trusted-proxy`, the one that proxy appended to
+/// `X-Forwarded-For` (a client's own header is never believed otherwise, so
+/// it cannot dodge a per-address limit by naming another address).
+impl FromRequestParts<Arc<App>> for ClientAddr {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, AppError> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+        if !app.config.trusted_proxy {
+            return Ok(ClientAddr(peer));
+        }
+        // The trusted proxy appends the address it saw last.
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .next_back();
+        Ok(ClientAddr(forwarded.unwrap_or(peer)))
+    }
+}
+
+/// Refuses the request if `addr` made too many of this kind lately.
+pub(crate) fn per_address(
+    limit: &crate::per_address::PerAddress,
+    addr: std::net::IpAddr,
+    what: &str,
+) -> ApiResult<()> {
+    limit
+        .allow(addr, std::time::Instant::now())
+        .map_err(|wait| {
+            AppError::Refused(
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+                tafel_shared::api::ERR_RATE_LIMITED,
+                format!("Too many {what} from this address; try again in {wait} s."),
+            )
+        })
+}
+
 /// A caller holding the operator token.
 pub struct Operator;
 
@@ -475,13 +524,13 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
 async fn create_board(
     State(app): State<Arc<App>>,
     CallerToken(token): CallerToken,
-    crate::client_addr::ClientAddr(addr): crate::client_addr::ClientAddr,
+    ClientAddr(addr): ClientAddr,
     json: Result<Json<CreateBoard>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<BoardCreated>)> {
     if app.config.create_requires_operator {
         check_operator(&app, token.as_deref()).await?;
     }
-    crate::client_addr::check(&app.creations, addr, "new boards")?;
+    per_address(&app.creations, addr, "new boards")?;
     let req = body(json)?;
     let title = clean_title(&req.title)?;
     let template_id = req.template.unwrap_or_default();
@@ -780,9 +829,9 @@ async fn admin_delete(
 /// identity grants nothing beyond the role of the link it comes with).
 async fn issue_participant(
     State(app): State<Arc<App>>,
-    crate::client_addr::ClientAddr(addr): crate::client_addr::ClientAddr,
+    ClientAddr(addr): ClientAddr,
 ) -> ApiResult<(StatusCode, Json<tafel_shared::api::ParticipantIssued>)> {
-    crate::client_addr::check(&app.issued, addr, "new identities")?;
+    per_address(&app.issued, addr, "new identities")?;
     let credential = app.identities.issue().to_string();
     Ok((
         StatusCode::CREATED,

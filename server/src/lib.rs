@@ -27,12 +27,11 @@
 //! - [`export`]: SVG, PNG, PDF, JSON, Markdown and CSV exports, and import.
 //! - [`render`]: drawing SVG to pixels with Tafel's fonts and no file access.
 //! - [`files`], [`files_http`]: pictures: checked, downscaled, stored per board, served sandboxed.
-//! - [`client_addr`]: the caller's address and per-address limits on creating boards.
+//! - [`per_address`]: per-address limits on creating boards and issuing identities.
 //! - [`saved_templates`]: the server's own templates, saved from boards, stored like boards.
 
 pub mod activity;
 pub mod app;
-pub mod client_addr;
 pub mod clock;
 pub mod config;
 pub mod durability;
@@ -43,6 +42,7 @@ pub mod history;
 pub mod http;
 pub mod identity;
 pub mod metrics;
+pub mod per_address;
 pub mod render;
 pub mod room;
 pub mod rooms;

@@ -113,8 +113,8 @@ pub async fn start_with_clock(
     };
     let app = Arc::new(App {
         identities,
-        creations: crate::client_addr::PerAddress::new(config.creates_per_minute),
-        issued: crate::client_addr::PerAddress::new(config.participants_per_minute),
+        creations: crate::per_address::PerAddress::new(config.creates_per_minute),
+        issued: crate::per_address::PerAddress::new(config.participants_per_minute),
         config,
         storage,
         committer,

@@ -1,46 +1,12 @@
-//! Who is asking, by network address, and how often they may do what costs
-//! the server a durable write for nothing in return: creating and importing
-//! boards and issuing participant identities. The address is the TCP peer's,
-//! or, behind a proxy named trusted with `--trusted-proxy`, the one that proxy
-//! appended to `X-Forwarded-For` (a client's own header is never believed
-//! otherwise, so it cannot dodge the limit by naming another address).
+//! How often one network address may do what costs the server a durable
+//! write for nothing in return: creating and importing boards and issuing
+//! participant identities. Token buckets per address, pure bookkeeping; the
+//! HTTP edge ([`crate::http::ClientAddr`]) says who the address is.
 
-use crate::app::App;
-use crate::http::AppError;
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::net::IpAddr;
+use std::sync::Mutex;
 use std::time::Instant;
-
-/// The caller's address, as far as this server can tell.
-pub struct ClientAddr(pub IpAddr);
-
-impl FromRequestParts<Arc<App>> for ClientAddr {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, AppError> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        if !app.config.trusted_proxy {
-            return Ok(ClientAddr(peer));
-        }
-        // The trusted proxy appends the address it saw last.
-        let forwarded = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-            .next_back();
-        Ok(ClientAddr(forwarded.unwrap_or(peer)))
-    }
-}
 
 /// Per-address token buckets for one kind of request.
 pub struct PerAddress {
@@ -83,17 +49,6 @@ impl PerAddress {
             Err(((1.0 - *tokens) / rate).ceil() as u64)
         }
     }
-}
-
-/// Refuses the request if `addr` made too many of this kind lately.
-pub fn check(limit: &PerAddress, addr: IpAddr, what: &str) -> Result<(), AppError> {
-    limit.allow(addr, Instant::now()).map_err(|wait| {
-        AppError::Refused(
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            tafel_shared::api::ERR_RATE_LIMITED,
-            format!("Too many {what} from this address; try again in {wait} s."),
-        )
-    })
 }
 
 #[cfg(test)]
