@@ -66,6 +66,24 @@ pub enum Command {
     /// Export a board from a data directory (the server must be stopped: the
     /// database is locked while it runs; use the HTTP export then).
     Export(ExportArgs),
+    /// Manage the operator token of a data directory (with the server
+    /// stopped).
+    #[command(name = "operator-token")]
+    OperatorToken(OperatorTokenArgs),
+}
+
+/// What `tafel operator-token` does.
+#[derive(Args, Debug, Clone)]
+pub struct OperatorTokenArgs {
+    /// `rotate`: a new operator token replaces the old one, which stops
+    /// working at once. It is written to `<data>/operator-token` (readable by
+    /// this user only); the database keeps only its hash.
+    #[arg(value_parser = ["rotate"])]
+    pub action: String,
+
+    /// Data directory.
+    #[arg(long, env = "TAFEL_DATA", default_value = "./tafel-data")]
+    pub data: PathBuf,
 }
 
 fn export_format(s: &str) -> Result<tafel_shared::api::ExportFormat, String> {

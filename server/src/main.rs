@@ -19,6 +19,21 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let config = match cli.command {
         Command::Serve(config) => config,
+        Command::OperatorToken(args) => {
+            return match tafel_server::serve::rotate_operator_token(&args.data) {
+                Ok(path) => {
+                    println!(
+                        "New operator token written to {} (the old one no longer works)",
+                        path.display()
+                    );
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("tafel: {e:#}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
         Command::Export(args) => {
             return match tafel_server::export::run_cli(&args) {
                 Ok(to) => {

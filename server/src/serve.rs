@@ -51,7 +51,8 @@ pub fn open_store(config: &ServeConfig) -> anyhow::Result<Arc<dyn Store>> {
 }
 
 /// Sets up the operator token if the store has none: written to
-/// `<data>/operator-token` (mode 0600) and returned so the caller prints it once.
+/// `<data>/operator-token` (mode 0600), its hash kept in the store; returned
+/// so the caller can say where it is.
 pub fn ensure_operator_token(
     storage: &Storage,
     config: &ServeConfig,
@@ -59,13 +60,36 @@ pub fn ensure_operator_token(
     if storage.operator_hash()?.is_some() {
         return Ok(None);
     }
+    new_operator_token(storage, &config.data).map(Some)
+}
+
+/// A new operator token: written to `<data>/operator-token` (mode 0600), its
+/// hash replacing the stored one (so the old token stops working).
+fn new_operator_token(
+    storage: &Storage,
+    data: &std::path::Path,
+) -> anyhow::Result<(String, std::path::PathBuf)> {
     let token = random_token(ids::TOKEN_BYTES);
-    let path = config.data.join("operator-token");
+    let path = data.join("operator-token");
     write_private(&path, &format!("{token}\n"))
         .with_context(|| format!("writing {}", path.display()))?;
     storage.set_operator_hash(&hash_token(&token))?;
     storage.flush()?;
-    Ok(Some((token, path)))
+    Ok((token, path))
+}
+
+/// `tafel operator-token rotate`: a new operator token for a stopped
+/// server's data directory; returns where it was written.
+pub fn rotate_operator_token(data: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
+    let config = ServeConfig {
+        data: data.to_path_buf(),
+        ..ServeConfig::default()
+    };
+    let store = open_store(&config)
+        .context("cannot open the data directory (stop the server first: it locks the database)")?;
+    let storage = Storage::new(store);
+    let (_, path) = new_operator_token(&storage, data)?;
+    Ok(path)
 }
 
 /// Starts serving on `config.bind` with `store`; returns once it listens.
@@ -184,9 +208,12 @@ pub async fn shutdown_signal() {
 pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let store = open_store(&config)?;
     let storage = Storage::new(Arc::clone(&store));
-    if let Some((token, path)) = ensure_operator_token(&storage, &config)? {
-        // Printed once, to the terminal only, never through the log.
-        println!("Operator token (saved in {}): {token}", path.display());
+    if let Some((_, path)) = ensure_operator_token(&storage, &config)? {
+        // Where it is, not what it is: terminals and logs are copied around.
+        println!(
+            "Operator token written to {} (readable by this user only)",
+            path.display()
+        );
     }
     let data = config.data.display().to_string();
     let durability = config.durability;

@@ -139,8 +139,11 @@ pub struct ServerProcess {
     pub addr: String,
     /// The data directory (kept across restarts).
     pub data: PathBuf,
-    /// The operator token printed at first start, if this start printed one.
+    /// The operator token of a first start, read from the file it said it
+    /// wrote.
     pub operator_token: Option<String>,
+    /// What the first start printed about it.
+    pub operator_line: Option<String>,
 }
 
 impl ServerProcess {
@@ -165,13 +168,19 @@ impl ServerProcess {
         let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
         let mut lines = BufReader::new(stdout).lines();
         let mut operator_token = None;
+        let mut operator_line = None;
         let addr = loop {
             let line = tokio::time::timeout(std::time::Duration::from_secs(60), lines.next_line())
                 .await
                 .context("server did not start in time")??
                 .ok_or_else(|| anyhow!("server exited before listening"))?;
-            if let Some(rest) = line.strip_prefix("Operator token (saved in ") {
-                operator_token = rest.rsplit(' ').next().map(str::to_owned);
+            // Only where it is: the token itself is never printed.
+            if let Some(rest) = line.strip_prefix("Operator token written to ") {
+                let path = rest.split(" (").next().unwrap_or_default();
+                operator_token = std::fs::read_to_string(path)
+                    .ok()
+                    .map(|t| t.trim().to_owned());
+                operator_line = Some(line.clone());
             }
             if let Some(url) = line.strip_prefix("tafel listening on http://") {
                 break url.trim().to_owned();
@@ -184,6 +193,7 @@ impl ServerProcess {
             addr,
             data: data.to_path_buf(),
             operator_token,
+            operator_line,
         })
     }
 

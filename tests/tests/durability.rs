@@ -26,12 +26,17 @@ fn ids(c: &SyncClient) -> BTreeSet<String> {
 async fn restart_keeps_every_board_and_sigterm_says_going_away() {
     let dir = tempfile::tempdir().unwrap();
     let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
-    let token_line = srv
+    let token = srv
         .operator_token
         .clone()
-        .expect("first start prints the operator token");
+        .expect("first start says where the operator token is");
     let saved = std::fs::read_to_string(dir.path().join("operator-token")).unwrap();
-    assert_eq!(saved.trim(), token_line);
+    assert_eq!(saved.trim(), token);
+    let said = srv.operator_line.clone().unwrap();
+    assert!(
+        !said.contains(&token),
+        "the token itself is never printed: {said}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -295,4 +300,51 @@ async fn an_unloading_board_folds_its_log_and_keeps_a_history_snapshot() {
             .unwrap();
     }
     assert!(schema::elements(&doc).contains_key(&doc.transact(), "kept"));
+}
+
+#[tokio::test]
+async fn the_operator_token_is_rotated_with_the_server_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    let old = srv.operator_token.clone().unwrap();
+    let admin = |srv: &ServerProcess, token: &str| {
+        let api = srv.api();
+        let path = format!("/api/admin/boards?token={token}");
+        async move { api.call(reqwest::Method::GET, &path, None).await.unwrap().0 }
+    };
+    assert_eq!(admin(&srv, &old).await, 200);
+    // While it runs, the database is locked: rotating says so and changes nothing.
+    let bin = tafel_tests::server::tafel_binary().unwrap();
+    let busy = std::process::Command::new(&bin)
+        .args(["operator-token", "rotate", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!busy.status.success());
+    assert!(String::from_utf8_lossy(&busy.stderr).contains("stop the server first"));
+    srv.terminate().await.unwrap();
+
+    let done = std::process::Command::new(&bin)
+        .args(["operator-token", "rotate", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{done:?}");
+    let new = std::fs::read_to_string(dir.path().join("operator-token"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert_ne!(new, old);
+    assert!(
+        !String::from_utf8_lossy(&done.stdout).contains(&new),
+        "only where it is"
+    );
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    assert!(srv.operator_token.is_none(), "a restart makes no new one");
+    assert_eq!(
+        admin(&srv, &old).await,
+        401,
+        "the old token stopped working"
+    );
+    assert_eq!(admin(&srv, &new).await, 200);
 }
