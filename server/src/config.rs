@@ -256,6 +256,11 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
+    /// `/metrics` answers only callers with the operator token (a bearer
+    /// token), for servers whose metrics port is reachable by users.
+    #[arg(long, env = "TAFEL_METRICS_PRIVATE", default_value_t = false)]
+    pub metrics_private: bool,
+
     /// Who may create boards: anyone who can reach the server, or only callers with
     /// the operator token.
     #[arg(long, env = "TAFEL_CREATE_REQUIRES_OPERATOR", default_value_t = false)]
@@ -334,6 +339,7 @@ impl Default for ServeConfig {
             history_max_total_mb: defaults::HISTORY_MAX_TOTAL_MB,
             create_requires_operator: false,
             allowed_origins: Vec::new(),
+            metrics_private: false,
             templates_by_operator: false,
             creates_per_minute: 30,
             participants_per_minute: 60,

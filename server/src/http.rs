@@ -505,7 +505,13 @@ async fn not_found() -> AppError {
     AppError::NotFound
 }
 
-async fn metrics(State(app): State<Arc<App>>) -> Response {
+async fn metrics(State(app): State<Arc<App>>, CallerToken(token): CallerToken) -> Response {
+    // With --metrics-private, only the operator reads the server's numbers.
+    if app.config.metrics_private {
+        if let Err(e) = check_operator(&app, token.as_deref()).await {
+            return e.into_response();
+        }
+    }
     if let Ok(total) = app.read(|s| s.history_total()).await {
         app.metrics
             .history_bytes

@@ -747,3 +747,47 @@ async fn with_an_origin_allow_list_other_sites_pages_cannot_call_or_connect() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
 }
+
+#[tokio::test]
+async fn private_metrics_answer_only_the_operator() {
+    let srv = TestServer::start_with(|c| c.metrics_private = true)
+        .await
+        .unwrap();
+    let token = tafel_server::secret::random_token(32);
+    srv.server
+        .app
+        .storage
+        .set_operator_hash(&tafel_server::storage::hash_token(&token))
+        .unwrap();
+    let http = reqwest::Client::new();
+    let get = |bearer: Option<String>| {
+        let mut req = http.get(format!("{}/metrics", srv.http()));
+        if let Some(b) = bearer {
+            req = req.bearer_auth(b);
+        }
+        req.send()
+    };
+    assert_eq!(get(None).await.unwrap().status().as_u16(), 401);
+    let board = srv.api().create_board("M", "").await.unwrap();
+    assert_eq!(
+        get(Some(board.token(Role::Facilitator).to_owned()))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
+    let ok = get(Some(token)).await.unwrap();
+    assert_eq!(ok.status().as_u16(), 200);
+    assert!(ok.text().await.unwrap().contains("tafel_open_sockets"));
+    // Open by default.
+    let open = TestServer::start().await.unwrap();
+    assert_eq!(
+        reqwest::get(format!("{}/metrics", open.http()))
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+}
