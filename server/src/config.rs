@@ -211,6 +211,11 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_SEND_QUEUE_BYTES", default_value_t = defaults::SEND_QUEUE_BYTES)]
     pub send_queue_bytes: usize,
 
+    /// Seconds shutdown (closing sockets and the final flush) may take; past
+    /// them the process exits with an error, whatever the disk does.
+    #[arg(long, env = "TAFEL_SHUTDOWN_DEADLINE_SECS", default_value_t = 30)]
+    pub shutdown_deadline_secs: u64,
+
     /// Seconds a write to a socket may take; a client that reads nothing for
     /// that long is disconnected and its task ends.
     #[arg(long, env = "TAFEL_WRITE_TIMEOUT_SECS", default_value_t = defaults::WRITE_TIMEOUT_SECS)]
@@ -330,6 +335,7 @@ impl Default for ServeConfig {
             max_awareness_bytes: defaults::MAX_AWARENESS_BYTES,
             send_queue_bytes: defaults::SEND_QUEUE_BYTES,
             write_timeout_secs: defaults::WRITE_TIMEOUT_SECS,
+            shutdown_deadline_secs: 30,
             room_grace_secs: defaults::ROOM_GRACE_SECS,
             compact_after_updates: defaults::COMPACT_AFTER_UPDATES,
             compact_after_bytes: defaults::COMPACT_AFTER_BYTES,

@@ -58,7 +58,10 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(tafel_server::serve::serve(config)) {
+    let result = runtime.block_on(tafel_server::serve::serve(config));
+    // A store thread stuck in a dead disk must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");

@@ -217,20 +217,50 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     }
     let data = config.data.display().to_string();
     let durability = config.durability;
+    let deadline_secs = config.shutdown_deadline_secs;
     let server = start(config, store).await?;
     // Tests and scripts read this line to find the port.
     println!("tafel listening on http://{}", server.addr);
     tracing::info!(addr = %server.addr, data, ?durability, "serving");
     let mut server = server;
     let tx = server.shutdown.take();
+    let deadline = Duration::from_secs(deadline_secs.max(1));
     let signal = tokio::spawn(async move {
         shutdown_signal().await;
         if let Some(tx) = tx {
             let _ = tx.send(());
         }
+        // A disk that stopped answering must not keep the process forever:
+        // past the deadline it exits with an error, and a supervisor restarts
+        // it on what the store holds (nothing unconfirmed was ever shown).
+        tokio::time::sleep(deadline).await;
+        tracing::error!(
+            secs = deadline.as_secs(),
+            "shutdown did not finish in time (a stuck disk?); exiting"
+        );
+        eprintln!(
+            "tafel: shutdown did not finish within {} s; exiting with an error",
+            deadline.as_secs()
+        );
+        std::process::exit(1);
     });
+    let committer = Arc::clone(&server.app.committer);
     let result = server.wait().await;
+    // The last flush decides the exit status: a failed one must not look fine.
+    let flushed = tokio::time::timeout(deadline, committer.flush_now()).await;
     signal.abort();
-    tracing::info!("stopped");
-    result
+    match (result, flushed) {
+        (Err(e), _) => Err(e),
+        (Ok(()), Ok(true)) => {
+            tracing::info!("stopped");
+            Ok(())
+        }
+        (Ok(()), Ok(false)) => Err(anyhow::anyhow!(
+            "the final flush failed: changes after the last successful flush may be lost"
+        )),
+        (Ok(()), Err(_)) => Err(anyhow::anyhow!(
+            "the final flush did not finish within {} s",
+            deadline.as_secs()
+        )),
+    }
 }

@@ -348,3 +348,34 @@ async fn the_operator_token_is_rotated_with_the_server_stopped() {
     );
     assert_eq!(admin(&srv, &new).await, 200);
 }
+
+#[tokio::test]
+async fn shutdown_ends_within_its_deadline_even_when_the_data_directory_vanished() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = ServerProcess::start(dir.path(), &["--shutdown-deadline-secs", "2"])
+        .await
+        .unwrap();
+    let board = srv.api().create_board("Weg", "").await.unwrap();
+    let mut c =
+        SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
+            .await
+            .unwrap();
+    add_sticky(&mut c, "before", "kept").await;
+    // The disk goes away under the running server (seen when tried: SIGTERM
+    // then waited in sled's flush for good).
+    std::fs::remove_dir_all(dir.path()).unwrap();
+    let _ =
+        tokio::time::timeout(Duration::from_secs(2), add_sticky(&mut c, "after", "lost?")).await;
+    let started = std::time::Instant::now();
+    let status = srv.terminate().await.unwrap();
+    let took = started.elapsed();
+    eprintln!("shutdown after the data directory vanished: {status:?} in {took:?}");
+    assert!(
+        took < Duration::from_secs(10),
+        "shutdown took {took:?} with a 2 s deadline"
+    );
+    assert!(
+        status.code().is_some(),
+        "it exits by itself, not by a signal: {status:?}"
+    );
+}
