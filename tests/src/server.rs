@@ -62,6 +62,18 @@ impl TestServer {
         Api::new(&self.http())
     }
 
+    /// A new operator token for this server (its hash stored, as at first
+    /// start), for calls only the operator may make.
+    pub fn operator_token(&self) -> String {
+        let token = tafel_server::secret::random_token(32);
+        self.server
+            .app
+            .storage
+            .set_operator_hash(&tafel_server::storage::hash_token(&token))
+            .expect("the operator hash is stored");
+        token
+    }
+
     /// `ws://host:port/ws/...` for one document of a board, with a token.
     pub fn ws(&self, board: &str, doc: DocKind, token: &str) -> String {
         ws_url(&self.server.addr.to_string(), board, doc, token)

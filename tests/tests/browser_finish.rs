@@ -476,12 +476,7 @@ async fn no_token_travels_in_a_url_a_proxy_would_log() {
 async fn the_start_page_creates_boards_where_only_the_operator_may() {
     use fantoccini::Locator;
     let srv = app_server_with(|c| c.create_requires_operator = true).await;
-    let operator = tafel_server::secret::random_token(32);
-    srv.server
-        .app
-        .storage
-        .set_operator_hash(&tafel_server::storage::hash_token(&operator))
-        .unwrap();
+    let operator = srv.operator_token();
     let driver = Driver::start().await;
     let ada = driver.browser().await;
     ada.goto(&srv.http()).await.unwrap();

@@ -428,11 +428,7 @@ async fn deleting_a_board_closes_sockets_and_erases_every_key() {
 #[tokio::test]
 async fn operator_lists_and_deletes_any_board() {
     let srv = TestServer::start().await.unwrap();
-    let storage = &srv.server.app.storage;
-    let token = tafel_server::secret::random_token(32);
-    storage
-        .set_operator_hash(&tafel_server::storage::hash_token(&token))
-        .unwrap();
+    let token = srv.operator_token();
     let api = srv.api();
     let a = api.create_board("A", "").await.unwrap();
     let b = api.create_board("B", "retrospective").await.unwrap();
@@ -493,7 +489,9 @@ async fn operator_lists_and_deletes_any_board() {
         .unwrap();
     assert_eq!((s, list.as_array().unwrap().len()), (200, 1));
     assert_eq!(
-        storage
+        srv.server
+            .app
+            .storage
             .count_board_keys(&BoardId::parse(&b.id).unwrap())
             .unwrap(),
         0
@@ -753,12 +751,7 @@ async fn private_metrics_answer_only_the_operator() {
     let srv = TestServer::start_with(|c| c.metrics_private = true)
         .await
         .unwrap();
-    let token = tafel_server::secret::random_token(32);
-    srv.server
-        .app
-        .storage
-        .set_operator_hash(&tafel_server::storage::hash_token(&token))
-        .unwrap();
+    let token = srv.operator_token();
     let http = reqwest::Client::new();
     let get = |bearer: Option<String>| {
         let mut req = http.get(format!("{}/metrics", srv.http()));

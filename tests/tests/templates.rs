@@ -24,16 +24,6 @@ async fn elements_of(srv: &TestServer, board: &str, token: &str, doc: DocKind) -
     all
 }
 
-fn operator(srv: &TestServer) -> String {
-    let token = tafel_server::secret::random_token(32);
-    srv.server
-        .app
-        .storage
-        .set_operator_hash(&tafel_server::storage::hash_token(&token))
-        .unwrap();
-    token
-}
-
 #[tokio::test]
 async fn a_board_saved_as_template_starts_new_boards_with_its_content() {
     let srv = TestServer::start().await.unwrap();
@@ -262,7 +252,7 @@ async fn a_board_saved_as_template_starts_new_boards_with_its_content() {
         .await
         .unwrap();
     assert_eq!(s, 400, "a deleted template starts nothing");
-    let op = operator(&srv);
+    let op = srv.operator_token();
     let other = framed["template"]["id"].as_str().unwrap();
     let (s, _) = api
         .call(
@@ -295,7 +285,7 @@ async fn with_templates_by_operator_only_the_operator_saves_and_manages() {
         .unwrap();
     assert_eq!(s, 403);
     assert!(refused["message"].as_str().unwrap().contains("operator"));
-    let op = operator(&srv);
+    let op = srv.operator_token();
     let (s, saved) = api
         .call(Method::POST, &path(&op), Some(json!({"name": "Retro"})))
         .await
