@@ -379,3 +379,33 @@ async fn shutdown_ends_within_its_deadline_even_when_the_data_directory_vanished
         "it exits by itself, not by a signal: {status:?}"
     );
 }
+
+#[tokio::test]
+async fn relaxed_mode_shows_at_once_and_keeps_what_a_flush_interval_covered() {
+    let dir = tempfile::tempdir().unwrap();
+    let relaxed = ["--durability", "relaxed", "--relaxed-flush-ms", "100"];
+    let srv = ServerProcess::start(dir.path(), &relaxed).await.unwrap();
+    let board = srv.api().create_board("Locker", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut a = SyncClient::connect(&url).await.unwrap();
+    let mut b = SyncClient::connect(&url).await.unwrap();
+    for i in 0..20 {
+        add_sticky(&mut a, &format!("n{i}"), "relaxed").await;
+    }
+    // Others see the notes without waiting for the disk.
+    b.pump_until(|c| ids(c).len() == 20).await.unwrap();
+    // After a few flush intervals every note is on disk: a kill -9 keeps them.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    srv.kill9().await.unwrap();
+    let srv = ServerProcess::start(dir.path(), &relaxed).await.unwrap();
+    let after =
+        SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
+            .await
+            .unwrap();
+    let stored = ids(&after);
+    assert_eq!(
+        stored,
+        (0..20).map(|i| format!("n{i}")).collect::<BTreeSet<_>>(),
+        "what a flush interval covered survives kill -9"
+    );
+}
