@@ -586,6 +586,7 @@ impl<L> RoomCore<L> {
         if !adds_something {
             return Ok(fx);
         }
+
         match catch_unwind(AssertUnwindSafe(|| txn.apply_update(update))) {
             Ok(Ok(())) => {}
             Ok(Err(_)) => return Err(CloseCode::BadMessage),
@@ -1210,6 +1211,42 @@ mod tests {
             }],
         })
         .encode()
+    }
+
+    #[test]
+    fn an_update_that_skips_what_it_builds_on_is_neither_held_nor_relayed() {
+        use yrs::{Doc, ReadTxn, StateVector, Text, Transact};
+        let mut r = room(DocKind::Content);
+        r.join(1, Role::Editor, ()).unwrap();
+        r.join(2, Role::Viewer, ()).unwrap();
+        // A client writes twice; the second update alone builds on the first.
+        let writer = Doc::new();
+        let text = writer.get_or_insert_text("t");
+        text.insert(&mut writer.transact_mut(), 0, "first");
+        let sv = writer.transact().state_vector();
+        text.insert(&mut writer.transact_mut(), 5, " second");
+        let second = writer.transact().encode_state_as_update_v1(&sv);
+        let state = |r: &RoomCore| {
+            r.doc
+                .transact()
+                .encode_state_as_update_v1(&StateVector::default())
+        };
+        let before = state(&r);
+        // Not applied, not held as pending (where a gap once made yrs panic in
+        // a client), not relayed; the socket stays, since the step 2 a
+        // reconnecting client sends brings the missing part anyway.
+        let fx = r
+            .handle(1, &Message::Sync(SyncMessage::Update(second)).encode(), 0)
+            .unwrap();
+        assert!(fx.held.is_empty() && fx.now.is_empty() && fx.persist.is_none());
+        assert_eq!(state(&r), before, "nothing held, nothing relayed");
+        // In order, both apply.
+        let all = writer
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
+        assert!(r
+            .handle(1, &Message::Sync(SyncMessage::Update(all)).encode(), 0)
+            .is_ok());
     }
 
     #[test]
