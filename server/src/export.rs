@@ -385,9 +385,27 @@ pub fn json(data: &BoardData) -> BoardExport {
     }
 }
 
-fn state_of(doc: &yrs::Doc) -> Vec<u8> {
+/// The whole state of a document, as stored.
+pub(crate) fn state_of(doc: &yrs::Doc) -> Vec<u8> {
     doc.transact()
         .encode_state_as_update_v1(&yrs::StateVector::default())
+}
+
+/// A document holding `elements` (and the schema version), as stored: the
+/// content or locked layer of a new board made from an export or a template.
+pub(crate) fn state_of_elements(elements: &[Element]) -> Vec<u8> {
+    let doc = yrs::Doc::new();
+    let map = schema::elements(&doc);
+    // Root types before the transaction: fetching one inside would wait on it.
+    let meta = doc.get_or_insert_map(schema::ROOT_META);
+    {
+        let mut txn = doc.transact_mut();
+        schema::stamp_schema_version(&mut txn, &meta);
+        for e in elements {
+            e.insert(&mut txn, &map);
+        }
+    }
+    state_of(&doc)
 }
 
 /// The pictures of an export, each checked as an upload is (type from the
@@ -464,17 +482,6 @@ pub fn import_docs(export: &BoardExport) -> Result<Vec<(DocKind, Vec<u8>)>, Expo
             bad.base.id
         )));
     }
-    let layer = |elements: &[Element]| {
-        let doc = yrs::Doc::new();
-        let map = schema::elements(&doc);
-        {
-            let mut txn = doc.transact_mut();
-            for e in elements {
-                e.insert(&mut txn, &map);
-            }
-        }
-        state_of(&doc)
-    };
     let talk = {
         let doc = yrs::Doc::new();
         let maps = comments::Maps::of(&doc);
@@ -489,8 +496,8 @@ pub fn import_docs(export: &BoardExport) -> Result<Vec<(DocKind, Vec<u8>)>, Expo
         state_of(&doc)
     };
     Ok(vec![
-        (DocKind::Content, layer(&export.elements)),
-        (DocKind::Locked, layer(&export.locked)),
+        (DocKind::Content, state_of_elements(&export.elements)),
+        (DocKind::Locked, state_of_elements(&export.locked)),
         (DocKind::Comments, talk),
         (DocKind::Session, state_of(&yrs::Doc::new())),
     ])

@@ -12,6 +12,7 @@
 //! saves and manages templates.
 
 use crate::app::App;
+use crate::export::state_of_elements;
 use crate::http::{body, check_operator, durable, ApiResult, AppError, CallerToken};
 use crate::secret::random_token;
 use crate::storage::{hash_token, BoardRecord, DocKey, DocStates, Storage, TemplateMeta};
@@ -30,9 +31,8 @@ use tafel_shared::api::{
 use tafel_shared::element::{Element, Props};
 use tafel_shared::ids::{self, BoardId};
 use tafel_shared::roles::DocKind;
-use tafel_shared::schema;
 use tafel_shared::session::RoomState;
-use yrs::{ReadTxn, Transact};
+use yrs::Transact;
 
 /// The template routes.
 pub fn routes() -> Router<Arc<App>> {
@@ -233,20 +233,6 @@ fn template_docs(
         room.agenda.clear();
     }
     let elements = content.len() + locked.len();
-    let layer = |list: &[Element]| {
-        let doc = yrs::Doc::new();
-        let map = schema::elements(&doc);
-        // Root types before the transaction: fetching one inside would wait on it.
-        let meta = doc.get_or_insert_map(schema::ROOT_META);
-        {
-            let mut txn = doc.transact_mut();
-            schema::stamp_schema_version(&mut txn, &meta);
-            for e in list {
-                e.insert(&mut txn, &map);
-            }
-        }
-        state_of(&doc)
-    };
     // A template keeps what a workshop starts with: its agenda and how-to,
     // not its timer, hands or the step it reached.
     let session = {
@@ -258,12 +244,12 @@ fn template_docs(
             ..RoomState::default()
         }
         .write(&mut doc.transact_mut(), &map);
-        state_of(&doc)
+        crate::export::state_of(&doc)
     };
     Ok(Some((
         vec![
-            (DocKind::Content, layer(&content)),
-            (DocKind::Locked, layer(&locked)),
+            (DocKind::Content, state_of_elements(&content)),
+            (DocKind::Locked, state_of_elements(&locked)),
             (DocKind::Session, session),
         ],
         elements,
@@ -277,11 +263,6 @@ fn session_doc(state: Option<&[u8]>) -> yrs::Doc {
         let _ = doc.transact_mut().apply_update(update);
     }
     doc
-}
-
-fn state_of(doc: &yrs::Doc) -> Vec<u8> {
-    doc.transact()
-        .encode_state_as_update_v1(&yrs::StateVector::default())
 }
 
 fn summary(r: BoardRecord) -> Option<SavedTemplate> {
