@@ -63,7 +63,12 @@ impl Commands {
 
     /// How many units of the selection align, distribute and tidy would move.
     pub fn arrangeable_count(&self) -> usize {
-        self.units().2.len()
+        // Only the selected elements count, so reading them alone (not a copy
+        // of the whole board) is enough: this runs on every move of a drag.
+        let s = self.session();
+        let sel = self.state.selection.ids.get_untracked();
+        let picked: Vec<Element> = sel.iter().filter_map(|id| s.model.get(id)).collect();
+        edit::arrangeable(&picked, &sel).len()
     }
 
     /// Lines the selection up.
