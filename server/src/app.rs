@@ -72,6 +72,10 @@ impl App {
         &self,
         f: impl FnOnce(&Storage) -> Result<R, StoreError> + Send + 'static,
     ) -> Result<R, StoreError> {
+        // After a halt the store's cache may hold writes the disk never took.
+        if let Some(reason) = self.committer.halted() {
+            return Err(StoreError::io(format!("storage halted: {reason}")));
+        }
         let storage = self.storage.clone();
         tokio::task::spawn_blocking(move || f(&storage))
             .await

@@ -216,6 +216,12 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_SHUTDOWN_DEADLINE_SECS", default_value_t = 30)]
     pub shutdown_deadline_secs: u64,
 
+    /// Seconds one store write or flush may take. A disk that takes longer, or
+    /// any failed write, halts storage: the server closes every socket and
+    /// exits non-zero, to be restarted on what the disk holds.
+    #[arg(long, env = "TAFEL_DISK_DEADLINE_SECS", default_value_t = 30)]
+    pub disk_deadline_secs: u64,
+
     /// Seconds a write to a socket may take; a client that reads nothing for
     /// that long is disconnected and its task ends.
     #[arg(long, env = "TAFEL_WRITE_TIMEOUT_SECS", default_value_t = defaults::WRITE_TIMEOUT_SECS)]
@@ -336,6 +342,7 @@ impl Default for ServeConfig {
             send_queue_bytes: defaults::SEND_QUEUE_BYTES,
             write_timeout_secs: defaults::WRITE_TIMEOUT_SECS,
             shutdown_deadline_secs: 30,
+            disk_deadline_secs: 30,
             room_grace_secs: defaults::ROOM_GRACE_SECS,
             compact_after_updates: defaults::COMPACT_AFTER_UPDATES,
             compact_after_bytes: defaults::COMPACT_AFTER_BYTES,

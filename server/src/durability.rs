@@ -10,16 +10,25 @@
 //! updates. Submission order is execution order, which keeps each document's log,
 //! compaction and deletion in sequence without locks.
 //!
-//! A failed write or flush marks its tickets as failed; rooms holding one close their
-//! sockets with "storage failure" and reload from what is durable.
+//! A failed critical write or flush **halts** the writer for good (fail-stop): its
+//! tickets and every later one count as failed, nothing more is written, and the
+//! server stops and exits non-zero so that a supervisor restarts it on what the
+//! disk really holds. Why not carry on: after a failed fsync the kernel may have
+//! dropped the dirty pages while a later fsync reports success (the "fsync-retry"
+//! hazard PostgreSQL met in 2018), and sled's page cache still holds the writes
+//! that never reached the disk; a server that went on could show or count as
+//! saved what is not. A write or flush that takes longer than the stall limit
+//! (a disk that stopped answering) halts it the same way, watched from another
+//! thread because the writer itself is stuck.
 
 use crate::metrics::Metrics;
 use crate::storage::Storage;
 use crate::store::StoreError;
 use std::collections::VecDeque;
 use std::ops::RangeInclusive;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc as std_mpsc;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::{oneshot, watch};
 
@@ -47,6 +56,8 @@ pub struct Durable {
     pub upto: Ticket,
     /// Tickets whose write or flush failed (newest last).
     pub failed: VecDeque<RangeInclusive<Ticket>>,
+    /// Why the writer stopped for good: every ticket past `upto` fails.
+    pub halted: Option<Arc<str>>,
 }
 
 /// The fate of one ticket.
@@ -67,6 +78,8 @@ impl Durable {
             Outcome::Failed
         } else if self.upto >= ticket {
             Outcome::Durable
+        } else if self.halted.is_some() {
+            Outcome::Failed
         } else {
             Outcome::Pending
         }
@@ -115,35 +128,97 @@ pub struct Committer {
     state: watch::Sender<Durable>,
 }
 
+/// When the writer started the job or flush it is running (milliseconds since
+/// `epoch`, plus one; 0 when idle), for the watchdog.
+struct Busy {
+    epoch: Instant,
+    since: AtomicU64,
+}
+
+impl Busy {
+    fn start(&self) {
+        let ms = self.epoch.elapsed().as_millis() as u64 + 1;
+        self.since.store(ms, Ordering::Release);
+    }
+
+    fn stop(&self) {
+        self.since.store(0, Ordering::Release);
+    }
+
+    /// How long the current job or flush has run, if one runs.
+    fn running_for(&self) -> Option<Duration> {
+        match self.since.load(Ordering::Acquire) {
+            0 => None,
+            ms => Some(
+                self.epoch
+                    .elapsed()
+                    .saturating_sub(Duration::from_millis(ms - 1)),
+            ),
+        }
+    }
+}
+
+/// Halts the writer: every ticket not yet durable, and every later one, fails.
+fn halt(state: &watch::Sender<Durable>, metrics: &Metrics, reason: String) {
+    let mut first = false;
+    state.send_modify(|d| {
+        if d.halted.is_none() {
+            first = true;
+            d.halted = Some(reason.clone().into());
+        }
+    });
+    if first {
+        metrics.store_errors.inc();
+        tracing::error!(
+            reason,
+            "storage halted: no further writes; the server stops so that it restarts on what the disk holds"
+        );
+    }
+}
+
 /// Most jobs one group runs before it flushes, so a flood of writes still gets
 /// confirmed in steady steps.
 const MAX_GROUP: usize = 4096;
 
 impl Committer {
-    /// Starts the writer thread. `interval` is the relaxed mode's flush period.
+    /// Starts the writer thread. `interval` is the relaxed mode's flush period;
+    /// a write or flush running longer than `stall_limit` halts the writer.
     pub fn start(
         storage: Storage,
         mode: DurabilityMode,
         interval: Duration,
+        stall_limit: Duration,
         metrics: Arc<Metrics>,
     ) -> Arc<Self> {
         let (tx, rx) = std_mpsc::channel();
         let state = watch::Sender::new(Durable::default());
+        let busy = Arc::new(Busy {
+            epoch: Instant::now(),
+            since: AtomicU64::new(0),
+        });
         let writer = Writer {
             storage,
             mode,
             interval,
-            metrics,
+            metrics: Arc::clone(&metrics),
             state: state.clone(),
+            busy: Arc::clone(&busy),
         };
-        // If the thread cannot start, every ticket stays pending and the first
-        // flush_now reports failure; the server refuses to look healthy.
         if let Err(e) = std::thread::Builder::new()
             .name("tafel-store-writer".into())
             .spawn(move || writer.run(rx))
         {
-            tracing::error!(error = %e, "could not start the store writer thread");
+            halt(
+                &state,
+                &metrics,
+                format!("could not start the store writer thread: {e}"),
+            );
         }
+        let watched = state.clone();
+        let busy = Arc::downgrade(&busy);
+        let _ = std::thread::Builder::new()
+            .name("tafel-store-watchdog".into())
+            .spawn(move || watchdog(&busy, &watched, &metrics, stall_limit));
         Arc::new(Self {
             mode,
             queue: Mutex::new(Queue { next: 0, tx }),
@@ -168,12 +243,32 @@ impl Committer {
         let mut q = self.queue();
         q.next += 1;
         let ticket = q.next;
-        if q.tx.send(make(ticket)).is_err() {
+        // A halted writer takes nothing more; the ticket fails by being past
+        // what was durable.
+        if self.state.borrow().halted.is_none() && q.tx.send(make(ticket)).is_err() {
             drop(q);
             tracing::error!("the store writer has stopped; a write is lost");
             self.state.send_modify(|d| d.fail(ticket..=ticket));
         }
         ticket
+    }
+
+    /// Why the writer halted, if it did: the server must stop.
+    pub fn halted(&self) -> Option<Arc<str>> {
+        self.state.borrow().halted.clone()
+    }
+
+    /// Resolves once the writer halts.
+    pub async fn wait_halted(&self) -> Arc<str> {
+        let mut rx = self.subscribe();
+        loop {
+            if let Some(reason) = rx.borrow_and_update().halted.clone() {
+                return reason;
+            }
+            if rx.changed().await.is_err() {
+                return "the store writer is gone".into();
+            }
+        }
     }
 
     /// Queues a write; its ticket is durable once the writer has run it and flushed.
@@ -224,12 +319,34 @@ impl Committer {
     }
 }
 
+/// Halts the writer when a job or flush runs past `limit`; ends with the writer.
+fn watchdog(busy: &Weak<Busy>, state: &watch::Sender<Durable>, metrics: &Metrics, limit: Duration) {
+    let every = (limit / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
+    while state.borrow().halted.is_none() {
+        std::thread::sleep(every);
+        let Some(busy) = busy.upgrade() else {
+            return;
+        };
+        if busy.running_for().is_some_and(|t| t > limit) {
+            halt(
+                state,
+                metrics,
+                format!(
+                    "the disk did not finish a write within {} s",
+                    limit.as_secs_f64()
+                ),
+            );
+        }
+    }
+}
+
 struct Writer {
     storage: Storage,
     mode: DurabilityMode,
     interval: Duration,
     metrics: Arc<Metrics>,
     state: watch::Sender<Durable>,
+    busy: Arc<Busy>,
 }
 
 impl Writer {
@@ -252,6 +369,11 @@ impl Writer {
                     .map_err(|_| std_mpsc::RecvTimeoutError::Disconnected),
                 Some(w) => rx.recv_timeout(w),
             };
+            if self.state.borrow().halted.is_some() {
+                // Nothing more is written; queued jobs are dropped (their
+                // tickets fail, calls see the writer gone).
+                return;
+            }
             let mut flush_asked = false;
             match first {
                 Ok(msg) => {
@@ -300,14 +422,23 @@ impl Writer {
                 ticket,
                 job,
                 stakes,
-            } => match job(&self.storage) {
-                Ok(()) => (ticket, false),
-                Err(e) => {
-                    self.metrics.store_errors.inc();
-                    tracing::error!(error = %e, ?stakes, "a store write failed");
-                    (ticket, stakes == Stakes::Critical)
+            } => {
+                self.busy.start();
+                let result = job(&self.storage);
+                self.busy.stop();
+                match result {
+                    Ok(()) => (ticket, false),
+                    Err(e) if stakes == Stakes::Critical => {
+                        halt(&self.state, &self.metrics, format!("a write failed: {e}"));
+                        (ticket, true)
+                    }
+                    Err(e) => {
+                        self.metrics.store_errors.inc();
+                        tracing::error!(error = %e, ?stakes, "a store write failed");
+                        (ticket, false)
+                    }
                 }
-            },
+            }
         }
     }
 
@@ -317,18 +448,23 @@ impl Writer {
             return;
         }
         let started = Instant::now();
+        self.busy.start();
         let result = self.storage.flush();
+        self.busy.stop();
         self.metrics
             .flush_seconds
             .observe(started.elapsed().as_secs_f64());
         match result {
-            Ok(()) => self
-                .state
-                .send_modify(|d| d.upto = d.upto.max(*tickets.end())),
+            // A flush that finished after the watchdog halted the writer proves
+            // nothing the rooms were told.
+            Ok(()) => self.state.send_modify(|d| {
+                if d.halted.is_none() {
+                    d.upto = d.upto.max(*tickets.end());
+                }
+            }),
             Err(e) => {
-                self.metrics.store_errors.inc();
-                tracing::error!(error = %e, "store flush failed; clients of affected rooms are disconnected");
                 self.state.send_modify(|d| d.fail(tickets));
+                halt(&self.state, &self.metrics, format!("a flush failed: {e}"));
             }
         }
     }
@@ -346,6 +482,7 @@ mod tests {
         Committer::start(
             Storage::new(Arc::clone(store) as _),
             mode,
+            Duration::from_secs(3600),
             Duration::from_secs(3600),
             Arc::new(Metrics::default()),
         )
@@ -393,23 +530,52 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_failed_write_fails_its_ticket_and_later_writes_recover() {
+    async fn a_failed_write_halts_the_writer_for_good() {
         let store = Arc::new(MemoryStore::default());
         let c = committer(DurabilityMode::Strict, &store);
-        store.set_failing(true);
-        let lost = c.submit(Stakes::Critical, append(1));
-        assert_eq!(outcome(&c, lost).await, Outcome::Failed);
-        assert!(!c.flush_now().await, "a failing disk cannot flush");
-        store.set_failing(false);
-        let kept = c.submit(Stakes::Critical, append(2));
+        let kept = c.submit(Stakes::Critical, append(1));
         assert_eq!(outcome(&c, kept).await, Outcome::Durable);
+        store.set_failing(true);
+        let lost = c.submit(Stakes::Critical, append(2));
+        assert_eq!(outcome(&c, lost).await, Outcome::Failed);
+        assert!(c.halted().is_some());
+        assert!(c.wait_halted().await.contains("write failed"));
+        // The disk answers again: nothing more is written or counted as saved,
+        // since a later good flush would not prove the lost write on disk.
+        store.set_failing(false);
+        let after = c.submit(Stakes::Critical, append(3));
+        assert_eq!(outcome(&c, after).await, Outcome::Failed);
+        assert!(!c.flush_now().await);
         assert_eq!(
-            c.outcome(lost),
-            Outcome::Failed,
-            "a later success never makes a lost write look durable"
+            c.outcome(kept),
+            Outcome::Durable,
+            "what was durable stays so"
         );
-        assert!(c.flush_now().await);
-        assert_eq!(logged(&store), vec![2]);
+        assert!(c.call(|_| Ok(())).await.is_err(), "no job runs any more");
+        assert_eq!(logged(&store), vec![1]);
+    }
+
+    #[tokio::test]
+    async fn a_disk_that_stops_answering_halts_the_writer_at_the_deadline() {
+        let store = Arc::new(MemoryStore::default());
+        let c = Committer::start(
+            Storage::new(Arc::clone(&store) as _),
+            DurabilityMode::Strict,
+            Duration::from_secs(3600),
+            Duration::from_millis(200),
+            Arc::new(Metrics::default()),
+        );
+        store.set_stalled(true);
+        let stuck = c.submit(Stakes::Critical, append(1));
+        let reason = tokio::time::timeout(Duration::from_secs(30), c.wait_halted())
+            .await
+            .expect("halted while the writer is still stuck");
+        assert!(reason.contains("did not finish"), "{reason}");
+        assert_eq!(c.outcome(stuck), Outcome::Failed);
+        // The disk wakes up later: the write it finishes is still not durable.
+        store.set_stalled(false);
+        assert!(!c.flush_now().await);
+        assert_eq!(c.outcome(stuck), Outcome::Failed);
     }
 
     #[tokio::test]

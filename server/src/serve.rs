@@ -113,6 +113,7 @@ pub async fn start_with_clock(
         storage.clone(),
         config.durability,
         Duration::from_millis(config.relaxed_flush_ms.max(1)),
+        Duration::from_secs(config.disk_deadline_secs.max(1)),
         Arc::clone(&metrics),
     );
     let rooms = Rooms::new(
@@ -154,6 +155,7 @@ pub async fn start_with_clock(
     let router = crate::http::router(Arc::clone(&app), more);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown_app = Arc::clone(&app);
+    let halted_app = Arc::clone(&app);
     let task = tokio::spawn(async move {
         // Small sync frames must not wait for Nagle's algorithm.
         let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
@@ -165,14 +167,24 @@ pub async fn start_with_clock(
             router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(async move {
-            let _ = rx.await;
-            tracing::info!("shutting down: closing sockets and flushing");
+            tokio::select! {
+                _ = rx => tracing::info!("shutting down: closing sockets and flushing"),
+                reason = shutdown_app.committer.wait_halted() => {
+                    tracing::error!(%reason, "storage halted: closing every socket and stopping");
+                }
+            }
             // Sockets are upgraded connections the HTTP server no longer tracks:
             // close them here, so that graceful shutdown can finish.
             shutdown_app.rooms.shutdown().await;
         })
         .await
-        .context("serving")
+        .context("serving")?;
+        match halted_app.committer.halted() {
+            Some(reason) => Err(anyhow::anyhow!(
+                "storage halted ({reason}); restart the server: it serves what the disk holds"
+            )),
+            None => Ok(()),
+        }
     });
     Ok(Server {
         addr,
@@ -225,10 +237,16 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let mut server = server;
     let tx = server.shutdown.take();
     let deadline = Duration::from_secs(deadline_secs.max(1));
+    let committer = Arc::clone(&server.app.committer);
     let signal = tokio::spawn(async move {
-        shutdown_signal().await;
-        if let Some(tx) = tx {
-            let _ = tx.send(());
+        tokio::select! {
+            _ = shutdown_signal() => {
+                if let Some(tx) = tx {
+                    let _ = tx.send(());
+                }
+            }
+            // The server stops itself; the deadline below still holds.
+            _ = committer.wait_halted() => {}
         }
         // A disk that stopped answering must not keep the process forever:
         // past the deadline it exits with an error, and a supervisor restarts

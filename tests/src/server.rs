@@ -161,8 +161,29 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `tafel serve` on port 0 with `data`, plus extra flags.
     pub async fn start(data: &Path, extra: &[&str]) -> Result<Self> {
-        let bin = tafel_binary()?;
-        let mut child = Command::new(bin)
+        Self::spawn(Command::new(tafel_binary()?), data, extra).await
+    }
+
+    /// [`Self::start`] with no file allowed to grow past `max_file_bytes`
+    /// (`RLIMIT_FSIZE`), so that the disk really refuses writes: past the
+    /// limit `write(2)` fails with `EFBIG` (SIGXFSZ is ignored, as a shell
+    /// trap leaves it for the exec'd server).
+    pub async fn start_with_file_limit(
+        data: &Path,
+        extra: &[&str],
+        max_file_bytes: u64,
+    ) -> Result<Self> {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(r#"trap "" XFSZ; exec prlimit --fsize="$0" -- "$@""#)
+            .arg(max_file_bytes.to_string())
+            .arg(tafel_binary()?);
+        Self::spawn(command, data, extra).await
+    }
+
+    async fn spawn(mut command: Command, data: &Path, extra: &[&str]) -> Result<Self> {
+        let mut child = command
             .arg("serve")
             .arg("--bind")
             .arg("127.0.0.1:0")
@@ -227,6 +248,17 @@ impl ServerProcess {
     /// The child's process id.
     pub fn pid(&self) -> Option<u32> {
         self.child.id()
+    }
+
+    /// Waits up to `within` for the process to exit by itself.
+    pub async fn exits_within(
+        &mut self,
+        within: std::time::Duration,
+    ) -> Result<std::process::ExitStatus> {
+        tokio::time::timeout(within, self.child.wait())
+            .await
+            .context("the server did not exit")?
+            .map_err(Into::into)
     }
 
     /// SIGKILL: no chance to flush anything.

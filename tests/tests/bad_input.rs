@@ -349,25 +349,27 @@ async fn a_failing_disk_is_reported_loudly_and_loses_nothing_confirmed() {
         !has(&b, "unsaved"),
         "an update that was not stored was shown to others"
     );
-    let (status, body) = srv
-        .api()
-        .call(
-            reqwest::Method::POST,
-            "/api/boards",
-            Some(serde_json::json!({"title": "x"})),
-        )
-        .await
-        .unwrap();
     assert_eq!(
-        (status, body["code"].as_str()),
-        (503, Some("storage_failure"))
+        b.closed.as_ref().unwrap().close_code(),
+        Some(CloseCode::StorageFailure),
+        "every socket learns why"
     );
-    let errors = srv.api().metric("tafel_store_errors_total").await.unwrap();
-    assert!(errors >= 1.0, "store errors counted: {errors}");
+    let errors = srv.server.app.metrics.store_errors.get();
+    assert!(errors >= 1, "store errors counted: {errors}");
 
-    // The disk recovers: the client reconnects with its replica, and its unsaved
-    // edit reaches the server through the sync handshake.
+    // Storage halted: the server stops on its own and reports why, even though
+    // the disk answers again (its cache may hold what the disk never took).
     store.set_failing(false);
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(30), srv.server.wait())
+        .await
+        .expect("the server stops by itself");
+    let err = stopped.expect_err("a halted server does not stop cleanly");
+    assert!(format!("{err:#}").contains("storage halted"), "{err:#}");
+
+    // Restarted on the same store: what was confirmed is there, and the client
+    // brings its unsaved edit through the sync handshake from its replica.
+    let srv = TestServer::start_on(store.clone(), |_| {}).await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
     let doc = a.disconnect().await;
     let a = SyncClient::connect_with(&url, doc).await.unwrap();
     drop(a);
@@ -520,4 +522,30 @@ async fn the_server_caps_sockets_and_loaded_boards_with_a_clear_refusal() {
         .await
         .unwrap();
     assert!(full >= 1.0);
+}
+
+#[tokio::test]
+async fn a_disk_that_stops_answering_stops_the_server_at_the_deadline() {
+    let store = Arc::new(MemoryStore::default());
+    let srv = TestServer::start_on(store.clone(), |c| c.disk_deadline_secs = 1)
+        .await
+        .unwrap();
+    let board = srv.api().create_board("", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut a = SyncClient::connect(&url).await.unwrap();
+    let mut b = SyncClient::connect(&url).await.unwrap();
+    store.set_stalled(true);
+    add_sticky(&mut a, "stuck", "the disk hangs").await;
+    b.pump_until(|c| c.closed.is_some()).await.unwrap();
+    assert_eq!(
+        b.closed.as_ref().unwrap().close_code(),
+        Some(CloseCode::StorageFailure)
+    );
+    assert!(!has(&b, "stuck"), "an update no flush confirmed was shown");
+    let err = tokio::time::timeout(std::time::Duration::from_secs(30), srv.server.wait())
+        .await
+        .expect("the server stops by itself while the disk still hangs")
+        .expect_err("and says so");
+    assert!(format!("{err:#}").contains("did not finish"), "{err:#}");
+    store.set_stalled(false);
 }

@@ -409,3 +409,98 @@ async fn relaxed_mode_shows_at_once_and_keeps_what_a_flush_interval_covered() {
         "what a flush interval covered survives kill -9"
     );
 }
+
+/// Size of the largest file under `dir`.
+fn largest_file(dir: &std::path::Path) -> u64 {
+    let mut largest = 0;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let meta = entry.metadata().unwrap();
+        largest = largest.max(if meta.is_dir() {
+            largest_file(&entry.path())
+        } else {
+            meta.len()
+        });
+    }
+    largest
+}
+
+/// A real disk that refuses writes (the files may not grow: `RLIMIT_FSIZE`):
+/// what no flush confirmed is never shown, the server halts storage, closes
+/// every socket with "storage failure" and exits non-zero, and restarted it
+/// holds everything any client had seen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disk_that_refuses_writes_halts_the_server_and_loses_nothing_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    let board = srv.api().create_board("Voll", "").await.unwrap();
+    assert!(srv.terminate().await.unwrap().success());
+
+    let room = 512 << 10;
+    let limit = largest_file(dir.path()) + room;
+    let mut srv = ServerProcess::start_with_file_limit(
+        dir.path(),
+        // The log alone grows the file: no compaction in between.
+        &["--compact-after-updates", "1000000"],
+        limit,
+    )
+    .await
+    .unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut writer = SyncClient::connect(&url).await.unwrap();
+    let mut reader = SyncClient::connect(&url).await.unwrap();
+    let text = "Papier ist geduldig, die Platte nicht. ".repeat(50);
+    let mut sent = 0;
+    // Far more than the room left on the disk.
+    for i in 0..(4 * room / text.len() as u64) {
+        let elements = schema::elements(&writer.doc);
+        let note = sticky(
+            &format!("n{i}"),
+            Rect::new(0.0, 0.0, 100.0, 100.0),
+            "m",
+            &text,
+            "disk",
+        );
+        if writer
+            .edit(|txn| {
+                note.insert(txn, &elements);
+            })
+            .await
+            .is_err()
+        {
+            break;
+        }
+        sent += 1;
+        let _ = reader.pump_for(Duration::from_millis(5)).await;
+        if writer.pump_for(Duration::from_millis(1)).await.is_err() || writer.closed.is_some() {
+            break;
+        }
+    }
+    reader.pump_until(|c| c.closed.is_some()).await.unwrap();
+    writer.pump_until(|c| c.closed.is_some()).await.unwrap();
+    for c in [&reader, &writer] {
+        assert_eq!(
+            c.closed.as_ref().unwrap().close_code(),
+            Some(CloseCode::StorageFailure)
+        );
+    }
+    let seen = ids(&reader);
+    assert!(
+        seen.len() < sent,
+        "the disk refused some of the {sent} notes, yet all were shown"
+    );
+    let status = srv.exits_within(Duration::from_secs(60)).await.unwrap();
+    assert_eq!(status.code(), Some(1), "exits with an error: {status:?}");
+
+    // Restarted with room on the disk: everything the reader saw is there, and
+    // the writer's replica brings back what the disk had refused.
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let stored = ids(&SyncClient::connect(&url).await.unwrap());
+    let lost: Vec<&String> = seen.difference(&stored).collect();
+    assert!(lost.is_empty(), "confirmed notes lost: {lost:?}");
+    let replica = writer.disconnect().await;
+    drop(SyncClient::connect_with(&url, replica).await.unwrap());
+    let mut after = SyncClient::connect(&url).await.unwrap();
+    after.pump_until(|c| ids(c).len() == sent).await.unwrap();
+    srv.terminate().await.unwrap();
+}

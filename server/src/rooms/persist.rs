@@ -212,6 +212,7 @@ mod tests {
             storage.clone(),
             DurabilityMode::Strict,
             Duration::from_secs(1),
+            Duration::from_secs(3600),
             Arc::new(Metrics::default()),
         );
         let key = DocKey {

@@ -62,6 +62,10 @@ pub(super) async fn run_room(
     let load_started = Instant::now();
     // Subscribed before any write is submitted, so no progress goes unnoticed.
     let mut durable = rooms.committer.subscribe();
+    if rooms.committer.halted().is_some() {
+        // The store's cache may hold writes the disk never took: load nothing.
+        return refuse_all(&rooms, &key, generation, rx, CloseCode::StorageFailure);
+    }
     let storage = rooms.storage.clone();
     let read_key = key.clone();
     let stored = match tokio::task::spawn_blocking(move || storage.load_doc(&read_key)).await {
@@ -257,7 +261,7 @@ impl RoomTask {
         generation: u64,
         durable: &mut watch::Receiver<Durable>,
     ) {
-        tracing::warn!(doc = %self.key, reason = code.reason(), "room failed; its peers reconnect to a reload");
+        tracing::warn!(doc = %self.key, reason = code.reason(), "room failed; its peers reconnect");
         self.close_all(code);
         let last = self.persist.last_ticket();
         let _ = durable
