@@ -33,6 +33,8 @@ pub struct App {
     pub public_url: String,
     /// Issues and checks participant identities.
     pub identities: Identities,
+    /// Derives share tokens (none is stored).
+    pub link_key: crate::keys::LinkKey,
     /// Boards created or imported lately, per address.
     pub creations: crate::per_address::PerAddress,
     /// Participant identities issued lately, per address.

@@ -62,7 +62,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve boards over HTTP and WebSocket from an embedded sled database.
-    Serve(ServeConfig),
+    Serve(Box<ServeConfig>),
     /// Export a board from a data directory (the server must be stopped: the
     /// database is locked while it runs; use the HTTP export then).
     Export(ExportArgs),
@@ -76,7 +76,7 @@ pub enum Command {
 #[derive(Args, Debug, Clone)]
 pub struct OperatorTokenArgs {
     /// `rotate`: a new operator token replaces the old one, which stops
-    /// working at once. It is written to `<data>/operator-token` (readable by
+    /// working at once. It is written to `<keys>/operator-token` (readable by
     /// this user only); the database keeps only its hash.
     #[arg(value_parser = ["rotate"])]
     pub action: String,
@@ -84,6 +84,10 @@ pub struct OperatorTokenArgs {
     /// Data directory.
     #[arg(long, env = "TAFEL_DATA", default_value = "./tafel-data")]
     pub data: PathBuf,
+
+    /// Key directory (default: `<data>.keys`).
+    #[arg(long, env = "TAFEL_KEYS")]
+    pub keys: Option<PathBuf>,
 }
 
 fn export_format(s: &str) -> Result<tafel_shared::api::ExportFormat, String> {
@@ -148,6 +152,13 @@ pub struct ServeConfig {
     /// http://<bind>.
     #[arg(long, env = "TAFEL_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Directory of the server's secrets (the key share links are derived
+    /// from, the participant key, the operator token), kept apart from the
+    /// data so that a copy or backup of the data opens no board. Default:
+    /// `<data>.keys` beside the data directory.
+    #[arg(long, env = "TAFEL_KEYS")]
+    pub keys: Option<PathBuf>,
 
     /// Directory with the built browser client. Defaults to client/dist next to the
     /// working directory, if it exists.
@@ -308,6 +319,12 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
+    /// `--keys`, or `<data>.keys`.
+    pub fn keys_dir(&self) -> PathBuf {
+        self.keys
+            .clone()
+            .unwrap_or_else(|| crate::keys::default_dir(&self.data))
+    }
     /// `--max-image-mb` in bytes.
     pub fn max_image_bytes(&self) -> u64 {
         self.max_image_mb.max(1) << 20
@@ -326,6 +343,7 @@ impl Default for ServeConfig {
             bind: ([127, 0, 0, 1], 8080).into(),
             data: PathBuf::from("./tafel-data"),
             public_url: None,
+            keys: None,
             assets: None,
             durability: DurabilityMode::Strict,
             relaxed_flush_ms: defaults::RELAXED_FLUSH_MS,

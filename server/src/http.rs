@@ -595,7 +595,7 @@ pub(crate) async fn store_new_board(
     let now = app.clock.unix_ms();
     let tokens: std::collections::BTreeMap<Role, String> = Role::ALL
         .iter()
-        .map(|r| (*r, random_token(ids::TOKEN_BYTES)))
+        .map(|r| (*r, app.link_key.token(&id, *r, 0)))
         .collect();
     let record = BoardRecord {
         id: id.clone(),
@@ -605,7 +605,8 @@ pub(crate) async fn store_new_board(
         updated_ms: now,
         token_hashes: tokens.iter().map(|(r, t)| (*r, hash_token(t))).collect(),
         revoked: Vec::new(),
-        tokens: tokens.clone(),
+        generations: Role::ALL.iter().map(|r| (*r, 0)).collect(),
+        legacy_tokens: Default::default(),
         saved_template: None,
     };
     app.committer
@@ -732,12 +733,13 @@ async fn board_links(
 ) -> ApiResult<Json<BoardLinks>> {
     let BoardAccess { record, .. } = access.facilitator("see the share links")?;
     let links = record
-        .tokens
+        .generations
         .iter()
-        // Only tokens that still open the board (a record is written whole, but
-        // a token without its hash would be a link that does not work).
+        .map(|(role, generation)| (*role, app.link_key.token(&record.id, *role, *generation)))
+        // Only tokens that open the board: a link made before tokens were
+        // derived, or under another server key, is renewed to be shown.
         .filter(|(role, token)| record.token_hashes.get(role) == Some(&hash_token(token)))
-        .map(|(role, token)| (*role, app.link(&record.id, token)))
+        .map(|(role, token)| (role, app.link(&record.id, &token)))
         .collect();
     Ok(Json(BoardLinks { links }))
 }
@@ -753,11 +755,12 @@ async fn rotate_token(
     let access = access.facilitator("change share links")?;
     let role = Role::parse(&role)
         .ok_or_else(|| AppError::BadRequest(format!("There is no role called {role:?}.")))?;
-    let token = random_token(ids::TOKEN_BYTES);
-    let new_token = token.clone();
     let now = app.clock.unix_ms();
-    update_record(&app, &access.board, move |record| {
-        record.tokens.insert(role, new_token.clone());
+    let link_key = app.link_key.clone();
+    let record = update_record(&app, &access.board, move |record| {
+        let generation = record.generations.get(&role).map_or(0, |g| g + 1);
+        record.generations.insert(role, generation);
+        let new_token = link_key.token(&record.id, role, generation);
         if let Some(old) = record.token_hashes.insert(role, hash_token(&new_token)) {
             record.revoked.push(old);
             let excess = record.revoked.len().saturating_sub(REVOKED_KEPT);
@@ -774,6 +777,8 @@ async fn rotate_token(
         )
         .await;
     tracing::info!(board = %access.board, role = %role, "share link rotated");
+    let generation = record.generations.get(&role).copied().unwrap_or(0);
+    let token = app.link_key.token(&record.id, role, generation);
     let link = app.link(&id, &token);
     Ok(Json(TokenRotated { role, token, link }))
 }

@@ -4,13 +4,13 @@
 //! "one ballot per person" hold against anyone who can only guess: ids are public,
 //! proofs are not, and a proof cannot be made without the key.
 //!
-//! The key lives in `<data>/participant-key` (mode 0600), outside the database: a
-//! copy of the store alone cannot mint identities. Without the file (tests with an
+//! The key lives in `<keys>/participant-key` (mode 0600, see [`crate::keys`]),
+//! outside the data directory: a copy of the data cannot mint identities. Without the file (tests with an
 //! in-memory store and no data directory) the key is random per process.
 //!
 //! An identity grants nothing beyond the role of the link it comes with.
 
-use crate::secret::{random_token, write_private};
+use crate::secret::random_token;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
@@ -33,32 +33,10 @@ impl Identities {
         Self { key }
     }
 
-    /// Identities under the key kept in `dir`, created on first use.
-    pub fn in_dir(dir: &Path) -> std::io::Result<Self> {
-        use base64::Engine;
-        let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        let path = dir.join("participant-key");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let bytes = engine
-                    .decode(text.trim())
-                    .ok()
-                    .and_then(|b| <[u8; 32]>::try_from(b).ok())
-                    .ok_or_else(|| {
-                        std::io::Error::new(
-                            std::io::ErrorKind::InvalidData,
-                            format!("{} is not a participant key", path.display()),
-                        )
-                    })?;
-                Ok(Self { key: bytes })
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let fresh = Self::ephemeral();
-                write_private(&path, &format!("{}\n", engine.encode(fresh.key)))?;
-                Ok(fresh)
-            }
-            Err(e) => Err(e),
-        }
+    /// Identities under the key kept in `<keys>/participant-key`, created on
+    /// first use.
+    pub fn in_dir(keys: &Path) -> std::io::Result<Self> {
+        crate::keys::load_or_create(&keys.join("participant-key")).map(|key| Self { key })
     }
 
     fn proof(&self, id: &ParticipantId) -> String {

@@ -41,6 +41,7 @@ pub mod files_http;
 pub mod history;
 pub mod http;
 pub mod identity;
+pub mod keys;
 pub mod metrics;
 pub mod per_address;
 pub mod render;

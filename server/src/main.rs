@@ -18,9 +18,12 @@ fn init_tracing(format: LogFormat) {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let config = match cli.command {
-        Command::Serve(config) => config,
+        Command::Serve(config) => *config,
         Command::OperatorToken(args) => {
-            return match tafel_server::serve::rotate_operator_token(&args.data) {
+            return match tafel_server::serve::rotate_operator_token(
+                &args.data,
+                args.keys.as_deref(),
+            ) {
                 Ok(path) => {
                     println!(
                         "New operator token written to {} (the old one no longer works)",

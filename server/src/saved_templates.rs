@@ -127,7 +127,8 @@ async fn save(
         updated_ms: now,
         token_hashes: BTreeMap::new(),
         revoked: Vec::new(),
-        tokens: BTreeMap::new(),
+        generations: BTreeMap::new(),
+        legacy_tokens: BTreeMap::new(),
         saved_template: Some(TemplateMeta {
             description: description.clone(),
             elements,

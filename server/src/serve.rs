@@ -6,6 +6,7 @@ use crate::clock::{SharedClock, SystemClock};
 use crate::config::ServeConfig;
 use crate::durability::Committer;
 use crate::identity::Identities;
+use crate::keys::LinkKey;
 use crate::metrics::Metrics;
 use crate::rooms::{RoomConfig, Rooms};
 use crate::secret::{random_token, write_private};
@@ -47,6 +48,16 @@ impl Server {
 /// token on first start.
 pub fn open_store(config: &ServeConfig) -> anyhow::Result<Arc<dyn Store>> {
     let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data)?);
+    let dropped = Storage::new(Arc::clone(&store)).drop_plain_tokens()?;
+    if dropped > 0 {
+        tracing::info!(
+            boards = dropped,
+            "removed plain share tokens an older Tafel stored"
+        );
+    }
+    let keys = config.keys_dir();
+    crate::keys::open_dir(&keys, &config.data)
+        .with_context(|| format!("key directory {}", keys.display()))?;
     Ok(store)
 }
 
@@ -60,17 +71,17 @@ pub fn ensure_operator_token(
     if storage.operator_hash()?.is_some() {
         return Ok(None);
     }
-    new_operator_token(storage, &config.data).map(Some)
+    new_operator_token(storage, &config.keys_dir()).map(Some)
 }
 
-/// A new operator token: written to `<data>/operator-token` (mode 0600), its
+/// A new operator token: written to `<keys>/operator-token` (mode 0600), its
 /// hash replacing the stored one (so the old token stops working).
 fn new_operator_token(
     storage: &Storage,
-    data: &std::path::Path,
+    keys: &std::path::Path,
 ) -> anyhow::Result<(String, std::path::PathBuf)> {
     let token = random_token(ids::TOKEN_BYTES);
-    let path = data.join("operator-token");
+    let path = keys.join("operator-token");
     write_private(&path, &format!("{token}\n"))
         .with_context(|| format!("writing {}", path.display()))?;
     storage.set_operator_hash(&hash_token(&token))?;
@@ -80,15 +91,19 @@ fn new_operator_token(
 
 /// `tafel operator-token rotate`: a new operator token for a stopped
 /// server's data directory; returns where it was written.
-pub fn rotate_operator_token(data: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
+pub fn rotate_operator_token(
+    data: &std::path::Path,
+    keys: Option<&std::path::Path>,
+) -> anyhow::Result<std::path::PathBuf> {
     let config = ServeConfig {
         data: data.to_path_buf(),
+        keys: keys.map(std::path::Path::to_path_buf),
         ..ServeConfig::default()
     };
     let store = open_store(&config)
         .context("cannot open the data directory (stop the server first: it locks the database)")?;
     let storage = Storage::new(store);
-    let (_, path) = new_operator_token(&storage, data)?;
+    let (_, path) = new_operator_token(&storage, &config.keys_dir())?;
     Ok(path)
 }
 
@@ -131,13 +146,20 @@ pub async fn start_with_clock(
         .to_owned();
     // The key beside the data, when there is a data directory (the in-memory
     // store of tests has none).
-    let identities = if config.data.is_dir() {
-        Identities::in_dir(&config.data).context("participant key")?
+    let (identities, link_key) = if config.data.is_dir() {
+        let keys = config.keys_dir();
+        crate::keys::open_dir(&keys, &config.data)
+            .with_context(|| format!("key directory {}", keys.display()))?;
+        (
+            Identities::in_dir(&keys).context("participant key")?,
+            LinkKey::in_dir(&keys).context("server key")?,
+        )
     } else {
-        Identities::ephemeral()
+        (Identities::ephemeral(), LinkKey::ephemeral())
     };
     let app = Arc::new(App {
         identities,
+        link_key,
         creations: crate::per_address::PerAddress::new(config.creates_per_minute),
         issued: crate::per_address::PerAddress::new(config.participants_per_minute),
         config,

@@ -52,10 +52,15 @@ pub struct BoardRecord {
     /// "link revoked" rather than "wrong link".
     #[serde(default)]
     pub revoked: Vec<String>,
-    /// The current share token of each role (absent on boards made before links
-    /// were kept; renewing a link fills it in).
+    /// How often each role's link was renewed: its token is derived from the
+    /// board, the role and this number under the server key
+    /// ([`crate::keys::LinkKey`]), so no token is stored.
     #[serde(default)]
-    pub tokens: BTreeMap<Role, String>,
+    pub generations: BTreeMap<Role, u32>,
+    /// Plain tokens an older Tafel kept here: read so that the start-up
+    /// migration can drop them, never written again.
+    #[serde(default, rename = "tokens", skip_serializing)]
+    pub legacy_tokens: BTreeMap<Role, String>,
     /// Set when this record is a saved template rather than a board: stored
     /// (and backed up, exported and deleted) like a board, never opened as
     /// one, since it has no share tokens.
@@ -309,6 +314,26 @@ impl Storage {
         Err(StoreError::io(
             "a board record kept changing while it was being updated",
         ))
+    }
+
+    /// Rewrites every board record that still holds plain share tokens (kept
+    /// by Tafel before links were derived) without them; their links keep
+    /// working by their hashes. Returns how many records changed.
+    pub fn drop_plain_tokens(&self) -> Result<usize, StoreError> {
+        let mut changed = 0;
+        for record in self.list_boards()? {
+            if record.legacy_tokens.is_empty() {
+                continue;
+            }
+            if let Some(id) = BoardId::parse(&record.id) {
+                self.update_board(&id, |r| r.legacy_tokens.clear())?;
+                changed += 1;
+            }
+        }
+        if changed > 0 {
+            self.flush()?;
+        }
+        Ok(changed)
     }
 
     /// The documents a board made from the saved template `id` starts with
@@ -851,7 +876,8 @@ mod tests {
                 .map(|r| (*r, hash_token(r.as_str())))
                 .collect(),
             revoked: Vec::new(),
-            tokens: BTreeMap::new(),
+            generations: BTreeMap::new(),
+            legacy_tokens: BTreeMap::new(),
             saved_template: None,
         }
     }
@@ -1005,6 +1031,30 @@ mod tests {
         concurrent_updates_never_undo_each_other(Storage::new(Arc::new(
             SledStore::open(dir.path()).unwrap(),
         )));
+    }
+
+    #[test]
+    fn plain_tokens_an_older_tafel_stored_are_dropped_and_their_links_still_open() {
+        let store = Arc::new(MemoryStore::default());
+        let storage = Storage::new(store.clone());
+        let id = board('o');
+        let mut old = serde_json::to_value(record(id.as_str())).unwrap();
+        old["tokens"] = serde_json::json!({"editor": "plain-editor-token"});
+        store
+            .apply(vec![BatchOp::Put(
+                board_key(&id),
+                serde_json::to_vec(&old).unwrap(),
+            )])
+            .unwrap();
+        assert_eq!(storage.drop_plain_tokens().unwrap(), 1);
+        let raw = store.get(&board_key(&id)).unwrap().unwrap();
+        assert!(
+            !String::from_utf8_lossy(&raw).contains("plain-editor-token"),
+            "the plain token is gone from the record"
+        );
+        let kept = storage.get_board(&id).unwrap().unwrap();
+        assert_eq!(kept.role_for(Role::Editor.as_str()), Some(Role::Editor));
+        assert_eq!(storage.drop_plain_tokens().unwrap(), 0, "once is enough");
     }
 
     #[test]

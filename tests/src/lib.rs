@@ -14,7 +14,7 @@ pub mod wait;
 
 pub use client::{Event, RawClient, SyncClient};
 pub use proxy::Proxy;
-pub use server::{Api, ServerProcess, TestServer};
+pub use server::{Api, DataDir, ServerProcess, TestServer};
 
 use tafel_shared::element::Element;
 use tafel_shared::geometry::Rect;

@@ -14,6 +14,33 @@ use tafel_shared::roles::{DocKind, Role};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+/// A temporary data directory for a server process, one level below a temporary
+/// root, so that the key directory beside it (`<data>.keys`) goes with it.
+pub struct DataDir {
+    root: tempfile::TempDir,
+    data: PathBuf,
+}
+
+impl DataDir {
+    /// A new, empty data directory.
+    pub fn new() -> Result<Self> {
+        let root = tempfile::tempdir()?;
+        let data = root.path().join("data");
+        std::fs::create_dir(&data)?;
+        Ok(Self { root, data })
+    }
+
+    /// The data directory.
+    pub fn path(&self) -> &Path {
+        &self.data
+    }
+
+    /// Its key directory (the server's default).
+    pub fn keys(&self) -> PathBuf {
+        self.root.path().join("data.keys")
+    }
+}
+
 /// The server running inside the test process.
 pub struct TestServer {
     /// The running server (its `app` gives access to storage and metrics).
@@ -31,7 +58,9 @@ impl TestServer {
     /// Starts with sled in a new temporary directory; `tune` adjusts the config.
     pub async fn start_with(tune: impl FnOnce(&mut ServeConfig)) -> Result<Self> {
         let dir = tempfile::tempdir()?;
-        let mut config = test_config(dir.path());
+        // The data one level down: its key directory (beside it) is removed
+        // with the temporary directory too.
+        let mut config = test_config(&dir.path().join("data"));
         tune(&mut config);
         let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data)?);
         let server = serve::start(config, store).await?;

@@ -24,13 +24,13 @@ fn ids(c: &SyncClient) -> BTreeSet<String> {
 
 #[tokio::test]
 async fn restart_keeps_every_board_and_sigterm_says_going_away() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tafel_tests::DataDir::new().unwrap();
     let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
     let token = srv
         .operator_token
         .clone()
         .expect("first start says where the operator token is");
-    let saved = std::fs::read_to_string(dir.path().join("operator-token")).unwrap();
+    let saved = std::fs::read_to_string(dir.keys().join("operator-token")).unwrap();
     assert_eq!(saved.trim(), token);
     let said = srv.operator_line.clone().unwrap();
     assert!(
@@ -40,7 +40,7 @@ async fn restart_keeps_every_board_and_sigterm_says_going_away() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir.path().join("operator-token"))
+        let mode = std::fs::metadata(dir.keys().join("operator-token"))
             .unwrap()
             .permissions()
             .mode();
@@ -122,7 +122,7 @@ async fn restart_keeps_every_board_and_sigterm_says_going_away() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_during_a_burst_loses_nothing_any_client_had_received() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tafel_tests::DataDir::new().unwrap();
     let srv = ServerProcess::start(dir.path(), &["--compact-after-updates", "50"])
         .await
         .unwrap();
@@ -188,7 +188,7 @@ async fn add_sticky_quiet(c: &mut SyncClient, id: &str) {
 
 #[test]
 fn a_data_directory_from_a_newer_tafel_is_refused_untouched() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tafel_tests::DataDir::new().unwrap();
     std::fs::write(dir.path().join("FORMAT"), "tafel-data-format 7\n").unwrap();
     let out = std::process::Command::new(tafel_binary().unwrap())
         .args(["serve", "--bind", "127.0.0.1:0", "--data"])
@@ -207,7 +207,7 @@ fn a_data_directory_from_a_newer_tafel_is_refused_untouched() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cold_big_board_serves_newcomers_and_merges_returning_editors() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tafel_tests::DataDir::new().unwrap();
     let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
     let board = srv.api().create_board("Big", "blank").await.unwrap();
     let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
@@ -304,7 +304,7 @@ async fn an_unloading_board_folds_its_log_and_keeps_a_history_snapshot() {
 
 #[tokio::test]
 async fn the_operator_token_is_rotated_with_the_server_stopped() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tafel_tests::DataDir::new().unwrap();
     let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
     let old = srv.operator_token.clone().unwrap();
     let admin = |srv: &ServerProcess, token: &str| {
@@ -330,7 +330,7 @@ async fn the_operator_token_is_rotated_with_the_server_stopped() {
         .output()
         .unwrap();
     assert!(done.status.success(), "{done:?}");
-    let new = std::fs::read_to_string(dir.path().join("operator-token"))
+    let new = std::fs::read_to_string(dir.keys().join("operator-token"))
         .unwrap()
         .trim()
         .to_owned();
@@ -351,7 +351,7 @@ async fn the_operator_token_is_rotated_with_the_server_stopped() {
 
 #[tokio::test]
 async fn shutdown_ends_within_its_deadline_even_when_the_data_directory_vanished() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tafel_tests::DataDir::new().unwrap();
     let srv = ServerProcess::start(dir.path(), &["--shutdown-deadline-secs", "2"])
         .await
         .unwrap();
@@ -382,7 +382,7 @@ async fn shutdown_ends_within_its_deadline_even_when_the_data_directory_vanished
 
 #[tokio::test]
 async fn relaxed_mode_shows_at_once_and_keeps_what_a_flush_interval_covered() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tafel_tests::DataDir::new().unwrap();
     let relaxed = ["--durability", "relaxed", "--relaxed-flush-ms", "100"];
     let srv = ServerProcess::start(dir.path(), &relaxed).await.unwrap();
     let board = srv.api().create_board("Locker", "").await.unwrap();
@@ -430,7 +430,7 @@ fn largest_file(dir: &std::path::Path) -> u64 {
 /// holds everything any client had seen.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_disk_that_refuses_writes_halts_the_server_and_loses_nothing_confirmed() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tafel_tests::DataDir::new().unwrap();
     let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
     let board = srv.api().create_board("Voll", "").await.unwrap();
     assert!(srv.terminate().await.unwrap().success());
@@ -502,5 +502,111 @@ async fn a_disk_that_refuses_writes_halts_the_server_and_loses_nothing_confirmed
     drop(SyncClient::connect_with(&url, replica).await.unwrap());
     let mut after = SyncClient::connect(&url).await.unwrap();
     after.pump_until(|c| ids(c).len() == sent).await.unwrap();
+    srv.terminate().await.unwrap();
+}
+
+/// Every file under `dir`, as bytes.
+fn all_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.metadata().unwrap().is_dir() {
+            bytes.extend(all_bytes(&entry.path()));
+        } else {
+            bytes.extend(std::fs::read(entry.path()).unwrap());
+        }
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+/// Share links are derived from a key outside the data directory, never stored:
+/// the data directory holds no token that opens a board, nor the operator token,
+/// yet facilitators see the same links after a restart, and a renewed link
+/// replaces the old one.
+#[tokio::test]
+async fn no_copy_of_the_data_directory_holds_a_token_that_opens_a_board() {
+    let dir = tafel_tests::DataDir::new().unwrap();
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    let operator = srv.operator_token.clone().unwrap();
+    let board = srv.api().create_board("Geheim", "").await.unwrap();
+    let f = board.token(Role::Facilitator).to_owned();
+    let links_path = format!("/api/boards/{}/links?token={f}", board.id);
+    let (status, links) = srv
+        .api()
+        .call(reqwest::Method::GET, &links_path, None)
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    for role in Role::ALL {
+        let link = links["links"][role.as_str()].as_str().unwrap();
+        assert!(link.ends_with(board.token(role)), "{role:?}: {link}");
+    }
+    let old_editor = board.token(Role::Editor).to_owned();
+    let (status, rotated) = srv
+        .api()
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/boards/{}/tokens/editor?token={f}", board.id),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    let new_editor = rotated["token"].as_str().unwrap().to_owned();
+    assert_ne!(new_editor, old_editor);
+    assert!(srv.terminate().await.unwrap().success());
+
+    let data = all_bytes(dir.path());
+    let mut secrets: Vec<&str> = Role::ALL.iter().map(|r| board.token(*r)).collect();
+    secrets.extend([new_editor.as_str(), operator.as_str()]);
+    for secret in &secrets {
+        assert!(
+            !contains(&data, secret),
+            "the data directory holds a secret ({}…)",
+            &secret[..6]
+        );
+    }
+    assert!(dir.keys().join("server-key").is_file());
+
+    // Restarted: the same links, derived again; the renewed one in place.
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    let (_, links) = srv
+        .api()
+        .call(reqwest::Method::GET, &links_path, None)
+        .await
+        .unwrap();
+    let editor_link = links["links"]["editor"].as_str().unwrap();
+    assert!(editor_link.ends_with(&new_editor), "{editor_link}");
+    let opened = SyncClient::connect(&srv.ws(&board.id, DocKind::Content, &new_editor)).await;
+    assert!(opened.is_ok(), "the renewed link opens the board");
+    srv.terminate().await.unwrap();
+
+    // A copy of the data directory with a key directory of its own: the
+    // server cannot show any link (it has none), and no old token is in it.
+    let copy = tafel_tests::DataDir::new().unwrap();
+    let status = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(format!("{}/.", dir.path().display()))
+        .arg(copy.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let srv = ServerProcess::start(copy.path(), &[]).await.unwrap();
+    let (status, links) = srv
+        .api()
+        .call(reqwest::Method::GET, &links_path, None)
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "the facilitator's own link still works there");
+    assert_eq!(
+        links["links"].as_object().map(|l| l.len()),
+        Some(0),
+        "another key derives no link of this board: {links}"
+    );
     srv.terminate().await.unwrap();
 }

@@ -360,7 +360,7 @@ fn urlencode(s: &str) -> String {
 
 #[tokio::test]
 async fn tafel_export_writes_a_pdf_from_a_stopped_servers_data() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tafel_tests::DataDir::new().unwrap();
     let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
     let board = srv
         .api()

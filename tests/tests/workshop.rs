@@ -207,7 +207,7 @@ async fn ballots_reach_no_other_socket_before_the_end_and_allowance_holds_across
 
 #[tokio::test]
 async fn named_rounds_show_who_voted_after_the_end_and_votes_survive_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tafel_tests::DataDir::new().unwrap();
     let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
     let board = srv.api().create_board("Workshop", "").await.unwrap();
     let (coach_id, ben_id) = (

@@ -478,7 +478,7 @@ async fn fanout(
 
 async fn cold(elements: usize, data: Option<std::path::PathBuf>) -> Result<()> {
     let tmp = tempfile::tempdir()?;
-    let dir = data.unwrap_or_else(|| tmp.path().to_path_buf());
+    let dir = data.unwrap_or_else(|| tmp.path().join("data"));
     let srv = ServerProcess::start(&dir, &[]).await?;
     let board = srv.api().create_board("cold", "").await?;
     let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
@@ -573,7 +573,11 @@ fn server_pid_of(srv: &ServerProcess) -> Result<u32> {
 
 async fn idle(sockets: usize, boards: usize) -> Result<()> {
     let tmp = tempfile::tempdir()?;
-    let srv = ServerProcess::start(tmp.path(), &["--max-sockets-per-room", "100000"]).await?;
+    let srv = ServerProcess::start(
+        &tmp.path().join("data"),
+        &["--max-sockets-per-room", "100000"],
+    )
+    .await?;
     let pid = server_pid_of(&srv)?;
     let api = srv.api();
     let board = api.create_board("idle", "").await?;
@@ -615,7 +619,7 @@ async fn idle(sockets: usize, boards: usize) -> Result<()> {
 async fn durable(writers: usize, seconds: u64) -> Result<()> {
     let tmp = tempfile::tempdir()?;
     let srv = ServerProcess::start(
-        tmp.path(),
+        &tmp.path().join("data"),
         &[
             "--max-messages-per-sec",
             "100000",
@@ -681,7 +685,7 @@ async fn vote(participants: usize, rounds: usize) -> Result<()> {
     const NOTES: usize = 20;
     const VOTES: u32 = 3;
     let tmp = tempfile::tempdir()?;
-    let srv = ServerProcess::start(tmp.path(), &[]).await?;
+    let srv = ServerProcess::start(&tmp.path().join("data"), &[]).await?;
     let api = srv.api();
     let board = api.create_board("vote", "").await?;
     let url = |role, me: &str| {
@@ -831,7 +835,7 @@ async fn timer_spread(clients: usize) -> Result<()> {
     use tafel_shared::action::{Action, TimerCommand};
     use tafel_shared::session::{self, Timer};
     let tmp = tempfile::tempdir()?;
-    let srv = ServerProcess::start(tmp.path(), &[]).await?;
+    let srv = ServerProcess::start(&tmp.path().join("data"), &[]).await?;
     let board = srv.api().create_board("timer", "").await?;
     let url = |role| srv.ws(&board.id, DocKind::Session, board.token(role));
     let mut coach = SyncClient::connect(&url(Role::Facilitator)).await?;
