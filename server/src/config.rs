@@ -70,6 +70,130 @@ pub enum Command {
     /// stopped).
     #[command(name = "operator-token")]
     OperatorToken(OperatorTokenArgs),
+    /// Write a copy of this executable that carries the built browser client,
+    /// so that the one file serves the app (`cargo xtask dist` runs this).
+    #[command(name = "bundle-client")]
+    BundleClient(BundleArgs),
+    /// List or delete boards of a running server (the operator token is read
+    /// from the key directory or TAFEL_OPERATOR_TOKEN).
+    Boards(BoardsArgs),
+    /// Write a consistent backup of a running server to FILE.
+    Backup(BackupArgs),
+    /// Restore a backup into a new data directory (no server running on it).
+    Restore(RestoreArgs),
+    /// Print the access log of a running server (who created, opened,
+    /// exported, shared or deleted which board, when, from where).
+    #[command(name = "access-log")]
+    AccessLog(AccessLogArgs),
+}
+
+/// `tafel access-log`.
+#[derive(Args, Debug, Clone)]
+pub struct AccessLogArgs {
+    /// Only the last this many days.
+    #[arg(long)]
+    pub days: Option<u64>,
+
+    /// Only this board.
+    #[arg(long)]
+    pub board: Option<String>,
+
+    /// CSV (for spreadsheets) instead of one JSON object per line.
+    #[arg(long)]
+    pub csv: bool,
+
+    /// The server.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+/// How to reach a running server as its operator.
+#[derive(Args, Debug, Clone)]
+pub struct RemoteArgs {
+    /// The server's address.
+    #[arg(
+        long,
+        global = true,
+        env = "TAFEL_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub url: String,
+
+    /// Its data directory (to find the key directory beside it).
+    #[arg(
+        long,
+        global = true,
+        env = "TAFEL_DATA",
+        default_value = "./tafel-data"
+    )]
+    pub data: PathBuf,
+
+    /// Its key directory, where `operator-token` is (default: `<data>.keys`).
+    #[arg(long, global = true, env = "TAFEL_KEYS")]
+    pub keys: Option<PathBuf>,
+}
+
+/// `tafel boards`.
+#[derive(Args, Debug, Clone)]
+pub struct BoardsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: BoardsAction,
+
+    /// The server.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+/// `tafel boards list` or `tafel boards delete ID`.
+#[derive(Subcommand, Debug, Clone)]
+pub enum BoardsAction {
+    /// Every board: id, size, last change, open sockets, title.
+    List,
+    /// Delete a board for good: its content, comments, history and pictures,
+    /// and the key that could read any bytes of it left on disk.
+    Delete {
+        /// The board's id.
+        id: String,
+    },
+}
+
+/// `tafel backup FILE`.
+#[derive(Args, Debug, Clone)]
+pub struct BackupArgs {
+    /// Where to write the backup.
+    pub file: PathBuf,
+
+    /// The server.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+/// `tafel restore FILE --data DIR`.
+#[derive(Args, Debug, Clone)]
+pub struct RestoreArgs {
+    /// The backup file.
+    pub file: PathBuf,
+
+    /// The new data directory (created; must not hold boards).
+    #[arg(long)]
+    pub data: PathBuf,
+
+    /// Its key directory (default: `<data>.keys`, made if missing).
+    #[arg(long)]
+    pub keys: Option<PathBuf>,
+}
+
+/// What `tafel bundle-client` is told.
+#[derive(Args, Debug, Clone)]
+pub struct BundleArgs {
+    /// The built client (`cargo xtask build-client` writes `client/dist`).
+    #[arg(long, default_value = "client/dist")]
+    pub assets: PathBuf,
+
+    /// Where to write the executable with the client inside.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// What `tafel operator-token` does.
@@ -126,6 +250,10 @@ pub struct ExportArgs {
     /// Data directory.
     #[arg(long, env = "TAFEL_DATA", default_value = "./tafel-data")]
     pub data: PathBuf,
+
+    /// Key directory (default: `<data>.keys`).
+    #[arg(long, env = "TAFEL_KEYS")]
+    pub keys: Option<PathBuf>,
 }
 
 /// Log output format.
@@ -232,6 +360,16 @@ pub struct ServeConfig {
     /// exits non-zero, to be restarted on what the disk holds.
     #[arg(long, env = "TAFEL_DISK_DEADLINE_SECS", default_value_t = 30)]
     pub disk_deadline_secs: u64,
+
+    /// Days the access log (who opened, exported, shared or deleted which
+    /// board, when, from where) is kept.
+    #[arg(long, env = "TAFEL_ACCESS_LOG_DAYS", default_value_t = 90)]
+    pub access_log_days: u64,
+
+    /// Delete boards nobody changed for this many days (off by default);
+    /// their facilitators see a warning in the board for the last 7 days.
+    #[arg(long, env = "TAFEL_RETENTION_DAYS")]
+    pub retention_days: Option<u64>,
 
     /// Seconds a write to a socket may take; a client that reads nothing for
     /// that long is disconnected and its task ends.
@@ -361,6 +499,8 @@ impl Default for ServeConfig {
             write_timeout_secs: defaults::WRITE_TIMEOUT_SECS,
             shutdown_deadline_secs: 30,
             disk_deadline_secs: 30,
+            access_log_days: 90,
+            retention_days: None,
             room_grace_secs: defaults::ROOM_GRACE_SECS,
             compact_after_updates: defaults::COMPACT_AFTER_UPDATES,
             compact_after_bytes: defaults::COMPACT_AFTER_BYTES,

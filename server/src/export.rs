@@ -761,13 +761,17 @@ pub fn run_cli(args: &crate::config::ExportArgs) -> anyhow::Result<String> {
     if !args.data.join("FORMAT").exists() {
         anyhow::bail!("{} is not a Tafel data directory", args.data.display());
     }
-    let store = crate::store::SledStore::open(&args.data).map_err(|e| {
+    let keys = args
+        .keys
+        .clone()
+        .unwrap_or_else(|| crate::keys::default_dir(&args.data));
+    let store = crate::serve::open_data(&args.data, &keys).map_err(|e| {
         anyhow::anyhow!(
             "cannot open {} ({e}); if a server is running on it, stop it or use the HTTP export (GET /api/boards/{{id}}/export/{{format}})",
             args.data.display()
         )
     })?;
-    let storage = Storage::new(Arc::new(store));
+    let storage = Storage::new(store);
     let data = load(&storage, &board, args.format == Format::Json)?
         .with_context(|| format!("there is no board {board}"))?;
     let selection = Selection {
@@ -834,6 +838,7 @@ async fn import(
         &export.template,
         docs,
         crate::http::NewFiles::Checked(files),
+        addr,
     )
     .await?;
     Ok((StatusCode::CREATED, axum::Json(created)))
@@ -874,6 +879,13 @@ async fn export(
         ids: list(q.ids.as_deref()),
     };
     let board = access.board.clone();
+    app.record_access(
+        tafel_shared::api::AccessAction::Export,
+        Some(&board),
+        Some(access.role),
+        Some(access.addr),
+        Some(format.extension().to_owned()),
+    );
     let scale = q.scale.unwrap_or(1.0);
     let started = std::time::Instant::now();
     // Rendering is CPU work: off the async threads, like store reads.

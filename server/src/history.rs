@@ -363,6 +363,7 @@ async fn restore(
                 &access.record.template,
                 states,
                 crate::http::NewFiles::CopiedFrom(access.board.clone()),
+                access.addr,
             )
             .await?;
             Ok((StatusCode::CREATED, Json(RestoreAnswer::NewBoard(created))))

@@ -4,6 +4,7 @@
 //! failure into JSON with a stable `code`; internal details are logged, never returned.
 
 use crate::app::{AccessError, App};
+use crate::client_files::ClientFiles;
 use crate::secret::random_token;
 use crate::storage::{hash_token, BoardRecord};
 use axum::extract::rejection::JsonRejection;
@@ -16,6 +17,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use std::sync::Arc;
+use tafel_shared::api::AccessAction;
 use tafel_shared::api::{
     self, ApiError, BoardCreated, BoardInfo, BoardLinks, BoardSummary, CreateBoard, RenameBoard,
     TokenRotated,
@@ -172,6 +174,8 @@ pub struct BoardAccess {
     pub record: BoardRecord,
     /// The role the caller's token grants.
     pub role: Role,
+    /// Where the request came from (for the access log).
+    pub addr: std::net::IpAddr,
 }
 
 impl BoardAccess {
@@ -199,11 +203,13 @@ impl FromRequestParts<Arc<App>> for BoardAccess {
             .map(|(_, value)| value.to_owned())
             .ok_or(AppError::NotFound)?;
         let CallerToken(token) = CallerToken::from_request_parts(parts, app).await?;
+        let ClientAddr(addr) = ClientAddr::from_request_parts(parts, app).await?;
         let (board, record, role) = app.access(&id, token.as_deref()).await?;
         Ok(Self {
             board,
             record,
             role,
+            addr,
         })
     }
 }
@@ -323,35 +329,33 @@ pub const CSP: &str =
     img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-/// `Cache-Control` of content-hashed assets: their name changes whenever their bytes
-/// do, so a browser may keep them for a year without ever asking again.
-pub const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
-
-/// `Cache-Control` of everything else the client is made of (`index.html`, the app
-/// routes that answer with it, unhashed files, 404s): the browser revalidates each
-/// time, so a new build is picked up on the next load.
-pub const CACHE_REVALIDATE: &str = "no-cache";
-
 /// Every route of the server: the board API, `more` API routes (history,
 /// exports: merged here so that they may use this module without it knowing
 /// them), and the client's files.
 pub fn router(app: Arc<App>, more: Router<Arc<App>>) -> Router {
-    let assets = app.config.assets.clone().or_else(|| {
-        let default = std::path::PathBuf::from("client/dist");
-        default.join("index.html").exists().then_some(default)
-    });
     let api = api_router(Arc::clone(&app), more);
-    let router = match assets {
-        Some(dir) => {
-            let client = ClientFiles::new(dir);
-            api.fallback(move |req: axum::extract::Request| {
-                let client = client.clone();
-                async move { client.serve(req).await }
-            })
-        }
+    let router = match ClientFiles::find(app.config.assets.as_deref()) {
+        Some(client) => api.fallback(move |req: axum::extract::Request| {
+            let client = client.clone();
+            async move { client.serve(req).await }
+        }),
         None => api.fallback(not_found),
     };
+    // Served over https (behind a proxy that ends TLS): browsers must never
+    // fall back to plain http for this host.
+    let hsts = app
+        .public_url
+        .starts_with("https://")
+        .then(|| header::HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     router
+        .layer(axum::middleware::map_response(move |mut res: Response| {
+            if let Some(v) = hsts.clone() {
+                res.headers_mut()
+                    .entry(header::STRICT_TRANSPORT_SECURITY)
+                    .or_insert(v);
+            }
+            async move { res }
+        }))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&app),
             check_origin,
@@ -415,68 +419,6 @@ async fn check_origin(
     }
 }
 
-/// The built browser client (`cargo xtask build-client` writes it to `client/dist`).
-#[derive(Clone)]
-struct ClientFiles {
-    /// Files by path; MIME types from the extension (`.wasm` is `application/wasm`).
-    files: tower_http::services::ServeDir,
-    /// The page every app route answers with.
-    index: tower_http::services::ServeFile,
-}
-
-impl ClientFiles {
-    fn new(dir: std::path::PathBuf) -> Self {
-        Self {
-            index: tower_http::services::ServeFile::new(dir.join("index.html")),
-            files: tower_http::services::ServeDir::new(dir),
-        }
-    }
-
-    /// A path whose last segment has a dot asks for a file, which exists or is a 404
-    /// (a missing script must not come back as HTML with status 200); any other path
-    /// that is not an API or socket route (`/`, `/b/{id}`) is an app route the client
-    /// renders itself, so it gets `index.html`.
-    async fn serve(mut self, req: axum::extract::Request) -> Response {
-        let name = req.uri().path().rsplit('/').next().unwrap_or_default();
-        let hashed = is_hashed_name(name);
-        let served = if name.contains('.') {
-            self.files.try_call(req).await
-        } else {
-            self.index.try_call(req).await
-        };
-        let mut res = match served {
-            Ok(res) => res.map(axum::body::Body::new),
-            Err(e) => {
-                tracing::error!(error = %e, "cannot read a client file");
-                StatusCode::INTERNAL_SERVER_ERROR.into_response()
-            }
-        };
-        let status = res.status();
-        let cache = if hashed && (status.is_success() || status == StatusCode::NOT_MODIFIED) {
-            CACHE_IMMUTABLE
-        } else {
-            CACHE_REVALIDATE
-        };
-        res.headers_mut().insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static(cache),
-        );
-        res
-    }
-}
-
-/// Whether a file name carries a content hash as `cargo xtask build-client` writes
-/// it: `-`, 16 lowercase hex digits, `.` (`tafel-client_bg-3f9a1c2b7d4e5f60.wasm`).
-fn is_hashed_name(name: &str) -> bool {
-    name.as_bytes().windows(18).any(|w| {
-        w[0] == b'-'
-            && w[17] == b'.'
-            && w[1..17]
-                .iter()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    })
-}
-
 fn api_router(app: Arc<App>, more: Router<Arc<App>>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -494,6 +436,8 @@ fn api_router(app: Arc<App>, more: Router<Arc<App>>) -> Router {
             "/api/admin/boards/{id}",
             axum::routing::delete(admin_delete),
         )
+        .route("/api/admin/backup", get(admin_backup))
+        .route("/api/admin/access-log", get(admin_access_log))
         .route("/ws/{board}", get(ws_content))
         .route("/ws/{board}/{doc}", get(ws_doc))
         .merge(more)
@@ -549,8 +493,15 @@ async fn create_board(
             .read(move |s| s.saved_template_docs(&lookup))
             .await?
             .ok_or_else(unknown)?;
-        let created =
-            store_new_board(&app, title, &template_id, docs, NewFiles::CopiedFrom(from)).await?;
+        let created = store_new_board(
+            &app,
+            title,
+            &template_id,
+            docs,
+            NewFiles::CopiedFrom(from),
+            addr,
+        )
+        .await?;
         return Ok((StatusCode::CREATED, Json(created)));
     }
     let template = Template::parse(&template_id).ok_or(AppError::UnknownTemplate(template_id))?;
@@ -568,7 +519,7 @@ async fn create_board(
             (DocKind::Session, state(built.session)),
         ]
     };
-    let created = store_new_board(&app, title, template.id(), docs, NewFiles::None).await?;
+    let created = store_new_board(&app, title, template.id(), docs, NewFiles::None, addr).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -590,6 +541,7 @@ pub(crate) async fn store_new_board(
     template: &str,
     docs: Vec<(DocKind, Vec<u8>)>,
     files: NewFiles,
+    from: std::net::IpAddr,
 ) -> ApiResult<BoardCreated> {
     let id = random_token(ids::BOARD_ID_BYTES);
     let now = app.clock.unix_ms();
@@ -629,6 +581,15 @@ pub(crate) async fn store_new_board(
     durable(app).await?;
     let links = tokens.iter().map(|(r, t)| (*r, app.link(&id, t))).collect();
     tracing::info!(board = %id, template, "board created");
+    if let Some(board) = BoardId::parse(&id) {
+        app.record_access(
+            AccessAction::Create,
+            Some(&board),
+            None,
+            Some(from),
+            Some(template.to_owned()),
+        );
+    }
     Ok(BoardCreated {
         id,
         title,
@@ -680,7 +641,48 @@ async fn info(app: &App, record: &BoardRecord, board: &BoardId, role: Role) -> B
         updated_ms: record.updated_ms.max(changed_ms),
         updated_by,
         role,
+        deleted_after_ms: app.config.retention_days.map(|days| {
+            record
+                .updated_ms
+                .max(changed_ms)
+                .saturating_add(days.saturating_mul(DAY_MS))
+        }),
     }
+}
+
+const DAY_MS: u64 = 86_400_000;
+
+/// With `--retention-days`: deletes every board nobody changed for that long
+/// and nobody has open now (saved templates are kept). Returns how many.
+pub async fn sweep_retention(app: &App) -> ApiResult<usize> {
+    let Some(days) = app.config.retention_days else {
+        return Ok(0);
+    };
+    let cutoff = app
+        .clock
+        .unix_ms()
+        .saturating_sub(days.saturating_mul(DAY_MS));
+    let records = app.read(|s| s.list_boards()).await?;
+    let mut deleted = 0;
+    for r in records.into_iter().filter(|r| r.saved_template.is_none()) {
+        let Some(board) = BoardId::parse(&r.id) else {
+            continue;
+        };
+        let changed = app.rooms.last_change(&board).map_or(0, |(ms, _)| ms);
+        if r.updated_ms.max(changed) >= cutoff || app.rooms.sockets_on(&board) > 0 {
+            continue;
+        }
+        erase_board(app, &board).await?;
+        app.record_access(
+            AccessAction::Delete,
+            Some(&board),
+            None,
+            None,
+            Some(format!("untouched for {days} days (retention)")),
+        );
+        deleted += 1;
+    }
+    Ok(deleted)
 }
 
 /// The names participants go by on a board (from its roster), in order; an id
@@ -731,7 +733,19 @@ async fn board_links(
     State(app): State<Arc<App>>,
     access: BoardAccess,
 ) -> ApiResult<Json<BoardLinks>> {
-    let BoardAccess { record, .. } = access.facilitator("see the share links")?;
+    let BoardAccess {
+        record,
+        board,
+        role,
+        addr,
+    } = access.facilitator("see the share links")?;
+    app.record_access(
+        AccessAction::Share,
+        Some(&board),
+        Some(role),
+        Some(addr),
+        Some("links shown".into()),
+    );
     let links = record
         .generations
         .iter()
@@ -777,6 +791,13 @@ async fn rotate_token(
         )
         .await;
     tracing::info!(board = %access.board, role = %role, "share link rotated");
+    app.record_access(
+        AccessAction::Share,
+        Some(&access.board),
+        Some(access.role),
+        Some(access.addr),
+        Some(format!("{} link renewed", role.as_str())),
+    );
     let generation = record.generations.get(&role).copied().unwrap_or(0);
     let token = app.link_key.token(&record.id, role, generation);
     let link = app.link(&id, &token);
@@ -798,6 +819,13 @@ async fn erase_board(app: &App, board: &BoardId) -> ApiResult<()> {
 async fn delete_board(State(app): State<Arc<App>>, access: BoardAccess) -> ApiResult<StatusCode> {
     let access = access.facilitator("delete the board")?;
     erase_board(&app, &access.board).await?;
+    app.record_access(
+        AccessAction::Delete,
+        Some(&access.board),
+        Some(access.role),
+        Some(access.addr),
+        None,
+    );
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -806,33 +834,110 @@ async fn admin_list(
     _: Operator,
 ) -> ApiResult<Json<Vec<BoardSummary>>> {
     let boards = app
-        .read(|s| s.list_boards())
+        .read(|s| {
+            s.list_boards()?
+                .into_iter()
+                .filter(|r| r.saved_template.is_none())
+                .map(|r| {
+                    let bytes = BoardId::parse(&r.id).map_or(Ok(0), |b| s.board_bytes(&b))?;
+                    Ok((r, bytes))
+                })
+                .collect::<Result<Vec<_>, crate::store::StoreError>>()
+        })
         .await?
         .into_iter()
-        .map(|r| {
-            let updated = BoardId::parse(&r.id)
-                .and_then(|b| app.rooms.last_change(&b))
+        .map(|(r, bytes)| {
+            let board = BoardId::parse(&r.id);
+            let updated = board
+                .as_ref()
+                .and_then(|b| app.rooms.last_change(b))
                 .map_or(0, |(ms, _)| ms)
                 .max(r.updated_ms);
             BoardSummary {
+                sockets: board.map_or(0, |b| app.rooms.sockets_on(&b)),
                 id: r.id,
                 title: r.title,
                 template: r.template,
                 created_ms: r.created_ms,
                 updated_ms: updated,
+                bytes,
             }
         })
         .collect();
     Ok(Json(boards))
 }
 
+/// `?days=` (default: all that is kept), `?board=` and `?format=csv`.
+#[derive(serde::Deserialize)]
+struct AccessLogQuery {
+    days: Option<u64>,
+    board: Option<String>,
+    format: Option<String>,
+}
+
+/// The access log, for the operator: JSON, or CSV with `?format=csv`.
+async fn admin_access_log(
+    State(app): State<Arc<App>>,
+    _: Operator,
+    Query(q): Query<AccessLogQuery>,
+) -> ApiResult<Response> {
+    let since = q.days.map_or(0, |d| {
+        app.clock
+            .unix_ms()
+            .saturating_sub(d.saturating_mul(86_400_000))
+    });
+    let mut entries = app.read(move |s| s.access_log(since)).await?;
+    if let Some(board) = q.board {
+        entries.retain(|e| e.board.as_deref() == Some(board.as_str()));
+    }
+    Ok(match q.format.as_deref() {
+        Some("csv") => (
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            crate::access_log::to_csv(&entries),
+        )
+            .into_response(),
+        _ => Json(entries).into_response(),
+    })
+}
+
+/// A consistent backup of the whole store ([`crate::backup`]): read on the
+/// storage writer, after every write submitted before it.
+async fn admin_backup(
+    State(app): State<Arc<App>>,
+    _: Operator,
+    ClientAddr(addr): ClientAddr,
+) -> ApiResult<Response> {
+    let bytes = app.committer.call(|s| s.backup()).await?;
+    app.record_access(AccessAction::Backup, None, None, Some(addr), None);
+    tracing::info!(bytes = bytes.len(), "backup taken");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/gzip"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"tafel.backup\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 async fn admin_delete(
     State(app): State<Arc<App>>,
     _: Operator,
+    ClientAddr(addr): ClientAddr,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     let board = BoardId::parse(&id).ok_or(AppError::NotFound)?;
     erase_board(&app, &board).await?;
+    app.record_access(
+        AccessAction::Delete,
+        Some(&board),
+        None,
+        Some(addr),
+        Some("by the operator".into()),
+    );
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -857,6 +962,7 @@ fn upgrade(
     doc: Option<DocKind>,
     query: SocketQuery,
     headers: &axum::http::HeaderMap,
+    addr: std::net::IpAddr,
 ) -> Response {
     // Tafel's client offers its credentials as subprotocols (a header no proxy
     // logs); stock Yjs clients can only send them in the URL.
@@ -887,6 +993,18 @@ fn upgrade(
             }
             None => Err(tafel_shared::protocol::CloseCode::UnknownBoard),
         };
+        // One entry per board opened: the content socket (the others come with it).
+        if let Ok(a) = &auth {
+            if a.doc == DocKind::Content {
+                app.record_access(
+                    AccessAction::Open,
+                    Some(&a.board),
+                    Some(a.role),
+                    Some(addr),
+                    None,
+                );
+            }
+        }
         crate::ws::serve_socket(app, socket, auth).await
     })
 }
@@ -895,16 +1013,18 @@ async fn ws_content(
     State(app): State<Arc<App>>,
     Path(board): Path<String>,
     Query(q): Query<SocketQuery>,
+    ClientAddr(addr): ClientAddr,
     headers: axum::http::HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    upgrade(app, ws, board, Some(DocKind::Content), q, &headers)
+    upgrade(app, ws, board, Some(DocKind::Content), q, &headers, addr)
 }
 
 async fn ws_doc(
     State(app): State<Arc<App>>,
     Path((board, doc)): Path<(String, String)>,
     Query(q): Query<SocketQuery>,
+    ClientAddr(addr): ClientAddr,
     headers: axum::http::HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -912,24 +1032,5 @@ async fn ws_doc(
     let doc = DocKind::ALL
         .into_iter()
         .find(|d| *d != DocKind::Content && d.as_str() == doc);
-    upgrade(app, ws, board, doc, q, &headers)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_hashed_name;
-
-    #[test]
-    fn hashed_names_are_recognised() {
-        assert!(is_hashed_name("tafel-client-3f9a1c2b7d4e5f60.js"));
-        assert!(is_hashed_name("tafel-client_bg-3f9a1c2b7d4e5f60.wasm"));
-        assert!(is_hashed_name("inter-0123456789abcdef.woff2"));
-        assert!(!is_hashed_name("index.html"));
-        assert!(!is_hashed_name("tafel-client.js"));
-        // Upper case, too short, too long, or no extension: not the build's names.
-        assert!(!is_hashed_name("style-3F9A1C2B7D4E5F60.css"));
-        assert!(!is_hashed_name("style-3f9a1c2b7d4e5f6.css"));
-        assert!(!is_hashed_name("style-3f9a1c2b7d4e5f600.css"));
-        assert!(!is_hashed_name("style-3f9a1c2b7d4e5f60"));
-    }
+    upgrade(app, ws, board, doc, q, &headers, addr)
 }

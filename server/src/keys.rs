@@ -88,10 +88,30 @@ pub fn random_key() -> [u8; 32] {
 #[derive(Clone)]
 pub struct LinkKey([u8; 32]);
 
+/// The key kept in `<keys>/server-key`, created on first use: the root of the
+/// link key and the key that seals the board keys.
+pub fn server_key(keys: &Path) -> std::io::Result<[u8; 32]> {
+    load_or_create(&keys.join("server-key"))
+}
+
+/// A key for one purpose, derived from the server key (HMAC-SHA256 of the
+/// purpose), so no two uses share a key.
+pub fn derive(server_key: &[u8; 32], purpose: &str) -> [u8; 32] {
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(server_key).expect("HMAC takes keys of any length");
+    mac.update(purpose.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+/// The key that seals `<data>/board-keys` ([`crate::sealed`]).
+pub fn seal_key(keys: &Path) -> std::io::Result<[u8; 32]> {
+    Ok(derive(&server_key(keys)?, "tafel board keys"))
+}
+
 impl LinkKey {
-    /// The key kept in `<keys>/server-key`.
+    /// The link key under the server key in `keys`.
     pub fn in_dir(keys: &Path) -> std::io::Result<Self> {
-        load_or_create(&keys.join("server-key")).map(Self)
+        Ok(Self(derive(&server_key(keys)?, "tafel share links")))
     }
 
     /// A random key (lost when the process ends): for stores without a data

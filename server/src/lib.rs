@@ -30,8 +30,12 @@
 //! - [`per_address`]: per-address limits on creating boards and issuing identities.
 //! - [`saved_templates`]: the server's own templates, saved from boards, stored like boards.
 
+pub mod access_log;
 pub mod activity;
+pub mod admin_cli;
 pub mod app;
+pub mod backup;
+pub mod client_files;
 pub mod clock;
 pub mod config;
 pub mod durability;
@@ -48,6 +52,7 @@ pub mod render;
 pub mod room;
 pub mod rooms;
 pub mod saved_templates;
+pub mod sealed;
 pub mod secret;
 pub mod serve;
 pub mod storage;

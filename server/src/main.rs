@@ -15,6 +15,17 @@ fn init_tracing(format: LogFormat) {
     }
 }
 
+/// The exit status of a one-shot command, its error printed.
+fn finish(result: anyhow::Result<()>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tafel: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let config = match cli.command {
@@ -36,6 +47,47 @@ fn main() -> std::process::ExitCode {
                     std::process::ExitCode::FAILURE
                 }
             };
+        }
+        Command::BundleClient(args) => {
+            let bundled = std::env::current_exe()
+                .map_err(anyhow::Error::from)
+                .and_then(|exe| tafel_server::client_files::bundle(&exe, &args.assets, &args.out));
+            return match bundled {
+                Ok((files, bytes)) => {
+                    eprintln!(
+                        "tafel: wrote {} with the client inside ({files} files, {} KiB)",
+                        args.out.display(),
+                        bytes / 1024
+                    );
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("tafel: {e:#}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
+        Command::AccessLog(args) => {
+            return finish(tafel_server::admin_cli::access_log(&args).map(|out| print!("{out}")));
+        }
+        Command::Boards(args) => {
+            return finish(tafel_server::admin_cli::boards(&args).map(|out| print!("{out}")));
+        }
+        Command::Backup(args) => {
+            return finish(
+                tafel_server::admin_cli::backup(&args.remote, &args.file).map(|bytes| {
+                    eprintln!(
+                        "tafel: wrote {} ({} KiB); keep it as safe as the boards",
+                        args.file.display(),
+                        bytes / 1024
+                    );
+                }),
+            );
+        }
+        Command::Restore(args) => {
+            return finish(tafel_server::admin_cli::restore(&args).map(|n| {
+                eprintln!("tafel: restored {n} entries into {}", args.data.display());
+            }));
         }
         Command::Export(args) => {
             return match tafel_server::export::run_cli(&args) {

@@ -44,10 +44,9 @@ impl Server {
     }
 }
 
-/// Opens the sled store in the configured data directory, creating the operator
-/// token on first start.
+/// Opens the store of the configured data directory ([`open_data`]).
 pub fn open_store(config: &ServeConfig) -> anyhow::Result<Arc<dyn Store>> {
-    let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data)?);
+    let store = open_data(&config.data, &config.keys_dir())?;
     let dropped = Storage::new(Arc::clone(&store)).drop_plain_tokens()?;
     if dropped > 0 {
         tracing::info!(
@@ -55,10 +54,20 @@ pub fn open_store(config: &ServeConfig) -> anyhow::Result<Arc<dyn Store>> {
             "removed plain share tokens an older Tafel stored"
         );
     }
-    let keys = config.keys_dir();
-    crate::keys::open_dir(&keys, &config.data)
-        .with_context(|| format!("key directory {}", keys.display()))?;
     Ok(store)
+}
+
+/// The data directory's store: sled, with every board's values sealed under a
+/// key of its own ([`crate::sealed`]) whose file is sealed under the key
+/// directory's server key. An older data directory is sealed on first open.
+pub fn open_data(data: &std::path::Path, keys: &std::path::Path) -> anyhow::Result<Arc<dyn Store>> {
+    let sled = SledStore::open(data)?;
+    crate::keys::open_dir(keys, data)
+        .with_context(|| format!("key directory {}", keys.display()))?;
+    let master = crate::keys::seal_key(keys).context("server key")?;
+    let sealed = crate::sealed::Sealed::open(sled, data, master)?;
+    crate::store::mark_data_format(data)?;
+    Ok(Arc::new(sealed))
 }
 
 /// Sets up the operator token if the store has none: written to
@@ -175,6 +184,26 @@ pub async fn start_with_clock(
         .merge(crate::saved_templates::routes())
         .merge(crate::files_http::routes(app.config.max_image_bytes()));
     let router = crate::http::router(Arc::clone(&app), more);
+    // The access log keeps --access-log-days, boards --retention-days:
+    // both swept now and every hour.
+    let pruning = Arc::downgrade(&app);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match pruning.upgrade() {
+                Some(app) if app.committer.halted().is_none() => {
+                    app.prune_access_log();
+                    match crate::http::sweep_retention(&app).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(boards = n, "deleted boards past their retention"),
+                        Err(e) => tracing::error!(error = ?e, "the retention sweep failed"),
+                    }
+                }
+                _ => return,
+            }
+        }
+    });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown_app = Arc::clone(&app);
     let halted_app = Arc::clone(&app);

@@ -386,7 +386,77 @@ impl Storage {
             ops.push(BatchOp::Delete(k));
         }
         self.store.apply(ops)?;
+        // Old bytes of the board may stay in the store's files: destroy what
+        // reads them.
+        self.store.erase(id.as_str())?;
         Ok(existed)
+    }
+
+    /// Moves the board's last change forward to `at_ms` (never back).
+    pub fn touch_board(&self, id: &BoardId, at_ms: u64) -> Result<(), StoreError> {
+        if self.get_board(id)?.is_some_and(|r| r.updated_ms < at_ms) {
+            self.update_board(id, |r| r.updated_ms = r.updated_ms.max(at_ms))?;
+        }
+        Ok(())
+    }
+
+    /// Adds one access-log entry.
+    pub fn put_access(&self, entry: &tafel_shared::api::AccessEntry) -> Result<(), StoreError> {
+        let value = serde_json::to_vec(entry).map_err(StoreError::io)?;
+        self.store.apply(vec![BatchOp::Put(
+            crate::access_log::key(entry.at_ms),
+            value,
+        )])
+    }
+
+    /// Access-log entries since `since_ms`, oldest first.
+    pub fn access_log(
+        &self,
+        since_ms: u64,
+    ) -> Result<Vec<tafel_shared::api::AccessEntry>, StoreError> {
+        self.store
+            .scan_prefix(b"access/")?
+            .into_iter()
+            .filter(|(k, _)| crate::access_log::time_of(k).is_some_and(|t| t >= since_ms))
+            .map(|(_, v)| {
+                serde_json::from_slice(&v)
+                    .map_err(|e| StoreError::Corrupt(format!("access log: {e}")))
+            })
+            .collect()
+    }
+
+    /// Removes access-log entries from before `before_ms`; returns how many.
+    pub fn prune_access(&self, before_ms: u64) -> Result<usize, StoreError> {
+        let old: Vec<BatchOp> = self
+            .store
+            .scan_prefix(b"access/")?
+            .into_iter()
+            .filter(|(k, _)| crate::access_log::time_of(k).is_some_and(|t| t < before_ms))
+            .map(|(k, _)| BatchOp::Delete(k))
+            .collect();
+        let n = old.len();
+        if n > 0 {
+            self.store.apply(old)?;
+        }
+        Ok(n)
+    }
+
+    /// A backup of everything stored ([`crate::backup`]); run it on the
+    /// storage writer for a consistent cut.
+    pub fn backup(&self) -> Result<Vec<u8>, StoreError> {
+        crate::backup::write(&*self.store)
+    }
+
+    /// Bytes stored for a board: its record and every value under it.
+    pub fn board_bytes(&self, id: &BoardId) -> Result<u64, StoreError> {
+        let record = self.store.get(&board_key(id))?.map_or(0, |v| v.len());
+        let under: usize = self
+            .store
+            .scan_prefix(format!("doc/{id}/").as_bytes())?
+            .iter()
+            .map(|(k, v)| k.len() + v.len())
+            .sum();
+        Ok((record + under) as u64)
     }
 
     /// Number of keys stored for a board (0 once it is deleted).
@@ -1055,6 +1125,35 @@ mod tests {
         let kept = storage.get_board(&id).unwrap().unwrap();
         assert_eq!(kept.role_for(Role::Editor.as_str()), Some(Role::Editor));
         assert_eq!(storage.drop_plain_tokens().unwrap(), 0, "once is enough");
+    }
+
+    #[test]
+    fn the_access_log_reads_in_time_order_and_drops_what_is_past_its_days() {
+        use tafel_shared::api::{AccessAction, AccessEntry};
+        let storage = Storage::new(Arc::new(MemoryStore::default()));
+        let entry = |at_ms| AccessEntry {
+            at_ms,
+            action: AccessAction::Open,
+            board: Some("b".into()),
+            role: Some(Role::Viewer),
+            address: Some("192.0.2.1".into()),
+            detail: None,
+        };
+        for at in [300, 100, 200, 100] {
+            storage.put_access(&entry(at)).unwrap();
+        }
+        let times = |since| -> Vec<u64> {
+            storage
+                .access_log(since)
+                .unwrap()
+                .iter()
+                .map(|e| e.at_ms)
+                .collect()
+        };
+        assert_eq!(times(0), [100, 100, 200, 300]);
+        assert_eq!(times(150), [200, 300]);
+        assert_eq!(storage.prune_access(200).unwrap(), 2);
+        assert_eq!(times(0), [200, 300]);
     }
 
     #[test]

@@ -62,6 +62,39 @@ pub trait Store: Send + Sync + 'static {
         expected: Option<&[u8]>,
         new: Vec<u8>,
     ) -> Result<bool, StoreError>;
+    /// After a board's values were deleted: makes whatever bytes of them the
+    /// store still keeps unreadable (see [`crate::sealed`]). Nothing to do for
+    /// a store that keeps no old bytes.
+    fn erase(&self, board: &str) -> Result<(), StoreError> {
+        let _ = board;
+        Ok(())
+    }
+}
+
+impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        (**self).get(key)
+    }
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError> {
+        (**self).scan_prefix(prefix)
+    }
+    fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
+        (**self).apply(ops)
+    }
+    fn flush(&self) -> Result<(), StoreError> {
+        (**self).flush()
+    }
+    fn compare_and_swap(
+        &self,
+        key: &[u8],
+        expected: Option<&[u8]>,
+        new: Vec<u8>,
+    ) -> Result<bool, StoreError> {
+        (**self).compare_and_swap(key, expected, new)
+    }
+    fn erase(&self, board: &str) -> Result<(), StoreError> {
+        (**self).erase(board)
+    }
 }
 
 /// The embedded default: sled, in `<data dir>/db`.
@@ -71,12 +104,22 @@ pub struct SledStore {
 
 /// The data format this build writes. A directory with a larger number was written
 /// by a newer Tafel and is refused untouched.
-pub const DATA_FORMAT_VERSION: u32 = 1;
+pub const DATA_FORMAT_VERSION: u32 = 2;
 const FORMAT_FILE: &str = "FORMAT";
 const FORMAT_PREFIX: &str = "tafel-data-format ";
 
 fn io(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::Io(Box::new(e))
+}
+
+/// Marks `dir` as written in this build's format (after an older one was
+/// brought up to it).
+pub fn mark_data_format(dir: &Path) -> Result<(), StoreError> {
+    std::fs::write(
+        dir.join(FORMAT_FILE),
+        format!("{FORMAT_PREFIX}{DATA_FORMAT_VERSION}\n"),
+    )
+    .map_err(io)
 }
 
 /// Checks (or, for a new directory, writes) the data directory's format version.

@@ -53,6 +53,7 @@ board-toolbar-label = Board-Werkzeuge
 board-home-title = Alle Boards
 board-title-label = Board-Titel
 board-rename-title = Board umbenennen
+board-retention-notice = Dieses Board wird am { $date } gelöscht, wenn es bis dahin niemand ändert.
 board-history-title = Verlauf
 board-results-title = Abstimmungsergebnisse
 board-voting-title = Punkte-Abstimmung

@@ -53,6 +53,7 @@ board-toolbar-label = Board tools
 board-home-title = All boards
 board-title-label = Board title
 board-rename-title = Rename this board
+board-retention-notice = This board will be deleted on { $date } unless someone changes it before.
 board-history-title = History
 board-results-title = Voting results
 board-voting-title = Dot voting

@@ -56,7 +56,15 @@ pub struct BoardInfo {
     pub updated_by: Option<String>,
     /// The role the caller's token grants.
     pub role: Role,
+    /// When the server deletes the board if nobody changes it before (the
+    /// operator's retention setting), so facilitators can be warned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_after_ms: Option<u64>,
 }
+
+/// How long before a board's deletion for retention its facilitators are
+/// warned in the board.
+pub const RETENTION_WARNING_MS: u64 = 7 * 86_400_000;
 
 /// `PATCH /api/boards/{id}`: rename.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -106,6 +114,62 @@ pub struct BoardSummary {
     pub created_ms: u64,
     /// Last change, milliseconds since the epoch.
     pub updated_ms: u64,
+    /// Bytes stored for it: documents, history, comments, pictures.
+    #[serde(default)]
+    pub bytes: u64,
+    /// Sockets open on it now.
+    #[serde(default)]
+    pub sockets: usize,
+}
+
+/// What an access-log entry records.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessAction {
+    /// A board was created (or imported).
+    Create,
+    /// A board was opened (a socket to its content).
+    Open,
+    /// A board was exported.
+    Export,
+    /// Its share links were shown or renewed.
+    Share,
+    /// It was deleted.
+    Delete,
+    /// The operator took a backup of the whole store.
+    Backup,
+}
+
+impl AccessAction {
+    /// The name used in the log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Open => "open",
+            Self::Export => "export",
+            Self::Share => "share",
+            Self::Delete => "delete",
+            Self::Backup => "backup",
+        }
+    }
+}
+
+/// One row of the operator's access log (`GET /api/admin/access-log`): never
+/// content, never a token.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct AccessEntry {
+    /// When, milliseconds since the epoch.
+    pub at_ms: u64,
+    /// What happened.
+    pub action: AccessAction,
+    /// Which board (none for a backup).
+    pub board: Option<String>,
+    /// With which role (none for the operator).
+    pub role: Option<Role>,
+    /// From which address (as the per-address limits see it).
+    pub address: Option<String>,
+    /// The export format, the renewed role, the document opened.
+    pub detail: Option<String>,
 }
 
 /// Every error body: a stable `code` for programs and a `message` for people.

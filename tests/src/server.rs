@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use tafel_server::config::ServeConfig;
 use tafel_server::serve::{self, Server};
-use tafel_server::store::{SledStore, Store};
+use tafel_server::store::Store;
 use tafel_shared::api::{BoardCreated, CreateBoard};
 use tafel_shared::roles::{DocKind, Role};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -62,7 +62,7 @@ impl TestServer {
         // with the temporary directory too.
         let mut config = test_config(&dir.path().join("data"));
         tune(&mut config);
-        let store: Arc<dyn Store> = Arc::new(SledStore::open(&config.data)?);
+        let store = serve::open_data(&config.data, &config.keys_dir())?;
         let server = serve::start(config, store).await?;
         Ok(Self {
             server,
@@ -211,14 +211,25 @@ impl ServerProcess {
         Self::spawn(command, data, extra).await
     }
 
+    /// Starts `program serve` (a `tafel` executable, such as one with the
+    /// client bundled) in the directory `cwd` with nothing but a free port: its
+    /// data goes where the defaults put it (`cwd/tafel-data`).
+    pub async fn start_program(program: &Path, cwd: &Path, extra: &[&str]) -> Result<Self> {
+        let mut command = Command::new(program);
+        command.current_dir(cwd).arg("serve").args(extra);
+        Self::listen(command, &cwd.join("tafel-data")).await
+    }
+
     async fn spawn(mut command: Command, data: &Path, extra: &[&str]) -> Result<Self> {
+        command.arg("serve").arg("--data").arg(data).args(extra);
+        Self::listen(command, data).await
+    }
+
+    /// Runs a `tafel serve` command on a free port until it says where it listens.
+    async fn listen(mut command: Command, data: &Path) -> Result<Self> {
         let mut child = command
-            .arg("serve")
             .arg("--bind")
             .arg("127.0.0.1:0")
-            .arg("--data")
-            .arg(data)
-            .args(extra)
             .env("TAFEL_LOG", "warn")
             // The load generator makes hundreds of boards from one address.
             .env("TAFEL_CREATES_PER_MINUTE", "1000000")

@@ -256,3 +256,84 @@ async fn no_path_leaves_the_client_directory() {
         }
     }
 }
+
+/// The one-file install: `tafel bundle-client` writes a copy of the server with
+/// the client inside; started from an empty directory with no flags, that copy
+/// serves the client (brotli and gzip forms made at bundle time, hashed files
+/// cached for a year, app routes answered with the page, missing files 404).
+#[tokio::test]
+async fn a_bundled_binary_serves_the_client_from_an_empty_directory() {
+    let (_, dist) = server().await;
+    let tools = tempfile::tempdir().unwrap();
+    let bundled = tools.path().join("tafel");
+    let status = std::process::Command::new(tafel_tests::server::tafel_binary().unwrap())
+        .arg("bundle-client")
+        .arg("--assets")
+        .arg(dist.path())
+        .arg("--out")
+        .arg(&bundled)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // The dist directory is gone: only the binary has the files now.
+    drop(dist);
+    let empty = tempfile::tempdir().unwrap();
+    let srv = tafel_tests::ServerProcess::start_program(&bundled, empty.path(), &[])
+        .await
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .unwrap();
+    let get = |path: &str, encoding: &str| {
+        http.get(format!("{}{path}", srv.http()))
+            .header(ACCEPT_ENCODING, encoding)
+            .send()
+    };
+    for route in ["/", "/b/abc"] {
+        let res = get(route, "identity").await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[CACHE_CONTROL], "no-cache");
+        assert_eq!(res.text().await.unwrap(), INDEX, "{route}");
+    }
+    let res = get("/tafel-client-0123456789abcdef.js", "gzip, deflate, br")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[CONTENT_ENCODING], "br");
+    assert_eq!(res.headers()[CACHE_CONTROL], IMMUTABLE);
+    assert!(res.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    let body = res.bytes().await.unwrap();
+    let mut plain = Vec::new();
+    brotli_decompress(&body, &mut plain);
+    assert_eq!(plain, script().as_bytes());
+    let res = get("/style-0123456789abcdef.css", "gzip").await.unwrap();
+    assert_eq!(res.headers()[CONTENT_ENCODING], "gzip");
+    let res = get("/tafel-client_bg-0123456789abcdef.wasm", "br;q=0")
+        .await
+        .unwrap();
+    assert!(res.headers().get(CONTENT_ENCODING).is_none());
+    assert_eq!(res.headers()[CONTENT_TYPE], "application/wasm");
+    assert_eq!(
+        get("/missing-0123456789abcdef.js", "br")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // It made its data and key directories where it was started.
+    assert!(empty.path().join("tafel-data/FORMAT").is_file());
+    assert!(empty.path().join("tafel-data.keys/server-key").is_file());
+    srv.terminate().await.unwrap();
+}
+
+fn brotli_decompress(compressed: &[u8], into: &mut Vec<u8>) {
+    use std::io::Read;
+    brotli::Decompressor::new(compressed, 4096)
+        .read_to_end(into)
+        .unwrap();
+}

@@ -524,3 +524,70 @@ async fn the_start_page_creates_boards_where_only_the_operator_may() {
     );
     ada.close().await.unwrap();
 }
+
+/// The one-file install as an operator meets it: the `tafel` binary with the
+/// built client bundled (`tafel bundle-client`, what `cargo xtask dist` runs),
+/// copied into an empty directory and started with no flags, serves the app: a
+/// coach opens the start page, picks a template and works on the new board.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bundled_binary_alone_serves_the_app_from_an_empty_directory() {
+    let install = tempfile::tempdir().unwrap();
+    let bundled = install.path().join("tafel");
+    let status = std::process::Command::new(tafel_tests::server::tafel_binary().unwrap())
+        .arg("bundle-client")
+        .arg("--assets")
+        .arg(client_dist())
+        .arg("--out")
+        .arg(&bundled)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let srv = tafel_tests::ServerProcess::start_program(&bundled, install.path(), &[])
+        .await
+        .unwrap();
+    let driver = Driver::start().await;
+    let ada = driver.browser().await;
+    ada.goto(&srv.http()).await.unwrap();
+    click_css(&ada, "[data-template=swot]").await;
+    wait_for_count(&ada, ".element.frame", 4).await;
+    assert!(ada.current_url().await.unwrap().path().starts_with("/b/"));
+    // Fonts and scripts came from the binary, not from another host.
+    let foreign = js(
+        &ada,
+        "return performance.getEntriesByType('resource').map(e => e.name) \
+           .filter(n => !n.startsWith(location.origin));",
+    )
+    .await;
+    assert_eq!(foreign, serde_json::json!([]));
+    ada.close().await.unwrap();
+    srv.terminate().await.unwrap();
+}
+
+/// With a retention of fewer days than the warning period, a fresh board is
+/// already within it: its facilitator is told in the board when it would be
+/// deleted, an editor is not bothered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facilitators_are_warned_in_the_board_before_retention_deletes_it() {
+    let srv = app_server_with(|c| c.retention_days = Some(3)).await;
+    let board = srv.api().create_board("Retro", "blank").await.unwrap();
+    let driver = Driver::start().await;
+    let (coach, guest) = (driver.browser().await, driver.browser().await);
+    open_as(&coach, &board.created.links[&Role::Facilitator], "Clara").await;
+    open_as(&guest, &board.created.links[&Role::Editor], "Ben").await;
+    wait_until(
+        &coach,
+        "the retention notice",
+        "const n = document.querySelector('[data-testid=retention-notice]'); \
+         return !!n && /\\d+\\.\\d+\\.\\d{4}/.test(n.textContent);",
+    )
+    .await;
+    settle(&guest).await;
+    let shown = js(
+        &guest,
+        "return !!document.querySelector('[data-testid=retention-notice]');",
+    )
+    .await;
+    assert_eq!(shown, serde_json::json!(false));
+    coach.close().await.unwrap();
+    guest.close().await.unwrap();
+}

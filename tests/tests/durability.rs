@@ -586,8 +586,8 @@ async fn no_copy_of_the_data_directory_holds_a_token_that_opens_a_board() {
     assert!(opened.is_ok(), "the renewed link opens the board");
     srv.terminate().await.unwrap();
 
-    // A copy of the data directory with a key directory of its own: the
-    // server cannot show any link (it has none), and no old token is in it.
+    // A copy of the data directory without its key directory: the boards in it
+    // are sealed, so a server refuses to start on it rather than show nothing.
     let copy = tafel_tests::DataDir::new().unwrap();
     let status = std::process::Command::new("cp")
         .arg("-a")
@@ -596,17 +596,156 @@ async fn no_copy_of_the_data_directory_holds_a_token_that_opens_a_board() {
         .status()
         .unwrap();
     assert!(status.success());
-    let srv = ServerProcess::start(copy.path(), &[]).await.unwrap();
-    let (status, links) = srv
-        .api()
-        .call(reqwest::Method::GET, &links_path, None)
+    assert!(ServerProcess::start(copy.path(), &[]).await.is_err());
+}
+
+/// `tafel` with arguments, its stdout when it succeeds.
+fn tafel(args: &[&str]) -> String {
+    let out = std::process::Command::new(tafel_binary().unwrap())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "tafel {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The operator lists boards and deletes one on the command line; the deleted
+/// board's words are in no file, and the one key that could read the bytes
+/// sled may keep of it is gone from every file, key directory included.
+#[tokio::test]
+async fn a_board_deleted_on_the_command_line_is_erased_from_the_files() {
+    use base64::Engine;
+    let dir = tafel_tests::DataDir::new().unwrap();
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    let keep = srv.api().create_board("Bleibt", "").await.unwrap();
+    let gone = srv.api().create_board("Weg damit", "").await.unwrap();
+    let secret = "Projekt Falke streng vertraulich";
+    let mut a = SyncClient::connect(&srv.ws(&gone.id, DocKind::Content, gone.token(Role::Editor)))
         .await
         .unwrap();
-    assert_eq!(status, 200, "the facilitator's own link still works there");
+    add_sticky(&mut a, "falke", secret).await;
+    let mut b = SyncClient::connect(&srv.ws(&keep.id, DocKind::Content, keep.token(Role::Editor)))
+        .await
+        .unwrap();
+    add_sticky(&mut b, "offen", "Offene Punkte").await;
+    a.pump_for(Duration::from_millis(200)).await.unwrap();
+
+    let data = dir.path().to_str().unwrap();
+    let list = tafel(&["boards", "list", "--url", &srv.http(), "--data", data]);
+    let row = list.lines().find(|l| l.starts_with(&gone.id)).unwrap();
+    assert!(row.ends_with("Weg damit"), "{row}");
     assert_eq!(
-        links["links"].as_object().map(|l| l.len()),
-        Some(0),
-        "another key derives no link of this board: {links}"
+        row.split_whitespace().rev().nth(2),
+        Some("1"),
+        "one socket open on it: {row}"
     );
+    assert!(list.lines().any(|l| l.starts_with(&keep.id)));
+
+    let master = tafel_server::keys::seal_key(&dir.keys()).unwrap();
+    let key = tafel_server::sealed::read_keys(dir.path(), &master).unwrap()[&gone.id];
+    tafel(&[
+        "boards",
+        "delete",
+        &gone.id,
+        "--url",
+        &srv.http(),
+        "--data",
+        data,
+    ]);
+    a.pump_until(|c| c.closed.is_some()).await.unwrap();
+    let list = tafel(&["boards", "list", "--url", &srv.http(), "--data", data]);
+    assert!(!list.contains(&gone.id));
+    drop(b);
+    assert!(srv.terminate().await.unwrap().success());
+
+    let mut files = all_bytes(dir.path());
+    files.extend(all_bytes(&dir.keys()));
+    assert!(!contains(&files, secret), "the note's words are in a file");
+    assert!(!contains(&files, "Weg damit"), "the title is in a file");
+    assert!(
+        !files.windows(32).any(|w| w == key),
+        "the board's key survives"
+    );
+    for engine in [
+        base64::engine::general_purpose::STANDARD_NO_PAD,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ] {
+        assert!(!contains(&files, &engine.encode(key)));
+    }
+    let keys = tafel_server::sealed::read_keys(dir.path(), &master).unwrap();
+    assert!(!keys.contains_key(&gone.id) && keys.contains_key(&keep.id));
+
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    let kept = SyncClient::connect(&srv.ws(&keep.id, DocKind::Content, keep.token(Role::Editor)))
+        .await
+        .unwrap();
+    assert!(has(&kept, "offen"), "the other board is whole");
+    srv.terminate().await.unwrap();
+}
+
+/// `tafel backup` of a server under write load, restored with `tafel restore`
+/// into a new data directory with a new key directory: every note any client
+/// had seen before the backup began is there, and the old links open it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_under_write_load_restores_everything_confirmed_before_it() {
+    let dir = tafel_tests::DataDir::new().unwrap();
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    let board = srv.api().create_board("Sicherung", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (url, stop) = (url.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut c = SyncClient::connect(&url).await.unwrap();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                add_sticky_quiet(&mut c, &format!("w-{i}")).await;
+                let _ = c.pump_for(Duration::from_millis(5)).await;
+                i += 1;
+            }
+            i
+        })
+    };
+    let mut reader = SyncClient::connect(&url).await.unwrap();
+    reader.pump_until(|c| ids(c).len() >= 50).await.unwrap();
+    let confirmed = ids(&reader);
+    let file = dir.keys().parent().unwrap().join("tafel.backup");
+    let data = dir.path().to_str().unwrap();
+    tafel(&[
+        "backup",
+        file.to_str().unwrap(),
+        "--url",
+        &srv.http(),
+        "--data",
+        data,
+    ]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let written = writer.await.unwrap();
+    srv.terminate().await.unwrap();
+
+    let restored = tafel_tests::DataDir::new().unwrap();
+    std::fs::remove_dir(restored.path()).unwrap();
+    tafel(&[
+        "restore",
+        file.to_str().unwrap(),
+        "--data",
+        restored.path().to_str().unwrap(),
+    ]);
+    let srv = ServerProcess::start(restored.path(), &[]).await.unwrap();
+    let after =
+        SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
+            .await
+            .unwrap();
+    let stored = ids(&after);
+    let lost: Vec<&String> = confirmed.difference(&stored).collect();
+    assert!(
+        lost.is_empty(),
+        "confirmed before the backup, lost: {lost:?}"
+    );
+    assert!(stored.len() <= written, "nothing invented");
     srv.terminate().await.unwrap();
 }

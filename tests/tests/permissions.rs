@@ -784,3 +784,190 @@ async fn private_metrics_answer_only_the_operator() {
         200
     );
 }
+
+/// The access log a data-protection officer asks for: who created, opened,
+/// exported, shared and deleted which board, when, with which role and from
+/// which address, readable only by the operator, as JSON or CSV; never a
+/// token, never what the board holds.
+#[tokio::test]
+async fn the_access_log_records_who_did_what_with_a_board_and_nothing_it_holds() {
+    let srv = TestServer::start().await.unwrap();
+    let api = srv.api();
+    let board = api.create_board("Vertraulich", "").await.unwrap();
+    let id = board.id.clone();
+    let (f, v) = (board.token(Role::Facilitator), board.token(Role::Viewer));
+    let mut editor = SyncClient::connect(&srv.ws(&id, DocKind::Content, board.token(Role::Editor)))
+        .await
+        .unwrap();
+    add_sticky(&mut editor, "n", "Gehaltsbänder 2027").await;
+    let (status, _) = api
+        .call(
+            Method::GET,
+            &format!("/api/boards/{id}/export/json?token={v}"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    for (method, path) in [
+        (Method::GET, format!("/api/boards/{id}/links?token={f}")),
+        (
+            Method::POST,
+            format!("/api/boards/{id}/tokens/viewer?token={f}"),
+        ),
+        (Method::DELETE, format!("/api/boards/{id}?token={f}")),
+    ] {
+        let (status, _) = api.call(method, &path, None).await.unwrap();
+        assert!(status < 300, "{path}: {status}");
+    }
+    drop(editor);
+
+    let operator = srv.operator_token();
+    let log_path = format!("/api/admin/access-log?token={operator}");
+    let (status, _) = api
+        .call(
+            Method::GET,
+            &format!("/api/admin/access-log?token={f}"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 401, "only the operator reads it");
+    // Entries are written as best effort, behind the actions they record.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let log = loop {
+        let (status, log) = api.call(Method::GET, &log_path, None).await.unwrap();
+        assert_eq!(status, 200);
+        if log.as_array().is_some_and(|l| l.len() >= 6) {
+            break log;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not all logged: {log}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let rows: Vec<(String, Option<String>)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert_eq!(e["board"], json!(id));
+            assert_eq!(e["address"], json!("127.0.0.1"));
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["role"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, Option<String>)> = [
+        ("create", None),
+        ("open", Some("editor")),
+        ("export", Some("viewer")),
+        ("share", Some("facilitator")),
+        ("share", Some("facilitator")),
+        ("delete", Some("facilitator")),
+    ]
+    .iter()
+    .map(|(a, r)| (a.to_string(), r.map(str::to_owned)))
+    .collect();
+    assert_eq!(rows, expected);
+    let text = log.to_string();
+    for secret in [
+        f,
+        v,
+        board.token(Role::Editor),
+        "Gehaltsbänder",
+        "Vertraulich",
+    ] {
+        assert!(!text.contains(secret), "the log holds {secret:?}");
+    }
+    let (status, csv) = api
+        .get_text(&format!("{log_path}&format=csv"))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("time_utc,at_ms,action,board,role,address,detail"));
+    assert_eq!(csv.lines().count(), 7);
+}
+
+/// `--retention-days`: a board nobody changed for that long is deleted (and
+/// logged), a board someone has open or changed lately is kept, and every board
+/// tells its facilitators when it would go.
+#[tokio::test]
+async fn boards_untouched_past_the_retention_are_deleted_and_say_when_beforehand() {
+    let srv = TestServer::start_with(|c| c.retention_days = Some(30))
+        .await
+        .unwrap();
+    let api = srv.api();
+    let old = api.create_board("Alt", "").await.unwrap();
+    let open = api.create_board("Offen", "").await.unwrap();
+    let fresh = api.create_board("Neu", "").await.unwrap();
+    let storage = &srv.server.app.storage;
+    let day = 86_400_000u64;
+    let long_ago =
+        tafel_server::clock::Clock::unix_ms(&tafel_server::clock::SystemClock) - 31 * day;
+    for b in [&old, &open] {
+        let id = BoardId::parse(&b.id).unwrap();
+        storage
+            .update_board(&id, |r| {
+                r.updated_ms = long_ago;
+                r.created_ms = long_ago;
+            })
+            .unwrap();
+    }
+    let _someone =
+        SyncClient::connect(&srv.ws(&open.id, DocKind::Content, open.token(Role::Viewer)))
+            .await
+            .unwrap();
+    let (_, info) = api
+        .call(
+            Method::GET,
+            &format!(
+                "/api/boards/{}?token={}",
+                fresh.id,
+                fresh.token(Role::Facilitator)
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        info["deleted_after_ms"].as_u64().unwrap(),
+        info["updated_ms"].as_u64().unwrap() + 30 * day
+    );
+
+    let deleted = tafel_server::http::sweep_retention(&srv.server.app)
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let gone = BoardId::parse(&old.id).unwrap();
+    assert!(storage.get_board(&gone).unwrap().is_none());
+    assert_eq!(storage.count_board_keys(&gone).unwrap(), 0);
+    for kept in [&open, &fresh] {
+        assert!(storage
+            .get_board(&BoardId::parse(&kept.id).unwrap())
+            .unwrap()
+            .is_some());
+    }
+    let operator = srv.operator_token();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (_, log) = api
+            .call(
+                Method::GET,
+                &format!("/api/admin/access-log?token={operator}&board={}", old.id),
+                None,
+            )
+            .await
+            .unwrap();
+        let retained = log.as_array().unwrap().iter().any(|e| {
+            e["action"] == "delete" && e["detail"].as_str().unwrap_or("").contains("retention")
+        });
+        if retained {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not logged: {log}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

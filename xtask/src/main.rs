@@ -42,6 +42,8 @@ usage: cargo xtask <command>
 commands:
   build-client [--dev]  build the wasm client into client/dist (--dev: unoptimised, with names)
   run [ARGS...]         build the client (release), then `tafel serve --assets client/dist ARGS...`
+  dist                  build the client and a release `tafel` that carries it: one file
+                        that serves the app, written to target/dist/tafel
   test [ARGS...]        build the client (release), ensure chromium + chromedriver, then
                         `cargo test --workspace ARGS...` with TAFEL_CLIENT_DIST, CHROMIUM, CHROMEDRIVER
   help                  show this text";
@@ -81,6 +83,11 @@ fn run_cli() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some("run") => run_server(&rest),
+        Some("dist") => {
+            let out = dist()?;
+            println!("{}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Some("test") => run_tests(&rest),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
@@ -543,6 +550,34 @@ fn run_server(args: &[OsString]) -> Result<ExitCode> {
     hand_over(cmd)
 }
 
+/// `cargo xtask dist`: the client (release), a release `tafel`, and that binary
+/// with the client appended (`tafel bundle-client`) in `target/dist/tafel`.
+fn dist() -> Result<PathBuf> {
+    let assets = build_client(Profile::Release)?;
+    let root = workspace_root()?;
+    run_checked(cargo().current_dir(&root).args([
+        "build",
+        "--release",
+        "--package",
+        "tafel-server",
+        "--bin",
+        "tafel",
+    ]))?;
+    let target = target_dir(&root)?;
+    let out_dir = target.join("dist");
+    std::fs::create_dir_all(&out_dir)?;
+    let out = out_dir.join("tafel");
+    run_checked(
+        Command::new(target.join("release").join("tafel"))
+            .arg("bundle-client")
+            .arg("--assets")
+            .arg(&assets)
+            .arg("--out")
+            .arg(&out),
+    )?;
+    Ok(out)
+}
+
 /// Runs `cmd` as the rest of this process: on Unix it replaces xtask (`exec`), so
 /// signals such as Ctrl-C or SIGTERM reach the server or tests directly and their exit
 /// status becomes ours; elsewhere it waits and passes the exit code on.
@@ -609,27 +644,47 @@ fn is_root() -> bool {
         .is_ok_and(|out| out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "0")
 }
 
-/// Chromium and ChromeDriver, installing them with apt-get if missing and we are root.
-fn ensure_browser() -> Result<(PathBuf, PathBuf)> {
-    if let Some(found) = find_browser() {
-        return Ok(found);
+/// Installs Debian `packages` with apt-get when `present()` says they are
+/// missing (as root; otherwise names the command to run).
+fn ensure_installed(why: &str, packages: &[&str], present: impl Fn() -> bool) -> Result<()> {
+    if present() {
+        return Ok(());
     }
-    const APT: &str = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver";
+    let list = packages.join(" ");
+    let apt = format!("apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y {list}");
     if !is_root() {
-        bail!(
-            "the browser tests need chromium and chromedriver, which are not installed.\n\
-             Install them (as root) with:\n\n    sudo sh -c '{APT}'\n"
-        );
+        bail!("{why} need {list}, which are not installed.\nInstall them (as root) with:\n\n    sudo sh -c '{apt}'\n");
     }
-    eprintln!("xtask: chromium/chromedriver missing; installing with apt-get");
+    eprintln!("xtask: {list} missing; installing with apt-get");
     run_checked(Command::new("apt-get").arg("update"))?;
     run_checked(
         Command::new("apt-get")
             .env("DEBIAN_FRONTEND", "noninteractive")
-            .args(["install", "-y", "chromium", "chromium-driver"]),
+            .args(["install", "-y", "--no-install-recommends"])
+            .args(packages),
     )?;
-    find_browser().with_context(|| {
-        format!("apt-get installed chromium and chromium-driver but they are still not found; try: {APT}")
+    ensure!(
+        present(),
+        "apt-get installed {list} but they are still not found; try: {apt}"
+    );
+    Ok(())
+}
+
+/// Chromium and ChromeDriver, installing them with apt-get if missing and we are root.
+fn ensure_browser() -> Result<(PathBuf, PathBuf)> {
+    ensure_installed(
+        "the browser tests",
+        &["chromium", "chromium-driver"],
+        || find_browser().is_some(),
+    )?;
+    find_browser().context("chromium and chromedriver are not found")
+}
+
+/// Caddy and nginx, whose configurations in the README the deployment test checks.
+fn ensure_proxies() -> Result<()> {
+    ensure_installed("the deployment tests", &["caddy", "nginx-light"], || {
+        find_executable("/usr/bin/caddy", &["caddy"]).is_some()
+            && find_executable("/usr/sbin/nginx", &["nginx"]).is_some()
     })
 }
 
@@ -637,6 +692,7 @@ fn ensure_browser() -> Result<(PathBuf, PathBuf)> {
 fn run_tests(args: &[OsString]) -> Result<ExitCode> {
     let dist = build_client(Profile::Release)?;
     let (chromium, chromedriver) = ensure_browser()?;
+    ensure_proxies()?;
     let root = workspace_root()?;
     let mut cmd = cargo();
     cmd.current_dir(&root).arg("test");

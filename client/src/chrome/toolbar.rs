@@ -39,6 +39,7 @@ pub fn Toolbar(
         <header class="toolbar" role="toolbar" aria-label=t("board-toolbar-label")>
             <a class="home-link" href="/" title=t("board-home-title")>"Tafel"</a>
             <BoardTitle info=s.info role cmd/>
+            <RetentionNotice info=s.info role/>
             <span class="spacer"></span>
             <PresenceStrip room/>
             <span class="role" data-role=role_id>{role_name}</span>
@@ -138,6 +139,34 @@ pub fn ToolRail(
                 aria-hidden="true" tabindex="-1" on:change=picked/>
             {undo_redo}
         </nav>
+    }
+}
+
+/// Tells facilitators, in the last days before it, that the server will delete
+/// the board for retention unless someone changes it.
+#[component]
+fn RetentionNotice(
+    /// When the server would delete the board.
+    #[prop(into)]
+    info: Signal<Option<BoardInfo>>,
+    /// This participant's role.
+    #[prop(into)]
+    role: Signal<Option<Role>>,
+) -> impl IntoView {
+    let due = move || {
+        let deleted_after = info.with(|i| i.as_ref().and_then(|i| i.deleted_after_ms))?;
+        let soon = deleted_after.saturating_sub(tafel_shared::api::RETENTION_WARNING_MS);
+        (role.get() == Some(Role::Facilitator) && js_sys::Date::now() as u64 >= soon)
+            .then_some(deleted_after)
+    };
+    move || {
+        due().map(|at| {
+            let text = crate::i18n::t_with(
+                "board-retention-notice",
+                &[("date", crate::review_state::local_date(at).into())],
+            );
+            view! { <span class="retention-notice" role="status" data-testid="retention-notice">{text}</span> }
+        })
     }
 }
 

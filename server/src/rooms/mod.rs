@@ -105,6 +105,46 @@ pub struct Rooms {
     metrics: Arc<Metrics>,
     clock: SharedClock,
     next_conn: AtomicU64,
+    board_sockets: Arc<BoardSockets>,
+}
+
+/// Sockets open per board (over all its documents), for the operator's list.
+#[derive(Default)]
+struct BoardSockets(std::sync::Mutex<std::collections::HashMap<BoardId, usize>>);
+
+impl BoardSockets {
+    fn counts(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<BoardId, usize>> {
+        // Only counts change under the lock.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// One socket counted on its board while it lives.
+struct Counted {
+    all: Arc<BoardSockets>,
+    board: BoardId,
+}
+
+impl Counted {
+    fn new(all: &Arc<BoardSockets>, board: &BoardId) -> Self {
+        *all.counts().entry(board.clone()).or_default() += 1;
+        Self {
+            all: Arc::clone(all),
+            board: board.clone(),
+        }
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        let mut counts = self.all.counts();
+        if let Some(n) = counts.get_mut(&self.board) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                counts.remove(&self.board);
+            }
+        }
+    }
 }
 
 /// A socket's link to its room, returned by [`Rooms::join`].
@@ -116,6 +156,7 @@ pub struct ConnLink {
     /// Fires when the room closes this socket, with the code to send.
     pub kill: oneshot::Receiver<CloseCode>,
     room: mpsc::Sender<Cmd>,
+    _counted: Counted,
 }
 
 impl ConnLink {
@@ -156,6 +197,7 @@ impl Rooms {
             metrics,
             clock,
             next_conn: AtomicU64::new(1),
+            board_sockets: Arc::default(),
         })
     }
 
@@ -177,6 +219,11 @@ impl Rooms {
         board: &BoardId,
     ) -> Option<(u64, Option<tafel_shared::ids::ParticipantId>)> {
         self.registry().last_change(board)
+    }
+
+    /// Sockets open on `board` now.
+    pub fn sockets_on(&self, board: &BoardId) -> usize {
+        self.board_sockets.counts().get(board).copied().unwrap_or(0)
     }
 
     /// Connects a socket to a document, loading it if needed.
@@ -215,6 +262,7 @@ impl Rooms {
                         outbound: out_rx,
                         kill: kill_rx,
                         room: handle,
+                        _counted: Counted::new(&self.board_sockets, &key.board),
                     });
                 }
                 Ok(Err(code)) => return Err(code),
@@ -349,11 +397,17 @@ impl Rooms {
             // Nothing can be saved; clients keep their replicas and bring their
             // unsaved edits to the restarted server.
             evict(handles, CloseCode::StorageFailure, false).await;
-            return;
+        } else {
+            evict(handles, CloseCode::GoingAway, true).await;
+            if !self.committer.flush_now().await {
+                tracing::error!("final flush failed at shutdown");
+            }
         }
-        evict(handles, CloseCode::GoingAway, true).await;
-        if !self.committer.flush_now().await {
-            tracing::error!("final flush failed at shutdown");
+        // Let the socket tasks send their close frames before the process ends
+        // (a client told why reconnects sooner than one that finds it gone).
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        while self.metrics.open_sockets.get() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 
@@ -395,6 +449,10 @@ pub(crate) fn test_link(
             outbound: inbox,
             kill: kill_rx,
             room: room_tx,
+            _counted: Counted::new(
+                &Arc::default(),
+                &BoardId::parse(&"t".repeat(22)).expect("a board id"),
+            ),
         },
         out,
         kill_tx,

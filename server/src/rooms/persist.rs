@@ -164,8 +164,9 @@ impl Persistence {
                     active,
                     ..VersionMeta::default()
                 };
-                s.put_version(&key.board, at_ms, &states, meta, limits)
-                    .map(|_| ())
+                s.put_version(&key.board, at_ms, &states, meta, limits)?;
+                // The board's last change, kept for retention across restarts.
+                s.touch_board(&key.board, at_ms)
             })
         } else {
             debug_assert!(matches!(key.doc, DocKind::Comments | DocKind::Session));
