@@ -263,6 +263,11 @@ impl<S: Store> Store for Sealed<S> {
         Ok(out)
     }
 
+    fn scan_keys(&self, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+        // Keys are not sealed (they name boards and numbers, never content).
+        self.inner.scan_keys(prefix)
+    }
+
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
         let ops = ops
             .into_iter()

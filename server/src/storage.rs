@@ -382,7 +382,7 @@ impl Storage {
             BatchOp::Delete(board_key(id)),
             BatchOp::Put(HISTORY_TOTAL.to_vec(), total.to_be_bytes().to_vec()),
         ];
-        for (k, _) in self.store.scan_prefix(format!("doc/{id}/").as_bytes())? {
+        for k in self.store.scan_keys(format!("doc/{id}/").as_bytes())? {
             ops.push(BatchOp::Delete(k));
         }
         self.store.apply(ops)?;
@@ -429,10 +429,10 @@ impl Storage {
     pub fn prune_access(&self, before_ms: u64) -> Result<usize, StoreError> {
         let old: Vec<BatchOp> = self
             .store
-            .scan_prefix(b"access/")?
+            .scan_keys(b"access/")?
             .into_iter()
-            .filter(|(k, _)| crate::access_log::time_of(k).is_some_and(|t| t < before_ms))
-            .map(|(k, _)| BatchOp::Delete(k))
+            .filter(|k| crate::access_log::time_of(k).is_some_and(|t| t < before_ms))
+            .map(BatchOp::Delete)
             .collect();
         let n = old.len();
         if n > 0 {
@@ -462,10 +462,7 @@ impl Storage {
     /// Number of keys stored for a board (0 once it is deleted).
     pub fn count_board_keys(&self, id: &BoardId) -> Result<usize, StoreError> {
         Ok(self.store.get(&board_key(id))?.iter().count()
-            + self
-                .store
-                .scan_prefix(format!("doc/{id}/").as_bytes())?
-                .len())
+            + self.store.scan_keys(format!("doc/{id}/").as_bytes())?.len())
     }
 
     /// A document's snapshot and log.
@@ -522,7 +519,7 @@ impl Storage {
     /// snapshot and the rest of the log.
     pub fn compact(&self, key: &DocKey, snapshot: &[u8], upto_seq: u64) -> Result<(), StoreError> {
         let mut ops = vec![BatchOp::Put(key.key("snap"), snapshot.to_vec())];
-        for (k, _) in self.store.scan_prefix(&key.key("log/"))? {
+        for k in self.store.scan_keys(&key.key("log/"))? {
             if decode_seq(&k)? <= upto_seq {
                 ops.push(BatchOp::Delete(k));
             }
@@ -551,9 +548,9 @@ impl Storage {
     /// Times of the kept history states, oldest first.
     pub fn history(&self, key: &DocKey) -> Result<Vec<u64>, StoreError> {
         self.store
-            .scan_prefix(&key.key("hist/"))?
+            .scan_keys(&key.key("hist/"))?
             .iter()
-            .map(|(k, _)| decode_seq(k))
+            .map(|k| decode_seq(k))
             .collect()
     }
 
@@ -1154,6 +1151,14 @@ mod tests {
         assert_eq!(times(150), [200, 300]);
         assert_eq!(storage.prune_access(200).unwrap(), 2);
         assert_eq!(times(0), [200, 300]);
+    }
+
+    #[test]
+    fn sealed_storage_passes_the_contract() {
+        let dir = tempfile::tempdir().unwrap();
+        let sealed =
+            crate::sealed::Sealed::open(MemoryStore::default(), dir.path(), [5; 32]).unwrap();
+        contract(Storage::new(Arc::new(sealed)));
     }
 
     #[test]
