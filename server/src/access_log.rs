@@ -49,7 +49,8 @@ impl App {
             board: board.map(|b| b.as_str().to_owned()),
             role,
             address: address.map(|a| a.to_string()),
-            detail,
+            // Bounded: a template name may come from an imported file.
+            detail: detail.map(|d| d.chars().take(80).collect()),
         };
         self.committer
             .submit(Stakes::BestEffort, Box::new(move |s| s.put_access(&entry)));
@@ -66,6 +67,16 @@ impl App {
     }
 }
 
+/// A cell a spreadsheet shows as text: one that starts like a formula gets a
+/// leading apostrophe (a board's template name comes from an imported file).
+fn cell(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text
+    }
+}
+
 /// The log as CSV (RFC 4180, a header row), for spreadsheets.
 pub fn to_csv(entries: &[AccessEntry]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -77,11 +88,30 @@ pub fn to_csv(entries: &[AccessEntry]) -> Vec<u8> {
             crate::admin_cli::utc_minute(e.at_ms),
             e.at_ms.to_string(),
             e.action.as_str().to_owned(),
-            e.board.clone().unwrap_or_default(),
+            cell(e.board.clone().unwrap_or_default()),
             e.role.map(|r| r.as_str().to_owned()).unwrap_or_default(),
-            e.address.clone().unwrap_or_default(),
-            e.detail.clone().unwrap_or_default(),
+            cell(e.address.clone().unwrap_or_default()),
+            cell(e.detail.clone().unwrap_or_default()),
         ]);
     }
     w.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        let entry = AccessEntry {
+            at_ms: 0,
+            action: AccessAction::Create,
+            board: Some("b".into()),
+            role: None,
+            address: Some("::1".into()),
+            detail: Some("=HYPERLINK(\"http://x\")".into()),
+        };
+        let csv = String::from_utf8(to_csv(&[entry])).unwrap();
+        assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    }
 }

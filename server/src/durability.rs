@@ -111,6 +111,9 @@ enum Msg {
         ticket: Ticket,
         job: Job,
         stakes: Stakes,
+        /// Whether the watchdog times it (reads of the whole store, such as a
+        /// backup, may take longer than any write).
+        watched: bool,
     },
     /// Flush now, whatever the mode; the ticket is durable when the flush is.
     Flush { ticket: Ticket },
@@ -247,8 +250,13 @@ impl Committer {
         // what was durable.
         if self.state.borrow().halted.is_none() && q.tx.send(make(ticket)).is_err() {
             drop(q);
-            tracing::error!("the store writer has stopped; a write is lost");
-            self.state.send_modify(|d| d.fail(ticket..=ticket));
+            // The writer thread is gone (it panicked): whatever it had queued
+            // is lost, so nothing after what was durable may count as saved.
+            self.state.send_modify(|d| {
+                d.halted
+                    .get_or_insert_with(|| "the store writer stopped unexpectedly".into());
+            });
+            tracing::error!("the store writer has stopped; storage halted");
         }
         ticket
     }
@@ -277,23 +285,53 @@ impl Committer {
             ticket,
             job,
             stakes,
+            watched: true,
         })
     }
 
     /// Runs `job` on the writer thread (after every write queued before it) and
     /// returns its result once it ran; not yet durable (see [`Self::flush_now`]).
+    /// An I/O failure in it halts the writer like a failed write: it may have
+    /// changed board records.
     pub async fn call<R: Send + 'static>(
         &self,
         job: impl FnOnce(&Storage) -> Result<R, StoreError> + Send + 'static,
     ) -> Result<R, StoreError> {
+        self.call_with(true, job).await
+    }
+
+    /// [`Self::call`] for a read of the whole store (a backup): one consistent
+    /// cut after every write queued before it, which the watchdog does not
+    /// time, since it may take longer than any write.
+    pub async fn read_all<R: Send + 'static>(
+        &self,
+        job: impl FnOnce(&Storage) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        self.call_with(false, job).await
+    }
+
+    async fn call_with<R: Send + 'static>(
+        &self,
+        watched: bool,
+        job: impl FnOnce(&Storage) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
         let (tx, rx) = oneshot::channel();
-        self.submit(
-            Stakes::BestEffort,
-            Box::new(move |storage| {
-                let _ = tx.send(job(storage));
+        let job: Job = Box::new(move |storage| {
+            let result = job(storage);
+            let io_failed = matches!(result, Err(StoreError::Io(_)));
+            let _ = tx.send(result);
+            if io_failed {
+                Err(StoreError::io("a write through a call failed"))
+            } else {
                 Ok(())
-            }),
-        );
+            }
+        });
+        self.send(|ticket| Msg::Write {
+            ticket,
+            job,
+            stakes: Stakes::Critical,
+            watched,
+        });
         rx.await
             .map_err(|_| StoreError::io("the store writer has stopped"))?
     }
@@ -380,6 +418,11 @@ impl Writer {
                     let mut next = Some(msg);
                     let mut ran = 0;
                     while let Some(msg) = next.take() {
+                        if self.state.borrow().halted.is_some() {
+                            // Halted mid-group (a failed job, or the watchdog):
+                            // nothing after it runs, nothing is flushed.
+                            return;
+                        }
                         let (ticket, failed) = self.handle(msg, &mut flush_asked);
                         let entry = unflushed.get_or_insert((ticket, false));
                         entry.1 |= failed;
@@ -422,9 +465,15 @@ impl Writer {
                 ticket,
                 job,
                 stakes,
+                watched,
             } => {
-                self.busy.start();
-                let result = job(&self.storage);
+                if watched {
+                    self.busy.start();
+                }
+                let storage = &self.storage;
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(storage)))
+                        .unwrap_or_else(|_| Err(StoreError::io("a store job panicked")));
                 self.busy.stop();
                 match result {
                     Ok(()) => (ticket, false),
@@ -443,7 +492,7 @@ impl Writer {
     }
 
     fn flush(&self, tickets: RangeInclusive<Ticket>, already_failed: bool) {
-        if already_failed {
+        if already_failed || self.state.borrow().halted.is_some() {
             self.state.send_modify(|d| d.fail(tickets));
             return;
         }

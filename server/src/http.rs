@@ -907,7 +907,7 @@ async fn admin_backup(
     _: Operator,
     ClientAddr(addr): ClientAddr,
 ) -> ApiResult<Response> {
-    let bytes = app.committer.call(|s| s.backup()).await?;
+    let bytes = app.committer.read_all(|s| s.backup()).await?;
     app.record_access(AccessAction::Backup, None, None, Some(addr), None);
     tracing::info!(bytes = bytes.len(), "backup taken");
     Ok((

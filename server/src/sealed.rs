@@ -74,10 +74,14 @@ pub struct Sealed<S> {
 
 impl<S: Store> Sealed<S> {
     /// Wraps `inner`, with the board keys in `<data>/board-keys` sealed under
-    /// `master`. Keys of boards the store no longer holds (a crash between
-    /// erasing a board and destroying its key) are destroyed now.
-    pub fn open(inner: S, data: &Path, master: [u8; 32]) -> Result<Self, StoreError> {
+    /// `master`. With `older` (a data directory written before values were
+    /// sealed) every value that does not open yet is sealed first, board by
+    /// board, so a crash midway simply runs it again. Leftovers of a crash
+    /// during an erasure are finished: values of boards without a key are
+    /// deleted, keys of boards without a record destroyed.
+    pub fn open(inner: S, data: &Path, master: [u8; 32], older: bool) -> Result<Self, StoreError> {
         let file = data.join(KEYS_FILE);
+        let had_file = file.exists();
         let keys = read_keys(data, &master)?;
         let sealed = Self {
             inner,
@@ -85,27 +89,43 @@ impl<S: Store> Sealed<S> {
             master,
             keys: Mutex::new(keys),
         };
-        let records = sealed.inner.scan_prefix(b"board/")?;
-        if sealed.key_count() == 0 && !records.is_empty() {
-            // Boards but no keys: either values from before sealing (records
-            // are JSON) or a lost keys file, which nothing can repair.
-            if records.iter().all(|(_, v)| v.first() == Some(&b'{')) {
-                let n = sealed.seal_plain_values()?;
-                tracing::info!(values = n, "sealed the boards of an older data directory");
-            } else {
-                return Err(StoreError::Incompatible(format!(
-                    "{} is missing: the boards in this data directory cannot be read",
-                    sealed.file.display()
-                )));
+        let boards: BTreeSet<String> = sealed
+            .inner
+            .scan_keys(b"board/")?
+            .iter()
+            .filter_map(|k| board_of(k).map(str::to_owned))
+            .collect();
+        if older {
+            for board in &boards {
+                sealed.seal_plain_values(board)?;
+            }
+        } else if !had_file && !boards.is_empty() {
+            return Err(StoreError::Incompatible(format!(
+                "{} is missing: the boards in this data directory cannot be read",
+                sealed.file.display()
+            )));
+        }
+        let mut leftovers = Vec::new();
+        for board in boards
+            .iter()
+            .filter(|b| sealed.key_for(b, false).ok().flatten().is_none())
+        {
+            leftovers.push(BatchOp::Delete(format!("board/{board}").into_bytes()));
+            for k in sealed.inner.scan_keys(format!("doc/{board}/").as_bytes())? {
+                leftovers.push(BatchOp::Delete(k));
             }
         }
-        let stored: BTreeSet<String> = records
-            .iter()
-            .filter_map(|(k, _)| board_of(k).map(str::to_owned))
-            .collect();
+        if !leftovers.is_empty() {
+            tracing::info!(
+                keys = leftovers.len(),
+                "deleting what an interrupted erasure left"
+            );
+            sealed.inner.apply(leftovers)?;
+            sealed.inner.flush()?;
+        }
         let mut keys = sealed.lock();
         let before = keys.len();
-        keys.retain(|board, _| stored.contains(board));
+        keys.retain(|board, _| boards.contains(board));
         if keys.len() != before {
             sealed.save(&keys)?;
         }
@@ -113,23 +133,28 @@ impl<S: Store> Sealed<S> {
         Ok(sealed)
     }
 
-    /// Seals every board value `inner` holds in plain (a data directory written
-    /// before values were sealed), in one atomic batch. Returns how many.
-    pub fn seal_plain_values(&self) -> Result<usize, StoreError> {
+    /// Seals the values of `board` that do not open yet (written in plain by
+    /// an older Tafel), then flushes. Returns how many.
+    fn seal_plain_values(&self, board: &str) -> Result<usize, StoreError> {
+        let board_key = self
+            .key_for(board, true)?
+            .ok_or_else(|| StoreError::io("a board key could not be made"))?;
         let mut ops = Vec::new();
-        for prefix in [&b"board/"[..], b"doc/"] {
-            for (key, value) in self.inner.scan_prefix(prefix)? {
-                if let Some(board) = board_of(&key) {
-                    let board_key = self
-                        .key_for(board, true)?
-                        .ok_or_else(|| StoreError::io("a board key could not be made"))?;
-                    ops.push(BatchOp::Put(key.clone(), seal(&board_key, &key, &value)?));
-                }
+        let record = format!("board/{board}").into_bytes();
+        let mut entries = self.inner.scan_prefix(format!("doc/{board}/").as_bytes())?;
+        if let Some(v) = self.inner.get(&record)? {
+            entries.push((record, v));
+        }
+        for (key, value) in entries {
+            if open(&board_key, &key, &value).is_err() {
+                ops.push(BatchOp::Put(key.clone(), seal(&board_key, &key, &value)?));
             }
         }
         let n = ops.len();
-        self.inner.apply(ops)?;
-        self.inner.flush()?;
+        if n > 0 {
+            self.inner.apply(ops)?;
+            self.inner.flush()?;
+        }
         Ok(n)
     }
 
@@ -188,12 +213,21 @@ impl<S: Store> Sealed<S> {
         write().map_err(StoreError::io)
     }
 
-    fn seal_value(&self, key: &[u8], value: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+    /// Seals a value for `key`. A board gets its key when its record is
+    /// written (`may_create`); any other write to a board without a key is
+    /// refused, so a write that raced the board's deletion cannot bring a key
+    /// back for what was erased.
+    fn seal_value(
+        &self,
+        key: &[u8],
+        value: Vec<u8>,
+        may_create: bool,
+    ) -> Result<Vec<u8>, StoreError> {
         match board_of(key) {
             Some(board) => {
-                let board_key = self
-                    .key_for(board, true)?
-                    .ok_or_else(|| StoreError::io("a board key could not be made"))?;
+                let board_key = self.key_for(board, may_create)?.ok_or_else(|| {
+                    StoreError::Corrupt(format!("a write to board {board}, which no longer exists"))
+                })?;
                 seal(&board_key, key, &value)
             }
             None => Ok(value),
@@ -236,6 +270,11 @@ pub fn read_keys(data: &Path, master: &[u8; 32]) -> Result<BTreeMap<String, [u8;
     }
 }
 
+/// Whether `data` has a board-keys file (its boards are sealed).
+pub fn has_keys_file(data: &Path) -> bool {
+    data.join(KEYS_FILE).exists()
+}
+
 fn decode_key(text: &str) -> Result<[u8; 32], StoreError> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD_NO_PAD
@@ -269,11 +308,20 @@ impl<S: Store> Store for Sealed<S> {
     }
 
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
+        // Boards whose record this batch writes: they may get a key now.
+        let records: BTreeSet<String> = ops
+            .iter()
+            .filter_map(|op| match op {
+                BatchOp::Put(k, _) if k.starts_with(b"board/") => board_of(k).map(str::to_owned),
+                _ => None,
+            })
+            .collect();
         let ops = ops
             .into_iter()
             .map(|op| match op {
                 BatchOp::Put(k, v) => {
-                    let v = self.seal_value(&k, v)?;
+                    let may_create = board_of(&k).is_some_and(|b| records.contains(b));
+                    let v = self.seal_value(&k, v, may_create)?;
                     Ok(BatchOp::Put(k, v))
                 }
                 delete => Ok(delete),
@@ -306,12 +354,15 @@ impl<S: Store> Store for Sealed<S> {
             // An erased board's leftover: never written to again.
             return Ok(false);
         }
-        let new = self.seal_value(key, new)?;
+        let new = self.seal_value(key, new, key.starts_with(b"board/"))?;
         self.inner.compare_and_swap(key, stored.as_deref(), new)
     }
 
     fn erase(&self, board: &str) -> Result<(), StoreError> {
         self.inner.erase(board)?;
+        // The deletions first: a key destroyed before them would leave values
+        // nothing can read nor tell apart (a restart deletes such leftovers).
+        self.inner.flush()?;
         let mut keys = self.lock();
         if keys.remove(board).is_some() {
             self.save(&keys)?;
@@ -343,7 +394,7 @@ mod tests {
     fn values_are_sealed_under_keys_that_erasure_destroys() {
         let dir = tempfile::tempdir().unwrap();
         let inner = Arc::new(MemoryStore::default());
-        let store = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32]).unwrap();
+        let store = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32], false).unwrap();
         let key = format!("doc/{BOARD}/content/snapshot").into_bytes();
         store
             .apply(vec![
@@ -359,14 +410,14 @@ mod tests {
         let file = std::fs::read(dir.path().join(KEYS_FILE)).unwrap();
 
         // Reopened with the same master key: the same values.
-        let again = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32]).unwrap();
+        let again = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32], false).unwrap();
         assert_eq!(again.get(&key).unwrap().unwrap(), b"Geheimes Ziel");
         // A value moved to another key does not open.
         let other = format!("doc/{BOARD}/content/other").into_bytes();
         inner.apply(vec![BatchOp::Put(other.clone(), raw)]).unwrap();
         assert!(again.get(&other).is_err());
         // With another master key, the keys file is refused.
-        assert!(Sealed::open(Arc::clone(&inner), dir.path(), [4; 32]).is_err());
+        assert!(Sealed::open(Arc::clone(&inner), dir.path(), [4; 32], false).is_err());
 
         again.erase(BOARD).unwrap();
         assert_eq!(again.key_count(), 0);
@@ -381,17 +432,69 @@ mod tests {
     }
 
     #[test]
+    fn an_older_directory_is_sealed_board_by_board_and_a_rerun_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = Arc::new(MemoryStore::default());
+        let record = format!("board/{BOARD}").into_bytes();
+        let snap = format!("doc/{BOARD}/content/snapshot").into_bytes();
+        inner
+            .apply(vec![
+                BatchOp::Put(record.clone(), b"{\"title\":\"Alt\"}".to_vec()),
+                BatchOp::Put(snap.clone(), b"Klartext".to_vec()),
+            ])
+            .unwrap();
+        // Without the older flag, plain boards and no keys file: refused.
+        assert!(Sealed::open(Arc::clone(&inner), dir.path(), [3; 32], false).is_err());
+        let store = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32], true).unwrap();
+        assert_eq!(store.get(&snap).unwrap().unwrap(), b"Klartext");
+        let raw = inner.get(&snap).unwrap().unwrap();
+        assert!(!raw.windows(8).any(|w| w == b"Klartext"));
+        // Interrupted and run again: what is sealed stays as it is.
+        let again = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32], true).unwrap();
+        assert_eq!(inner.get(&snap).unwrap().unwrap(), raw);
+        assert_eq!(again.get(&record).unwrap().unwrap(), b"{\"title\":\"Alt\"}");
+    }
+
+    #[test]
+    fn writes_to_a_board_without_a_key_are_refused_and_leftovers_deleted_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = Arc::new(MemoryStore::default());
+        let store = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32], false).unwrap();
+        let record = format!("board/{BOARD}").into_bytes();
+        let file = format!("doc/{BOARD}/files/x").into_bytes();
+        // A picture for a board that does not exist (deleted meanwhile).
+        assert!(store
+            .apply(vec![BatchOp::Put(file.clone(), b"png".to_vec())])
+            .is_err());
+        assert_eq!(store.key_count(), 0, "no key brought back");
+        store
+            .apply(vec![
+                BatchOp::Put(record.clone(), b"{}".to_vec()),
+                BatchOp::Put(file.clone(), b"png".to_vec()),
+            ])
+            .unwrap();
+        // A crash after the key was destroyed, before the deletions landed.
+        store.lock().clear();
+        let keys = store.lock().clone();
+        store.save(&keys).unwrap();
+        let reopened = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32], false).unwrap();
+        assert_eq!(reopened.key_count(), 0);
+        assert!(inner.get(&record).unwrap().is_none(), "leftovers deleted");
+        assert!(inner.get(&file).unwrap().is_none());
+    }
+
+    #[test]
     fn keys_of_boards_no_longer_stored_are_destroyed_at_open() {
         let dir = tempfile::tempdir().unwrap();
         let inner = Arc::new(MemoryStore::default());
-        let store = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32]).unwrap();
+        let store = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32], false).unwrap();
         let record = format!("board/{BOARD}").into_bytes();
         store
             .apply(vec![BatchOp::Put(record.clone(), b"{}".to_vec())])
             .unwrap();
         // A crash after the board's values were deleted, before its key was.
         inner.apply(vec![BatchOp::Delete(record)]).unwrap();
-        let reopened = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32]).unwrap();
+        let reopened = Sealed::open(Arc::clone(&inner), dir.path(), [3; 32], false).unwrap();
         assert_eq!(reopened.key_count(), 0);
     }
 }

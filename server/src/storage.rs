@@ -1157,7 +1157,8 @@ mod tests {
     fn sealed_storage_passes_the_contract() {
         let dir = tempfile::tempdir().unwrap();
         let sealed =
-            crate::sealed::Sealed::open(MemoryStore::default(), dir.path(), [5; 32]).unwrap();
+            crate::sealed::Sealed::open(MemoryStore::default(), dir.path(), [5; 32], false)
+                .unwrap();
         contract(Storage::new(Arc::new(sealed)));
     }
 

@@ -125,6 +125,16 @@ fn io(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::Io(Box::new(e))
 }
 
+/// The format version `dir`'s `FORMAT` file names, if it has one.
+pub fn data_format(dir: &Path) -> Option<u32> {
+    std::fs::read_to_string(dir.join(FORMAT_FILE))
+        .ok()?
+        .trim()
+        .strip_prefix(FORMAT_PREFIX)?
+        .parse()
+        .ok()
+}
+
 /// Marks `dir` as written in this build's format (after an older one was
 /// brought up to it).
 pub fn mark_data_format(dir: &Path) -> Result<(), StoreError> {
@@ -453,7 +463,7 @@ mod tests {
     fn sealed_sled_passes_the_contract() {
         let dir = tempfile::tempdir().unwrap();
         let sled = SledStore::open(dir.path()).unwrap();
-        contract::run(&crate::sealed::Sealed::open(sled, dir.path(), [9; 32]).unwrap());
+        contract::run(&crate::sealed::Sealed::open(sled, dir.path(), [9; 32], false).unwrap());
     }
 
     #[test]

@@ -111,6 +111,23 @@ enum Mode {
         #[arg(long, default_value_t = 100)]
         clients: usize,
     },
+    /// Soak: many clients for a long time with churn, RSS sampled (starts the
+    /// server itself, strict durability).
+    Soak {
+        /// Clients in all, spread over the boards.
+        #[arg(long, default_value_t = 500)]
+        clients: usize,
+        /// Boards.
+        #[arg(long, default_value_t = 5)]
+        boards: usize,
+        /// Seconds of load.
+        #[arg(long, default_value_t = 600)]
+        seconds: u64,
+        /// Longest a client stays before it leaves and comes back (each stays
+        /// between a quarter of this and all of it, at random).
+        #[arg(long, default_value_t = 120)]
+        stay: u64,
+    },
     /// Durable updates per second (starts the server itself, strict durability).
     Durable {
         /// Concurrent writers, each on its own board.
@@ -616,6 +633,136 @@ async fn idle(sockets: usize, boards: usize) -> Result<()> {
     Ok(())
 }
 
+/// What the soak's clients did, in all.
+#[derive(Default)]
+struct SoakCounts {
+    sessions: std::sync::atomic::AtomicU64,
+    edits: std::sync::atomic::AtomicU64,
+    unexpected: std::sync::atomic::AtomicU64,
+}
+
+/// One soak client: stays a while (moving its note every 2 s if it writes,
+/// its cursor every second), leaves, comes back, until `end`. A socket the
+/// server closes, or one that fails, counts as unexpected.
+async fn soak_client(
+    url: String,
+    writes: bool,
+    stay: Duration,
+    end: tokio::time::Instant,
+    counts: std::sync::Arc<SoakCounts>,
+    name: String,
+) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut clock = 0u64;
+    while tokio::time::Instant::now() < end {
+        let Ok(mut c) = SyncClient::connect(&url).await else {
+            counts.unexpected.fetch_add(1, Relaxed);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        };
+        counts.sessions.fetch_add(1, Relaxed);
+        let leave = tokio::time::Instant::now() + stay.mul_f64(rand::rng().random_range(0.25..1.0));
+        let mut tick = 0u64;
+        while tokio::time::Instant::now() < leave.min(end) {
+            tick += 1;
+            clock += 1;
+            let cursor = format!(
+                r#"{{"user":{{"name":"{name}"}},"cursor":{{"x":{},"y":{}}}}}"#,
+                tick % 800,
+                tick % 600
+            );
+            let mut ok = c.set_presence(clock, &cursor).await.is_ok();
+            if ok && writes && tick.is_multiple_of(2) {
+                let elements = schema::elements(&c.doc);
+                let note = tafel_tests::sticky(
+                    &name,
+                    Rect::new((tick % 50) as f64 * 20.0, 0.0, 160.0, 160.0),
+                    "a0",
+                    "soak",
+                    &name,
+                );
+                ok = c
+                    .edit(|txn| {
+                        note.insert(txn, &elements);
+                    })
+                    .await
+                    .is_ok();
+                counts.edits.fetch_add(1, Relaxed);
+            }
+            if !ok || c.pump_for(Duration::from_secs(1)).await.is_err() || c.closed.is_some() {
+                counts.unexpected.fetch_add(1, Relaxed);
+                break;
+            }
+        }
+        drop(c.disconnect().await);
+    }
+}
+
+async fn soak(clients: usize, boards: usize, seconds: u64, stay: u64) -> Result<()> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let tmp = tempfile::tempdir()?;
+    let srv = ServerProcess::start(
+        &tmp.path().join("data"),
+        &["--max-sockets-per-room", "100000"],
+    )
+    .await?;
+    let pid = server_pid_of(&srv)?;
+    let api = srv.api();
+    let mut urls = Vec::new();
+    for b in 0..boards.max(1) {
+        let board = api
+            .create_board(&format!("soak {b}"), "track-think-make")
+            .await?;
+        urls.push(srv.ws(&board.id, DocKind::Content, board.token(Role::Editor)));
+    }
+    let counts = std::sync::Arc::new(SoakCounts::default());
+    let start = tokio::time::Instant::now();
+    let end = start + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for i in 0..clients {
+        let url = urls[i % urls.len()].clone();
+        // One in ten writes; everyone moves a cursor.
+        tasks.push(tokio::spawn(soak_client(
+            url,
+            i % 10 == 0,
+            Duration::from_secs(stay.max(4)),
+            end,
+            std::sync::Arc::clone(&counts),
+            format!("p{i}"),
+        )));
+        // Arrive over the first ten seconds, not all at once.
+        tokio::time::sleep(Duration::from_millis(10_000 / clients.max(1) as u64)).await;
+    }
+    println!("t_s\trss_mb\tcpu_s\tsessions\tedits\tunexpected");
+    let mut sample = tokio::time::interval(Duration::from_secs(30));
+    while tokio::time::Instant::now() < end {
+        sample.tick().await;
+        let (cpu, rss) = proc_usage(pid).context("reading /proc")?;
+        println!(
+            "{}\t{:.1}\t{cpu:.1}\t{}\t{}\t{}",
+            start.elapsed().as_secs(),
+            rss as f64 / 1024.0,
+            counts.sessions.load(Relaxed),
+            counts.edits.load(Relaxed),
+            counts.unexpected.load(Relaxed)
+        );
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    let (cpu, rss) = proc_usage(pid).context("reading /proc")?;
+    println!(
+        "end: {} s, RSS {:.1} MB, CPU {cpu:.1} s, {} sessions, {} edits, {} unexpected disconnects",
+        start.elapsed().as_secs(),
+        rss as f64 / 1024.0,
+        counts.sessions.load(Relaxed),
+        counts.edits.load(Relaxed),
+        counts.unexpected.load(Relaxed)
+    );
+    srv.terminate().await?;
+    Ok(())
+}
+
 async fn durable(writers: usize, seconds: u64) -> Result<()> {
     let tmp = tempfile::tempdir()?;
     let srv = ServerProcess::start(
@@ -923,6 +1070,12 @@ fn main() -> Result<()> {
                 rounds,
             } => vote(participants, rounds).await,
             Mode::Timer { clients } => timer_spread(clients).await,
+            Mode::Soak {
+                clients,
+                boards,
+                seconds,
+                stay,
+            } => soak(clients, boards, seconds, stay).await,
         }
     })
 }
