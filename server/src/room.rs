@@ -361,9 +361,9 @@ impl<L> RoomCore<L> {
 
     /// The whole document as one update (for snapshots and history).
     pub fn snapshot(&self) -> Vec<u8> {
-        self.doc
-            .transact()
-            .encode_state_as_update_v1(&StateVector::default())
+        // What is integrated, never what yrs holds pending: a stored snapshot
+        // is also the fast step 2 of a cold load, and a gap must reach no one.
+        self.doc.transact().encode_diff_v1(&StateVector::default())
     }
 
     /// Records that the log was folded into a snapshot of `snapshot_len` bytes.
@@ -586,6 +586,7 @@ impl<L> RoomCore<L> {
         if !adds_something {
             return Ok(fx);
         }
+        let pending_before = txn.has_missing_updates();
 
         match catch_unwind(AssertUnwindSafe(|| txn.apply_update(update))) {
             Ok(Ok(())) => {}
@@ -595,12 +596,30 @@ impl<L> RoomCore<L> {
                 return Err(CloseCode::InternalError);
             }
         }
+        // An update that refers to items this document lacks (another
+        // client's, not yet here) is only partly integrated; yrs keeps the rest
+        // pending. Such bytes must not reach peers as they are: a peer holding
+        // a gap is where yrs 0.28 once panicked. So whenever something is or
+        // was pending, what is relayed and stored is what this update actually
+        // integrated, pending parts that it completed included.
+        let relayed = if pending_before || txn.has_missing_updates() {
+            let integrated = txn.encode_diff_v1(&before);
+            let nothing = Update::decode_v1(&integrated)
+                .map(|u| !u.extends(&before) && u.delete_set().is_empty())
+                .unwrap_or(true);
+            if nothing {
+                return Ok(fx);
+            }
+            integrated
+        } else {
+            bytes.to_vec()
+        };
         drop(txn);
         if let Some(peer) = self.peers.get(&conn) {
             self.writers.insert(peer.participant.clone());
             fx.written_by = Some(peer.participant.clone());
         }
-        self.record(bytes.to_vec(), Target::Others(conn), &mut fx);
+        self.record(relayed, Target::Others(conn), &mut fx);
         Ok(fx)
     }
 
@@ -1247,6 +1266,80 @@ mod tests {
         assert!(r
             .handle(1, &Message::Sync(SyncMessage::Update(all)).encode(), 0)
             .is_ok());
+    }
+
+    /// Finding 7, the references case: an update that refers to another
+    /// client's items the room does not have yet is held pending by yrs; its
+    /// bytes reach no peer and no store until the update it builds on arrives,
+    /// and then peers receive what both integrate, with no gap.
+    #[test]
+    fn an_update_that_refers_to_missing_items_reaches_peers_only_once_whole() {
+        use yrs::{Doc, GetString, ReadTxn, StateVector, Text, Transact};
+        let mut r = room(DocKind::Content);
+        r.join(1, Role::Editor, ()).unwrap();
+        r.join(2, Role::Viewer, ()).unwrap();
+        let ada = Doc::with_client_id(101);
+        let ada_text = ada.get_or_insert_text("t");
+        ada_text.insert(&mut ada.transact_mut(), 0, "Ziel");
+        let first = ada
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
+        // Ben has Ada's text and writes after it: his update refers to her items.
+        let ben = Doc::with_client_id(202);
+        let ben_text = ben.get_or_insert_text("t");
+        ben.transact_mut()
+            .apply_update(Update::decode_v1(&first).unwrap())
+            .unwrap();
+        let sv = ben.transact().state_vector();
+        ben_text.insert(&mut ben.transact_mut(), 4, ": schneller");
+        let second = ben.transact().encode_diff_v1(&sv);
+
+        let fx = r
+            .handle(1, &Message::Sync(SyncMessage::Update(second)).encode(), 0)
+            .unwrap();
+        assert!(
+            fx.held.is_empty() && fx.persist.is_none(),
+            "nothing of it shown or stored"
+        );
+        assert!(!r.is_poisoned());
+        let snapshot = Doc::new();
+        snapshot
+            .transact_mut()
+            .apply_update(Update::decode_v1(&r.snapshot()).unwrap())
+            .unwrap();
+        assert!(
+            !snapshot.transact().has_missing_updates(),
+            "the snapshot has no gap"
+        );
+
+        // Ada's update arrives: peers get both, whole.
+        let fx = r
+            .handle(1, &Message::Sync(SyncMessage::Update(first)).encode(), 0)
+            .unwrap();
+        let peer = Doc::new();
+        let peer_text = peer.get_or_insert_text("t");
+        for o in &fx.held {
+            if let Message::Sync(SyncMessage::Update(u)) = Message::decode(&o.frame).unwrap() {
+                peer.transact_mut()
+                    .apply_update(Update::decode_v1(&u).unwrap())
+                    .unwrap();
+            }
+        }
+        assert!(
+            !peer.transact().has_missing_updates(),
+            "no gap reached a peer"
+        );
+        assert_eq!(peer_text.get_string(&peer.transact()), "Ziel: schneller");
+        let stored = Doc::new();
+        let stored_text = stored.get_or_insert_text("t");
+        stored
+            .transact_mut()
+            .apply_update(Update::decode_v1(fx.persist.as_deref().unwrap()).unwrap())
+            .unwrap();
+        assert_eq!(
+            stored_text.get_string(&stored.transact()),
+            "Ziel: schneller"
+        );
     }
 
     #[test]
