@@ -174,20 +174,8 @@ pub fn backup(remote: &RemoteArgs, file: &std::path::Path) -> anyhow::Result<u64
             .context("the backup was cut off")
     })?;
     crate::backup::read(&bytes).context("the server sent a backup that does not read")?;
-    let tmp = file.with_extension("partial");
-    {
-        use std::io::Write;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut f = options
-            .open(&tmp)
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, file)?;
+    crate::secret::write_durably(file, &bytes, 0o600)
+        .with_context(|| format!("writing {}", file.display()))?;
     Ok(bytes.len() as u64)
 }
 

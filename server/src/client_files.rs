@@ -337,19 +337,8 @@ pub fn bundle(exe: &Path, dist: &Path, out: &Path) -> anyhow::Result<(usize, u64
     program.extend_from_slice(&archive);
     program.extend_from_slice(&bundled.to_le_bytes());
     program.extend_from_slice(MAGIC);
-    let tmp = out.with_extension("partial");
-    {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o755);
-        let mut f = options
-            .open(&tmp)
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        f.write_all(&program)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, out)?;
+    crate::secret::write_durably(out, &program, 0o755)
+        .with_context(|| format!("writing {}", out.display()))?;
     Ok((files.len(), bundled))
 }
 

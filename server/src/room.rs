@@ -220,9 +220,37 @@ pub fn step2_of_snapshot(snapshot: Option<&[u8]>) -> Bytes {
     frame(&Message::Sync(SyncMessage::Step2(state)))
 }
 
+/// Largest clock (count of a client's operations) an update may name. yrs
+/// keeps clocks as `u32` and adds to them unchecked: an update with a clock
+/// near that limit decodes and applies, then wraps around and leaves the block
+/// store inconsistent, and the next encode or garbage collection panics (found
+/// by fuzzing, `server/fuzz`). A billion operations under one client id, which
+/// lives for one editing session, is far beyond any real client.
+const MAX_CLOCK: u32 = 1 << 30;
+
 fn decode_update(bytes: &[u8]) -> Option<Update> {
     // yrs decodes untrusted bytes; a panic there must not take the server down.
-    catch_unwind(|| Update::decode_v1(bytes)).ok()?.ok()
+    let update = catch_unwind(|| Update::decode_v1(bytes)).ok()?.ok()?;
+    // Computing the ranges adds clocks too: a wrap panics in debug builds.
+    let sane = catch_unwind(AssertUnwindSafe(|| clocks_within_bounds(&update))).unwrap_or(false);
+    sane.then_some(update)
+}
+
+/// Whether every clock the update inserts, deletes or starts from stays below
+/// [`MAX_CLOCK`].
+fn clocks_within_bounds(update: &Update) -> bool {
+    let within = |set: &yrs::IdSet| {
+        set.iter().all(|(_, ranges)| {
+            ranges
+                .iter()
+                .all(|r| r.start <= r.end && r.end <= MAX_CLOCK)
+        })
+    };
+    let below = |sv: &StateVector| sv.iter().all(|(_, clock)| *clock <= MAX_CLOCK);
+    within(&update.insertions(true))
+        && within(update.delete_set())
+        && below(&update.state_vector())
+        && below(&update.state_vector_lower())
 }
 
 impl<L> RoomCore<L> {
@@ -1340,6 +1368,48 @@ mod tests {
             stored_text.get_string(&stored.transact()),
             "Ziel: schneller"
         );
+    }
+
+    /// Found by fuzzing (`server/fuzz`, target `update`): an edit of the
+    /// phase board with a clock near yrs's u32 limit applied, then made yrs
+    /// panic while encoding or collecting garbage, taking the room with it.
+    /// It is refused as a bad message now, and the room goes on.
+    #[test]
+    fn an_update_with_a_clock_past_the_limit_is_refused_and_the_room_goes_on() {
+        let board =
+            tafel_shared::templates::Template::Phases.build(tafel_shared::i18n::Lang::De, 1_000);
+        let snapshot = board
+            .content
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default());
+        let mut r: RoomCore = RoomCore::load(
+            DocKind::Content,
+            Some(&snapshot),
+            &[],
+            RoomLimits::default(),
+        )
+        .unwrap()
+        .0;
+        r.join(1, Role::Editor, ()).unwrap();
+        let crafted = include_bytes!("../fuzz/regressions/update-1.bin").to_vec();
+        let result = r.handle(
+            1,
+            &Message::Sync(SyncMessage::Update(crafted)).encode(),
+            2_000,
+        );
+        assert!(
+            matches!(result, Err(CloseCode::BadMessage)),
+            "{:?}",
+            result.err()
+        );
+        assert!(!r.is_poisoned());
+        // The room still serves: a real edit applies and a snapshot encodes.
+        r.join(2, Role::Editor, ()).unwrap();
+        let ok = text_update(7, "weiter");
+        assert!(r
+            .handle(2, &Message::Sync(SyncMessage::Update(ok)).encode(), 2_000)
+            .is_ok());
+        assert!(!r.snapshot().is_empty());
     }
 
     #[test]

@@ -198,19 +198,7 @@ impl<S: Store> Sealed<S> {
             .collect();
         let plain = serde_json::to_vec(&plain).map_err(StoreError::io)?;
         let sealed = seal(&self.master, KEYS_FILE_AAD, &plain)?;
-        let tmp = self.file.with_extension("partial");
-        let write = || -> std::io::Result<()> {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&sealed)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &self.file)?;
-            if let Some(dir) = self.file.parent() {
-                std::fs::File::open(dir)?.sync_all()?;
-            }
-            Ok(())
-        };
-        write().map_err(StoreError::io)
+        crate::secret::write_durably(&self.file, &sealed, 0o600).map_err(StoreError::io)
     }
 
     /// Seals a value for `key`. A board gets its key when its record is

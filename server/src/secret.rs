@@ -17,14 +17,22 @@ pub fn random_token(bytes: usize) -> String {
 /// synced, renamed over it, and the directory synced (a key that vanished in
 /// a power cut would lose every board sealed under it).
 pub fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    write_durably(path, contents.as_bytes(), 0o600)
+}
+
+/// Writes `bytes` to `path` with Unix permissions `mode` so that a crash
+/// leaves the old file or the whole new one (see [`write_private`]).
+pub fn write_durably(path: &std::path::Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     use std::io::Write;
     let tmp = path.with_extension("partial");
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
     let mut file = options.open(&tmp)?;
-    file.write_all(contents.as_bytes())?;
+    file.write_all(bytes)?;
     file.sync_all()?;
     std::fs::rename(&tmp, path)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

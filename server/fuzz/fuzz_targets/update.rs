@@ -91,6 +91,10 @@ fuzz_target!(|data: &[u8]| {
     if room.join(1, Role::Editor, ()).is_err() {
         return;
     }
+    if let Some(path) = std::env::var_os("TAFEL_FUZZ_DUMP") {
+        // Replaying an artifact: keep the update it made, for a regression test.
+        let _ = std::fs::write(path, &update);
+    }
     let frame = Message::Sync(SyncMessage::Update(update)).encode();
     let _ = room.handle(1, &frame, 2_000);
     assert!(!room.is_poisoned(), "an update poisoned the room");

@@ -127,6 +127,9 @@ enum Mode {
         /// between a quarter of this and all of it, at random).
         #[arg(long, default_value_t = 120)]
         stay: u64,
+        /// One client in this many writes (0: nobody writes, presence only).
+        #[arg(long, default_value_t = 10)]
+        write_every: usize,
     },
     /// Durable updates per second (starts the server itself, strict durability).
     Durable {
@@ -698,7 +701,13 @@ async fn soak_client(
     }
 }
 
-async fn soak(clients: usize, boards: usize, seconds: u64, stay: u64) -> Result<()> {
+async fn soak(
+    clients: usize,
+    boards: usize,
+    seconds: u64,
+    stay: u64,
+    write_every: usize,
+) -> Result<()> {
     use std::sync::atomic::Ordering::Relaxed;
     let tmp = tempfile::tempdir()?;
     let srv = ServerProcess::start(
@@ -721,10 +730,10 @@ async fn soak(clients: usize, boards: usize, seconds: u64, stay: u64) -> Result<
     let mut tasks = Vec::new();
     for i in 0..clients {
         let url = urls[i % urls.len()].clone();
-        // One in ten writes; everyone moves a cursor.
+        // Some write; everyone moves a cursor.
         tasks.push(tokio::spawn(soak_client(
             url,
-            i % 10 == 0,
+            write_every > 0 && i % write_every == 0,
             Duration::from_secs(stay.max(4)),
             end,
             std::sync::Arc::clone(&counts),
@@ -733,15 +742,30 @@ async fn soak(clients: usize, boards: usize, seconds: u64, stay: u64) -> Result<
         // Arrive over the first ten seconds, not all at once.
         tokio::time::sleep(Duration::from_millis(10_000 / clients.max(1) as u64)).await;
     }
-    println!("t_s\trss_mb\tcpu_s\tsessions\tedits\tunexpected");
+    println!("t_s\trss_mb\tstored_mb\tcpu_s\tsessions\tedits\tunexpected");
+    let operator = srv.operator_token.clone().unwrap_or_default();
     let mut sample = tokio::time::interval(Duration::from_secs(30));
     while tokio::time::Instant::now() < end {
         sample.tick().await;
         let (cpu, rss) = proc_usage(pid).context("reading /proc")?;
+        // What the boards hold in the store: their growth is the documents',
+        // not the server's.
+        let (_, list) = api
+            .call(
+                reqwest::Method::GET,
+                &format!("/api/admin/boards?token={operator}"),
+                None,
+            )
+            .await?;
+        let stored: u64 = list
+            .as_array()
+            .map(|l| l.iter().filter_map(|b| b["bytes"].as_u64()).sum())
+            .unwrap_or(0);
         println!(
-            "{}\t{:.1}\t{cpu:.1}\t{}\t{}\t{}",
+            "{}\t{:.1}\t{:.1}\t{cpu:.1}\t{}\t{}\t{}",
             start.elapsed().as_secs(),
             rss as f64 / 1024.0,
+            stored as f64 / (1024.0 * 1024.0),
             counts.sessions.load(Relaxed),
             counts.edits.load(Relaxed),
             counts.unexpected.load(Relaxed)
@@ -1075,7 +1099,8 @@ fn main() -> Result<()> {
                 boards,
                 seconds,
                 stay,
-            } => soak(clients, boards, seconds, stay).await,
+                write_every,
+            } => soak(clients, boards, seconds, stay, write_every).await,
         }
     })
 }
