@@ -5,33 +5,14 @@
 //! (`GET /api/admin/access-log`, `tafel access-log`).
 //!
 //! Entries are written through the storage writer as best effort: a lost entry
-//! must not fail the action it records.
+//! must not fail the action it records. Their keys are [`crate::storage`]'s.
 
 use crate::app::App;
 use crate::durability::Stakes;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use tafel_shared::api::{AccessAction, AccessEntry};
 use tafel_shared::ids::BoardId;
 use tafel_shared::roles::Role;
-
-/// Tells entries of the same millisecond apart in their keys.
-static SEQ: AtomicU64 = AtomicU64::new(0);
-
-/// The store key of an entry at `at_ms`: time first, so a prefix scan reads in
-/// time order and old entries are pruned from the front.
-pub fn key(at_ms: u64) -> Vec<u8> {
-    let mut key = b"access/".to_vec();
-    key.extend_from_slice(&at_ms.to_be_bytes());
-    key.extend_from_slice(&SEQ.fetch_add(1, Ordering::Relaxed).to_be_bytes());
-    key
-}
-
-/// The time of an entry's key.
-pub fn time_of(key: &[u8]) -> Option<u64> {
-    let rest = key.strip_prefix(b"access/")?;
-    Some(u64::from_be_bytes(rest.get(..8)?.try_into().ok()?))
-}
 
 impl App {
     /// Records one access (best effort, never blocking the caller).
@@ -85,7 +66,7 @@ pub fn to_csv(entries: &[AccessEntry]) -> Vec<u8> {
     ]);
     for e in entries {
         let _ = w.write_record([
-            crate::admin_cli::utc_minute(e.at_ms),
+            crate::clock::utc_minute(e.at_ms),
             e.at_ms.to_string(),
             e.action.as_str().to_owned(),
             cell(e.board.clone().unwrap_or_default()),

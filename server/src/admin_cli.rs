@@ -130,7 +130,7 @@ fn format_list(list: &[BoardSummary]) -> String {
             "{:<22}  {:>10}  {:<16}  {:>7}  {}\n",
             b.id,
             human_bytes(b.bytes),
-            utc_minute(b.updated_ms),
+            crate::clock::utc_minute(b.updated_ms),
             b.sockets,
             b.title
         ));
@@ -144,23 +144,6 @@ fn human_bytes(n: u64) -> String {
         n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
         n => format!("{n} B"),
     }
-}
-
-/// `YYYY-MM-DD HH:MM` in UTC (civil-from-days, Howard Hinnant's algorithm).
-pub fn utc_minute(ms: u64) -> String {
-    let secs = ms / 1000;
-    let days = (secs / 86_400) as i64;
-    let (h, m) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{d:02} {h:02}:{m:02}")
 }
 
 /// `tafel backup FILE`: a consistent backup of the running server, written
@@ -188,16 +171,6 @@ pub fn restore(args: &RestoreArgs) -> anyhow::Result<usize> {
         .keys
         .clone()
         .unwrap_or_else(|| crate::keys::default_dir(&args.data));
-    let store = crate::serve::open_data(&args.data, &keys)?;
+    let store = crate::sealed::open_data(&args.data, &keys)?;
     crate::backup::restore(&*store, &bytes)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn times_read_as_utc_minutes() {
-        assert_eq!(super::utc_minute(0), "1970-01-01 00:00");
-        assert_eq!(super::utc_minute(1_796_121_000_000), "2026-12-01 10:30");
-        assert_eq!(super::utc_minute(951_782_400_000), "2000-02-29 00:00");
-    }
 }

@@ -67,6 +67,23 @@ impl Clock for PausedClock {
     }
 }
 
+/// `YYYY-MM-DD HH:MM` in UTC (civil-from-days, Howard Hinnant's algorithm).
+pub fn utc_minute(ms: u64) -> String {
+    let secs = ms / 1000;
+    let days = (secs / 86_400) as i64;
+    let (h, m) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{d:02} {h:02}:{m:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +100,13 @@ mod tests {
         // A sleep under paused time completes at once and moves the clock with it.
         tokio::time::sleep(Duration::from_secs(60)).await;
         assert_eq!(clock.unix_ms(), 61_250);
+    }
+
+    #[test]
+    fn times_read_as_utc_minutes() {
+        assert_eq!(super::utc_minute(0), "1970-01-01 00:00");
+        assert_eq!(super::utc_minute(1_796_121_000_000), "2026-12-01 10:30");
+        assert_eq!(super::utc_minute(951_782_400_000), "2000-02-29 00:00");
     }
 
     #[test]

@@ -765,7 +765,7 @@ pub fn run_cli(args: &crate::config::ExportArgs) -> anyhow::Result<String> {
         .keys
         .clone()
         .unwrap_or_else(|| crate::keys::default_dir(&args.data));
-    let store = crate::serve::open_data(&args.data, &keys).map_err(|e| {
+    let store = crate::sealed::open_data(&args.data, &keys).map_err(|e| {
         anyhow::anyhow!(
             "cannot open {} ({e}); if a server is running on it, stop it or use the HTTP export (GET /api/boards/{{id}}/export/{{format}})",
             args.data.display()

@@ -14,6 +14,7 @@
 //! directory without the key directory decrypts nothing.
 
 use crate::store::{BatchOp, Entries, Store, StoreError};
+use anyhow::Context;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use std::collections::{BTreeMap, BTreeSet};
@@ -258,6 +259,32 @@ pub fn read_keys(data: &Path, master: &[u8; 32]) -> Result<BTreeMap<String, [u8;
     }
 }
 
+/// The data directory's store: sled, with every board's values sealed under a
+/// key of its own ([`crate::sealed`]) whose file is sealed under the key
+/// directory's server key. An older data directory is sealed on first open.
+pub fn open_data(
+    data: &std::path::Path,
+    keys: &std::path::Path,
+) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+    // Read before sled opens: a new directory is written in this format at once.
+    let older = crate::store::data_format(data).is_some_and(|v| v < 2);
+    let sled = crate::store::SledStore::open(data)?;
+    crate::keys::open_dir(keys, data)
+        .with_context(|| format!("key directory {}", keys.display()))?;
+    if has_keys_file(data) && !keys.join("server-key").exists() {
+        anyhow::bail!(
+            "{} has no server-key, but the boards in {} are sealed under one: start with the \
+             key directory that belongs to this data (--keys)",
+            keys.display(),
+            data.display()
+        );
+    }
+    let master = crate::keys::seal_key(keys).context("server key")?;
+    let sealed = Sealed::open(sled, data, master, older)?;
+    crate::store::mark_data_format(data)?;
+    Ok(std::sync::Arc::new(sealed))
+}
+
 /// Whether `data` has a board-keys file (its boards are sealed).
 pub fn has_keys_file(data: &Path) -> bool {
     data.join(KEYS_FILE).exists()
@@ -366,6 +393,13 @@ mod tests {
     use std::sync::Arc;
 
     const BOARD: &str = "aaaaaaaaaaaaaaaaaaaaaa";
+
+    #[test]
+    fn sealed_sled_passes_the_store_contract() {
+        let dir = tempfile::tempdir().unwrap();
+        let sled = crate::store::SledStore::open(dir.path()).unwrap();
+        crate::store::contract::run(&Sealed::open(sled, dir.path(), [9; 32], false).unwrap());
+    }
 
     #[test]
     fn board_keys_are_recognised() {

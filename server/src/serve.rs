@@ -11,7 +11,7 @@ use crate::metrics::Metrics;
 use crate::rooms::{RoomConfig, Rooms};
 use crate::secret::{random_token, write_private};
 use crate::storage::{hash_token, Storage};
-use crate::store::{SledStore, Store};
+use crate::store::Store;
 use anyhow::Context;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -57,28 +57,7 @@ pub fn open_store(config: &ServeConfig) -> anyhow::Result<Arc<dyn Store>> {
     Ok(store)
 }
 
-/// The data directory's store: sled, with every board's values sealed under a
-/// key of its own ([`crate::sealed`]) whose file is sealed under the key
-/// directory's server key. An older data directory is sealed on first open.
-pub fn open_data(data: &std::path::Path, keys: &std::path::Path) -> anyhow::Result<Arc<dyn Store>> {
-    // Read before sled opens: a new directory is written in this format at once.
-    let older = crate::store::data_format(data).is_some_and(|v| v < 2);
-    let sled = SledStore::open(data)?;
-    crate::keys::open_dir(keys, data)
-        .with_context(|| format!("key directory {}", keys.display()))?;
-    if crate::sealed::has_keys_file(data) && !keys.join("server-key").exists() {
-        anyhow::bail!(
-            "{} has no server-key, but the boards in {} are sealed under one: start with the \
-             key directory that belongs to this data (--keys)",
-            keys.display(),
-            data.display()
-        );
-    }
-    let master = crate::keys::seal_key(keys).context("server key")?;
-    let sealed = crate::sealed::Sealed::open(sled, data, master, older)?;
-    crate::store::mark_data_format(data)?;
-    Ok(Arc::new(sealed))
-}
+pub use crate::sealed::open_data;
 
 /// Sets up the operator token if the store has none: written to
 /// `<data>/operator-token` (mode 0600), its hash kept in the store; returned

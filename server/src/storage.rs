@@ -24,6 +24,7 @@ use crate::store::{BatchOp, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tafel_shared::api::FileInfo;
 use tafel_shared::ids::BoardId;
@@ -244,6 +245,24 @@ pub struct Storage {
 /// round means another change landed, so this bounds only pathological contention.
 const UPDATE_ATTEMPTS: usize = 1000;
 
+/// Tells entries of the same millisecond apart in their keys.
+static ACCESS_SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// The store key of an entry at `at_ms`: time first, so a prefix scan reads in
+/// time order and old entries are pruned from the front.
+fn access_key(at_ms: u64) -> Vec<u8> {
+    let mut key = b"access/".to_vec();
+    key.extend_from_slice(&at_ms.to_be_bytes());
+    key.extend_from_slice(&ACCESS_SEQ.fetch_add(1, Ordering::Relaxed).to_be_bytes());
+    key
+}
+
+/// The time of an entry's key.
+fn access_time(key: &[u8]) -> Option<u64> {
+    let rest = key.strip_prefix(b"access/")?;
+    Some(u64::from_be_bytes(rest.get(..8)?.try_into().ok()?))
+}
+
 fn board_key(id: &BoardId) -> Vec<u8> {
     format!("board/{id}").into_bytes()
 }
@@ -403,10 +422,8 @@ impl Storage {
     /// Adds one access-log entry.
     pub fn put_access(&self, entry: &tafel_shared::api::AccessEntry) -> Result<(), StoreError> {
         let value = serde_json::to_vec(entry).map_err(StoreError::io)?;
-        self.store.apply(vec![BatchOp::Put(
-            crate::access_log::key(entry.at_ms),
-            value,
-        )])
+        self.store
+            .apply(vec![BatchOp::Put(access_key(entry.at_ms), value)])
     }
 
     /// Access-log entries since `since_ms`, oldest first.
@@ -417,7 +434,7 @@ impl Storage {
         self.store
             .scan_prefix(b"access/")?
             .into_iter()
-            .filter(|(k, _)| crate::access_log::time_of(k).is_some_and(|t| t >= since_ms))
+            .filter(|(k, _)| access_time(k).is_some_and(|t| t >= since_ms))
             .map(|(_, v)| {
                 serde_json::from_slice(&v)
                     .map_err(|e| StoreError::Corrupt(format!("access log: {e}")))
@@ -431,7 +448,7 @@ impl Storage {
             .store
             .scan_keys(b"access/")?
             .into_iter()
-            .filter(|k| crate::access_log::time_of(k).is_some_and(|t| t < before_ms))
+            .filter(|k| access_time(k).is_some_and(|t| t < before_ms))
             .map(BatchOp::Delete)
             .collect();
         let n = old.len();
