@@ -742,7 +742,7 @@ async fn soak(
         // Arrive over the first ten seconds, not all at once.
         tokio::time::sleep(Duration::from_millis(10_000 / clients.max(1) as u64)).await;
     }
-    println!("t_s\trss_mb\tstored_mb\tcpu_s\tsessions\tedits\tunexpected");
+    println!("t_s\trss_mb\tstored_kb\tcpu_s\tsessions\tedits\tunexpected");
     let operator = srv.operator_token.clone().unwrap_or_default();
     let mut sample = tokio::time::interval(Duration::from_secs(30));
     while tokio::time::Instant::now() < end {
@@ -765,7 +765,7 @@ async fn soak(
             "{}\t{:.1}\t{:.1}\t{cpu:.1}\t{}\t{}\t{}",
             start.elapsed().as_secs(),
             rss as f64 / 1024.0,
-            stored as f64 / (1024.0 * 1024.0),
+            stored as f64 / 1024.0,
             counts.sessions.load(Relaxed),
             counts.edits.load(Relaxed),
             counts.unexpected.load(Relaxed)
