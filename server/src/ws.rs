@@ -88,18 +88,33 @@ pub async fn close_with<S>(mut socket: S, code: CloseCode)
 where
     S: Sink<WsMessage> + Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
 {
-    let sent = tokio::time::timeout(
+    if send_close(&mut socket, code).await {
+        await_close_reply(socket).await;
+    }
+}
+
+/// Sends the close frame (bounded); `false` if it could not be sent in time.
+async fn send_close<S>(socket: &mut S, code: CloseCode) -> bool
+where
+    S: Sink<WsMessage> + Unpin,
+{
+    tokio::time::timeout(
         CLOSE_WAIT,
         socket.send(WsMessage::Close(Some(CloseFrame {
             code: code.code(),
             reason: code.reason().into(),
         }))),
     )
-    .await;
-    if sent.is_err() {
-        return;
-    }
-    // Give the peer a moment to read the close frame before the TCP connection ends.
+    .await
+    .is_ok()
+}
+
+/// Gives the peer a moment to read the close frame before the TCP connection
+/// ends.
+async fn await_close_reply<S>(mut socket: S)
+where
+    S: Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
+{
     let _ = tokio::time::timeout(CLOSE_WAIT, async {
         while let Some(Ok(msg)) = socket.next().await {
             if matches!(msg, WsMessage::Close(_)) {
@@ -213,11 +228,22 @@ where
             },
         }
     };
-    drop(link);
     match close {
-        Some(code) if !stuck => close_with(socket, code).await,
+        Some(code) if !stuck => {
+            // The link (and with it this socket's place in the room and in
+            // the count shutdown waits on) goes once the close frame is out,
+            // not after the peer's answer.
+            let sent = send_close(&mut socket, code).await;
+            drop(link);
+            if sent {
+                await_close_reply(socket).await;
+            }
+        }
         // Dropping the socket closes its connection.
-        _ => drop(socket),
+        _ => {
+            drop(link);
+            drop(socket);
+        }
     }
     close
 }

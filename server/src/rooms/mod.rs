@@ -221,6 +221,11 @@ impl Rooms {
         self.registry().last_change(board)
     }
 
+    /// Socket tasks still running, on all boards.
+    fn live_sockets(&self) -> usize {
+        self.board_sockets.counts().values().sum()
+    }
+
     /// Sockets open on `board` now.
     pub fn sockets_on(&self, board: &BoardId) -> usize {
         self.board_sockets.counts().get(board).copied().unwrap_or(0)
@@ -404,9 +409,10 @@ impl Rooms {
             }
         }
         // Let the socket tasks send their close frames before the process ends
-        // (a client told why reconnects sooner than one that finds it gone).
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
-        while self.metrics.open_sockets.get() > 0 && tokio::time::Instant::now() < deadline {
+        // (a client told why reconnects sooner than one that finds it gone):
+        // each holds its link, counted per board, until its close is sent.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+        while self.live_sockets() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
