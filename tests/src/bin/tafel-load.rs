@@ -591,7 +591,9 @@ fn server_pid_of(srv: &ServerProcess) -> Result<u32> {
     srv.pid().context("server has no pid")
 }
 
-async fn idle(sockets: usize, boards: usize) -> Result<()> {
+/// A server in a temporary directory that takes any number of sockets per
+/// board, with its pid (for /proc readings).
+async fn crowded_server() -> Result<(tempfile::TempDir, ServerProcess, u32)> {
     let tmp = tempfile::tempdir()?;
     let srv = ServerProcess::start(
         &tmp.path().join("data"),
@@ -599,6 +601,11 @@ async fn idle(sockets: usize, boards: usize) -> Result<()> {
     )
     .await?;
     let pid = server_pid_of(&srv)?;
+    Ok((tmp, srv, pid))
+}
+
+async fn idle(sockets: usize, boards: usize) -> Result<()> {
+    let (_tmp, srv, pid) = crowded_server().await?;
     let api = srv.api();
     let board = api.create_board("idle", "").await?;
     let mut others = Vec::new();
@@ -709,13 +716,7 @@ async fn soak(
     write_every: usize,
 ) -> Result<()> {
     use std::sync::atomic::Ordering::Relaxed;
-    let tmp = tempfile::tempdir()?;
-    let srv = ServerProcess::start(
-        &tmp.path().join("data"),
-        &["--max-sockets-per-room", "100000"],
-    )
-    .await?;
-    let pid = server_pid_of(&srv)?;
+    let (_tmp, srv, pid) = crowded_server().await?;
     let api = srv.api();
     let mut urls = Vec::new();
     for b in 0..boards.max(1) {
