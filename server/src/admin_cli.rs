@@ -13,10 +13,7 @@ fn operator_token(remote: &RemoteArgs) -> anyhow::Result<String> {
     if let Ok(token) = std::env::var("TAFEL_OPERATOR_TOKEN") {
         return Ok(token.trim().to_owned());
     }
-    let keys = remote
-        .keys
-        .clone()
-        .unwrap_or_else(|| crate::keys::default_dir(&remote.data));
+    let keys = crate::keys::dir_for(&remote.data, remote.keys.as_deref());
     let path = keys.join("operator-token");
     std::fs::read_to_string(&path)
         .map(|t| t.trim().to_owned())
@@ -167,10 +164,7 @@ pub fn backup(remote: &RemoteArgs, file: &std::path::Path) -> anyhow::Result<u64
 pub fn restore(args: &RestoreArgs) -> anyhow::Result<usize> {
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let keys = args
-        .keys
-        .clone()
-        .unwrap_or_else(|| crate::keys::default_dir(&args.data));
+    let keys = crate::keys::dir_for(&args.data, args.keys.as_deref());
     let store = crate::sealed::open_data(&args.data, &keys)?;
     crate::backup::restore(&*store, &bytes)
 }

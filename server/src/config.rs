@@ -459,9 +459,7 @@ pub struct ServeConfig {
 impl ServeConfig {
     /// `--keys`, or `<data>.keys`.
     pub fn keys_dir(&self) -> PathBuf {
-        self.keys
-            .clone()
-            .unwrap_or_else(|| crate::keys::default_dir(&self.data))
+        crate::keys::dir_for(&self.data, self.keys.as_deref())
     }
     /// `--max-image-mb` in bytes.
     pub fn max_image_bytes(&self) -> u64 {

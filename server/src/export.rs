@@ -761,10 +761,7 @@ pub fn run_cli(args: &crate::config::ExportArgs) -> anyhow::Result<String> {
     if !args.data.join("FORMAT").exists() {
         anyhow::bail!("{} is not a Tafel data directory", args.data.display());
     }
-    let keys = args
-        .keys
-        .clone()
-        .unwrap_or_else(|| crate::keys::default_dir(&args.data));
+    let keys = crate::keys::dir_for(&args.data, args.keys.as_deref());
     let store = crate::sealed::open_data(&args.data, &keys).map_err(|e| {
         anyhow::anyhow!(
             "cannot open {} ({e}); if a server is running on it, stop it or use the HTTP export (GET /api/boards/{{id}}/export/{{format}})",

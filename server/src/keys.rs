@@ -29,6 +29,11 @@ pub fn default_dir(data: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The key directory: `keys` when given, else [`default_dir`] of `data`.
+pub fn dir_for(data: &Path, keys: Option<&Path>) -> PathBuf {
+    keys.map_or_else(|| default_dir(data), Path::to_path_buf)
+}
+
 /// Opens (creating it, mode 0700) the key directory, and moves secrets an older
 /// Tafel kept in the data directory into it.
 pub fn open_dir(keys: &Path, data: &Path) -> std::io::Result<()> {
