@@ -57,5 +57,6 @@ pub mod secret;
 pub mod serve;
 pub mod storage;
 pub mod store;
+pub mod update_shape;
 pub mod workshop;
 pub mod ws;

@@ -231,6 +231,7 @@ const MAX_CLOCK: u32 = 1 << 30;
 fn decode_update(bytes: &[u8]) -> Option<Update> {
     // yrs decodes untrusted bytes; a panic there must not take the server down.
     let update = catch_unwind(|| Update::decode_v1(bytes)).ok()?.ok()?;
+    crate::update_shape::check_layout(bytes).ok()?;
     // Computing the ranges adds clocks too: a wrap panics in debug builds.
     let sane = catch_unwind(AssertUnwindSafe(|| clocks_within_bounds(&update))).unwrap_or(false);
     sane.then_some(update)
@@ -1370,26 +1371,32 @@ mod tests {
         );
     }
 
-    /// Found by fuzzing (`server/fuzz`, target `update`): an edit of the
-    /// phase board with a clock near yrs's u32 limit applied, then made yrs
-    /// panic while encoding or collecting garbage, taking the room with it.
-    /// It is refused as a bad message now, and the room goes on.
-    #[test]
-    fn an_update_with_a_clock_past_the_limit_is_refused_and_the_room_goes_on() {
+    /// A room holding the phase board, the document the `update` fuzz target
+    /// attacks.
+    fn phase_board_room() -> RoomCore {
         let board =
             tafel_shared::templates::Template::Phases.build(tafel_shared::i18n::Lang::De, 1_000);
         let snapshot = board
             .content
             .transact()
             .encode_state_as_update_v1(&StateVector::default());
-        let mut r: RoomCore = RoomCore::load(
+        RoomCore::load(
             DocKind::Content,
             Some(&snapshot),
             &[],
             RoomLimits::default(),
         )
         .unwrap()
-        .0;
+        .0
+    }
+
+    /// Found by fuzzing (`server/fuzz`, target `update`): an edit of the
+    /// phase board with a clock near yrs's u32 limit applied, then made yrs
+    /// panic while encoding or collecting garbage, taking the room with it.
+    /// It is refused as a bad message now, and the room goes on.
+    #[test]
+    fn an_update_with_a_clock_past_the_limit_is_refused_and_the_room_goes_on() {
+        let mut r = phase_board_room();
         r.join(1, Role::Editor, ()).unwrap();
         let crafted = include_bytes!("../fuzz/regressions/update-1.bin").to_vec();
         let result = r.handle(
@@ -1404,6 +1411,33 @@ mod tests {
         );
         assert!(!r.is_poisoned());
         // The room still serves: a real edit applies and a snapshot encodes.
+        r.join(2, Role::Editor, ()).unwrap();
+        let ok = text_update(7, "weiter");
+        assert!(r
+            .handle(2, &Message::Sync(SyncMessage::Update(ok)).encode(), 2_000)
+            .is_ok());
+        assert!(!r.snapshot().is_empty());
+    }
+
+    /// Found by fuzzing (`server/fuzz`, target `update`, crash 2): an edit of
+    /// the phase board that names one client twice made yrs panic while it
+    /// integrated the blocks, poisoning the room. It is refused now.
+    #[test]
+    fn an_update_whose_blocks_do_not_line_up_is_refused_and_the_room_goes_on() {
+        let mut r = phase_board_room();
+        r.join(1, Role::Editor, ()).unwrap();
+        let crafted = include_bytes!("../fuzz/regressions/update-2.bin").to_vec();
+        let result = r.handle(
+            1,
+            &Message::Sync(SyncMessage::Update(crafted)).encode(),
+            2_000,
+        );
+        assert!(
+            matches!(result, Err(CloseCode::BadMessage)),
+            "{:?}",
+            result.err()
+        );
+        assert!(!r.is_poisoned());
         r.join(2, Role::Editor, ()).unwrap();
         let ok = text_update(7, "weiter");
         assert!(r
