@@ -5,10 +5,16 @@
 //! Why one thread: sled calls block (they may wait for the disk), and a room task or
 //! HTTP handler that blocked would stall every socket on its async worker thread. The
 //! room submits a write and gets a ticket at once; the frames that reveal the write
-//! wait until the writer publishes that the ticket is durable. Writes that arrive
-//! while a flush runs are covered by the next one, so under load one fsync serves many
-//! updates. Submission order is execution order, which keeps each document's log,
-//! compaction and deletion in sequence without locks.
+//! wait until the writer publishes that the ticket is durable. Submission order is
+//! execution order, which keeps each document's log, compaction and deletion in
+//! sequence without locks.
+//!
+//! Flushes are pipelined: the writer hands each group to one of two flusher
+//! threads and goes on writing, so a write that arrives while a flush is in flight
+//! starts its own flush at once instead of waiting for that one to end first (one
+//! fsync of waiting, not two). Groups that queue up while both flushers are busy
+//! share the next flush, so under load one fsync serves many updates. A ticket
+//! counts as durable only once every flush before it has finished too.
 //!
 //! A failed critical write or flush **halts** the writer for good (fail-stop): its
 //! tickets and every later one count as failed, nothing more is written, and the
@@ -24,11 +30,11 @@
 use crate::metrics::Metrics;
 use crate::storage::Storage;
 use crate::store::StoreError;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::ops::RangeInclusive;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc as std_mpsc;
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 use tokio::sync::{oneshot, watch};
 
@@ -131,8 +137,9 @@ pub struct Committer {
     state: watch::Sender<Durable>,
 }
 
-/// When the writer started the job or flush it is running (milliseconds since
-/// `epoch`, plus one; 0 when idle), for the watchdog.
+/// When a storage thread (the writer or a flusher) started the job or flush it
+/// is running (milliseconds since `epoch`, plus one; 0 when idle), for the
+/// watchdog.
 struct Busy {
     epoch: Instant,
     since: AtomicU64,
@@ -195,17 +202,46 @@ impl Committer {
     ) -> Arc<Self> {
         let (tx, rx) = std_mpsc::channel();
         let state = watch::Sender::new(Durable::default());
-        let busy = Arc::new(Busy {
-            epoch: Instant::now(),
-            since: AtomicU64::new(0),
+        let epoch = Instant::now();
+        let new_busy = || {
+            Arc::new(Busy {
+                epoch,
+                since: AtomicU64::new(0),
+            })
+        };
+        let flushers = Arc::new(Flushers {
+            storage: storage.clone(),
+            metrics: Arc::clone(&metrics),
+            state: state.clone(),
+            queue: Mutex::new(FlushQueue::default()),
+            wake: Condvar::new(),
         });
+        let mut watched_threads = Vec::new();
+        for n in 0..FLUSHERS {
+            let busy = new_busy();
+            watched_threads.push(Arc::downgrade(&busy));
+            let flushers = Arc::clone(&flushers);
+            if let Err(e) = std::thread::Builder::new()
+                .name(format!("tafel-store-flush-{n}"))
+                .spawn(move || flushers.run(&busy))
+            {
+                halt(
+                    &state,
+                    &metrics,
+                    format!("could not start a store flusher thread: {e}"),
+                );
+            }
+        }
+        let busy = new_busy();
+        watched_threads.push(Arc::downgrade(&busy));
         let writer = Writer {
             storage,
             mode,
             interval,
             metrics: Arc::clone(&metrics),
             state: state.clone(),
-            busy: Arc::clone(&busy),
+            busy,
+            flushers,
         };
         if let Err(e) = std::thread::Builder::new()
             .name("tafel-store-writer".into())
@@ -218,10 +254,9 @@ impl Committer {
             );
         }
         let watched = state.clone();
-        let busy = Arc::downgrade(&busy);
         let _ = std::thread::Builder::new()
             .name("tafel-store-watchdog".into())
-            .spawn(move || watchdog(&busy, &watched, &metrics, stall_limit));
+            .spawn(move || watchdog(&watched_threads, &watched, &metrics, stall_limit));
         Arc::new(Self {
             mode,
             queue: Mutex::new(Queue { next: 0, tx }),
@@ -357,15 +392,25 @@ impl Committer {
     }
 }
 
-/// Halts the writer when a job or flush runs past `limit`; ends with the writer.
-fn watchdog(busy: &Weak<Busy>, state: &watch::Sender<Durable>, metrics: &Metrics, limit: Duration) {
+/// Halts the writer when a job or flush runs past `limit`; ends with the
+/// writer and its flushers.
+fn watchdog(
+    busy: &[Weak<Busy>],
+    state: &watch::Sender<Durable>,
+    metrics: &Metrics,
+    limit: Duration,
+) {
     let every = (limit / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
     while state.borrow().halted.is_none() {
         std::thread::sleep(every);
-        let Some(busy) = busy.upgrade() else {
+        let threads: Vec<Arc<Busy>> = busy.iter().filter_map(Weak::upgrade).collect();
+        if threads.is_empty() {
             return;
-        };
-        if busy.running_for().is_some_and(|t| t > limit) {
+        }
+        if threads
+            .iter()
+            .any(|b| b.running_for().is_some_and(|t| t > limit))
+        {
             halt(
                 state,
                 metrics,
@@ -385,6 +430,7 @@ struct Writer {
     metrics: Arc<Metrics>,
     state: watch::Sender<Durable>,
     busy: Arc<Busy>,
+    flushers: Arc<Flushers>,
 }
 
 impl Writer {
@@ -436,8 +482,9 @@ impl Writer {
                 Err(std_mpsc::RecvTimeoutError::Timeout) => {}
                 Err(std_mpsc::RecvTimeoutError::Disconnected) => {
                     if let Some((from, failed)) = unflushed.take() {
-                        self.flush(from..=last, failed);
+                        self.flushers.request(from..=last, failed);
                     }
+                    self.flushers.close();
                     return;
                 }
             }
@@ -447,7 +494,7 @@ impl Writer {
             };
             if due {
                 if let Some((from, failed)) = unflushed.take() {
-                    self.flush(from..=last, failed);
+                    self.flushers.request(from..=last, failed);
                 }
                 deadline = Instant::now() + self.interval;
             }
@@ -490,27 +537,107 @@ impl Writer {
             }
         }
     }
+}
 
-    fn flush(&self, tickets: RangeInclusive<Ticket>, already_failed: bool) {
+impl Drop for Writer {
+    /// The flushers finish what they were given, then end.
+    fn drop(&mut self) {
+        self.flushers.close();
+    }
+}
+
+/// How many flushes may be in flight at once: two, so that the flush a new
+/// write needs can start while the previous one runs.
+const FLUSHERS: usize = 2;
+
+/// Groups of tickets waiting for a flush, and the flushed groups that wait
+/// for an earlier one to finish before they count.
+#[derive(Default)]
+struct FlushQueue {
+    waiting: VecDeque<(RangeInclusive<Ticket>, bool)>,
+    /// Flushed ranges past `Durable::upto`, by first ticket.
+    finished: BTreeMap<Ticket, Ticket>,
+    closed: bool,
+}
+
+/// The flusher threads and what they share.
+struct Flushers {
+    storage: Storage,
+    metrics: Arc<Metrics>,
+    state: watch::Sender<Durable>,
+    queue: Mutex<FlushQueue>,
+    wake: Condvar,
+}
+
+impl Flushers {
+    fn lock(&self) -> MutexGuard<'_, FlushQueue> {
+        self.queue.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Asks for a flush that makes `tickets` (all of them run) durable.
+    fn request(&self, tickets: RangeInclusive<Ticket>, already_failed: bool) {
+        self.lock().waiting.push_back((tickets, already_failed));
+        self.wake.notify_one();
+    }
+
+    /// No more requests: the flushers end once the queue is empty.
+    fn close(&self) {
+        self.lock().closed = true;
+        self.wake.notify_all();
+    }
+
+    fn run(&self, busy: &Busy) {
+        loop {
+            let (tickets, already_failed) = {
+                let mut q = self.lock();
+                while q.waiting.is_empty() && !q.closed {
+                    q = self.wake.wait(q).unwrap_or_else(|p| p.into_inner());
+                }
+                // Everything waiting shares this flush: the ranges follow
+                // each other, and one flush covers every write run so far.
+                let Some((first, mut failed)) = q.waiting.pop_front() else {
+                    return;
+                };
+                let mut end = *first.end();
+                while let Some((next, f)) = q.waiting.pop_front() {
+                    end = *next.end();
+                    failed |= f;
+                }
+                (*first.start()..=end, failed)
+            };
+            self.flush(tickets, already_failed, busy);
+        }
+    }
+
+    fn flush(&self, tickets: RangeInclusive<Ticket>, already_failed: bool, busy: &Busy) {
         if already_failed || self.state.borrow().halted.is_some() {
             self.state.send_modify(|d| d.fail(tickets));
             return;
         }
         let started = Instant::now();
-        self.busy.start();
+        busy.start();
         let result = self.storage.flush();
-        self.busy.stop();
+        busy.stop();
         self.metrics
             .flush_seconds
             .observe(started.elapsed().as_secs_f64());
         match result {
-            // A flush that finished after the watchdog halted the writer proves
-            // nothing the rooms were told.
-            Ok(()) => self.state.send_modify(|d| {
-                if d.halted.is_none() {
-                    d.upto = d.upto.max(*tickets.end());
-                }
-            }),
+            Ok(()) => {
+                // Published under the queue's lock, so progress only ever
+                // grows, and only over ranges whose earlier ranges are done.
+                let mut q = self.lock();
+                q.finished.insert(*tickets.start(), *tickets.end());
+                self.state.send_modify(|d| {
+                    // A flush that finished after the watchdog halted the
+                    // writer proves nothing the rooms were told.
+                    if d.halted.is_some() {
+                        return;
+                    }
+                    while let Some(end) = q.finished.remove(&(d.upto + 1)) {
+                        d.upto = end;
+                    }
+                });
+            }
             Err(e) => {
                 self.state.send_modify(|d| d.fail(tickets));
                 halt(&self.state, &self.metrics, format!("a flush failed: {e}"));
@@ -523,7 +650,7 @@ impl Writer {
 mod tests {
     use super::*;
     use crate::storage::DocKey;
-    use crate::store::MemoryStore;
+    use crate::store::{MemoryStore, Store};
     use tafel_shared::ids::BoardId;
     use tafel_shared::roles::DocKind;
 
@@ -646,6 +773,97 @@ mod tests {
         // The interval is an hour: only flush_now makes it durable this soon.
         assert!(c.flush_now().await);
         assert_eq!(c.outcome(t), Outcome::Durable);
+    }
+
+    /// A store whose flushes each wait for their own release, in an order
+    /// the test picks.
+    #[derive(Default)]
+    struct GatedStore {
+        inner: MemoryStore,
+        gates: Mutex<VecDeque<std_mpsc::Receiver<()>>>,
+        flushing: AtomicU64,
+        most_at_once: AtomicU64,
+    }
+
+    impl GatedStore {
+        /// The release of the next flush to start.
+        fn gate(&self) -> std_mpsc::Sender<()> {
+            let (tx, rx) = std_mpsc::channel();
+            self.gates.lock().unwrap().push_back(rx);
+            tx
+        }
+    }
+
+    impl Store for GatedStore {
+        fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+            self.inner.get(key)
+        }
+        fn scan_prefix(&self, prefix: &[u8]) -> Result<crate::store::Entries, StoreError> {
+            self.inner.scan_prefix(prefix)
+        }
+        fn apply(&self, ops: Vec<crate::store::BatchOp>) -> Result<(), StoreError> {
+            self.inner.apply(ops)
+        }
+        fn flush(&self) -> Result<(), StoreError> {
+            let now = self.flushing.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most_at_once.fetch_max(now, Ordering::SeqCst);
+            let gate = self.gates.lock().unwrap().pop_front();
+            if let Some(gate) = gate {
+                let _ = gate.recv();
+            }
+            self.flushing.fetch_sub(1, Ordering::SeqCst);
+            self.inner.flush()
+        }
+        fn compare_and_swap(
+            &self,
+            key: &[u8],
+            expected: Option<&[u8]>,
+            new: Vec<u8>,
+        ) -> Result<bool, StoreError> {
+            self.inner.compare_and_swap(key, expected, new)
+        }
+    }
+
+    /// Waits (in real time: the flushers are threads) until `what` holds.
+    async fn until(what: impl Fn() -> bool) {
+        for _ in 0..500 {
+            if what() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("condition not reached in 5 s");
+    }
+
+    #[tokio::test]
+    async fn a_write_during_a_flush_starts_its_own_yet_counts_only_after_the_first() {
+        let store = Arc::new(GatedStore::default());
+        let first_release = store.gate();
+        let second_release = store.gate();
+        let c = Committer::start(
+            Storage::new(Arc::clone(&store) as _),
+            DurabilityMode::Strict,
+            Duration::from_secs(3600),
+            Duration::from_secs(3600),
+            Arc::new(Metrics::default()),
+        );
+        let a = c.submit(Stakes::Critical, append(1));
+        until(|| store.flushing.load(Ordering::SeqCst) == 1).await;
+        // The first flush is in flight; the second write's flush starts
+        // without waiting for it.
+        let b = c.submit(Stakes::Critical, append(2));
+        until(|| store.flushing.load(Ordering::SeqCst) == 2).await;
+        assert_eq!(store.most_at_once.load(Ordering::SeqCst), 2);
+        // The later flush ends first: its write is on disk, but the earlier
+        // one may not be, so neither counts yet.
+        second_release.send(()).unwrap();
+        until(|| store.flushing.load(Ordering::SeqCst) == 1).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(c.outcome(a), Outcome::Pending);
+        assert_eq!(c.outcome(b), Outcome::Pending);
+        first_release.send(()).unwrap();
+        assert_eq!(outcome(&c, b).await, Outcome::Durable);
+        assert_eq!(c.outcome(a), Outcome::Durable);
     }
 
     #[test]

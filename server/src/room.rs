@@ -1423,7 +1423,7 @@ mod tests {
     /// the phase board that names one client twice made yrs panic while it
     /// integrated the blocks, poisoning the room. It is refused now.
     #[test]
-    fn an_update_whose_blocks_do_not_line_up_is_refused_and_the_room_goes_on() {
+    fn an_update_that_names_a_client_twice_is_refused_and_the_room_goes_on() {
         let mut r = phase_board_room();
         r.join(1, Role::Editor, ()).unwrap();
         let crafted = include_bytes!("../fuzz/regressions/update-2.bin").to_vec();

@@ -4,7 +4,7 @@
 //! temporary data directory, and a small HTTP client for the board API.
 //!
 //! The black-box tests live in `tests/tests/`; the load generator in
-//! `src/bin/tafel-load.rs`.
+//! `src/bin/tafel-load/`.
 
 pub mod browser;
 pub mod client;

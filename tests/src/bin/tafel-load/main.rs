@@ -9,6 +9,8 @@
 //!   frame for it; readers that only count bytes (`--light`) never decode yrs, which
 //!   lets one process simulate hundreds of them. At the end, every decoding client
 //!   and a fresh one must hold identical state.
+//! - `compare`: the fan-out scenarios against Tafel and the reference y-websocket
+//!   server (`tests/bench/peer`), alternating, in one table with ratios.
 //! - `cold`: starts the server, writes a board of E sticky notes, restarts it, and
 //!   times how long a fresh client takes to receive the whole board.
 //! - `idle`: opens N idle sockets (and M loaded boards) and reports the server's RSS
@@ -22,9 +24,11 @@
 //!   trip (as the browser does) and compute the timer's time left at the same
 //!   instant: the spread is how far two screens can disagree.
 
+mod compare;
+mod fanout;
+
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use futures_util::{SinkExt, StreamExt};
 use rand::Rng;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -33,9 +37,8 @@ use tafel_shared::geometry::Rect;
 use tafel_shared::protocol::{Message, SyncMessage};
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::schema;
-use tafel_tests::server::{ws_url, Api, ServerProcess};
+use tafel_tests::server::{metric_value, ServerProcess};
 use tafel_tests::SyncClient;
-use tokio_tungstenite::tungstenite::Message as WsMessage;
 use yrs::{Map, Transact};
 
 #[derive(Parser)]
@@ -76,6 +79,26 @@ enum Mode {
         /// PID of the server, to report its CPU time and RSS.
         #[arg(long)]
         server_pid: Option<u32>,
+    },
+    /// The fan-out scenarios against Tafel and the reference y-websocket
+    /// server, alternating, with one table of both (starts both servers).
+    Compare {
+        /// Rounds; each runs every scenario once per server.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Directory of the peer's npm package (`npm ci` done there).
+        #[arg(long, default_value = "tests/bench/peer")]
+        peer: std::path::PathBuf,
+        /// Seconds of load per run.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Only the scenario with this index (0: 50 clients, 1: 500
+        /// clients, 2: 200 rooms).
+        #[arg(long)]
+        only: Option<usize>,
+        /// Extra flags for `tafel serve` (such as `--durability=relaxed`).
+        #[arg(long = "tafel-flag", allow_hyphen_values = true)]
+        tafel_flags: Vec<String>,
     },
     /// Cold load of a big board after a restart (starts the server itself).
     Cold {
@@ -149,44 +172,6 @@ fn now_us() -> u64 {
         .unwrap_or(0)
 }
 
-/// Finds every `@@<digits>@@` marker in a frame.
-fn markers(frame: &[u8]) -> Vec<u64> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i + 4 < frame.len() {
-        if &frame[i..i + 2] == b"@@" {
-            let start = i + 2;
-            let mut end = start;
-            while end < frame.len() && frame[end].is_ascii_digit() {
-                end += 1;
-            }
-            if end > start && frame.get(end..end + 2) == Some(b"@@") {
-                if let Some(v) = std::str::from_utf8(&frame[start..end])
-                    .ok()
-                    .and_then(|s| s.parse().ok())
-                {
-                    out.push(v);
-                }
-                i = end + 2;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
-#[derive(Default)]
-struct Stats {
-    latencies_us: std::sync::Mutex<Vec<u64>>,
-    /// Readers' connect-until-first-sync times.
-    connect_us: std::sync::Mutex<Vec<u64>>,
-    /// Readers that completed their first sync.
-    ready: AtomicU64,
-    delivered: AtomicU64,
-    bytes: AtomicU64,
-}
-
 fn percentile(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -209,291 +194,6 @@ fn proc_usage(pid: u32) -> Option<(f64, u64)> {
         .parse()
         .ok()?;
     Some((ticks / 100.0, rss))
-}
-
-/// A reading client. Light readers only scan update frames for timestamps; decoding
-/// readers also keep a replica, returned for the convergence check.
-async fn reader(
-    url: String,
-    stats: Arc<Stats>,
-    stop: Arc<AtomicU64>,
-    decode: bool,
-) -> Result<Option<yrs::StateVector>> {
-    use yrs::updates::decoder::Decode;
-    let doc = yrs::Doc::new();
-    let connecting = Instant::now();
-    let mut ws = tafel_tests::client::connect_ws(&url).await?;
-    ws.send(WsMessage::Binary(
-        Message::Sync(SyncMessage::Step1(vec![0])).encode().into(),
-    ))
-    .await?;
-    while stop.load(Ordering::Relaxed) == 0 {
-        let Ok(Some(frame)) = tokio::time::timeout(Duration::from_millis(200), ws.next()).await
-        else {
-            continue;
-        };
-        let WsMessage::Binary(b) = frame? else {
-            continue;
-        };
-        stats.bytes.fetch_add(b.len() as u64, Ordering::Relaxed);
-        if b.len() > 2 && b[0] == 0 && b[1] == 1 {
-            if let Ok(mut c) = stats.connect_us.lock() {
-                c.push(connecting.elapsed().as_micros() as u64);
-            }
-            stats.ready.fetch_add(1, Ordering::Relaxed);
-        }
-        // Updates (sync step "2") carry new notes; the first sync's notes are old news.
-        if b.len() > 2 && b[0] == 0 && b[1] == 2 {
-            let now = now_us();
-            let found = markers(&b);
-            stats
-                .delivered
-                .fetch_add(found.len() as u64, Ordering::Relaxed);
-            if let Ok(mut l) = stats.latencies_us.lock() {
-                l.extend(found.into_iter().map(|t| now.saturating_sub(t)));
-            }
-        }
-        if decode {
-            if let Ok(Message::Sync(SyncMessage::Update(u) | SyncMessage::Step2(u))) =
-                Message::decode(&b)
-            {
-                doc.transact_mut()
-                    .apply_update(yrs::Update::decode_v1(&u)?)?;
-            }
-        }
-    }
-    Ok(decode.then(|| yrs::ReadTxn::state_vector(&doc.transact())))
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn fanout(
-    addr: String,
-    rooms: usize,
-    clients: usize,
-    writers: usize,
-    rate: f64,
-    cursor_rate: f64,
-    seconds: u64,
-    light: bool,
-    server_pid: Option<u32>,
-) -> Result<()> {
-    let api = Api::new(&format!("http://{addr}"));
-    let stats = Arc::new(Stats::default());
-    let stop = Arc::new(AtomicU64::new(0));
-    let mut boards = Vec::new();
-    for r in 0..rooms {
-        boards.push(api.create_board(&format!("load {r}"), "").await?);
-    }
-    let connect_started = Instant::now();
-    let mut connect_times = Vec::new();
-    let mut readers = Vec::new();
-    let mut writer_clients = Vec::new();
-    for board in &boards {
-        let url = ws_url(
-            &addr,
-            &board.id,
-            DocKind::Content,
-            board.token(Role::Editor),
-        );
-        for i in 0..clients {
-            let t = Instant::now();
-            if i < writers {
-                writer_clients.push((url.clone(), SyncClient::connect(&url).await?));
-                connect_times.push(t.elapsed().as_micros() as u64);
-            } else {
-                readers.push(tokio::spawn(reader(
-                    url.clone(),
-                    stats.clone(),
-                    stop.clone(),
-                    !light,
-                )));
-            }
-        }
-    }
-    // Load starts once every reader holds the board, so none misses an update.
-    let expected_readers = readers.len() as u64;
-    let all_ready = async {
-        while stats.ready.load(Ordering::Relaxed) < expected_readers {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    };
-    if tokio::time::timeout(Duration::from_secs(120), all_ready)
-        .await
-        .is_err()
-    {
-        bail!(
-            "only {} of {expected_readers} readers synced",
-            stats.ready.load(Ordering::Relaxed)
-        );
-    }
-    let connect_total = connect_started.elapsed();
-    if let Ok(c) = stats.connect_us.lock() {
-        connect_times.extend(c.iter().copied());
-    }
-    let usage_before = server_pid.and_then(proc_usage);
-    let usage_clock = Instant::now();
-    let sent = Arc::new(AtomicU64::new(0));
-    let mut writer_tasks = Vec::new();
-    for (w, (url, mut c)) in writer_clients.into_iter().enumerate() {
-        let sent = sent.clone();
-        writer_tasks.push(tokio::spawn(async move {
-            let elements = schema::elements(&c.doc);
-            let mut next_edit = Instant::now();
-            let deadline = Instant::now() + Duration::from_secs(seconds);
-            // Without cursors, the next cursor move is never due.
-            let mut next_cursor = if cursor_rate > 0.0 {
-                Instant::now()
-            } else {
-                deadline
-            };
-            let mut clock = 0;
-            let mut n = 0u64;
-            while Instant::now() < deadline {
-                let now = Instant::now();
-                if now >= next_edit {
-                    let id = format!("w{w}-{n}");
-                    let text = format!("@@{}@@", now_us());
-                    let at = {
-                        let mut rng = rand::rng();
-                        let (x, y) = (rng.random_range(0.0..4000.0), rng.random_range(0.0..4000.0));
-                        Rect::new(x, y, 160.0, 160.0)
-                    };
-                    let note = tafel_tests::sticky(&id, at, &format!("m{n}"), &text, "load");
-                    c.edit(|txn| {
-                        note.insert(txn, &elements);
-                    })
-                    .await?;
-                    sent.fetch_add(1, Ordering::Relaxed);
-                    n += 1;
-                    next_edit += Duration::from_secs_f64(1.0 / rate);
-                }
-                if cursor_rate > 0.0 && now >= next_cursor {
-                    clock += 1;
-                    let x: f64 = rand::rng().random_range(0.0..4000.0);
-                    c.set_presence(
-                        clock,
-                        &format!(r#"{{"user":{{"name":"w{w}"}},"cursor":{{"x":{x:.0},"y":1}}}}"#),
-                    )
-                    .await?;
-                    next_cursor += Duration::from_secs_f64(1.0 / cursor_rate);
-                }
-                let wait = next_edit
-                    .min(next_cursor)
-                    .saturating_duration_since(Instant::now());
-                c.pump_for(wait.min(Duration::from_millis(50))).await?;
-            }
-            c.pump_for(Duration::from_secs(2)).await?;
-            Ok::<_, anyhow::Error>((url, c))
-        }));
-    }
-    let mut writers_done = Vec::new();
-    for t in writer_tasks {
-        writers_done.push(t.await??);
-    }
-    // Rates are per second of load; the writers' final drain is not load.
-    let elapsed = Duration::from_secs(seconds.max(1));
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    stop.store(1, Ordering::Relaxed);
-    let mut full_states = Vec::new();
-    for r in readers {
-        if let Some(state) = r.await?? {
-            full_states.push(state);
-        }
-    }
-    let usage_after = server_pid.and_then(proc_usage);
-    let usage_wall = usage_clock.elapsed();
-
-    // Convergence: every writer and decoding reader equals a fresh client of its room.
-    let mut converged = true;
-    for (url, c) in &writers_done {
-        let fresh = SyncClient::connect(url).await?;
-        if fresh.state_vector() != c.state_vector() {
-            converged = false;
-        }
-    }
-    let fresh_svs = {
-        let mut v = Vec::new();
-        for board in &boards {
-            let url = ws_url(
-                &addr,
-                &board.id,
-                DocKind::Content,
-                board.token(Role::Viewer),
-            );
-            v.push(SyncClient::connect(&url).await?.state_vector());
-        }
-        v
-    };
-    for sv in &full_states {
-        if !fresh_svs.contains(sv) {
-            converged = false;
-        }
-    }
-
-    let sent = sent.load(Ordering::Relaxed);
-    let mut lat = stats
-        .latencies_us
-        .lock()
-        .map(|l| l.clone())
-        .unwrap_or_default();
-    lat.sort_unstable();
-    connect_times.sort_unstable();
-    let readers_per_room = clients.saturating_sub(writers) as u64;
-    let expected = sent / rooms.max(1) as u64 * readers_per_room * rooms as u64;
-    println!("rooms={rooms} clients/room={clients} writers/room={writers} rate={rate}/s cursor={cursor_rate}/s light={light} seconds={}", elapsed.as_secs_f64());
-    println!(
-        "connect+sync: total {:.2}s, per client p50 {:.1} ms, p99 {:.1} ms",
-        connect_total.as_secs_f64(),
-        percentile(&connect_times, 0.5),
-        percentile(&connect_times, 0.99)
-    );
-    println!(
-        "updates sent {sent} ({:.0}/s); deliveries to readers {} of {expected} expected ({:.0}/s)",
-        sent as f64 / elapsed.as_secs_f64(),
-        stats.delivered.load(Ordering::Relaxed),
-        stats.delivered.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64()
-    );
-    println!(
-        "fan-out latency ms: p50 {:.2}  p95 {:.2}  p99 {:.2}  max {:.2}  (n={})",
-        percentile(&lat, 0.5),
-        percentile(&lat, 0.95),
-        percentile(&lat, 0.99),
-        lat.last().map_or(f64::NAN, |m| *m as f64 / 1000.0),
-        lat.len()
-    );
-    println!(
-        "bytes to readers: {:.1} MB",
-        stats.bytes.load(Ordering::Relaxed) as f64 / 1e6
-    );
-    if let (Some((cpu0, _)), Some((cpu1, rss))) = (usage_before, usage_after) {
-        println!(
-            "server: cpu {:.0}% of one core during load, rss {:.1} MB",
-            (cpu1 - cpu0) / usage_wall.as_secs_f64() * 100.0,
-            rss as f64 / 1024.0
-        );
-    }
-    let metrics = api.get_text("/metrics").await?.1;
-    if let (Some(sum), Some(count)) = (
-        metric_value(&metrics, "tafel_store_flush_seconds_sum"),
-        metric_value(&metrics, "tafel_store_flush_seconds_count"),
-    ) {
-        println!(
-            "server flushes: {count:.0}, mean {:.2} ms each",
-            sum / count.max(1.0) * 1000.0
-        );
-    }
-    println!(
-        "convergence: {}",
-        if converged {
-            "ok (all replicas equal a fresh client)"
-        } else {
-            "FAILED"
-        }
-    );
-    if !converged {
-        bail!("replicas did not converge");
-    }
-    Ok(())
 }
 
 async fn cold(elements: usize, data: Option<std::path::PathBuf>) -> Result<()> {
@@ -574,17 +274,6 @@ async fn cold(elements: usize, data: Option<std::path::PathBuf>) -> Result<()> {
     );
     srv.terminate().await?;
     Ok(())
-}
-
-/// The value of one sample line of the Prometheus text format.
-fn metric_value(metrics: &str, name: &str) -> Option<f64> {
-    metrics
-        .lines()
-        .find(|l| l.split_whitespace().next() == Some(name))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 fn server_pid_of(srv: &ServerProcess) -> Result<u32> {
@@ -1074,19 +763,30 @@ fn main() -> Result<()> {
                 light,
                 server_pid,
             } => {
-                fanout(
-                    addr,
+                let scenario = fanout::Scenario {
                     rooms,
                     clients,
-                    writers.min(clients),
+                    writers,
                     rate,
                     cursor_rate,
                     seconds,
                     light,
-                    server_pid,
-                )
-                .await
+                };
+                let report =
+                    fanout::run(&addr, fanout::Flavor::Tafel, &scenario, server_pid).await?;
+                report.print(&scenario);
+                if !report.converged {
+                    bail!("replicas did not converge");
+                }
+                Ok(())
             }
+            Mode::Compare {
+                rounds,
+                peer,
+                seconds,
+                only,
+                tafel_flags,
+            } => compare::compare(rounds, peer, seconds, only, tafel_flags).await,
             Mode::Cold { elements, data } => cold(elements, data).await,
             Mode::Idle { sockets, boards } => idle(sockets, boards).await,
             Mode::Durable { writers, seconds } => durable(writers, seconds).await,
@@ -1104,15 +804,4 @@ fn main() -> Result<()> {
             } => soak(clients, boards, seconds, stay, write_every).await,
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::markers;
-
-    #[test]
-    fn finds_timestamps_in_frames() {
-        assert_eq!(markers(b"xx@@123@@yy@@45@@"), vec![123, 45]);
-        assert_eq!(markers(b"@@@@ @@12 @@"), Vec::<u64>::new());
-    }
 }
