@@ -113,6 +113,98 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
 /// The embedded default: sled, in `<data dir>/db`.
 pub struct SledStore {
     db: sled::Db,
+    files: SledFiles,
+}
+
+/// What sled leaves unsynced, synced after each of its flushes.
+///
+/// sled 0.34 makes its log stable with `sync_file_range`, which neither
+/// flushes the disk's write cache nor records that the file grew; and it
+/// writes a value too large for its log (over about 128 KiB: snapshots,
+/// history versions, pictures) into a file of its own under `blobs/`, which
+/// it never syncs at all (seen with `strace -e fsync,fdatasync,sync_file_range`).
+/// Only the operating system's crash would lose those writes, never the
+/// process's, but "durable" has to mean the disk. So every flush ends with
+/// `fdatasync` of the log, and new blob files (and their directory) are synced
+/// before a flush counts.
+struct SledFiles {
+    log: std::fs::File,
+    blobs_dir: PathBuf,
+    blobs: Mutex<BlobSync>,
+}
+
+/// Blob files already synced, and the ones synced at the last flush: a file
+/// that was still being written then (its place in sled's log beyond what
+/// that flush made stable) is complete by the next flush, so it is synced
+/// once more.
+#[derive(Default)]
+struct BlobSync {
+    synced: std::collections::HashSet<std::ffi::OsString>,
+    recent: Vec<PathBuf>,
+    /// The directory's modification time at the last listing, if it was
+    /// already well in the past then (so a later change cannot share it).
+    settled: Option<std::time::SystemTime>,
+}
+
+/// How far in the past a directory's modification time must lie for an
+/// unchanged time to prove that nothing was added since: file systems keep
+/// these times with the kernel's coarse clock (a few milliseconds).
+const MTIME_GRANULARITY: std::time::Duration = std::time::Duration::from_millis(100);
+
+impl SledFiles {
+    fn sync(&self) -> Result<(), StoreError> {
+        self.sync_blobs()?;
+        self.log.sync_data().map_err(io)
+    }
+
+    fn sync_blobs(&self) -> Result<(), StoreError> {
+        let mut state = self.blobs.lock().unwrap_or_else(|p| p.into_inner());
+        let modified = match std::fs::metadata(&self.blobs_dir) {
+            Ok(m) => m.modified().ok(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io(e)),
+        };
+        // Listing a directory of thousands of files on every group commit
+        // would cost more than the flush: skip it while nothing was added.
+        if state.recent.is_empty() && modified.is_some() && modified == state.settled {
+            return Ok(());
+        }
+        state.settled = modified.filter(|m| m.elapsed().is_ok_and(|age| age > MTIME_GRANULARITY));
+        let mut to_sync = std::mem::take(&mut state.recent);
+        let entries = match std::fs::read_dir(&self.blobs_dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io(e)),
+        };
+        let mut present = std::collections::HashSet::new();
+        let mut new = Vec::new();
+        for entry in entries {
+            let name = entry.map_err(io)?.file_name();
+            if !state.synced.contains(&name) {
+                new.push(self.blobs_dir.join(&name));
+            }
+            present.insert(name);
+        }
+        // Files sled removed are forgotten; new ones are synced now and
+        // again at the next flush.
+        state.synced = present;
+        to_sync.extend(new.iter().cloned());
+        for path in &to_sync {
+            match std::fs::File::open(path) {
+                Ok(f) => f.sync_all().map_err(io)?,
+                // Replaced or removed by sled meanwhile: nothing to keep.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io(e)),
+            }
+        }
+        if !new.is_empty() {
+            std::fs::File::open(&self.blobs_dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io)?;
+        }
+        state.recent = new;
+        Ok(())
+    }
 }
 
 /// The data format this build writes. A directory with a larger number was written
@@ -201,13 +293,18 @@ impl SledStore {
         check_data_dir(dir)?;
         let path: PathBuf = dir.join("db");
         let db = sled::Config::new()
-            .path(path)
+            .path(&path)
             // Flushes are ours to schedule (group commit); sled's own timer would
             // only add unsynchronised writes.
             .flush_every_ms(None)
             .open()
             .map_err(io)?;
-        Ok(Self { db })
+        let files = SledFiles {
+            log: std::fs::File::open(path.join("db")).map_err(io)?,
+            blobs_dir: path.join("blobs"),
+            blobs: Mutex::new(BlobSync::default()),
+        };
+        Ok(Self { db, files })
     }
 }
 
@@ -243,7 +340,8 @@ impl Store for SledStore {
     }
 
     fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map(|_| ()).map_err(io)
+        self.db.flush().map_err(io)?;
+        self.files.sync()
     }
 
     fn compare_and_swap(
@@ -471,6 +569,47 @@ mod tests {
         }
         let s = SledStore::open(dir.path()).unwrap();
         assert_eq!(s.get(b"a").unwrap(), Some(b"1".to_vec()));
+    }
+
+    /// sled writes large values to files of their own and never syncs them;
+    /// the store syncs each new one at the flush that finds it and at the
+    /// next (in case sled was still writing it).
+    #[test]
+    fn large_values_live_in_blob_files_that_flushes_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path()).unwrap();
+        let big = vec![7u8; 1 << 20];
+        s.apply(vec![BatchOp::Put(b"snap".to_vec(), big.clone())])
+            .unwrap();
+        s.flush().unwrap();
+        let blobs: Vec<_> = std::fs::read_dir(&s.files.blobs_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(!blobs.is_empty(), "sled kept the large value in a file");
+        {
+            let state = s.files.blobs.lock().unwrap();
+            assert!(blobs.iter().all(|b| state.synced.contains(b)));
+            assert_eq!(state.recent.len(), blobs.len(), "synced again next time");
+        }
+        s.flush().unwrap();
+        assert!(s.files.blobs.lock().unwrap().recent.is_empty());
+        // Replaced: the new file is synced too.
+        s.apply(vec![BatchOp::Put(b"snap".to_vec(), vec![8u8; 1 << 20])])
+            .unwrap();
+        s.flush().unwrap();
+        s.flush().unwrap();
+        let now: std::collections::HashSet<_> = std::fs::read_dir(&s.files.blobs_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        {
+            let state = s.files.blobs.lock().unwrap();
+            assert!(now.iter().all(|b| state.synced.contains(b)));
+        }
+        drop(s);
+        let s = SledStore::open(dir.path()).unwrap();
+        assert_eq!(s.get(b"snap").unwrap(), Some(vec![8u8; 1 << 20]));
     }
 
     #[test]

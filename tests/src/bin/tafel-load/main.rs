@@ -108,6 +108,13 @@ enum Mode {
         /// Data directory (a temporary one if absent).
         #[arg(long)]
         data: Option<std::path::PathBuf>,
+        /// Restarts to time, each opening the board afresh.
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+        /// Time a stock JavaScript Yjs client (this script under Node.js,
+        /// such as `tests/bench/peer/cold-client.mjs`) instead of the Rust one.
+        #[arg(long)]
+        js: Option<std::path::PathBuf>,
     },
     /// RSS per idle socket and per loaded board (starts the server itself).
     Idle {
@@ -196,7 +203,12 @@ fn proc_usage(pid: u32) -> Option<(f64, u64)> {
     Some((ticks / 100.0, rss))
 }
 
-async fn cold(elements: usize, data: Option<std::path::PathBuf>) -> Result<()> {
+async fn cold(
+    elements: usize,
+    data: Option<std::path::PathBuf>,
+    runs: usize,
+    js: Option<std::path::PathBuf>,
+) -> Result<()> {
     let tmp = tempfile::tempdir()?;
     let dir = data.unwrap_or_else(|| tmp.path().join("data"));
     let srv = ServerProcess::start(&dir, &[]).await?;
@@ -227,15 +239,36 @@ async fn cold(elements: usize, data: Option<std::path::PathBuf>) -> Result<()> {
         .await?;
     drop(witness);
     drop(c);
-    let status = srv.terminate().await?;
-    if !status.success() {
-        bail!("server exit {status:?}");
+    let mut srv = srv;
+    for _ in 0..runs.max(1) {
+        let status = srv.terminate().await?;
+        if !status.success() {
+            bail!("server exit {status:?}");
+        }
+        srv = ServerProcess::start(&dir, &[]).await?;
+        let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer));
+        match &js {
+            Some(script) => cold_js(script, &url, elements).await?,
+            None => cold_rust(&url, elements).await?,
+        }
+        // Meanwhile the server integrated the document in yrs for later edits.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let metrics = srv.api().get_text("/metrics").await?.1;
+        let load_ms = metric_value(&metrics, "tafel_room_load_seconds_sum").map(|s| s * 1000.0);
+        println!(
+            "server: read and integrated the document in {:.1} ms (tafel_room_load_seconds_sum), in the background",
+            load_ms.unwrap_or(f64::NAN)
+        );
     }
-    let srv = ServerProcess::start(&dir, &[]).await?;
-    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer));
-    // The step 2 as it arrives (not yet decoded), then a complete replica.
+    srv.terminate().await?;
+    Ok(())
+}
+
+/// A fresh Rust client: the step 2 as it arrives (not yet decoded), then a
+/// complete replica.
+async fn cold_rust(url: &str, elements: usize) -> Result<()> {
     let t = Instant::now();
-    let mut raw = tafel_tests::RawClient::connect(&url).await?;
+    let mut raw = tafel_tests::RawClient::connect(url).await?;
     raw.send(&Message::Sync(SyncMessage::Step1(vec![0])))
         .await?;
     let step2 = loop {
@@ -264,16 +297,48 @@ async fn cold(elements: usize, data: Option<std::path::PathBuf>) -> Result<()> {
         to_step2.as_secs_f64() * 1000.0,
         to_replica.as_secs_f64() * 1000.0
     );
-    // Meanwhile the server integrated the document in yrs for later edits.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let metrics = srv.api().get_text("/metrics").await?.1;
-    let load_ms = metric_value(&metrics, "tafel_room_load_seconds_sum").map(|s| s * 1000.0);
-    println!(
-        "server: read and integrated the document in {:.1} ms (tafel_room_load_seconds_sum), in the background",
-        load_ms.unwrap_or(f64::NAN)
-    );
-    srv.terminate().await?;
     Ok(())
+}
+
+/// A stock JavaScript Yjs client under Node.js, then the same client
+/// applying what it received from a local file (each in a fresh process, so
+/// both start with a cold JIT); the script prints one JSON line per mode.
+async fn cold_js(script: &std::path::Path, url: &str, elements: usize) -> Result<()> {
+    let saved = tempfile::NamedTempFile::new()?;
+    let saved_path = saved.path().to_string_lossy().into_owned();
+    let wanted = elements.to_string();
+    let net = node_json(script, &["net", url, &wanted, &saved_path]).await?;
+    let local = node_json(script, &["local", &saved_path, &wanted]).await?;
+    let ms = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+    println!(
+        "cold load, stock Yjs client: {} elements in {:.0} ms (first byte {:.0} ms, applying {:.0} ms, {} message(s), {:.1} MB); the same state from a local file: {:.0} ms ({:.1} MB); ratio {:.2}",
+        net["elements"],
+        ms(&net, "total_ms"),
+        ms(&net, "first_byte_ms"),
+        ms(&net, "apply_ms"),
+        net["messages"],
+        ms(&net, "bytes") / 1e6,
+        ms(&local, "total_ms"),
+        ms(&local, "bytes") / 1e6,
+        ms(&net, "total_ms") / ms(&local, "total_ms"),
+    );
+    Ok(())
+}
+
+async fn node_json(script: &std::path::Path, args: &[&str]) -> Result<serde_json::Value> {
+    let out = tokio::process::Command::new("node")
+        .arg(script)
+        .args(args)
+        .output()
+        .await
+        .context("running node")?;
+    if !out.status.success() {
+        bail!(
+            "the JavaScript client failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).context("its report")
 }
 
 fn server_pid_of(srv: &ServerProcess) -> Result<u32> {
@@ -787,7 +852,12 @@ fn main() -> Result<()> {
                 only,
                 tafel_flags,
             } => compare::compare(rounds, peer, seconds, only, tafel_flags).await,
-            Mode::Cold { elements, data } => cold(elements, data).await,
+            Mode::Cold {
+                elements,
+                data,
+                runs,
+                js,
+            } => cold(elements, data, runs, js).await,
             Mode::Idle { sockets, boards } => idle(sockets, boards).await,
             Mode::Durable { writers, seconds } => durable(writers, seconds).await,
             Mode::Vote {
