@@ -24,19 +24,28 @@ use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 /// What load to put on the server.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct Scenario {
+    /// Rooms (boards).
+    #[arg(long, default_value_t = 1)]
     pub rooms: usize,
     /// Clients per room, writers included.
+    #[arg(long, default_value_t = 50)]
     pub clients: usize,
     /// Writers per room.
+    #[arg(long, default_value_t = 5)]
     pub writers: usize,
     /// Sticky-note edits per second per writer.
+    #[arg(long, default_value_t = 20.0)]
     pub rate: f64,
     /// Cursor (awareness) updates per second per writer.
+    #[arg(long, default_value_t = 10.0)]
     pub cursor_rate: f64,
+    /// Seconds of load.
+    #[arg(long, default_value_t = 10)]
     pub seconds: u64,
-    /// Readers only scan frames for timestamps and do not decode.
+    /// Readers only count bytes and scan for timestamps; they do not decode.
+    #[arg(long)]
     pub light: bool,
 }
 

@@ -55,27 +55,8 @@ enum Mode {
         /// Server address, host:port.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
-        /// Rooms (boards).
-        #[arg(long, default_value_t = 1)]
-        rooms: usize,
-        /// Clients per room, writers included.
-        #[arg(long, default_value_t = 50)]
-        clients: usize,
-        /// Writers per room.
-        #[arg(long, default_value_t = 5)]
-        writers: usize,
-        /// Sticky-note edits per second per writer.
-        #[arg(long, default_value_t = 20.0)]
-        rate: f64,
-        /// Cursor (awareness) updates per second per writer.
-        #[arg(long, default_value_t = 10.0)]
-        cursor_rate: f64,
-        /// Seconds of load.
-        #[arg(long, default_value_t = 10)]
-        seconds: u64,
-        /// Readers only count bytes and scan for timestamps; they do not decode.
-        #[arg(long)]
-        light: bool,
+        #[command(flatten)]
+        scenario: fanout::Scenario,
         /// PID of the server, to report its CPU time and RSS.
         #[arg(long)]
         server_pid: Option<u32>,
@@ -819,24 +800,9 @@ fn main() -> Result<()> {
         match cli.mode {
             Mode::Fanout {
                 addr,
-                rooms,
-                clients,
-                writers,
-                rate,
-                cursor_rate,
-                seconds,
-                light,
+                scenario,
                 server_pid,
             } => {
-                let scenario = fanout::Scenario {
-                    rooms,
-                    clients,
-                    writers,
-                    rate,
-                    cursor_rate,
-                    seconds,
-                    light,
-                };
                 let report =
                     fanout::run(&addr, fanout::Flavor::Tafel, &scenario, server_pid).await?;
                 report.print(&scenario);
