@@ -108,6 +108,17 @@ pub enum Target {
     All,
 }
 
+impl Target {
+    /// Whether the peer `conn` receives what is sent to this target.
+    pub fn includes(self, conn: ConnId) -> bool {
+        match self {
+            Target::One(c) => c == conn,
+            Target::Others(c) => c != conn,
+            Target::All => true,
+        }
+    }
+}
+
 /// A frame and who receives it.
 #[derive(Clone, Debug)]
 pub struct Outgoing {
@@ -356,11 +367,7 @@ impl<L> RoomCore<L> {
     pub fn receivers(&self, target: Target) -> impl Iterator<Item = (ConnId, &L)> {
         self.peers
             .iter()
-            .filter(move |(id, _)| match target {
-                Target::One(c) => **id == c,
-                Target::Others(c) => **id != c,
-                Target::All => true,
-            })
+            .filter(move |(id, _)| target.includes(**id))
             .map(|(id, p)| (*id, &p.link))
     }
 
@@ -371,6 +378,11 @@ impl<L> RoomCore<L> {
             .filter(|(_, p)| p.role == role)
             .map(|(id, _)| *id)
             .collect()
+    }
+
+    /// How many sockets are connected.
+    pub fn peer_count(&self) -> usize {
+        self.peers.len()
     }
 
     /// Every connected peer.

@@ -13,14 +13,16 @@ use tokio::sync::mpsc;
 
 /// The room's end of a socket's send queue.
 pub struct Outbox {
-    tx: mpsc::UnboundedSender<Bytes>,
+    tx: mpsc::UnboundedSender<Vec<Bytes>>,
     queued: Arc<AtomicUsize>,
     limit: usize,
 }
 
-/// The socket's end of its send queue.
+/// The socket's end of its send queue. Frames come in batches (what the room
+/// sends a socket in one go wakes its task once) and leave one at a time.
 pub struct Inbox {
-    rx: mpsc::UnboundedReceiver<Bytes>,
+    rx: mpsc::UnboundedReceiver<Vec<Bytes>>,
+    batch: std::collections::VecDeque<Bytes>,
     queued: Arc<AtomicUsize>,
 }
 
@@ -34,7 +36,11 @@ pub fn send_queue(limit: usize) -> (Outbox, Inbox) {
             queued: Arc::clone(&queued),
             limit,
         },
-        Inbox { rx, queued },
+        Inbox {
+            rx,
+            batch: std::collections::VecDeque::new(),
+            queued,
+        },
     )
 }
 
@@ -50,28 +56,41 @@ pub enum PushError {
 impl Outbox {
     /// Queues one frame.
     pub fn push(&self, frame: Bytes) -> Result<(), PushError> {
-        let len = frame.len();
+        self.push_batch(vec![frame])
+    }
+
+    /// Queues frames that the socket takes in one go.
+    pub fn push_batch(&self, frames: Vec<Bytes>) -> Result<(), PushError> {
+        let len: usize = frames.iter().map(Bytes::len).sum();
         let queued = self.queued.load(Ordering::Acquire);
-        // One frame always fits, however large (a big board's first sync).
+        // One batch always fits, however large (a big board's first sync).
         if queued > 0 && queued + len > self.limit {
             return Err(PushError::Full);
         }
         self.queued.fetch_add(len, Ordering::AcqRel);
-        self.tx.send(frame).map_err(|_| PushError::Closed)
+        self.tx.send(frames).map_err(|_| PushError::Closed)
     }
 }
 
 impl Inbox {
     /// The next frame to write, or `None` once the room let go of the socket.
     pub async fn recv(&mut self) -> Option<Bytes> {
-        let frame = self.rx.recv().await?;
-        self.queued.fetch_sub(frame.len(), Ordering::AcqRel);
-        Some(frame)
+        while self.batch.is_empty() {
+            self.batch = self.rx.recv().await?.into();
+        }
+        self.take()
     }
 
     /// The next frame if one is already waiting.
     pub fn try_recv(&mut self) -> Option<Bytes> {
-        let frame = self.rx.try_recv().ok()?;
+        while self.batch.is_empty() {
+            self.batch = self.rx.try_recv().ok()?.into();
+        }
+        self.take()
+    }
+
+    fn take(&mut self) -> Option<Bytes> {
+        let frame = self.batch.pop_front()?;
         self.queued.fetch_sub(frame.len(), Ordering::AcqRel);
         Some(frame)
     }
@@ -96,6 +115,20 @@ mod tests {
         assert_eq!(inbox.try_recv().map(|b| b.len()), Some(4));
         assert_eq!(inbox.try_recv().map(|b| b.len()), Some(5));
         assert_eq!(inbox.try_recv(), None);
+    }
+
+    #[tokio::test]
+    async fn a_batch_arrives_whole_and_in_order_and_counts_its_bytes() {
+        let (out, mut inbox) = send_queue(10);
+        out.push_batch(vec![bytes(3), bytes(4)]).unwrap();
+        assert_eq!(
+            out.push_batch(vec![bytes(2), bytes(2)]),
+            Err(PushError::Full)
+        );
+        assert_eq!(inbox.recv().await.map(|b| b.len()), Some(3));
+        assert_eq!(inbox.try_recv().map(|b| b.len()), Some(4));
+        assert_eq!(inbox.try_recv(), None);
+        out.push_batch(vec![bytes(5), bytes(5)]).unwrap();
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::persist::Persistence;
 use super::queue::{Outbox, PushError};
 use super::{Cmd, Rooms};
 use crate::durability::{DurabilityMode, Durable, Outcome, Ticket};
-use crate::room::{ConnId, Effects, Member, Outgoing, RoomCore};
+use crate::room::{ConnId, Effects, Member, Outgoing, RoomCore, Target};
 use crate::storage::DocKey;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -50,6 +50,27 @@ struct RoomTask {
     /// for it (none in relaxed mode, where frames go at once and only a failure
     /// matters).
     unconfirmed: VecDeque<(Ticket, Vec<Outgoing>)>,
+    /// Frames ready to go, sent together once the commands that arrived
+    /// together are handled: each socket gets them as one batch, one wake-up
+    /// of its task and one write.
+    outgoing: Vec<Outgoing>,
+}
+
+/// Most frames gathered before they go out even while commands keep coming.
+const MOST_GATHERED: usize = 256;
+
+/// Every peer costs the server one wake-up and one TCP send per batch: a big
+/// room sends at most one batch per this many milliseconds per fifty peers
+/// (so at most every 10 ms with 500 peers), and one with a few peers sends at
+/// once. What arrives meanwhile goes in the same batch.
+const PACE_PER_50_PEERS_MS: u64 = 1;
+
+/// The longest a frame waits for its batch.
+const MOST_PACE: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// How long after the last batch the next one may go, for `peers` peers.
+fn pace(peers: usize) -> std::time::Duration {
+    std::time::Duration::from_millis(PACE_PER_50_PEERS_MS * (peers as u64 / 50)).min(MOST_PACE)
 }
 
 /// Loads the document, then serves it until it unloads or fails.
@@ -156,6 +177,7 @@ pub(super) async fn run_room(
         core,
         persist,
         unconfirmed: VecDeque::new(),
+        outgoing: Vec::new(),
     };
     for e in early {
         let flow = match e {
@@ -166,6 +188,7 @@ pub(super) async fn run_room(
             return task.fail(code, generation, &mut durable).await;
         }
     }
+    task.send_out();
     task.serve(generation, rx, durable).await;
 }
 
@@ -183,6 +206,9 @@ impl RoomTask {
         let history_every = rooms.config.persist.history_interval;
         let mut history_tick = tokio::time::interval_at(clock.now() + history_every, history_every);
         history_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_batch = clock.now();
+        // When gathered frames are due to go, if they wait for the pace.
+        let mut batch_due: Option<Instant> = None;
         loop {
             let grace_deadline = empty_since.map(|t| t + rooms.config.grace);
             // A round's time limit, as an instant on the room's clock.
@@ -226,7 +252,9 @@ impl RoomTask {
                     let fx = self.core.tick(clock.unix_ms());
                     self.apply(fx)
                 }
+                _ = sleep_until_opt(batch_due) => Flow::Continue,
                 _ = sleep_until_opt(grace_deadline) => {
+                    self.send_out();
                     // Empty for the whole grace period: save, make durable, leave.
                     self.persist.checkpoint(&mut self.core, clock.now(), clock.unix_ms());
                     if !rooms.committer.flush_now().await {
@@ -242,6 +270,21 @@ impl RoomTask {
             };
             if let Flow::Fail(code) = flow {
                 return self.fail(code, generation, &mut durable).await;
+            }
+            // Frames wait while more commands are already queued (up to a
+            // bound), so that what arrived together leaves together, and in
+            // a big room until the pace allows the next batch.
+            if !self.outgoing.is_empty() && (rx.is_empty() || self.outgoing.len() >= MOST_GATHERED)
+            {
+                let now = clock.now();
+                let due = last_batch + pace(self.core.peer_count());
+                if now >= due || self.outgoing.len() >= MOST_GATHERED {
+                    self.send_out();
+                    last_batch = now;
+                    batch_due = None;
+                } else {
+                    batch_due = Some(due);
+                }
             }
             empty_since = match (self.core.is_empty(), empty_since) {
                 (true, None) => Some(clock.now()),
@@ -377,9 +420,16 @@ impl RoomTask {
             self.persist.put_workshop(state);
             wrote = true;
         }
-        self.dispatch(fx.now);
         let ticket = self.persist.last_ticket();
-        if self.rooms.committer.mode() == DurabilityMode::Relaxed {
+        let strict = self.rooms.committer.mode() == DurabilityMode::Strict;
+        match self.unconfirmed.back_mut() {
+            // Behind frames that wait for a flush, presence and answers wait
+            // too (a millisecond or two): they keep their order and leave in
+            // the same batch instead of waking every socket once more.
+            Some((_, waiting)) if strict => waiting.extend(fx.now),
+            _ => self.dispatch(fx.now),
+        }
+        if !strict {
             self.dispatch(fx.held);
             if wrote {
                 // Only to notice a failed write: nothing waits for it.
@@ -415,26 +465,47 @@ impl RoomTask {
         Flow::Continue
     }
 
+    /// Gathers frames to send; [`Self::send_out`] sends them.
     fn dispatch(&mut self, frames: Vec<Outgoing>) {
-        let mut failed: Vec<(ConnId, CloseCode)> = Vec::new();
-        for Outgoing { target, frame } in frames {
-            for (conn, link) in self.core.receivers(target) {
-                match link.out.push(frame.clone()) {
+        self.outgoing.extend(frames);
+    }
+
+    /// Sends every gathered frame: each socket gets the ones meant for it as
+    /// one batch, in order. A socket whose queue is full is disconnected (it
+    /// resyncs when it comes back), which may gather more frames: those go
+    /// too.
+    fn send_out(&mut self) {
+        while !self.outgoing.is_empty() {
+            let frames = std::mem::take(&mut self.outgoing);
+            let mut failed: Vec<(ConnId, CloseCode)> = Vec::new();
+            let metrics = &self.rooms.metrics;
+            for (conn, link) in self.core.receivers(Target::All) {
+                let batch: Vec<_> = frames
+                    .iter()
+                    .filter(|o| o.target.includes(conn))
+                    .map(|o| o.frame.clone())
+                    .collect();
+                if batch.is_empty() {
+                    continue;
+                }
+                let count = batch.len() as u64;
+                let bytes: usize = batch.iter().map(bytes::Bytes::len).sum();
+                match link.out.push_batch(batch) {
                     Ok(()) => {
-                        self.rooms.metrics.frames_out.inc();
-                        self.rooms.metrics.bytes_out.inc_by(frame.len() as u64);
+                        metrics.frames_out.inc_by(count);
+                        metrics.bytes_out.inc_by(bytes as u64);
                     }
                     Err(PushError::Full) => failed.push((conn, CloseCode::SlowConsumer)),
                     // The socket is gone; its Leave is on the way or was dropped.
                     Err(PushError::Closed) => failed.push((conn, CloseCode::GoingAway)),
                 }
             }
-        }
-        for (conn, code) in failed {
-            if code == CloseCode::SlowConsumer {
-                self.rooms.metrics.refuse(code.reason());
+            for (conn, code) in failed {
+                if code == CloseCode::SlowConsumer {
+                    self.rooms.metrics.refuse(code.reason());
+                }
+                self.kick(conn, code);
             }
-            self.kick(conn, code);
         }
     }
 

@@ -74,12 +74,24 @@ impl Running {
     }
 }
 
-async fn start_tafel(flags: &[String]) -> Result<Running> {
+/// Starts this build's `tafel`, or `program` (another build) if given.
+async fn start_tafel(program: Option<&Path>, flags: &[String]) -> Result<Running> {
     let tmp = tempfile::tempdir()?;
     let mut extra = vec!["--max-sockets-per-room", "100000"];
     extra.extend(flags.iter().map(String::as_str));
-    let srv = ServerProcess::start(&tmp.path().join("data"), &extra).await?;
+    let srv = match program {
+        Some(program) => ServerProcess::start_program(program, tmp.path(), &extra).await?,
+        None => ServerProcess::start(&tmp.path().join("data"), &extra).await?,
+    };
     Ok(Running::Tafel(tmp, srv))
+}
+
+/// The two servers of a comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Tafel,
+    /// y-websocket, or an earlier build of Tafel.
+    Other,
 }
 
 async fn start_peer(peer_dir: &Path) -> Result<Running> {
@@ -121,27 +133,41 @@ pub async fn compare(
     seconds: u64,
     only: Option<usize>,
     tafel_flags: Vec<String>,
+    baseline: Option<PathBuf>,
 ) -> Result<()> {
+    let other_name = if baseline.is_some() {
+        "baseline"
+    } else {
+        "y-websocket"
+    };
+    let name = |side| match side {
+        Side::Tafel => "Tafel",
+        Side::Other => other_name,
+    };
     let all = scenarios(seconds);
     let chosen: Vec<(usize, &Scenario)> = all
         .iter()
         .enumerate()
         .filter(|(i, _)| only.is_none_or(|o| o == *i))
         .collect();
-    let mut results: Vec<(usize, Flavor, Report)> = Vec::new();
+    let mut results: Vec<(usize, Side, Report)> = Vec::new();
     for round in 0..rounds {
         for &(i, scenario) in &chosen {
             // Alternate who goes first, so neither always meets a warmer or
             // a busier machine.
             let order = if round % 2 == 0 {
-                [Flavor::Tafel, Flavor::Plain]
+                [Side::Tafel, Side::Other]
             } else {
-                [Flavor::Plain, Flavor::Tafel]
+                [Side::Other, Side::Tafel]
             };
-            for flavor in order {
-                let server = match flavor {
-                    Flavor::Tafel => start_tafel(&tafel_flags).await?,
-                    Flavor::Plain => start_peer(&peer_dir).await?,
+            for side in order {
+                let (server, flavor) = match (side, &baseline) {
+                    (Side::Tafel, _) => (start_tafel(None, &tafel_flags).await?, Flavor::Tafel),
+                    (Side::Other, Some(program)) => (
+                        start_tafel(Some(program), &tafel_flags).await?,
+                        Flavor::Tafel,
+                    ),
+                    (Side::Other, None) => (start_peer(&peer_dir).await?, Flavor::Plain),
                 };
                 let report = fanout::run(server.addr(), flavor, scenario, server.pid()).await;
                 server.stop().await;
@@ -150,7 +176,7 @@ pub async fn compare(
                     "round {} · {} · {}: p50 {:.1} ms, p99 {:.1} ms, cpu {:.0} % (generator {:.0} %), {} of {} delivered{}",
                     round + 1,
                     scenario.label(),
-                    name(flavor),
+                    name(side),
                     report.latency_p50_ms,
                     report.latency_p99_ms,
                     report.server_cpu_percent.unwrap_or(f64::NAN),
@@ -159,22 +185,18 @@ pub async fn compare(
                     report.expected,
                     if report.converged { "" } else { ", NOT CONVERGED" }
                 );
-                results.push((i, flavor, report));
+                results.push((i, side, report));
             }
         }
     }
-    println!("{}", table(&chosen, &results, rounds, &tafel_flags));
-    if results.iter().any(|(_, _, r)| !r.converged) {
-        bail!("some replicas did not converge");
+    println!("{}", table(&chosen, &results, rounds, &tafel_flags, &name));
+    if results
+        .iter()
+        .any(|(_, side, r)| *side == Side::Tafel && !r.converged)
+    {
+        bail!("Tafel's replicas did not converge");
     }
     Ok(())
-}
-
-fn name(flavor: Flavor) -> &'static str {
-    match flavor {
-        Flavor::Tafel => "Tafel",
-        Flavor::Plain => "y-websocket",
-    }
 }
 
 /// `min–max` of the values, with `digits` decimals.
@@ -202,9 +224,10 @@ fn median(values: &[f64]) -> f64 {
 
 fn table(
     chosen: &[(usize, &Scenario)],
-    results: &[(usize, Flavor, Report)],
+    results: &[(usize, Side, Report)],
     rounds: usize,
     tafel_flags: &[String],
+    name: &dyn Fn(Side) -> &'static str,
 ) -> String {
     let mut out = format!(
         "{rounds} round{} per row, alternating; Tafel flags: {}\n\n",
@@ -215,16 +238,17 @@ fn table(
             tafel_flags.join(" ")
         }
     );
-    out.push_str("| scenario | server | p50 ms | p99 ms | server CPU % of a core | generator CPU % | RSS MB | connect p50 ms | delivered |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| scenario | server | p50 ms | p99 ms | server CPU % of a core | generator CPU % | RSS MB | connect p50 ms | delivered | converged |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|\n");
     for &(i, scenario) in chosen {
         let mut medians = Vec::new();
-        for flavor in [Flavor::Tafel, Flavor::Plain] {
+        for side in [Side::Tafel, Side::Other] {
             let runs: Vec<&Report> = results
                 .iter()
-                .filter(|(j, f, _)| *j == i && *f == flavor)
+                .filter(|(j, s, _)| *j == i && *s == side)
                 .map(|(_, _, r)| r)
                 .collect();
+            let converged = runs.iter().filter(|r| r.converged).count();
             let pick = |f: fn(&Report) -> f64| runs.iter().map(|r| f(r)).collect::<Vec<f64>>();
             let p50 = pick(|r| r.latency_p50_ms);
             let p99 = pick(|r| r.latency_p99_ms);
@@ -235,23 +259,25 @@ fn table(
             let delivered: u64 = runs.iter().map(|r| r.delivered).sum();
             let expected: u64 = runs.iter().map(|r| r.expected).sum();
             out.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {delivered} of {expected} |\n",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {delivered} of {expected} | {converged} of {} |\n",
                 scenario.label(),
-                name(flavor),
+                name(side),
                 range(&p50, 1),
                 range(&p99, 1),
                 range(&cpu, 0),
                 range(&generator, 0),
                 range(&rss, 0),
                 range(&connect, 1),
+                runs.len(),
             ));
             medians.push([median(&p50), median(&p99), median(&cpu), median(&rss)]);
         }
         if let [tafel, peer] = medians.as_slice() {
             let ratio = |k: usize| tafel[k] / peer[k];
             out.push_str(&format!(
-                "| {} | **Tafel ÷ y-websocket** (medians) | {:.2} | {:.2} | {:.2} | | {:.2} | | |\n",
+                "| {} | **Tafel ÷ {}** (medians) | {:.2} | {:.2} | {:.2} | | {:.2} | | | |\n",
                 scenario.label(),
+                name(Side::Other),
                 ratio(0),
                 ratio(1),
                 ratio(2),

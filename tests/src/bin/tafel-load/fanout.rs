@@ -403,11 +403,16 @@ async fn write_notes(
     sent: Arc<AtomicU64>,
 ) -> Result<(String, SyncClient)> {
     let elements = schema::elements(&c.doc);
-    let mut next_edit = Instant::now();
-    let deadline = Instant::now() + Duration::from_secs(scenario.seconds);
+    // Each writer starts at a random point of its period: writers that all
+    // fired at the same instants would send bursts no workshop sends, and the
+    // last update of each burst would wait for all the others.
+    let phase = |rate: f64| Duration::from_secs_f64(rand::rng().random_range(0.0..1.0) / rate);
+    let start = Instant::now();
+    let mut next_edit = start + phase(scenario.rate);
+    let deadline = start + Duration::from_secs(scenario.seconds);
     // Without cursors, the next cursor move is never due.
     let mut next_cursor = if scenario.cursor_rate > 0.0 {
-        Instant::now()
+        start + phase(scenario.cursor_rate)
     } else {
         deadline
     };

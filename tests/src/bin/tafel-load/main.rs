@@ -80,6 +80,10 @@ enum Mode {
         /// Extra flags for `tafel serve` (such as `--durability=relaxed`).
         #[arg(long = "tafel-flag", allow_hyphen_values = true)]
         tafel_flags: Vec<String>,
+        /// Compare with this `tafel` executable (an earlier build) instead of
+        /// y-websocket.
+        #[arg(long)]
+        baseline: Option<std::path::PathBuf>,
     },
     /// Cold load of a big board after a restart (starts the server itself).
     Cold {
@@ -817,7 +821,8 @@ fn main() -> Result<()> {
                 seconds,
                 only,
                 tafel_flags,
-            } => compare::compare(rounds, peer, seconds, only, tafel_flags).await,
+                baseline,
+            } => compare::compare(rounds, peer, seconds, only, tafel_flags, baseline).await,
             Mode::Cold {
                 elements,
                 data,
