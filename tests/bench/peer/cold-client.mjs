@@ -4,7 +4,8 @@
 //
 // node cold-client.mjs net <ws-url> <elements> <save-to>
 //   opens the board over the sync protocol, times until it holds every
-//   element, and saves the document it received as one update;
+//   element, and saves the document it received as one update (Yjs's own
+//   encoding) in <save-to> and the server's bytes in <save-to>.server;
 // node cold-client.mjs local <update-file> <elements>
 //   times applying that update from a local file: the client-side floor.
 // Each prints one JSON line.
@@ -53,6 +54,7 @@ function network () {
   let messages = 0
   let bytes = 0
   let applyMs = 0
+  const received = []
   const ws = new WebSocket(source)
   ws.binaryType = 'arraybuffer'
   ws.on('open', () => {
@@ -68,6 +70,13 @@ function network () {
     bytes += buf.length
     const decoder = decoding.createDecoder(buf)
     if (decoding.readVarUint(decoder) !== 0) return // presence and the rest
+    const kind = decoding.peekVarUint(decoder)
+    if (kind === syncProtocol.messageYjsSyncStep2 || kind === syncProtocol.messageYjsUpdate) {
+      const copy = decoding.createDecoder(buf)
+      decoding.readVarUint(copy)
+      decoding.readVarUint(copy)
+      received.push(decoding.readVarUint8Array(copy))
+    }
     const t = performance.now()
     const reply = encoding.createEncoder()
     encoding.writeVarUint(reply, 0)
@@ -78,6 +87,7 @@ function network () {
       const total = performance.now() - started
       ws.close()
       writeFileSync(saveTo, Y.encodeStateAsUpdate(doc))
+      writeFileSync(saveTo + '.server', Y.mergeUpdates(received))
       report({ total_ms: total, first_byte_ms: firstByte, apply_ms: applyMs, messages, bytes, elements: elements.size })
       process.exit(0)
     }

@@ -294,9 +294,13 @@ async fn cold_js(script: &std::path::Path, url: &str, elements: usize) -> Result
     let wanted = elements.to_string();
     let net = node_json(script, &["net", url, &wanted, &saved_path]).await?;
     let local = node_json(script, &["local", &saved_path, &wanted]).await?;
+    let server_bytes = format!("{saved_path}.server");
+    let local_server = node_json(script, &["local", &server_bytes, &wanted]).await;
+    let _ = std::fs::remove_file(&server_bytes);
+    let local_server = local_server?;
     let ms = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(f64::NAN);
     println!(
-        "cold load, stock Yjs client: {} elements in {:.0} ms (first byte {:.0} ms, applying {:.0} ms, {} message(s), {:.1} MB); the same state from a local file: {:.0} ms ({:.1} MB); ratio {:.2}",
+        "cold load, stock Yjs client: {} elements in {:.0} ms (first byte {:.0} ms, applying {:.0} ms, {} message(s), {:.1} MB); the same state from a local file: {:.0} ms ({:.1} MB, Yjs's encoding), {:.0} ms (the server's bytes); ratio {:.2}",
         net["elements"],
         ms(&net, "total_ms"),
         ms(&net, "first_byte_ms"),
@@ -305,6 +309,7 @@ async fn cold_js(script: &std::path::Path, url: &str, elements: usize) -> Result
         ms(&net, "bytes") / 1e6,
         ms(&local, "total_ms"),
         ms(&local, "bytes") / 1e6,
+        ms(&local_server, "total_ms"),
         ms(&net, "total_ms") / ms(&local, "total_ms"),
     );
     Ok(())
