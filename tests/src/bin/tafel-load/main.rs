@@ -240,8 +240,12 @@ async fn cold(
         tokio::time::sleep(Duration::from_millis(500)).await;
         let metrics = srv.api().get_text("/metrics").await?.1;
         let load_ms = metric_value(&metrics, "tafel_room_load_seconds_sum").map(|s| s * 1000.0);
+        let rss = srv
+            .pid()
+            .and_then(proc_usage)
+            .map_or(f64::NAN, |(_, kb)| kb as f64 / 1024.0);
         println!(
-            "server: read and integrated the document in {:.1} ms (tafel_room_load_seconds_sum), in the background",
+            "server: read and integrated the document in {:.1} ms (tafel_room_load_seconds_sum), in the background; RSS {rss:.1} MB with the board loaded",
             load_ms.unwrap_or(f64::NAN)
         );
     }
