@@ -8,8 +8,10 @@
 //!
 //! Reports, per run: time from navigation start to the first paint of the whole
 //! board (the client's `tafel:first-render` mark), frame times while panning and
-//! while zooming (wheel events, one per animation frame), and how long a remote
-//! edit takes to show. Numbers go to BENCHMARKS.md; nothing here asserts.
+//! while zooming (wheel events, one per animation frame): both the interval
+//! between frames and each frame's own work (which can be under 16.7 ms), with
+//! the frames dropped, and how long a remote edit takes to show. Numbers go to
+//! BENCHMARKS.md; nothing here asserts.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -18,6 +20,7 @@ use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::schema;
 use tafel_tests::browser::{
     client_dist, frame_stats as stats, frame_times, js, open_as, wait_until, Driver, FRAME_TIMES,
+    FRAME_WORK,
 };
 use tafel_tests::{SyncClient, TestServer};
 
@@ -97,10 +100,15 @@ async fn main() {
             .execute_async(FRAME_TIMES, vec!["pan".into(), 180.into()])
             .await
             .unwrap();
+        let pan_work = frame_times(&js(&browser, FRAME_WORK).await);
         let zoom = browser
             .execute_async(FRAME_TIMES, vec!["zoom".into(), 180.into()])
             .await
             .unwrap();
+        let zoom_work = frame_times(&js(&browser, FRAME_WORK).await);
+        // A frame counts as dropped when it came more than half a display
+        // frame late (the display runs at 60 Hz here).
+        let dropped = |v: &[f64]| v.iter().filter(|t| **t > 1.5 * 1000.0 / 60.0).count();
         if std::env::var_os("BENCH_DEBUG").is_some() {
             let z = js(
                 &browser,
@@ -111,6 +119,14 @@ async fn main() {
         }
         let (pan50, pan95, pan_max) = stats(frame_times(&pan));
         let (zoom50, zoom95, zoom_max) = stats(frame_times(&zoom));
+        let (pan_dropped, zoom_dropped) =
+            (dropped(&frame_times(&pan)), dropped(&frame_times(&zoom)));
+        let (pan_work50, pan_work95, pan_work_max) = stats(pan_work);
+        let (zoom_work50, zoom_work95, zoom_work_max) = stats(zoom_work);
+        println!(
+            "run {run}: work per frame: pan median {pan_work50:.1} ms p95 {pan_work95:.1} max {pan_work_max:.1}, {pan_dropped} of 178 frames dropped; \
+             zoom median {zoom_work50:.1} ms p95 {zoom_work95:.1} max {zoom_work_max:.1}, {zoom_dropped} of 178 dropped"
+        );
 
         // A remote edit: another participant changes the text of a note on screen.
         browser
