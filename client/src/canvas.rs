@@ -1495,7 +1495,11 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
                         editor.with_value(|r| r.composition_end(&data));
                     }
                     on:keydown=on_key
-                    on:blur=move |_| cmd.stop_editing()
+                    on:blur=move |_| {
+                        if !editor.with_value(|r| r.is_asking()) {
+                            cmd.stop_editing();
+                        }
+                    }
                     on:pointerdown=|e| e.stop_propagation()
                     on:dblclick=|e| e.stop_propagation()
                     style:background=background

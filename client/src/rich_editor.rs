@@ -183,6 +183,9 @@ pub struct RichEditor {
     composing: Cell<Option<(usize, usize)>>,
     /// The plain text last drawn, to carry the caret over others' changes.
     known: RefCell<String>,
+    /// While a link's address is asked for: the box may lose the focus to the
+    /// browser's dialog (and get it back), which must not end the editing.
+    asking: std::rc::Rc<Cell<bool>>,
 }
 
 impl RichEditor {
@@ -194,6 +197,7 @@ impl RichEditor {
             node,
             pending: Cell::new(None),
             composing: Cell::new(None),
+            asking: std::rc::Rc::default(),
             known: RefCell::new(String::new()),
         }
     }
@@ -443,6 +447,12 @@ impl RichEditor {
         self.draw(Some((start, end)));
     }
 
+    /// Whether a dialog of this editor is open (a blur then does not end the
+    /// editing).
+    pub fn is_asking(&self) -> bool {
+        self.asking.get()
+    }
+
     /// Links the selection to an address asked for (http, https or mailto).
     pub fn link(&self) {
         let Some(root) = self.root() else { return };
@@ -451,13 +461,20 @@ impl RichEditor {
             self.cmd.notify(&t("format-link-select-first"));
             return;
         };
-        let Some(address) = web_sys::window()
+        self.asking.set(true);
+        let answer = web_sys::window()
             .and_then(|w| {
                 w.prompt_with_message_and_default(&t("format-link-question"), "https://")
                     .ok()
             })
-            .flatten()
-        else {
+            .flatten();
+        // The focus back in the box, and a blur the dialog queued passes by
+        // before the flag goes down.
+        let _ = root.focus();
+        let asking = std::rc::Rc::clone(&self.asking);
+        crate::timer::after(0, move || asking.set(false));
+        let Some(address) = answer else {
+            select(&root, start, end);
             return;
         };
         let (from, to) = (utf16_to_byte(&plain, start), utf16_to_byte(&plain, end));

@@ -414,6 +414,20 @@ impl<L> RoomCore<L> {
         self.log_bytes = 0;
     }
 
+    /// Records that the first `entries` updates (`bytes` bytes) of the log
+    /// were folded into a snapshot of `snapshot_len` bytes, while later ones
+    /// were logged after them.
+    pub fn folded(&mut self, snapshot_len: usize, entries: usize, bytes: usize) {
+        self.log_entries = self.log_entries.saturating_sub(entries);
+        self.log_bytes = self.log_bytes.saturating_sub(bytes);
+        self.stored_bytes = snapshot_len + self.log_bytes;
+    }
+
+    /// Bytes of the stored snapshot (as of the last fold this room knows of).
+    pub fn snapshot_size(&self) -> usize {
+        self.stored_bytes.saturating_sub(self.log_bytes)
+    }
+
     /// The document itself, read-only (exports, tests).
     pub fn doc(&self) -> &Doc {
         &self.doc

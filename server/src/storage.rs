@@ -196,6 +196,24 @@ pub struct StoredDoc {
     pub activity: Option<Vec<u8>>,
 }
 
+impl StoredDoc {
+    /// The snapshot and the log entries up to `upto_seq` merged into one state;
+    /// `None` if nothing is stored.
+    pub fn merged(&self, upto_seq: u64) -> Option<Vec<u8>> {
+        if self.snapshot.is_none() && self.log.is_empty() {
+            return None;
+        }
+        let log = self
+            .log
+            .iter()
+            .filter(|(seq, _)| *seq <= upto_seq)
+            .map(|(_, u)| u.as_slice());
+        Some(merge_states(
+            self.snapshot.as_deref().into_iter().chain(log),
+        ))
+    }
+}
+
 /// What is known of one board version besides its states.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct VersionMeta {
@@ -239,6 +257,45 @@ pub const VERSIONED: [DocKind; 2] = [DocKind::Content, DocKind::Locked];
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn Store>,
+    folds: Arc<FoldEpochs>,
+}
+
+/// How many compactions of each document ran, in a fixed table of counters a
+/// document hashes into. A snapshot merged off the writer from what was stored
+/// is written only if no other compaction of its document ran since it was
+/// read (that one may have dropped log entries the merge lacks). Two documents
+/// sharing a counter only make such a write give way more often, which is safe.
+struct FoldEpochs([AtomicU64; FOLD_SLOTS]);
+
+const FOLD_SLOTS: usize = 1024;
+
+impl FoldEpochs {
+    fn slot(&self, key: &DocKey) -> &AtomicU64 {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let hash = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .hash_one(key);
+        &self.0[(hash % FOLD_SLOTS as u64) as usize]
+    }
+}
+
+/// Merges a stored snapshot and log entries into one state update, as a room
+/// holding them would encode it. Entries that do not decode are skipped (a
+/// room's load counts and logs them).
+pub fn merge_states<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+    use yrs::updates::decoder::Decode;
+    use yrs::{ReadTxn, Transact};
+    let doc = yrs::Doc::new();
+    {
+        let mut txn = doc.transact_mut();
+        for bytes in parts {
+            if let Ok(update) = yrs::Update::decode_v1(bytes) {
+                let _ = txn.apply_update(update);
+            }
+        }
+    }
+    // Integrated parts only, as a room's snapshot (`RoomCore::snapshot`).
+    let state = doc.transact().encode_diff_v1(&yrs::StateVector::default());
+    state
 }
 
 /// Rounds of compare-and-swap before [`Storage::update_board`] gives up; each lost
@@ -278,7 +335,10 @@ fn decode_seq(key: &[u8]) -> Result<u64, StoreError> {
 impl Storage {
     /// Wraps a store.
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store }
+        Self {
+            store,
+            folds: Arc::new(FoldEpochs(std::array::from_fn(|_| AtomicU64::new(0)))),
+        }
     }
 
     /// Makes everything written so far durable.
@@ -541,7 +601,32 @@ impl Storage {
                 ops.push(BatchOp::Delete(k));
             }
         }
-        self.store.apply(ops)
+        self.store.apply(ops)?;
+        self.folds.slot(key).fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Which compaction of `key` the store holds: read it with the stored
+    /// document, and hand it to [`Self::compact_if_unchanged`].
+    pub fn fold_epoch(&self, key: &DocKey) -> u64 {
+        self.folds.slot(key).load(Ordering::SeqCst)
+    }
+
+    /// [`Self::compact`] with a snapshot merged from what was stored at
+    /// `epoch`, unless another compaction of the document ran since (its
+    /// snapshot may hold entries this one lacks). Whether it was written.
+    pub fn compact_if_unchanged(
+        &self,
+        key: &DocKey,
+        snapshot: &[u8],
+        upto_seq: u64,
+        epoch: u64,
+    ) -> Result<bool, StoreError> {
+        if self.fold_epoch(key) != epoch {
+            return Ok(false);
+        }
+        self.compact(key, snapshot, upto_seq)?;
+        Ok(true)
     }
 
     /// Keeps a full state for history, and drops the oldest beyond `keep`.
@@ -580,29 +665,7 @@ impl Storage {
     /// `None` if nothing is stored. Updates that do not apply are skipped, as
     /// when a room loads.
     pub fn doc_state(&self, key: &DocKey) -> Result<Option<Vec<u8>>, StoreError> {
-        use yrs::updates::decoder::Decode;
-        use yrs::{ReadTxn, Transact};
-        let stored = self.load_doc(key)?;
-        if stored.snapshot.is_none() && stored.log.is_empty() {
-            return Ok(None);
-        }
-        let doc = yrs::Doc::new();
-        {
-            let mut txn = doc.transact_mut();
-            let parts = stored
-                .snapshot
-                .iter()
-                .chain(stored.log.iter().map(|(_, u)| u));
-            for bytes in parts {
-                if let Ok(update) = yrs::Update::decode_v1(bytes) {
-                    let _ = txn.apply_update(update);
-                }
-            }
-        }
-        let state = doc
-            .transact()
-            .encode_state_as_update_v1(&yrs::StateVector::default());
-        Ok(Some(state))
+        Ok(self.load_doc(key)?.merged(u64::MAX))
     }
 
     fn content_key(board: &BoardId) -> DocKey {

@@ -19,6 +19,9 @@ pub enum StoreError {
     /// The data directory was written by a newer Tafel, or is not Tafel's.
     #[error("{0}")]
     Incompatible(String),
+    /// Another process (or a store still open in this one) holds the directory.
+    #[error("{0}")]
+    InUse(String),
     /// A stored value does not decode.
     #[error("stored value is corrupt: {0}")]
     Corrupt(String),
@@ -287,18 +290,42 @@ pub fn check_data_dir(dir: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// How long an open waits for sled's file lock. A store dropped in this process
+/// can keep it a moment longer, while sled's own threads finish their last
+/// write; another process keeps it for as long as it runs.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
+    let config = sled::Config::new()
+        .path(path)
+        // Flushes are ours to schedule (group commit); sled's own timer would
+        // only add unsynchronised writes.
+        .flush_every_ms(None);
+    let started = std::time::Instant::now();
+    loop {
+        match config.open() {
+            Ok(db) => return Ok(db),
+            Err(e) if e.to_string().contains("could not acquire lock") => {
+                if started.elapsed() >= LOCK_WAIT {
+                    return Err(StoreError::InUse(format!(
+                        "{} is in use by another process (is another Tafel running on \
+                         this data directory?)",
+                        path.display()
+                    )));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(io(e)),
+        }
+    }
+}
+
 impl SledStore {
     /// Opens (or creates) the store in a data directory, after checking its format.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         check_data_dir(dir)?;
         let path: PathBuf = dir.join("db");
-        let db = sled::Config::new()
-            .path(&path)
-            // Flushes are ours to schedule (group commit); sled's own timer would
-            // only add unsynchronised writes.
-            .flush_every_ms(None)
-            .open()
-            .map_err(io)?;
+        let db = open_sled(&path)?;
         let files = SledFiles {
             log: std::fs::File::open(path.join("db")).map_err(io)?,
             blobs_dir: path.join("blobs"),
@@ -610,6 +637,15 @@ mod tests {
         drop(s);
         let s = SledStore::open(dir.path()).unwrap();
         assert_eq!(s.get(b"snap").unwrap(), Some(vec![8u8; 1 << 20]));
+    }
+
+    #[test]
+    fn a_directory_in_use_is_refused_with_a_clear_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let _first = SledStore::open(dir.path()).unwrap();
+        let err = SledStore::open(dir.path()).err().expect("refused");
+        assert!(matches!(err, StoreError::InUse(_)), "{err}");
+        assert!(err.to_string().contains("another Tafel"), "{err}");
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //! core enforces [`tafel_shared::roles`]; a new server-applied action would be a
 //! new [`Cmd`] handled by the task and the core.
 
+pub mod fold;
 pub mod loading;
 pub mod persist;
 pub mod queue;
@@ -101,6 +102,8 @@ pub struct Rooms {
     registry: Mutex<Registry<RoomHandle>>,
     storage: Storage,
     committer: Arc<Committer>,
+    /// Merges large documents for compaction and history, off every room.
+    folder: Arc<fold::Folder>,
     config: RoomConfig,
     metrics: Arc<Metrics>,
     clock: SharedClock,
@@ -193,6 +196,7 @@ impl Rooms {
             registry: Mutex::new(Registry::default()),
             storage,
             committer,
+            folder: Arc::new(fold::Folder::start()),
             config,
             metrics,
             clock,
@@ -663,6 +667,45 @@ mod tests {
         s.store.set_failing(false);
         assert!(s.rooms.join(s.key.clone(), Role::Editor).await.is_err());
         assert_eq!(logged(&s), 0);
+    }
+
+    /// Folding the log of a big document takes long; it happens on the folder,
+    /// so while a merge is held, the room goes on storing and showing updates,
+    /// and the fold lands when it is let go, with nothing lost.
+    #[tokio::test(start_paused = true)]
+    async fn a_room_keeps_serving_while_its_log_is_folded() {
+        let s = setup(|c| c.compact_after_updates = 3);
+        s.rooms.folder.set_held(true);
+        let a = s.rooms.join(s.key.clone(), Role::Editor).await.unwrap();
+        let mut b = s.rooms.join(s.key.clone(), Role::Viewer).await.unwrap();
+        drain(&mut b);
+        let edits: Vec<String> = (0..10).map(|i| format!("<{i}>")).collect();
+        for (i, e) in edits.iter().enumerate() {
+            assert!(a.send(edit(10 + i as u64, e)).await);
+            until("b receives the update", || has_update(&drain(&mut b))).await;
+        }
+        assert_eq!(logged(&s), 10, "no fold while the merge is held");
+        s.rooms.folder.set_held(false);
+        until("the log is folded", || {
+            let stored = s.rooms.storage.load_doc(&s.key).unwrap();
+            stored.snapshot.is_some() && stored.log.len() < 10
+        })
+        .await;
+        use yrs::updates::decoder::Decode;
+        let merged = s.rooms.storage.doc_state(&s.key).unwrap().unwrap();
+        let doc = Doc::new();
+        let text = doc.get_or_insert_text("t");
+        doc.transact_mut()
+            .apply_update(yrs::Update::decode_v1(&merged).unwrap())
+            .unwrap();
+        let stored_text = yrs::GetString::get_string(&text, &doc.transact());
+        for e in &edits {
+            assert!(
+                stored_text.contains(e.as_str()),
+                "{e} kept in {stored_text}"
+            );
+        }
+        drop(a);
     }
 
     /// On one thread (the default test runtime), a disk that hangs must not stall

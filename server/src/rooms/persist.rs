@@ -6,11 +6,18 @@
 //! Every write is submitted to the storage writer ([`crate::durability`]) and
 //! returns a ticket at once; nothing here blocks on the disk. The room holds the
 //! frames that reveal a write until its ticket is durable.
+//!
+//! Folding a large document costs hundreds of milliseconds, so while a room
+//! runs, neither it nor the writer does it: the writer reads what is stored
+//! (after every append before it), the [`Folder`] merges it, and the writer then
+//! replaces the snapshot, unless another compaction of the document came first.
+//! Only the checkpoint of a room that unloads encodes its own state.
 
+use super::fold::Folder;
 use crate::durability::{Committer, Stakes, Ticket};
 use crate::room::RoomCore;
-use crate::storage::{DocKey, HistoryLimits, VersionMeta, VERSIONED};
-use std::sync::Arc;
+use crate::storage::{DocKey, HistoryLimits, Storage, StoredDoc, VersionMeta, VERSIONED};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tafel_shared::roles::DocKind;
 use tokio::time::Instant;
@@ -28,10 +35,92 @@ pub struct PersistPolicy {
     pub history: HistoryLimits,
 }
 
+/// Snapshot bytes per step of the update count between compactions: a
+/// document of 30 MB folds after 30 times as many updates as a small one, so
+/// rewriting it costs each update about the same.
+const FOLD_SCALE_BYTES: usize = 1 << 20;
+/// The most steps: a log is never longer than this many times the policy's
+/// count, so a load never replays more.
+const MOST_FOLD_STEPS: usize = 32;
+
+impl PersistPolicy {
+    /// Whether a log of `entries` updates and `bytes` bytes after a snapshot of
+    /// `snapshot_bytes` is due to be folded.
+    pub fn fold_due(&self, entries: usize, bytes: usize, snapshot_bytes: usize) -> bool {
+        let steps = (snapshot_bytes / FOLD_SCALE_BYTES).clamp(1, MOST_FOLD_STEPS);
+        bytes >= self.compact_after_bytes
+            || entries >= self.compact_after_updates.saturating_mul(steps)
+    }
+}
+
+/// A fold in the background, as the room sees it.
+#[derive(Debug, Default)]
+enum Fold {
+    #[default]
+    Idle,
+    /// Fold number `id` is merging the log as it stood at `entries` and `bytes`.
+    Running {
+        id: u64,
+        entries: usize,
+        bytes: usize,
+    },
+    /// Written: the snapshot holds those entries now.
+    Done {
+        snapshot_len: usize,
+        entries: usize,
+        bytes: usize,
+    },
+}
+
+type SharedFold = Arc<Mutex<Fold>>;
+
+fn fold_state(fold: &SharedFold) -> std::sync::MutexGuard<'_, Fold> {
+    // Every change is one assignment.
+    fold.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Travels with a background fold through the writer and the folder: if the
+/// fold is dropped or given up anywhere on the way (a failed read, a halted
+/// writer, a panic, a newer compaction), the room may start another.
+struct FoldGuard {
+    fold: Option<SharedFold>,
+    id: u64,
+}
+
+impl FoldGuard {
+    fn done(mut self, snapshot_len: usize) {
+        if let Some(fold) = self.fold.take() {
+            let mut state = fold_state(&fold);
+            if let Fold::Running { id, entries, bytes } = *state {
+                if id != self.id {
+                    return;
+                }
+                *state = Fold::Done {
+                    snapshot_len,
+                    entries,
+                    bytes,
+                };
+            }
+        }
+    }
+}
+
+impl Drop for FoldGuard {
+    fn drop(&mut self) {
+        if let Some(fold) = self.fold.take() {
+            let mut state = fold_state(&fold);
+            if matches!(*state, Fold::Running { id, .. } if id == self.id) {
+                *state = Fold::Idle;
+            }
+        }
+    }
+}
+
 /// One document's writes.
 pub struct Persistence {
     key: DocKey,
     committer: Arc<Committer>,
+    folder: Arc<Folder>,
     policy: PersistPolicy,
     /// Sequence number of the next log entry.
     next_seq: u64,
@@ -40,6 +129,9 @@ pub struct Persistence {
     /// Changes since the last history snapshot.
     dirty_for_history: bool,
     last_history: Instant,
+    fold: SharedFold,
+    /// Background folds started, to tell them apart.
+    folds_started: u64,
 }
 
 impl Persistence {
@@ -47,6 +139,7 @@ impl Persistence {
     pub fn new(
         key: DocKey,
         committer: Arc<Committer>,
+        folder: Arc<Folder>,
         policy: PersistPolicy,
         next_seq: u64,
         now: Instant,
@@ -54,11 +147,14 @@ impl Persistence {
         Self {
             key,
             committer,
+            folder,
             policy,
             next_seq,
             last_ticket: 0,
             dirty_for_history: false,
             last_history: now,
+            fold: SharedFold::default(),
+            folds_started: 0,
         }
     }
 
@@ -68,8 +164,8 @@ impl Persistence {
         self.last_ticket
     }
 
-    /// Appends an accepted update to the log, and folds the log if it has grown
-    /// past the policy's threshold. Returns the ticket to wait for.
+    /// Appends an accepted update to the log, and starts folding the log if it
+    /// has grown past the policy's threshold. Returns the ticket to wait for.
     pub fn append<L>(&mut self, core: &mut RoomCore<L>, update: Vec<u8>) -> Ticket {
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -79,13 +175,91 @@ impl Persistence {
             Box::new(move |s| s.append_update(&key, seq, &update)),
         );
         self.dirty_for_history = true;
+        self.note_finished_fold(core);
         let (entries, bytes) = core.log_size();
-        if entries >= self.policy.compact_after_updates || bytes >= self.policy.compact_after_bytes
-        {
-            let snapshot = core.snapshot();
-            self.fold_log(core, snapshot);
+        if self.policy.fold_due(entries, bytes, core.snapshot_size()) {
+            self.fold_in_background(core);
         }
         self.last_ticket
+    }
+
+    /// Counts a background fold that was written since the last look.
+    fn note_finished_fold<L>(&mut self, core: &mut RoomCore<L>) {
+        let mut state = fold_state(&self.fold);
+        if let Fold::Done {
+            snapshot_len,
+            entries,
+            bytes,
+        } = *state
+        {
+            core.folded(snapshot_len, entries, bytes);
+            *state = Fold::Idle;
+        }
+    }
+
+    /// Folds every entry logged so far into the snapshot, off the room's task;
+    /// nothing if a fold is under way.
+    fn fold_in_background<L>(&mut self, core: &RoomCore<L>) {
+        let (entries, bytes) = core.log_size();
+        {
+            let mut state = fold_state(&self.fold);
+            if !matches!(*state, Fold::Idle) {
+                return;
+            }
+            self.folds_started += 1;
+            *state = Fold::Running {
+                id: self.folds_started,
+                entries,
+                bytes,
+            };
+        }
+        let guard = FoldGuard {
+            fold: Some(Arc::clone(&self.fold)),
+            id: self.folds_started,
+        };
+        let upto = self.next_seq - 1;
+        let key = self.key.clone();
+        self.read_then_merge(move |s, stored, committer| {
+            let epoch = s.fold_epoch(&key);
+            move || {
+                let Some(snapshot) = stored.merged(upto) else {
+                    return;
+                };
+                let Some(committer) = committer.upgrade() else {
+                    return;
+                };
+                committer.submit(
+                    Stakes::Critical,
+                    Box::new(move |s| {
+                        if s.compact_if_unchanged(&key, &snapshot, upto, epoch)? {
+                            guard.done(snapshot.len());
+                        }
+                        Ok(())
+                    }),
+                );
+            }
+        });
+    }
+
+    /// On the writer, after every write submitted so far: reads this document
+    /// as stored, and calls `prepare` with it; the closure that returns runs on
+    /// the folder. The read is best effort: if it fails, nothing more happens.
+    fn read_then_merge<M: FnOnce() + Send + 'static>(
+        &self,
+        prepare: impl FnOnce(&Storage, StoredDoc, Weak<Committer>) -> M + Send + 'static,
+    ) {
+        let key = self.key.clone();
+        let folder = Arc::clone(&self.folder);
+        let committer = Arc::downgrade(&self.committer);
+        self.committer.submit(
+            Stakes::BestEffort,
+            Box::new(move |s| {
+                let stored = s.load_doc(&key)?;
+                let merge = prepare(s, stored, committer);
+                folder.run(merge);
+                Ok(())
+            }),
+        );
     }
 
     /// Replaces the stored snapshot and the whole log with `snapshot`, the current
@@ -96,6 +270,8 @@ impl Persistence {
         let upto = self.next_seq - 1;
         let key = self.key.clone();
         core.compacted(snapshot.len());
+        // A background fold that has not been written yet gives way to this one.
+        *fold_state(&self.fold) = Fold::Idle;
         self.last_ticket = self.committer.submit(
             Stakes::Critical,
             Box::new(move |s| s.compact(&key, &snapshot, upto)),
@@ -119,10 +295,12 @@ impl Persistence {
             && now.saturating_duration_since(self.last_history) >= self.policy.history_interval
     }
 
-    /// Keeps the current state as a history snapshot taken at `at_ms`, if anything
-    /// changed since the last one, with the participants who changed it. History
-    /// is a convenience: a failure to keep it is logged and counted, and does not
-    /// close the room.
+    /// Keeps the state as a history snapshot taken at `at_ms`, if anything
+    /// changed since the last one, with the participants who changed it.
+    /// `state` is the room's current state, if it has encoded it anyway; without
+    /// it, the state is read from the store after every write so far and merged
+    /// off the room's task, which is the same state. History is a convenience: a
+    /// failure to keep it is logged and counted, and does not close the room.
     ///
     /// The content and the locked layer are one board version: their states are
     /// kept together, the other document's as stored (the writer applies writes
@@ -130,7 +308,7 @@ impl Persistence {
     /// shows and restores the canvas as it was.
     pub fn keep_history(
         &mut self,
-        state: Vec<u8>,
+        state: Option<Vec<u8>>,
         now: Instant,
         at_ms: u64,
         active: Vec<String>,
@@ -139,6 +317,8 @@ impl Persistence {
         if !self.dirty_for_history {
             return;
         }
+        self.dirty_for_history = false;
+        self.last_history = now;
         let key = self.key.clone();
         if let Some(activity) = activity {
             let key = key.clone();
@@ -148,33 +328,77 @@ impl Persistence {
             );
         }
         let limits = self.policy.history;
-        let job: crate::durability::Job = if VERSIONED.contains(&key.doc) {
-            Box::new(move |s| {
-                let mut states = vec![(key.doc, state)];
-                for doc in VERSIONED.into_iter().filter(|d| *d != key.doc) {
-                    let other = DocKey {
-                        board: key.board.clone(),
-                        doc,
-                    };
-                    if let Some(other_state) = s.doc_state(&other)? {
-                        states.push((doc, other_state));
-                    }
-                }
-                let meta = VersionMeta {
-                    active,
-                    ..VersionMeta::default()
+        let keep = move |s: &Storage, states: Vec<(DocKind, Vec<u8>)>| {
+            if !VERSIONED.contains(&key.doc) {
+                debug_assert!(matches!(key.doc, DocKind::Comments | DocKind::Session));
+                let Some((_, state)) = states.into_iter().next() else {
+                    return Ok(());
                 };
-                s.put_version(&key.board, at_ms, &states, meta, limits)?;
-                // The board's last change, kept for retention across restarts.
-                s.touch_board(&key.board, at_ms)
-            })
-        } else {
-            debug_assert!(matches!(key.doc, DocKind::Comments | DocKind::Session));
-            Box::new(move |s| s.put_history(&key, at_ms, &state, limits.keep))
+                return s.put_history(&key, at_ms, &state, limits.keep);
+            }
+            if states.is_empty() {
+                return Ok(());
+            }
+            let meta = VersionMeta {
+                active,
+                ..VersionMeta::default()
+            };
+            s.put_version(&key.board, at_ms, &states, meta, limits)?;
+            // The board's last change, kept for retention across restarts.
+            s.touch_board(&key.board, at_ms)
         };
-        self.last_ticket = self.committer.submit(Stakes::BestEffort, job);
-        self.dirty_for_history = false;
-        self.last_history = now;
+        let doc = self.key.doc;
+        let board = self.key.board.clone();
+        let others =
+            move |s: &Storage| -> Result<Vec<(DocKind, StoredDoc)>, crate::store::StoreError> {
+                if !VERSIONED.contains(&doc) {
+                    return Ok(Vec::new());
+                }
+                VERSIONED
+                    .into_iter()
+                    .filter(|d| *d != doc)
+                    .map(|other| {
+                        let key = DocKey {
+                            board: board.clone(),
+                            doc: other,
+                        };
+                        Ok::<_, crate::store::StoreError>((other, s.load_doc(&key)?))
+                    })
+                    .collect()
+            };
+        let merge_all = move |own: Option<Vec<u8>>, others: Vec<(DocKind, StoredDoc)>| {
+            own.map(|state| (doc, state))
+                .into_iter()
+                .chain(
+                    others
+                        .into_iter()
+                        .filter_map(|(d, stored)| Some((d, stored.merged(u64::MAX)?))),
+                )
+                .collect::<Vec<_>>()
+        };
+        self.last_ticket = match state {
+            Some(state) => self.committer.submit(
+                Stakes::BestEffort,
+                Box::new(move |s| {
+                    let states = merge_all(Some(state), others(s)?);
+                    keep(s, states)
+                }),
+            ),
+            None => {
+                self.read_then_merge(move |s, stored, committer| {
+                    let others = others(s);
+                    move || {
+                        let Ok(others) = others else { return };
+                        let states = merge_all(stored.merged(u64::MAX), others);
+                        if let Some(committer) = committer.upgrade() {
+                            committer
+                                .submit(Stakes::BestEffort, Box::new(move |s| keep(s, states)));
+                        }
+                    }
+                });
+                self.last_ticket
+            }
+        };
     }
 
     /// Before the room unloads: fold the log into the snapshot, so the next load
@@ -190,7 +414,7 @@ impl Persistence {
         }
         let active = core.take_writers();
         let activity = core.activity().map(crate::activity::Activity::to_json);
-        self.keep_history(state, now, at_ms, active, activity);
+        self.keep_history(Some(state), now, at_ms, active, activity);
     }
 }
 
@@ -200,14 +424,22 @@ mod tests {
     use crate::durability::DurabilityMode;
     use crate::metrics::Metrics;
     use crate::room::RoomLimits;
-    use crate::storage::Storage;
     use crate::store::MemoryStore;
     use tafel_shared::ids::BoardId;
     use tafel_shared::protocol::{Message, SyncMessage};
     use tafel_shared::roles::{DocKind, Role};
-    use yrs::{Doc, Text, Transact};
+    use yrs::updates::decoder::Decode;
+    use yrs::{Doc, GetString, Text, Transact};
 
-    fn setup(policy: PersistPolicy) -> (Storage, Arc<Committer>, Persistence, RoomCore) {
+    struct Setup {
+        storage: Storage,
+        committer: Arc<Committer>,
+        folder: Arc<Folder>,
+        persist: Persistence,
+        core: RoomCore,
+    }
+
+    fn setup(policy: PersistPolicy) -> Setup {
         let storage = Storage::new(Arc::new(MemoryStore::default()));
         let committer = Committer::start(
             storage.clone(),
@@ -220,12 +452,26 @@ mod tests {
             board: BoardId::parse(&"p".repeat(22)).unwrap(),
             doc: DocKind::Content,
         };
-        let persist = Persistence::new(key, Arc::clone(&committer), policy, 1, Instant::now());
+        let folder = Arc::new(Folder::start());
+        let persist = Persistence::new(
+            key,
+            Arc::clone(&committer),
+            Arc::clone(&folder),
+            policy,
+            1,
+            Instant::now(),
+        );
         let mut core: RoomCore = RoomCore::load(DocKind::Content, None, &[], RoomLimits::default())
             .unwrap()
             .0;
         core.join(1, Role::Editor, ()).unwrap();
-        (storage, committer, persist, core)
+        Setup {
+            storage,
+            committer,
+            folder,
+            persist,
+            core,
+        }
     }
 
     fn policy(compact_after_updates: usize) -> PersistPolicy {
@@ -241,81 +487,177 @@ mod tests {
         }
     }
 
-    /// One edit through the core, as a socket would send it; returns what to store.
-    fn edit(core: &mut RoomCore, client: u64, s: &str) -> Vec<u8> {
-        let doc = Doc::with_client_id(client);
-        let text = doc.get_or_insert_text("t");
-        let update = {
-            let mut txn = doc.transact_mut();
-            text.insert(&mut txn, 0, s);
-            txn.encode_update_v1()
-        };
-        let frame = Message::Sync(SyncMessage::Update(update)).encode();
-        core.handle(1, &frame, 0).unwrap().persist.expect("a write")
+    impl Setup {
+        /// One edit through the core, as a socket would send it, then stored.
+        fn edit(&mut self, client: u64, s: &str) {
+            let doc = Doc::with_client_id(client);
+            let text = doc.get_or_insert_text("t");
+            let update = {
+                let mut txn = doc.transact_mut();
+                text.insert(&mut txn, 0, s);
+                txn.encode_update_v1()
+            };
+            let frame = Message::Sync(SyncMessage::Update(update)).encode();
+            let stored = self.core.handle(1, &frame, 0).unwrap().persist;
+            self.persist
+                .append(&mut self.core, stored.expect("a write"));
+        }
+
+        /// Waits until every write submitted so far ran, every merge they
+        /// queued ran, and the writes those submitted ran too.
+        async fn settle(&self) {
+            assert!(self.committer.flush_now().await);
+            let (tx, rx) = std::sync::mpsc::channel();
+            self.folder.run(move || tx.send(()).unwrap());
+            rx.recv_timeout(Duration::from_secs(30))
+                .expect("the folder runs");
+            assert!(self.committer.flush_now().await);
+        }
+
+        fn stored(&self) -> StoredDoc {
+            self.storage.load_doc(&self.persist.key).unwrap()
+        }
+
+        fn logged_seqs(&self) -> Vec<u64> {
+            self.stored().log.iter().map(|(s, _)| *s).collect()
+        }
+
+        fn room_text(&self) -> String {
+            text_of(&self.core.snapshot())
+        }
     }
 
-    fn key_of(p: &Persistence) -> DocKey {
-        p.key.clone()
+    fn text_of(state: &[u8]) -> String {
+        let doc = Doc::new();
+        let text = doc.get_or_insert_text("t");
+        doc.transact_mut()
+            .apply_update(yrs::Update::decode_v1(state).unwrap())
+            .unwrap();
+        let txn = doc.transact();
+        text.get_string(&txn)
     }
 
     #[tokio::test]
     async fn updates_append_in_sequence_and_fold_at_the_threshold() {
-        let (storage, committer, mut p, mut core) = setup(policy(3));
-        let key = key_of(&p);
-        for (i, s) in ["a", "b"].iter().enumerate() {
-            let u = edit(&mut core, i as u64 + 10, s);
-            p.append(&mut core, u);
-        }
-        assert!(committer.flush_now().await);
-        let stored = storage.load_doc(&key).unwrap();
-        assert_eq!(
-            stored.log.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
-            [1, 2]
-        );
-        assert!(stored.snapshot.is_none());
-        let u = edit(&mut core, 12, "c");
-        p.append(&mut core, u);
-        assert!(committer.flush_now().await);
-        let stored = storage.load_doc(&key).unwrap();
+        let mut t = setup(policy(3));
+        t.edit(10, "a");
+        t.edit(11, "b");
+        t.settle().await;
+        assert_eq!(t.logged_seqs(), [1, 2]);
+        assert!(t.stored().snapshot.is_none());
+        t.edit(12, "c");
+        t.settle().await;
+        let stored = t.stored();
         assert!(stored.log.is_empty(), "three updates fold the log");
-        assert_eq!(stored.snapshot, Some(core.snapshot()));
-        assert_eq!(core.log_size(), (0, 0));
-        // Sequence numbers go on after a fold.
-        let u = edit(&mut core, 13, "d");
-        p.append(&mut core, u);
-        assert!(committer.flush_now().await);
-        let stored = storage.load_doc(&key).unwrap();
-        assert_eq!(stored.log.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [4]);
+        assert_eq!(text_of(&stored.snapshot.unwrap()), t.room_text());
+        // The room learns of the fold with its next update; sequence numbers
+        // go on after it.
+        t.edit(13, "d");
+        assert_eq!(t.core.log_size().0, 1, "only the update after the fold");
+        t.settle().await;
+        assert_eq!(t.logged_seqs(), [4]);
+    }
+
+    /// The merge runs on the folder: while it is held, the room goes on
+    /// appending, and the fold keeps what was logged after it started.
+    #[tokio::test]
+    async fn a_fold_in_the_background_keeps_what_was_logged_meanwhile() {
+        let mut t = setup(policy(3));
+        t.folder.set_held(true);
+        for (i, s) in ["a", "b", "c", "d", "e"].iter().enumerate() {
+            t.edit(10 + i as u64, s);
+        }
+        assert!(t.committer.flush_now().await);
+        assert_eq!(
+            t.logged_seqs(),
+            [1, 2, 3, 4, 5],
+            "nothing folded while held"
+        );
+        t.folder.set_held(false);
+        t.settle().await;
+        let stored = t.stored();
+        assert_eq!(t.logged_seqs(), [4, 5], "the fold took what it read");
+        let merged = stored.merged(u64::MAX).unwrap();
+        assert_eq!(text_of(&merged), t.room_text());
+        t.edit(20, "f");
+        assert_eq!(t.core.log_size().0, 3, "4, 5 and 6 are logged");
+    }
+
+    /// A room that unloads folds its own state. A background fold that read
+    /// the store before, and is written after, would drop what the unload
+    /// folded since: it gives way.
+    #[tokio::test]
+    async fn a_checkpoint_overtakes_a_held_fold_and_nothing_is_lost() {
+        let mut t = setup(policy(3));
+        t.folder.set_held(true);
+        for (i, s) in ["a", "b", "c"].iter().enumerate() {
+            t.edit(10 + i as u64, s);
+        }
+        // The fold has read 1 to 3 and waits on the folder.
+        assert!(t.committer.flush_now().await);
+        t.edit(13, "d");
+        t.edit(14, "e");
+        t.persist.checkpoint(&mut t.core, Instant::now(), 5_000);
+        assert!(t.committer.flush_now().await);
+        t.folder.set_held(false);
+        t.settle().await;
+        let stored = t.stored();
+        assert!(stored.log.is_empty());
+        assert_eq!(text_of(&stored.snapshot.unwrap()), t.room_text());
+        assert_eq!(t.room_text().len(), 5);
+    }
+
+    #[test]
+    fn big_snapshots_fold_after_proportionally_more_updates() {
+        let p = policy(500);
+        assert!(!p.fold_due(499, 0, 0));
+        assert!(p.fold_due(500, 0, 0));
+        assert!(!p.fold_due(500, 0, 30 << 20), "30 MB: every 15,000");
+        assert!(p.fold_due(15_000, 0, 30 << 20));
+        assert!(p.fold_due(16_000, 0, 1 << 30), "never beyond 32 steps");
+        let bytes = PersistPolicy {
+            compact_after_bytes: 4 << 20,
+            ..p
+        };
+        assert!(bytes.fold_due(1, 4 << 20, 30 << 20), "or at the byte limit");
     }
 
     #[tokio::test(start_paused = true)]
     async fn history_is_kept_at_intervals_while_changing_and_at_checkpoints() {
-        let (storage, committer, mut p, mut core) = setup(policy(1000));
-        let key = key_of(&p);
+        let mut t = setup(policy(1000));
+        let key = t.persist.key.clone();
         let start = Instant::now();
-        assert!(!p.history_due(start), "nothing changed yet");
-        let u = edit(&mut core, 10, "a");
-        p.append(&mut core, u);
-        assert!(!p.history_due(start));
+        assert!(!t.persist.history_due(start), "nothing changed yet");
+        t.edit(10, "a");
+        assert!(!t.persist.history_due(start));
         tokio::time::advance(Duration::from_secs(599)).await;
-        assert!(!p.history_due(Instant::now()));
+        assert!(!t.persist.history_due(Instant::now()));
         tokio::time::advance(Duration::from_secs(1)).await;
-        assert!(p.history_due(Instant::now()));
-        p.keep_history(core.snapshot(), Instant::now(), 1_000, Vec::new(), None);
-        assert!(!p.history_due(Instant::now()), "kept: clean again");
+        assert!(t.persist.history_due(Instant::now()));
+        // Read from the store and merged on the folder.
+        t.persist
+            .keep_history(None, Instant::now(), 1_000, Vec::new(), None);
+        assert!(!t.persist.history_due(Instant::now()), "kept: clean again");
         tokio::time::advance(Duration::from_secs(3600)).await;
-        assert!(!p.history_due(Instant::now()), "no change, no new snapshot");
+        assert!(
+            !t.persist.history_due(Instant::now()),
+            "no change, no new snapshot"
+        );
 
-        let u = edit(&mut core, 11, "b");
-        p.append(&mut core, u);
-        p.checkpoint(&mut core, Instant::now(), 2_000);
-        assert!(committer.flush_now().await);
-        assert_eq!(storage.history(&key).unwrap(), [1_000, 2_000]);
-        let stored = storage.load_doc(&key).unwrap();
-        assert!(stored.log.is_empty(), "the checkpoint folded the log");
+        t.edit(11, "b");
+        t.persist.checkpoint(&mut t.core, Instant::now(), 2_000);
+        t.settle().await;
+        assert_eq!(t.storage.history(&key).unwrap(), [1_000, 2_000]);
+        let first = t
+            .storage
+            .version_state(&key.board, DocKind::Content, 1_000)
+            .unwrap()
+            .unwrap();
+        assert_eq!(text_of(&first), "a", "the state when it was kept");
+        assert!(t.stored().log.is_empty(), "the checkpoint folded the log");
         // A clean room's checkpoint writes nothing.
-        let before = p.last_ticket();
-        p.checkpoint(&mut core, Instant::now(), 3_000);
-        assert_eq!(p.last_ticket(), before);
+        let before = t.persist.last_ticket();
+        t.persist.checkpoint(&mut t.core, Instant::now(), 3_000);
+        assert_eq!(t.persist.last_ticket(), before);
     }
 }

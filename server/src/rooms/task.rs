@@ -167,6 +167,7 @@ pub(super) async fn run_room(
     let persist = Persistence::new(
         key.clone(),
         Arc::clone(&rooms.committer),
+        Arc::clone(&rooms.folder),
         rooms.config.persist.clone(),
         next_seq,
         rooms.clock.now(),
@@ -240,11 +241,11 @@ impl RoomTask {
                 }
                 _ = history_tick.tick() => {
                     if self.persist.history_due(clock.now()) {
-                        let state = self.core.snapshot();
                         let active = self.core.take_writers();
                         let activity = self.core.activity().map(crate::activity::Activity::to_json);
+                        // Merged from what is stored, off this task.
                         self.persist
-                            .keep_history(state, clock.now(), clock.unix_ms(), active, activity);
+                            .keep_history(None, clock.now(), clock.unix_ms(), active, activity);
                     }
                     Flow::Continue
                 }
