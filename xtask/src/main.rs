@@ -712,6 +712,17 @@ fn run_tests(args: &[OsString]) -> Result<ExitCode> {
                 .args(["test", "-p", CLIENT_PACKAGE, "--lib"]),
         )?;
         cmd.args(["--workspace", "--exclude", CLIENT_PACKAGE]);
+        // That build makes the `tafel` executable (for the server package's
+        // own integration test) with the features the whole workspace unifies;
+        // the black-box tests run it as it is. Building it again on their own
+        // (`cargo build -p tafel-server`) would resolve other features and
+        // compile the server a second time.
+        let profile = if args.iter().any(|a| a == "--release") {
+            "release"
+        } else {
+            "debug"
+        };
+        cmd.env("TAFEL_BIN", target_dir(&root)?.join(profile).join("tafel"));
     }
     cmd.args(args)
         .env("TAFEL_CLIENT_DIST", &dist)
