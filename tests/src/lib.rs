@@ -3,7 +3,7 @@
 //! start the real server (in this process or as a child process) on port 0 with a
 //! temporary data directory, and a small HTTP client for the board API.
 //!
-//! The black-box tests live in `tests/tests/`; the load generator in
+//! The black-box tests live in `tests/tests/blackbox/` (one test binary); the load generator in
 //! `src/bin/tafel-load/`.
 
 pub mod browser;

@@ -2,9 +2,7 @@
 //! joiners, offline edits, presence.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
-
-use common::{add_sticky, elements_json, has};
+use crate::common::{add_sticky, elements_json, has};
 use tafel_shared::protocol::{AwarenessEntry, Message};
 use tafel_shared::roles::{DocKind, Role};
 use tafel_tests::{SyncClient, TestServer};

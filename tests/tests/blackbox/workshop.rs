@@ -6,9 +6,7 @@
 //! facilitators only.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
-
-use common::{add_sticky, elements_json, has, refused};
+use crate::common::{add_sticky, elements_json, has, refused};
 use std::time::Duration;
 use tafel_shared::action::{Action, RefusalCode, TimerCommand};
 use tafel_shared::geometry::Rect;

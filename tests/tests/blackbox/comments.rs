@@ -5,9 +5,7 @@
 //! refusal leaves the server's copy and every other socket untouched.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
-
-use common::{comment_texts, has_thread, refused};
+use crate::common::{comment_texts, has_thread, refused};
 use std::time::Duration;
 use tafel_shared::action::{Action, RefusalCode};
 use tafel_shared::comments::{Anchor, CommentCommand, Discussion, Maps, Mention};
@@ -230,7 +228,7 @@ async fn authorship_is_the_servers_and_nobody_changes_anyone_elses_comment() {
 async fn viewers_read_comments_and_comments_go_only_to_their_socket() {
     let r = Review::start().await;
     let mut ada = r.comments(Role::Editor, &r.person().await).await;
-    common::open_thread(&mut ada, "t1", "Bitte prüfen").await;
+    crate::common::open_thread(&mut ada, "t1", "Bitte prüfen").await;
 
     let viewer_cred = r.person().await;
     let mut viewer = r.comments(Role::Viewer, &viewer_cred).await;

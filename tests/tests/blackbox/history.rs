@@ -4,9 +4,7 @@
 //! version kept before) or as a new board; roles hold for every request.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
-
-use common::{add_sticky, has};
+use crate::common::{add_sticky, has};
 use reqwest::Method;
 use serde_json::json;
 use tafel_shared::api::{VersionInfo, VersionView};
@@ -16,7 +14,7 @@ use tafel_tests::{SyncClient, TestServer};
 use yrs::{Map, Transact};
 
 async fn versions(srv: &TestServer, board: &str, token: &str) -> Vec<VersionInfo> {
-    common::get_json(srv, &format!("/api/boards/{board}/history?token={token}")).await
+    crate::common::get_json(srv, &format!("/api/boards/{board}/history?token={token}")).await
 }
 
 #[tokio::test]
@@ -311,7 +309,7 @@ async fn activity(
         board.id,
         board.token(Role::Viewer)
     );
-    common::get_json(srv, &path).await
+    crate::common::get_json(srv, &path).await
 }
 
 #[tokio::test]

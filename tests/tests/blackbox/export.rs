@@ -7,8 +7,6 @@
 //! server's data directory.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
-
 use reqwest::Method;
 use tafel_shared::action::Action;
 use tafel_shared::comments::{Anchor, CommentCommand};
@@ -181,7 +179,7 @@ async fn retro(srv: &TestServer) -> (Board, Vec<Element>) {
         SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer)))
             .await
             .unwrap();
-    witness.pump_until(|c| common::has(c, "n3")).await.unwrap();
+    witness.pump_until(|c| crate::common::has(c, "n3")).await.unwrap();
     (board, frames)
 }
 

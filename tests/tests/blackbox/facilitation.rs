@@ -4,9 +4,7 @@
 //! document directly.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
-
-use common::add_sticky;
+use crate::common::add_sticky;
 use tafel_shared::action::{Action, RefusalCode, TimerCommand};
 use tafel_shared::roles::{DocKind, Role};
 use tafel_shared::session::{self, Timer, TimerPhase};
@@ -161,7 +159,7 @@ async fn nobody_writes_the_session_document_directly_not_even_a_facilitator() {
     add_sticky(&mut forger, "also-refused", "x").await;
     let fresh = SyncClient::connect(&url).await.unwrap();
     assert_eq!(timer_of(&fresh), Timer::default());
-    assert!(!common::has(&fresh, "also-refused"));
+    assert!(!crate::common::has(&fresh, "also-refused"));
 }
 
 fn room_of(c: &SyncClient) -> session::RoomState {

@@ -2,9 +2,7 @@
 //! every other client with its data intact.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
-
-use common::{add_sticky, elements_json, has};
+use crate::common::{add_sticky, elements_json, has};
 use std::sync::Arc;
 use tafel_server::store::MemoryStore;
 use tafel_shared::protocol::{AwarenessEntry, AwarenessUpdate, CloseCode, Message, SyncMessage};

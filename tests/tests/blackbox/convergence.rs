@@ -4,9 +4,7 @@
 //! fails is kept below as a named test.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
-
-use common::elements_json;
+use crate::common::elements_json;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Duration;

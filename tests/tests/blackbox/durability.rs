@@ -3,9 +3,7 @@
 //! and a data directory from a newer Tafel is refused untouched.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
-
-use common::{add_sticky, has, has_thread, open_thread};
+use crate::common::{add_sticky, has, has_thread, open_thread};
 use std::collections::BTreeSet;
 use std::time::Duration;
 use tafel_shared::geometry::Rect;

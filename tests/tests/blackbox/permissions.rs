@@ -2,9 +2,7 @@
 //! rotation, deletion, and the HTTP board and operator API.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
-
-use common::{add_sticky, element_count, has};
+use crate::common::{add_sticky, element_count, has};
 use reqwest::Method;
 use serde_json::json;
 use tafel_server::storage::Storage;
@@ -58,9 +56,9 @@ async fn every_role_writes_exactly_the_documents_it_may() {
                 } else if doc == DocKind::Comments {
                     // Comments change only through the server, as comment actions.
                     let marker = format!("after-{id}");
-                    common::open_thread(&mut facilitator, &marker, "barrier").await;
+                    crate::common::open_thread(&mut facilitator, &marker, "barrier").await;
                     watcher
-                        .pump_until(|c| common::has_thread(c, &marker))
+                        .pump_until(|c| crate::common::has_thread(c, &marker))
                         .await
                         .unwrap();
                     0
