@@ -25,6 +25,7 @@ pub fn scenarios(seconds: u64) -> Vec<Scenario> {
         cursor_rate: 10.0,
         seconds,
         light: true,
+        prefill: 0,
     };
     vec![
         one_room(50),
@@ -37,6 +38,7 @@ pub fn scenarios(seconds: u64) -> Vec<Scenario> {
             cursor_rate: 5.0,
             seconds,
             light: true,
+            prefill: 0,
         },
     ]
 }

@@ -47,6 +47,10 @@ pub struct Scenario {
     /// Readers only count bytes and scan for timestamps; they do not decode.
     #[arg(long)]
     pub light: bool,
+    /// Sticky notes written to each room before the load (80,000 make a
+    /// 29 MB document, for timing updates while a big document compacts).
+    #[arg(long, default_value_t = 0)]
+    pub prefill: usize,
 }
 
 impl Scenario {
@@ -258,6 +262,12 @@ pub async fn run(
     let stats = Arc::new(Stats::default());
     let (stop, stopped) = watch::channel(false);
     let urls = room_urls(addr, flavor, rooms).await?;
+    if scenario.prefill > 0 {
+        for room in &urls {
+            let mut seeder = SyncClient::connect(&room.write).await?;
+            crate::seed_notes(&mut seeder, scenario.prefill).await?;
+        }
+    }
     let connect_started = Instant::now();
     let mut connect_times = Vec::new();
     let mut readers = Vec::new();
@@ -467,6 +477,7 @@ impl Report {
             cursor_rate,
             light,
             seconds,
+            ..
         } = scenario;
         let seconds = (*seconds).max(1) as f64;
         println!("rooms={rooms} clients/room={clients} writers/room={writers} rate={rate}/s cursor={cursor_rate}/s light={light} seconds={seconds}");

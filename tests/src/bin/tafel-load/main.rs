@@ -188,18 +188,9 @@ fn proc_usage(pid: u32) -> Option<(f64, u64)> {
     Some((ticks / 100.0, rss))
 }
 
-async fn cold(
-    elements: usize,
-    data: Option<std::path::PathBuf>,
-    runs: usize,
-    js: Option<std::path::PathBuf>,
-) -> Result<()> {
-    let tmp = tempfile::tempdir()?;
-    let dir = data.unwrap_or_else(|| tmp.path().join("data"));
-    let srv = ServerProcess::start(&dir, &[]).await?;
-    let board = srv.api().create_board("cold", "").await?;
-    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
-    let mut c = SyncClient::connect(&url).await?;
+/// Writes `elements` sticky notes (a 100-wide grid, a line of text each)
+/// through `c`, 100 to an update.
+async fn seed_notes(c: &mut SyncClient, elements: usize) -> Result<()> {
     let map = schema::elements(&c.doc);
     let batch = 100;
     for start in (0..elements).step_by(batch) {
@@ -218,6 +209,22 @@ async fn cold(
         })
         .await?;
     }
+    Ok(())
+}
+
+async fn cold(
+    elements: usize,
+    data: Option<std::path::PathBuf>,
+    runs: usize,
+    js: Option<std::path::PathBuf>,
+) -> Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let dir = data.unwrap_or_else(|| tmp.path().join("data"));
+    let srv = ServerProcess::start(&dir, &[]).await?;
+    let board = srv.api().create_board("cold", "").await?;
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut c = SyncClient::connect(&url).await?;
+    seed_notes(&mut c, elements).await?;
     let mut witness = SyncClient::connect(&url).await?;
     witness
         .pump_until(|w| schema::elements(&w.doc).len(&w.doc.transact()) as usize >= elements)
