@@ -13,8 +13,10 @@ use tafel_shared::schema;
 use yrs::types::{EntryChange, Event, PathSegment};
 use yrs::DeepObservable;
 
-/// Most elements remembered; beyond it, the oldest removals are forgotten first.
-const MAX_ENTRIES: usize = 50_000;
+/// Most removals remembered; beyond it, the oldest half is forgotten at once (so
+/// a write costs no scan of the board, however many elements it holds). Live
+/// elements are all remembered: the document's size limit bounds them.
+const MAX_REMOVALS: usize = 20_000;
 
 /// The last change to one element.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,20 +41,27 @@ pub struct Activity {
     elements: BTreeMap<String, Touch>,
     #[serde(skip)]
     touched: Touched,
+    /// How many of `elements` are removals.
+    #[serde(skip)]
+    removals: usize,
 }
 
 impl Activity {
     /// Reads the stored state (empty if none or unreadable: it is a convenience).
     pub fn from_json(bytes: Option<&[u8]>) -> Activity {
-        bytes
+        let mut activity: Activity = bytes
             .and_then(|b| serde_json::from_slice(b).ok())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        activity.removals = activity.elements.values().filter(|t| t.removed).count();
+        activity
     }
 
     /// Takes the elements' last changes from the stored state, keeping this
     /// activity's watch on its document.
     pub fn absorb(&mut self, stored: Option<&[u8]>) {
-        self.elements = Activity::from_json(stored).elements;
+        let stored = Activity::from_json(stored);
+        self.elements = stored.elements;
+        self.removals = stored.removals;
     }
 
     /// The state to store.
@@ -98,15 +107,19 @@ impl Activity {
                 at_ms,
                 removed,
             };
-            self.elements.insert(id, touch);
+            if let Some(before) = self.elements.insert(id, touch) {
+                self.removals -= usize::from(before.removed);
+            }
+            self.removals += usize::from(removed);
         }
-        if self.elements.len() > MAX_ENTRIES {
-            self.forget_oldest_removals();
+        if self.removals > MAX_REMOVALS {
+            self.forget_oldest_removals(MAX_REMOVALS / 2);
         }
         n
     }
 
-    fn forget_oldest_removals(&mut self) {
+    /// Forgets removals, oldest first, until `keep` are left.
+    fn forget_oldest_removals(&mut self, keep: usize) {
         let mut removals: Vec<(u64, String)> = self
             .elements
             .iter()
@@ -114,10 +127,11 @@ impl Activity {
             .map(|(id, t)| (t.at_ms, id.clone()))
             .collect();
         removals.sort();
-        let excess = self.elements.len().saturating_sub(MAX_ENTRIES);
-        for (_, id) in removals.into_iter().take(excess.max(1)) {
+        let excess = removals.len().saturating_sub(keep);
+        for (_, id) in removals.into_iter().take(excess) {
             self.elements.remove(&id);
         }
+        self.removals -= excess;
     }
 
     /// The elements changed after `since_ms`, with their last change.
@@ -194,5 +208,36 @@ mod tests {
         let stored = Activity::from_json(Some(&a.to_json()));
         assert_eq!(stored.since(0).len(), 2);
         assert!(Activity::from_json(Some(b"not json")).since(0).is_empty());
+    }
+
+    /// A board of many elements keeps every live one; removals are bounded,
+    /// the oldest forgotten first, half at a time.
+    #[test]
+    fn live_elements_are_all_kept_and_old_removals_are_forgotten_in_bulk() {
+        let mut a = Activity::default();
+        let touch = |a: &mut Activity, ids: Vec<(String, bool)>, at_ms| {
+            a.touched.lock().unwrap().extend(ids);
+            a.record(Some(&pid('a')), at_ms)
+        };
+        let live: Vec<_> = (0..60_000).map(|i| (format!("n{i}"), false)).collect();
+        touch(&mut a, live, 1);
+        for i in 0..MAX_REMOVALS {
+            touch(&mut a, vec![(format!("gone{i}"), true)], 10 + i as u64);
+        }
+        assert_eq!(a.removals, MAX_REMOVALS, "not yet over the bound");
+        // The same element removed again is not a second removal.
+        touch(&mut a, vec![("gone5".into(), true)], 100_000);
+        assert_eq!(a.removals, MAX_REMOVALS);
+        touch(&mut a, vec![("last".into(), true)], 100_001);
+        assert_eq!(a.removals, MAX_REMOVALS / 2);
+        let kept = a.since(0);
+        assert_eq!(kept.iter().filter(|(_, t)| !t.removed).count(), 60_000);
+        let removed: Vec<_> = kept.iter().filter(|(_, t)| t.removed).collect();
+        assert_eq!(removed.len(), MAX_REMOVALS / 2);
+        assert!(removed.iter().any(|(id, _)| id == "last"));
+        assert!(removed.iter().any(|(id, _)| id == "gone5"), "renewed, so new");
+        assert!(!removed.iter().any(|(id, _)| id == "gone6"), "the oldest went");
+        // Counted again when read back.
+        assert_eq!(Activity::from_json(Some(&a.to_json())).removals, MAX_REMOVALS / 2);
     }
 }

@@ -35,9 +35,14 @@ impl Event {
 }
 
 /// Opens a WebSocket with Nagle's algorithm off, as browsers do: small frames must
-/// not wait for the peer's delayed ACK (that alone adds up to 40 ms).
+/// not wait for the peer's delayed ACK (that alone adds up to 40 ms). Like a
+/// browser, it takes a big board's first sync in one message (tungstenite's
+/// default stops at 16 MiB; a 30 MB board sends more).
 pub async fn connect_ws(url: &str) -> Result<WebSocketStream<MaybeTlsStream<TcpStream>>> {
-    let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .max_message_size(Some(256 << 20))
+        .max_frame_size(Some(256 << 20));
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true)
         .await
         .with_context(|| format!("connecting to {url}"))?;
     Ok(ws)
