@@ -208,9 +208,8 @@ impl StoredDoc {
             .iter()
             .filter(|(seq, _)| *seq <= upto_seq)
             .map(|(_, u)| u.as_slice());
-        Some(merge_states(
-            self.snapshot.as_deref().into_iter().chain(log),
-        ))
+        let parts: Vec<&[u8]> = self.snapshot.as_deref().into_iter().chain(log).collect();
+        Some(merge_states(&parts))
     }
 }
 
@@ -278,10 +277,19 @@ impl FoldEpochs {
     }
 }
 
-/// Merges a stored snapshot and log entries into one state update, as a room
-/// holding them would encode it. Entries that do not decode are skipped (a
-/// room's load counts and logs them).
-pub fn merge_states<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+/// Merges a stored snapshot and log entries into one state update. Without a
+/// document where it can: yrs's update merge needs a few times the bytes, a
+/// document about twenty times (700 MB for a 30 MB board). If a part does not
+/// decode, through a document that skips it (a room's load counts and logs
+/// such entries).
+pub fn merge_states(parts: &[&[u8]]) -> Vec<u8> {
+    if let [one] = parts {
+        return one.to_vec();
+    }
+    yrs::merge_updates_v1(parts.iter().copied()).unwrap_or_else(|_| merge_in_a_document(parts))
+}
+
+fn merge_in_a_document(parts: &[&[u8]]) -> Vec<u8> {
     use yrs::updates::decoder::Decode;
     use yrs::{ReadTxn, Transact};
     let doc = yrs::Doc::new();
@@ -1010,6 +1018,36 @@ fn decode_record(v: &[u8]) -> Result<BoardRecord, StoreError> {
 mod tests {
     use super::*;
     use crate::store::{MemoryStore, SledStore};
+
+    #[test]
+    fn a_snapshot_and_its_log_merge_into_one_state_even_past_a_broken_entry() {
+        use yrs::updates::decoder::Decode;
+        use yrs::{GetString, Text, Transact};
+        let doc = yrs::Doc::with_client_id(7);
+        let text = doc.get_or_insert_text("t");
+        let mut parts = Vec::new();
+        for word in ["one ", "two ", "three"] {
+            let mut txn = doc.transact_mut();
+            let end = text.len(&txn);
+            text.insert(&mut txn, end, word);
+            parts.push(txn.encode_update_v1());
+        }
+        let text_of = |state: &[u8]| {
+            let replica = yrs::Doc::new();
+            let t = replica.get_or_insert_text("t");
+            replica
+                .transact_mut()
+                .apply_update(yrs::Update::decode_v1(state).unwrap())
+                .unwrap();
+            let txn = replica.transact();
+            t.get_string(&txn)
+        };
+        let all: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        assert_eq!(text_of(&merge_states(&all)), "one two three");
+        let broken: Vec<&[u8]> = vec![&parts[0], b"\xff\xff", &parts[1], &parts[2]];
+        assert_eq!(text_of(&merge_states(&broken)), "one two three");
+        assert_eq!(merge_states(&all[..1]), parts[0], "one part is itself");
+    }
 
     fn record(id: &str) -> BoardRecord {
         BoardRecord {
