@@ -235,9 +235,18 @@ mod tests {
         let removed: Vec<_> = kept.iter().filter(|(_, t)| t.removed).collect();
         assert_eq!(removed.len(), MAX_REMOVALS / 2);
         assert!(removed.iter().any(|(id, _)| id == "last"));
-        assert!(removed.iter().any(|(id, _)| id == "gone5"), "renewed, so new");
-        assert!(!removed.iter().any(|(id, _)| id == "gone6"), "the oldest went");
+        assert!(
+            removed.iter().any(|(id, _)| id == "gone5"),
+            "renewed, so new"
+        );
+        assert!(
+            !removed.iter().any(|(id, _)| id == "gone6"),
+            "the oldest went"
+        );
         // Counted again when read back.
-        assert_eq!(Activity::from_json(Some(&a.to_json())).removals, MAX_REMOVALS / 2);
+        assert_eq!(
+            Activity::from_json(Some(&a.to_json())).removals,
+            MAX_REMOVALS / 2
+        );
     }
 }

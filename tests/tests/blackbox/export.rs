@@ -179,7 +179,10 @@ async fn retro(srv: &TestServer) -> (Board, Vec<Element>) {
         SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer)))
             .await
             .unwrap();
-    witness.pump_until(|c| crate::common::has(c, "n3")).await.unwrap();
+    witness
+        .pump_until(|c| crate::common::has(c, "n3"))
+        .await
+        .unwrap();
     (board, frames)
 }
 
