@@ -8,10 +8,11 @@
 //! frames that reveal a write until its ticket is durable.
 //!
 //! Folding a large document costs hundreds of milliseconds, so while a room
-//! runs, neither it nor the writer does it: the writer reads what is stored
-//! (after every append before it), the [`Folder`] merges it, and the writer then
-//! replaces the snapshot, unless another compaction of the document came first.
-//! Only the checkpoint of a room that unloads encodes its own state.
+//! runs, neither it nor the writer does it: once the writer has applied every
+//! append before the fold, the [`Folder`] reads what is stored and merges it,
+//! and the writer then replaces the snapshot, unless another compaction of the
+//! document came first. Only the checkpoint of a room that unloads encodes its
+//! own state.
 
 use super::fold::Folder;
 use crate::durability::{Committer, Stakes, Ticket};
@@ -219,44 +220,46 @@ impl Persistence {
         };
         let upto = self.next_seq - 1;
         let key = self.key.clone();
-        self.read_then_merge(move |s, stored, committer| {
+        self.on_folder_after_writes(move |s, committer| {
+            // Read before the document: a fold that lands in between changes
+            // the epoch, and this one then gives way.
             let epoch = s.fold_epoch(&key);
-            move || {
-                let Some(snapshot) = stored.merged(upto) else {
+            let stored = match s.load_doc(&key) {
+                Ok(stored) => stored,
+                Err(e) => {
+                    tracing::warn!(doc = %key, error = %e, "could not read the document to fold it");
                     return;
-                };
-                let Some(committer) = committer.upgrade() else {
-                    return;
-                };
-                committer.submit(
-                    Stakes::Critical,
-                    Box::new(move |s| {
-                        if s.compact_if_unchanged(&key, &snapshot, upto, epoch)? {
-                            guard.done(snapshot.len());
-                        }
-                        Ok(())
-                    }),
-                );
-            }
+                }
+            };
+            let Some(snapshot) = stored.merged(upto) else {
+                return;
+            };
+            let Some(committer) = committer.upgrade() else {
+                return;
+            };
+            committer.submit(
+                Stakes::Critical,
+                Box::new(move |s| {
+                    if s.compact_if_unchanged(&key, &snapshot, upto, epoch)? {
+                        guard.done(snapshot.len());
+                    }
+                    Ok(())
+                }),
+            );
         });
     }
 
-    /// On the writer, after every write submitted so far: reads this document
-    /// as stored, and calls `prepare` with it; the closure that returns runs on
-    /// the folder. The read is best effort: if it fails, nothing more happens.
-    fn read_then_merge<M: FnOnce() + Send + 'static>(
-        &self,
-        prepare: impl FnOnce(&Storage, StoredDoc, Weak<Committer>) -> M + Send + 'static,
-    ) {
-        let key = self.key.clone();
+    /// Runs `job` on the folder once the writer has applied every write
+    /// submitted so far, so that what it reads from the store holds them. It
+    /// reads and merges there: neither the room nor the writer waits for it.
+    fn on_folder_after_writes(&self, job: impl FnOnce(&Storage, Weak<Committer>) + Send + 'static) {
         let folder = Arc::clone(&self.folder);
         let committer = Arc::downgrade(&self.committer);
         self.committer.submit(
             Stakes::BestEffort,
             Box::new(move |s| {
-                let stored = s.load_doc(&key)?;
-                let merge = prepare(s, stored, committer);
-                folder.run(merge);
+                let storage = s.clone();
+                folder.run(move || job(&storage, committer));
                 Ok(())
             }),
         );
@@ -385,17 +388,27 @@ impl Persistence {
                 }),
             ),
             None => {
-                self.read_then_merge(move |s, stored, committer| {
-                    let others = others(s);
-                    move || {
-                        let Ok(others) = others else { return };
-                        let states = merge_all(stored.merged(u64::MAX), others);
-                        if let Some(committer) = committer.upgrade() {
-                            committer
-                                .submit(Stakes::BestEffort, Box::new(move |s| keep(s, states)));
-                        }
-                    }
-                });
+                // Read on the writer, in the order of the writes, so that the
+                // version holds exactly what was accepted before `at_ms` (a
+                // read every history interval); merged on the folder.
+                let own = self.key.clone();
+                let folder = Arc::clone(&self.folder);
+                let committer = Arc::downgrade(&self.committer);
+                self.committer.submit(
+                    Stakes::BestEffort,
+                    Box::new(move |s| {
+                        let stored = s.load_doc(&own)?;
+                        let others = others(s)?;
+                        folder.run(move || {
+                            let states = merge_all(stored.merged(u64::MAX), others);
+                            if let Some(committer) = committer.upgrade() {
+                                committer
+                                    .submit(Stakes::BestEffort, Box::new(move |s| keep(s, states)));
+                            }
+                        });
+                        Ok(())
+                    }),
+                );
                 self.last_ticket
             }
         };
@@ -432,6 +445,7 @@ mod tests {
     use yrs::{Doc, GetString, Text, Transact};
 
     struct Setup {
+        store: Arc<MemoryStore>,
         storage: Storage,
         committer: Arc<Committer>,
         folder: Arc<Folder>,
@@ -440,7 +454,8 @@ mod tests {
     }
 
     fn setup(policy: PersistPolicy) -> Setup {
-        let storage = Storage::new(Arc::new(MemoryStore::default()));
+        let store = Arc::new(MemoryStore::default());
+        let storage = Storage::new(Arc::clone(&store) as _);
         let committer = Committer::start(
             storage.clone(),
             DurabilityMode::Strict,
@@ -466,6 +481,7 @@ mod tests {
             .0;
         core.join(1, Role::Editor, ()).unwrap();
         Setup {
+            store,
             storage,
             committer,
             folder,
@@ -583,9 +599,8 @@ mod tests {
         assert_eq!(t.core.log_size().0, 3, "4, 5 and 6 are logged");
     }
 
-    /// A room that unloads folds its own state. A background fold that read
-    /// the store before, and is written after, would drop what the unload
-    /// folded since: it gives way.
+    /// A room that unloads folds its own state while a background fold still
+    /// waits on the folder: nothing is lost either way round.
     #[tokio::test]
     async fn a_checkpoint_overtakes_a_held_fold_and_nothing_is_lost() {
         let mut t = setup(policy(3));
@@ -605,6 +620,37 @@ mod tests {
         assert!(stored.log.is_empty());
         assert_eq!(text_of(&stored.snapshot.unwrap()), t.room_text());
         assert_eq!(t.room_text().len(), 5);
+    }
+
+    /// The other order: the fold reads the store before an unload's fold is
+    /// written, and its own write comes after. Written, it would replace the
+    /// unload's snapshot with one that lacks what was logged since its read
+    /// (and drop those entries): it must give way.
+    #[tokio::test]
+    async fn a_fold_that_read_before_a_checkpoint_gives_way_to_it() {
+        let mut t = setup(policy(3));
+        t.folder.set_held(true);
+        for (i, s) in ["a", "b", "c"].iter().enumerate() {
+            t.edit(10 + i as u64, s);
+        }
+        // The fold waits on the folder, to read 1 to 3.
+        assert!(t.committer.flush_now().await);
+        // The writer stops; what follows waits in its queue.
+        t.store.set_stalled(true);
+        t.edit(13, "d");
+        t.edit(14, "e");
+        t.persist.checkpoint(&mut t.core, Instant::now(), 5_000);
+        // The fold reads 1 to 3 and queues its write behind the checkpoint.
+        let (tx, rx) = std::sync::mpsc::channel();
+        t.folder.run(move || tx.send(()).unwrap());
+        t.folder.set_held(false);
+        rx.recv_timeout(Duration::from_secs(30)).unwrap();
+        t.store.set_stalled(false);
+        t.settle().await;
+        let stored = t.stored();
+        assert!(stored.log.is_empty());
+        assert_eq!(text_of(&stored.snapshot.unwrap()), t.room_text());
+        assert_eq!(t.room_text().len(), 5, "d and e are kept");
     }
 
     #[test]
