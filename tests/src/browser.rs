@@ -86,16 +86,29 @@ impl Driver {
         let profile = tempfile::tempdir().unwrap();
         let profile_path = profile.path().to_path_buf();
         self.profiles.lock().unwrap().push(profile);
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,800",
+        ]
+        .map(String::from)
+        .into();
+        args.push(format!("--user-data-dir={}", profile_path.display()));
+        // For profiling the client in benchmarks, such as
+        // `--js-flags=--prof --logfile=/tmp/v8-%p.log` (tick logs for `node --prof-process`).
+        if let Ok(extra) = std::env::var("TAFEL_CHROMIUM_ARGS") {
+            args.extend(extra.split_whitespace().map(String::from));
+        }
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": tool("CHROMIUM", "/usr/bin/chromium"),
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    "--window-size=1280,800",
-                    format!("--user-data-dir={}", profile_path.display()),
-                ]
+                "args": args,
             }
         });
         let serde_json::Value::Object(caps) = caps else {
