@@ -263,6 +263,9 @@ fn build_client(profile: Profile) -> Result<PathBuf> {
         .with_context(|| format!("cannot create {}", bindgen_out.display()))?;
     let bindgen_started = Instant::now();
     let release = profile == Profile::Release;
+    // Function names in a release build, for profiles of the client
+    // (`TAFEL_KEEP_NAMES=1 cargo xtask build-client`; about 0.5 MB more).
+    let keep_names = std::env::var_os("TAFEL_KEEP_NAMES").is_some();
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&wasm_in)
         .out_name(OUT_NAME)
@@ -272,7 +275,7 @@ fn build_client(profile: Profile) -> Result<PathBuf> {
         .omit_default_module_path(true)
         .typescript(false)
         .debug(!release)
-        .remove_name_section(release)
+        .remove_name_section(release && !keep_names)
         .remove_producers_section(release)
         .generate(&bindgen_out)
         .with_context(|| format!("wasm-bindgen failed on {}", wasm_in.display()))?;
