@@ -5,7 +5,10 @@
 // default would name the unhashed file.
 import init from '/tafel-client.js';
 
-init({ module_or_path: '/tafel-client_bg.wasm' }).catch((err) => {
+init({ module_or_path: '/tafel-client_bg.wasm' }).then((wasm) => {
+  // The client's memory, for the client benchmark's bytes per element.
+  window.tafelMemory = wasm.memory;
+}).catch((err) => {
   console.error('Tafel failed to start', err);
   document.body.textContent = 'Tafel failed to start: ' + err;
 });

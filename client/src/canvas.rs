@@ -6,6 +6,7 @@
 
 use crate::arrange::ConnectorEnd;
 use crate::commands::Commands;
+use crate::far::{self, Mounting, Sketch, Sketched};
 use crate::i18n::{t, t_with};
 use crate::keymap;
 use crate::model::{Model, ModelRef};
@@ -14,6 +15,7 @@ use crate::views::{ElementView, PAD};
 use leptos::ev;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::collections::{BTreeMap, HashMap};
 use tafel_shared::edit::{self, MoveOrigin};
 use tafel_shared::element::Props;
@@ -97,6 +99,80 @@ struct Input {
     /// Counts touches, so a long-press timer knows whether its touch is
     /// still the one down.
     presses: Cell<u32>,
+    /// What the sketch canvas shows, which the DOM cannot find.
+    sketched: Rc<Sketched>,
+}
+
+impl Input {
+    /// The elements the sketch canvas shows at a screen (client) point,
+    /// topmost first. The canvas lies above every element in the DOM.
+    fn sketched_at(&self, cmd: &Commands, client_x: i32, client_y: i32) -> Vec<String> {
+        if self.sketched.is_empty() {
+            return Vec::new();
+        }
+        let o = self.origin.get();
+        let camera = cmd.state.camera;
+        let at = camera.to_world(Point::new(
+            f64::from(client_x) - o.x,
+            f64::from(client_y) - o.y,
+        ));
+        let slop = far::HIT_SLOP_PX / camera.view.get_untracked().zoom;
+        far::under(&cmd.session().model, &self.sketched, at, slop)
+    }
+
+    /// The elements under a screen point, topmost first: what the sketch
+    /// canvas shows, then the DOM's (pointer capture sends every event to
+    /// the canvas, so the target alone says nothing then).
+    fn ids_under(&self, cmd: &Commands, client_x: i32, client_y: i32) -> Vec<String> {
+        let mut ids = self.sketched_at(cmd, client_x, client_y);
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return ids;
+        };
+        for node in doc
+            .elements_from_point(client_x as f32, client_y as f32)
+            .iter()
+        {
+            if let Some(id) = id_at(Some(node.unchecked_into())) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids
+    }
+
+    /// The topmost element at a screen point whose DOM node there is `target`.
+    fn id_at(
+        &self,
+        cmd: &Commands,
+        target: Option<web_sys::EventTarget>,
+        client_x: i32,
+        client_y: i32,
+    ) -> Option<String> {
+        self.sketched_at(cmd, client_x, client_y)
+            .into_iter()
+            .next()
+            .or_else(|| id_at(target))
+    }
+
+    /// What a click picks: the topmost element, except that the body of a
+    /// note or shape wins over a connector running across it.
+    fn pick_at(&self, cmd: &Commands, e: &PointerEvent) -> Option<String> {
+        let target = self.id_at(cmd, e.target(), e.client_x(), e.client_y())?;
+        let model = &cmd.session().model;
+        if !model.get(&target).is_some_and(|el| el.is_connector()) {
+            return Some(target);
+        }
+        let body = self
+            .ids_under(cmd, e.client_x(), e.client_y())
+            .into_iter()
+            .find(|id| {
+                model
+                    .get(id)
+                    .is_some_and(|el| !el.is_connector() && !el.is_frame())
+            });
+        Some(body.unwrap_or(target))
+    }
 }
 
 /// How long a finger rests on an element before its actions open, in ms (as
@@ -124,44 +200,6 @@ fn end_handle_at(target: Option<web_sys::EventTarget>) -> Option<ConnectorEnd> {
         .and_then(|el| el.closest("[data-end]").ok().flatten())
         .and_then(|el| el.get_attribute("data-end"))
         .and_then(|name| ConnectorEnd::parse(&name))
-}
-
-/// The elements under a screen point, topmost first (pointer capture sends
-/// every event to the canvas, so the target alone says nothing then).
-fn ids_under(client_x: i32, client_y: i32) -> Vec<String> {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return Vec::new();
-    };
-    let mut ids: Vec<String> = Vec::new();
-    for node in doc
-        .elements_from_point(client_x as f32, client_y as f32)
-        .iter()
-    {
-        if let Some(id) = id_at(Some(node.unchecked_into())) {
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-    }
-    ids
-}
-
-/// What a click at a screen point picks: the topmost element, except that the
-/// body of a note or shape wins over a connector running across it.
-fn pick_at(cmd: &Commands, e: &PointerEvent) -> Option<String> {
-    let target = id_at(e.target())?;
-    let model = &cmd.session().model;
-    if !model.get(&target).is_some_and(|el| el.is_connector()) {
-        return Some(target);
-    }
-    let body = ids_under(e.client_x(), e.client_y())
-        .into_iter()
-        .find(|id| {
-            model
-                .get(id)
-                .is_some_and(|el| !el.is_connector() && !el.is_frame())
-        });
-    Some(body.unwrap_or(target))
 }
 
 /// The resize handle under a DOM node, if any.
@@ -222,6 +260,7 @@ pub fn Canvas(
         space: Cell::new(false),
         origin: Cell::new(Point::default()),
         presses: Cell::new(0),
+        sketched: Rc::new(Sketched::default()),
     });
     let draft = RwSignal::new(None::<Draft>);
     let guides = RwSignal::new(Vec::<Guide>::new());
@@ -342,7 +381,8 @@ pub fn Canvas(
                 i.presses.set(i.presses.get() + 1);
                 i.presses.get()
             });
-            if let Some(id) = id_at(e.target()) {
+            let pressed = input.with_value(|i| i.id_at(&cmd, e.target(), e.client_x(), e.client_y()));
+            if let Some(id) = pressed {
                 crate::timer::after(LONG_PRESS_MS, move || {
                     let still = input.try_with_value(|i| {
                         let mut g = i.gesture.borrow_mut();
@@ -408,7 +448,9 @@ pub fn Canvas(
             .as_ref()
             .and_then(|el| el.closest(".frame-title").ok().flatten())
             .is_some();
-        let under = under_el.and_then(|el| id_at(Some(el.into())));
+        let under = input.with_value(|i| {
+            i.id_at(&cmd, under_el.map(Into::into), e.client_x(), e.client_y())
+        });
         let element = under.as_ref().and_then(|id| cmd.session().model.get(id));
         // Double-clicking a frame's empty area adds a note there, as on the
         // canvas; its title is renamed from the title itself.
@@ -464,21 +506,37 @@ pub fn Canvas(
         let (w, h) = camera.screen.get();
         cull_rect(v, w, h)
     });
-    let visible = Memo::new(move |_| {
+    // What the DOM should hold: what is in the area, except, far out, what the
+    // sketch canvas draws instead. Connectors are culled by their route.
+    let wanted = Memo::new(move |_| {
         let area = cull_area.get();
+        let far = !camera.detailed.get();
         model.with_value(|m| {
             let ids = m.order.get();
             m.layout.track();
             m.with_all(|all| {
                 ids.into_iter()
                     .filter(|id| {
-                        all.get(id)
-                            .is_some_and(|e| e.is_connector() || e.base.rect.intersects(&area))
+                        all.get(id).is_some_and(|e| {
+                            if far && far::drawn_far(e) {
+                                return false;
+                            }
+                            if e.is_connector() {
+                                edit::connector_route(|id| all.get(id), e)
+                                    .bounds()
+                                    .intersects(&area)
+                            } else {
+                                e.base.rect.intersects(&area)
+                            }
+                        })
                     })
                     .collect::<Vec<_>>()
             })
         })
     });
+    let mounting = Mounting::follow(model, camera, wanted);
+    let sketched = input.with_value(|i| Rc::clone(&i.sketched));
+    let sketched = StoredValue::new_local(sketched);
     let world_transform = move || {
         let v = camera.view.get();
         format!(
@@ -534,7 +592,7 @@ pub fn Canvas(
             on:contextmenu=move |e: web_sys::MouseEvent| {
                 e.prevent_default();
                 // Pointer capture retargets the event; ask what is under the pointer.
-                let under = ids_under(e.client_x(), e.client_y()).into_iter().next();
+                let under = input.with_value(|i| i.ids_under(&cmd, e.client_x(), e.client_y())).into_iter().next();
                 if let Some(id) = under {
                     let o = input.with_value(|i| i.origin.get());
                     cmd.open_context_menu(id, Point::new(e.client_x() as f64 - o.x, e.client_y() as f64 - o.y));
@@ -544,7 +602,8 @@ pub fn Canvas(
             style:background-position=grid_position
         >
             <div class="world" node_ref=world class:far=move || !camera.detailed.get() style:transform=world_transform>
-                <For each=move || visible.get() key=|id| id.clone() children=move |id| view! { <ElementView model id scope/> }/>
+                <For each=move || mounting.mounted.get() key=|id| id.clone() children=move |id| view! { <ElementView model id scope/> }/>
+                <Sketch model camera scope pending=mounting.pending sketched/>
                 <crate::dots::VoteMarks cmd/>
                 <crate::private_layer::PrivateLayer cmd/>
                 <RemoteSelections model peers view=camera.view/>
@@ -634,7 +693,7 @@ fn pointer_down(
     }
     let tool = cmd.state.ui.tool.get_untracked();
     let can_edit = cmd.session().can_edit_now();
-    let target = pick_at(&cmd, e);
+    let target = i.pick_at(&cmd, e);
     let gesture = if e.button() == 1 || i.space.get() || tool == Tool::Hand {
         Gesture::Pan { last: p }
     } else if tool == Tool::Comment && e.button() == 0 {
@@ -947,7 +1006,8 @@ fn pointer_up(
     match gesture {
         Gesture::Reconnect { id, end } => {
             // Attached to what it is dropped on (not itself, not a connector).
-            let onto = ids_under(e.client_x(), e.client_y())
+            let onto = i
+                .ids_under(&cmd, e.client_x(), e.client_y())
                 .into_iter()
                 .find(|under| {
                     *under != id
@@ -998,10 +1058,11 @@ fn pointer_up(
             cmd.new_pen(&simplify(&points, 1.5 / zoom));
         }
         Gesture::Connect { from, start } => {
-            let to = web_sys::window()
+            let under = web_sys::window()
                 .and_then(|win| win.document())
-                .and_then(|d| d.element_from_point(e.client_x() as f32, e.client_y() as f32))
-                .and_then(|el| id_at(Some(el.into())))
+                .and_then(|d| d.element_from_point(e.client_x() as f32, e.client_y() as f32));
+            let to = i
+                .id_at(&cmd, under.map(Into::into), e.client_x(), e.client_y())
                 .filter(|id| {
                     Some(id) != from.as_ref()
                         && cmd

@@ -51,6 +51,7 @@ pub mod commands;
 pub mod comments;
 pub mod dots;
 pub mod facilitation;
+pub mod far;
 pub mod hints;
 pub mod history;
 pub mod home;

@@ -66,6 +66,9 @@ pub struct Model {
     pub order: RwSignal<Vec<String>>,
     /// Bumped whenever any element's position or size changes (culling, outline).
     pub layout: RwSignal<u64>,
+    /// Bumped whenever any element changes at all (the far-out drawing, which
+    /// draws every element from the cache instead of reading its signal).
+    pub changes: RwSignal<u64>,
     /// Bumped whenever undo or redo availability may have changed.
     pub history: RwSignal<u64>,
     ids: Cell<u64>,
@@ -136,6 +139,7 @@ impl Model {
             cache: RefCell::new(HashMap::new()),
             order: RwSignal::new(Vec::new()),
             layout: RwSignal::new(0),
+            changes: RwSignal::new(0),
             history: RwSignal::new(0),
             ids: Cell::new(0),
         }
@@ -325,6 +329,7 @@ impl Model {
         }
         let mut restack = false;
         let mut moved = false;
+        let mut changed = false;
         {
             let txn = self.doc.transact();
             let layer_txn = self.layer.transact();
@@ -344,6 +349,7 @@ impl Model {
                         if before == Some(&e) {
                             continue;
                         }
+                        changed = true;
                         match views.get(&id) {
                             Some(signal) => signal.set(e.clone()),
                             None => {
@@ -356,6 +362,7 @@ impl Model {
                         restack |= cache.remove(&id).is_some();
                         views.remove(&id);
                         moved = true;
+                        changed = true;
                     }
                 }
             }
@@ -369,6 +376,9 @@ impl Model {
         }
         if moved {
             self.layout.update(|n| *n += 1);
+        }
+        if changed {
+            self.changes.update(|n| *n += 1);
         }
         outgoing
     }

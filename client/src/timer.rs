@@ -1,5 +1,5 @@
-//! Browser timers: a one-shot callback, and a repeating one that stops when
-//! its owner drops it.
+//! Browser timers: a one-shot callback, one at the next animation frame, and
+//! a repeating one that stops when its owner drops it.
 
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
@@ -9,6 +9,14 @@ pub fn after(ms: i32, f: impl FnOnce() + 'static) {
     let cb = Closure::once_into_js(f);
     if let Some(w) = web_sys::window() {
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms);
+    }
+}
+
+/// Runs `f` at the next animation frame, before the browser paints it.
+pub fn next_frame(f: impl FnOnce() + 'static) {
+    let cb = Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(cb.unchecked_ref());
     }
 }
 

@@ -71,7 +71,9 @@ fn n(v: f64) -> String {
     }
 }
 
-fn colour<'a>(value: &'a str, fallback: &'a str) -> &'a str {
+/// `value` if it is a colour an export (or the far-out canvas) may use as is:
+/// `#rrggbb` or `transparent`; `fallback` otherwise.
+pub fn colour<'a>(value: &'a str, fallback: &'a str) -> &'a str {
     let ok = value == "transparent"
         || (value.len() == 7
             && value.starts_with('#')
@@ -288,18 +290,8 @@ fn element(out: &mut String, e: &Element, all: &HashMap<&str, &Element>, images:
             }
         }
         Props::Pen(p) => {
-            if let Some(b) = crate::geometry::points_bounds(&p.points) {
-                // Points are relative to where the stroke was drawn, scaled to
-                // the element's rect, as the canvas draws them.
-                let (sx, sy) = (
-                    if b.w > 0.0 { r.w / b.w } else { 1.0 },
-                    if b.h > 0.0 { r.h / b.h } else { 1.0 },
-                );
-                let placed: Vec<Point> = p
-                    .points
-                    .iter()
-                    .map(|q| Point::new(r.x + (q.x - b.x) * sx, r.y + (q.y - b.y) * sy))
-                    .collect();
+            let placed = e.pen_on_board();
+            if !placed.is_empty() {
                 let _ = write!(
                     out,
                     r#"<path d="{}" fill="none" stroke="{}" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/>"#,

@@ -5,7 +5,7 @@
 //! exercise them without a browser.
 
 use crate::element::{flat_points, Element, ElementBase, Props};
-use crate::geometry::{route, End, Point, Rect};
+use crate::geometry::{route, route_with, End, Point, Rect, Route};
 use crate::order;
 use crate::schema::{self, STICKY_COLORS};
 use serde::{Deserialize, Serialize};
@@ -368,6 +368,20 @@ pub fn connector_ends(all: &HashMap<&str, &Element>, c: &Element) -> (End, End) 
         .copied()
         .unwrap_or(Point::new(r.right(), r.bottom()));
     (end(from, start), end(to, finish))
+}
+
+/// Where a connector runs, with its ends looked up by `find` (a cache of the
+/// board, where [`connector_ends`] wants a map).
+pub fn connector_route<'a>(find: impl Fn(&str) -> Option<&'a Element>, c: &Element) -> Route {
+    let Props::Connector(p) = &c.props else {
+        return Route::straight(Point::default(), Point::default());
+    };
+    let known: HashMap<&str, &Element> = [p.from.as_str(), p.to.as_str()]
+        .into_iter()
+        .filter_map(|id| find(id).map(|e| (id, e)))
+        .collect();
+    let (a, b) = connector_ends(&known, c);
+    route_with(a, b, p.route)
 }
 
 /// The clipboard type a Tafel copy carries its elements under; `text/plain`
@@ -748,6 +762,33 @@ mod tests {
         let now = all(&doc, &map);
         reparent(&mut doc.transact_mut(), &map, &now, &moved);
         assert_eq!(get(&all(&doc, &map), "b").base.parent, "");
+    }
+
+    #[test]
+    fn a_connector_is_routed_between_the_elements_it_joins_or_its_free_points() {
+        let a = Element::sticky("a", Rect::new(0.0, 0.0, 100.0, 100.0), "#ffe066", "");
+        let b = Element::sticky("b", Rect::new(300.0, 0.0, 100.0, 100.0), "#ffe066", "");
+        let c = Element::new(
+            "c",
+            Rect::new(0.0, 0.0, 1.0, 1.0),
+            Props::Connector(crate::element::ConnectorProps {
+                from: "a".into(),
+                to: "b".into(),
+                points: vec![Point::new(-50.0, -50.0), Point::new(900.0, 900.0)],
+                ..Default::default()
+            }),
+        );
+        let board = [&a, &b];
+        let find = |id: &str| board.iter().copied().find(|e| e.base.id == id);
+        let joined = connector_route(find, &c);
+        assert_eq!(joined.start, Point::new(100.0, 50.0), "leaves a's facing side");
+        assert_eq!(joined.end, Point::new(300.0, 50.0), "meets b's facing side");
+        let nothing = |_: &str| None;
+        let free = connector_route(nothing, &c);
+        assert_eq!(
+            (free.start, free.end),
+            (Point::new(-50.0, -50.0), Point::new(900.0, 900.0))
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! The names in the document are the [`schema`] `F_*` constants; the serde names
 //! are the same words, which `tests::serde_names_are_the_document_names` checks.
 
-use crate::geometry::{Outline, Point, Rect, Routing};
+use crate::geometry::{hit_outline, hit_polyline, points_bounds, Outline, Point, Rect, Route, Routing};
 use crate::schema::{self, ElementKind};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use yrs::{
@@ -622,6 +622,38 @@ impl Element {
         }
     }
 
+    /// A pen stroke's points on the board. They are stored relative to where
+    /// the stroke was drawn and scaled to the element's rect, so resizing the
+    /// element stretches the drawing. Empty for other kinds.
+    pub fn pen_on_board(&self) -> Vec<Point> {
+        let Props::Pen(p) = &self.props else {
+            return Vec::new();
+        };
+        let Some(b) = points_bounds(&p.points) else {
+            return Vec::new();
+        };
+        let r = &self.base.rect;
+        let scale = |to: f64, from: f64| if from > 0.0 { to / from } else { 1.0 };
+        let (sx, sy) = (scale(r.w, b.w), scale(r.h, b.h));
+        p.points
+            .iter()
+            .map(|q| Point::new(r.x + (q.x - b.x) * sx, r.y + (q.y - b.y) * sy))
+            .collect()
+    }
+
+    /// Whether a pointer at `p` (board units) is on this element, `tolerance`
+    /// board units around what is drawn: a shape's own outline, a pen
+    /// stroke's line, a connector's `route` (its ends are other elements, so
+    /// the caller routes it), and the rect for the rest.
+    pub fn hit(&self, p: Point, tolerance: f64, route: Option<&Route>) -> bool {
+        match &self.props {
+            Props::Connector(_) => route.is_some_and(|r| r.hit(p, tolerance)),
+            Props::Pen(_) => hit_polyline(&self.pen_on_board(), p, tolerance),
+            Props::Shape(s) => hit_outline(s.outline, &self.base.rect, p, tolerance),
+            _ => self.base.rect.inflate(tolerance).contains(p),
+        }
+    }
+
     /// A text alternative for screen readers and the outline view.
     pub fn label(&self) -> String {
         let (what, words) = match &self.props {
@@ -805,6 +837,64 @@ pub fn text_ref<T: ReadTxn>(txn: &T, elements: &MapRef, id: &str) -> Option<yrs:
 mod tests {
     use super::*;
     use yrs::{Doc, Text, Transact};
+
+    #[test]
+    fn a_pen_stroke_is_placed_in_its_rect_and_stretches_with_it() {
+        let stroke = |rect| {
+            Element::new(
+                "p",
+                rect,
+                Props::Pen(PenProps {
+                    points: vec![Point::new(5.0, 5.0), Point::new(15.0, 25.0)],
+                    stroke: String::new(),
+                }),
+            )
+        };
+        let drawn = stroke(Rect::new(100.0, 200.0, 10.0, 20.0));
+        assert_eq!(
+            drawn.pen_on_board(),
+            vec![Point::new(100.0, 200.0), Point::new(110.0, 220.0)]
+        );
+        let resized = stroke(Rect::new(100.0, 200.0, 40.0, 20.0));
+        assert_eq!(resized.pen_on_board()[1], Point::new(140.0, 220.0));
+    }
+
+    #[test]
+    fn hits_follow_what_is_drawn_not_the_box() {
+        let rect = Rect::new(0.0, 0.0, 100.0, 100.0);
+        let note = Element::sticky("n", rect, "#ffe066", "");
+        assert!(note.hit(Point::new(2.0, 2.0), 0.0, None));
+        assert!(!note.hit(Point::new(-3.0, 50.0), 2.0, None));
+        assert!(note.hit(Point::new(-3.0, 50.0), 4.0, None));
+
+        let ellipse = Element::new(
+            "e",
+            rect,
+            Props::Shape(ShapeProps {
+                outline: Outline::Ellipse,
+                ..Default::default()
+            }),
+        );
+        assert!(ellipse.hit(Point::new(50.0, 50.0), 0.0, None));
+        assert!(!ellipse.hit(Point::new(3.0, 3.0), 1.0, None), "outside the ellipse, inside its box");
+
+        let pen = Element::new(
+            "p",
+            rect,
+            Props::Pen(PenProps {
+                points: vec![Point::new(0.0, 0.0), Point::new(100.0, 100.0)],
+                stroke: String::new(),
+            }),
+        );
+        assert!(pen.hit(Point::new(52.0, 50.0), 3.0, None), "near the line");
+        assert!(!pen.hit(Point::new(90.0, 10.0), 3.0, None), "inside its box, far from the line");
+
+        let connector = Element::new("c", rect, Props::Connector(ConnectorProps::default()));
+        let route = Route::straight(Point::new(0.0, 50.0), Point::new(100.0, 50.0));
+        assert!(connector.hit(Point::new(40.0, 53.0), 4.0, Some(&route)));
+        assert!(!connector.hit(Point::new(40.0, 60.0), 4.0, Some(&route)));
+        assert!(!connector.hit(Point::new(40.0, 50.0), 4.0, None), "no route, nothing to hit");
+    }
 
     /// One element of every kind with every field set to something other than
     /// its default.

@@ -547,13 +547,13 @@ pub struct Viewport {
 }
 
 /// The furthest out the view can zoom.
-pub const MIN_ZOOM: f64 = 0.1;
+pub const MIN_ZOOM: f64 = 0.05;
 /// The furthest in the view can zoom.
 pub const MAX_ZOOM: f64 = 4.0;
 /// Fitting small content stops here: blowing a single sticky up to 4× is never
 /// what "show everything" means.
 const FIT_MAX_ZOOM: f64 = 2.0;
-const ZOOM_STEPS: [f64; 10] = [0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0];
+const ZOOM_STEPS: [f64; 11] = [0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0];
 
 impl Default for Viewport {
     fn default() -> Self {
@@ -653,7 +653,7 @@ impl Viewport {
 }
 
 /// Snaps a zoom level to the next/previous step of a ladder (for the + / − buttons):
-/// steps are [0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0]; `zoom_step(z,
+/// steps are [0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0]; `zoom_step(z,
 /// true)` is the smallest step > z (+epsilon), or MAX_ZOOM; `zoom_step(z, false)` the
 /// largest step < z, or MIN_ZOOM.
 pub fn zoom_step(zoom: f64, up: bool) -> f64 {
@@ -916,7 +916,8 @@ mod tests {
         assert_eq!(zoom_step(1.1, false), 1.0);
         assert_eq!(zoom_step(1.000_000_000_1, true), 1.25);
         assert_eq!(zoom_step(4.0, true), MAX_ZOOM);
-        assert_eq!(zoom_step(0.1, false), MIN_ZOOM);
+        assert_eq!(zoom_step(0.1, false), 0.05);
+        assert_eq!(zoom_step(0.05, false), MIN_ZOOM);
     }
 
     #[test]

@@ -3,14 +3,15 @@
 //!
 //! ```text
 //! cargo xtask build-client
-//! cargo run --release -p tafel-tests --example client_bench -- [notes] [runs]
+//! cargo run --release -p tafel-tests --example client_bench -- [elements] [runs] [mixed]
 //! ```
 //!
 //! Reports, per run: time from navigation start to the first paint of the whole
 //! board (the client's `tafel:first-render` mark), frame times while panning and
 //! while zooming (wheel events, one per animation frame): both the interval
 //! between frames and each frame's own work (which can be under 16.7 ms), with
-//! the frames dropped, and how long a remote edit takes to show. Numbers go to
+//! the frames dropped, the same while zooming from 100 % to 5 % and back, and
+//! how long a remote edit takes to show. Numbers go to
 //! BENCHMARKS.md; nothing here asserts.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -41,6 +42,7 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let notes: usize = args.next().map_or(5000, |a| a.parse().expect("note count"));
     let runs: usize = args.next().map_or(3, |a| a.parse().expect("run count"));
+    let mixed = args.next().is_some_and(|a| a == "mixed");
     let dist = client_dist();
     let wasm = std::fs::read_dir(&dist)
         .unwrap()
@@ -64,10 +66,19 @@ async fn main() {
         SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
             .await
             .unwrap();
-    tafel_tests::seed_grid(&mut writer, notes).await.unwrap();
+    if mixed {
+        tafel_tests::seed_mixed(&mut writer, notes).await.unwrap();
+    } else {
+        tafel_tests::seed_grid(&mut writer, notes).await.unwrap();
+    }
     writer.pump_for(Duration::from_millis(500)).await.unwrap();
     println!(
-        "board: {notes} sticky notes, {} KB of document",
+        "board: {notes} {}, {} KB of document",
+        if mixed {
+            "elements (notes, shapes, pen strokes, connectors)"
+        } else {
+            "sticky notes"
+        },
         writer.state().len() / 1024
     );
 
@@ -94,9 +105,20 @@ async fn main() {
             "const n = performance.getEntriesByType('navigation')[0];
              const m = k => performance.getEntriesByName(k)[0].startTime;
              return [m('tafel:first-content'), m('tafel:first-render'), document.querySelectorAll('.element').length, n.domContentLoadedEventEnd, \
-               document.querySelector('[data-testid=camera]')?.dataset.zoom ?? '?'];",
+               document.querySelector('[data-testid=camera]')?.dataset.zoom ?? '?', \
+               performance.memory.usedJSHeapSize, window.tafelMemory?.buffer.byteLength ?? 0];",
         )
         .await;
+        let (heap, wasm) = (
+            marks[5].as_f64().unwrap_or(0.0),
+            marks[6].as_f64().unwrap_or(0.0),
+        );
+        println!(
+            "run {run}: memory after the first render: JS heap {:.1} MB, WASM {:.1} MB; {:.0} bytes per element together",
+            heap / 1e6,
+            wasm / 1e6,
+            (heap + wasm) / notes as f64
+        );
         let pan = browser
             .execute_async(FRAME_TIMES, vec!["pan".into(), 180.into()])
             .await
@@ -155,9 +177,23 @@ async fn main() {
             dropped(&frame_times(&near))
         );
 
-        // A remote edit: another participant changes the text of a note on screen.
+        // Zooming out fast from 100 % to 5 % and back (issue 12, point 7).
+        let sweep = browser
+            .execute_async(FRAME_TIMES, vec!["sweep".into(), 180.into()])
+            .await
+            .unwrap();
+        let sweep_work = frame_times(&js(&browser, FRAME_WORK).await);
+        let over_50 = sweep_work.iter().filter(|t| **t > 50.0).count();
+        let (sweep50, sweep95, sweep_max) = stats(sweep_work);
+        println!(
+            "run {run}: zoom 100 % → 5 % → 100 %: work per frame median {sweep50:.1} ms p95 {sweep95:.1} max {sweep_max:.1}, {over_50} frames over 50 ms, {} of 178 frames dropped",
+            dropped(&frame_times(&sweep))
+        );
+
+        // A remote edit: another participant changes the text of a note on
+        // screen (at 100 %, where notes are in the DOM with their text).
         browser
-            .find(fantoccini::Locator::Css("[data-action=zoom-fit]"))
+            .find(fantoccini::Locator::Css("[data-action=zoom-reset]"))
             .await
             .unwrap()
             .click()

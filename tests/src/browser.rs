@@ -96,6 +96,8 @@ impl Driver {
             "--disable-component-update",
             "--disable-sync",
             "--window-size=1280,800",
+            // Exact heap sizes for the client benchmark's memory per element.
+            "--enable-precise-memory-info",
         ]
         .map(String::from)
         .into();
@@ -455,7 +457,8 @@ pub async fn open_people(
 
 /// A page script for benchmarks: `(mode, frames)` → the intervals between
 /// animation frames while one wheel event per frame pans (`"pan"`) or zooms
-/// (`"zoom"`) the board back and forth.
+/// (`"zoom"`) the board back and forth, or zooms out to a twentieth of the
+/// zoom and back in (`"sweep"`).
 pub const FRAME_TIMES: &str = r#"
 const [mode, frames, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
 const canvas = document.querySelector('.canvas');
@@ -477,8 +480,12 @@ function step(now) {
   channel.port2.postMessage(0);
   (window.__tafelZooms = window.__tafelZooms || []).push([Math.round(now - last), document.querySelector('.zoom .percent').textContent, document.querySelectorAll('.element').length]);
   last = now;
-  const zoom = mode === 'zoom';
-  const delta = (n % 60 < 30 ? -1 : 1) * (zoom ? 12 : 14);
+  // 'sweep' zooms out to a twentieth over the first half of the frames and
+  // back in over the second (100 % to 5 % and back, from 100 %).
+  const zoom = mode === 'zoom' || mode === 'sweep';
+  const delta = mode === 'sweep'
+    ? (n < frames / 2 ? 1 : -1) * Math.log(20) / (frames / 2) / 0.002
+    : (n % 60 < 30 ? -1 : 1) * (zoom ? 12 : 14);
   canvas.dispatchEvent(new WheelEvent('wheel', {
     deltaX: zoom ? 0 : delta, deltaY: zoom ? delta : delta / 2, ctrlKey: zoom,
     clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true,

@@ -12,6 +12,7 @@ mod browser;
 mod browser_arrange;
 mod browser_comments;
 mod browser_export;
+mod browser_far;
 mod browser_finish;
 mod browser_german;
 mod browser_history;
