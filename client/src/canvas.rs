@@ -15,8 +15,8 @@ use crate::views::{ElementView, PAD};
 use leptos::ev;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 use tafel_shared::edit::{self, MoveOrigin};
 use tafel_shared::element::Props;
 use tafel_shared::geometry::{
@@ -381,7 +381,8 @@ pub fn Canvas(
                 i.presses.set(i.presses.get() + 1);
                 i.presses.get()
             });
-            let pressed = input.with_value(|i| i.id_at(&cmd, e.target(), e.client_x(), e.client_y()));
+            let pressed =
+                input.with_value(|i| i.id_at(&cmd, e.target(), e.client_x(), e.client_y()));
             if let Some(id) = pressed {
                 crate::timer::after(LONG_PRESS_MS, move || {
                     let still = input.try_with_value(|i| {
@@ -448,9 +449,8 @@ pub fn Canvas(
             .as_ref()
             .and_then(|el| el.closest(".frame-title").ok().flatten())
             .is_some();
-        let under = input.with_value(|i| {
-            i.id_at(&cmd, under_el.map(Into::into), e.client_x(), e.client_y())
-        });
+        let under = input
+            .with_value(|i| i.id_at(&cmd, under_el.map(Into::into), e.client_x(), e.client_y()));
         let element = under.as_ref().and_then(|id| cmd.session().model.get(id));
         // Double-clicking a frame's empty area adds a note there, as on the
         // canvas; its title is renamed from the title itself.

@@ -185,7 +185,9 @@ fn next_frames(step: Rc<dyn Fn()>, scheduled: Rc<std::cell::Cell<bool>>, mountin
 /// below selections and cursors), covering the screen.
 #[component]
 pub fn Sketch(
+    /// The board replica.
     model: ModelRef,
+    /// What part of the board is on screen.
     camera: Camera,
     /// The open round's settings while clicks vote (what it leaves out is dimmed).
     scope: Signal<Option<RoundSettings>>,
@@ -219,9 +221,7 @@ pub fn Sketch(
                 let drawn: Vec<&Element> = order
                     .iter()
                     .filter_map(|id| all.get(id))
-                    .filter(|e| {
-                        (far && drawn_far(e)) || pending.contains(e.base.id.as_str())
-                    })
+                    .filter(|e| (far && drawn_far(e)) || pending.contains(e.base.id.as_str()))
                     .filter(|e| reach(all, e).intersects(&area))
                     .collect();
                 paint(&el, view, (w, h), all, &drawn, scope.as_ref());

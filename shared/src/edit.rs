@@ -781,7 +781,11 @@ mod tests {
         let board = [&a, &b];
         let find = |id: &str| board.iter().copied().find(|e| e.base.id == id);
         let joined = connector_route(find, &c);
-        assert_eq!(joined.start, Point::new(100.0, 50.0), "leaves a's facing side");
+        assert_eq!(
+            joined.start,
+            Point::new(100.0, 50.0),
+            "leaves a's facing side"
+        );
         assert_eq!(joined.end, Point::new(300.0, 50.0), "meets b's facing side");
         let nothing = |_: &str| None;
         let free = connector_route(nothing, &c);

@@ -9,7 +9,9 @@
 //! The names in the document are the [`schema`] `F_*` constants; the serde names
 //! are the same words, which `tests::serde_names_are_the_document_names` checks.
 
-use crate::geometry::{hit_outline, hit_polyline, points_bounds, Outline, Point, Rect, Route, Routing};
+use crate::geometry::{
+    hit_outline, hit_polyline, points_bounds, Outline, Point, Rect, Route, Routing,
+};
 use crate::schema::{self, ElementKind};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use yrs::{
@@ -876,7 +878,10 @@ mod tests {
             }),
         );
         assert!(ellipse.hit(Point::new(50.0, 50.0), 0.0, None));
-        assert!(!ellipse.hit(Point::new(3.0, 3.0), 1.0, None), "outside the ellipse, inside its box");
+        assert!(
+            !ellipse.hit(Point::new(3.0, 3.0), 1.0, None),
+            "outside the ellipse, inside its box"
+        );
 
         let pen = Element::new(
             "p",
@@ -887,13 +892,19 @@ mod tests {
             }),
         );
         assert!(pen.hit(Point::new(52.0, 50.0), 3.0, None), "near the line");
-        assert!(!pen.hit(Point::new(90.0, 10.0), 3.0, None), "inside its box, far from the line");
+        assert!(
+            !pen.hit(Point::new(90.0, 10.0), 3.0, None),
+            "inside its box, far from the line"
+        );
 
         let connector = Element::new("c", rect, Props::Connector(ConnectorProps::default()));
         let route = Route::straight(Point::new(0.0, 50.0), Point::new(100.0, 50.0));
         assert!(connector.hit(Point::new(40.0, 53.0), 4.0, Some(&route)));
         assert!(!connector.hit(Point::new(40.0, 60.0), 4.0, Some(&route)));
-        assert!(!connector.hit(Point::new(40.0, 50.0), 4.0, None), "no route, nothing to hit");
+        assert!(
+            !connector.hit(Point::new(40.0, 50.0), 4.0, None),
+            "no route, nothing to hit"
+        );
     }
 
     /// One element of every kind with every field set to something other than

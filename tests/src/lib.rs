@@ -64,7 +64,12 @@ async fn seed(writer: &mut SyncClient, count: usize, mixed: bool) -> anyhow::Res
                         })),
                         14..=16 => Some(Props::Pen(PenProps {
                             points: (0..12)
-                                .map(|k| Point::new(k as f64 * 14.0, 80.0 + 60.0 * ((k + i) as f64).sin()))
+                                .map(|k| {
+                                    Point::new(
+                                        k as f64 * 14.0,
+                                        80.0 + 60.0 * ((k + i) as f64).sin(),
+                                    )
+                                })
                                 .collect(),
                             stroke: "#1971c2".into(),
                         })),

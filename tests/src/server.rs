@@ -46,7 +46,41 @@ pub struct TestServer {
     /// The running server (its `app` gives access to storage and metrics).
     pub server: Server,
     /// Keeps the data directory alive.
-    pub dir: Option<tempfile::TempDir>,
+    pub dir: Option<ServerDir>,
+}
+
+/// A test server's temporary directory, removed only once its store has let
+/// go of it. Removing it while the server still flushes fails that server's
+/// writes, and sled's I/O threads, which every server of a test process
+/// shares, then stall the stores of the tests running beside it.
+pub struct ServerDir(Option<tempfile::TempDir>);
+
+impl std::ops::Deref for ServerDir {
+    type Target = tempfile::TempDir;
+
+    fn deref(&self) -> &tempfile::TempDir {
+        self.0.as_ref().expect("present until dropped")
+    }
+}
+
+impl Drop for ServerDir {
+    fn drop(&mut self) {
+        let Some(dir) = self.0.take() else { return };
+        // sled holds an exclusive lock on this file while the store is open.
+        let lock = dir.path().join("data").join("db").join("db");
+        std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while std::time::Instant::now() < deadline {
+                match std::fs::File::open(&lock) {
+                    Ok(file) if file.try_lock().is_err() => {
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    _ => break,
+                }
+            }
+            drop(dir);
+        });
+    }
 }
 
 impl TestServer {
@@ -66,7 +100,7 @@ impl TestServer {
         let server = serve::start(config, store).await?;
         Ok(Self {
             server,
-            dir: Some(dir),
+            dir: Some(ServerDir(Some(dir))),
         })
     }
 
