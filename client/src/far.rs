@@ -99,6 +99,9 @@ pub struct Mounting {
 /// on a mid-range laptop (BENCHMARKS.md, "zooming over 5,000 notes").
 pub const MOUNT_BATCH: usize = 40;
 
+/// Views no longer wanted that are unmounted per frame.
+pub const UNMOUNT_BATCH: usize = 200;
+
 impl Mounting {
     /// Mounting towards `wanted` (element ids in paint order), with the
     /// element cache to find where each is.
@@ -108,73 +111,86 @@ impl Mounting {
             pending: RwSignal::new(Vec::new()),
         };
         let scheduled = Rc::new(std::cell::Cell::new(false));
-        let step: Rc<dyn Fn()> = Rc::new(move || mounting.step(model, camera, wanted));
+        let step: Rc<dyn Fn() -> bool> = Rc::new(move || mounting.step(model, camera, wanted));
         Effect::new(move |_| {
             wanted.track();
-            step();
-            if mounting.pending.with_untracked(|p| !p.is_empty()) && !scheduled.replace(true) {
-                next_frames(Rc::clone(&step), Rc::clone(&scheduled), mounting);
+            if step() && !scheduled.replace(true) {
+                next_frames(Rc::clone(&step), Rc::clone(&scheduled));
             }
         });
         mounting
     }
 
-    /// One batch: drops what is no longer wanted, mounts up to
-    /// [`MOUNT_BATCH`] more.
-    fn step(self, model: ModelRef, camera: Camera, wanted: Memo<Vec<String>>) {
+    /// One batch: unmounts up to [`UNMOUNT_BATCH`] views no longer wanted
+    /// (those of deleted elements at once) and mounts up to [`MOUNT_BATCH`]
+    /// more. Returns whether there is more to do.
+    fn step(self, model: ModelRef, camera: Camera, wanted: Memo<Vec<String>>) -> bool {
         let Some(wanted) = wanted.try_get_untracked() else {
-            return;
+            return false;
         };
         let Some(mounted) = self.mounted.try_get_untracked() else {
-            return;
+            return false;
         };
         let now: HashSet<&str> = mounted.iter().map(String::as_str).collect();
+        let wanted_set: HashSet<&str> = wanted.iter().map(String::as_str).collect();
         let middle = camera.screen_center();
-        let mut missing: Vec<(f64, &str)> = model.with_value(|m| {
+        let (next, pending, more) = model.with_value(|m| {
+            let order = m.order.get_untracked();
             m.with_all(|all| {
-                wanted
+                let distance = |id: &str| {
+                    all.get(id)
+                        .map_or(f64::INFINITY, |e| e.base.rect.center().distance(middle))
+                };
+                let mut missing: Vec<(f64, &str)> = wanted
                     .iter()
                     .filter(|id| !now.contains(id.as_str()))
-                    .map(|id| {
-                        let d = all
-                            .get(id)
-                            .map_or(f64::INFINITY, |e| e.base.rect.center().distance(middle));
-                        (d, id.as_str())
+                    .map(|id| (distance(id), id.as_str()))
+                    .collect();
+                missing.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let taken: HashSet<&str> =
+                    missing.iter().take(MOUNT_BATCH).map(|m| m.1).collect();
+                // Unmounting thousands of views at once (zooming out past the
+                // detail threshold) is one long frame too: the farthest go first.
+                let mut stale: Vec<(f64, &str)> = mounted
+                    .iter()
+                    .filter(|id| !wanted_set.contains(id.as_str()) && all.contains_key(id.as_str()))
+                    .map(|id| (distance(id), id.as_str()))
+                    .collect();
+                stale.sort_by(|a, b| b.0.total_cmp(&a.0));
+                let kept: HashSet<&str> = stale.iter().skip(UNMOUNT_BATCH).map(|s| s.1).collect();
+                let next: Vec<String> = order
+                    .iter()
+                    .filter(|id| {
+                        let id = id.as_str();
+                        (now.contains(id) && (wanted_set.contains(id) || kept.contains(id)))
+                            || taken.contains(id)
                     })
-                    .collect()
+                    .cloned()
+                    .collect();
+                let pending: Vec<String> = wanted
+                    .iter()
+                    .filter(|id| !now.contains(id.as_str()) && !taken.contains(id.as_str()))
+                    .cloned()
+                    .collect();
+                let more = !pending.is_empty() || !kept.is_empty();
+                (next, pending, more)
             })
         });
-        missing.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let taken: HashSet<&str> = missing.iter().take(MOUNT_BATCH).map(|m| m.1).collect();
-        let next: Vec<String> = wanted
-            .iter()
-            .filter(|id| now.contains(id.as_str()) || taken.contains(id.as_str()))
-            .cloned()
-            .collect();
-        let pending: Vec<String> = wanted
-            .iter()
-            .filter(|id| !now.contains(id.as_str()) && !taken.contains(id.as_str()))
-            .cloned()
-            .collect();
         if next != mounted {
             self.mounted.set(next);
         }
         if self.pending.with_untracked(|p| *p != pending) {
             self.pending.set(pending);
         }
+        more
     }
 }
 
-/// Runs `step` once per animation frame until nothing is pending.
-fn next_frames(step: Rc<dyn Fn()>, scheduled: Rc<std::cell::Cell<bool>>, mounting: Mounting) {
+/// Runs `step` once per animation frame until it has nothing more to do.
+fn next_frames(step: Rc<dyn Fn() -> bool>, scheduled: Rc<std::cell::Cell<bool>>) {
     crate::timer::next_frame(move || {
-        step();
-        if mounting
-            .pending
-            .try_with_untracked(|p| !p.is_empty())
-            .unwrap_or(false)
-        {
-            next_frames(step, scheduled, mounting);
+        if step() {
+            next_frames(step, scheduled);
         } else {
             scheduled.set(false);
         }
