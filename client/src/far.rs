@@ -147,8 +147,7 @@ impl Mounting {
                     .map(|id| (distance(id), id.as_str()))
                     .collect();
                 missing.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let taken: HashSet<&str> =
-                    missing.iter().take(MOUNT_BATCH).map(|m| m.1).collect();
+                let taken: HashSet<&str> = missing.iter().take(MOUNT_BATCH).map(|m| m.1).collect();
                 // Unmounting thousands of views at once (zooming out past the
                 // detail threshold) is one long frame too: the farthest go first.
                 let mut stale: Vec<(f64, &str)> = mounted

@@ -717,7 +717,13 @@ fn run_tests(args: &[OsString]) -> Result<ExitCode> {
         // xtask has no tests, and building it again under the workspace's
         // unified features compiled its wasm-bindgen dependencies a second
         // time (about 90 s of CPU on a fresh CI machine).
-        cmd.args(["--workspace", "--exclude", CLIENT_PACKAGE, "--exclude", "xtask"]);
+        cmd.args([
+            "--workspace",
+            "--exclude",
+            CLIENT_PACKAGE,
+            "--exclude",
+            "xtask",
+        ]);
         // That build makes the `tafel` executable (for the server package's
         // own integration test) with the features the whole workspace unifies;
         // the black-box tests run it as it is. Building it again on their own
