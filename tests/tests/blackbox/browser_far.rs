@@ -57,6 +57,21 @@ async fn zoom(browser: &Client) -> f64 {
     .unwrap()
 }
 
+/// Ada on the board at `link`, once its first view (which fits the whole
+/// board) is far out.
+async fn open_far_out(driver: &Driver, link: &str) -> Client {
+    let ada = driver.browser().await;
+    open_as(&ada, link, "Ada").await;
+    wait_until(
+        &ada,
+        "the board fitted",
+        "return +document.querySelector('[data-testid=camera]').dataset.zoom < 0.3",
+    )
+    .await;
+    settle(&ada).await;
+    ada
+}
+
 fn note<'a>(all: &'a [Element], id: &str) -> Option<&'a Element> {
     all.iter().find(|e| e.base.id == id)
 }
@@ -72,15 +87,7 @@ async fn far_out_notes_are_drawn_on_the_canvas_and_picked_moved_and_deleted_ther
     server.pump_for(Duration::from_millis(200)).await.unwrap();
 
     let driver = Driver::start().await;
-    let ada = driver.browser().await;
-    open_as(&ada, &board.created.links[&Role::Editor], "Ada").await;
-    wait_until(
-        &ada,
-        "the board fitted",
-        "return +document.querySelector('[data-testid=camera]').dataset.zoom < 0.3",
-    )
-    .await;
-    settle(&ada).await;
+    let ada = open_far_out(&driver, &board.created.links[&Role::Editor]).await;
     let far = zoom(&ada).await;
     assert_eq!(
         js(
@@ -211,15 +218,7 @@ async fn shapes_strokes_and_connectors_are_found_far_out_by_what_is_drawn() {
         .unwrap();
 
     let driver = Driver::start().await;
-    let ada = driver.browser().await;
-    open_as(&ada, &board.created.links[&Role::Editor], "Ada").await;
-    wait_until(
-        &ada,
-        "the board fitted",
-        "return +document.querySelector('[data-testid=camera]').dataset.zoom < 0.3",
-    )
-    .await;
-    settle(&ada).await;
+    let ada = open_far_out(&driver, &board.created.links[&Role::Editor]).await;
     assert_eq!(
         js(&ada, "return document.querySelectorAll('.element').length").await,
         serde_json::json!(0),
