@@ -175,6 +175,9 @@ impl Input {
     }
 }
 
+/// How long the view rests before the board is drawn sharp at its zoom again.
+const MOVING_REST_MS: i32 = 200;
+
 /// How long a finger rests on an element before its actions open, in ms (as
 /// on iPadOS and Android).
 const LONG_PRESS_MS: i32 = 500;
@@ -537,6 +540,27 @@ pub fn Canvas(
     let mounting = Mounting::follow(model, camera, wanted);
     let sketched = input.with_value(|i| Rc::clone(&i.sketched));
     let sketched = StoredValue::new_local(sketched);
+    // While the view moves, the world is one composited layer that is moved
+    // and scaled as a picture (style.css `.world.moving`); once it has rested
+    // for a moment it is drawn again at its scale, so text ends up sharp.
+    let moving = RwSignal::new(false);
+    let view_changes = StoredValue::new(0u64);
+    Effect::new(move |previous: Option<()>| {
+        camera.view.track();
+        if previous.is_none() {
+            return;
+        }
+        let change = view_changes.get_value() + 1;
+        view_changes.set_value(change);
+        if !moving.get_untracked() {
+            moving.set(true);
+        }
+        crate::timer::after(MOVING_REST_MS, move || {
+            if view_changes.try_get_value() == Some(change) {
+                moving.try_set(false);
+            }
+        });
+    });
     let world_transform = move || {
         let v = camera.view.get();
         format!(
@@ -601,7 +625,7 @@ pub fn Canvas(
             style:background-size=grid_size
             style:background-position=grid_position
         >
-            <div class="world" node_ref=world class:far=move || !camera.detailed.get() style:transform=world_transform>
+            <div class="world" node_ref=world class:far=move || !camera.detailed.get() class:moving=move || moving.get() style:transform=world_transform>
                 <For each=move || mounting.mounted.get() key=|id| id.clone() children=move |id| view! { <ElementView model id scope/> }/>
                 <Sketch model camera scope pending=mounting.pending sketched/>
                 <crate::dots::VoteMarks cmd/>

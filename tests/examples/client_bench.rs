@@ -184,6 +184,14 @@ async fn main() {
             .unwrap();
         let sweep_work = frame_times(&js(&browser, FRAME_WORK).await);
         let over_50 = sweep_work.iter().filter(|t| **t > 50.0).count();
+        if std::env::var_os("BENCH_DEBUG").is_some() {
+            let z = js(
+                &browser,
+                "return window.__tafelZooms.slice(-178).filter(z => z[0] > 40)",
+            )
+            .await;
+            println!("slow sweep frames [ms, zoom, elements]: {z}");
+        }
         let (sweep50, sweep95, sweep_max) = stats(sweep_work);
         println!(
             "run {run}: zoom 100 % → 5 % → 100 %: work per frame median {sweep50:.1} ms p95 {sweep95:.1} max {sweep_max:.1}, {over_50} frames over 50 ms, {} of 178 frames dropped",
