@@ -521,16 +521,7 @@ pub fn Canvas(
                 ids.into_iter()
                     .filter(|id| {
                         all.get(id).is_some_and(|e| {
-                            if far && far::drawn_far(e) {
-                                return false;
-                            }
-                            if e.is_connector() {
-                                edit::connector_route(|id| all.get(id), e)
-                                    .bounds()
-                                    .intersects(&area)
-                            } else {
-                                e.base.rect.intersects(&area)
-                            }
+                            !(far && far::drawn_far(e)) && far::reach(all, e).intersects(&area)
                         })
                     })
                     .collect::<Vec<_>>()

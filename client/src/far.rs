@@ -75,7 +75,7 @@ pub fn under(model: &Model, sketched: &Sketched, p: Point, tolerance: f64) -> Ve
 
 /// Where an element's drawing reaches, for culling: a connector's route, the
 /// rect of everything else.
-fn reach(all: &HashMap<String, Element>, e: &Element) -> Rect {
+pub fn reach(all: &HashMap<String, Element>, e: &Element) -> Rect {
     if e.is_connector() {
         connector_route(|id| all.get(id), e).bounds()
     } else {
@@ -95,8 +95,9 @@ pub struct Mounting {
     pub pending: RwSignal<Vec<String>>,
 }
 
-/// New DOM views per frame: about what one frame affords for notes with text
-/// on a mid-range laptop (BENCHMARKS.md, "zooming over 5,000 notes").
+/// New DOM views per frame. Chosen, not tuned: BENCHMARKS.md ("far out on a
+/// canvas") shows that the slow frames of a zoom come from all the views
+/// mounted, not from the batch.
 pub const MOUNT_BATCH: usize = 40;
 
 /// Views no longer wanted that are unmounted per frame.

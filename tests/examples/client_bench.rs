@@ -37,6 +37,21 @@ obs.observe(document.querySelector('.world'), { subtree: true, childList: true, 
 return true;
 "#;
 
+/// With `BENCH_DEBUG` set, prints the frames over 40 ms among the last
+/// `frames` that [`FRAME_TIMES`] drove, with the zoom shown and the number of
+/// elements in the DOM.
+async fn print_slow_frames(browser: &fantoccini::Client, what: &str, frames: usize) {
+    if std::env::var_os("BENCH_DEBUG").is_none() {
+        return;
+    }
+    let slow = js(
+        browser,
+        &format!("return window.__tafelZooms.slice(-{frames}).filter(z => z[0] > 40)"),
+    )
+    .await;
+    println!("slow {what} frames [ms, zoom, elements]: {slow}");
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let mut args = std::env::args().skip(1);
@@ -132,14 +147,7 @@ async fn main() {
         // A frame counts as dropped when it came more than half a display
         // frame late (the display runs at 60 Hz here).
         let dropped = |v: &[f64]| v.iter().filter(|t| **t > 1.5 * 1000.0 / 60.0).count();
-        if std::env::var_os("BENCH_DEBUG").is_some() {
-            let z = js(
-                &browser,
-                "return window.__tafelZooms.filter(z => z[0] > 40)",
-            )
-            .await;
-            println!("slow frames [ms, zoom, elements]: {z}");
-        }
+        print_slow_frames(&browser, "zoom", 178).await;
         let (pan50, pan95, pan_max) = stats(frame_times(&pan));
         let (zoom50, zoom95, zoom_max) = stats(frame_times(&zoom));
         let (pan_dropped, zoom_dropped) =
@@ -184,14 +192,7 @@ async fn main() {
             .unwrap();
         let sweep_work = frame_times(&js(&browser, FRAME_WORK).await);
         let over_50 = sweep_work.iter().filter(|t| **t > 50.0).count();
-        if std::env::var_os("BENCH_DEBUG").is_some() {
-            let z = js(
-                &browser,
-                "return window.__tafelZooms.slice(-178).filter(z => z[0] > 40)",
-            )
-            .await;
-            println!("slow sweep frames [ms, zoom, elements]: {z}");
-        }
+        print_slow_frames(&browser, "sweep", 178).await;
         let (sweep50, sweep95, sweep_max) = stats(sweep_work);
         println!(
             "run {run}: zoom 100 % → 5 % → 100 %: work per frame median {sweep50:.1} ms p95 {sweep95:.1} max {sweep_max:.1}, {over_50} frames over 50 ms, {} of 178 frames dropped",

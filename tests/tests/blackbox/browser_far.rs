@@ -72,6 +72,19 @@ async fn open_far_out(driver: &Driver, link: &str) -> Client {
     ada
 }
 
+/// Presses Delete with `id` selected; what the server holds once it is gone.
+async fn delete_selected(
+    ada: &Client,
+    server: &mut tafel_tests::SyncClient,
+    id: &str,
+) -> Vec<Element> {
+    keys(ada, DELETE).await;
+    server_until(server, &format!("{id} deleted"), |all| {
+        note(all, id).is_none()
+    })
+    .await
+}
+
 fn note<'a>(all: &'a [Element], id: &str) -> Option<&'a Element> {
     all.iter().find(|e| e.base.id == id)
 }
@@ -141,8 +154,7 @@ async fn far_out_notes_are_drawn_on_the_canvas_and_picked_moved_and_deleted_ther
     })
     .await;
     // Delete removes it, and only it.
-    keys(&ada, DELETE).await;
-    let all = server_until(&mut server, "n21 deleted", |all| note(all, "n21").is_none()).await;
+    let all = delete_selected(&ada, &mut server, "n21").await;
     assert_eq!(all.len(), 399);
     // A click between notes selects nothing.
     click_at(&ada, gap).await;
@@ -239,19 +251,11 @@ async fn shapes_strokes_and_connectors_are_found_far_out_by_what_is_drawn() {
     // The ellipse's box corner is not the ellipse; its middle is.
     assert_eq!(pick(2030.0, 2430.0).await, serde_json::json!(0));
     assert_eq!(pick(2600.0, 2800.0).await, serde_json::json!(1));
-    keys(&ada, DELETE).await;
-    server_until(&mut server, "the ellipse deleted", |all| {
-        note(all, "ellipse").is_none()
-    })
-    .await;
+    delete_selected(&ada, &mut server, "ellipse").await;
     // The stroke runs corner to corner: picked on its line, not beside it.
     assert_eq!(pick(5900.0, 700.0).await, serde_json::json!(0));
     assert_eq!(pick(5600.0, 1000.0).await, serde_json::json!(1));
-    keys(&ada, DELETE).await;
-    server_until(&mut server, "the stroke deleted", |all| {
-        note(all, "stroke").is_none()
-    })
-    .await;
+    delete_selected(&ada, &mut server, "stroke").await;
     // The connector runs from a's middle side to b's: picked on its route.
     let route = tafel_shared::edit::connector_route(
         |id| [&a, &b].into_iter().find(|e| e.base.id == id),
@@ -263,10 +267,6 @@ async fn shapes_strokes_and_connectors_are_found_far_out_by_what_is_drawn() {
     );
     assert_eq!(pick(on.x, on.y + 300.0).await, serde_json::json!(0));
     assert_eq!(pick(on.x, on.y).await, serde_json::json!(1));
-    keys(&ada, DELETE).await;
-    server_until(&mut server, "the connector deleted", |all| {
-        note(all, "line").is_none()
-    })
-    .await;
+    delete_selected(&ada, &mut server, "line").await;
     ada.close().await.unwrap();
 }
