@@ -114,9 +114,42 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
 }
 
 /// The embedded default: sled, in `<data dir>/db`.
+///
+/// A value longer than [`INLINE_MAX`] (snapshots, history versions, pictures,
+/// large updates) is kept in chunks in a tree of its own. sled keeps up to 16
+/// keys in one node and writes the whole node again after every tenth change
+/// to it: a 29 MB snapshot next to its document's log was written again every
+/// few updates (hundreds of MB a second, each file synced; BENCHMARKS.md,
+/// "Compaction of a large document"). In their own tree, the chunks are
+/// written when a large value changes, and only then. A batch that touches
+/// both trees is one sled transaction, as atomic as a batch.
 pub struct SledStore {
     db: sled::Db,
+    /// The chunks of large values, under `key ++ chunk index`.
+    large: sled::Tree,
     files: SledFiles,
+    /// Held by every write: a batch reads which chunks its keys have, and no
+    /// other batch may change them before it is applied.
+    writing: Mutex<()>,
+}
+
+/// Values longer than this are kept apart from the small ones, in chunks
+/// (see [`SledStore`]).
+const INLINE_MAX: usize = 16 << 10;
+/// The size of one chunk of a large value.
+const CHUNK_LEN: usize = 256 << 10;
+/// The name of the tree of large values' chunks.
+const LARGE_TREE: &[u8] = b"large-values";
+
+/// The key of chunk `index` of the large value at `key`.
+fn chunk_key(key: &[u8], index: u32) -> Vec<u8> {
+    [key, &index.to_be_bytes()].concat()
+}
+
+/// The value's key and the chunk's index, from a chunk's key.
+fn split_chunk_key(chunk: &[u8]) -> Option<(&[u8], u32)> {
+    let (key, index) = chunk.split_at_checked(chunk.len().checked_sub(4)?)?;
+    Some((key, u32::from_be_bytes(index.try_into().ok()?)))
 }
 
 /// What sled leaves unsynced, synced after each of its flushes.
@@ -211,8 +244,10 @@ impl SledFiles {
 }
 
 /// The data format this build writes. A directory with a larger number was written
-/// by a newer Tafel and is refused untouched.
-pub const DATA_FORMAT_VERSION: u32 = 2;
+/// by a newer Tafel and is refused untouched. 2: board values sealed
+/// ([`crate::sealed`]); 3: large values in chunks apart ([`SledStore`]), which
+/// format 2 would not see.
+pub const DATA_FORMAT_VERSION: u32 = 3;
 const FORMAT_FILE: &str = "FORMAT";
 const FORMAT_PREFIX: &str = "tafel-data-format ";
 
@@ -323,6 +358,7 @@ fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
 impl SledStore {
     /// Opens (or creates) the store in a data directory, after checking its format.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let inline_large_values = data_format(dir).is_some_and(|v| v < 3);
         check_data_dir(dir)?;
         let path: PathBuf = dir.join("db");
         let db = open_sled(&path)?;
@@ -331,39 +367,186 @@ impl SledStore {
             blobs_dir: path.join("blobs"),
             blobs: Mutex::new(BlobSync::default()),
         };
-        Ok(Self { db, files })
+        let large = db.open_tree(LARGE_TREE).map_err(io)?;
+        let store = Self {
+            db,
+            large,
+            files,
+            writing: Mutex::new(()),
+        };
+        if inline_large_values {
+            store.move_large_values_apart()?;
+        }
+        Ok(store)
     }
+
+    /// Format 2 kept large values among the small ones: each is written again
+    /// in chunks, one batch per value, so an interrupted move leaves every
+    /// value readable where it is.
+    fn move_large_values_apart(&self) -> Result<(), StoreError> {
+        let mut large = Vec::new();
+        for entry in self.db.iter() {
+            let (key, value) = entry.map_err(io)?;
+            if value.len() > INLINE_MAX {
+                large.push(key);
+            }
+        }
+        let moved = large.len();
+        for key in large {
+            if let Some(value) = self.db.get(&key).map_err(io)? {
+                self.apply(vec![BatchOp::Put(key.to_vec(), value.to_vec())])?;
+            }
+        }
+        if moved > 0 {
+            self.flush()?;
+            tracing::info!(
+                values = moved,
+                "large values moved apart from the small ones"
+            );
+        }
+        Ok(())
+    }
+
+    /// How many chunks the value at `key` is stored in (0: it is small or absent).
+    fn chunk_count(&self, key: &[u8]) -> Result<u32, StoreError> {
+        let mut count = 0;
+        while self.large.contains_key(chunk_key(key, count)).map_err(io)? {
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// The large value at `key`, joined from its chunks.
+    fn joined(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        let mut value = Vec::new();
+        let mut index = 0;
+        while let Some(chunk) = self.large.get(chunk_key(key, index)).map_err(io)? {
+            value.extend_from_slice(&chunk);
+            index += 1;
+        }
+        Ok((index > 0).then_some(value))
+    }
+
+    /// The large values whose keys start with `prefix`, joined, in key order.
+    fn large_values(&self, prefix: &[u8]) -> Result<BTreeMap<Vec<u8>, Vec<u8>>, StoreError> {
+        let mut values: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for entry in self.large.scan_prefix(prefix) {
+            let (chunk_key, chunk) = entry.map_err(io)?;
+            let (key, _) = split_chunk_key(&chunk_key)
+                .ok_or_else(|| StoreError::Corrupt("a chunk key is malformed".into()))?;
+            // A key's chunks come in index order, whatever lies between them.
+            values
+                .entry(key.to_vec())
+                .or_default()
+                .extend_from_slice(&chunk);
+        }
+        Ok(values)
+    }
+
+    /// [`Store::apply`], with `writing` held.
+    fn apply_holding_the_write_lock(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        let mut chunk_batch = sled::Batch::default();
+        let mut touches_large = false;
+        // Chunks per key as the batch leaves them so far.
+        let mut chunks: std::collections::HashMap<Vec<u8>, u32> = Default::default();
+        for op in ops {
+            let (key, value) = match op {
+                BatchOp::Put(k, v) => (k, Some(v)),
+                BatchOp::Delete(k) => (k, None),
+            };
+            let had = match chunks.get(&key) {
+                Some(&count) => count,
+                None => self.chunk_count(&key)?,
+            };
+            let now = match value {
+                Some(value) if value.len() > INLINE_MAX => {
+                    batch.remove(key.as_slice());
+                    let mut count = 0;
+                    for part in value.chunks(CHUNK_LEN) {
+                        chunk_batch.insert(chunk_key(&key, count), part);
+                        count += 1;
+                    }
+                    count
+                }
+                Some(value) => {
+                    batch.insert(key.as_slice(), value);
+                    0
+                }
+                None => {
+                    batch.remove(key.as_slice());
+                    0
+                }
+            };
+            for stale in now..had {
+                chunk_batch.remove(chunk_key(&key, stale));
+            }
+            touches_large |= now > 0 || had > 0;
+            chunks.insert(key, now);
+        }
+        if !touches_large {
+            return self.db.apply_batch(batch).map_err(io);
+        }
+        use sled::transaction::{TransactionError, Transactional};
+        (&*self.db, &self.large)
+            .transaction(|(small, large)| {
+                small.apply_batch(&batch)?;
+                large.apply_batch(&chunk_batch)?;
+                Ok(())
+            })
+            .map_err(|e: TransactionError<()>| match e {
+                TransactionError::Storage(e) => io(e),
+                TransactionError::Abort(()) => StoreError::io("a batch was aborted"),
+            })
+    }
+}
+
+/// `a` and `b`, each in key order, as one list in key order.
+fn merged<T>(
+    mut a: Vec<(Vec<u8>, T)>,
+    b: impl IntoIterator<Item = (Vec<u8>, T)>,
+) -> Vec<(Vec<u8>, T)> {
+    a.extend(b);
+    a.sort_by(|x, y| x.0.cmp(&y.0));
+    a
 }
 
 impl Store for SledStore {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.db.get(key).map_err(io)?.map(|v| v.to_vec()))
+        match self.db.get(key).map_err(io)? {
+            Some(value) => Ok(Some(value.to_vec())),
+            None => self.joined(key),
+        }
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError> {
-        self.db
+        let small = self
+            .db
             .scan_prefix(prefix)
             .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(io))
-            .collect()
+            .collect::<Result<_, _>>()?;
+        Ok(merged(small, self.large_values(prefix)?))
     }
 
     fn scan_keys(&self, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.db
-            .scan_prefix(prefix)
-            .keys()
-            .map(|k| k.map(|k| k.to_vec()).map_err(io))
-            .collect()
+        let mut keys = Vec::new();
+        for key in self.db.scan_prefix(prefix).keys() {
+            keys.push((key.map_err(io)?.to_vec(), ()));
+        }
+        // The first chunk of each large value names it, without reading the rest.
+        let mut large = Vec::new();
+        for key in self.large.scan_prefix(prefix).keys() {
+            let key = key.map_err(io)?;
+            if let Some((value_key, 0)) = split_chunk_key(&key) {
+                large.push((value_key.to_vec(), ()));
+            }
+        }
+        Ok(merged(keys, large).into_iter().map(|(k, ())| k).collect())
     }
 
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        for op in ops {
-            match op {
-                BatchOp::Put(k, v) => batch.insert(k, v),
-                BatchOp::Delete(k) => batch.remove(k),
-            }
-        }
-        self.db.apply_batch(batch).map_err(io)
+        let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        self.apply_holding_the_write_lock(ops)
     }
 
     fn flush(&self) -> Result<(), StoreError> {
@@ -377,11 +560,12 @@ impl Store for SledStore {
         expected: Option<&[u8]>,
         new: Vec<u8>,
     ) -> Result<bool, StoreError> {
-        Ok(self
-            .db
-            .compare_and_swap(key, expected, Some(new))
-            .map_err(io)?
-            .is_ok())
+        let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        if self.get(key)?.as_deref() != expected {
+            return Ok(false);
+        }
+        self.apply_holding_the_write_lock(vec![BatchOp::Put(key.to_vec(), new)])?;
+        Ok(true)
     }
 }
 
@@ -492,7 +676,85 @@ pub mod contract {
         scan_is_ordered_and_bounded_by_prefix(store);
         batches_apply_puts_and_deletes_together(store);
         compare_and_swap_changes_only_the_expected_value(store);
+        large_values_read_scan_and_change_like_small_ones(store);
         store.flush().expect("flush");
+    }
+
+    /// Distinct bytes, so that a chunk out of place shows.
+    fn pattern(len: usize, seed: u8) -> Vec<u8> {
+        (0..len).map(|i| (i % 251) as u8 ^ seed).collect()
+    }
+
+    fn large_values_read_scan_and_change_like_small_ones(store: &dyn Store) {
+        let a = b"big/a".to_vec();
+        // Ends like a chunk number would: it must not be read as one of a's.
+        let a_longer = b"big/a\0\0\0\x01".to_vec();
+        let put = |k: &[u8], v: Vec<u8>| store.apply(vec![BatchOp::Put(k.to_vec(), v)]).unwrap();
+        put(&a, pattern(700_000, 1));
+        put(&a_longer, pattern(20_000, 2));
+        put(b"big/b", b"small".to_vec());
+        assert_eq!(store.get(&a).unwrap(), Some(pattern(700_000, 1)));
+        assert_eq!(store.get(&a_longer).unwrap(), Some(pattern(20_000, 2)));
+        let scanned = store.scan_prefix(b"big/").unwrap();
+        assert_eq!(
+            scanned,
+            vec![
+                (a.clone(), pattern(700_000, 1)),
+                (a_longer.clone(), pattern(20_000, 2)),
+                (b"big/b".to_vec(), b"small".to_vec()),
+            ]
+        );
+        assert_eq!(
+            store.scan_keys(b"big/").unwrap(),
+            [a.clone(), a_longer.clone(), b"big/b".to_vec()]
+        );
+        let everything = store.scan_prefix(b"").unwrap();
+        assert_eq!(
+            everything
+                .iter()
+                .map(|(k, _)| k.clone())
+                .collect::<Vec<_>>(),
+            store.scan_keys(b"").unwrap(),
+            "a whole scan shows each value once, under its own key"
+        );
+        assert!(everything.contains(&(a.clone(), pattern(700_000, 1))));
+
+        put(&a, pattern(300_000, 3));
+        assert_eq!(store.get(&a).unwrap(), Some(pattern(300_000, 3)), "shorter");
+        assert!(store
+            .compare_and_swap(&a, Some(&pattern(300_000, 3)), b"now small".to_vec())
+            .unwrap());
+        assert_eq!(store.get(&a).unwrap(), Some(b"now small".to_vec()));
+        put(&a, pattern(500_000, 4));
+        assert_eq!(
+            store.get(&a).unwrap(),
+            Some(pattern(500_000, 4)),
+            "large again"
+        );
+        store
+            .apply(vec![
+                BatchOp::Put(b"big/c".to_vec(), pattern(400_000, 5)),
+                BatchOp::Delete(a.clone()),
+                BatchOp::Delete(b"big/c".to_vec()),
+            ])
+            .unwrap();
+        assert_eq!(store.get(&a).unwrap(), None);
+        assert_eq!(
+            store.get(b"big/c").unwrap(),
+            None,
+            "the batch's last word counts"
+        );
+        assert_eq!(
+            store.scan_keys(b"big/").unwrap(),
+            [a_longer.clone(), b"big/b".to_vec()]
+        );
+        store
+            .apply(vec![
+                BatchOp::Delete(a_longer),
+                BatchOp::Delete(b"big/b".to_vec()),
+            ])
+            .unwrap();
+        assert!(store.scan_prefix(b"big/").unwrap().is_empty());
     }
 
     fn compare_and_swap_changes_only_the_expected_value(store: &dyn Store) {
@@ -637,6 +899,69 @@ mod tests {
         drop(s);
         let s = SledStore::open(dir.path()).unwrap();
         assert_eq!(s.get(b"snap").unwrap(), Some(vec![8u8; 1 << 20]));
+    }
+
+    /// Every blob file sled has written since the last look, with its size.
+    fn new_blobs(s: &SledStore, seen: &mut std::collections::HashSet<std::ffi::OsString>) -> u64 {
+        let mut bytes = 0;
+        for entry in std::fs::read_dir(&s.files.blobs_dir).unwrap() {
+            let entry = entry.unwrap();
+            if seen.insert(entry.file_name()) {
+                bytes += entry.metadata().unwrap().len();
+            }
+        }
+        bytes
+    }
+
+    /// A board's snapshot and the log its updates go to: the updates must not
+    /// make sled write the snapshot again.
+    #[test]
+    fn a_large_value_is_not_written_again_when_its_neighbours_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path()).unwrap();
+        let snapshot = vec![1u8; 2 << 20];
+        s.apply(vec![BatchOp::Put(b"doc/x/snap".to_vec(), snapshot.clone())])
+            .unwrap();
+        s.flush().unwrap();
+        let mut seen = Default::default();
+        assert!(new_blobs(&s, &mut seen) >= 2 << 20, "the snapshot itself");
+        let mut written_since = 0;
+        for seq in 0u64..200 {
+            let key = [b"doc/x/log/".as_slice(), &seq.to_be_bytes()].concat();
+            s.apply(vec![BatchOp::Put(key, vec![2u8; 100])]).unwrap();
+            s.flush().unwrap();
+            written_since += new_blobs(&s, &mut seen);
+        }
+        assert!(
+            written_since < 1 << 20,
+            "200 small updates made sled write {written_since} bytes of large files"
+        );
+        assert_eq!(s.get(b"doc/x/snap").unwrap(), Some(snapshot));
+        assert_eq!(s.scan_keys(b"doc/x/log/").unwrap().len(), 200);
+    }
+
+    #[test]
+    fn large_values_of_an_older_format_are_read_and_moved_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = vec![9u8; 300_000];
+        {
+            let s = SledStore::open(dir.path()).unwrap();
+            s.db.insert(b"doc/x/snap", old.clone()).unwrap();
+            s.db.insert(b"doc/x/meta", b"m".to_vec()).unwrap();
+            s.flush().unwrap();
+            assert_eq!(s.get(b"doc/x/snap").unwrap(), Some(old.clone()));
+        }
+        std::fs::write(dir.path().join(FORMAT_FILE), "tafel-data-format 2\n").unwrap();
+        let s = SledStore::open(dir.path()).unwrap();
+        assert_eq!(s.get(b"doc/x/snap").unwrap(), Some(old.clone()));
+        assert_eq!(s.db.get(b"doc/x/snap").unwrap(), None, "no longer inline");
+        assert_eq!(
+            s.scan_prefix(b"doc/x/").unwrap(),
+            vec![
+                (b"doc/x/meta".to_vec(), b"m".to_vec()),
+                (b"doc/x/snap".to_vec(), old)
+            ]
+        );
     }
 
     #[test]
