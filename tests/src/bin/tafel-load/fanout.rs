@@ -301,8 +301,16 @@ pub async fn run(
         .await
         .is_err()
     {
+        let mut reasons = Vec::new();
+        for reader in readers.iter_mut().filter(|r| r.is_finished()) {
+            match reader.await {
+                Ok(Err(e)) => reasons.push(format!("{e:#}")),
+                Err(e) => reasons.push(e.to_string()),
+                Ok(Ok(_)) => {}
+            }
+        }
         bail!(
-            "only {} of {expected_readers} readers synced",
+            "only {} of {expected_readers} readers synced; readers that stopped: {reasons:?}",
             stats.ready.load(Ordering::Relaxed)
         );
     }
