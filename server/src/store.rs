@@ -128,9 +128,11 @@ pub struct SledStore {
     /// The chunks of large values, under `key ++ chunk index`.
     large: sled::Tree,
     files: SledFiles,
-    /// Held by every write: a batch reads which chunks its keys have, and no
-    /// other batch may change them before it is applied.
-    writing: Mutex<()>,
+    /// Written by every change, read by every read: a batch reads which chunks
+    /// its keys have, and no other batch may change them before it is applied;
+    /// and a read joins a large value from several keys (and two trees), which
+    /// a batch applied in between would tear.
+    writing: std::sync::RwLock<()>,
 }
 
 /// Values longer than this are kept apart from the small ones, in chunks
@@ -234,9 +236,7 @@ impl SledFiles {
             }
         }
         if !new.is_empty() {
-            std::fs::File::open(&self.blobs_dir)
-                .and_then(|d| d.sync_all())
-                .map_err(io)?;
+            sync_dir(&self.blobs_dir)?;
         }
         state.recent = new;
         Ok(())
@@ -250,6 +250,15 @@ impl SledFiles {
 pub const DATA_FORMAT_VERSION: u32 = 3;
 const FORMAT_FILE: &str = "FORMAT";
 const FORMAT_PREFIX: &str = "tafel-data-format ";
+/// Present while large values of a format-2 (or older) directory are being
+/// moved into their own tree.
+const MOVING_FILE: &str = "MOVING-LARGE-VALUES";
+
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io)
+}
 
 fn io(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::Io(Box::new(e))
@@ -358,8 +367,20 @@ fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
 impl SledStore {
     /// Opens (or creates) the store in a data directory, after checking its format.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        let inline_large_values = data_format(dir).is_some_and(|v| v < 3);
+        let format = data_format(dir);
         check_data_dir(dir)?;
+        let moving = dir.join(MOVING_FILE);
+        if format.is_some_and(|v| v < 3) {
+            // Marked before the first value moves: a move cut short is taken up
+            // again at the next start, and (from format 2, whose later steps are
+            // done) a build that would not see the chunks refuses the directory.
+            std::fs::write(&moving, b"").map_err(io)?;
+            if format == Some(2) {
+                mark_data_format(dir)?;
+            }
+            sync_dir(dir)?;
+        }
+        let inline_large_values = moving.exists();
         let path: PathBuf = dir.join("db");
         let db = open_sled(&path)?;
         let files = SledFiles {
@@ -372,10 +393,12 @@ impl SledStore {
             db,
             large,
             files,
-            writing: Mutex::new(()),
+            writing: std::sync::RwLock::new(()),
         };
         if inline_large_values {
             store.move_large_values_apart()?;
+            std::fs::remove_file(&moving).map_err(io)?;
+            sync_dir(dir)?;
         }
         Ok(store)
     }
@@ -434,6 +457,10 @@ impl SledStore {
             let (chunk_key, chunk) = entry.map_err(io)?;
             let (key, _) = split_chunk_key(&chunk_key)
                 .ok_or_else(|| StoreError::Corrupt("a chunk key is malformed".into()))?;
+            // The prefix may end inside the chunk index of a key it does not start.
+            if !key.starts_with(prefix) {
+                continue;
+            }
             // A key's chunks come in index order, whatever lies between them.
             values
                 .entry(key.to_vec())
@@ -511,15 +538,33 @@ fn merged<T>(
     a
 }
 
-impl Store for SledStore {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+impl SledStore {
+    fn reading(&self) -> std::sync::RwLockReadGuard<'_, ()> {
+        // Nothing is changed under the lock itself, so a poisoned one is still sound.
+        self.writing.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn changing(&self) -> std::sync::RwLockWriteGuard<'_, ()> {
+        self.writing.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// [`Store::get`], with `writing` held.
+    fn get_holding_a_lock(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         match self.db.get(key).map_err(io)? {
             Some(value) => Ok(Some(value.to_vec())),
             None => self.joined(key),
         }
     }
+}
+
+impl Store for SledStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        let _reading = self.reading();
+        self.get_holding_a_lock(key)
+    }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError> {
+        let _reading = self.reading();
         let small = self
             .db
             .scan_prefix(prefix)
@@ -529,6 +574,7 @@ impl Store for SledStore {
     }
 
     fn scan_keys(&self, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+        let _reading = self.reading();
         let mut keys = Vec::new();
         for key in self.db.scan_prefix(prefix).keys() {
             keys.push((key.map_err(io)?.to_vec(), ()));
@@ -538,14 +584,16 @@ impl Store for SledStore {
         for key in self.large.scan_prefix(prefix).keys() {
             let key = key.map_err(io)?;
             if let Some((value_key, 0)) = split_chunk_key(&key) {
-                large.push((value_key.to_vec(), ()));
+                if value_key.starts_with(prefix) {
+                    large.push((value_key.to_vec(), ()));
+                }
             }
         }
         Ok(merged(keys, large).into_iter().map(|(k, ())| k).collect())
     }
 
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
-        let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
+        let _changing = self.changing();
         self.apply_holding_the_write_lock(ops)
     }
 
@@ -560,8 +608,8 @@ impl Store for SledStore {
         expected: Option<&[u8]>,
         new: Vec<u8>,
     ) -> Result<bool, StoreError> {
-        let _writing = self.writing.lock().unwrap_or_else(|p| p.into_inner());
-        if self.get(key)?.as_deref() != expected {
+        let _changing = self.changing();
+        if self.get_holding_a_lock(key)?.as_deref() != expected {
             return Ok(false);
         }
         self.apply_holding_the_write_lock(vec![BatchOp::Put(key.to_vec(), new)])?;
@@ -708,6 +756,13 @@ pub mod contract {
             store.scan_keys(b"big/").unwrap(),
             [a.clone(), a_longer.clone(), b"big/b".to_vec()]
         );
+        // This prefix is also where a's second chunk would be kept.
+        assert_eq!(
+            store.scan_prefix(&a_longer).unwrap(),
+            vec![(a_longer.clone(), pattern(20_000, 2))],
+            "a scan holds only keys that start with its prefix"
+        );
+        assert_eq!(store.scan_keys(b"big/a\0\0\0").unwrap(), [a_longer.clone()]);
         let everything = store.scan_prefix(b"").unwrap();
         assert_eq!(
             everything
@@ -744,6 +799,21 @@ pub mod contract {
             None,
             "the batch's last word counts"
         );
+        store
+            .apply(vec![
+                BatchOp::Put(b"big/d".to_vec(), pattern(600_000, 6)),
+                BatchOp::Put(b"big/d".to_vec(), b"small between".to_vec()),
+                BatchOp::Put(b"big/d".to_vec(), pattern(280_000, 7)),
+            ])
+            .unwrap();
+        assert_eq!(
+            store.get(b"big/d").unwrap(),
+            Some(pattern(280_000, 7)),
+            "large, small and large again in one batch"
+        );
+        store
+            .apply(vec![BatchOp::Delete(b"big/d".to_vec())])
+            .unwrap();
         assert_eq!(
             store.scan_keys(b"big/").unwrap(),
             [a_longer.clone(), b"big/b".to_vec()]
@@ -955,6 +1025,8 @@ mod tests {
         let s = SledStore::open(dir.path()).unwrap();
         assert_eq!(s.get(b"doc/x/snap").unwrap(), Some(old.clone()));
         assert_eq!(s.db.get(b"doc/x/snap").unwrap(), None, "no longer inline");
+        assert_eq!(data_format(dir.path()), Some(3));
+        assert!(!dir.path().join(MOVING_FILE).exists(), "the move is done");
         assert_eq!(
             s.scan_prefix(b"doc/x/").unwrap(),
             vec![
@@ -962,6 +1034,74 @@ mod tests {
                 (b"doc/x/snap".to_vec(), old)
             ]
         );
+    }
+
+    /// A move cut short: the directory already says format 3 (so an older
+    /// build refuses it), and the next start moves what is left.
+    #[test]
+    fn a_move_of_large_values_cut_short_is_finished_at_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let left = vec![4u8; 100_000];
+        {
+            let s = SledStore::open(dir.path()).unwrap();
+            s.apply(vec![BatchOp::Put(
+                b"doc/a/snap".to_vec(),
+                vec![3u8; 100_000],
+            )])
+            .unwrap();
+            s.db.insert(b"doc/b/snap", left.clone()).unwrap();
+            s.flush().unwrap();
+        }
+        std::fs::write(dir.path().join(MOVING_FILE), b"").unwrap();
+        let s = SledStore::open(dir.path()).unwrap();
+        assert_eq!(s.db.get(b"doc/b/snap").unwrap(), None, "moved");
+        assert_eq!(s.get(b"doc/b/snap").unwrap(), Some(left));
+        assert_eq!(s.get(b"doc/a/snap").unwrap(), Some(vec![3u8; 100_000]));
+        assert!(!dir.path().join(MOVING_FILE).exists());
+    }
+
+    /// Readers (exports, history) run beside the writer: each read of a large
+    /// value sees one whole value that was written, never a mix of two or a
+    /// value cut short.
+    #[test]
+    fn a_large_value_read_while_it_changes_is_one_of_its_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = std::sync::Arc::new(SledStore::open(dir.path()).unwrap());
+        let values: Vec<Vec<u8>> = vec![
+            vec![1u8; 900_000],
+            vec![2u8; 300_000],
+            b"small".to_vec(),
+            vec![3u8; 600_000],
+        ];
+        s.apply(vec![BatchOp::Put(b"v".to_vec(), values[0].clone())])
+            .unwrap();
+        let done = std::sync::Arc::new(AtomicBool::new(false));
+        let reader = {
+            let (s, done, values) = (s.clone(), done.clone(), values.clone());
+            std::thread::spawn(move || {
+                let mut reads = 0;
+                while !done.load(Ordering::SeqCst) || reads < 100 {
+                    let seen = s.get(b"v").unwrap();
+                    assert!(
+                        seen.as_ref().is_none_or(|v| values.contains(v)),
+                        "a torn read of {} bytes",
+                        seen.map_or(0, |v| v.len())
+                    );
+                    let scanned = s.scan_prefix(b"v").unwrap();
+                    assert!(scanned.len() <= 1 && scanned.iter().all(|(_, v)| values.contains(v)));
+                    reads += 1;
+                }
+            })
+        };
+        for round in 0..60 {
+            let op = match round % 5 {
+                4 => BatchOp::Delete(b"v".to_vec()),
+                i => BatchOp::Put(b"v".to_vec(), values[i].clone()),
+            };
+            s.apply(vec![op]).unwrap();
+        }
+        done.store(true, Ordering::SeqCst);
+        reader.join().expect("every read was whole");
     }
 
     #[test]
