@@ -81,6 +81,10 @@ async fn main() {
         SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
             .await
             .unwrap();
+    // Answer the server's sync step 1 while the replica is empty: answered
+    // after seeding, it would carry the whole board in one frame, over the
+    // server's frame limit for a board of 20,000 elements.
+    writer.pump_for(Duration::from_millis(300)).await.unwrap();
     if mixed {
         tafel_tests::seed_mixed(&mut writer, notes).await.unwrap();
     } else {
