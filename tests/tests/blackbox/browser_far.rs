@@ -270,3 +270,70 @@ async fn shapes_strokes_and_connectors_are_found_far_out_by_what_is_drawn() {
     delete_selected(&ada, &mut server, "line").await;
     ada.close().await.unwrap();
 }
+
+/// Keeps the sketch canvas's pixels in the page, to compare with [`CHANGED`].
+const GRAB: &str = "const c = document.querySelector('canvas.sketch'); \
+    (window.__grabs = window.__grabs || []).push(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); \
+    return c.width * c.height;";
+
+/// Of the last two grabs: how many pixels differ clearly (by more than 80 in a
+/// channel), and how many the earlier one has drawn.
+const CHANGED: &str = "const [a, b] = window.__grabs.slice(-2); let changed = 0, inked = 0; \
+    for (let i = 0; i < a.length; i += 4) { \
+      let d = 0; for (let k = 0; k < 4; k++) d = Math.max(d, Math.abs(a[i + k] - b[i + k])); \
+      if (d > 80) changed++; if (a[i + 3] > 0) inked++; } \
+    return [changed, inked];";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pan_far_out_shows_what_drawing_the_whole_view_afresh_shows() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Pan", "blank").await.unwrap();
+    let mut server = observer(&srv, &board.id, board.token(Role::Editor)).await;
+    // Every kind the canvas draws, filling the screen from top to bottom, so
+    // the strips a vertical pan uncovers have something in them.
+    tafel_tests::seed_mixed(&mut server, 2000).await.unwrap();
+    server.pump_for(Duration::from_millis(200)).await.unwrap();
+
+    let driver = Driver::start().await;
+    let ada = open_far_out(&driver, &board.created.links[&Role::Editor]).await;
+    js(&ada, GRAB).await;
+    // A pan (one wheel event per frame) moves the pixels already drawn and
+    // draws only what comes into view.
+    ada.execute_async(FRAME_TIMES, vec!["pan".into(), 45.into()])
+        .await
+        .unwrap();
+    settle(&ada).await;
+    js(&ada, GRAB).await;
+    let moved = js(&ada, CHANGED).await;
+    let (moved, inked) = (moved[0].as_u64().unwrap(), moved[1].as_u64().unwrap());
+    assert!(
+        inked > 50_000 && moved > inked / 10,
+        "the pan moved the drawing: {moved} of {inked} drawn pixels changed"
+    );
+    // A change elsewhere on the board draws the whole view again.
+    let far_away = tafel_tests::sticky(
+        "far-away",
+        Rect::new(-90_000.0, 0.0, 100.0, 100.0),
+        "a0",
+        "",
+        "",
+    );
+    let elements = schema::elements(&server.doc);
+    server
+        .edit(|txn| {
+            far_away.insert(txn, &elements);
+        })
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    settle(&ada).await;
+    js(&ada, GRAB).await;
+    let differ = js(&ada, CHANGED).await;
+    let (differ, inked) = (differ[0].as_u64().unwrap(), differ[1].as_u64().unwrap());
+    // The two may stand up to half a pixel apart, which moves edges a little.
+    assert!(
+        differ < inked / 50,
+        "after a pan the canvas shows what a fresh drawing shows: {differ} of {inked} drawn pixels differ"
+    );
+    ada.close().await.unwrap();
+}
