@@ -284,6 +284,12 @@ const CHANGED: &str = "const [a, b] = window.__grabs.slice(-2); let changed = 0,
       if (d > 80) changed++; if (a[i + 3] > 0) inked++; } \
     return [changed, inked];";
 
+/// [`CHANGED`], as numbers.
+async fn changed_pixels(browser: &Client) -> (u64, u64) {
+    let v = js(browser, CHANGED).await;
+    (v[0].as_u64().unwrap(), v[1].as_u64().unwrap())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pan_far_out_shows_what_drawing_the_whole_view_afresh_shows() {
     let srv = app_server().await;
@@ -304,8 +310,7 @@ async fn a_pan_far_out_shows_what_drawing_the_whole_view_afresh_shows() {
         .unwrap();
     settle(&ada).await;
     js(&ada, GRAB).await;
-    let moved = js(&ada, CHANGED).await;
-    let (moved, inked) = (moved[0].as_u64().unwrap(), moved[1].as_u64().unwrap());
+    let (moved, inked) = changed_pixels(&ada).await;
     assert!(
         inked > 50_000 && moved > inked / 10,
         "the pan moved the drawing: {moved} of {inked} drawn pixels changed"
@@ -328,8 +333,7 @@ async fn a_pan_far_out_shows_what_drawing_the_whole_view_afresh_shows() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     settle(&ada).await;
     js(&ada, GRAB).await;
-    let differ = js(&ada, CHANGED).await;
-    let (differ, inked) = (differ[0].as_u64().unwrap(), differ[1].as_u64().unwrap());
+    let (differ, inked) = changed_pixels(&ada).await;
     // The two may stand up to half a pixel apart, which moves edges a little.
     assert!(
         differ < inked / 50,
