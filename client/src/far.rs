@@ -544,7 +544,7 @@ struct Batch<'a> {
 }
 
 /// Side of the grid [`Plan`] tracks overlaps on, in cells.
-const GRID: usize = 48;
+const GRID: usize = 64;
 
 /// Which batch each element is drawn in, so that a board costs a few canvas
 /// calls per colour instead of several per element (20,000 fills and strokes
@@ -558,6 +558,9 @@ struct Plan<K> {
     area: Rect,
     /// Per grid cell, 1 + the index of the last batch that touches it (0: none).
     top: Vec<usize>,
+    /// Per grid cell, the members of layered batches that touch it (batch,
+    /// where), so that they are kept apart by where they are, not by cell.
+    layered: Vec<Vec<(usize, Rect)>>,
 }
 
 impl<K: PartialEq + Copy> Plan<K> {
@@ -567,31 +570,42 @@ impl<K: PartialEq + Copy> Plan<K> {
             batches: 0,
             area,
             top: vec![0; GRID * GRID],
+            layered: vec![Vec::new(); GRID * GRID],
         }
     }
 
     /// The grid cells `r` touches (those at the edge for what lies beyond).
-    fn cells(&self, r: &Rect) -> impl Iterator<Item = usize> {
+    fn rect_cells(&self, r: &Rect) -> Vec<usize> {
         let a = self.area;
         let cell = |v: f64, from: f64, size: f64| {
             (((v - from) / size * GRID as f64).floor().max(0.0) as usize).min(GRID - 1)
         };
         let (x0, x1) = (cell(r.x, a.x, a.w), cell(r.right(), a.x, a.w));
         let (y0, y1) = (cell(r.y, a.y, a.h), cell(r.bottom(), a.y, a.h));
-        (y0..=y1).flat_map(move |y| (x0..=x1).map(move |x| y * GRID + x))
+        (y0..=y1)
+            .flat_map(move |y| (x0..=x1).map(move |x| y * GRID + x))
+            .collect()
     }
 
-    /// The batch of an element of `look` reaching `reach`, and whether it is
-    /// a new one. `layered` looks (one member's fill would hide another's
-    /// outline) never put overlapping members in one batch.
-    fn place(&mut self, look: K, layered: bool, reach: &Rect) -> (usize, bool) {
-        let top = self.cells(reach).map(|c| self.top[c]).max().unwrap_or(0);
+    /// The batch of an element of `look` at `rect`, and whether it is a new
+    /// one. Members of `layered` looks (one's fill would hide another's
+    /// outline) never overlap within one batch.
+    fn place(&mut self, look: K, layered: bool, rect: &Rect) -> (usize, bool) {
+        let cells = self.rect_cells(rect);
+        let top = cells.iter().map(|&c| self.top[c]).max().unwrap_or(0);
+        let overlaps_own = |b: usize| {
+            cells.iter().any(|&c| {
+                self.layered[c]
+                    .iter()
+                    .any(|(of, r)| *of == b && r.intersects(rect))
+            })
+        };
         let joinable = self
             .latest
             .iter()
             .find(|(l, _)| *l == look)
             .map(|(_, b)| *b)
-            .filter(|&b| top < b + 1 || (top == b + 1 && !layered));
+            .filter(|&b| top < b + 1 || (top == b + 1 && !(layered && overlaps_own(b))));
         let placed = match joinable {
             Some(b) => (b, false),
             None => {
@@ -604,9 +618,11 @@ impl<K: PartialEq + Copy> Plan<K> {
                 (index, true)
             }
         };
-        let cells: Vec<usize> = self.cells(reach).collect();
-        for c in cells {
+        for &c in &cells {
             self.top[c] = self.top[c].max(placed.0 + 1);
+            if layered {
+                self.layered[c].push((placed.0, *rect));
+            }
         }
         placed
     }
