@@ -57,6 +57,7 @@ pub mod secret;
 pub mod serve;
 pub mod storage;
 pub mod store;
+pub mod store_pg;
 pub mod update_shape;
 pub mod workshop;
 pub mod ws;

@@ -8,8 +8,8 @@
 //!   so the server can let browsers cache them for a year (see `server/src/http.rs`).
 //! * `cargo xtask run [ARGS...]` builds the client (release) and runs
 //!   `tafel serve --assets client/dist ARGS...`.
-//! * `cargo xtask test [ARGS...]` builds the client (release), makes sure Chromium and
-//!   ChromeDriver are installed and runs `cargo test` over the workspace with
+//! * `cargo xtask test [ARGS...]` builds the client (release), makes sure Chromium,
+//!   ChromeDriver, the proxies and PostgreSQL are installed and runs `cargo test` over the workspace with
 //!   `TAFEL_CLIENT_DIST`, `CHROMIUM` and `CHROMEDRIVER` set.
 //!
 //! Works from any directory inside the repository: paths are anchored at this crate's
@@ -44,7 +44,8 @@ commands:
   run [ARGS...]         build the client (release), then `tafel serve --assets client/dist ARGS...`
   dist                  build the client and a release `tafel` that carries it: one file
                         that serves the app, written to target/dist/tafel
-  test [ARGS...]        build the client (release), ensure chromium + chromedriver, then
+  test [ARGS...]        build the client (release), ensure chromium + chromedriver, the
+                        proxies and postgresql, then
                         `cargo test --workspace ARGS...` with TAFEL_CLIENT_DIST, CHROMIUM, CHROMEDRIVER
   help                  show this text";
 
@@ -691,11 +692,31 @@ fn ensure_proxies() -> Result<()> {
     })
 }
 
+/// PostgreSQL's programs (Debian keeps them under `/usr/lib/postgresql/<version>/bin`),
+/// which the tests of the PostgreSQL store start on their own port.
+fn find_postgres() -> bool {
+    std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|versions| {
+        versions
+            .filter_map(Result::ok)
+            .any(|v| v.path().join("bin/postgres").exists() && v.path().join("bin/initdb").exists())
+    })
+}
+
+/// PostgreSQL, whose store (cluster mode) the server's tests run against a real one.
+fn ensure_engines() -> Result<()> {
+    ensure_installed(
+        "the PostgreSQL store's tests",
+        &["postgresql"],
+        find_postgres,
+    )
+}
+
 /// `cargo xtask test`: build the client, ensure the browser, run the workspace tests.
 fn run_tests(args: &[OsString]) -> Result<ExitCode> {
     let dist = build_client(Profile::Release)?;
     let (chromium, chromedriver) = ensure_browser()?;
     ensure_proxies()?;
+    ensure_engines()?;
     let root = workspace_root()?;
     let mut cmd = cargo();
     cmd.current_dir(&root).arg("test");

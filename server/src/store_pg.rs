@@ -1,0 +1,466 @@
+//! The storage seam on PostgreSQL, for cluster mode (issue 13): the same ordered
+//! key-value [`Store`] as sled, in one table, so that every node of a cluster
+//! reads and writes the same boards and the same contract suite holds.
+//!
+//! A batch is one transaction, and a committed transaction is durable: with
+//! PostgreSQL's default `synchronous_commit = on`, COMMIT returns once the WAL
+//! is flushed, so [`Store::flush`] has nothing left to do. The schema is
+//! versioned ([`MIGRATIONS`]) and brought up to date at connect, under an
+//! advisory lock, so that nodes starting together migrate once.
+//!
+//! The `postgres` client blocks on a runtime of its own, which must not run
+//! inside the server's tokio workers; the connections therefore live on
+//! threads of their own, and each call hands them a job and waits for its
+//! answer, as a sled call waits for the disk.
+
+use crate::store::{BatchOp, Entries, Store, StoreError};
+use postgres::{Client, NoTls};
+use std::sync::{mpsc, Arc, Mutex};
+
+/// Connections (and threads) per store: the storage writer, the background
+/// merger and HTTP reads each get one without waiting for the others.
+const CONNECTIONS: usize = 4;
+
+/// The schema, one step per version, applied in order and never changed once
+/// released: a new need is a new step.
+pub const MIGRATIONS: &[(i32, &str)] = &[(
+    1,
+    "CREATE TABLE tafel_kv (key bytea PRIMARY KEY, value bytea NOT NULL)",
+)];
+
+/// Taken while migrating, so that nodes starting at once migrate one by one.
+const MIGRATION_LOCK: i64 = 0x7461_6665_6c00_0001;
+
+type Job = Box<dyn FnOnce(Result<&mut Client, StoreError>) + Send>;
+
+/// A [`Store`] in a PostgreSQL database.
+pub struct PgStore {
+    jobs: mpsc::Sender<Job>,
+}
+
+fn pg(e: postgres::Error) -> StoreError {
+    StoreError::io(e)
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://user:password@host:port/database`) and
+    /// brings the schema up to date. The URL may hold a password: it is never
+    /// logged.
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        let mut first = Client::connect(url, NoTls).map_err(pg)?;
+        migrate(&mut first)?;
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        let mut first = Some(first);
+        for n in 0..CONNECTIONS {
+            let queue = Arc::clone(&queue);
+            let url = url.to_owned();
+            let mut client = first.take();
+            std::thread::Builder::new()
+                .name(format!("tafel-pg-{n}"))
+                .spawn(move || loop {
+                    let job = {
+                        let queue = queue.lock().unwrap_or_else(|p| p.into_inner());
+                        queue.recv()
+                    };
+                    let Ok(job) = job else { return };
+                    // A connection the server closed (a restart of PostgreSQL)
+                    // is opened again for the next job.
+                    if client.as_ref().is_none_or(Client::is_closed) {
+                        client = Client::connect(&url, NoTls)
+                            .inspect_err(|e| tracing::warn!(error = %e, "cannot reach PostgreSQL"))
+                            .ok();
+                    }
+                    match client.as_mut() {
+                        Some(c) => job(Ok(c)),
+                        None => job(Err(StoreError::io("PostgreSQL is not reachable"))),
+                    }
+                })
+                .map_err(StoreError::io)?;
+        }
+        Ok(Self { jobs })
+    }
+
+    /// Runs `f` on one of the connections and waits for its answer.
+    fn call<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Client) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (answer, answered) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |client| {
+            let _ = answer.send(client.and_then(f));
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| StoreError::io("the PostgreSQL connections have stopped"))?;
+        answered
+            .recv()
+            .map_err(|_| StoreError::io("a PostgreSQL connection stopped during a call"))?
+    }
+}
+
+/// Applies the steps of [`MIGRATIONS`] the database has not seen, each in the
+/// transaction that records it. A database migrated by a newer Tafel is
+/// refused rather than written with an older idea of its tables.
+fn migrate(client: &mut Client) -> Result<(), StoreError> {
+    let mut tx = client.transaction().map_err(pg)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(pg)?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS tafel_schema (version integer NOT NULL)")
+        .map_err(pg)?;
+    let current: i32 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM tafel_schema", &[])
+        .map_err(pg)?
+        .get(0);
+    let newest = MIGRATIONS.last().map_or(0, |m| m.0);
+    if current > newest {
+        return Err(StoreError::Incompatible(format!(
+            "the PostgreSQL schema is at version {current}, newer than this Tafel's {newest}: upgrade Tafel"
+        )));
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        tx.batch_execute(sql).map_err(pg)?;
+        tx.execute("INSERT INTO tafel_schema (version) VALUES ($1)", &[version])
+            .map_err(pg)?;
+        tracing::info!(version, "migrated the PostgreSQL schema");
+    }
+    tx.commit().map_err(pg)
+}
+
+/// The smallest key above every key that starts with `prefix`; `None` when
+/// there is none (the prefix is empty or all 0xFF).
+fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// The rows of `columns` whose keys start with `prefix`, in key order.
+fn scan(
+    client: &mut Client,
+    columns: &str,
+    prefix: &[u8],
+) -> Result<Vec<postgres::Row>, StoreError> {
+    match prefix_end(prefix) {
+        Some(end) => client.query(
+            &format!("SELECT {columns} FROM tafel_kv WHERE key >= $1 AND key < $2 ORDER BY key"),
+            &[&prefix, &end],
+        ),
+        None => client.query(
+            &format!("SELECT {columns} FROM tafel_kv WHERE key >= $1 ORDER BY key"),
+            &[&prefix],
+        ),
+    }
+    .map_err(pg)
+}
+
+impl Store for PgStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        let key = key.to_vec();
+        self.call(move |c| {
+            let row = c
+                .query_opt("SELECT value FROM tafel_kv WHERE key = $1", &[&key])
+                .map_err(pg)?;
+            Ok(row.map(|r| r.get(0)))
+        })
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError> {
+        let prefix = prefix.to_vec();
+        self.call(move |c| {
+            let rows = scan(c, "key, value", &prefix)?;
+            Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
+        })
+    }
+
+    fn scan_keys(&self, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+        let prefix = prefix.to_vec();
+        self.call(move |c| {
+            let rows = scan(c, "key", &prefix)?;
+            Ok(rows.into_iter().map(|r| r.get(0)).collect())
+        })
+    }
+
+    fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        self.call(move |c| {
+            let mut tx = c.transaction().map_err(pg)?;
+            let put = tx
+                .prepare(
+                    "INSERT INTO tafel_kv (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                )
+                .map_err(pg)?;
+            let delete = tx
+                .prepare("DELETE FROM tafel_kv WHERE key = $1")
+                .map_err(pg)?;
+            for op in &ops {
+                match op {
+                    BatchOp::Put(k, v) => tx.execute(&put, &[k, v]),
+                    BatchOp::Delete(k) => tx.execute(&delete, &[k]),
+                }
+                .map_err(pg)?;
+            }
+            tx.commit().map_err(pg)
+        })
+    }
+
+    fn flush(&self) -> Result<(), StoreError> {
+        // Every batch was committed, and a commit is durable (module docs).
+        Ok(())
+    }
+
+    fn compare_and_swap(
+        &self,
+        key: &[u8],
+        expected: Option<&[u8]>,
+        new: Vec<u8>,
+    ) -> Result<bool, StoreError> {
+        let key = key.to_vec();
+        let expected = expected.map(<[u8]>::to_vec);
+        // One statement each way, so that two nodes swapping at once cannot
+        // both succeed.
+        self.call(move |c| {
+            let changed = match expected {
+                None => c.execute(
+                    "INSERT INTO tafel_kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                    &[&key, &new],
+                ),
+                Some(old) => c.execute(
+                    "UPDATE tafel_kv SET value = $3 WHERE key = $1 AND value = $2",
+                    &[&key, &old, &new],
+                ),
+            }
+            .map_err(pg)?;
+            Ok(changed == 1)
+        })
+    }
+}
+
+/// A PostgreSQL server of its own for a test: `initdb` into a temporary
+/// directory and `postgres` on a free loopback port, stopped on drop. As root
+/// (PostgreSQL refuses to run as root) both run as the `postgres` user that
+/// Debian's package creates.
+#[cfg(test)]
+pub mod temp {
+    use std::path::PathBuf;
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    /// A running test database.
+    pub struct TempPostgres {
+        child: Child,
+        data: String,
+        /// Where to connect.
+        pub url: String,
+        _dir: tempfile::TempDir,
+    }
+
+    /// The newest installed PostgreSQL's programs (Debian keeps them per version).
+    fn bin_dir() -> PathBuf {
+        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("PostgreSQL is installed (cargo xtask test installs it)")
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|bin| bin.join("postgres").exists())
+            .collect();
+        versions.sort();
+        versions
+            .pop()
+            .expect("a PostgreSQL version with its programs")
+    }
+
+    fn is_root() -> bool {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    }
+
+    /// `program` with `args`, as the `postgres` user when we are root.
+    fn command(program: PathBuf, args: &[&str]) -> Command {
+        if is_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(program).args(args);
+            c
+        } else {
+            let mut c = Command::new(program);
+            c.args(args);
+            c
+        }
+    }
+
+    impl TempPostgres {
+        /// Starts one and waits until it accepts connections.
+        pub fn start() -> Self {
+            let bin = bin_dir();
+            let dir = tempfile::tempdir().expect("a temporary directory");
+            let path = dir.path().to_str().expect("a UTF-8 path").to_owned();
+            if is_root() {
+                let chown = Command::new("chown")
+                    .args(["postgres:postgres", &path])
+                    .status()
+                    .expect("chown");
+                assert!(chown.success(), "chown of {path} to postgres");
+            }
+            let data = format!("{path}/data");
+            let init = command(
+                bin.join("initdb"),
+                &[
+                    "-D",
+                    &data,
+                    "-U",
+                    "tafel",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ],
+            )
+            .stdout(Stdio::null())
+            .output()
+            .expect("initdb runs");
+            assert!(
+                init.status.success(),
+                "initdb: {}",
+                String::from_utf8_lossy(&init.stderr)
+            );
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port()
+                .to_string();
+            let child = command(
+                bin.join("postgres"),
+                &[
+                    "-D",
+                    &data,
+                    "-p",
+                    &port,
+                    "-k",
+                    &path,
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                ],
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("postgres starts");
+            let url = format!("postgres://tafel@127.0.0.1:{port}/postgres");
+            let started = Instant::now();
+            while postgres::Client::connect(&url, postgres::NoTls).is_err() {
+                assert!(
+                    started.elapsed() < Duration::from_secs(30),
+                    "postgres did not accept connections within 30 s"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Self {
+                child,
+                data,
+                url,
+                _dir: dir,
+            }
+        }
+    }
+
+    impl Drop for TempPostgres {
+        fn drop(&mut self) {
+            // The postmaster itself (not runuser) is told to shut down fast.
+            let pid = std::fs::read_to_string(format!("{}/postmaster.pid", self.data))
+                .ok()
+                .and_then(|f| f.lines().next().map(str::to_owned));
+            match pid {
+                Some(pid) => {
+                    let _ = Command::new("kill").args(["-INT", &pid]).status();
+                }
+                None => {
+                    let _ = self.child.kill();
+                }
+            }
+            let _ = self.child.wait();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::temp::TempPostgres;
+    use super::*;
+
+    #[test]
+    fn postgres_store_passes_the_contract() {
+        let db = TempPostgres::start();
+        let store = PgStore::connect(&db.url).unwrap();
+        crate::store::contract::run(&store);
+    }
+
+    #[test]
+    fn a_second_connect_finds_the_schema_and_the_data() {
+        let db = TempPostgres::start();
+        PgStore::connect(&db.url)
+            .unwrap()
+            .apply(vec![BatchOp::Put(b"k".to_vec(), b"v".to_vec())])
+            .unwrap();
+        let again = PgStore::connect(&db.url).unwrap();
+        assert_eq!(again.get(b"k").unwrap(), Some(b"v".to_vec()));
+        let mut c = Client::connect(&db.url, NoTls).unwrap();
+        let versions: i64 = c
+            .query_one("SELECT count(*) FROM tafel_schema", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(versions, MIGRATIONS.len() as i64, "each step recorded once");
+    }
+
+    #[test]
+    fn a_schema_newer_than_this_tafel_is_refused() {
+        let db = TempPostgres::start();
+        drop(PgStore::connect(&db.url).unwrap());
+        let mut c = Client::connect(&db.url, NoTls).unwrap();
+        c.execute("INSERT INTO tafel_schema (version) VALUES (999)", &[])
+            .unwrap();
+        let refused = PgStore::connect(&db.url).err().expect("refused");
+        assert!(
+            matches!(&refused, StoreError::Incompatible(m) if m.contains("999")),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn concurrent_swaps_of_one_key_let_exactly_one_win() {
+        let db = TempPostgres::start();
+        let store = Arc::new(PgStore::connect(&db.url).unwrap());
+        store
+            .apply(vec![BatchOp::Put(b"lease".to_vec(), b"free".to_vec())])
+            .unwrap();
+        let winners: usize = (0..8)
+            .map(|n| {
+                let store = Arc::clone(&store);
+                std::thread::spawn(move || {
+                    store
+                        .compare_and_swap(b"lease", Some(b"free"), format!("node-{n}").into_bytes())
+                        .unwrap()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| usize::from(t.join().unwrap()))
+            .sum();
+        assert_eq!(winners, 1);
+    }
+
+    #[test]
+    fn prefix_end_is_the_first_key_past_the_prefix() {
+        assert_eq!(prefix_end(b"ab"), Some(b"ac".to_vec()));
+        assert_eq!(prefix_end(b"a\xff"), Some(b"b".to_vec()));
+        assert_eq!(prefix_end(b"\xff\xff"), None);
+        assert_eq!(prefix_end(b""), None);
+    }
+}
