@@ -48,6 +48,7 @@ pub mod identity;
 pub mod keys;
 pub mod metrics;
 pub mod per_address;
+pub mod redis_streams;
 pub mod render;
 pub mod room;
 pub mod rooms;

@@ -9,7 +9,7 @@
 //! * `cargo xtask run [ARGS...]` builds the client (release) and runs
 //!   `tafel serve --assets client/dist ARGS...`.
 //! * `cargo xtask test [ARGS...]` builds the client (release), makes sure Chromium,
-//!   ChromeDriver, the proxies and PostgreSQL are installed and runs `cargo test` over the workspace with
+//!   ChromeDriver, the proxies, PostgreSQL and Redis are installed and runs `cargo test` over the workspace with
 //!   `TAFEL_CLIENT_DIST`, `CHROMIUM` and `CHROMEDRIVER` set.
 //!
 //! Works from any directory inside the repository: paths are anchored at this crate's
@@ -45,7 +45,7 @@ commands:
   dist                  build the client and a release `tafel` that carries it: one file
                         that serves the app, written to target/dist/tafel
   test [ARGS...]        build the client (release), ensure chromium + chromedriver, the
-                        proxies and postgresql, then
+                        proxies, postgresql and redis-server, then
                         `cargo test --workspace ARGS...` with TAFEL_CLIENT_DIST, CHROMIUM, CHROMEDRIVER
   help                  show this text";
 
