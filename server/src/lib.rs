@@ -46,6 +46,7 @@ pub mod history;
 pub mod http;
 pub mod identity;
 pub mod keys;
+pub mod lease;
 pub mod metrics;
 pub mod per_address;
 pub mod redis_streams;

@@ -1,0 +1,172 @@
+//! Leases in the store: work that must run on one node of a cluster at a time
+//! (compacting the document streams into PostgreSQL, issue 13) is done by the
+//! node that holds its lease. A lease is one value, `holder` and expiry,
+//! changed only with [`Store::compare_and_swap`], so two nodes can never both
+//! take it; a holder that dies stops renewing, and another node takes the
+//! lease over once it has expired.
+//!
+//! Expiry is wall-clock time: nodes whose clocks disagree by more than a
+//! fraction of the lease's length (NTP keeps them within milliseconds) could
+//! overlap briefly, so the lease is long against the work it guards and its
+//! holder renews it at a third of that.
+
+use crate::store::{Store, StoreError};
+
+/// Where lease `name` is kept.
+fn lease_key(name: &str) -> Vec<u8> {
+    format!("lease/{name}").into_bytes()
+}
+
+/// A lease as stored: who holds it, until when (ms since the Unix epoch).
+#[derive(Clone, Debug, PartialEq)]
+struct Held {
+    holder: String,
+    until_ms: u64,
+}
+
+impl Held {
+    fn encode(&self) -> Vec<u8> {
+        format!("{}\n{}", self.until_ms, self.holder).into_bytes()
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Self, StoreError> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| StoreError::Corrupt("a lease is not text".into()))?;
+        let (until, holder) = text
+            .split_once('\n')
+            .ok_or_else(|| StoreError::Corrupt("a lease has no holder".into()))?;
+        Ok(Self {
+            holder: holder.to_owned(),
+            until_ms: until
+                .parse()
+                .map_err(|_| StoreError::Corrupt("a lease's expiry is not a number".into()))?,
+        })
+    }
+}
+
+/// Takes lease `name` for `holder` until `now_ms + ttl_ms` if it is free,
+/// expired, or `holder`'s already (which renews it). Returns whether
+/// `holder` holds it now.
+pub fn take(
+    store: &dyn Store,
+    name: &str,
+    holder: &str,
+    now_ms: u64,
+    ttl_ms: u64,
+) -> Result<bool, StoreError> {
+    let key = lease_key(name);
+    let ours = Held {
+        holder: holder.to_owned(),
+        until_ms: now_ms.saturating_add(ttl_ms),
+    }
+    .encode();
+    // A swap lost to another node is read again: it may have been a renewal
+    // of an expired lease by its old holder, or a release.
+    for _ in 0..8 {
+        let current = store.get(&key)?;
+        if let Some(bytes) = &current {
+            let held = Held::decode(bytes)?;
+            if held.holder != holder && held.until_ms > now_ms {
+                return Ok(false);
+            }
+        }
+        if store.compare_and_swap(&key, current.as_deref(), ours.clone())? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Gives lease `name` up if `holder` holds it, so another node can take it
+/// at once (a node that drains on SIGTERM).
+pub fn release(store: &dyn Store, name: &str, holder: &str) -> Result<(), StoreError> {
+    let key = lease_key(name);
+    let Some(current) = store.get(&key)? else {
+        return Ok(());
+    };
+    if Held::decode(&current)?.holder == holder {
+        let free = Held {
+            holder: holder.to_owned(),
+            until_ms: 0,
+        };
+        store.compare_and_swap(&key, Some(&current), free.encode())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MemoryStore;
+
+    const TTL: u64 = 10_000;
+
+    fn one_holder_at_a_time(store: &dyn Store) {
+        assert!(take(store, "compact", "node-a", 1_000, TTL).unwrap());
+        assert!(
+            !take(store, "compact", "node-b", 2_000, TTL).unwrap(),
+            "a holds it"
+        );
+        // a renews; b still cannot take it before the renewed expiry.
+        assert!(take(store, "compact", "node-a", 9_000, TTL).unwrap());
+        assert!(!take(store, "compact", "node-b", 12_000, TTL).unwrap());
+        // a dies: once its lease runs out, b takes over, and a, back, cannot.
+        assert!(take(store, "compact", "node-b", 19_001, TTL).unwrap());
+        assert!(!take(store, "compact", "node-a", 20_000, TTL).unwrap());
+        // b releases on its way out: c takes it at once.
+        release(store, "compact", "node-b").unwrap();
+        release(store, "compact", "node-a").unwrap();
+        assert!(take(store, "compact", "node-c", 20_001, TTL).unwrap());
+        // Leases of other work are separate.
+        assert!(take(store, "other", "node-a", 20_001, TTL).unwrap());
+    }
+
+    #[test]
+    fn a_lease_has_one_holder_until_it_expires_or_is_released() {
+        one_holder_at_a_time(&MemoryStore::default());
+    }
+
+    #[test]
+    fn a_lease_in_postgres_has_one_holder_until_it_expires_or_is_released() {
+        let db = crate::store_pg::temp::TempPostgres::start();
+        one_holder_at_a_time(&crate::store_pg::PgStore::connect(&db.url).unwrap());
+    }
+
+    #[test]
+    fn nodes_racing_for_a_free_lease_in_postgres_get_one_holder() {
+        let db = crate::store_pg::temp::TempPostgres::start();
+        let url = db.url.clone();
+        let winners: Vec<String> = (0..6)
+            .map(|n| {
+                let url = url.clone();
+                std::thread::spawn(move || {
+                    // A node each, with connections of its own.
+                    let store = crate::store_pg::PgStore::connect(&url).unwrap();
+                    let me = format!("node-{n}");
+                    take(&store, "compact", &me, 1_000, TTL)
+                        .unwrap()
+                        .then_some(me)
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .filter_map(|t| t.join().unwrap())
+            .collect();
+        assert_eq!(winners.len(), 1, "{winners:?}");
+    }
+
+    #[test]
+    fn a_malformed_lease_is_an_error_not_a_free_lease() {
+        let store = MemoryStore::default();
+        store
+            .apply(vec![crate::store::BatchOp::Put(
+                lease_key("compact"),
+                b"garbage".to_vec(),
+            )])
+            .unwrap();
+        assert!(matches!(
+            take(&store, "compact", "node-a", 1, TTL),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
+}
