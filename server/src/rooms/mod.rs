@@ -630,16 +630,20 @@ mod tests {
         assert!(a.send(edit(1, "hello")).await);
         until("b receives the update", || has_update(&drain(&mut b))).await;
         assert_eq!(logged(&s), 1, "stored before it was shown");
-        // b stops reading; a keeps writing until b's queue overflows.
-        for i in 0..40 {
-            assert!(a.send(edit(100 + i, &"x".repeat(40))).await);
+        // b stops reading; a keeps writing until b's queue overflows. (One
+        // batch always fits an empty queue, and one flush may release every
+        // update sent so far as one batch: it takes a second to overflow.)
+        let mut sent = 0;
+        let mut closed = false;
+        while !closed && sent < 2_000 {
+            assert!(a.send(edit(100 + sent, &"x".repeat(40))).await);
+            sent += 1;
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            closed = matches!(b.kill.try_recv(), Ok(CloseCode::SlowConsumer));
         }
-        until("b is closed as too slow", || {
-            matches!(b.kill.try_recv(), Ok(CloseCode::SlowConsumer))
-        })
-        .await;
+        assert!(closed, "b is closed as too slow");
         until("a is still served", || {
-            has_update(&drain(&mut a)) || logged(&s) == 41
+            logged(&s) == 1 + usize::try_from(sent).unwrap()
         })
         .await;
         assert!(a.kill.try_recv().is_err(), "the writer stays connected");
