@@ -218,7 +218,7 @@ pub fn Sketch(
     sketched: StoredValue<Rc<Sketched>, LocalStorage>,
 ) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let painted: Rc<RefCell<Option<Painted>>> = Rc::default();
+    let painter: Rc<RefCell<Painter>> = Rc::default();
     let candidates: Rc<RefCell<Option<Worked>>> = Rc::default();
     Effect::new(move |_| {
         let view = camera.view.get();
@@ -230,7 +230,7 @@ pub fn Sketch(
         let Some(el) = canvas.get() else { return };
         if !far && pending.is_empty() {
             let _ = web_sys::HtmlElement::style(&el).set_property("display", "none");
-            painted.replace(None);
+            painter.replace(Painter::default());
             sketched.with_value(|s| s.0.replace(None));
             return;
         }
@@ -262,11 +262,23 @@ pub fn Sketch(
                         }
                     }
                 };
-                let before = painted.borrow_mut().take();
-                let now = paint(&el, &inputs, view.origin, before, all, &list);
-                *painted.borrow_mut() = now;
                 let area = view.visible(w, h);
-                sketched.with_value(|s| s.0.replace(Some((list, area))));
+                sketched.with_value(|s| s.0.replace(Some((Rc::clone(&list), area))));
+                let start = {
+                    let mut p = painter.borrow_mut();
+                    p.wanted = Some(Wanted {
+                        inputs,
+                        origin: view.origin,
+                        list,
+                    });
+                    // While frames are drawing, the next one takes this up.
+                    let start = !p.scheduled && p.step(&el, all);
+                    p.scheduled |= start;
+                    start
+                };
+                if start {
+                    keep_drawing(Rc::clone(&painter), model, el);
+                }
             });
         });
     });
@@ -324,68 +336,70 @@ struct Painted {
     origin: Point,
 }
 
-/// Draws what of `candidates` is on screen onto the canvas,
-/// sized and placed to cover the screen at `origin`. A pan that changed
-/// nothing else since `before` moves the pixels already drawn and draws only
-/// the strips it uncovers, so panning far out costs what comes into view, not
-/// the whole board.
-fn paint(
-    el: &web_sys::HtmlCanvasElement,
-    inputs: &Inputs,
+/// What the canvas should show next.
+struct Wanted {
+    inputs: Inputs,
     origin: Point,
-    before: Option<Painted>,
-    all: &HashMap<String, Element>,
-    candidates: &Candidates,
-) -> Option<Painted> {
-    let style = web_sys::HtmlElement::style(el);
-    let _ = style.set_property("display", "block");
+    list: Rc<Candidates>,
+}
+
+/// A whole drawing under way on the back canvas, a slice per frame.
+struct Drawing {
+    wanted: Wanted,
+    /// The next candidate to draw.
+    next: usize,
+}
+
+/// Script time one frame spends on a drawing. A whole far-out view of 10,000
+/// elements takes 15–25 ms to record and as long again for the browser to
+/// rasterise (BENCHMARKS.md, "20,000 elements"): in slices, each frame stays
+/// short, and the canvas shows the last whole drawing, scaled with the world,
+/// until the next one is ready.
+const SLICE_MS: f64 = 5.0;
+
+/// Draws the sketch canvas: a pan moves the pixels drawn and draws only the
+/// strips it uncovers; anything else (a zoom, a change) is drawn whole on a
+/// back canvas in slices of [`SLICE_MS`] and copied over once complete.
+#[derive(Default)]
+struct Painter {
+    /// Whether [`keep_drawing`] runs.
+    scheduled: bool,
+    painted: Option<Painted>,
+    wanted: Option<Wanted>,
+    drawing: Option<Drawing>,
+    back: Option<web_sys::HtmlCanvasElement>,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+fn context(el: &web_sys::HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    el.get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+}
+
+/// Sizes `el` for `inputs` (which clears it when the size changes).
+fn size(el: &web_sys::HtmlCanvasElement, inputs: &Inputs) {
     let (pw, ph) = inputs.size;
     if el.width() != pw || el.height() != ph {
         el.set_width(pw);
         el.set_height(ph);
+        let style = web_sys::HtmlElement::style(el);
         let (w, h) = inputs.css_size;
         let _ = style.set_property("width", &format!("{w}px"));
         let _ = style.set_property("height", &format!("{h}px"));
     }
-    let ctx = el
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())?;
-    let s = inputs.scale;
-    let (dw, dh) = (f64::from(pw), f64::from(ph));
-    let shift = before
-        .filter(|b| b.inputs == *inputs)
-        .map(|b| {
-            let dx = ((origin.x - b.origin.x) * s).round();
-            let dy = ((origin.y - b.origin.y) * s).round();
-            (b.origin, dx, dy)
-        })
-        .filter(|(_, dx, dy)| dx.abs() < dw && dy.abs() < dh);
-    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-    // Device-pixel rectangles to draw anew: everything, or what a pan uncovered.
-    let (origin, strips) = match shift {
-        Some((old, dx, dy)) => {
-            if dx != 0.0 || dy != 0.0 {
-                let _ = ctx.set_global_composite_operation("copy");
-                let _ = ctx.draw_image_with_html_canvas_element(el, -dx, -dy);
-                let _ = ctx.set_global_composite_operation("source-over");
-            }
-            let mut strips = Vec::new();
-            if dx > 0.0 {
-                strips.push(Rect::new(dw - dx, 0.0, dx, dh));
-            } else if dx < 0.0 {
-                strips.push(Rect::new(0.0, 0.0, -dx, dh));
-            }
-            if dy > 0.0 {
-                strips.push(Rect::new(0.0, dh - dy, dw, dy));
-            } else if dy < 0.0 {
-                strips.push(Rect::new(0.0, 0.0, dw, -dy));
-            }
-            (Point::new(old.x + dx / s, old.y + dy / s), strips)
-        }
-        None => (origin, vec![Rect::new(0.0, 0.0, dw, dh)]),
-    };
+}
+
+/// Shows the front canvas with its top-left pixel at board point `origin`.
+fn place(el: &web_sys::HtmlCanvasElement, inputs: &Inputs, origin: Point) {
+    let style = web_sys::HtmlElement::style(el);
+    let _ = style.set_property("display", "block");
     // Inside the world, which scales by the zoom: undo that, so one canvas
     // pixel is one screen pixel, and stand at the pixels' corner.
     let _ = style.set_property(
@@ -397,37 +411,220 @@ fn paint(
             1.0 / inputs.zoom
         ),
     );
-    let painted = Painted {
-        inputs: inputs.clone(),
+}
+
+/// Runs [`Painter::step`] once per animation frame until it is done.
+fn keep_drawing(painter: Rc<RefCell<Painter>>, model: ModelRef, el: web_sys::HtmlCanvasElement) {
+    crate::timer::next_frame(move || {
+        let more = model
+            .try_with_value(|m| m.with_all(|all| painter.borrow_mut().step(&el, all)))
+            .unwrap_or(false);
+        if more {
+            keep_drawing(painter, model, el);
+        } else {
+            painter.borrow_mut().scheduled = false;
+        }
+    });
+}
+
+impl Painter {
+    /// Works towards what is wanted for up to [`SLICE_MS`]; returns whether
+    /// there is more to do in the next frame.
+    fn step(&mut self, el: &web_sys::HtmlCanvasElement, all: &HashMap<String, Element>) -> bool {
+        let deadline = now_ms() + SLICE_MS;
+        loop {
+            if self.drawing.is_some() {
+                if !self.draw_slice(all, deadline) {
+                    return true;
+                }
+                self.show_back(el);
+            }
+            let Some(wanted) = self.wanted.take() else {
+                return false;
+            };
+            match &self.painted {
+                Some(p) if p.inputs == wanted.inputs => {
+                    self.pan(el, &wanted, all);
+                }
+                _ => {
+                    self.start_drawing(wanted);
+                }
+            }
+            if now_ms() >= deadline {
+                return self.drawing.is_some() || self.wanted.is_some();
+            }
+        }
+    }
+
+    /// A pan: moves the pixels drawn and draws the strips it uncovers, or
+    /// draws everything when it moved further than the canvas is wide.
+    fn pan(
+        &mut self,
+        el: &web_sys::HtmlCanvasElement,
+        wanted: &Wanted,
+        all: &HashMap<String, Element>,
+    ) {
+        let Some(before) = self.painted.take() else {
+            return;
+        };
+        let Some(ctx) = context(el) else { return };
+        let inputs = &wanted.inputs;
+        let s = inputs.scale;
+        let (dw, dh) = (f64::from(inputs.size.0), f64::from(inputs.size.1));
+        let dx = ((wanted.origin.x - before.origin.x) * s).round();
+        let dy = ((wanted.origin.y - before.origin.y) * s).round();
+        if dx.abs() >= dw || dy.abs() >= dh {
+            self.start_drawing(Wanted {
+                inputs: inputs.clone(),
+                origin: wanted.origin,
+                list: Rc::clone(&wanted.list),
+            });
+            return;
+        }
+        let origin = Point::new(before.origin.x + dx / s, before.origin.y + dy / s);
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        if dx != 0.0 || dy != 0.0 {
+            let _ = ctx.set_global_composite_operation("copy");
+            let _ = ctx.draw_image_with_html_canvas_element(el, -dx, -dy);
+            let _ = ctx.set_global_composite_operation("source-over");
+        }
+        let mut strips = Vec::new();
+        if dx > 0.0 {
+            strips.push(Rect::new(dw - dx, 0.0, dx, dh));
+        } else if dx < 0.0 {
+            strips.push(Rect::new(0.0, 0.0, -dx, dh));
+        }
+        if dy > 0.0 {
+            strips.push(Rect::new(0.0, dh - dy, dw, dy));
+        } else if dy < 0.0 {
+            strips.push(Rect::new(0.0, 0.0, dw, -dy));
+        }
+        place(el, inputs, origin);
+        if !strips.is_empty() {
+            ctx.save();
+            ctx.begin_path();
+            for r in &strips {
+                ctx.clear_rect(r.x, r.y, r.w, r.h);
+                ctx.rect(r.x, r.y, r.w, r.h);
+            }
+            ctx.clip();
+            let areas: Vec<Rect> = strips
+                .iter()
+                .map(|r| Rect::new(origin.x + r.x / s, origin.y + r.y / s, r.w / s, r.h / s))
+                .collect();
+            draw(
+                &ctx,
+                &Wanted {
+                    inputs: inputs.clone(),
+                    origin,
+                    list: Rc::clone(&wanted.list),
+                },
+                0,
+                &areas,
+                all,
+                None,
+            );
+            ctx.restore();
+        }
+        self.painted = Some(Painted {
+            inputs: inputs.clone(),
+            origin,
+        });
+    }
+
+    /// Begins drawing `wanted` whole on the back canvas.
+    fn start_drawing(&mut self, wanted: Wanted) {
+        if self.back.is_none() {
+            self.back = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.create_element("canvas").ok())
+                .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+        }
+        if let Some(back) = &self.back {
+            size(back, &wanted.inputs);
+            if let Some(ctx) = context(back) {
+                let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+                let (pw, ph) = wanted.inputs.size;
+                ctx.clear_rect(0.0, 0.0, f64::from(pw), f64::from(ph));
+            }
+        }
+        self.drawing = Some(Drawing { wanted, next: 0 });
+    }
+
+    /// Draws the next elements of the drawing under way until `deadline`;
+    /// returns whether it is complete.
+    fn draw_slice(&mut self, all: &HashMap<String, Element>, deadline: f64) -> bool {
+        let (Some(drawing), Some(back)) = (self.drawing.as_mut(), self.back.as_ref()) else {
+            return true;
+        };
+        let Some(ctx) = context(back) else {
+            return true;
+        };
+        let w = &drawing.wanted;
+        let s = w.inputs.scale;
+        let (pw, ph) = w.inputs.size;
+        let area = Rect::new(w.origin.x, w.origin.y, f64::from(pw) / s, f64::from(ph) / s);
+        let next = draw(&ctx, w, drawing.next, &[area], all, Some(deadline));
+        drawing.next = next;
+        // Rasterised now rather than all at once when the drawing is copied.
+        let _ = ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
+        drawing.next >= w.list.len()
+    }
+
+    /// Copies the completed back drawing onto the front canvas.
+    fn show_back(&mut self, el: &web_sys::HtmlCanvasElement) {
+        let Some(drawing) = self.drawing.take() else {
+            return;
+        };
+        let (Some(back), Some(ctx)) = (self.back.as_ref(), context(el)) else {
+            return;
+        };
+        let Wanted { inputs, origin, .. } = drawing.wanted;
+        size(el, &inputs);
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        let _ = ctx.set_global_composite_operation("copy");
+        let _ = ctx.draw_image_with_html_canvas_element(back, 0.0, 0.0);
+        let _ = ctx.set_global_composite_operation("source-over");
+        place(el, &inputs, origin);
+        self.painted = Some(Painted { inputs, origin });
+    }
+}
+
+/// Draws, from candidate `from` on, those that reach into one of `areas`, in
+/// batches, until `deadline` (checked every few dozen elements); returns the
+/// next candidate to draw.
+fn draw(
+    ctx: &CanvasRenderingContext2d,
+    wanted: &Wanted,
+    from: usize,
+    areas: &[Rect],
+    all: &HashMap<String, Element>,
+    deadline: Option<f64>,
+) -> usize {
+    let Wanted {
+        inputs,
         origin,
-    };
-    if strips.is_empty() {
-        return Some(painted);
-    }
-    ctx.save();
-    ctx.begin_path();
-    for r in &strips {
-        ctx.clear_rect(r.x, r.y, r.w, r.h);
-        ctx.rect(r.x, r.y, r.w, r.h);
-    }
-    ctx.clip();
+        list: candidates,
+    } = wanted;
+    let s = inputs.scale;
     let _ = ctx.set_transform(s, 0.0, 0.0, s, -origin.x * s, -origin.y * s);
-    let areas: Vec<Rect> = strips
-        .iter()
-        .map(|r| Rect::new(origin.x + r.x / s, origin.y + r.y / s, r.w / s, r.h / s))
-        .collect();
-    let area = Rect::new(origin.x, origin.y, dw / s, dh / s);
+    let (pw, ph) = inputs.size;
+    let area = Rect::new(origin.x, origin.y, f64::from(pw) / s, f64::from(ph) / s);
     let mut batches = Batches::new(area);
-    for (id, reach) in candidates {
+    let mut next = from;
+    for (id, reach) in candidates.iter().skip(from) {
+        next += 1;
         if areas.iter().any(|a| reach.intersects(a)) {
             if let Some(e) = all.get(id) {
                 add(&mut batches, all, e, *reach, inputs);
             }
         }
+        if next.is_multiple_of(64) && deadline.is_some_and(|d| now_ms() >= d) {
+            break;
+        }
     }
-    batches.draw(&ctx);
-    ctx.restore();
-    Some(painted)
+    batches.draw(ctx);
+    next
 }
 
 /// Adds `e`'s drawing to the batch of its look.
