@@ -350,17 +350,17 @@ struct Drawing {
     next: usize,
 }
 
-/// Script time one frame spends on a drawing. A whole far-out view of 10,000
-/// elements takes 15–25 ms to record and as long again for the browser to
-/// rasterise (BENCHMARKS.md, "20,000 elements"): in slices, each frame stays
-/// short, and the canvas shows the last whole drawing, scaled with the world,
-/// until the next one is ready.
+/// Time one frame spends on a drawing, rasterising included. A whole far-out
+/// view of 10,000 elements takes 15–25 ms to record and more to rasterise
+/// (BENCHMARKS.md, "20,000 elements"): in slices, each frame stays short, and
+/// the canvas shows the last whole drawing, scaled with the world, until the
+/// next one is ready. The first drawing has nothing to show meanwhile and is
+/// made at once.
 const SLICE_MS: f64 = 5.0;
 
 /// Draws the sketch canvas: a pan moves the pixels drawn and draws only the
 /// strips it uncovers; anything else (a zoom, a change) is drawn whole on a
 /// back canvas in slices of [`SLICE_MS`] and copied over once complete.
-#[derive(Default)]
 struct Painter {
     /// Whether [`keep_drawing`] runs.
     scheduled: bool,
@@ -368,6 +368,22 @@ struct Painter {
     wanted: Option<Wanted>,
     drawing: Option<Drawing>,
     back: Option<web_sys::HtmlCanvasElement>,
+    /// What one element has cost lately, recording and rasterising, in ms:
+    /// how many a slice takes.
+    per_element_ms: f64,
+}
+
+impl Default for Painter {
+    fn default() -> Self {
+        Self {
+            scheduled: false,
+            painted: None,
+            wanted: None,
+            drawing: None,
+            back: None,
+            per_element_ms: 0.005,
+        }
+    }
 }
 
 fn now_ms() -> f64 {
@@ -434,7 +450,7 @@ impl Painter {
         let deadline = now_ms() + SLICE_MS;
         loop {
             if self.drawing.is_some() {
-                if !self.draw_slice(all, deadline) {
+                if !self.draw_slice(all) {
                     return true;
                 }
                 self.show_back(el);
@@ -522,7 +538,7 @@ impl Painter {
                 0,
                 &areas,
                 all,
-                None,
+                usize::MAX,
             );
             ctx.restore();
         }
@@ -553,7 +569,8 @@ impl Painter {
 
     /// Draws the next elements of the drawing under way until `deadline`;
     /// returns whether it is complete.
-    fn draw_slice(&mut self, all: &HashMap<String, Element>, deadline: f64) -> bool {
+    fn draw_slice(&mut self, all: &HashMap<String, Element>) -> bool {
+        let at_once = self.painted.is_none();
         let (Some(drawing), Some(back)) = (self.drawing.as_mut(), self.back.as_ref()) else {
             return true;
         };
@@ -564,10 +581,22 @@ impl Painter {
         let s = w.inputs.scale;
         let (pw, ph) = w.inputs.size;
         let area = Rect::new(w.origin.x, w.origin.y, f64::from(pw) / s, f64::from(ph) / s);
-        let next = draw(&ctx, w, drawing.next, &[area], all, Some(deadline));
+        let most = if at_once {
+            usize::MAX
+        } else {
+            ((SLICE_MS / self.per_element_ms) as usize).max(64)
+        };
+        let started = now_ms();
+        let (next, drawn) = draw(&ctx, w, drawing.next, &[area], all, most);
         drawing.next = next;
-        // Rasterised now rather than all at once when the drawing is copied.
+        // Rasterised now, inside the slice, rather than all at once when the
+        // drawing is copied (the browser records canvas calls and rasterises
+        // them later; that is most of the cost).
         let _ = ctx.get_image_data(0.0, 0.0, 1.0, 1.0);
+        if drawn > 0 {
+            let each = (now_ms() - started) / drawn as f64;
+            self.per_element_ms = (self.per_element_ms + each) / 2.0;
+        }
         drawing.next >= w.list.len()
     }
 
@@ -591,16 +620,16 @@ impl Painter {
 }
 
 /// Draws, from candidate `from` on, those that reach into one of `areas`, in
-/// batches, until `deadline` (checked every few dozen elements); returns the
-/// next candidate to draw.
+/// batches, at most `most` of them; returns the next candidate to draw and how
+/// many were drawn.
 fn draw(
     ctx: &CanvasRenderingContext2d,
     wanted: &Wanted,
     from: usize,
     areas: &[Rect],
     all: &HashMap<String, Element>,
-    deadline: Option<f64>,
-) -> usize {
+    most: usize,
+) -> (usize, usize) {
     let Wanted {
         inputs,
         origin,
@@ -611,20 +640,21 @@ fn draw(
     let (pw, ph) = inputs.size;
     let area = Rect::new(origin.x, origin.y, f64::from(pw) / s, f64::from(ph) / s);
     let mut batches = Batches::new(area);
-    let mut next = from;
+    let (mut next, mut drawn) = (from, 0);
     for (id, reach) in candidates.iter().skip(from) {
+        if drawn >= most {
+            break;
+        }
         next += 1;
         if areas.iter().any(|a| reach.intersects(a)) {
             if let Some(e) = all.get(id) {
                 add(&mut batches, all, e, *reach, inputs);
+                drawn += 1;
             }
-        }
-        if next.is_multiple_of(64) && deadline.is_some_and(|d| now_ms() >= d) {
-            break;
         }
     }
     batches.draw(ctx);
-    next
+    (next, drawn)
 }
 
 /// Adds `e`'s drawing to the batch of its look.

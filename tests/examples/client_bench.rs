@@ -52,6 +52,83 @@ async fn print_slow_frames(browser: &fantoccini::Client, what: &str, frames: usi
     println!("slow {what} frames [ms, zoom, elements]: {slow}");
 }
 
+/// A Chrome DevTools command, through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn cdp(
+    browser: &fantoccini::Client,
+    cmd: &'static str,
+    params: serde_json::Value,
+) -> serde_json::Value {
+    browser.issue_cmd(Cdp { cmd, params }).await.expect(cmd)
+}
+
+/// With `BENCH_PROFILE` set, starts the page's JavaScript CPU profiler.
+async fn start_profile(browser: &fantoccini::Client) {
+    if std::env::var_os("BENCH_PROFILE").is_none() {
+        return;
+    }
+    cdp(browser, "Profiler.enable", serde_json::json!({})).await;
+    cdp(
+        browser,
+        "Profiler.setSamplingInterval",
+        serde_json::json!({ "interval": 200 }),
+    )
+    .await;
+    cdp(browser, "Profiler.start", serde_json::json!({})).await;
+}
+
+/// With `BENCH_PROFILE` set, stops the profiler and prints where the samples
+/// fell, by function (own time), the 25 largest.
+async fn print_profile(browser: &fantoccini::Client, what: &str) {
+    if std::env::var_os("BENCH_PROFILE").is_none() {
+        return;
+    }
+    let stopped = cdp(browser, "Profiler.stop", serde_json::json!({})).await;
+    let nodes = stopped["profile"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut by: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    for n in &nodes {
+        let name = n["callFrame"]["functionName"].as_str().unwrap_or("");
+        let name = if name.is_empty() { "(anonymous)" } else { name };
+        *by.entry(name.to_owned()).or_default() += n["hitCount"].as_u64().unwrap_or(0);
+    }
+    let total: u64 = by.values().sum();
+    let mut top: Vec<_> = by.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1));
+    println!("profile of {what} ({total} samples):");
+    for (name, hits) in top.into_iter().take(25) {
+        println!(
+            "  {:5.1} %  {name}",
+            hits as f64 * 100.0 / total.max(1) as f64
+        );
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let mut args = std::env::args().skip(1);
@@ -143,11 +220,13 @@ async fn main() {
             .await
             .unwrap();
         let pan_work = frame_times(&js(&browser, FRAME_WORK).await);
+        start_profile(&browser).await;
         let zoom = browser
             .execute_async(FRAME_TIMES, vec!["zoom".into(), 180.into()])
             .await
             .unwrap();
         let zoom_work = frame_times(&js(&browser, FRAME_WORK).await);
+        print_profile(&browser, "the zoom at the first view").await;
         // A frame counts as dropped when it came more than half a display
         // frame late (the display runs at 60 Hz here).
         let dropped = |v: &[f64]| v.iter().filter(|t| **t > 1.5 * 1000.0 / 60.0).count();
