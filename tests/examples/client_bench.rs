@@ -11,7 +11,8 @@
 //! while zooming (wheel events, one per animation frame): both the interval
 //! between frames and each frame's own work (which can be under 16.7 ms), with
 //! the frames dropped, the same while zooming from 100 % to 5 % and back, and
-//! how long a remote edit takes to show. Numbers go to
+//! how long a remote edit takes to show. With `BENCH_PROFILE` set it prints where
+//! the page's CPU went during the zoom (Chrome's profiler, by function). Numbers go to
 //! BENCHMARKS.md; nothing here asserts.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -119,7 +120,7 @@ async fn print_profile(browser: &fantoccini::Client, what: &str) {
     }
     let total: u64 = by.values().sum();
     let mut top: Vec<_> = by.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1));
+    top.sort_by_key(|t| std::cmp::Reverse(t.1));
     println!("profile of {what} ({total} samples):");
     for (name, hits) in top.into_iter().take(25) {
         println!(
