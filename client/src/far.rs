@@ -230,7 +230,14 @@ pub fn Sketch(
         let Some(el) = canvas.get() else { return };
         if !far && pending.is_empty() {
             let _ = web_sys::HtmlElement::style(&el).set_property("display", "none");
-            painter.replace(Painter::default());
+            // A frame loop still scheduled ends by itself; it must not be
+            // started twice.
+            let mut p = painter.borrow_mut();
+            *p = Painter {
+                scheduled: p.scheduled,
+                ..Painter::default()
+            };
+            drop(p);
             sketched.with_value(|s| s.0.replace(None));
             return;
         }
