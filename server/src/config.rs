@@ -454,6 +454,26 @@ pub struct ServeConfig {
     /// Most megabytes of pictures (originals) one board may hold.
     #[arg(long, env = "TAFEL_BOARD_IMAGES_MB", default_value_t = defaults::BOARD_IMAGES_MB)]
     pub board_images_mb: u64,
+
+    /// Run as one node of a cluster: boards live in PostgreSQL (--postgres)
+    /// instead of the data directory, and the nodes relay sockets to each
+    /// other through Redis (--redis), so any node serves any board.
+    #[arg(long, env = "TAFEL_CLUSTER", default_value_t = false, requires_all = ["redis", "postgres"])]
+    pub cluster: bool,
+
+    /// Cluster mode: the Redis the nodes talk through (redis://host:port/).
+    #[arg(long, env = "TAFEL_REDIS_URL")]
+    pub redis: Option<String>,
+
+    /// Cluster mode: the PostgreSQL that holds the boards
+    /// (postgres://user:password@host:port/database).
+    #[arg(long, env = "TAFEL_POSTGRES_URL")]
+    pub postgres: Option<String>,
+
+    /// Cluster mode: this node's name, unique in the cluster. Default: the
+    /// host name, the process id and a random suffix.
+    #[arg(long, env = "TAFEL_NODE")]
+    pub node: Option<String>,
 }
 
 impl ServeConfig {
@@ -464,6 +484,26 @@ impl ServeConfig {
     /// `--max-image-mb` in bytes.
     pub fn max_image_bytes(&self) -> u64 {
         self.max_image_mb.max(1) << 20
+    }
+
+    /// Where the cluster meets, in cluster mode.
+    pub fn cluster(&self) -> Option<crate::cluster::ClusterConfig> {
+        if !self.cluster {
+            return None;
+        }
+        let node = self.node.clone().unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+            format!(
+                "{}-{}-{}",
+                host.trim(),
+                std::process::id(),
+                crate::secret::random_token(6)
+            )
+        });
+        Some(crate::cluster::ClusterConfig {
+            redis: self.redis.clone()?,
+            node,
+        })
     }
 
     /// `--board-images-mb` in bytes.
@@ -515,6 +555,10 @@ impl Default for ServeConfig {
             trusted_proxy: false,
             max_image_mb: defaults::MAX_IMAGE_MB,
             board_images_mb: defaults::BOARD_IMAGES_MB,
+            cluster: false,
+            redis: None,
+            postgres: None,
+            node: None,
         }
     }
 }

@@ -33,6 +33,11 @@ impl Identities {
         Self { key }
     }
 
+    /// Identities under a given key (a cluster's, shared by its nodes).
+    pub fn with_key(key: [u8; 32]) -> Self {
+        Self { key }
+    }
+
     /// Identities under the key kept in `<keys>/participant-key`, created on
     /// first use.
     pub fn in_dir(keys: &Path) -> std::io::Result<Self> {

@@ -113,7 +113,35 @@ pub fn seal_key(keys: &Path) -> std::io::Result<[u8; 32]> {
     Ok(derive(&server_key(keys)?, "tafel board keys"))
 }
 
+/// A key every node of a cluster shares, kept in the store under
+/// `cluster/{name}` and made by whichever node needs it first (the store is
+/// the one thing the nodes share, and whoever reads it reads the boards
+/// anyway).
+pub fn shared_key(
+    store: &dyn crate::store::Store,
+    name: &str,
+) -> Result<[u8; 32], crate::store::StoreError> {
+    let key = format!("cluster/{name}").into_bytes();
+    for _ in 0..4 {
+        if let Some(bytes) = store.get(&key)? {
+            return <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
+                crate::store::StoreError::Corrupt(format!("cluster/{name} is not a key"))
+            });
+        }
+        // Two nodes starting at once: one wins, the other reads its key.
+        store.compare_and_swap(&key, None, random_key().to_vec())?;
+    }
+    Err(crate::store::StoreError::io(format!(
+        "cluster/{name} could not be made"
+    )))
+}
+
 impl LinkKey {
+    /// The link key under a given server key.
+    pub fn under(server_key: &[u8; 32]) -> Self {
+        Self(derive(server_key, "tafel share links"))
+    }
+
     /// The link key under the server key in `keys`.
     pub fn in_dir(keys: &Path) -> std::io::Result<Self> {
         Ok(Self(derive(&server_key(keys)?, "tafel share links")))

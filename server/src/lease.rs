@@ -77,6 +77,17 @@ pub fn take(
     Ok(false)
 }
 
+/// Who holds lease `name` at `now_ms`, if anyone.
+pub fn holder(store: &dyn Store, name: &str, now_ms: u64) -> Result<Option<String>, StoreError> {
+    match store.get(&lease_key(name))? {
+        Some(bytes) => {
+            let held = Held::decode(&bytes)?;
+            Ok((held.until_ms > now_ms).then_some(held.holder))
+        }
+        None => Ok(None),
+    }
+}
+
 /// Gives lease `name` up if `holder` holds it, so another node can take it
 /// at once (a node that drains on SIGTERM).
 pub fn release(store: &dyn Store, name: &str, holder: &str) -> Result<(), StoreError> {
@@ -111,6 +122,11 @@ mod tests {
         assert!(take(store, "compact", "node-a", 9_000, TTL).unwrap());
         assert!(!take(store, "compact", "node-b", 12_000, TTL).unwrap());
         // a dies: once its lease runs out, b takes over, and a, back, cannot.
+        assert_eq!(
+            holder(store, "compact", 19_000).unwrap().as_deref(),
+            Some("node-a")
+        );
+        assert_eq!(holder(store, "compact", 19_001).unwrap(), None);
         assert!(take(store, "compact", "node-b", 19_001, TTL).unwrap());
         assert!(!take(store, "compact", "node-a", 20_000, TTL).unwrap());
         // b releases on its way out: c takes it at once.
@@ -128,13 +144,13 @@ mod tests {
 
     #[test]
     fn a_lease_in_postgres_has_one_holder_until_it_expires_or_is_released() {
-        let db = crate::store_pg::temp::TempPostgres::start();
+        let db = crate::test_engines::TempPostgres::start();
         one_holder_at_a_time(&crate::store_pg::PgStore::connect(&db.url).unwrap());
     }
 
     #[test]
     fn nodes_racing_for_a_free_lease_in_postgres_get_one_holder() {
-        let db = crate::store_pg::temp::TempPostgres::start();
+        let db = crate::test_engines::TempPostgres::start();
         let url = db.url.clone();
         let winners: Vec<String> = (0..6)
             .map(|n| {

@@ -14,6 +14,8 @@
 //!   the one map of a document's peers.
 //! - [`durability`]: the storage writer thread and its group commit, shared by all
 //!   rooms and the HTTP API.
+//! - [`cluster`]: cluster mode: document owners, and sockets relayed to them
+//!   over Redis.
 //! - [`clock`]: the injected clock (real, or paused in tests).
 //! - [`storage`]: what is kept in the store and under which keys.
 //! - [`store`]: the key-value seam, with sled and in-memory implementations.
@@ -37,6 +39,7 @@ pub mod app;
 pub mod backup;
 pub mod client_files;
 pub mod clock;
+pub mod cluster;
 pub mod config;
 pub mod durability;
 pub mod export;
@@ -60,6 +63,8 @@ pub mod serve;
 pub mod storage;
 pub mod store;
 pub mod store_pg;
+#[cfg(any(test, feature = "test-engines"))]
+pub mod test_engines;
 pub mod update_shape;
 pub mod workshop;
 pub mod ws;

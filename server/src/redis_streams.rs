@@ -209,105 +209,10 @@ impl Reader {
     }
 }
 
-/// A Redis server of its own for a test, on a free loopback port with its
-/// files in a temporary directory, stopped on drop; [`TempRedis::crash`] and
-/// [`TempRedis::restart`] kill it with SIGKILL and start it again on the same
-/// files and port.
-#[cfg(test)]
-pub mod temp {
-    use std::process::{Child, Command, Stdio};
-    use std::time::{Duration, Instant};
-
-    /// A running test Redis.
-    pub struct TempRedis {
-        child: Option<Child>,
-        port: u16,
-        dir: tempfile::TempDir,
-        fsync: &'static str,
-    }
-
-    impl TempRedis {
-        /// With an append-only file synced on every write.
-        pub fn start() -> Self {
-            Self::start_with("always")
-        }
-
-        /// With `appendfsync` set to `fsync`.
-        pub fn start_with(fsync: &'static str) -> Self {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("a free port")
-                .port();
-            let mut redis = Self {
-                child: None,
-                port,
-                dir: tempfile::tempdir().expect("a temporary directory"),
-                fsync,
-            };
-            redis.restart();
-            redis
-        }
-
-        /// Where to connect.
-        pub fn url(&self) -> String {
-            format!("redis://127.0.0.1:{}/", self.port)
-        }
-
-        /// Kills it (SIGKILL: nothing is written on the way out).
-        pub fn crash(&mut self) {
-            if let Some(mut child) = self.child.take() {
-                let _ = child.kill();
-                let _ = child.wait();
-            }
-        }
-
-        /// Starts it on its files and port and waits until it answers.
-        pub fn restart(&mut self) {
-            self.crash();
-            let child = Command::new("redis-server")
-                .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
-                .arg("--dir")
-                .arg(self.dir.path())
-                .args([
-                    "--appendonly",
-                    "yes",
-                    "--appendfsync",
-                    self.fsync,
-                    "--save",
-                    "",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("redis-server starts (cargo xtask test installs it)");
-            self.child = Some(child);
-            let started = Instant::now();
-            let url = self.url();
-            while redis::Client::open(url.as_str())
-                .and_then(|c| c.get_connection())
-                .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c))
-                .is_err()
-            {
-                assert!(
-                    started.elapsed() < Duration::from_secs(30),
-                    "redis-server did not answer within 30 s"
-                );
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-    }
-
-    impl Drop for TempRedis {
-        fn drop(&mut self) {
-            self.crash();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::temp::TempRedis;
     use super::*;
+    use crate::test_engines::TempRedis;
 
     #[test]
     fn updates_are_read_back_in_order_after_a_position() {

@@ -44,9 +44,22 @@ impl Server {
     }
 }
 
-/// Opens the store of the configured data directory ([`open_data`]).
+/// Opens the store of the configured data directory ([`open_data`]), or in
+/// cluster mode the PostgreSQL database (its schema brought up to date).
 pub fn open_store(config: &ServeConfig) -> anyhow::Result<Arc<dyn Store>> {
-    let store = open_data(&config.data, &config.keys_dir())?;
+    let store: Arc<dyn Store> = match (config.cluster, &config.postgres) {
+        (true, Some(url)) => {
+            // Only the operator token's file lives here in cluster mode.
+            let keys = config.keys_dir();
+            crate::keys::open_dir(&keys, &config.data)
+                .with_context(|| format!("key directory {}", keys.display()))?;
+            Arc::new(
+                crate::store_pg::PgStore::connect(url)
+                    .context("connecting to PostgreSQL (--postgres)")?,
+            )
+        }
+        _ => open_data(&config.data, &config.keys_dir())?,
+    };
     let dropped = Storage::new(Arc::clone(&store)).drop_plain_tokens()?;
     if dropped > 0 {
         tracing::info!(
@@ -121,6 +134,30 @@ pub async fn start_with_clock(
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
     let metrics = Arc::new(Metrics::default());
+    let cluster = match config.cluster() {
+        Some(c) => Some(
+            crate::cluster::Cluster::start(&c, Arc::clone(&store), Arc::clone(&clock))
+                .context("connecting to Redis (--redis)")?,
+        ),
+        None => None,
+    };
+    let shared_keys = match &cluster {
+        // Every node derives the same links and knows the same participants.
+        Some(_) => {
+            let read = Arc::clone(&store);
+            Some(
+                tokio::task::spawn_blocking(move || {
+                    Ok::<_, crate::store::StoreError>((
+                        crate::keys::shared_key(read.as_ref(), "server-key")?,
+                        crate::keys::shared_key(read.as_ref(), "participant-key")?,
+                    ))
+                })
+                .await?
+                .context("the cluster's keys")?,
+            )
+        }
+        None => None,
+    };
     let storage = Storage::new(store);
     let committer = Committer::start(
         storage.clone(),
@@ -142,9 +179,15 @@ pub async fn start_with_clock(
         .unwrap_or_else(|| format!("http://{addr}"))
         .trim_end_matches('/')
         .to_owned();
+    if let Some(cluster) = &cluster {
+        rooms.join_cluster(Arc::clone(cluster));
+        tracing::info!(node = cluster.node(), "joined the cluster");
+    }
     // The key beside the data, when there is a data directory (the in-memory
     // store of tests has none).
-    let (identities, link_key) = if config.data.is_dir() {
+    let (identities, link_key) = if let Some((server, participant)) = shared_keys {
+        (Identities::with_key(participant), LinkKey::under(&server))
+    } else if config.data.is_dir() {
         let keys = config.keys_dir();
         crate::keys::open_dir(&keys, &config.data)
             .with_context(|| format!("key directory {}", keys.display()))?;

@@ -47,8 +47,17 @@ impl PgStore {
     /// brings the schema up to date. The URL may hold a password: it is never
     /// logged.
     pub fn connect(url: &str) -> Result<Self, StoreError> {
-        let mut first = Client::connect(url, NoTls).map_err(pg)?;
-        migrate(&mut first)?;
+        // On a thread of its own: the client's runtime cannot start (or end)
+        // on a thread that runs tokio, as the server's start-up does.
+        let first = std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut first = Client::connect(url, NoTls).map_err(pg)?;
+                migrate(&mut first)?;
+                Ok::<_, StoreError>(first)
+            })
+            .join()
+            .map_err(|_| StoreError::io("connecting to PostgreSQL panicked"))?
+        })?;
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
         let mut first = Some(first);
@@ -244,156 +253,10 @@ impl Store for PgStore {
     }
 }
 
-/// A PostgreSQL server of its own for a test: `initdb` into a temporary
-/// directory and `postgres` on a free loopback port, stopped on drop. As root
-/// (PostgreSQL refuses to run as root) both run as the `postgres` user that
-/// Debian's package creates.
-#[cfg(test)]
-pub mod temp {
-    use std::path::PathBuf;
-    use std::process::{Child, Command, Stdio};
-    use std::time::{Duration, Instant};
-
-    /// A running test database.
-    pub struct TempPostgres {
-        child: Child,
-        data: String,
-        /// Where to connect.
-        pub url: String,
-        _dir: tempfile::TempDir,
-    }
-
-    /// The newest installed PostgreSQL's programs (Debian keeps them per version).
-    fn bin_dir() -> PathBuf {
-        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-            .expect("PostgreSQL is installed (cargo xtask test installs it)")
-            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
-            .filter(|bin| bin.join("postgres").exists())
-            .collect();
-        versions.sort();
-        versions
-            .pop()
-            .expect("a PostgreSQL version with its programs")
-    }
-
-    fn is_root() -> bool {
-        Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-    }
-
-    /// `program` with `args`, as the `postgres` user when we are root.
-    fn command(program: PathBuf, args: &[&str]) -> Command {
-        if is_root() {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(program).args(args);
-            c
-        } else {
-            let mut c = Command::new(program);
-            c.args(args);
-            c
-        }
-    }
-
-    impl TempPostgres {
-        /// Starts one and waits until it accepts connections.
-        pub fn start() -> Self {
-            let bin = bin_dir();
-            let dir = tempfile::tempdir().expect("a temporary directory");
-            let path = dir.path().to_str().expect("a UTF-8 path").to_owned();
-            if is_root() {
-                let chown = Command::new("chown")
-                    .args(["postgres:postgres", &path])
-                    .status()
-                    .expect("chown");
-                assert!(chown.success(), "chown of {path} to postgres");
-            }
-            let data = format!("{path}/data");
-            let init = command(
-                bin.join("initdb"),
-                &[
-                    "-D",
-                    &data,
-                    "-U",
-                    "tafel",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                    "--no-sync",
-                ],
-            )
-            .stdout(Stdio::null())
-            .output()
-            .expect("initdb runs");
-            assert!(
-                init.status.success(),
-                "initdb: {}",
-                String::from_utf8_lossy(&init.stderr)
-            );
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("a free port")
-                .port()
-                .to_string();
-            let child = command(
-                bin.join("postgres"),
-                &[
-                    "-D",
-                    &data,
-                    "-p",
-                    &port,
-                    "-k",
-                    &path,
-                    "-c",
-                    "listen_addresses=127.0.0.1",
-                ],
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("postgres starts");
-            let url = format!("postgres://tafel@127.0.0.1:{port}/postgres");
-            let started = Instant::now();
-            while postgres::Client::connect(&url, postgres::NoTls).is_err() {
-                assert!(
-                    started.elapsed() < Duration::from_secs(30),
-                    "postgres did not accept connections within 30 s"
-                );
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            Self {
-                child,
-                data,
-                url,
-                _dir: dir,
-            }
-        }
-    }
-
-    impl Drop for TempPostgres {
-        fn drop(&mut self) {
-            // The postmaster itself (not runuser) is told to shut down fast.
-            let pid = std::fs::read_to_string(format!("{}/postmaster.pid", self.data))
-                .ok()
-                .and_then(|f| f.lines().next().map(str::to_owned));
-            match pid {
-                Some(pid) => {
-                    let _ = Command::new("kill").args(["-INT", &pid]).status();
-                }
-                None => {
-                    let _ = self.child.kill();
-                }
-            }
-            let _ = self.child.wait();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::temp::TempPostgres;
     use super::*;
+    use crate::test_engines::TempPostgres;
 
     #[test]
     fn postgres_store_passes_the_contract() {

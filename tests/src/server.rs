@@ -264,7 +264,10 @@ impl ServerProcess {
         let mut child = command
             .arg("--bind")
             .arg("127.0.0.1:0")
-            .env("TAFEL_LOG", "warn")
+            .env(
+                "TAFEL_LOG",
+                std::env::var("TAFEL_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             // The load generator makes hundreds of boards from one address.
             .env("TAFEL_CREATES_PER_MINUTE", "1000000")
             .env("TAFEL_PARTICIPANTS_PER_MINUTE", "1000000")

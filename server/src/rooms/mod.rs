@@ -109,6 +109,8 @@ pub struct Rooms {
     clock: SharedClock,
     next_conn: AtomicU64,
     board_sockets: Arc<BoardSockets>,
+    /// Set in cluster mode: documents another node owns are relayed there.
+    cluster: std::sync::OnceLock<Arc<crate::cluster::Cluster>>,
 }
 
 /// Sockets open per board (over all its documents), for the operator's list.
@@ -202,7 +204,17 @@ impl Rooms {
             clock,
             next_conn: AtomicU64::new(1),
             board_sockets: Arc::default(),
+            cluster: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Closes the sockets of one document's room and unloads it without
+    /// saving (its lease was lost: another node may own it now).
+    pub async fn evict_doc(&self, key: &DocKey, code: CloseCode) {
+        let loaded = self.registry().find(key, self.clock.now()).ok().flatten();
+        if let Some(entry) = loaded {
+            evict(vec![entry.handle], code, false).await;
+        }
     }
 
     fn registry(&self) -> MutexGuard<'_, Registry<RoomHandle>> {
@@ -297,12 +309,19 @@ impl Rooms {
         drop(reg);
         let rooms = Arc::clone(self);
         let key = key.clone();
-        tokio::spawn(task::run_room(rooms, key, entry.generation, rx));
+        match self.cluster.get() {
+            Some(cluster) => {
+                tokio::spawn(Arc::clone(cluster).place(rooms, key, entry.generation, rx));
+            }
+            None => {
+                tokio::spawn(task::run_room(rooms, key, entry.generation, rx));
+            }
+        }
         Ok(entry.handle)
     }
 
     /// Removes a room from the registry if it is still the one registered.
-    fn unregister(&self, key: &DocKey, generation: u64) {
+    pub(crate) fn unregister(&self, key: &DocKey, generation: u64) {
         let mut reg = self.registry();
         reg.remove(key, generation);
         self.metrics.loaded_rooms.set(reg.len() as i64);
@@ -310,7 +329,7 @@ impl Rooms {
 
     /// Removes an idle room, unless a command reached it meanwhile (checked under
     /// the registry lock, so a join either finds the room or loads a fresh one).
-    fn unregister_if_idle(
+    pub(crate) fn unregister_if_idle(
         &self,
         key: &DocKey,
         generation: u64,
@@ -383,8 +402,24 @@ impl Rooms {
         Err(CloseCode::InternalError)
     }
 
-    /// Closes every socket of `board` opened with `role` (after a token rotation).
+    /// Runs this registry in a cluster: documents another node owns are
+    /// relayed to it (once, at start).
+    pub fn join_cluster(self: &Arc<Self>, cluster: Arc<crate::cluster::Cluster>) {
+        cluster.attach(self);
+        let _ = self.cluster.set(cluster);
+    }
+
+    /// Closes every socket of `board` opened with `role` (after a token
+    /// rotation), on every node of a cluster.
     pub async fn kick_role(&self, board: &BoardId, role: Role, code: CloseCode) {
+        if let Some(cluster) = self.cluster.get() {
+            cluster.kick_role(board, role, code);
+        }
+        self.kick_role_here(board, role, code).await;
+    }
+
+    /// [`Self::kick_role`] on this node only.
+    pub async fn kick_role_here(&self, board: &BoardId, role: Role, code: CloseCode) {
         let handles = self.registry().of_board(board);
         for h in handles {
             let _ = h.send(Cmd::KickRole { role, code }).await;
@@ -392,8 +427,16 @@ impl Rooms {
     }
 
     /// Closes every socket of a board being deleted and unloads its rooms without
-    /// saving; later connections are refused.
+    /// saving; later connections are refused, on every node of a cluster.
     pub async fn evict_board(&self, board: &BoardId) {
+        if let Some(cluster) = self.cluster.get() {
+            cluster.evict_board(board);
+        }
+        self.evict_board_here(board).await;
+    }
+
+    /// [`Self::evict_board`] on this node only.
+    pub async fn evict_board_here(&self, board: &BoardId) {
         let handles = self.registry().delete_board(board, self.clock.now());
         evict(handles, CloseCode::BoardDeleted, false).await;
     }

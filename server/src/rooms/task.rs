@@ -30,7 +30,7 @@ pub struct PeerLink {
 }
 
 impl PeerLink {
-    fn close(self, code: CloseCode) {
+    pub(crate) fn close(self, code: CloseCode) {
         let _ = self.kill.send(code);
     }
 }
@@ -74,7 +74,7 @@ fn pace(peers: usize) -> std::time::Duration {
 }
 
 /// Loads the document, then serves it until it unloads or fails.
-pub(super) async fn run_room(
+pub(crate) async fn run_room(
     rooms: Arc<Rooms>,
     key: DocKey,
     generation: u64,
@@ -545,7 +545,7 @@ fn close_early(early: Vec<Early<PeerLink, Cmd>>, code: CloseCode) {
     }
 }
 
-fn refuse_all(
+pub(crate) fn refuse_all(
     rooms: &Rooms,
     key: &DocKey,
     generation: u64,

@@ -24,6 +24,7 @@ mod browser_since;
 mod browser_templates;
 mod browser_touch;
 mod browser_workshop;
+mod cluster;
 mod comments;
 mod convergence;
 mod deploy;

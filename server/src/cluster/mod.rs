@@ -1,0 +1,519 @@
+//! Cluster mode (issue 13): several nodes behind a load balancer share one
+//! PostgreSQL (the store) and one Redis (the message bus), and any node
+//! serves any board.
+//!
+//! **One owner per document.** The node that first loads a document takes its
+//! lease ([`crate::lease`], in PostgreSQL) and runs its room exactly as a
+//! single server does; the lease is renewed every second and lasts
+//! [`LEASE_TTL_MS`]. A socket that reaches another node is relayed to the
+//! owner over the bus ([`relay`]): its node still checks the token, the frame
+//! size and the rate, and the owner's room sees it as one more peer. So roles,
+//! locks, authorship, secret ballots, private notes and limits are checked in
+//! one place, in one order, exactly as on one node — which replaying every
+//! update on every node (the y-redis pattern) cannot promise for checks that
+//! depend on the document's state.
+//!
+//! **Durable before visible.** An update counts as durable once the owner's
+//! PostgreSQL transaction that appends it has committed (`synchronous_commit`
+//! on); the owner holds it from every peer, relayed ones included, until then.
+//!
+//! **Failure.** A node that stops answering on the bus for [`SILENT`] is
+//! dropped by its peers: the sockets it relayed, and those relayed to it, are
+//! closed with 1001 ("reconnect"), and their clients come back through any
+//! node, whose room loads what the dead owner had committed once its lease
+//! has run out.
+
+pub(crate) mod bus;
+pub(crate) mod relay;
+pub(crate) mod wire;
+
+use crate::clock::SharedClock;
+use crate::rooms::{Cmd, Rooms};
+use crate::storage::DocKey;
+use crate::store::{Store, StoreError};
+use bus::{Bus, BusEvent};
+use bytes::Bytes;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::time::Duration;
+use tafel_shared::ids::BoardId;
+use tafel_shared::protocol::CloseCode;
+use tafel_shared::roles::Role;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use wire::{Conn, Envelope, Msg, Route};
+
+/// How long a document's lease lasts without renewal: how long the clients
+/// of a node that died wait before another node loads its documents.
+pub const LEASE_TTL_MS: u64 = 6_000;
+
+/// How often an owner renews its leases.
+const RENEW_EVERY: Duration = Duration::from_secs(1);
+
+/// How often a node tells the nodes it relays with that it is alive.
+const BEAT_EVERY: Duration = Duration::from_millis(500);
+
+/// A node not heard from for this long is gone.
+pub const SILENT: Duration = Duration::from_secs(3);
+
+/// The lease that makes a node a document's owner.
+fn lease_name(key: &DocKey) -> String {
+    format!("room/{key}")
+}
+
+/// Where the cluster's nodes meet.
+#[derive(Clone, Debug)]
+pub struct ClusterConfig {
+    /// `redis://…`: the message bus.
+    pub redis: String,
+    /// This node's name, unique in the cluster.
+    pub node: String,
+}
+
+/// This node's part in the cluster.
+pub struct Cluster {
+    node: String,
+    bus: Bus,
+    store: Arc<dyn Store>,
+    clock: SharedClock,
+    rooms: OnceLock<Weak<Rooms>>,
+    state: Mutex<State>,
+    /// Taking and giving up leases, one at a time, so a release never frees
+    /// a lease that a newer room of the same document just took.
+    leases: tokio::sync::Mutex<()>,
+    next_route: AtomicU64,
+    next_req: AtomicU64,
+}
+
+#[derive(Default)]
+struct State {
+    /// Documents this node owns, with the generation of their room.
+    owned: HashMap<DocKey, u64>,
+    /// Relay rooms here, with the node that owns their document.
+    routes: HashMap<Route, (String, mpsc::UnboundedSender<relay::Down>)>,
+    /// Sockets of other nodes relayed into rooms here.
+    remote: HashMap<(String, Conn), mpsc::UnboundedSender<Vec<Bytes>>>,
+    /// When each node was last heard from.
+    heard: HashMap<String, Instant>,
+}
+
+impl Cluster {
+    /// Joins the cluster: connects to the bus and starts the tasks that
+    /// dispatch its messages, send beats and renew leases.
+    pub fn start(
+        config: &ClusterConfig,
+        store: Arc<dyn Store>,
+        clock: SharedClock,
+    ) -> Result<Arc<Self>, redis::RedisError> {
+        let (bus, events) = Bus::start(&config.redis, &config.node)?;
+        let cluster = Arc::new(Self {
+            node: config.node.clone(),
+            bus,
+            store,
+            clock,
+            rooms: OnceLock::new(),
+            state: Mutex::new(State::default()),
+            leases: tokio::sync::Mutex::new(()),
+            next_route: AtomicU64::new(1),
+            next_req: AtomicU64::new(1),
+        });
+        tokio::spawn(dispatch(Arc::downgrade(&cluster), events));
+        tokio::spawn(beat(Arc::downgrade(&cluster)));
+        tokio::spawn(renew(Arc::downgrade(&cluster)));
+        Ok(cluster)
+    }
+
+    /// Gives the cluster the rooms it relays into (once, at start).
+    pub fn attach(&self, rooms: &Arc<Rooms>) {
+        let _ = self.rooms.set(Arc::downgrade(rooms));
+    }
+
+    /// This node's name.
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // Only maps change under the lock.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn rooms(&self) -> Option<Arc<Rooms>> {
+        self.rooms.get().and_then(Weak::upgrade)
+    }
+
+    fn envelope(&self, msg: Msg) -> Envelope {
+        Envelope {
+            from: self.node.clone(),
+            msg,
+        }
+    }
+
+    fn send(&self, to: &str, msg: Msg, frames: &[Bytes]) {
+        self.bus.send(to, &self.envelope(msg), frames);
+    }
+
+    fn next_req(&self) -> u64 {
+        self.next_req.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Tells every other node to close the sockets of `board` opened with
+    /// `role` (this node closes its own).
+    pub fn kick_role(&self, board: &BoardId, role: Role, code: CloseCode) {
+        self.bus.broadcast(&self.envelope(Msg::KickRole {
+            board: board.as_str().to_owned(),
+            role,
+            code: code.code(),
+        }));
+    }
+
+    /// Tells every other node that `board` was deleted.
+    pub fn evict_board(&self, board: &BoardId) {
+        self.bus.broadcast(&self.envelope(Msg::EvictBoard {
+            board: board.as_str().to_owned(),
+        }));
+    }
+
+    /// Runs a newly registered room: as its owner if this node gets the
+    /// document's lease, else as a relay to the node that holds it.
+    pub(crate) async fn place(
+        self: Arc<Self>,
+        rooms: Arc<Rooms>,
+        key: DocKey,
+        generation: u64,
+        rx: mpsc::Receiver<Cmd>,
+    ) {
+        match self.claim(&key, generation).await {
+            Ok(None) => {
+                crate::rooms::task::run_room(Arc::clone(&rooms), key.clone(), generation, rx).await;
+                self.give_up(&key, generation).await;
+            }
+            Ok(Some(owner)) => relay::run(self, rooms, key, generation, rx, owner).await,
+            Err(e) => {
+                tracing::error!(doc = %key, error = %e, "could not read the document's lease");
+                crate::rooms::task::refuse_all(
+                    &rooms,
+                    &key,
+                    generation,
+                    rx,
+                    CloseCode::StorageFailure,
+                );
+            }
+        }
+    }
+
+    /// Takes the document's lease: `None` when this node owns it now, else
+    /// the node that does.
+    async fn claim(&self, key: &DocKey, generation: u64) -> Result<Option<String>, StoreError> {
+        let _one = self.leases.lock().await;
+        let (store, name, node) = (Arc::clone(&self.store), lease_name(key), self.node.clone());
+        let now = self.clock.unix_ms();
+        let owner = tokio::task::spawn_blocking(move || {
+            if crate::lease::take(store.as_ref(), &name, &node, now, LEASE_TTL_MS)? {
+                return Ok(None);
+            }
+            // Expired between the two reads: the next join tries again.
+            Ok(crate::lease::holder(store.as_ref(), &name, now)?.or(Some(String::new())))
+        })
+        .await
+        .map_err(StoreError::io)??;
+        match owner {
+            None => {
+                self.state().owned.insert(key.clone(), generation);
+                Ok(None)
+            }
+            Some(node) if node.is_empty() => Err(StoreError::io("the lease changed while read")),
+            Some(node) => Ok(Some(node)),
+        }
+    }
+
+    /// Gives the lease up once the room of `generation` has unloaded (its
+    /// writes are durable by then), unless a newer room took it meanwhile.
+    async fn give_up(&self, key: &DocKey, generation: u64) {
+        let _one = self.leases.lock().await;
+        {
+            let mut state = self.state();
+            if state.owned.get(key) != Some(&generation) {
+                return;
+            }
+            state.owned.remove(key);
+        }
+        let (store, name, node) = (Arc::clone(&self.store), lease_name(key), self.node.clone());
+        let released = tokio::task::spawn_blocking(move || {
+            crate::lease::release(store.as_ref(), &name, &node)
+        })
+        .await;
+        if !matches!(released, Ok(Ok(()))) {
+            // It runs out by itself.
+            tracing::warn!(doc = %key, "could not release a document's lease");
+        }
+    }
+
+    /// A route for a new relay room to `owner`, and where its answers arrive.
+    fn open_route(&self, owner: &str) -> (Route, mpsc::UnboundedReceiver<relay::Down>) {
+        let route = self.next_route.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut state = self.state();
+        state.routes.insert(route, (owner.to_owned(), tx));
+        // A node never heard from yet gets the whole silence limit from now.
+        state
+            .heard
+            .entry(owner.to_owned())
+            .or_insert_with(Instant::now);
+        (route, rx)
+    }
+
+    fn close_route(&self, route: Route) {
+        self.state().routes.remove(&route);
+    }
+
+    fn forget_remote(&self, from: &str, conn: Conn) {
+        self.state().remote.remove(&(from.to_owned(), conn));
+    }
+
+    /// Drops every relay with `node` (or with every node): relayed sockets
+    /// here close with "reconnect", sockets relayed from there leave their
+    /// rooms.
+    fn drop_relays(&self, node: Option<&str>) {
+        let mut state = self.state();
+        let routes: Vec<Route> = state
+            .routes
+            .iter()
+            .filter(|(_, (owner, _))| node.is_none_or(|n| n == owner))
+            .map(|(r, _)| *r)
+            .collect();
+        for r in routes {
+            if let Some((_, tx)) = state.routes.remove(&r) {
+                let _ = tx.send(relay::Down::Lost);
+            }
+        }
+        state
+            .remote
+            .retain(|(from, _), _| node.is_some_and(|n| n != from));
+        if let Some(n) = node {
+            state.heard.remove(n);
+        }
+    }
+
+    fn handle(self: &Arc<Self>, envelope: Envelope, frames: Vec<Bytes>) {
+        let from = envelope.from;
+        if from == self.node {
+            // Our own broadcast: already done here.
+            return;
+        }
+        let Some(rooms) = self.rooms() else { return };
+        let to_route = |route: Route, down: relay::Down| {
+            if let Some((owner, tx)) = self.state().routes.get(&route) {
+                // Only the owner answers for its route.
+                if *owner == from {
+                    let _ = tx.send(down);
+                }
+            }
+        };
+        self.state().heard.insert(from.clone(), Instant::now());
+        match envelope.msg {
+            Msg::Beat => {}
+            Msg::Join {
+                route,
+                conn,
+                board,
+                doc,
+                role,
+                participant,
+            } => {
+                let Some(board) = BoardId::parse(&board) else {
+                    return self.send(
+                        &from,
+                        Msg::Joined {
+                            route,
+                            conn,
+                            refused: Some(CloseCode::UnknownBoard.code()),
+                        },
+                        &[],
+                    );
+                };
+                let (tx, rx) = mpsc::unbounded_channel();
+                self.state().remote.insert((from.clone(), conn), tx);
+                let member = crate::room::Member { role, participant };
+                tokio::spawn(relay::serve_remote(
+                    Arc::clone(self),
+                    rooms,
+                    from,
+                    route,
+                    conn,
+                    DocKey { board, doc },
+                    member,
+                    rx,
+                ));
+            }
+            Msg::Frame { conn } => {
+                if let Some(tx) = self.state().remote.get(&(from, conn)) {
+                    let _ = tx.send(frames);
+                }
+            }
+            Msg::Leave { conn } => self.forget_remote(&from, conn),
+            Msg::Restore {
+                route,
+                req,
+                board,
+                doc,
+                elements,
+            } => {
+                let this = Arc::clone(self);
+                tokio::spawn(async move {
+                    if let Some(board) = BoardId::parse(&board) {
+                        let key = DocKey { board, doc };
+                        if rooms.restore(key, elements).await.is_ok() {
+                            this.send(&from, Msg::Done { route, req }, &[]);
+                        }
+                    }
+                });
+            }
+            Msg::Activity {
+                route,
+                req,
+                board,
+                doc,
+                since_ms,
+            } => {
+                let this = Arc::clone(self);
+                tokio::spawn(async move {
+                    let Some(board) = BoardId::parse(&board) else {
+                        return;
+                    };
+                    let key = DocKey { board, doc };
+                    if let Ok(list) = rooms.activity(&key, since_ms).await {
+                        this.send(&from, Msg::ActivityList { route, req, list }, &[]);
+                    }
+                });
+            }
+            Msg::Joined {
+                route,
+                conn,
+                refused,
+            } => to_route(
+                route,
+                relay::Down::Joined {
+                    conn,
+                    refused: refused.map(close_code),
+                },
+            ),
+            Msg::Out { route, conn } => to_route(route, relay::Down::Out { conn, frames }),
+            Msg::Kill { route, conn, code } => to_route(
+                route,
+                relay::Down::Kill {
+                    conn,
+                    code: close_code(code),
+                },
+            ),
+            Msg::Done { route, req } => to_route(route, relay::Down::Done { req }),
+            Msg::ActivityList { route, req, list } => {
+                to_route(route, relay::Down::ActivityList { req, list })
+            }
+            Msg::KickRole { board, role, code } => {
+                if let Some(board) = BoardId::parse(&board) {
+                    tokio::spawn(async move {
+                        rooms.kick_role_here(&board, role, close_code(code)).await;
+                    });
+                }
+            }
+            Msg::EvictBoard { board } => {
+                if let Some(board) = BoardId::parse(&board) {
+                    tokio::spawn(async move { rooms.evict_board_here(&board).await });
+                }
+            }
+        }
+    }
+}
+
+/// A close code from another node (one this version does not know closes
+/// as a server failure).
+fn close_code(code: u16) -> CloseCode {
+    CloseCode::from_code(code).unwrap_or(CloseCode::InternalError)
+}
+
+async fn dispatch(cluster: Weak<Cluster>, mut events: mpsc::UnboundedReceiver<BusEvent>) {
+    while let Some(event) = events.recv().await {
+        let Some(cluster) = cluster.upgrade() else {
+            return;
+        };
+        match event {
+            BusEvent::Message(envelope, frames) => cluster.handle(envelope, frames),
+            BusEvent::Broken => cluster.drop_relays(None),
+            BusEvent::Unreachable(node) => cluster.drop_relays(Some(&node)),
+        }
+    }
+}
+
+/// Tells the nodes this one relays with that it is alive, and drops those
+/// that went silent.
+async fn beat(cluster: Weak<Cluster>) {
+    let mut every = tokio::time::interval(BEAT_EVERY);
+    loop {
+        every.tick().await;
+        let Some(cluster) = cluster.upgrade() else {
+            return;
+        };
+        let (peers, silent) = {
+            let state = cluster.state();
+            let peers: HashSet<String> = state
+                .routes
+                .values()
+                .map(|(owner, _)| owner.clone())
+                .chain(state.remote.keys().map(|(from, _)| from.clone()))
+                .collect();
+            let silent: Vec<String> = peers
+                .iter()
+                .filter(|n| state.heard.get(*n).is_none_or(|t| t.elapsed() > SILENT))
+                .cloned()
+                .collect();
+            (peers, silent)
+        };
+        for node in &silent {
+            tracing::warn!(node, "a node went silent; dropping its relays");
+            cluster.drop_relays(Some(node));
+        }
+        for node in peers.difference(&silent.into_iter().collect()) {
+            cluster.send(node, Msg::Beat, &[]);
+        }
+    }
+}
+
+/// Renews the leases of the documents this node owns; a room whose lease
+/// was lost (this node stalled past its expiry) closes at once, since
+/// another node may own its document now.
+async fn renew(cluster: Weak<Cluster>) {
+    let mut every = tokio::time::interval(RENEW_EVERY);
+    loop {
+        every.tick().await;
+        let Some(cluster) = cluster.upgrade() else {
+            return;
+        };
+        let _one = cluster.leases.lock().await;
+        let owned: Vec<DocKey> = cluster.state().owned.keys().cloned().collect();
+        if owned.is_empty() {
+            continue;
+        }
+        let (store, node) = (Arc::clone(&cluster.store), cluster.node.clone());
+        let now = cluster.clock.unix_ms();
+        let lost = tokio::task::spawn_blocking(move || {
+            owned
+                .into_iter()
+                .filter(|key| {
+                    !crate::lease::take(store.as_ref(), &lease_name(key), &node, now, LEASE_TTL_MS)
+                        .unwrap_or(true)
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
+        drop(_one);
+        if let Some(rooms) = cluster.rooms() {
+            for key in lost {
+                tracing::error!(doc = %key, "lost the lease of a document it served; closing its room");
+                rooms.evict_doc(&key, CloseCode::GoingAway).await;
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! Cluster mode with three nodes on loopback, as child processes, on a real
+//! PostgreSQL and a real Redis started for each test: clients of one board
+//! spread over the nodes converge (with offline edits and a node started
+//! late), roles hold whichever node a client is on, and `kill -9` of the node
+//! that owns the board loses nothing any client saw.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+
+use crate::common::{add_sticky, has};
+use std::collections::BTreeSet;
+use std::time::Duration;
+use tafel_server::test_engines::{TempPostgres, TempRedis};
+use tafel_shared::geometry::Rect;
+use tafel_shared::roles::{DocKind, Role};
+use tafel_shared::schema;
+use tafel_tests::{sticky, DataDir, ServerProcess, SyncClient};
+use yrs::{Map, Transact};
+
+/// The engines and the nodes of one test cluster.
+struct TestCluster {
+    postgres: TempPostgres,
+    redis: TempRedis,
+    dirs: Vec<DataDir>,
+}
+
+impl TestCluster {
+    async fn engines() -> Self {
+        let (postgres, redis) =
+            tokio::task::spawn_blocking(|| (TempPostgres::start(), TempRedis::start()))
+                .await
+                .unwrap();
+        Self {
+            postgres,
+            redis,
+            dirs: Vec::new(),
+        }
+    }
+
+    /// Starts one more node, named `name`.
+    async fn node(&mut self, name: &str) -> ServerProcess {
+        let dir = DataDir::new().unwrap();
+        let redis = self.redis.url();
+        let node = ServerProcess::start(
+            dir.path(),
+            &[
+                "--cluster",
+                "--redis",
+                &redis,
+                "--postgres",
+                &self.postgres.url,
+                "--node",
+                name,
+            ],
+        )
+        .await
+        .unwrap();
+        self.dirs.push(dir);
+        node
+    }
+}
+
+fn ids(c: &SyncClient) -> BTreeSet<String> {
+    let elements = schema::elements(&c.doc);
+    let txn = c.doc.transact();
+    elements.keys(&txn).map(str::to_owned).collect()
+}
+
+/// Connects, retrying while the nodes hand the board over (a dead owner's
+/// lease runs out within seconds; meanwhile joins are refused with 1001).
+async fn connect_retrying(url: &str, doc: yrs::Doc) -> SyncClient {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match SyncClient::connect_with(url, doc.clone()).await {
+            Ok(c) => return c,
+            Err(e) => {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "no node served the board within 30 s: {e:#}"
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_of_one_board_on_three_nodes_converge_and_a_late_node_serves_it_all() {
+    let mut cluster = TestCluster::engines().await;
+    let nodes = [
+        cluster.node("a").await,
+        cluster.node("b").await,
+        cluster.node("c").await,
+    ];
+    // A board made on one node opens with its links on every other.
+    let board = nodes[1].api().create_board("Cluster", "").await.unwrap();
+    let token = board.token(Role::Editor);
+    let mut clients = Vec::new();
+    for node in &nodes {
+        clients.push(
+            SyncClient::connect(&node.ws(&board.id, DocKind::Content, token))
+                .await
+                .unwrap(),
+        );
+    }
+    for (i, c) in clients.iter_mut().enumerate() {
+        add_sticky(c, &format!("from-{i}"), "hello").await;
+    }
+    for c in &mut clients {
+        c.pump_until(|c| (0..3).all(|i| has(c, &format!("from-{i}"))))
+            .await
+            .unwrap();
+    }
+    // Presence crosses nodes too.
+    clients[2]
+        .set_presence(1, r#"{"name":"Cleo"}"#)
+        .await
+        .unwrap();
+    clients[0]
+        .pump_until(|c| c.awareness.iter().any(|a| a.state.contains("Cleo")))
+        .await
+        .unwrap();
+
+    // One client goes offline, edits, and comes back through another node.
+    let offline = clients.pop().unwrap().disconnect().await;
+    {
+        let elements = schema::elements(&offline);
+        let mut txn = offline.transact_mut();
+        sticky(
+            "offline",
+            Rect::new(0.0, 0.0, 100.0, 100.0),
+            "m",
+            "offline",
+            "t",
+        )
+        .insert(&mut txn, &elements);
+    }
+    add_sticky(&mut clients[1], "while-away", "meanwhile").await;
+    let back = SyncClient::connect_with(&nodes[0].ws(&board.id, DocKind::Content, token), offline)
+        .await
+        .unwrap();
+    let all: BTreeSet<String> = ["from-0", "from-1", "from-2", "offline", "while-away"]
+        .map(str::to_owned)
+        .into();
+    clients.push(back);
+    for c in &mut clients {
+        c.pump_until(|c| ids(c) == all).await.unwrap();
+    }
+
+    // A node started now serves the whole board.
+    let late = cluster.node("d").await;
+    let fresh = SyncClient::connect(&late.ws(&board.id, DocKind::Content, token))
+        .await
+        .unwrap();
+    assert_eq!(ids(&fresh), all);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_on_one_node_cannot_write_to_a_board_a_facilitator_edits_on_another() {
+    let mut cluster = TestCluster::engines().await;
+    let a = cluster.node("a").await;
+    let b = cluster.node("b").await;
+    let board = a.api().create_board("Roles", "").await.unwrap();
+    let mut facilitator =
+        SyncClient::connect(&a.ws(&board.id, DocKind::Content, board.token(Role::Facilitator)))
+            .await
+            .unwrap();
+    add_sticky(&mut facilitator, "agenda", "by the facilitator").await;
+    // A modified client with a viewer's link, on the other node.
+    let mut viewer =
+        SyncClient::connect(&b.ws(&board.id, DocKind::Content, board.token(Role::Viewer)))
+            .await
+            .unwrap();
+    viewer.pump_until(|c| has(c, "agenda")).await.unwrap();
+    add_sticky(&mut viewer, "graffiti", "a viewer's write").await;
+    viewer.pump_until(|c| !c.denials.is_empty()).await.unwrap();
+    assert!(viewer.denials[0].contains("viewer"), "{:?}", viewer.denials);
+    // In order: once the facilitator has its own later note back from a
+    // third client, the refused one would have come before it.
+    add_sticky(&mut facilitator, "later", "barrier").await;
+    let mut witness =
+        SyncClient::connect(&b.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
+            .await
+            .unwrap();
+    witness.pump_until(|c| has(c, "later")).await.unwrap();
+    facilitator
+        .pump_for(Duration::from_millis(300))
+        .await
+        .unwrap();
+    assert!(!has(&witness, "graffiti") && !has(&facilitator, "graffiti"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_of_the_owner_loses_nothing_any_client_saw_and_its_clients_come_back() {
+    let mut cluster = TestCluster::engines().await;
+    let owner = cluster.node("owner").await;
+    let b = cluster.node("b").await;
+    let c = cluster.node("c").await;
+    let board = owner.api().create_board("Failover", "").await.unwrap();
+    let token = board.token(Role::Editor).to_owned();
+    // The first socket makes its node the board's owner.
+    let mut on_owner = SyncClient::connect(&owner.ws(&board.id, DocKind::Content, &token))
+        .await
+        .unwrap();
+    add_sticky(&mut on_owner, "first", "before the writers").await;
+
+    // Writers on the other two nodes, relayed to the owner, write as fast as
+    // they can; each also reads what the others wrote.
+    let mut writers = Vec::new();
+    for (w, node) in [&b, &c, &b, &c].into_iter().enumerate() {
+        let url = node.ws(&board.id, DocKind::Content, &token);
+        writers.push(tokio::spawn(async move {
+            let mut client = SyncClient::connect(&url).await.unwrap();
+            for i in 0..300 {
+                let id = format!("w{w}-{i}");
+                let elements = schema::elements(&client.doc);
+                let note = sticky(&id, Rect::new(0.0, 0.0, 100.0, 100.0), "m", &id, "t");
+                if client
+                    .edit(|txn| {
+                        note.insert(txn, &elements);
+                    })
+                    .await
+                    .is_err()
+                    || client.pump_for(Duration::from_millis(3)).await.is_err()
+                    || client.closed.is_some()
+                {
+                    break;
+                }
+            }
+            let _ = client.pump_for(Duration::from_secs(5)).await;
+            (w, ids(&client), client.closed.clone())
+        }));
+    }
+    let mut reader = SyncClient::connect(&b.ws(&board.id, DocKind::Content, &token))
+        .await
+        .unwrap();
+    reader.pump_until(|c| ids(c).len() >= 100).await.unwrap();
+    owner.kill9().await.unwrap();
+    // The relayed sockets are told to reconnect.
+    let _ = reader.pump_for(Duration::from_secs(6)).await;
+    assert_eq!(
+        reader.closed.as_ref().and_then(|e| e.close_code()),
+        Some(tafel_shared::protocol::CloseCode::GoingAway),
+        "{:?}",
+        reader.closed
+    );
+
+    let mut seen = ids(&reader);
+    for w in writers {
+        let (w, got, _) = w.await.unwrap();
+        seen.extend(
+            got.into_iter()
+                .filter(|id| !id.starts_with(&format!("w{w}-"))),
+        );
+    }
+    assert!(seen.len() >= 100);
+
+    // Back through a surviving node, which takes the board over once the dead
+    // owner's lease has run out.
+    let back = connect_retrying(&c.ws(&board.id, DocKind::Content, &token), yrs::Doc::new()).await;
+    let stored = ids(&back);
+    let lost: Vec<&String> = seen.difference(&stored).collect();
+    assert!(
+        lost.is_empty(),
+        "{} updates seen by clients were lost: {:?}",
+        lost.len(),
+        &lost[..lost.len().min(10)]
+    );
+    // And the board goes on: a client on the other survivor sees new edits.
+    let mut other =
+        connect_retrying(&b.ws(&board.id, DocKind::Content, &token), yrs::Doc::new()).await;
+    let mut back = back;
+    add_sticky(&mut back, "after", "after the failover").await;
+    other.pump_until(|c| has(c, "after")).await.unwrap();
+}
