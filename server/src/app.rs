@@ -39,6 +39,11 @@ pub struct App {
     pub creations: crate::per_address::PerAddress,
     /// Participant identities issued lately, per address.
     pub issued: crate::per_address::PerAddress,
+    /// This node's part in a cluster (cluster mode only).
+    pub cluster: Option<Arc<crate::cluster::Cluster>>,
+    /// Set once shutdown began: `/readyz` says so, so a load balancer sends
+    /// no new sockets while the open ones are closed with 1001.
+    pub draining: std::sync::atomic::AtomicBool,
 }
 
 /// A socket that passed authentication.

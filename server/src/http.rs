@@ -419,9 +419,36 @@ async fn check_origin(
     }
 }
 
+/// Whether this node should get new sockets: its store answers (in cluster
+/// mode PostgreSQL, and Redis too) and it is not draining. 503 otherwise,
+/// with what is wrong; never the engines' addresses.
+async fn ready(State(app): State<Arc<App>>) -> Response {
+    let store = app.read(|s| s.operator_hash()).await.is_ok();
+    let redis = match &app.cluster {
+        Some(c) => Some(c.redis_answers().await),
+        None => None,
+    };
+    let draining = app.draining.load(std::sync::atomic::Ordering::Acquire);
+    let ready = store && redis != Some(false) && !draining;
+    let body = serde_json::json!({
+        "ready": ready,
+        "draining": draining,
+        "store": if store { "ok" } else { "unreachable" },
+        "redis": redis.map(|ok| if ok { "ok" } else { "unreachable" }),
+        "node": app.cluster.as_ref().map(|c| c.node()),
+    });
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
 fn api_router(app: Arc<App>, more: Router<Arc<App>>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
         .route("/api/boards", post(create_board))
         .route(

@@ -210,6 +210,8 @@ pub async fn start_with_clock(
         rooms,
         metrics,
         public_url,
+        cluster,
+        draining: std::sync::atomic::AtomicBool::new(false),
     });
     let more = crate::history::routes()
         .merge(crate::export::routes())
@@ -256,9 +258,17 @@ pub async fn start_with_clock(
                     tracing::error!(%reason, "storage halted: closing every socket and stopping");
                 }
             }
+            shutdown_app
+                .draining
+                .store(true, std::sync::atomic::Ordering::Release);
             // Sockets are upgraded connections the HTTP server no longer tracks:
             // close them here, so that graceful shutdown can finish.
             shutdown_app.rooms.shutdown().await;
+            // Everything is durable now: other nodes may take the documents
+            // over at once rather than when the leases run out.
+            if let Some(cluster) = &shutdown_app.cluster {
+                cluster.release_all().await;
+            }
         })
         .await
         .context("serving")?;

@@ -39,7 +39,30 @@ pub struct PgStore {
 }
 
 fn pg(e: postgres::Error) -> StoreError {
-    StoreError::io(e)
+    // Not an answer of the server to the statement, or the server going away:
+    // the connection is lost, and the same call may be made again.
+    let lost = match e.code() {
+        None => e.as_db_error().is_none(),
+        Some(code) => matches!(&code.code()[..2], "08" | "57"),
+    };
+    if lost {
+        StoreError::io(Unreachable(e.to_string()))
+    } else {
+        StoreError::io(e)
+    }
+}
+
+/// The connection to PostgreSQL is lost (a restart, a network failure).
+#[derive(Debug, thiserror::Error)]
+#[error("PostgreSQL is not reachable: {0}")]
+struct Unreachable(String);
+
+/// How long a read or batch is retried while PostgreSQL is unreachable (a
+/// restart takes seconds), below the storage writer's stall limit.
+const RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(20);
+
+fn is_unreachable(e: &StoreError) -> bool {
+    matches!(e, StoreError::Io(inner) if inner.is::<Unreachable>())
 }
 
 impl PgStore {
@@ -82,12 +105,33 @@ impl PgStore {
                     }
                     match client.as_mut() {
                         Some(c) => job(Ok(c)),
-                        None => job(Err(StoreError::io("PostgreSQL is not reachable"))),
+                        None => job(Err(StoreError::io(Unreachable("no connection".into())))),
                     }
                 })
                 .map_err(StoreError::io)?;
         }
         Ok(Self { jobs })
+    }
+
+    /// [`Self::call`], made again while PostgreSQL is unreachable, for at
+    /// most [`RETRY_FOR`]: reads, and batches (which put and delete whole
+    /// values, so one that committed before its answer was lost may run twice).
+    fn call_retrying<T: Send + 'static>(
+        &self,
+        f: impl Fn(&mut Client) -> Result<T, StoreError> + Send + Sync + 'static,
+    ) -> Result<T, StoreError> {
+        let f = Arc::new(f);
+        let started = std::time::Instant::now();
+        loop {
+            let attempt = Arc::clone(&f);
+            match self.call(move |c| attempt(c)) {
+                Err(e) if is_unreachable(&e) && started.elapsed() < RETRY_FOR => {
+                    tracing::warn!(error = %e, "retrying");
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Runs `f` on one of the connections and waits for its answer.
@@ -171,7 +215,7 @@ fn scan(
 impl Store for PgStore {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         let key = key.to_vec();
-        self.call(move |c| {
+        self.call_retrying(move |c| {
             let row = c
                 .query_opt("SELECT value FROM tafel_kv WHERE key = $1", &[&key])
                 .map_err(pg)?;
@@ -181,7 +225,7 @@ impl Store for PgStore {
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError> {
         let prefix = prefix.to_vec();
-        self.call(move |c| {
+        self.call_retrying(move |c| {
             let rows = scan(c, "key, value", &prefix)?;
             Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
         })
@@ -189,7 +233,7 @@ impl Store for PgStore {
 
     fn scan_keys(&self, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
         let prefix = prefix.to_vec();
-        self.call(move |c| {
+        self.call_retrying(move |c| {
             let rows = scan(c, "key", &prefix)?;
             Ok(rows.into_iter().map(|r| r.get(0)).collect())
         })
@@ -199,7 +243,7 @@ impl Store for PgStore {
         if ops.is_empty() {
             return Ok(());
         }
-        self.call(move |c| {
+        self.call_retrying(move |c| {
             let mut tx = c.transaction().map_err(pg)?;
             let put = tx
                 .prepare(
@@ -257,6 +301,32 @@ impl Store for PgStore {
 mod tests {
     use super::*;
     use crate::test_engines::TempPostgres;
+
+    #[test]
+    fn reads_and_batches_wait_out_a_restart_of_postgres() {
+        let mut db = TempPostgres::start();
+        let store = Arc::new(PgStore::connect(&db.url).unwrap());
+        store
+            .apply(vec![BatchOp::Put(b"before".to_vec(), b"1".to_vec())])
+            .unwrap();
+        db.restart();
+        // Every connection was cut: the next calls reconnect instead of failing.
+        let writer = {
+            let store = Arc::clone(&store);
+            std::thread::spawn(move || {
+                (0..20u8)
+                    .map(|i| store.apply(vec![BatchOp::Put(vec![b'k', i], vec![i])]))
+                    .collect::<Result<Vec<()>, _>>()
+            })
+        };
+        writer.join().unwrap().unwrap();
+        assert_eq!(store.get(b"before").unwrap(), Some(b"1".to_vec()));
+        assert_eq!(store.scan_prefix(b"k").unwrap().len(), 20);
+        // A statement the server refuses is not a lost connection: no retry.
+        let refused =
+            store.call_retrying(|c| c.batch_execute("SELECT * FROM no_such_table").map_err(pg));
+        assert!(refused.is_err_and(|e| !is_unreachable(&e)));
+    }
 
     #[test]
     fn postgres_store_passes_the_contract() {

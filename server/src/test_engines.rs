@@ -18,8 +18,10 @@ mod postgres_engine {
 
     /// A running test database.
     pub struct TempPostgres {
-        child: Child,
+        child: Option<Child>,
         data: String,
+        path: String,
+        port: String,
         /// Where to connect.
         pub url: String,
         _dir: tempfile::TempDir,
@@ -98,15 +100,33 @@ mod postgres_engine {
                 .expect("a free port")
                 .port()
                 .to_string();
+            let url = format!("postgres://tafel@127.0.0.1:{port}/postgres");
+            let mut db = Self {
+                child: None,
+                data,
+                path,
+                port,
+                url,
+                _dir: dir,
+            };
+            db.restart();
+            db
+        }
+
+        /// Stops it as a crash would (immediate shutdown: no checkpoint, so
+        /// the next start recovers from the WAL) and starts it again on the
+        /// same files and port, waiting until it accepts connections.
+        pub fn restart(&mut self) {
+            self.stop("-QUIT");
             let child = command(
-                bin.join("postgres"),
+                bin_dir().join("postgres"),
                 &[
                     "-D",
-                    &data,
+                    &self.data,
                     "-p",
-                    &port,
+                    &self.port,
                     "-k",
-                    &path,
+                    &self.path,
                     "-c",
                     "listen_addresses=127.0.0.1",
                 ],
@@ -115,39 +135,40 @@ mod postgres_engine {
             .stderr(Stdio::null())
             .spawn()
             .expect("postgres starts");
-            let url = format!("postgres://tafel@127.0.0.1:{port}/postgres");
+            self.child = Some(child);
             let started = Instant::now();
-            while postgres::Client::connect(&url, postgres::NoTls).is_err() {
+            while postgres::Client::connect(&self.url, postgres::NoTls).is_err() {
                 assert!(
                     started.elapsed() < Duration::from_secs(30),
                     "postgres did not accept connections within 30 s"
                 );
                 std::thread::sleep(Duration::from_millis(50));
             }
-            Self {
-                child,
-                data,
-                url,
-                _dir: dir,
-            }
         }
-    }
 
-    impl Drop for TempPostgres {
-        fn drop(&mut self) {
-            // The postmaster itself (not runuser) is told to shut down fast.
+        /// Signals the postmaster itself (not `runuser`) and waits for it.
+        fn stop(&mut self, signal: &str) {
+            let Some(mut child) = self.child.take() else {
+                return;
+            };
             let pid = std::fs::read_to_string(format!("{}/postmaster.pid", self.data))
                 .ok()
                 .and_then(|f| f.lines().next().map(str::to_owned));
             match pid {
                 Some(pid) => {
-                    let _ = Command::new("kill").args(["-INT", &pid]).status();
+                    let _ = Command::new("kill").args([signal, &pid]).status();
                 }
                 None => {
-                    let _ = self.child.kill();
+                    let _ = child.kill();
                 }
             }
-            let _ = self.child.wait();
+            let _ = child.wait();
+        }
+    }
+
+    impl Drop for TempPostgres {
+        fn drop(&mut self) {
+            self.stop("-INT");
         }
     }
 }

@@ -75,6 +75,7 @@ pub struct ClusterConfig {
 pub struct Cluster {
     node: String,
     bus: Bus,
+    redis: redis::Client,
     store: Arc<dyn Store>,
     clock: SharedClock,
     rooms: OnceLock<Weak<Rooms>>,
@@ -110,6 +111,7 @@ impl Cluster {
         let cluster = Arc::new(Self {
             node: config.node.clone(),
             bus,
+            redis: redis::Client::open(config.redis.as_str())?,
             store,
             clock,
             rooms: OnceLock::new(),
@@ -158,6 +160,36 @@ impl Cluster {
         self.next_req.fetch_add(1, Ordering::Relaxed)
     }
 
+    /// Whether Redis answers (within a second), for `/readyz`.
+    pub async fn redis_answers(&self) -> bool {
+        let client = self.redis.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = client.get_connection_with_timeout(Duration::from_secs(1))?;
+            redis::cmd("PING").query::<String>(&mut conn)
+        })
+        .await
+        .is_ok_and(|r| {
+            r.inspect_err(|e| tracing::warn!(error = %e, "Redis does not answer"))
+                .is_ok()
+        })
+    }
+
+    /// Gives up every lease this node holds (at the end of a drain, once its
+    /// rooms are unloaded and durable), so other nodes take over at once.
+    pub async fn release_all(&self) {
+        let _one = self.leases.lock().await;
+        let owned: Vec<DocKey> = self.state().owned.drain().map(|(k, _)| k).collect();
+        let (store, node) = (Arc::clone(&self.store), self.node.clone());
+        let _ = tokio::task::spawn_blocking(move || {
+            for key in owned {
+                if let Err(e) = crate::lease::release(store.as_ref(), &lease_name(&key), &node) {
+                    tracing::warn!(doc = %key, error = %e, "could not release a document's lease");
+                }
+            }
+        })
+        .await;
+    }
+
     /// Tells every other node to close the sockets of `board` opened with
     /// `role` (this node closes its own).
     pub fn kick_role(&self, board: &BoardId, role: Role, code: CloseCode) {
@@ -187,7 +219,11 @@ impl Cluster {
         match self.claim(&key, generation).await {
             Ok(None) => {
                 crate::rooms::task::run_room(Arc::clone(&rooms), key.clone(), generation, rx).await;
-                self.give_up(&key, generation).await;
+                // What the room submitted is in PostgreSQL before another
+                // node may load the document.
+                if rooms.committer.flush_now().await {
+                    self.give_up(&key, generation).await;
+                }
             }
             Ok(Some(owner)) => relay::run(self, rooms, key, generation, rx, owner).await,
             Err(e) => {

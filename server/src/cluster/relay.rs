@@ -173,6 +173,11 @@ pub(crate) async fn run(
                     if let Some(link) = peers.remove(&conn) {
                         link.close(code);
                     }
+                    // The owner is draining (or lost the document): whoever
+                    // joins now must find the new owner, not this relay.
+                    if code == CloseCode::GoingAway {
+                        break Some(Gone::Moving);
+                    }
                 }
                 Some(Down::Done { req }) => {
                     if let Some(done) = restores.remove(&req) {
@@ -184,7 +189,7 @@ pub(crate) async fn run(
                         let _ = reply.send(list);
                     }
                 }
-                Some(Down::Lost) | None => break Some(CloseCode::GoingAway),
+                Some(Down::Lost) | None => break Some(Gone::Lost),
             },
             _ = tick.tick() => {
                 let late: Vec<Conn> = joining
@@ -210,11 +215,30 @@ pub(crate) async fn run(
         }
     };
     cluster.close_route(route);
-    if let Some(code) = gone {
-        tracing::info!(doc = %key, owner, "the document's owner is gone; closing relayed sockets");
-        close_all(&mut peers, &mut joining, code);
-        crate::rooms::task::refuse_all(&rooms, &key, generation, rx, code);
+    match gone {
+        None => {}
+        Some(Gone::Lost) => {
+            tracing::info!(doc = %key, owner, "the document's owner is gone; closing relayed sockets");
+            close_all(&mut peers, &mut joining, CloseCode::GoingAway);
+            crate::rooms::task::refuse_all(&rooms, &key, generation, rx, CloseCode::GoingAway);
+        }
+        Some(Gone::Moving) => {
+            close_all(&mut peers, &mut HashMap::new(), CloseCode::GoingAway);
+            // Joins still waiting are dropped unanswered: each tries again
+            // and finds (or becomes) the document's new owner.
+            rooms.unregister(&key, generation);
+            drop(joining);
+            drop(rx);
+        }
     }
+}
+
+/// Why a relay room ends early.
+enum Gone {
+    /// The owner stopped answering, or messages to it were lost.
+    Lost,
+    /// The owner let the document go (a drain).
+    Moving,
 }
 
 fn close_all(

@@ -101,7 +101,7 @@ type RoomHandle = mpsc::Sender<Cmd>;
 pub struct Rooms {
     registry: Mutex<Registry<RoomHandle>>,
     storage: Storage,
-    committer: Arc<Committer>,
+    pub(crate) committer: Arc<Committer>,
     /// Merges large documents for compaction and history, off every room.
     folder: Arc<fold::Folder>,
     config: RoomConfig,

@@ -271,3 +271,130 @@ async fn kill_9_of_the_owner_loses_nothing_any_client_saw_and_its_clients_come_b
     add_sticky(&mut back, "after", "after the failover").await;
     other.pump_until(|c| has(c, "after")).await.unwrap();
 }
+
+/// What `/readyz` of a node says, with its status.
+async fn readiness(node: &ServerProcess) -> (u16, serde_json::Value) {
+    let resp = reqwest::get(format!("{}/readyz", node.http()))
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_a_node_and_another_takes_its_boards_over_at_once() {
+    let mut cluster = TestCluster::engines().await;
+    let a = cluster.node("a").await;
+    let b = cluster.node("b").await;
+    let (status, body) = readiness(&a).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (body["redis"].as_str(), body["node"].as_str()),
+        (Some("ok"), Some("a"))
+    );
+
+    let board = a.api().create_board("Drain", "").await.unwrap();
+    let url_b = b.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut on_a =
+        SyncClient::connect(&a.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
+            .await
+            .unwrap();
+    add_sticky(&mut on_a, "one", "on the owner").await;
+    let mut on_b = SyncClient::connect(&url_b).await.unwrap();
+    add_sticky(&mut on_b, "two", "relayed").await;
+    on_a.pump_until(|c| has(c, "two")).await.unwrap();
+
+    let exit = a.terminate().await.unwrap();
+    assert!(exit.success(), "{exit:?}");
+    on_b.pump_until(|c| c.closed.is_some()).await.unwrap();
+    assert_eq!(
+        on_b.closed.as_ref().and_then(|e| e.close_code()),
+        Some(tafel_shared::protocol::CloseCode::GoingAway)
+    );
+    // The drained node gave its lease up: the first reconnect is served,
+    // without waiting for the lease to run out.
+    let back = SyncClient::connect(&url_b).await.unwrap();
+    assert!(has(&back, "one") && has(&back, "two"));
+}
+
+/// Writes `count` notes named `{prefix}-{i}` through `url`, reconnecting
+/// with its replica whenever the socket is closed (so nothing it wrote is
+/// dropped); returns the replica.
+async fn write_through_restarts(url: String, prefix: &'static str, count: usize) -> yrs::Doc {
+    let mut client = connect_retrying(&url, yrs::Doc::new()).await;
+    for i in 0..count {
+        let id = format!("{prefix}-{i}");
+        let elements = schema::elements(&client.doc);
+        let note = sticky(&id, Rect::new(0.0, 0.0, 100.0, 100.0), "m", &id, "t");
+        let sent = client
+            .edit(|txn| {
+                note.insert(txn, &elements);
+            })
+            .await;
+        let pumped = client.pump_for(Duration::from_millis(20)).await;
+        if sent.is_err() || pumped.is_err() || client.closed.is_some() {
+            let doc = client.doc.clone();
+            client = connect_retrying(&url, doc).await;
+        }
+    }
+    client.doc.clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restarting_redis_and_postgres_under_load_loses_nothing_confirmed() {
+    let mut cluster = TestCluster::engines().await;
+    let a = cluster.node("a").await;
+    let b = cluster.node("b").await;
+    let board = a.api().create_board("Engines", "").await.unwrap();
+    let token = board.token(Role::Editor).to_owned();
+    let mut on_a = SyncClient::connect(&a.ws(&board.id, DocKind::Content, &token))
+        .await
+        .unwrap();
+    add_sticky(&mut on_a, "owner", "makes a the owner").await;
+    // A writer relayed through b, and one on the owner.
+    let relayed = tokio::spawn(write_through_restarts(
+        b.ws(&board.id, DocKind::Content, &token),
+        "relayed",
+        150,
+    ));
+    let direct = tokio::spawn(write_through_restarts(
+        a.ws(&board.id, DocKind::Content, &token),
+        "direct",
+        150,
+    ));
+    on_a.pump_until(|c| ids(c).len() >= 30).await.unwrap();
+
+    tokio::task::block_in_place(|| cluster.redis.crash());
+    let (status, body) = readiness(&b).await;
+    assert_eq!(
+        (status, body["redis"].as_str()),
+        (503, Some("unreachable")),
+        "{body}"
+    );
+    tokio::task::block_in_place(|| cluster.redis.restart());
+    on_a.pump_for(Duration::from_millis(500)).await.unwrap();
+    tokio::task::block_in_place(|| cluster.postgres.restart());
+
+    let relayed = relayed.await.unwrap();
+    let direct = direct.await.unwrap();
+    let _ = on_a.pump_for(Duration::from_millis(200)).await;
+    // Everything a client saw (the reader, and each writer's replica, which
+    // holds what it wrote and what it was sent) is on the board.
+    let mut expected = ids(&on_a);
+    for doc in [relayed, direct] {
+        let elements = schema::elements(&doc);
+        let txn = doc.transact();
+        expected.extend(elements.keys(&txn).map(str::to_owned));
+    }
+    assert!(expected.len() >= 301, "{}", expected.len());
+    let fresh = connect_retrying(&b.ws(&board.id, DocKind::Content, &token), yrs::Doc::new()).await;
+    let stored = ids(&fresh);
+    let lost: Vec<&String> = expected.difference(&stored).collect();
+    assert!(
+        lost.is_empty(),
+        "{} lost: {:?}",
+        lost.len(),
+        &lost[..lost.len().min(10)]
+    );
+    let (status, body) = readiness(&b).await;
+    assert_eq!(status, 200, "{body}");
+}
