@@ -171,7 +171,13 @@ pub async fn compare(
                     ),
                     (Side::Other, None) => (start_peer(&peer_dir).await?, Flavor::Plain),
                 };
-                let report = fanout::run(server.addr(), flavor, scenario, server.pid()).await;
+                let report = fanout::run(
+                    server.addr(),
+                    flavor,
+                    scenario,
+                    &Vec::from_iter(server.pid()),
+                )
+                .await;
                 server.stop().await;
                 let report = report?;
                 eprintln!(

@@ -250,8 +250,21 @@ pub async fn run(
     addr: &str,
     flavor: Flavor,
     scenario: &Scenario,
-    server_pid: Option<u32>,
+    server_pids: &[u32],
 ) -> Result<Report> {
+    let addrs: Vec<&str> = addr.split(',').collect();
+    let addr = addrs[0];
+    // The same board through another node of a cluster.
+    let on_node = |url: &str, i: usize| url.replacen(addr, addrs[i % addrs.len()], 1);
+    // CPU seconds and RSS of every server process, added up.
+    let usage = || -> Option<(f64, u64)> {
+        if server_pids.is_empty() {
+            return None;
+        }
+        server_pids.iter().try_fold((0.0, 0), |(cpu, rss), pid| {
+            proc_usage(*pid).map(|(c, r)| (cpu + c, rss + r))
+        })
+    };
     let Scenario {
         rooms,
         clients,
@@ -277,12 +290,14 @@ pub async fn run(
         // who do not write, as in a workshop.
         for i in 0..clients {
             let t = Instant::now();
+            let url = on_node(&room.write, i);
             if i < writers {
-                writer_clients.push((room.write.clone(), SyncClient::connect(&room.write).await?));
+                let client = SyncClient::connect(&url).await?;
+                writer_clients.push((url, client));
                 connect_times.push(t.elapsed().as_micros() as u64);
             } else {
                 readers.push(tokio::spawn(reader(
-                    room.write.clone(),
+                    url,
                     stats.clone(),
                     stopped.clone(),
                     !light,
@@ -318,7 +333,7 @@ pub async fn run(
     if let Ok(c) = stats.connect_us.lock() {
         connect_times.extend(c.iter().copied());
     }
-    let usage_before = server_pid.and_then(proc_usage);
+    let usage_before = usage();
     let own_before = proc_usage(std::process::id());
     let usage_clock = Instant::now();
     let sent = Arc::new(AtomicU64::new(0));
@@ -344,7 +359,7 @@ pub async fn run(
             full_states.push(state);
         }
     }
-    let usage_after = server_pid.and_then(proc_usage);
+    let usage_after = usage();
     let own_after = proc_usage(std::process::id());
     let usage_wall = usage_clock.elapsed();
     let cpu_percent = |before: Option<(f64, u64)>, after: Option<(f64, u64)>| {

@@ -53,13 +53,16 @@ enum Mode {
     /// Fan-out latency with writers and readers.
     Fanout {
         /// Server address, host:port.
+        /// Several, comma-separated, for the nodes of a cluster: boards are
+        /// made on the first and each room's clients spread over all.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
         #[command(flatten)]
         scenario: fanout::Scenario,
-        /// PID of the server, to report its CPU time and RSS.
-        #[arg(long)]
-        server_pid: Option<u32>,
+        /// PID of the server (comma-separated for several nodes), to report
+        /// their CPU time and RSS added up.
+        #[arg(long, value_delimiter = ',')]
+        server_pid: Vec<u32>,
     },
     /// The fan-out scenarios against Tafel and the reference y-websocket
     /// server, alternating, with one table of both (starts both servers).
@@ -824,7 +827,7 @@ fn main() -> Result<()> {
                 server_pid,
             } => {
                 let report =
-                    fanout::run(&addr, fanout::Flavor::Tafel, &scenario, server_pid).await?;
+                    fanout::run(&addr, fanout::Flavor::Tafel, &scenario, &server_pid).await?;
                 report.print(&scenario);
                 if !report.converged {
                     bail!("replicas did not converge");
