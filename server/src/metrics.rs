@@ -39,6 +39,12 @@ pub struct Metrics {
     pub room_load_seconds: Histogram,
     /// Bytes of all boards' kept versions (read from the store at each scrape).
     pub history_bytes: Gauge,
+    /// Cluster mode: documents whose lease this node holds.
+    pub owned_documents: Gauge,
+    /// Cluster mode: sockets of other nodes served by rooms here.
+    pub relayed_in: Gauge,
+    /// Cluster mode: relays dropped because a node went silent or the bus broke.
+    pub relays_dropped: Counter,
 }
 
 impl Default for Metrics {
@@ -56,8 +62,26 @@ impl Default for Metrics {
             store_errors: Counter::default(),
             room_load_seconds: Histogram::new(exponential_buckets(0.000_1, 2.0, 16)),
             history_bytes: Gauge::default(),
+            owned_documents: Gauge::default(),
+            relayed_in: Gauge::default(),
+            relays_dropped: Counter::default(),
             registry: Registry::default(),
         };
+        registry.register(
+            "owned_documents",
+            "Cluster mode: documents whose lease this node holds",
+            m.owned_documents.clone(),
+        );
+        registry.register(
+            "relayed_in_sockets",
+            "Cluster mode: sockets of other nodes served by rooms here",
+            m.relayed_in.clone(),
+        );
+        registry.register(
+            "relays_dropped",
+            "Cluster mode: relays dropped because a node went silent or the bus broke",
+            m.relays_dropped.clone(),
+        );
         registry.register(
             "open_sockets",
             "Open WebSocket connections",

@@ -136,8 +136,13 @@ pub async fn start_with_clock(
     let metrics = Arc::new(Metrics::default());
     let cluster = match config.cluster() {
         Some(c) => Some(
-            crate::cluster::Cluster::start(&c, Arc::clone(&store), Arc::clone(&clock))
-                .context("connecting to Redis (--redis)")?,
+            crate::cluster::Cluster::start(
+                &c,
+                Arc::clone(&store),
+                Arc::clone(&clock),
+                Arc::clone(&metrics),
+            )
+            .context("connecting to Redis (--redis)")?,
         ),
         None => None,
     };

@@ -78,6 +78,7 @@ pub struct Cluster {
     redis: redis::Client,
     store: Arc<dyn Store>,
     clock: SharedClock,
+    metrics: Arc<crate::metrics::Metrics>,
     rooms: OnceLock<Weak<Rooms>>,
     state: Mutex<State>,
     /// Taking and giving up leases, one at a time, so a release never frees
@@ -106,6 +107,7 @@ impl Cluster {
         config: &ClusterConfig,
         store: Arc<dyn Store>,
         clock: SharedClock,
+        metrics: Arc<crate::metrics::Metrics>,
     ) -> Result<Arc<Self>, redis::RedisError> {
         let (bus, events) = Bus::start(&config.redis, &config.node)?;
         let cluster = Arc::new(Self {
@@ -114,6 +116,7 @@ impl Cluster {
             redis: redis::Client::open(config.redis.as_str())?,
             store,
             clock,
+            metrics,
             rooms: OnceLock::new(),
             state: Mutex::new(State::default()),
             leases: tokio::sync::Mutex::new(()),
@@ -179,6 +182,7 @@ impl Cluster {
     pub async fn release_all(&self) {
         let _one = self.leases.lock().await;
         let owned: Vec<DocKey> = self.state().owned.drain().map(|(k, _)| k).collect();
+        self.metrics.owned_documents.set(0);
         let (store, node) = (Arc::clone(&self.store), self.node.clone());
         let _ = tokio::task::spawn_blocking(move || {
             for key in owned {
@@ -256,7 +260,9 @@ impl Cluster {
         .map_err(StoreError::io)??;
         match owner {
             None => {
-                self.state().owned.insert(key.clone(), generation);
+                let mut state = self.state();
+                state.owned.insert(key.clone(), generation);
+                self.metrics.owned_documents.set(state.owned.len() as i64);
                 Ok(None)
             }
             Some(node) if node.is_empty() => Err(StoreError::io("the lease changed while read")),
@@ -274,6 +280,7 @@ impl Cluster {
                 return;
             }
             state.owned.remove(key);
+            self.metrics.owned_documents.set(state.owned.len() as i64);
         }
         let (store, name, node) = (Arc::clone(&self.store), lease_name(key), self.node.clone());
         let released = tokio::task::spawn_blocking(move || {
@@ -305,7 +312,9 @@ impl Cluster {
     }
 
     fn forget_remote(&self, from: &str, conn: Conn) {
-        self.state().remote.remove(&(from.to_owned(), conn));
+        let mut state = self.state();
+        state.remote.remove(&(from.to_owned(), conn));
+        self.metrics.relayed_in.set(state.remote.len() as i64);
     }
 
     /// Drops every relay with `node` (or with every node): relayed sockets
@@ -321,12 +330,18 @@ impl Cluster {
             .collect();
         for r in routes {
             if let Some((_, tx)) = state.routes.remove(&r) {
+                self.metrics.relays_dropped.inc();
                 let _ = tx.send(relay::Down::Lost);
             }
         }
+        let before = state.remote.len();
         state
             .remote
             .retain(|(from, _), _| node.is_some_and(|n| n != from));
+        self.metrics
+            .relays_dropped
+            .inc_by((before - state.remote.len()) as u64);
+        self.metrics.relayed_in.set(state.remote.len() as i64);
         if let Some(n) = node {
             state.heard.remove(n);
         }
@@ -370,7 +385,10 @@ impl Cluster {
                     );
                 };
                 let (tx, rx) = mpsc::unbounded_channel();
-                self.state().remote.insert((from.clone(), conn), tx);
+                let mut state = self.state();
+                state.remote.insert((from.clone(), conn), tx);
+                self.metrics.relayed_in.set(state.remote.len() as i64);
+                drop(state);
                 let member = crate::room::Member { role, participant };
                 tokio::spawn(relay::serve_remote(
                     Arc::clone(self),

@@ -170,6 +170,16 @@ async fn a_viewer_on_one_node_cannot_write_to_a_board_a_facilitator_edits_on_ano
             .await
             .unwrap();
     viewer.pump_until(|c| has(c, "agenda")).await.unwrap();
+    // Each node's metrics say what it does: a owns the board and serves b's socket.
+    let metrics = |node: &ServerProcess| {
+        let url = format!("{}/metrics", node.http());
+        async move { reqwest::get(url).await.unwrap().text().await.unwrap() }
+    };
+    let (on_a, on_b) = (metrics(&a).await, metrics(&b).await);
+    let value = tafel_tests::server::metric_value;
+    assert_eq!(value(&on_a, "tafel_owned_documents"), Some(1.0));
+    assert_eq!(value(&on_a, "tafel_relayed_in_sockets"), Some(1.0));
+    assert_eq!(value(&on_b, "tafel_owned_documents"), Some(0.0));
     add_sticky(&mut viewer, "graffiti", "a viewer's write").await;
     viewer.pump_until(|c| !c.denials.is_empty()).await.unwrap();
     assert!(viewer.denials[0].contains("viewer"), "{:?}", viewer.denials);
@@ -397,4 +407,62 @@ async fn restarting_redis_and_postgres_under_load_loses_nothing_confirmed() {
     );
     let (status, body) = readiness(&b).await;
     assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renewing_a_link_or_deleting_a_board_on_one_node_closes_its_sockets_on_every_node() {
+    use reqwest::Method;
+    use tafel_shared::protocol::CloseCode;
+    let mut cluster = TestCluster::engines().await;
+    let a = cluster.node("a").await;
+    let b = cluster.node("b").await;
+    let c = cluster.node("c").await;
+    let board = a.api().create_board("Shared", "").await.unwrap();
+    let (editor, facilitator) = (board.token(Role::Editor), board.token(Role::Facilitator));
+    // b owns the board; c relays to it; the link is renewed and the board
+    // deleted through a, which holds neither.
+    let mut on_owner = SyncClient::connect(&b.ws(&board.id, DocKind::Content, editor))
+        .await
+        .unwrap();
+    let mut relayed = SyncClient::connect(&c.ws(&board.id, DocKind::Content, editor))
+        .await
+        .unwrap();
+    let mut viewer =
+        SyncClient::connect(&c.ws(&board.id, DocKind::Content, board.token(Role::Viewer)))
+            .await
+            .unwrap();
+    let (status, _) = a
+        .api()
+        .call(
+            Method::POST,
+            &format!("/api/boards/{}/tokens/editor?token={facilitator}", board.id),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    for client in [&mut on_owner, &mut relayed] {
+        client.pump_until(|c| c.closed.is_some()).await.unwrap();
+        assert_eq!(
+            client.closed.as_ref().and_then(|e| e.close_code()),
+            Some(CloseCode::TokenRevoked)
+        );
+    }
+    assert!(viewer.closed.is_none());
+
+    let (status, _) = a
+        .api()
+        .call(
+            Method::DELETE,
+            &format!("/api/boards/{}?token={facilitator}", board.id),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 204);
+    viewer.pump_until(|c| c.closed.is_some()).await.unwrap();
+    assert_eq!(
+        viewer.closed.as_ref().and_then(|e| e.close_code()),
+        Some(CloseCode::BoardDeleted)
+    );
 }

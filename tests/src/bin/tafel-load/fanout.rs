@@ -285,12 +285,14 @@ pub async fn run(
     let mut connect_times = Vec::new();
     let mut readers = Vec::new();
     let mut writer_clients = Vec::new();
-    for room in &urls {
+    for (r, room) in urls.iter().enumerate() {
         // Editors' tokens for everyone: readers of a Tafel board are editors
         // who do not write, as in a workshop.
         for i in 0..clients {
             let t = Instant::now();
-            let url = on_node(&room.write, i);
+            // Room r's first client (whose node comes to own it) on node r,
+            // so that a cluster's nodes own rooms in turn.
+            let url = on_node(&room.write, r + i);
             if i < writers {
                 let client = SyncClient::connect(&url).await?;
                 writer_clients.push((url, client));
