@@ -4,6 +4,8 @@
 # fan-out with its clients spread over three nodes and with all of them on
 # one node of the same cluster, alternating. Not part of the test suite.
 # Usage: tests/bench/cluster.sh [rounds] [tafel-load fanout flags...]
+#        tests/bench/cluster.sh failover [clients]: kills the node that owns a
+#        board under its clients and times their return (once).
 set -eu
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
@@ -46,6 +48,10 @@ start_node() {
 }
 a=$(start_node a); b=$(start_node b); c=$(start_node c)
 all_pids="$(cat "$work/a/pid"),$(cat "$work/b/pid"),$(cat "$work/c/pid")"
+if [ "$rounds" = failover ]; then
+    ./target/release/tafel-load failover --addr "$a,$b,$c" --owner-pid "$(cat "$work/a/pid")" --clients "${1:-50}"
+    exit
+fi
 for r in $(seq "$rounds"); do
     echo "== round $r: clients spread over three nodes"
     ./target/release/tafel-load fanout --addr "$a,$b,$c" --server-pid "$all_pids" "$@"

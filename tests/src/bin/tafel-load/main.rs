@@ -20,11 +20,14 @@
 //! - `vote`: P participants (each with their own identity) vote in a round; the
 //!   facilitator ends it, and the time until the results are on every participant's
 //!   socket is measured, over several rounds.
+//! - `failover`: a board's clients on a cluster's nodes, the node that owns it
+//!   killed: the time until each is served and synced again.
 //! - `timer`: P clients each align with the server's clock from one action round
 //!   trip (as the browser does) and compute the timer's time left at the same
 //!   instant: the spread is how far two screens can disagree.
 
 mod compare;
+mod failover;
 mod fanout;
 
 use anyhow::{bail, Context, Result};
@@ -148,6 +151,18 @@ enum Mode {
         /// One client in this many writes (0: nobody writes, presence only).
         #[arg(long, default_value_t = 10)]
         write_every: usize,
+    },
+    /// Cluster: kill the node that owns a board and time its clients' return.
+    Failover {
+        /// The nodes, comma-separated; the first owns the board and is killed.
+        #[arg(long)]
+        addr: String,
+        /// PID of the first node.
+        #[arg(long)]
+        owner_pid: u32,
+        /// Clients, spread over the other nodes.
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
     },
     /// Durable updates per second (starts the server itself, strict durability).
     Durable {
@@ -855,6 +870,11 @@ fn main() -> Result<()> {
                 rounds,
             } => vote(participants, rounds).await,
             Mode::Timer { clients } => timer_spread(clients).await,
+            Mode::Failover {
+                addr,
+                owner_pid,
+                clients,
+            } => failover::run(&addr, owner_pid, clients).await,
             Mode::Soak {
                 clients,
                 boards,
