@@ -466,3 +466,81 @@ async fn renewing_a_link_or_deleting_a_board_on_one_node_closes_its_sockets_on_e
         Some(CloseCode::BoardDeleted)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ballots_stay_secret_and_allowances_hold_whichever_node_each_socket_is_on() {
+    use crate::common::refused;
+    use tafel_shared::action::{Action, RefusalCode};
+    use tafel_shared::protocol::MSG_SYNC;
+    use tafel_shared::workshop::RoundSettings;
+    use tafel_tests::server::ws_url_as;
+    let mut cluster = TestCluster::engines().await;
+    let nodes = [
+        cluster.node("a").await,
+        cluster.node("b").await,
+        cluster.node("c").await,
+    ];
+    let board = nodes[0].api().create_board("Vote", "").await.unwrap();
+    // Identities issued by one node hold on every other.
+    let coach_id = nodes[1].api().participant().await.unwrap();
+    let ben_id = nodes[2].api().participant().await.unwrap();
+    let ada_id = nodes[0].api().participant().await.unwrap();
+    let join = |node: usize, role: Role, me: &str| {
+        let url = ws_url_as(
+            &nodes[node].addr,
+            &board.id,
+            DocKind::Content,
+            board.token(role),
+            me,
+        );
+        async move {
+            let mut c = SyncClient::connect(&url).await.unwrap();
+            c.pump_until(|c| c.own_view.is_some()).await.unwrap();
+            c
+        }
+    };
+    let mut coach = join(0, Role::Facilitator, &coach_id).await;
+    add_sticky(&mut coach, "idea-a", "Kundenportal").await;
+    add_sticky(&mut coach, "idea-b", "Newsletter").await;
+    let mut ben = join(1, Role::Editor, &ben_id).await;
+    let mut ben_phone = join(2, Role::Editor, &ben_id).await;
+    let mut ada = join(2, Role::Editor, &ada_id).await;
+    for c in [&mut ben, &mut ben_phone, &mut ada] {
+        c.pump_until(|c| has(c, "idea-b")).await.unwrap();
+    }
+    let started = coach
+        .act(Action::StartRound {
+            settings: RoundSettings::new("Was bauen wir zuerst?", 1),
+        })
+        .await
+        .unwrap();
+    assert_eq!(refused(&started), None);
+    let round = coach.board_view.clone().unwrap().open_round().unwrap().id;
+    let vote = |element: &str| Action::Vote {
+        round,
+        element: element.into(),
+    };
+    // Ben's one vote is his, on whichever node his sockets are.
+    assert_eq!(refused(&ben.act(vote("idea-b")).await.unwrap()), None);
+    assert_eq!(
+        refused(&ben_phone.act(vote("idea-a")).await.unwrap()),
+        Some(RefusalCode::LimitReached)
+    );
+    assert_eq!(refused(&ada.act(vote("idea-a")).await.unwrap()), None);
+    for c in [&mut coach, &mut ada] {
+        c.pump_for(Duration::from_millis(300)).await.unwrap();
+        // Nobody else learns where Ben voted: "idea-b" is in no frame but
+        // the document's own.
+        assert!(
+            !c.received()
+                .iter()
+                .filter(|f| f.first() != Some(&(MSG_SYNC as u8)))
+                .any(|f| f.windows(6).any(|w| w == b"idea-b")),
+            "a frame named Ben's choice"
+        );
+        assert_eq!(
+            c.board_view.clone().unwrap().open_round().unwrap().voters,
+            2
+        );
+    }
+}
