@@ -123,10 +123,10 @@ mod tests {
         assert!(!take(store, "compact", "node-b", 12_000, TTL).unwrap());
         // a dies: once its lease runs out, b takes over, and a, back, cannot.
         assert_eq!(
-            holder(store, "compact", 19_000).unwrap().as_deref(),
+            holder(store, "compact", 18_999).unwrap().as_deref(),
             Some("node-a")
         );
-        assert_eq!(holder(store, "compact", 19_001).unwrap(), None);
+        assert_eq!(holder(store, "compact", 19_000).unwrap(), None);
         assert!(take(store, "compact", "node-b", 19_001, TTL).unwrap());
         assert!(!take(store, "compact", "node-a", 20_000, TTL).unwrap());
         // b releases on its way out: c takes it at once.
