@@ -52,7 +52,6 @@ pub mod keys;
 pub mod lease;
 pub mod metrics;
 pub mod per_address;
-pub mod redis_streams;
 pub mod render;
 pub mod room;
 pub mod rooms;
