@@ -73,6 +73,11 @@ pub struct ClusterConfig {
 
 /// This node's part in the cluster.
 pub struct Cluster {
+    /// The operator's name for this node.
+    name: String,
+    /// This process among the cluster's nodes: the name and a random suffix,
+    /// so that a node restarted under its name is a stranger to what its
+    /// previous process held (its leases run out, its relays are dropped).
     node: String,
     bus: Bus,
     redis: redis::Client,
@@ -109,9 +114,11 @@ impl Cluster {
         clock: SharedClock,
         metrics: Arc<crate::metrics::Metrics>,
     ) -> Result<Arc<Self>, redis::RedisError> {
-        let (bus, events) = Bus::start(&config.redis, &config.node)?;
+        let node = format!("{}~{}", config.node, crate::secret::random_token(6));
+        let (bus, events) = Bus::start(&config.redis, &node)?;
         let cluster = Arc::new(Self {
-            node: config.node.clone(),
+            name: config.node.clone(),
+            node,
             bus,
             redis: redis::Client::open(config.redis.as_str())?,
             store,
@@ -136,7 +143,7 @@ impl Cluster {
 
     /// This node's name.
     pub fn node(&self) -> &str {
-        &self.node
+        &self.name
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -401,9 +408,23 @@ impl Cluster {
                     rx,
                 ));
             }
-            Msg::Frame { conn } => {
-                if let Some(tx) = self.state().remote.get(&(from, conn)) {
-                    let _ = tx.send(frames);
+            Msg::Frame { route, conn } => {
+                let known = self.state().remote.get(&(from.clone(), conn)).cloned();
+                match known {
+                    Some(tx) => {
+                        let _ = tx.send(frames);
+                    }
+                    // Not a socket of this process (it restarted, or dropped
+                    // the relay): the sender must close it and reconnect.
+                    None => self.send(
+                        &from,
+                        Msg::Kill {
+                            route,
+                            conn,
+                            code: CloseCode::GoingAway.code(),
+                        },
+                        &[],
+                    ),
                 }
             }
             Msg::Leave { conn } => self.forget_remote(&from, conn),

@@ -98,7 +98,7 @@ pub(crate) async fn run(
                 }
                 Some(Cmd::Frame { conn, bytes }) => {
                     if peers.contains_key(&conn) {
-                        up(Msg::Frame { conn }, &[bytes]);
+                        up(Msg::Frame { route, conn }, &[bytes]);
                     }
                 }
                 Some(Cmd::Leave { conn }) => {

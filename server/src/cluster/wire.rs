@@ -36,7 +36,7 @@ pub enum Msg {
         participant: ParticipantId,
     },
     /// Up: frames from a socket, in the order it sent them.
-    Frame { conn: Conn },
+    Frame { route: Route, conn: Conn },
     /// Up: the socket is gone.
     Leave { conn: Conn },
     /// Up: restore elements (a version restored in place).

@@ -544,3 +544,44 @@ async fn ballots_stay_secret_and_allowances_hold_whichever_node_each_socket_is_o
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_restarted_under_its_name_is_a_new_node_to_the_others() {
+    let mut cluster = TestCluster::engines().await;
+    let a = cluster.node("a").await;
+    let b = cluster.node("b").await;
+    let board = a.api().create_board("Restart", "").await.unwrap();
+    let token = board.token(Role::Editor).to_owned();
+    let mut on_a = SyncClient::connect(&a.ws(&board.id, DocKind::Content, &token))
+        .await
+        .unwrap();
+    add_sticky(&mut on_a, "before", "on the first a").await;
+    let mut relayed = SyncClient::connect(&b.ws(&board.id, DocKind::Content, &token))
+        .await
+        .unwrap();
+    relayed.pump_until(|c| has(c, "before")).await.unwrap();
+    a.kill9().await.unwrap();
+    let a = cluster.node("a").await;
+    // The new a talks with b at once (b owns another board, relayed from a),
+    // so b hears "a" again; the sockets b relayed to the old a must still
+    // close rather than send into the void.
+    let other = a.api().create_board("Other", "").await.unwrap();
+    let other_token = other.token(Role::Editor);
+    let _owner = SyncClient::connect(&b.ws(&other.id, DocKind::Content, other_token))
+        .await
+        .unwrap();
+    let _through_a = SyncClient::connect(&a.ws(&other.id, DocKind::Content, other_token))
+        .await
+        .unwrap();
+    add_sticky(&mut relayed, "after", "written after the restart").await;
+    relayed.pump_until(|c| c.closed.is_some()).await.unwrap();
+    // Its client comes back with its replica, and the note reaches the board.
+    let doc = relayed.doc.clone();
+    let _back = connect_retrying(&b.ws(&board.id, DocKind::Content, &token), doc).await;
+    let mut fresh =
+        connect_retrying(&a.ws(&board.id, DocKind::Content, &token), yrs::Doc::new()).await;
+    fresh
+        .pump_until(|c| has(c, "before") && has(c, "after"))
+        .await
+        .unwrap();
+}
