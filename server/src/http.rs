@@ -435,7 +435,7 @@ async fn ready(State(app): State<Arc<App>>) -> Response {
         "draining": draining,
         "store": if store { "ok" } else { "unreachable" },
         "redis": redis.map(|ok| if ok { "ok" } else { "unreachable" }),
-        "node": app.cluster.as_ref().map(|c| c.node()),
+        "node": app.cluster.as_ref().map(|c| c.name()),
     });
     let status = if ready {
         StatusCode::OK

@@ -186,7 +186,7 @@ pub async fn start_with_clock(
         .to_owned();
     if let Some(cluster) = &cluster {
         rooms.join_cluster(Arc::clone(cluster));
-        tracing::info!(node = cluster.node(), "joined the cluster");
+        tracing::info!(node = cluster.name(), "joined the cluster");
     }
     // The key beside the data, when there is a data directory (the in-memory
     // store of tests has none).

@@ -141,8 +141,8 @@ impl Cluster {
         let _ = self.rooms.set(Arc::downgrade(rooms));
     }
 
-    /// This node's name.
-    pub fn node(&self) -> &str {
+    /// The operator's name for this node (`--node`).
+    pub fn name(&self) -> &str {
         &self.name
     }
 
