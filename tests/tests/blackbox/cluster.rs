@@ -5,7 +5,7 @@
 //! that owns the board loses nothing any client saw.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-use crate::common::{add_sticky, has};
+use crate::common::{add_sticky, assert_none_lost, element_ids as ids, has};
 use std::collections::BTreeSet;
 use std::time::Duration;
 use tafel_server::test_engines::{TempPostgres, TempRedis};
@@ -56,12 +56,6 @@ impl TestCluster {
         self.dirs.push(dir);
         node
     }
-}
-
-fn ids(c: &SyncClient) -> BTreeSet<String> {
-    let elements = schema::elements(&c.doc);
-    let txn = c.doc.transact();
-    elements.keys(&txn).map(str::to_owned).collect()
 }
 
 /// Connects, retrying while the nodes hand the board over (a dead owner's
@@ -267,13 +261,7 @@ async fn kill_9_of_the_owner_loses_nothing_any_client_saw_and_its_clients_come_b
     // owner's lease has run out.
     let back = connect_retrying(&c.ws(&board.id, DocKind::Content, &token), yrs::Doc::new()).await;
     let stored = ids(&back);
-    let lost: Vec<&String> = seen.difference(&stored).collect();
-    assert!(
-        lost.is_empty(),
-        "{} updates seen by clients were lost: {:?}",
-        lost.len(),
-        &lost[..lost.len().min(10)]
-    );
+    assert_none_lost(&seen, &stored);
     // And the board goes on: a client on the other survivor sees new edits.
     let mut other =
         connect_retrying(&b.ws(&board.id, DocKind::Content, &token), yrs::Doc::new()).await;
@@ -398,13 +386,7 @@ async fn restarting_redis_and_postgres_under_load_loses_nothing_confirmed() {
     assert!(expected.len() >= 301, "{}", expected.len());
     let fresh = connect_retrying(&b.ws(&board.id, DocKind::Content, &token), yrs::Doc::new()).await;
     let stored = ids(&fresh);
-    let lost: Vec<&String> = expected.difference(&stored).collect();
-    assert!(
-        lost.is_empty(),
-        "{} lost: {:?}",
-        lost.len(),
-        &lost[..lost.len().min(10)]
-    );
+    assert_none_lost(&expected, &stored);
     let (status, body) = readiness(&b).await;
     assert_eq!(status, 200, "{body}");
 }

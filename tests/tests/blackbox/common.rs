@@ -17,6 +17,27 @@ pub fn elements_json(c: &SyncClient) -> String {
         .unwrap_or_default()
 }
 
+/// The ids of a replica's elements.
+pub fn element_ids(c: &SyncClient) -> std::collections::BTreeSet<String> {
+    let elements = schema::elements(&c.doc);
+    let txn = c.doc.transact();
+    elements.keys(&txn).map(str::to_owned).collect()
+}
+
+/// Fails the test with the first few of `seen` that `stored` lacks.
+pub fn assert_none_lost(
+    seen: &std::collections::BTreeSet<String>,
+    stored: &std::collections::BTreeSet<String>,
+) {
+    let lost: Vec<&String> = seen.difference(stored).collect();
+    assert!(
+        lost.is_empty(),
+        "{} updates seen by clients were lost: {:?}",
+        lost.len(),
+        &lost[..lost.len().min(10)]
+    );
+}
+
 /// Number of elements in a replica.
 pub fn element_count(c: &SyncClient) -> u32 {
     let elements = schema::elements(&c.doc);

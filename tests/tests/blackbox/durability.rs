@@ -3,7 +3,9 @@
 //! and a data directory from a newer Tafel is refused untouched.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-use crate::common::{add_sticky, has, has_thread, open_thread};
+use crate::common::{
+    add_sticky, assert_none_lost, element_ids as ids, has, has_thread, open_thread,
+};
 use std::collections::BTreeSet;
 use std::time::Duration;
 use tafel_shared::geometry::Rect;
@@ -13,12 +15,6 @@ use tafel_shared::schema;
 use tafel_tests::server::tafel_binary;
 use tafel_tests::{sticky, ServerProcess, SyncClient};
 use yrs::{Map, Transact};
-
-fn ids(c: &SyncClient) -> BTreeSet<String> {
-    let elements = schema::elements(&c.doc);
-    let txn = c.doc.transact();
-    elements.keys(&txn).map(str::to_owned).collect()
-}
 
 #[tokio::test]
 async fn restart_keeps_every_board_and_sigterm_says_going_away() {
@@ -165,13 +161,7 @@ async fn kill_9_during_a_burst_loses_nothing_any_client_had_received() {
             .await
             .unwrap();
     let stored = ids(&after);
-    let lost: Vec<&String> = seen.difference(&stored).collect();
-    assert!(
-        lost.is_empty(),
-        "{} updates seen by clients were lost: {:?}",
-        lost.len(),
-        &lost[..lost.len().min(10)]
-    );
+    assert_none_lost(&seen, &stored);
     srv.terminate().await.unwrap();
 }
 
