@@ -491,18 +491,20 @@ impl ServeConfig {
         if !self.cluster {
             return None;
         }
-        let node = self.node.clone().unwrap_or_else(|| {
-            let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
-            format!(
-                "{}-{}-{}",
-                host.trim(),
-                std::process::id(),
-                crate::secret::random_token(6)
-            )
-        });
         Some(crate::cluster::ClusterConfig {
             redis: self.redis.clone()?,
-            node,
+            node: self.node_name(),
+        })
+    }
+
+    /// `--node`, or the host name.
+    pub fn node_name(&self) -> String {
+        self.node.clone().unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+            match host.trim() {
+                "" => "tafel".to_owned(),
+                host => host.to_owned(),
+            }
         })
     }
 

@@ -77,6 +77,18 @@ pub fn take(
     Ok(false)
 }
 
+/// The store key of lease `name`.
+pub fn key_of(name: &str) -> Vec<u8> {
+    lease_key(name)
+}
+
+/// Who a stored lease names as its holder at `now_ms`, if it has not run out.
+pub fn held_in(value: &[u8], now_ms: u64) -> Option<String> {
+    Held::decode(value)
+        .ok()
+        .and_then(|h| (h.until_ms > now_ms).then_some(h.holder))
+}
+
 /// Who holds lease `name` at `now_ms`, if anyone.
 pub fn holder(store: &dyn Store, name: &str, now_ms: u64) -> Result<Option<String>, StoreError> {
     match store.get(&lease_key(name))? {

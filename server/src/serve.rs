@@ -53,9 +53,14 @@ pub fn open_store(config: &ServeConfig) -> anyhow::Result<Arc<dyn Store>> {
             let keys = config.keys_dir();
             crate::keys::open_dir(&keys, &config.data)
                 .with_context(|| format!("key directory {}", keys.display()))?;
+            let node = config.node_name();
             Arc::new(
                 crate::store_pg::PgStore::connect(url)
-                    .context("connecting to PostgreSQL (--postgres)")?,
+                    .context("connecting to PostgreSQL (--postgres)")?
+                    .fenced(
+                        crate::cluster::incarnation(&node),
+                        crate::cluster::owner_lease_of,
+                    ),
             )
         }
         _ => open_data(&config.data, &config.keys_dir())?,

@@ -43,10 +43,24 @@ type Job = Box<dyn FnOnce(Result<&mut Client, StoreError>) + Send>;
 /// A [`Store`] in a PostgreSQL database.
 pub struct PgStore {
     jobs: mpsc::Sender<Job>,
+    fence: Option<Fence>,
     unflushed: Mutex<Unflushed>,
     /// Wakes flushes waiting for their turn.
     turn_changed: Condvar,
 }
+
+/// Writes only a lease's holder may commit.
+struct Fence {
+    /// Who this store writes for.
+    holder: String,
+    /// The lease a written key needs, if it needs one.
+    lease_of: fn(&[u8]) -> Option<Vec<u8>>,
+}
+
+/// A commit refused because a lease it needs names another holder.
+#[derive(Debug, thiserror::Error)]
+#[error("not committed: {0}")]
+struct Fenced(String);
 
 /// A group of writes: each key's newest value (`None`: deleted).
 type Group = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
@@ -169,9 +183,20 @@ impl PgStore {
         }
         Ok(Self {
             jobs,
+            fence: None,
             unflushed: Mutex::default(),
             turn_changed: Condvar::new(),
         })
+    }
+
+    /// Commits a put of a key that `lease_of` maps to a lease only while that
+    /// lease names `holder`, checked in the committing transaction with the
+    /// lease's row locked (`FOR SHARE`), so the lease cannot change hands
+    /// before the commit. A refused commit fails the flush, and the storage
+    /// writer stops the node: it is no longer the owner.
+    pub fn fenced(mut self, holder: String, lease_of: fn(&[u8]) -> Option<Vec<u8>>) -> Self {
+        self.fence = Some(Fence { holder, lease_of });
+        self
     }
 
     fn unflushed(&self) -> MutexGuard<'_, Unflushed> {
@@ -182,11 +207,40 @@ impl PgStore {
     /// Commits one group as one transaction, synchronously.
     fn commit(&self, group: &Arc<Group>) -> Result<(), StoreError> {
         let group = Arc::clone(group);
+        let fence = self.fence.as_ref().map(|f| (f.holder.clone(), f.lease_of));
         self.call_retrying(move |c| {
             let mut tx = c.transaction().map_err(pg)?;
             // Whatever the server's default: the flush's promise is this.
             tx.batch_execute("SET LOCAL synchronous_commit = on")
                 .map_err(pg)?;
+            if let Some((holder, lease_of)) = &fence {
+                let leases: std::collections::BTreeSet<Vec<u8>> = group
+                    .iter()
+                    .filter(|(_, v)| v.is_some())
+                    .filter_map(|(k, _)| lease_of(k))
+                    .collect();
+                for lease in leases {
+                    let row = tx
+                        .query_opt(
+                            "SELECT value FROM tafel_kv WHERE key = $1 FOR SHARE",
+                            &[&lease],
+                        )
+                        .map_err(pg)?;
+                    // A lease nobody holds now guards nothing: the next
+                    // owner loads after this commit (the row is locked).
+                    let now_ms = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_millis() as u64);
+                    let held =
+                        row.and_then(|r| crate::lease::held_in(&r.get::<_, Vec<u8>>(0), now_ms));
+                    if let Some(other) = held.filter(|h| h != holder) {
+                        return Err(StoreError::io(Fenced(format!(
+                            "{} is held by {other}",
+                            String::from_utf8_lossy(&lease),
+                        ))));
+                    }
+                }
+            }
             let put = tx
                 .prepare(
                     "INSERT INTO tafel_kv (key, value) VALUES ($1, $2) \
@@ -502,6 +556,66 @@ mod tests {
         here.flush().unwrap();
         assert_eq!(keys(&there), keys(&here));
         assert_eq!(there.get(b"doc/a/log/3").unwrap(), Some(b"three".to_vec()));
+    }
+
+    #[test]
+    fn an_owner_whose_lease_moved_on_cannot_commit_its_documents_writes() {
+        let db = TempPostgres::start();
+        let lease_of = crate::cluster::owner_lease_of;
+        let a = PgStore::connect(&db.url)
+            .unwrap()
+            .fenced("a~1".into(), lease_of);
+        let b = PgStore::connect(&db.url)
+            .unwrap()
+            .fenced("b~1".into(), lease_of);
+        let log = |seq: u8| {
+            vec![BatchOp::Put(
+                [b"doc/B1/content/log/".as_slice(), &[0, seq]].concat(),
+                vec![seq],
+            )]
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
+        assert!(crate::lease::take(&a, "room/B1/content", "a~1", now, 60_000).unwrap());
+        a.apply(log(1)).unwrap();
+        a.flush().unwrap();
+        // b may not write the document a owns…
+        b.apply(log(2)).unwrap();
+        assert!(b.flush().is_err());
+        // …and once b took the lease over (a stalled past it), a may not
+        // either. (b's store refuses everything after its failed commit: its
+        // node stops; a new process takes over.)
+        assert!(b.apply(log(9)).is_err());
+        let b = PgStore::connect(&db.url)
+            .unwrap()
+            .fenced("b~2".into(), lease_of);
+        assert!(crate::lease::take(&b, "room/B1/content", "b~2", now + 60_000, 60_000).unwrap());
+        a.apply(log(3)).unwrap();
+        assert!(a.flush().is_err());
+        let fresh = PgStore::connect(&db.url).unwrap();
+        let seqs: Vec<Vec<u8>> = fresh
+            .scan_prefix(b"doc/B1/content/log/")
+            .unwrap()
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(seqs, [vec![1]], "only the holder's write");
+        // Writes no lease guards (a board record, pictures), and a document's
+        // writes while nobody holds its lease, commit from any node.
+        crate::lease::release(&b, "room/B1/content", "b~2").unwrap();
+        let d = PgStore::connect(&db.url)
+            .unwrap()
+            .fenced("d~1".into(), lease_of);
+        d.apply(log(4)).unwrap();
+        d.flush().unwrap();
+        let c = PgStore::connect(&db.url)
+            .unwrap()
+            .fenced("c~1".into(), lease_of);
+        c.apply(vec![BatchOp::Put(b"board/B1".to_vec(), b"{}".to_vec())])
+            .unwrap();
+        c.flush().unwrap();
     }
 
     #[test]

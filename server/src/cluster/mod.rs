@@ -62,6 +62,31 @@ fn lease_name(key: &DocKey) -> String {
     format!("room/{key}")
 }
 
+/// This process's name in the cluster: the operator's name and a random
+/// suffix, so that a node restarted under its name is a stranger to what its
+/// previous process held (its leases run out, its relays are dropped).
+pub fn incarnation(name: &str) -> String {
+    static SUFFIX: OnceLock<String> = OnceLock::new();
+    let suffix = SUFFIX.get_or_init(|| crate::secret::random_token(6));
+    format!("{name}~{suffix}")
+}
+
+/// For a stored key that only a document's owner writes (its log, snapshot
+/// and history), the key of that document's lease: the PostgreSQL store
+/// commits such a write only while the lease names this node
+/// ([`crate::store_pg::PgStore::fenced`]), so a node that stalled past its
+/// lease and woke up cannot overwrite what the new owner wrote.
+pub fn owner_lease_of(key: &[u8]) -> Option<Vec<u8>> {
+    let rest = key.strip_prefix(b"doc/")?;
+    // Board ids and kind names hold no '/'; what follows may (a binary seq).
+    let board_end = rest.iter().position(|b| *b == b'/')?;
+    let kind_end = board_end + 1 + rest[board_end + 1..].iter().position(|b| *b == b'/')?;
+    let part = &rest[kind_end + 1..];
+    let owned = part.starts_with(b"log/") || part == b"snap" || part.starts_with(b"hist/");
+    let doc = std::str::from_utf8(&rest[..kind_end]).ok()?;
+    owned.then(|| crate::lease::key_of(&format!("room/{doc}")))
+}
+
 /// Where the cluster's nodes meet.
 #[derive(Clone, Debug)]
 pub struct ClusterConfig {
@@ -75,9 +100,7 @@ pub struct ClusterConfig {
 pub struct Cluster {
     /// The operator's name for this node.
     name: String,
-    /// This process among the cluster's nodes: the name and a random suffix,
-    /// so that a node restarted under its name is a stranger to what its
-    /// previous process held (its leases run out, its relays are dropped).
+    /// This process among the cluster's nodes ([`incarnation`]).
     node: String,
     bus: Bus,
     redis: redis::Client,
@@ -114,7 +137,7 @@ impl Cluster {
         clock: SharedClock,
         metrics: Arc<crate::metrics::Metrics>,
     ) -> Result<Arc<Self>, redis::RedisError> {
-        let node = format!("{}~{}", config.node, crate::secret::random_token(6));
+        let node = incarnation(&config.node);
         let (bus, events) = Bus::start(&config.redis, &node)?;
         let cluster = Arc::new(Self {
             name: config.node.clone(),
@@ -589,6 +612,34 @@ async fn renew(cluster: Weak<Cluster>) {
                 tracing::error!(doc = %key, "lost the lease of a document it served; closing its room");
                 rooms.evict_doc(&key, CloseCode::GoingAway).await;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_owners_writes_need_its_lease() {
+        let lease = |key: &[u8]| owner_lease_of(key).map(|k| String::from_utf8(k).unwrap());
+        let room = Some("lease/room/B1/content".to_owned());
+        assert_eq!(lease(b"doc/B1/content/log/\x00/\x01"), room);
+        assert_eq!(lease(b"doc/B1/content/snap"), room);
+        assert_eq!(lease(b"doc/B1/content/hist/\x00\x01"), room);
+        assert_eq!(
+            lease(b"doc/B1/comments/log/\x02"),
+            Some("lease/room/B1/comments".to_owned())
+        );
+        for free in [
+            b"board/B1".as_slice(),
+            b"doc/B1/files/orig/abc",
+            b"doc/B1/content/hmeta/1",
+            b"doc/B1/content/workshop",
+            b"doc",
+            b"doc/B1",
+        ] {
+            assert_eq!(lease(free), None, "{}", String::from_utf8_lossy(free));
         }
     }
 }
