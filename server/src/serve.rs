@@ -190,7 +190,8 @@ pub async fn start_with_clock(
         .trim_end_matches('/')
         .to_owned();
     if let Some(cluster) = &cluster {
-        rooms.join_cluster(Arc::clone(cluster));
+        cluster.attach(&rooms);
+        rooms.join_cluster(Arc::clone(cluster) as _);
         tracing::info!(node = cluster.name(), "joined the cluster");
     }
     // The key beside the data, when there is a data directory (the in-memory

@@ -224,26 +224,9 @@ impl Cluster {
         .await;
     }
 
-    /// Tells every other node to close the sockets of `board` opened with
-    /// `role` (this node closes its own).
-    pub fn kick_role(&self, board: &BoardId, role: Role, code: CloseCode) {
-        self.bus.broadcast(&self.envelope(Msg::KickRole {
-            board: board.as_str().to_owned(),
-            role,
-            code: code.code(),
-        }));
-    }
-
-    /// Tells every other node that `board` was deleted.
-    pub fn evict_board(&self, board: &BoardId) {
-        self.bus.broadcast(&self.envelope(Msg::EvictBoard {
-            board: board.as_str().to_owned(),
-        }));
-    }
-
     /// Runs a newly registered room: as its owner if this node gets the
     /// document's lease, else as a relay to the node that holds it.
-    pub(crate) async fn place(
+    async fn run_placed(
         self: Arc<Self>,
         rooms: Arc<Rooms>,
         key: DocKey,
@@ -522,6 +505,32 @@ impl Cluster {
                 }
             }
         }
+    }
+}
+
+impl crate::rooms::Elsewhere for Cluster {
+    fn place(
+        self: Arc<Self>,
+        rooms: Arc<Rooms>,
+        key: DocKey,
+        generation: u64,
+        rx: mpsc::Receiver<Cmd>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        Box::pin(self.run_placed(rooms, key, generation, rx))
+    }
+
+    fn kick_role(&self, board: &BoardId, role: Role, code: CloseCode) {
+        self.bus.broadcast(&self.envelope(Msg::KickRole {
+            board: board.as_str().to_owned(),
+            role,
+            code: code.code(),
+        }));
+    }
+
+    fn evict_board(&self, board: &BoardId) {
+        self.bus.broadcast(&self.envelope(Msg::EvictBoard {
+            board: board.as_str().to_owned(),
+        }));
     }
 }
 

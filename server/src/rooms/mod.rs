@@ -97,6 +97,25 @@ pub(crate) enum Cmd {
 /// A room's inbox.
 type RoomHandle = mpsc::Sender<Cmd>;
 
+/// The other nodes of a cluster, as the rooms see them ([`crate::cluster`]
+/// is the one implementation): where a new room runs, and the board-wide
+/// closes that must reach every node.
+pub(crate) trait Elsewhere: Send + Sync {
+    /// Runs a newly registered room: here as the document's owner, or as a
+    /// relay to the node that owns it.
+    fn place(
+        self: Arc<Self>,
+        rooms: Arc<Rooms>,
+        key: DocKey,
+        generation: u64,
+        rx: mpsc::Receiver<Cmd>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+    /// Tells the other nodes to close a board's sockets of one role.
+    fn kick_role(&self, board: &BoardId, role: Role, code: CloseCode);
+    /// Tells the other nodes that a board was deleted.
+    fn evict_board(&self, board: &BoardId);
+}
+
 /// Every loaded room.
 pub struct Rooms {
     registry: Mutex<Registry<RoomHandle>>,
@@ -110,7 +129,7 @@ pub struct Rooms {
     next_conn: AtomicU64,
     board_sockets: Arc<BoardSockets>,
     /// Set in cluster mode: documents another node owns are relayed there.
-    cluster: std::sync::OnceLock<Arc<crate::cluster::Cluster>>,
+    cluster: std::sync::OnceLock<Arc<dyn Elsewhere>>,
 }
 
 /// Sockets open per board (over all its documents), for the operator's list.
@@ -404,8 +423,7 @@ impl Rooms {
 
     /// Runs this registry in a cluster: documents another node owns are
     /// relayed to it (once, at start).
-    pub fn join_cluster(self: &Arc<Self>, cluster: Arc<crate::cluster::Cluster>) {
-        cluster.attach(self);
+    pub(crate) fn join_cluster(&self, cluster: Arc<dyn Elsewhere>) {
         let _ = self.cluster.set(cluster);
     }
 
