@@ -14,7 +14,17 @@ cargo build --release -p tafel-server -p tafel-tests --bins
 work=$(mktemp -d)
 pids=""
 cleanup() {
-    for p in $pids; do kill "$p" 2>/dev/null || true; done
+    # The nodes' pids are in files: start_node runs in a subshell.
+    nodes=$(cat "$work"/*/pid 2>/dev/null || true)
+    for p in $nodes; do kill "$p" 2>/dev/null || true; done
+    # Drained nodes first (they commit and give up their leases), engines then.
+    for _ in $(seq 100); do
+        alive=0
+        for p in $nodes; do kill -0 "$p" 2>/dev/null && alive=1; done
+        [ "$alive" = 0 ] && break
+        sleep 0.1
+    done
+    for p in $pids $nodes; do kill -9 "$p" 2>/dev/null || true; done
     [ -f "$work/pg/postmaster.pid" ] && kill -INT "$(head -1 "$work/pg/postmaster.pid")" 2>/dev/null || true
     sleep 1
     rm -rf "$work"
