@@ -450,7 +450,8 @@ async fn renewing_a_link_or_deleting_a_board_on_one_node_closes_its_sockets_on_e
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ballots_stay_secret_and_allowances_hold_whichever_node_each_socket_is_on() {
+async fn ballots_and_private_notes_stay_secret_and_allowances_hold_whichever_node_each_socket_is_on(
+) {
     use crate::common::refused;
     use tafel_shared::action::{Action, RefusalCode};
     use tafel_shared::protocol::MSG_SYNC;
@@ -523,6 +524,40 @@ async fn ballots_stay_secret_and_allowances_hold_whichever_node_each_socket_is_o
         assert_eq!(
             c.board_view.clone().unwrap().open_round().unwrap().voters,
             2
+        );
+    }
+
+    // Private notes too: Ben's, written through node b, reach his other
+    // socket (node c) and no byte to anyone else, on any node.
+    assert_eq!(
+        refused(&coach.act(Action::StartPrivate).await.unwrap()),
+        None
+    );
+    let note = Action::PrivateNote {
+        element: Box::new(sticky(
+            "ben-private",
+            Rect::new(0.0, 0.0, 160.0, 160.0),
+            "n",
+            "geheim-4711",
+            "",
+        )),
+    };
+    assert_eq!(refused(&ben.act(note).await.unwrap()), None);
+    ben_phone
+        .pump_until(|c| {
+            c.own_view
+                .as_ref()
+                .is_some_and(|o| o.notes.iter().any(|n| n.text() == "geheim-4711"))
+        })
+        .await
+        .unwrap();
+    for c in [&mut coach, &mut ada] {
+        c.pump_for(Duration::from_millis(300)).await.unwrap();
+        assert!(
+            !c.received()
+                .iter()
+                .any(|f| f.windows(11).any(|w| w == b"geheim-4711")),
+            "a frame to someone else held Ben's private note"
         );
     }
 }
