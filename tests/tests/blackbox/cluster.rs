@@ -602,3 +602,54 @@ async fn a_node_restarted_under_its_name_is_a_new_node_to_the_others() {
         .await
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_element_resists_an_editor_on_another_node() {
+    use tafel_shared::edit;
+    let mut cluster = TestCluster::engines().await;
+    let a = cluster.node("a").await;
+    let b = cluster.node("b").await;
+    // The template's frames start in the locked layer.
+    let board = a.api().create_board("SWOT", "swot").await.unwrap();
+    let mut coach =
+        SyncClient::connect(&a.ws(&board.id, DocKind::Locked, board.token(Role::Facilitator)))
+            .await
+            .unwrap();
+    assert!(has(&coach, "frame-0"));
+    let before = crate::common::elements_json(&coach);
+    // An editor's modified client on node b moves the frame anyway.
+    let mut editor =
+        SyncClient::connect(&b.ws(&board.id, DocKind::Locked, board.token(Role::Editor)))
+            .await
+            .unwrap();
+    let layer = schema::elements(&editor.doc);
+    editor
+        .edit(|txn| edit::set_rect(txn, &layer, "frame-0", Rect::new(900.0, 900.0, 10.0, 10.0)))
+        .await
+        .unwrap();
+    editor.pump_until(|c| !c.denials.is_empty()).await.unwrap();
+    // Nobody got the move: a later change by the facilitator arrives at a
+    // fresh reader on node b with the frame where it was.
+    let coach_layer = schema::elements(&coach.doc);
+    coach
+        .edit(|txn| edit::set_str(txn, &coach_layer, "frame-1", schema::F_COLOR, "#123456"))
+        .await
+        .unwrap();
+    let mut reader =
+        SyncClient::connect(&b.ws(&board.id, DocKind::Locked, board.token(Role::Viewer)))
+            .await
+            .unwrap();
+    reader
+        .pump_until(|c| crate::common::elements_json(c).contains("#123456"))
+        .await
+        .unwrap();
+    coach.pump_for(Duration::from_millis(300)).await.unwrap();
+    let frame = |c: &SyncClient| {
+        let json: serde_json::Value =
+            serde_json::from_str(&crate::common::elements_json(c)).unwrap();
+        json["frame-0"].clone()
+    };
+    let unchanged: serde_json::Value = serde_json::from_str(&before).unwrap();
+    assert_eq!(frame(&reader), unchanged["frame-0"]);
+    assert_eq!(frame(&coach), unchanged["frame-0"]);
+}
