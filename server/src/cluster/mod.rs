@@ -82,7 +82,7 @@ pub fn owner_lease_of(key: &[u8]) -> Option<Vec<u8>> {
     let board_end = rest.iter().position(|b| *b == b'/')?;
     let kind_end = board_end + 1 + rest[board_end + 1..].iter().position(|b| *b == b'/')?;
     let part = &rest[kind_end + 1..];
-    let owned = part.starts_with(b"log/") || part == b"snap" || part.starts_with(b"hist/");
+    let owned = part.starts_with(b"log/") || part == b"snap";
     let doc = std::str::from_utf8(&rest[..kind_end]).ok()?;
     owned.then(|| crate::lease::key_of(&format!("room/{doc}")))
 }
@@ -635,7 +635,7 @@ mod tests {
         let room = Some("lease/room/B1/content".to_owned());
         assert_eq!(lease(b"doc/B1/content/log/\x00/\x01"), room);
         assert_eq!(lease(b"doc/B1/content/snap"), room);
-        assert_eq!(lease(b"doc/B1/content/hist/\x00\x01"), room);
+        assert_eq!(lease(b"doc/B1/content/hist/\x00\x01"), None);
         assert_eq!(
             lease(b"doc/B1/comments/log/\x02"),
             Some("lease/room/B1/comments".to_owned())
