@@ -71,8 +71,8 @@ pub fn incarnation(name: &str) -> String {
     format!("{name}~{suffix}")
 }
 
-/// For a stored key that only a document's owner writes (its log, snapshot
-/// and history), the key of that document's lease: the PostgreSQL store
+/// For a stored key that only a document's owner writes (its log and snapshot;
+/// history versions are saved by any node), the key of that document's lease: the PostgreSQL store
 /// commits such a write only while the lease names this node
 /// ([`crate::store_pg::PgStore::fenced`]), so a node that stalled past its
 /// lease and woke up cannot overwrite what the new owner wrote.
