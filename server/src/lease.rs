@@ -45,19 +45,20 @@ impl Held {
 }
 
 /// Takes lease `name` for `holder` until `now_ms + ttl_ms` if it is free,
-/// expired, or `holder`'s already (which renews it). Returns whether
-/// `holder` holds it now.
+/// expired, or `holder`'s already. Returns until when `holder` holds it now,
+/// or `None` when another does.
 pub fn take(
     store: &dyn Store,
     name: &str,
     holder: &str,
     now_ms: u64,
     ttl_ms: u64,
-) -> Result<bool, StoreError> {
+) -> Result<Option<u64>, StoreError> {
     let key = lease_key(name);
+    let until_ms = now_ms.saturating_add(ttl_ms);
     let ours = Held {
         holder: holder.to_owned(),
-        until_ms: now_ms.saturating_add(ttl_ms),
+        until_ms,
     }
     .encode();
     // A swap lost to another node is read again: it may have been a renewal
@@ -67,14 +68,54 @@ pub fn take(
         if let Some(bytes) = &current {
             let held = Held::decode(bytes)?;
             if held.holder != holder && held.until_ms > now_ms {
-                return Ok(false);
+                return Ok(None);
             }
         }
         if store.compare_and_swap(&key, current.as_deref(), ours.clone())? {
-            return Ok(true);
+            return Ok(Some(until_ms));
         }
     }
-    Ok(false)
+    Ok(None)
+}
+
+/// Renews the leases `holder` holds, each given by its name and the expiry
+/// `holder` last wrote, to `now_ms + ttl_ms`, in one round trip. Returns the
+/// new expiry of each, or `None` for a lease that `holder` no longer holds:
+/// one that ran out is lost even if nobody has taken it since, because
+/// another holder may have come and gone meanwhile (a node that loaded the
+/// document, changed it and released it), and what `holder` knows is stale.
+pub fn renew_each(
+    store: &dyn Store,
+    holder: &str,
+    leases: &[(String, u64)],
+    now_ms: u64,
+    ttl_ms: u64,
+) -> Result<Vec<Option<u64>>, StoreError> {
+    let until_ms = now_ms.saturating_add(ttl_ms);
+    let ours = Held {
+        holder: holder.to_owned(),
+        until_ms,
+    }
+    .encode();
+    let live: Vec<&(String, u64)> = leases.iter().filter(|(_, u)| *u > now_ms).collect();
+    let swaps = live
+        .iter()
+        .map(|(name, last)| {
+            let last = Held {
+                holder: holder.to_owned(),
+                until_ms: *last,
+            };
+            (lease_key(name), last.encode(), ours.clone())
+        })
+        .collect();
+    let mut renewed = store.compare_and_swap_each(swaps)?.into_iter();
+    Ok(leases
+        .iter()
+        .map(|(_, last)| {
+            let made = *last > now_ms && renewed.next().unwrap_or(false);
+            made.then_some(until_ms)
+        })
+        .collect())
 }
 
 /// The store key of lease `name`.
@@ -125,28 +166,83 @@ mod tests {
     const TTL: u64 = 10_000;
 
     fn one_holder_at_a_time(store: &dyn Store) {
-        assert!(take(store, "compact", "node-a", 1_000, TTL).unwrap());
-        assert!(
-            !take(store, "compact", "node-b", 2_000, TTL).unwrap(),
-            "a holds it"
-        );
+        let take = |name, holder, now| take(store, name, holder, now, TTL).unwrap().is_some();
+        assert!(take("compact", "node-a", 1_000));
+        assert!(!take("compact", "node-b", 2_000), "a holds it");
         // a renews; b still cannot take it before the renewed expiry.
-        assert!(take(store, "compact", "node-a", 9_000, TTL).unwrap());
-        assert!(!take(store, "compact", "node-b", 12_000, TTL).unwrap());
+        assert_eq!(
+            renew_each(store, "node-a", &[("compact".into(), 11_000)], 9_000, TTL).unwrap(),
+            [Some(19_000)]
+        );
+        assert!(!take("compact", "node-b", 12_000));
         // a dies: once its lease runs out, b takes over, and a, back, cannot.
         assert_eq!(
             holder(store, "compact", 18_999).unwrap().as_deref(),
             Some("node-a")
         );
         assert_eq!(holder(store, "compact", 19_000).unwrap(), None);
-        assert!(take(store, "compact", "node-b", 19_001, TTL).unwrap());
-        assert!(!take(store, "compact", "node-a", 20_000, TTL).unwrap());
+        assert!(take("compact", "node-b", 19_001));
+        assert!(!take("compact", "node-a", 20_000));
+        // a, back, cannot renew what b holds now.
+        assert_eq!(
+            renew_each(store, "node-a", &[("compact".into(), 19_000)], 20_000, TTL).unwrap(),
+            [None]
+        );
         // b releases on its way out: c takes it at once.
         release(store, "compact", "node-b").unwrap();
         release(store, "compact", "node-a").unwrap();
-        assert!(take(store, "compact", "node-c", 20_001, TTL).unwrap());
+        assert!(take("compact", "node-c", 20_001));
         // Leases of other work are separate.
-        assert!(take(store, "other", "node-a", 20_001, TTL).unwrap());
+        assert!(take("other", "node-a", 20_001));
+    }
+
+    fn renewal_holds_only_what_was_never_lost(store: &dyn Store) {
+        let take = |name, holder, now| take(store, name, holder, now, TTL).unwrap();
+        let a1 = take("room/1", "a", 5_000).unwrap();
+        let a2 = take("room/2", "a", 1_000).unwrap();
+        let a3 = take("room/3", "a", 5_000).unwrap();
+        // a stalls: room/2 runs out, b takes it and releases it again.
+        assert!(take("room/2", "b", a2 + 1).is_some());
+        release(store, "room/2", "b").unwrap();
+        // room/3 was given up by a's own drain meanwhile.
+        release(store, "room/3", "a").unwrap();
+        let now = a2 + 1_000;
+        let renewed = renew_each(
+            store,
+            "a",
+            &[
+                ("room/1".into(), a1),
+                ("room/2".into(), a2),
+                ("room/3".into(), a3),
+            ],
+            now,
+            TTL,
+        )
+        .unwrap();
+        assert_eq!(renewed, [Some(now + TTL), None, None]);
+        // Ran out a moment ago and nobody took it: lost all the same.
+        let later = now + TTL;
+        assert_eq!(
+            renew_each(store, "a", &[("room/1".into(), later)], later, TTL).unwrap(),
+            [None]
+        );
+        assert_eq!(
+            holder(store, "room/1", later - 1).unwrap().as_deref(),
+            Some("a")
+        );
+    }
+
+    #[test]
+    fn a_renewal_fails_for_a_lease_that_ran_out_or_changed_hands() {
+        renewal_holds_only_what_was_never_lost(&MemoryStore::default());
+    }
+
+    #[test]
+    fn a_renewal_in_postgres_fails_for_a_lease_that_ran_out_or_changed_hands() {
+        let db = crate::test_engines::TempPostgres::start();
+        renewal_holds_only_what_was_never_lost(
+            &crate::store_pg::PgStore::connect(&db.url).unwrap(),
+        );
     }
 
     #[test]
@@ -173,7 +269,7 @@ mod tests {
                     let me = format!("node-{n}");
                     take(&store, "compact", &me, 1_000, TTL)
                         .unwrap()
-                        .then_some(me)
+                        .map(|_| me)
                 })
             })
             .collect::<Vec<_>>()

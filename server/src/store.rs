@@ -75,6 +75,19 @@ pub trait Store: Send + Sync + 'static {
         expected: Option<&[u8]>,
         new: Vec<u8>,
     ) -> Result<bool, StoreError>;
+    /// [`Store::compare_and_swap`] for each `(key, expected, new)` (distinct
+    /// keys, each expected to be present), each swap on its own (one that fails leaves the others); whether each was made.
+    /// A store that can do them in one round trip does (a node's leases are
+    /// renewed together every second).
+    fn compare_and_swap_each(
+        &self,
+        swaps: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>,
+    ) -> Result<Vec<bool>, StoreError> {
+        swaps
+            .into_iter()
+            .map(|(key, expected, new)| self.compare_and_swap(&key, Some(&expected), new))
+            .collect()
+    }
     /// After a board's values were deleted: makes whatever bytes of them the
     /// store still keeps unreadable (see [`crate::sealed`]). Nothing to do for
     /// a store that keeps no old bytes.
@@ -107,6 +120,12 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
         new: Vec<u8>,
     ) -> Result<bool, StoreError> {
         (**self).compare_and_swap(key, expected, new)
+    }
+    fn compare_and_swap_each(
+        &self,
+        swaps: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>,
+    ) -> Result<Vec<bool>, StoreError> {
+        (**self).compare_and_swap_each(swaps)
     }
     fn erase(&self, board: &str) -> Result<(), StoreError> {
         (**self).erase(board)

@@ -471,8 +471,11 @@ impl Store for PgStore {
         expected: Option<&[u8]>,
         new: Vec<u8>,
     ) -> Result<bool, StoreError> {
-        // A swap compares with what is committed: what was applied goes first.
-        self.flush()?;
+        // A swap compares with what is committed: what was applied to its
+        // key goes first.
+        if self.unflushed().lookup(key).is_some() {
+            self.flush()?;
+        }
         let key = key.to_vec();
         let expected = expected.map(<[u8]>::to_vec);
         // One statement each way, so that two nodes swapping at once cannot
@@ -491,6 +494,39 @@ impl Store for PgStore {
             .map_err(pg)?;
             Ok(changed == 1)
         })
+    }
+
+    fn compare_and_swap_each(
+        &self,
+        swaps: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>,
+    ) -> Result<Vec<bool>, StoreError> {
+        if swaps
+            .iter()
+            .any(|(key, _, _)| self.unflushed().lookup(key).is_some())
+        {
+            self.flush()?;
+        }
+        let (mut keys, mut old, mut new) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, o, n) in swaps {
+            keys.push(k);
+            old.push(o);
+            new.push(n);
+        }
+        let asked = keys.clone();
+        // One statement: every row that still holds what was expected.
+        let swapped: std::collections::HashSet<Vec<u8>> = self.call(move |c| {
+            let rows = c
+                .query(
+                    "UPDATE tafel_kv SET value = s.new \
+                     FROM unnest($1::bytea[], $2::bytea[], $3::bytea[]) AS s(key, old, new) \
+                     WHERE tafel_kv.key = s.key AND tafel_kv.value = s.old \
+                     RETURNING tafel_kv.key",
+                    &[&keys, &old, &new],
+                )
+                .map_err(pg)?;
+            Ok(rows.into_iter().map(|r| r.get(0)).collect())
+        })?;
+        Ok(asked.iter().map(|key| swapped.contains(key)).collect())
     }
 }
 
@@ -578,7 +614,11 @@ mod tests {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_millis() as u64;
-        assert!(crate::lease::take(&a, "room/B1/content", "a~1", now, 60_000).unwrap());
+        assert!(
+            crate::lease::take(&a, "room/B1/content", "a~1", now, 60_000)
+                .unwrap()
+                .is_some()
+        );
         a.apply(log(1)).unwrap();
         a.flush().unwrap();
         // b may not write the document a owns…
@@ -591,7 +631,11 @@ mod tests {
         let b = PgStore::connect(&db.url)
             .unwrap()
             .fenced("b~2".into(), lease_of);
-        assert!(crate::lease::take(&b, "room/B1/content", "b~2", now + 60_000, 60_000).unwrap());
+        assert!(
+            crate::lease::take(&b, "room/B1/content", "b~2", now + 60_000, 60_000)
+                .unwrap()
+                .is_some()
+        );
         a.apply(log(3)).unwrap();
         assert!(a.flush().is_err());
         let fresh = PgStore::connect(&db.url).unwrap();

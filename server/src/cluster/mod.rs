@@ -23,9 +23,9 @@
 //! node, whose room loads what the dead owner had committed once its lease
 //! has run out.
 
-pub(crate) mod bus;
+pub mod bus;
 pub(crate) mod relay;
-pub(crate) mod wire;
+pub mod wire;
 
 use crate::clock::SharedClock;
 use crate::rooms::{Cmd, Rooms};
@@ -50,6 +50,11 @@ pub const LEASE_TTL_MS: u64 = 6_000;
 
 /// How often an owner renews its leases.
 const RENEW_EVERY: Duration = Duration::from_secs(1);
+
+/// How long before its lease runs out an owner that cannot renew it closes
+/// the room, beyond the next renewal's turn: time to close the sockets and
+/// for clocks that disagree a little.
+const RENEW_MARGIN_MS: u64 = 1_000;
 
 /// How often a node tells the nodes it relays with that it is alive.
 const BEAT_EVERY: Duration = Duration::from_millis(500);
@@ -116,14 +121,25 @@ pub struct Cluster {
     next_req: AtomicU64,
 }
 
+/// Where a relayed socket's frames go on the owner.
+type FramesUp = mpsc::UnboundedSender<Vec<Bytes>>;
+
+#[derive(Clone, Copy)]
+struct Owned {
+    generation: u64,
+    until_ms: u64,
+}
+
 #[derive(Default)]
 struct State {
-    /// Documents this node owns, with the generation of their room.
-    owned: HashMap<DocKey, u64>,
+    /// Documents this node owns: the generation of their room, and until
+    /// when the lease runs (as this node last wrote it).
+    owned: HashMap<DocKey, Owned>,
     /// Relay rooms here, with the node that owns their document.
     routes: HashMap<Route, (String, mpsc::UnboundedSender<relay::Down>)>,
-    /// Sockets of other nodes relayed into rooms here.
-    remote: HashMap<(String, Conn), mpsc::UnboundedSender<Vec<Bytes>>>,
+    /// Sockets of other nodes relayed into rooms here, each with the serial
+    /// of the task that serves it.
+    remote: HashMap<(String, Conn), (u64, FramesUp)>,
     /// When each node was last heard from.
     heard: HashMap<String, Instant>,
 }
@@ -263,23 +279,31 @@ impl Cluster {
         let (store, name, node) = (Arc::clone(&self.store), lease_name(key), self.node.clone());
         let now = self.clock.unix_ms();
         let owner = tokio::task::spawn_blocking(move || {
-            if crate::lease::take(store.as_ref(), &name, &node, now, LEASE_TTL_MS)? {
-                return Ok(None);
+            if let Some(until_ms) =
+                crate::lease::take(store.as_ref(), &name, &node, now, LEASE_TTL_MS)?
+            {
+                return Ok(Ok(until_ms));
             }
             // Expired between the two reads: the next join tries again.
-            Ok(crate::lease::holder(store.as_ref(), &name, now)?.or(Some(String::new())))
+            Ok(Err(crate::lease::holder(store.as_ref(), &name, now)?))
         })
         .await
         .map_err(StoreError::io)??;
         match owner {
-            None => {
+            Ok(until_ms) => {
                 let mut state = self.state();
-                state.owned.insert(key.clone(), generation);
+                state.owned.insert(
+                    key.clone(),
+                    Owned {
+                        generation,
+                        until_ms,
+                    },
+                );
                 self.metrics.owned_documents.set(state.owned.len() as i64);
                 Ok(None)
             }
-            Some(node) if node.is_empty() => Err(StoreError::io("the lease changed while read")),
-            Some(node) => Ok(Some(node)),
+            Err(None) => Err(StoreError::io("the lease changed while read")),
+            Err(Some(node)) => Ok(Some(node)),
         }
     }
 
@@ -289,7 +313,7 @@ impl Cluster {
         let _one = self.leases.lock().await;
         {
             let mut state = self.state();
-            if state.owned.get(key) != Some(&generation) {
+            if state.owned.get(key).map(|o| o.generation) != Some(generation) {
                 return;
             }
             state.owned.remove(key);
@@ -312,11 +336,9 @@ impl Cluster {
         let (tx, rx) = mpsc::unbounded_channel();
         let mut state = self.state();
         state.routes.insert(route, (owner.to_owned(), tx));
-        // A node never heard from yet gets the whole silence limit from now.
-        state
-            .heard
-            .entry(owner.to_owned())
-            .or_insert_with(Instant::now);
+        // The owner gets the whole silence limit from now: when it was
+        // last heard of before does not count for a new relay.
+        state.heard.insert(owner.to_owned(), Instant::now());
         (route, rx)
     }
 
@@ -324,9 +346,13 @@ impl Cluster {
         self.state().routes.remove(&route);
     }
 
-    fn forget_remote(&self, from: &str, conn: Conn) {
+    /// Forgets a relayed socket, if it is still the one task `serial` served.
+    fn forget_remote(&self, from: &str, conn: Conn, serial: u64) {
         let mut state = self.state();
-        state.remote.remove(&(from.to_owned(), conn));
+        let key = (from.to_owned(), conn);
+        if state.remote.get(&key).is_some_and(|(s, _)| *s == serial) {
+            state.remote.remove(&key);
+        }
         self.metrics.relayed_in.set(state.remote.len() as i64);
     }
 
@@ -367,14 +393,13 @@ impl Cluster {
             return;
         }
         let Some(rooms) = self.rooms() else { return };
-        let to_route = |route: Route, down: relay::Down| {
-            if let Some((owner, tx)) = self.state().routes.get(&route) {
-                // Only the owner answers for its route.
-                if *owner == from {
-                    let _ = tx.send(down);
-                }
-            }
+        // Only the owner answers for its route. Whether it was passed on.
+        let to_route = |route: Route, down: relay::Down| match self.state().routes.get(&route) {
+            Some((owner, tx)) if *owner == from => tx.send(down).is_ok(),
+            _ => false,
         };
+        // An answer for a socket whose relay is gone: its sender lets go.
+        let stray = |conn: Conn| self.send(&from, Msg::Leave { conn }, &[]);
         self.state().heard.insert(from.clone(), Instant::now());
         match envelope.msg {
             Msg::Beat => {}
@@ -398,8 +423,9 @@ impl Cluster {
                     );
                 };
                 let (tx, rx) = mpsc::unbounded_channel();
+                let serial = self.next_req();
                 let mut state = self.state();
-                state.remote.insert((from.clone(), conn), tx);
+                state.remote.insert((from.clone(), conn), (serial, tx));
                 self.metrics.relayed_in.set(state.remote.len() as i64);
                 drop(state);
                 let member = crate::room::Member { role, participant };
@@ -409,6 +435,7 @@ impl Cluster {
                     from,
                     route,
                     conn,
+                    serial,
                     DocKey { board, doc },
                     member,
                     rx,
@@ -417,7 +444,7 @@ impl Cluster {
             Msg::Frame { route, conn } => {
                 let known = self.state().remote.get(&(from.clone(), conn)).cloned();
                 match known {
-                    Some(tx) => {
+                    Some((_, tx)) => {
                         let _ = tx.send(frames);
                     }
                     // Not a socket of this process (it restarted, or dropped
@@ -433,7 +460,11 @@ impl Cluster {
                     ),
                 }
             }
-            Msg::Leave { conn } => self.forget_remote(&from, conn),
+            Msg::Leave { conn } => {
+                let mut state = self.state();
+                state.remote.remove(&(from.clone(), conn));
+                self.metrics.relayed_in.set(state.remote.len() as i64);
+            }
             Msg::Restore {
                 route,
                 req,
@@ -443,12 +474,16 @@ impl Cluster {
             } => {
                 let this = Arc::clone(self);
                 tokio::spawn(async move {
-                    if let Some(board) = BoardId::parse(&board) {
-                        let key = DocKey { board, doc };
-                        if rooms.restore(key, elements).await.is_ok() {
-                            this.send(&from, Msg::Done { route, req }, &[]);
+                    let ok = match BoardId::parse(&board) {
+                        // Durable before the asking node answers its client.
+                        Some(board) => {
+                            let key = DocKey { board, doc };
+                            rooms.restore(key, elements).await.is_ok()
+                                && rooms.committer.flush_now().await
                         }
-                    }
+                        None => false,
+                    };
+                    this.send(&from, Msg::Done { route, req, ok }, &[]);
                 });
             }
             Msg::Activity {
@@ -460,37 +495,40 @@ impl Cluster {
             } => {
                 let this = Arc::clone(self);
                 tokio::spawn(async move {
-                    let Some(board) = BoardId::parse(&board) else {
-                        return;
+                    let list = match BoardId::parse(&board) {
+                        Some(board) => {
+                            let key = DocKey { board, doc };
+                            rooms.activity(&key, since_ms).await.ok()
+                        }
+                        None => None,
                     };
-                    let key = DocKey { board, doc };
-                    if let Ok(list) = rooms.activity(&key, since_ms).await {
-                        this.send(&from, Msg::ActivityList { route, req, list }, &[]);
-                    }
+                    this.send(&from, Msg::ActivityList { route, req, list }, &[]);
                 });
             }
             Msg::Joined {
                 route,
                 conn,
                 refused,
-            } => to_route(
-                route,
-                relay::Down::Joined {
-                    conn,
-                    refused: refused.map(close_code),
-                },
-            ),
-            Msg::Out { route, conn } => to_route(route, relay::Down::Out { conn, frames }),
-            Msg::Kill { route, conn, code } => to_route(
-                route,
-                relay::Down::Kill {
-                    conn,
-                    code: close_code(code),
-                },
-            ),
-            Msg::Done { route, req } => to_route(route, relay::Down::Done { req }),
+            } => {
+                let refused = refused.map(close_code);
+                if !to_route(route, relay::Down::Joined { conn, refused }) && refused.is_none() {
+                    stray(conn);
+                }
+            }
+            Msg::Out { route, conn } => {
+                if !to_route(route, relay::Down::Out { conn, frames }) {
+                    stray(conn);
+                }
+            }
+            Msg::Kill { route, conn, code } => {
+                let code = close_code(code);
+                to_route(route, relay::Down::Kill { conn, code });
+            }
+            Msg::Done { route, req, ok } => {
+                to_route(route, relay::Down::Done { req, ok });
+            }
             Msg::ActivityList { route, req, list } => {
-                to_route(route, relay::Down::ActivityList { req, list })
+                to_route(route, relay::Down::ActivityList { req, list });
             }
             Msg::KickRole { board, role, code } => {
                 if let Some(board) = BoardId::parse(&board) {
@@ -563,7 +601,7 @@ async fn beat(cluster: Weak<Cluster>) {
             return;
         };
         let (peers, silent) = {
-            let state = cluster.state();
+            let mut state = cluster.state();
             let peers: HashSet<String> = state
                 .routes
                 .values()
@@ -575,6 +613,8 @@ async fn beat(cluster: Weak<Cluster>) {
                 .filter(|n| state.heard.get(*n).is_none_or(|t| t.elapsed() > SILENT))
                 .cloned()
                 .collect();
+            // Only the nodes this one relays with are watched.
+            state.heard.retain(|n, _| peers.contains(n));
             (peers, silent)
         };
         for node in &silent {
@@ -587,9 +627,11 @@ async fn beat(cluster: Weak<Cluster>) {
     }
 }
 
-/// Renews the leases of the documents this node owns; a room whose lease
-/// was lost (this node stalled past its expiry) closes at once, since
-/// another node may own its document now.
+/// Renews the leases of the documents this node owns. A room whose lease
+/// was lost (this node stalled past its expiry, or another took it over)
+/// closes at once, since another node may own its document now; so does one
+/// whose lease runs out before the next renewal could be made while the
+/// store does not answer, before another node may load the document.
 async fn renew(cluster: Weak<Cluster>) {
     let mut every = tokio::time::interval(RENEW_EVERY);
     loop {
@@ -598,23 +640,54 @@ async fn renew(cluster: Weak<Cluster>) {
             return;
         };
         let _one = cluster.leases.lock().await;
-        let owned: Vec<DocKey> = cluster.state().owned.keys().cloned().collect();
+        let owned: Vec<(DocKey, Owned)> = cluster
+            .state()
+            .owned
+            .iter()
+            .map(|(k, o)| (k.clone(), *o))
+            .collect();
         if owned.is_empty() {
             continue;
         }
         let (store, node) = (Arc::clone(&cluster.store), cluster.node.clone());
         let now = cluster.clock.unix_ms();
-        let lost = tokio::task::spawn_blocking(move || {
-            owned
-                .into_iter()
-                .filter(|key| {
-                    !crate::lease::take(store.as_ref(), &lease_name(key), &node, now, LEASE_TTL_MS)
-                        .unwrap_or(true)
-                })
-                .collect::<Vec<_>>()
+        let leases: Vec<(String, u64)> = owned
+            .iter()
+            .map(|(key, o)| (lease_name(key), o.until_ms))
+            .collect();
+        let renewed = tokio::task::spawn_blocking(move || {
+            crate::lease::renew_each(store.as_ref(), &node, &leases, now, LEASE_TTL_MS)
         })
         .await
-        .unwrap_or_default();
+        .map_err(StoreError::io)
+        .and_then(|r| r);
+        let mut lost = Vec::new();
+        {
+            let mut state = cluster.state();
+            match renewed {
+                Ok(renewed) => {
+                    for ((key, was), until) in owned.into_iter().zip(renewed) {
+                        match (until, state.owned.get_mut(&key)) {
+                            (Some(until_ms), Some(o)) if o.generation == was.generation => {
+                                o.until_ms = until_ms
+                            }
+                            (Some(_), _) => {}
+                            (None, _) => lost.push(key),
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not renew the documents' leases");
+                    let deadline = now + RENEW_EVERY.as_millis() as u64 + RENEW_MARGIN_MS;
+                    lost.extend(
+                        owned
+                            .into_iter()
+                            .filter(|(_, o)| o.until_ms <= deadline)
+                            .map(|(key, _)| key),
+                    );
+                }
+            }
+        }
         drop(_one);
         if let Some(rooms) = cluster.rooms() {
             for key in lost {

@@ -43,10 +43,11 @@ pub(crate) enum Down {
     },
     Done {
         req: u64,
+        ok: bool,
     },
     ActivityList {
         req: u64,
-        list: Vec<(String, Touch)>,
+        list: Option<Vec<(String, Touch)>>,
     },
     /// The owner is gone (or messages to it may have been lost).
     Lost,
@@ -55,11 +56,18 @@ pub(crate) enum Down {
 /// How long a relayed join waits for the owner's answer.
 const JOIN_WAIT: Duration = Duration::from_secs(3);
 
+/// How long a relayed restore or activity query waits for the owner's
+/// answer; one that waits longer is given up (the caller retries, or reads
+/// what is stored).
+const REQUEST_WAIT: Duration = Duration::from_secs(30);
+
 /// How long a relay room with no sockets stays.
 const IDLE: Duration = Duration::from_secs(2);
 
 /// Most frames sent to a relayed socket in one message.
 const MOST_FRAMES: usize = 64;
+
+type ActivityReply = oneshot::Sender<Vec<(String, Touch)>>;
 
 type Joining = (oneshot::Sender<Result<(), CloseCode>>, PeerLink, Instant);
 
@@ -76,8 +84,8 @@ pub(crate) async fn run(
     let (route, mut down) = cluster.open_route(&owner);
     let mut peers: HashMap<Conn, PeerLink> = HashMap::new();
     let mut joining: HashMap<Conn, Joining> = HashMap::new();
-    let mut restores: HashMap<u64, oneshot::Sender<()>> = HashMap::new();
-    let mut activities: HashMap<u64, oneshot::Sender<Vec<(String, Touch)>>> = HashMap::new();
+    let mut restores: HashMap<u64, (oneshot::Sender<()>, Instant)> = HashMap::new();
+    let mut activities: HashMap<u64, (ActivityReply, Instant)> = HashMap::new();
     let mut idle_since = Some(Instant::now());
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let up = |msg: Msg, frames: &[Bytes]| cluster.send(&owner, msg, frames);
@@ -117,7 +125,7 @@ pub(crate) async fn run(
                         doc: key.doc,
                         elements,
                     }, &[]);
-                    restores.insert(req, done);
+                    restores.insert(req, (done, Instant::now()));
                 }
                 Some(Cmd::Activity { since_ms, reply }) => {
                     let req = cluster.next_req();
@@ -128,7 +136,7 @@ pub(crate) async fn run(
                         doc: key.doc,
                         since_ms,
                     }, &[]);
-                    activities.insert(req, reply);
+                    activities.insert(req, (reply, Instant::now()));
                 }
                 Some(Cmd::Evict { code, done, .. }) => {
                     for conn in peers.keys().chain(joining.keys()) {
@@ -170,22 +178,29 @@ pub(crate) async fn run(
                     }
                 }
                 Some(Down::Kill { conn, code }) => {
+                    // A kill for a socket already gone here answers a frame
+                    // that crossed its leave.
                     if let Some(link) = peers.remove(&conn) {
                         link.close(code);
-                    }
-                    // The owner is draining (or lost the document): whoever
-                    // joins now must find the new owner, not this relay.
-                    if code == CloseCode::GoingAway {
-                        break Some(Gone::Moving);
-                    }
-                }
-                Some(Down::Done { req }) => {
-                    if let Some(done) = restores.remove(&req) {
-                        let _ = done.send(());
+                        // The owner is draining (or lost the document):
+                        // whoever joins now must find the new owner, not
+                        // this relay.
+                        if code == CloseCode::GoingAway {
+                            break Some(Gone::Moving);
+                        }
                     }
                 }
+                // A failed restore is dropped: the caller tries again.
+                Some(Down::Done { req, ok }) => {
+                    if let Some((done, _)) = restores.remove(&req) {
+                        if ok {
+                            let _ = done.send(());
+                        }
+                    }
+                }
+                // Dropped unanswered, the caller reads what is stored.
                 Some(Down::ActivityList { req, list }) => {
-                    if let Some(reply) = activities.remove(&req) {
+                    if let (Some((reply, _)), Some(list)) = (activities.remove(&req), list) {
                         let _ = reply.send(list);
                     }
                 }
@@ -203,7 +218,10 @@ pub(crate) async fn run(
                         let _ = reply.send(Err(CloseCode::GoingAway));
                     }
                 }
-                if peers.is_empty() && joining.is_empty() {
+                restores.retain(|_, (_, asked)| asked.elapsed() <= REQUEST_WAIT);
+                activities.retain(|_, (_, asked)| asked.elapsed() <= REQUEST_WAIT);
+                let waiting = !(restores.is_empty() && activities.is_empty());
+                if peers.is_empty() && joining.is_empty() && !waiting {
                     let since = *idle_since.get_or_insert_with(Instant::now);
                     if since.elapsed() > IDLE && rooms.unregister_if_idle(&key, generation, &rx) {
                         break None;
@@ -215,6 +233,13 @@ pub(crate) async fn run(
         }
     };
     cluster.close_route(route);
+    if gone.is_some() {
+        // The owner may still be there (a drain, or messages lost on the
+        // way): it lets go of these sockets too.
+        for conn in peers.keys().chain(joining.keys()) {
+            up(Msg::Leave { conn: *conn }, &[]);
+        }
+    }
     match gone {
         None => {}
         Some(Gone::Lost) => {
@@ -263,11 +288,13 @@ pub(crate) async fn serve_remote(
     from: String,
     route: Route,
     conn: Conn,
+    serial: u64,
     key: DocKey,
     member: Member,
     mut up: mpsc::UnboundedReceiver<Vec<Bytes>>,
 ) {
     let down = |msg: Msg, frames: &[Bytes]| cluster.send(&from, msg, frames);
+    let forget = || cluster.forget_remote(&from, conn, serial);
     let mut link = match rooms.join(key, member).await {
         Ok(link) => link,
         Err(code) => {
@@ -280,7 +307,7 @@ pub(crate) async fn serve_remote(
                 },
                 &[],
             );
-            cluster.forget_remote(&from, conn);
+            forget();
             return;
         }
     };
@@ -317,11 +344,9 @@ pub(crate) async fn serve_remote(
                         }
                     }
                 }
-                // The socket left, or its node is gone.
-                None => {
-                    cluster.forget_remote(&from, conn);
-                    return;
-                }
+                // The socket left, or this node dropped the relay (its
+                // node went silent): if it is still there, it must close.
+                None => break CloseCode::GoingAway,
             },
         }
     };
@@ -333,5 +358,5 @@ pub(crate) async fn serve_remote(
         },
         &[],
     );
-    cluster.forget_remote(&from, conn);
+    forget();
 }

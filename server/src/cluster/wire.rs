@@ -23,6 +23,8 @@ pub type Route = u64;
 /// connected to towards the node that owns the document; "down" ones back.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
+// The fields are the same few ids throughout, named for what they hold.
+#[allow(missing_docs)]
 pub enum Msg {
     /// The sender is alive (sent to every node it relays for or to).
     Beat,
@@ -65,13 +67,14 @@ pub enum Msg {
     Out { route: Route, conn: Conn },
     /// Down: the owner closed the socket with a code.
     Kill { route: Route, conn: Conn, code: u16 },
-    /// Down: a restore is submitted.
-    Done { route: Route, req: u64 },
-    /// Down: the answer to [`Msg::Activity`].
+    /// Down: a restore is durable (`ok`), or could not be made.
+    Done { route: Route, req: u64, ok: bool },
+    /// Down: the answer to [`Msg::Activity`] (`None`: the owner could not
+    /// read it; the asking node reads what is stored).
     ActivityList {
         route: Route,
         req: u64,
-        list: Vec<(String, Touch)>,
+        list: Option<Vec<(String, Touch)>>,
     },
     /// To all: close the sockets of a board opened with a role (its link was
     /// rotated).

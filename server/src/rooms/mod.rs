@@ -277,10 +277,11 @@ impl Rooms {
             self.metrics.refuse(CloseCode::ServerFull.reason());
             return Err(CloseCode::ServerFull);
         }
-        let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
         // A room that is unloading refuses by dropping the join; the retry then finds
-        // (or loads) a fresh room from the durable state.
+        // (or loads) a fresh room from the durable state, under a fresh id (a relay
+        // may still hold the old one's).
         for _ in 0..4 {
+            let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
             let handle = self.handle_for(&key)?;
             let (out_tx, out_rx) = send_queue(self.config.send_queue_bytes);
             let (kill_tx, kill_rx) = oneshot::channel();

@@ -16,14 +16,14 @@ use tafel_tests::{sticky, DataDir, ServerProcess, SyncClient};
 use yrs::{Map, Transact};
 
 /// The engines and the nodes of one test cluster.
-struct TestCluster {
-    postgres: TempPostgres,
-    redis: TempRedis,
+pub(crate) struct TestCluster {
+    pub(crate) postgres: TempPostgres,
+    pub(crate) redis: TempRedis,
     dirs: Vec<DataDir>,
 }
 
 impl TestCluster {
-    async fn engines() -> Self {
+    pub(crate) async fn engines() -> Self {
         let (postgres, redis) =
             tokio::task::spawn_blocking(|| (TempPostgres::start(), TempRedis::start()))
                 .await
@@ -36,7 +36,7 @@ impl TestCluster {
     }
 
     /// Starts one more node, named `name`.
-    async fn node(&mut self, name: &str) -> ServerProcess {
+    pub(crate) async fn node(&mut self, name: &str) -> ServerProcess {
         let dir = DataDir::new().unwrap();
         let redis = self.redis.url();
         let node = ServerProcess::start(
@@ -60,7 +60,7 @@ impl TestCluster {
 
 /// Connects, retrying while the nodes hand the board over (a dead owner's
 /// lease runs out within seconds; meanwhile joins are refused with 1001).
-async fn connect_retrying(url: &str, doc: yrs::Doc) -> SyncClient {
+pub(crate) async fn connect_retrying(url: &str, doc: yrs::Doc) -> SyncClient {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         match SyncClient::connect_with(url, doc.clone()).await {
@@ -652,4 +652,59 @@ async fn a_locked_element_resists_an_editor_on_another_node() {
     let unchanged: serde_json::Value = serde_json::from_str(&before).unwrap();
     assert_eq!(frame(&reader), unchanged["frame-0"]);
     assert_eq!(frame(&coach), unchanged["frame-0"]);
+}
+
+/// A facilitator restores a version in place through a node that does not
+/// own the board: the owner applies it, and the answer comes only once it is
+/// durable there. `kill -9` of the owner right after the answer loses none
+/// of it: the next node loads the restored board.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_restored_through_another_node_is_durable_when_the_answer_comes() {
+    let mut cluster = TestCluster::engines().await;
+    let a = cluster.node("a").await;
+    let b = cluster.node("b").await;
+    let board = a.api().create_board("Restore", "").await.unwrap();
+    let token = board.token(Role::Editor).to_owned();
+    let f = board.token(Role::Facilitator).to_owned();
+    let mut on_a = SyncClient::connect(&a.ws(&board.id, DocKind::Content, &token))
+        .await
+        .unwrap();
+    add_sticky(&mut on_a, "kept", "in the version").await;
+    let history = format!("/api/boards/{}/history", board.id);
+    let (status, body) = b
+        .api()
+        .call(
+            reqwest::Method::POST,
+            &format!("{history}?token={f}"),
+            Some(serde_json::json!({"name": "Tag 1"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{body}");
+    let at_ms = body["at_ms"].as_u64().unwrap();
+    let notes = schema::elements(&on_a.doc);
+    on_a.edit(|txn| {
+        notes.remove(txn, "kept");
+    })
+    .await
+    .unwrap();
+    add_sticky(&mut on_a, "later", "after the version").await;
+
+    let (status, body) = b
+        .api()
+        .call(
+            reqwest::Method::POST,
+            &format!("{history}/{at_ms}/restore?token={f}"),
+            Some(serde_json::json!({"mode": "in-place"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{body}");
+    a.kill9().await.unwrap();
+    let after = connect_retrying(&b.ws(&board.id, DocKind::Content, &token), yrs::Doc::new()).await;
+    assert!(
+        has(&after, "kept") && !has(&after, "later"),
+        "{:?}",
+        ids(&after)
+    );
 }

@@ -25,6 +25,7 @@ mod browser_templates;
 mod browser_touch;
 mod browser_workshop;
 mod cluster;
+mod cluster_bus;
 mod comments;
 mod convergence;
 mod deploy;
