@@ -1,14 +1,15 @@
 //! Leases in the store: work that must run on one node of a cluster at a time
-//! (compacting the document streams into PostgreSQL, issue 13) is done by the
-//! node that holds its lease. A lease is one value, `holder` and expiry,
-//! changed only with [`Store::compare_and_swap`], so two nodes can never both
-//! take it; a holder that dies stops renewing, and another node takes the
-//! lease over once it has expired.
+//! (a document's room, issue 13) is done by the node that holds its lease. A
+//! lease is one value, holder and expiry, changed only with
+//! [`Store::compare_and_swap`], so two nodes can never both take it; a holder
+//! renews exactly the value it last wrote, so one that stalled past its lease
+//! learns that it lost it even if nobody holds it now; a holder that dies
+//! stops renewing, and another node takes the lease over once it has expired.
 //!
 //! Expiry is wall-clock time: nodes whose clocks disagree by more than a
 //! fraction of the lease's length (NTP keeps them within milliseconds) could
 //! overlap briefly, so the lease is long against the work it guards and its
-//! holder renews it at a third of that.
+//! holder renews it several times within it.
 
 use crate::store::{Store, StoreError};
 

@@ -147,6 +147,32 @@ async fn clients_of_one_board_on_three_nodes_converge_and_a_late_node_serves_it_
     assert_eq!(ids(&fresh), all);
 }
 
+/// The seeded scenarios of a single server (random edits, reads at random
+/// moments, peers going offline and coming back through the next node), with
+/// four peers spread over three nodes: all replicas, and a fresh client on
+/// every node, end with the same board.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeded_scenarios_over_three_nodes_converge() {
+    let mut cluster = TestCluster::engines().await;
+    let nodes = [
+        cluster.node("a").await,
+        cluster.node("b").await,
+        cluster.node("c").await,
+    ];
+    for seed in 1..=3 {
+        let board = nodes[seed as usize % 3]
+            .api()
+            .create_board("Fuzz", "retrospective")
+            .await
+            .unwrap();
+        let urls: Vec<String> = nodes
+            .iter()
+            .map(|n| n.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
+            .collect();
+        crate::convergence::run_seeded(&urls, seed).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_viewer_on_one_node_cannot_write_to_a_board_a_facilitator_edits_on_another() {
     let mut cluster = TestCluster::engines().await;

@@ -70,12 +70,21 @@ async fn retro_board() -> (TestServer, String) {
 }
 
 async fn run_scenario(seed: u64) {
-    let mut rng = StdRng::seed_from_u64(seed);
     let (_srv, url) = retro_board().await;
+    run_seeded(&[url], seed).await;
+}
+
+/// One seeded scenario with four peers on the board behind `urls` (the same
+/// board through each node of a cluster): peer `i` starts on node `i`, and
+/// each comes back through the next node after it went offline.
+pub(crate) async fn run_seeded(urls: &[String], seed: u64) {
+    let mut rng = StdRng::seed_from_u64(seed);
     let mut peers = Vec::new();
-    for _ in 0..4 {
+    let mut node_of = Vec::new();
+    for i in 0..4 {
+        node_of.push(i % urls.len());
         peers.push(Peer::Online(Box::new(
-            SyncClient::connect(&url).await.unwrap(),
+            SyncClient::connect(&urls[node_of[i]]).await.unwrap(),
         )));
     }
     for step in 0..120 {
@@ -87,7 +96,9 @@ async fn run_scenario(seed: u64) {
                 peers[i] = match peer {
                     Peer::Online(c) => Peer::Offline(c.disconnect().await),
                     Peer::Offline(doc) => {
-                        Peer::Online(Box::new(SyncClient::connect_with(&url, doc).await.unwrap()))
+                        node_of[i] = (node_of[i] + 1) % urls.len();
+                        let url = &urls[node_of[i]];
+                        Peer::Online(Box::new(SyncClient::connect_with(url, doc).await.unwrap()))
                     }
                 };
             }
@@ -114,13 +125,15 @@ async fn run_scenario(seed: u64) {
     }
     // Everyone comes back and reads until all replicas agree.
     let mut clients = Vec::new();
-    for peer in peers {
+    for (peer, node) in peers.into_iter().zip(node_of) {
         clients.push(match peer {
             Peer::Online(c) => *c,
-            Peer::Offline(doc) => SyncClient::connect_with(&url, doc).await.unwrap(),
+            Peer::Offline(doc) => SyncClient::connect_with(&urls[node], doc).await.unwrap(),
         });
     }
-    assert_converged(&mut clients, &url, seed).await;
+    for url in urls {
+        assert_converged(&mut clients, url, seed).await;
+    }
 }
 
 /// Reads on every client until all replicas agree (elements and state vectors),
