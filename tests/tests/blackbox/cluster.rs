@@ -37,22 +37,24 @@ impl TestCluster {
 
     /// Starts one more node, named `name`.
     pub(crate) async fn node(&mut self, name: &str) -> ServerProcess {
+        self.node_with(name, &[]).await
+    }
+
+    /// Starts one more node, named `name`, with more flags.
+    pub(crate) async fn node_with(&mut self, name: &str, flags: &[&str]) -> ServerProcess {
         let dir = DataDir::new().unwrap();
         let redis = self.redis.url();
-        let node = ServerProcess::start(
-            dir.path(),
-            &[
-                "--cluster",
-                "--redis",
-                &redis,
-                "--postgres",
-                &self.postgres.url,
-                "--node",
-                name,
-            ],
-        )
-        .await
-        .unwrap();
+        let mut args = vec![
+            "--cluster",
+            "--redis",
+            &redis,
+            "--postgres",
+            &self.postgres.url,
+            "--node",
+            name,
+        ];
+        args.extend_from_slice(flags);
+        let node = ServerProcess::start(dir.path(), &args).await.unwrap();
         self.dirs.push(dir);
         node
     }
@@ -732,5 +734,61 @@ async fn a_version_restored_through_another_node_is_durable_when_the_answer_come
         has(&after, "kept") && !has(&after, "later"),
         "{:?}",
         ids(&after)
+    );
+}
+
+/// Compaction (folding a document's log into its snapshot) is the owner's
+/// work: when the owner is killed, the node that takes the board over
+/// compacts it from then on, and what the dead owner logged is folded in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_of_the_owner_hands_compaction_to_the_next_owner() {
+    let mut cluster = TestCluster::engines().await;
+    let compact = ["--compact-after-updates", "10"];
+    let a = cluster.node_with("a", &compact).await;
+    let b = cluster.node_with("b", &compact).await;
+    let board = a.api().create_board("Compaction", "").await.unwrap();
+    let token = board.token(Role::Editor).to_owned();
+    let mut on_a = SyncClient::connect(&a.ws(&board.id, DocKind::Content, &token))
+        .await
+        .unwrap();
+    for i in 0..6 {
+        add_sticky(&mut on_a, &format!("a-{i}"), "before").await;
+    }
+    let log = format!("doc/{}/content/log/", board.id);
+    let logged = |postgres: String, prefix: String| async move {
+        tokio::task::spawn_blocking(move || {
+            use tafel_server::store::Store;
+            let store = tafel_server::store_pg::PgStore::connect(&postgres).unwrap();
+            store.scan_keys(prefix.as_bytes()).unwrap().len()
+        })
+        .await
+        .unwrap()
+    };
+    let before = logged(cluster.postgres.url.clone(), log.clone()).await;
+    assert!(
+        before >= 6,
+        "six updates logged, not yet compacted: {before}"
+    );
+    a.kill9().await.unwrap();
+
+    let url_b = b.ws(&board.id, DocKind::Content, &token);
+    let mut on_b = connect_retrying(&url_b, on_a.doc.clone()).await;
+    for i in 0..30 {
+        add_sticky(&mut on_b, &format!("b-{i}"), "after").await;
+    }
+    let after = logged(cluster.postgres.url.clone(), log).await;
+    // Uncompacted, all of them would be there; a compaction may be under
+    // way as the log is read, so the bound is not the threshold itself.
+    assert!(
+        after < 20,
+        "b compacted: {after} updates left in the log after {} written",
+        before + 30
+    );
+    let fresh = SyncClient::connect(&url_b).await.unwrap();
+    let all = ids(&fresh);
+    assert!(
+        (0..6).all(|i| all.contains(&format!("a-{i}")))
+            && (0..30).all(|i| all.contains(&format!("b-{i}"))),
+        "{all:?}"
     );
 }
