@@ -79,44 +79,51 @@ pub fn take(
     Ok(None)
 }
 
-/// Renews the leases `holder` holds, each given by its name and the expiry
-/// `holder` last wrote, to `now_ms + ttl_ms`, in one round trip. Returns the
-/// new expiry of each, or `None` for a lease that `holder` no longer holds:
-/// one that ran out is lost even if nobody has taken it since, because
+/// Renews the leases `holder` holds to `now_ms + ttl_ms`, in one round trip
+/// (more only after a lost answer). Each lease is given by its name and the
+/// expiries its stored value may hold: first the one `holder` last wrote,
+/// then any it tried to write since without learning whether that committed.
+/// Returns the new expiry of each, or `None` for a lease `holder` no longer
+/// holds: one that ran out is lost even if nobody has taken it since, because
 /// another holder may have come and gone meanwhile (a node that loaded the
 /// document, changed it and released it), and what `holder` knows is stale.
 pub fn renew_each(
     store: &dyn Store,
     holder: &str,
-    leases: &[(String, u64)],
+    leases: &[(String, Vec<u64>)],
     now_ms: u64,
     ttl_ms: u64,
 ) -> Result<Vec<Option<u64>>, StoreError> {
     let until_ms = now_ms.saturating_add(ttl_ms);
-    let ours = Held {
-        holder: holder.to_owned(),
-        until_ms,
+    let held = |until_ms| {
+        Held {
+            holder: holder.to_owned(),
+            until_ms,
+        }
+        .encode()
+    };
+    let ours = held(until_ms);
+    let mut renewed = vec![false; leases.len()];
+    let rounds = leases.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    for round in 0..rounds {
+        let asked: Vec<usize> = (0..leases.len())
+            .filter(|i| !renewed[*i] && leases[*i].1.get(round).is_some_and(|u| *u > now_ms))
+            .collect();
+        if asked.is_empty() {
+            continue;
+        }
+        let swaps = asked
+            .iter()
+            .map(|i| {
+                let (name, candidates) = &leases[*i];
+                (lease_key(name), held(candidates[round]), ours.clone())
+            })
+            .collect();
+        for (i, made) in asked.iter().zip(store.compare_and_swap_each(swaps)?) {
+            renewed[*i] |= made;
+        }
     }
-    .encode();
-    let live: Vec<&(String, u64)> = leases.iter().filter(|(_, u)| *u > now_ms).collect();
-    let swaps = live
-        .iter()
-        .map(|(name, last)| {
-            let last = Held {
-                holder: holder.to_owned(),
-                until_ms: *last,
-            };
-            (lease_key(name), last.encode(), ours.clone())
-        })
-        .collect();
-    let mut renewed = store.compare_and_swap_each(swaps)?.into_iter();
-    Ok(leases
-        .iter()
-        .map(|(_, last)| {
-            let made = *last > now_ms && renewed.next().unwrap_or(false);
-            made.then_some(until_ms)
-        })
-        .collect())
+    Ok(renewed.into_iter().map(|r| r.then_some(until_ms)).collect())
 }
 
 /// The store key of lease `name`.
@@ -172,7 +179,14 @@ mod tests {
         assert!(!take("compact", "node-b", 2_000), "a holds it");
         // a renews; b still cannot take it before the renewed expiry.
         assert_eq!(
-            renew_each(store, "node-a", &[("compact".into(), 11_000)], 9_000, TTL).unwrap(),
+            renew_each(
+                store,
+                "node-a",
+                &[("compact".into(), vec![11_000])],
+                9_000,
+                TTL
+            )
+            .unwrap(),
             [Some(19_000)]
         );
         assert!(!take("compact", "node-b", 12_000));
@@ -186,7 +200,14 @@ mod tests {
         assert!(!take("compact", "node-a", 20_000));
         // a, back, cannot renew what b holds now.
         assert_eq!(
-            renew_each(store, "node-a", &[("compact".into(), 19_000)], 20_000, TTL).unwrap(),
+            renew_each(
+                store,
+                "node-a",
+                &[("compact".into(), vec![19_000])],
+                20_000,
+                TTL
+            )
+            .unwrap(),
             [None]
         );
         // b releases on its way out: c takes it at once.
@@ -212,19 +233,46 @@ mod tests {
             store,
             "a",
             &[
-                ("room/1".into(), a1),
-                ("room/2".into(), a2),
-                ("room/3".into(), a3),
+                ("room/1".into(), vec![a1]),
+                ("room/2".into(), vec![a2]),
+                ("room/3".into(), vec![a3]),
             ],
             now,
             TTL,
         )
         .unwrap();
         assert_eq!(renewed, [Some(now + TTL), None, None]);
-        // Ran out a moment ago and nobody took it: lost all the same.
-        let later = now + TTL;
+        // A renewal committed but its answer was lost: a still knows only the
+        // expiry before it, and names the one it tried as a second guess.
+        let tried = now + 500 + TTL;
         assert_eq!(
-            renew_each(store, "a", &[("room/1".into(), later)], later, TTL).unwrap(),
+            renew_each(
+                store,
+                "a",
+                &[("room/1".into(), vec![now + TTL])],
+                now + 500,
+                TTL
+            )
+            .unwrap(),
+            [Some(tried)]
+        );
+        let next = now + 1_000;
+        assert_eq!(
+            renew_each(
+                store,
+                "a",
+                &[("room/1".into(), vec![now + TTL, tried])],
+                next,
+                TTL
+            )
+            .unwrap(),
+            [Some(next + TTL)],
+            "the second guess holds"
+        );
+        // Ran out a moment ago and nobody took it: lost all the same.
+        let later = next + TTL;
+        assert_eq!(
+            renew_each(store, "a", &[("room/1".into(), vec![later])], later, TTL).unwrap(),
             [None]
         );
         assert_eq!(

@@ -116,12 +116,23 @@ fn pg(e: postgres::Error) -> StoreError {
         None => e.as_db_error().is_none(),
         Some(code) => matches!(&code.code()[..2], "08" | "57"),
     };
+    // A deadlock or serialisation failure rolled the transaction back: it
+    // may be made again as well.
+    let conflict = e.code().is_some_and(|c| c.code().starts_with("40"));
     if lost {
         StoreError::io(Unreachable(e.to_string()))
+    } else if conflict {
+        StoreError::io(Conflict(e.to_string()))
     } else {
         StoreError::io(e)
     }
 }
+
+/// PostgreSQL rolled a transaction back to break a deadlock or keep
+/// transactions serialisable; nothing of it was done.
+#[derive(Debug, thiserror::Error)]
+#[error("PostgreSQL rolled the transaction back: {0}")]
+struct Conflict(String);
 
 /// The connection to PostgreSQL is lost (a restart, a network failure).
 #[derive(Debug, thiserror::Error)]
@@ -132,8 +143,9 @@ struct Unreachable(String);
 /// restart takes seconds), below the storage writer's stall limit.
 const RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(20);
 
-fn is_unreachable(e: &StoreError) -> bool {
-    matches!(e, StoreError::Io(inner) if inner.is::<Unreachable>())
+/// Whether the call that failed with `e` may simply be made again.
+fn may_retry(e: &StoreError) -> bool {
+    matches!(e, StoreError::Io(inner) if inner.is::<Unreachable>() || inner.is::<Conflict>())
 }
 
 impl PgStore {
@@ -273,7 +285,7 @@ impl PgStore {
         loop {
             let attempt = Arc::clone(&f);
             match self.call(move |c| attempt(c)) {
-                Err(e) if is_unreachable(&e) && started.elapsed() < RETRY_FOR => {
+                Err(e) if may_retry(&e) && started.elapsed() < RETRY_FOR => {
                     tracing::warn!(error = %e, "retrying");
                     std::thread::sleep(std::time::Duration::from_millis(100));
                 }
@@ -513,9 +525,20 @@ impl Store for PgStore {
             new.push(n);
         }
         let asked = keys.clone();
-        // One statement: every row that still holds what was expected.
+        if asked.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One round trip: every row that still holds what was expected. The
+        // rows are locked first in key order, the order a commit locks the
+        // leases it needs in, so that the two cannot deadlock.
         let swapped: std::collections::HashSet<Vec<u8>> = self.call(move |c| {
-            let rows = c
+            let mut tx = c.transaction().map_err(pg)?;
+            tx.query(
+                "SELECT 1 FROM tafel_kv WHERE key = ANY($1) ORDER BY key FOR NO KEY UPDATE",
+                &[&keys],
+            )
+            .map_err(pg)?;
+            let rows = tx
                 .query(
                     "UPDATE tafel_kv SET value = s.new \
                      FROM unnest($1::bytea[], $2::bytea[], $3::bytea[]) AS s(key, old, new) \
@@ -524,6 +547,7 @@ impl Store for PgStore {
                     &[&keys, &old, &new],
                 )
                 .map_err(pg)?;
+            tx.commit().map_err(pg)?;
             Ok(rows.into_iter().map(|r| r.get(0)).collect())
         })?;
         Ok(asked.iter().map(|key| swapped.contains(key)).collect())
@@ -557,7 +581,7 @@ mod tests {
         // A statement the server refuses is not a lost connection: no retry.
         let refused =
             store.call_retrying(|c| c.batch_execute("SELECT * FROM no_such_table").map_err(pg));
-        assert!(refused.is_err_and(|e| !is_unreachable(&e)));
+        assert!(refused.is_err_and(|e| !may_retry(&e)));
     }
 
     #[test]
@@ -592,6 +616,42 @@ mod tests {
         here.flush().unwrap();
         assert_eq!(keys(&there), keys(&here));
         assert_eq!(there.get(b"doc/a/log/3").unwrap(), Some(b"three".to_vec()));
+    }
+
+    /// A commit locks the leases it needs in key order (`FOR SHARE`, held to
+    /// its end); a renewal of the same leases, asked for in any order, must
+    /// lock them in that order too, or the two deadlock and PostgreSQL aborts
+    /// one (a commit aborted so would stop the node).
+    #[test]
+    fn renewing_leases_in_any_order_never_deadlocks_with_a_commit_that_needs_them() {
+        let db = TempPostgres::start();
+        let store = Arc::new(PgStore::connect(&db.url).unwrap());
+        let (first, second) = (b"lease/room/A".to_vec(), b"lease/room/B".to_vec());
+        for key in [&first, &second] {
+            assert!(store.compare_and_swap(key, None, b"1".to_vec()).unwrap());
+        }
+        // A committing transaction holds the first lease...
+        let mut commit = Client::connect(&db.url, NoTls).unwrap();
+        let mut tx = commit.transaction().unwrap();
+        let share = "SELECT value FROM tafel_kv WHERE key = $1 FOR SHARE";
+        tx.query(share, &[&first]).unwrap();
+        // ... while a renewal asks for the second, then the first.
+        let renewing = std::thread::spawn({
+            let (store, first, second) = (Arc::clone(&store), first.clone(), second.clone());
+            move || {
+                store.compare_and_swap_each(vec![
+                    (second, b"1".to_vec(), b"2".to_vec()),
+                    (first, b"1".to_vec(), b"2".to_vec()),
+                ])
+            }
+        });
+        // Time for the renewal to lock what it locks first and wait.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        // The commit then needs the second lease: it must get it.
+        let second_lock = tx.query(share, &[&second]);
+        assert!(second_lock.is_ok(), "{second_lock:?}");
+        tx.commit().unwrap();
+        assert_eq!(renewing.join().unwrap().unwrap(), [true, true]);
     }
 
     #[test]

@@ -124,10 +124,14 @@ pub struct Cluster {
 /// Where a relayed socket's frames go on the owner.
 type FramesUp = mpsc::UnboundedSender<Vec<Bytes>>;
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Owned {
     generation: u64,
+    /// The expiry this node last wrote and knows committed.
     until_ms: u64,
+    /// Expiries it tried to write since, without an answer: the stored
+    /// lease may hold any of them.
+    tried_ms: Vec<u64>,
 }
 
 #[derive(Default)]
@@ -297,6 +301,7 @@ impl Cluster {
                     Owned {
                         generation,
                         until_ms,
+                        tried_ms: Vec::new(),
                     },
                 );
                 self.metrics.owned_documents.set(state.owned.len() as i64);
@@ -335,10 +340,13 @@ impl Cluster {
         let route = self.next_route.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::unbounded_channel();
         let mut state = self.state();
+        // The first relay to an owner gives it the whole silence limit from
+        // now (when it was heard of before does not count); later ones do
+        // not prolong the wait of those already watching it.
+        if !state.routes.values().any(|(o, _)| o == owner) {
+            state.heard.insert(owner.to_owned(), Instant::now());
+        }
         state.routes.insert(route, (owner.to_owned(), tx));
-        // The owner gets the whole silence limit from now: when it was
-        // last heard of before does not count for a new relay.
-        state.heard.insert(owner.to_owned(), Instant::now());
         (route, rx)
     }
 
@@ -502,7 +510,15 @@ impl Cluster {
                         }
                         None => None,
                     };
-                    this.send(&from, Msg::ActivityList { route, req, list }, &[]);
+                    let failed = list.is_none();
+                    let list = list.unwrap_or_default();
+                    let answer = Msg::ActivityList {
+                        route,
+                        req,
+                        list,
+                        failed,
+                    };
+                    this.send(&from, answer, &[]);
                 });
             }
             Msg::Joined {
@@ -527,7 +543,13 @@ impl Cluster {
             Msg::Done { route, req, ok } => {
                 to_route(route, relay::Down::Done { req, ok });
             }
-            Msg::ActivityList { route, req, list } => {
+            Msg::ActivityList {
+                route,
+                req,
+                list,
+                failed,
+            } => {
+                let list = (!failed).then_some(list);
                 to_route(route, relay::Down::ActivityList { req, list });
             }
             Msg::KickRole { board, role, code } => {
@@ -630,8 +652,8 @@ async fn beat(cluster: Weak<Cluster>) {
 /// Renews the leases of the documents this node owns. A room whose lease
 /// was lost (this node stalled past its expiry, or another took it over)
 /// closes at once, since another node may own its document now; so does one
-/// whose lease runs out before the next renewal could be made while the
-/// store does not answer, before another node may load the document.
+/// whose lease would run out before the next renewal while the store does
+/// not answer, before another node may load the document.
 async fn renew(cluster: Weak<Cluster>) {
     let mut every = tokio::time::interval(RENEW_EVERY);
     loop {
@@ -639,62 +661,97 @@ async fn renew(cluster: Weak<Cluster>) {
         let Some(cluster) = cluster.upgrade() else {
             return;
         };
-        let _one = cluster.leases.lock().await;
-        let owned: Vec<(DocKey, Owned)> = cluster
+        let lost = cluster.renew_leases().await;
+        if let Some(rooms) = cluster.rooms() {
+            for (key, generation) in lost {
+                tracing::error!(doc = %key, "lost the lease of a document it served; closing its room");
+                rooms
+                    .evict_doc(&key, generation, CloseCode::GoingAway)
+                    .await;
+            }
+        }
+    }
+}
+
+impl Cluster {
+    /// One round of [`renew`]: the rooms whose leases are lost, which no
+    /// longer count as owned.
+    async fn renew_leases(&self) -> Vec<(DocKey, u64)> {
+        let _one = self.leases.lock().await;
+        let owned: Vec<(DocKey, Owned)> = self
             .state()
             .owned
             .iter()
-            .map(|(k, o)| (k.clone(), *o))
+            .map(|(k, o)| (k.clone(), o.clone()))
             .collect();
-        if owned.is_empty() {
-            continue;
-        }
-        let (store, node) = (Arc::clone(&cluster.store), cluster.node.clone());
-        let now = cluster.clock.unix_ms();
-        let leases: Vec<(String, u64)> = owned
+        let Some(earliest) = owned.iter().map(|(_, o)| o.until_ms).min() else {
+            return Vec::new();
+        };
+        let leases: Vec<(String, Vec<u64>)> = owned
             .iter()
-            .map(|(key, o)| (lease_name(key), o.until_ms))
+            .map(|(key, o)| {
+                let candidates = std::iter::once(o.until_ms).chain(o.tried_ms.iter().copied());
+                (lease_name(key), candidates.collect())
+            })
             .collect();
-        let renewed = tokio::task::spawn_blocking(move || {
+        let (store, node) = (Arc::clone(&self.store), self.node.clone());
+        let now = self.clock.unix_ms();
+        let tried = now + LEASE_TTL_MS;
+        // An answer that comes too late to close the rooms in time counts as
+        // none (the call may still commit: `tried` covers that).
+        let wait = earliest.saturating_sub(now + RENEW_MARGIN_MS).max(100);
+        let call = tokio::task::spawn_blocking(move || {
             crate::lease::renew_each(store.as_ref(), &node, &leases, now, LEASE_TTL_MS)
-        })
-        .await
-        .map_err(StoreError::io)
-        .and_then(|r| r);
+        });
+        let renewed = match tokio::time::timeout(Duration::from_millis(wait), call).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => Err(StoreError::io(e)),
+            Err(_) => Err(StoreError::io("the store did not answer in time")),
+        };
         let mut lost = Vec::new();
-        {
-            let mut state = cluster.state();
-            match renewed {
-                Ok(renewed) => {
-                    for ((key, was), until) in owned.into_iter().zip(renewed) {
-                        match (until, state.owned.get_mut(&key)) {
-                            (Some(until_ms), Some(o)) if o.generation == was.generation => {
-                                o.until_ms = until_ms
+        let mut state = self.state();
+        match renewed {
+            Ok(renewed) => {
+                for ((key, was), until) in owned.into_iter().zip(renewed) {
+                    match until {
+                        Some(until_ms) => {
+                            if let Some(o) = state.owned.get_mut(&key) {
+                                o.until_ms = until_ms;
+                                o.tried_ms.clear();
                             }
-                            (Some(_), _) => {}
-                            (None, _) => lost.push(key),
                         }
+                        None => lost.push((key, was.generation)),
                     }
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not renew the documents' leases");
-                    let deadline = now + RENEW_EVERY.as_millis() as u64 + RENEW_MARGIN_MS;
-                    lost.extend(
-                        owned
-                            .into_iter()
-                            .filter(|(_, o)| o.until_ms <= deadline)
-                            .map(|(key, _)| key),
-                    );
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not renew the documents' leases");
+                // Read again: the call may have taken long to fail.
+                let deadline =
+                    self.clock.unix_ms() + RENEW_EVERY.as_millis() as u64 + RENEW_MARGIN_MS;
+                for (key, was) in owned {
+                    if was.until_ms <= deadline {
+                        lost.push((key, was.generation));
+                    } else if let Some(o) = state.owned.get_mut(&key) {
+                        o.tried_ms.push(tried);
+                    }
                 }
             }
         }
-        drop(_one);
-        if let Some(rooms) = cluster.rooms() {
-            for key in lost {
-                tracing::error!(doc = %key, "lost the lease of a document it served; closing its room");
-                rooms.evict_doc(&key, CloseCode::GoingAway).await;
+        // Given up here, not when the room has unloaded: a room that loads
+        // again meanwhile claims the lease afresh.
+        lost.retain(|(key, generation)| {
+            let ours = state
+                .owned
+                .get(key)
+                .is_some_and(|o| o.generation == *generation);
+            if ours {
+                state.owned.remove(key);
             }
-        }
+            ours
+        });
+        self.metrics.owned_documents.set(state.owned.len() as i64);
+        lost
     }
 }
 

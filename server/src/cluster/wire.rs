@@ -67,14 +67,22 @@ pub enum Msg {
     Out { route: Route, conn: Conn },
     /// Down: the owner closed the socket with a code.
     Kill { route: Route, conn: Conn, code: u16 },
-    /// Down: a restore is durable (`ok`), or could not be made.
-    Done { route: Route, req: u64, ok: bool },
-    /// Down: the answer to [`Msg::Activity`] (`None`: the owner could not
-    /// read it; the asking node reads what is stored).
+    /// Down: a restore is durable (`ok`), or could not be made. (A node of
+    /// the version before sent it only when it was made.)
+    Done {
+        route: Route,
+        req: u64,
+        #[serde(default = "made")]
+        ok: bool,
+    },
+    /// Down: the answer to [`Msg::Activity`]; `failed` when the owner could
+    /// not read it (the asking node then reads what is stored).
     ActivityList {
         route: Route,
         req: u64,
-        list: Option<Vec<(String, Touch)>>,
+        list: Vec<(String, Touch)>,
+        #[serde(default)]
+        failed: bool,
     },
     /// To all: close the sockets of a board opened with a role (its link was
     /// rotated).
@@ -85,6 +93,11 @@ pub enum Msg {
     },
     /// To all: a board was deleted.
     EvictBoard { board: String },
+}
+
+/// What a [`Msg::Done`] without `ok` means.
+fn made() -> bool {
+    true
 }
 
 /// A message with its sender.
@@ -186,6 +199,34 @@ mod tests {
         };
         assert_eq!(decode(&encode(&out, &frames)), Ok((out, frames)));
         assert_eq!(decode(&encode(&join(), &[])), Ok((join(), vec![])));
+    }
+
+    #[test]
+    fn answers_of_a_node_one_version_older_still_read() {
+        let done = br#"{"from":"n","msg":{"t":"done","route":1,"req":2}}"#;
+        let (envelope, _) = decode(&encode_raw(done)).unwrap();
+        assert_eq!(
+            envelope.msg,
+            Msg::Done {
+                route: 1,
+                req: 2,
+                ok: true
+            }
+        );
+        let list = br#"{"from":"n","msg":{"t":"activity_list","route":1,"req":2,"list":[]}}"#;
+        let (envelope, _) = decode(&encode_raw(list)).unwrap();
+        assert!(matches!(
+            envelope.msg,
+            Msg::ActivityList { failed: false, .. }
+        ));
+    }
+
+    /// A message as another version of the code would have framed it.
+    fn encode_raw(header: &[u8]) -> Vec<u8> {
+        let mut out = (header.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(header);
+        out.extend_from_slice(&0u32.to_be_bytes());
+        out
     }
 
     #[test]

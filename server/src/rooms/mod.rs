@@ -229,9 +229,10 @@ impl Rooms {
 
     /// Closes the sockets of one document's room and unloads it without
     /// saving (its lease was lost: another node may own it now).
-    pub async fn evict_doc(&self, key: &DocKey, code: CloseCode) {
+    pub async fn evict_doc(&self, key: &DocKey, generation: u64, code: CloseCode) {
         let loaded = self.registry().find(key, self.clock.now()).ok().flatten();
-        if let Some(entry) = loaded {
+        // Only that room: a newer one of the same document stays.
+        if let Some(entry) = loaded.filter(|e| e.generation == generation) {
             evict(vec![entry.handle], code, false).await;
         }
     }

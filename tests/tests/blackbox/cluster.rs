@@ -773,22 +773,27 @@ async fn kill_9_of_the_owner_hands_compaction_to_the_next_owner() {
 
     let url_b = b.ws(&board.id, DocKind::Content, &token);
     let mut on_b = connect_retrying(&url_b, on_a.doc.clone()).await;
-    for i in 0..30 {
-        add_sticky(&mut on_b, &format!("b-{i}"), "after").await;
+    // A fold runs beside the room and is counted at the room's next write,
+    // which may start the next: b writes on until its log is short again.
+    let mut written = 0;
+    loop {
+        add_sticky(&mut on_b, &format!("b-{written}"), "after").await;
+        written += 1;
+        let left = logged(cluster.postgres.url.clone(), log.clone()).await;
+        if written >= 30 && left < 10 {
+            break;
+        }
+        assert!(
+            written < 300,
+            "b did not compact: {left} updates left in the log after {} written",
+            before + written
+        );
     }
-    let after = logged(cluster.postgres.url.clone(), log).await;
-    // Uncompacted, all of them would be there; a compaction may be under
-    // way as the log is read, so the bound is not the threshold itself.
-    assert!(
-        after < 20,
-        "b compacted: {after} updates left in the log after {} written",
-        before + 30
-    );
     let fresh = SyncClient::connect(&url_b).await.unwrap();
     let all = ids(&fresh);
     assert!(
         (0..6).all(|i| all.contains(&format!("a-{i}")))
-            && (0..30).all(|i| all.contains(&format!("b-{i}"))),
+            && (0..written).all(|i| all.contains(&format!("b-{i}"))),
         "{all:?}"
     );
 }
