@@ -528,30 +528,30 @@ pub fn Canvas(
             })
         })
     });
-    let mounting = Mounting::follow(model, camera, wanted);
-    let sketched = input.with_value(|i| Rc::clone(&i.sketched));
-    let sketched = StoredValue::new_local(sketched);
     // While the view moves, the world is one composited layer that is moved
     // and scaled as a picture (style.css `.world.moving`); once it has rested
     // for a moment it is drawn again at its scale, so text ends up sharp.
-    let moving = RwSignal::new(false);
-    let view_changes = StoredValue::new(0u64);
+    // While the zoom keeps changing (a wheel, a pinch), new DOM views wait
+    // (see `Mounting`); one step (a button, a key) and a pan keep mounting,
+    // so what comes into view has its text at once.
+    let moving = RestingFlag::new(false);
+    let zooming = RestingFlag::new(true);
+    let last_zoom = StoredValue::new(camera.view.with_untracked(|v| v.zoom));
     Effect::new(move |previous: Option<()>| {
-        camera.view.track();
+        let zoom = camera.view.with(|v| v.zoom);
         if previous.is_none() {
             return;
         }
-        let change = view_changes.get_value() + 1;
-        view_changes.set_value(change);
-        if !moving.get_untracked() {
-            moving.set(true);
+        moving.stir();
+        if zoom != last_zoom.get_value() {
+            last_zoom.set_value(zoom);
+            zooming.stir();
         }
-        crate::timer::after(MOVING_REST_MS, move || {
-            if view_changes.try_get_value() == Some(change) {
-                moving.try_set(false);
-            }
-        });
     });
+    let moving = moving.on;
+    let mounting = Mounting::follow(model, camera, wanted, zooming.on.into());
+    let sketched = input.with_value(|i| Rc::clone(&i.sketched));
+    let sketched = StoredValue::new_local(sketched);
     let world_transform = move || {
         let v = camera.view.get();
         format!(
@@ -640,6 +640,43 @@ pub fn Canvas(
                 </div>
             </Show>
         </div>
+    }
+}
+
+/// A flag that is on from a change (or from the second of changes that
+/// follow each other) until none has come for [`MOVING_REST_MS`].
+#[derive(Clone, Copy)]
+struct RestingFlag {
+    on: RwSignal<bool>,
+    /// Changes so far, and whether the last one is recent.
+    changes: StoredValue<(u64, bool)>,
+    from_second: bool,
+}
+
+impl RestingFlag {
+    fn new(from_second: bool) -> Self {
+        Self {
+            on: RwSignal::new(false),
+            changes: StoredValue::new((0, false)),
+            from_second,
+        }
+    }
+
+    /// A change: on now (or if the last one was recent), off once the
+    /// changes rest.
+    fn stir(self) {
+        let (count, recent) = self.changes.get_value();
+        let change = count + 1;
+        self.changes.set_value((change, true));
+        if (recent || !self.from_second) && !self.on.get_untracked() {
+            self.on.set(true);
+        }
+        crate::timer::after(MOVING_REST_MS, move || {
+            if self.changes.try_get_value().map(|c| c.0) == Some(change) {
+                self.changes.set_value((change, false));
+                self.on.try_set(false);
+            }
+        });
     }
 }
 

@@ -91,7 +91,11 @@ pub fn reach(all: &HashMap<String, Element>, e: &Element) -> Rect {
 /// The DOM views being mounted: those wanted in view are added a batch per
 /// frame, nearest the middle of the screen first, so bringing hundreds of
 /// notes into view never costs one long frame; what the canvas should draw
-/// meanwhile is `pending`.
+/// meanwhile is `pending`. While the view moves nothing is mounted: the world
+/// is then one composited picture, and each new view in it costs a frame of
+/// work over all views mounted (up to 180 ms at 800 views, BENCHMARKS.md "far
+/// out on a canvas"), where the canvas draws the same elements as cards in a
+/// few milliseconds. Mounting resumes once the view rests.
 #[derive(Clone, Copy)]
 pub struct Mounting {
     /// The ids whose DOM views exist, in paint order.
@@ -111,15 +115,28 @@ pub const UNMOUNT_BATCH: usize = 200;
 impl Mounting {
     /// Mounting towards `wanted` (element ids in paint order), with the
     /// element cache to find where each is.
-    pub fn follow(model: ModelRef, camera: Camera, wanted: Memo<Vec<String>>) -> Mounting {
+    pub fn follow(
+        model: ModelRef,
+        camera: Camera,
+        wanted: Memo<Vec<String>>,
+        moving: Signal<bool>,
+    ) -> Mounting {
         let mounting = Mounting {
             mounted: RwSignal::new(Vec::new()),
             pending: RwSignal::new(Vec::new()),
         };
         let scheduled = Rc::new(std::cell::Cell::new(false));
-        let step: Rc<dyn Fn() -> bool> = Rc::new(move || mounting.step(model, camera, wanted));
+        let step: Rc<dyn Fn() -> bool> = Rc::new(move || {
+            let batch = if moving.get_untracked() {
+                0
+            } else {
+                MOUNT_BATCH
+            };
+            mounting.step(model, camera, wanted, batch)
+        });
         Effect::new(move |_| {
             wanted.track();
+            moving.track();
             if step() && !scheduled.replace(true) {
                 next_frames(Rc::clone(&step), Rc::clone(&scheduled));
             }
@@ -128,9 +145,15 @@ impl Mounting {
     }
 
     /// One batch: unmounts up to [`UNMOUNT_BATCH`] views no longer wanted
-    /// (those of deleted elements at once) and mounts up to [`MOUNT_BATCH`]
-    /// more. Returns whether there is more to do.
-    fn step(self, model: ModelRef, camera: Camera, wanted: Memo<Vec<String>>) -> bool {
+    /// (those of deleted elements at once) and mounts up to `batch` more.
+    /// Returns whether there is more to do now.
+    fn step(
+        self,
+        model: ModelRef,
+        camera: Camera,
+        wanted: Memo<Vec<String>>,
+        batch: usize,
+    ) -> bool {
         let Some(wanted) = wanted.try_get_untracked() else {
             return false;
         };
@@ -153,7 +176,7 @@ impl Mounting {
                     .map(|id| (distance(id), id.as_str()))
                     .collect();
                 missing.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let taken: HashSet<&str> = missing.iter().take(MOUNT_BATCH).map(|m| m.1).collect();
+                let taken: HashSet<&str> = missing.iter().take(batch).map(|m| m.1).collect();
                 // Unmounting thousands of views at once (zooming out past the
                 // detail threshold) is one long frame too: the farthest go first.
                 let mut stale: Vec<(f64, &str)> = mounted
@@ -177,7 +200,8 @@ impl Mounting {
                     .filter(|id| !now.contains(id.as_str()) && !taken.contains(id.as_str()))
                     .cloned()
                     .collect();
-                let more = !pending.is_empty() || !kept.is_empty();
+                // Paused mounting resumes when the view rests (an effect).
+                let more = (batch > 0 && !pending.is_empty()) || !kept.is_empty();
                 (next, pending, more)
             })
         });

@@ -455,12 +455,14 @@ pub async fn open_people(
     browsers
 }
 
-/// A page script for benchmarks: `(mode, frames)` → the intervals between
-/// animation frames while one wheel event per frame pans (`"pan"`) or zooms
-/// (`"zoom"`) the board back and forth, or zooms out to a twentieth of the
-/// zoom and back in (`"sweep"`).
+/// A page script for benchmarks: `(mode, frames[, settle])` → the intervals
+/// between animation frames while one wheel event per frame pans (`"pan"`) or
+/// zooms (`"zoom"`) the board back and forth, or zooms out to a twentieth of
+/// the zoom and back in (`"sweep"`), then `settle` more frames without input
+/// (what the board does once the view rests counts too).
 pub const FRAME_TIMES: &str = r#"
 const [mode, frames, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const settle = arguments.length > 3 ? arguments[2] : 0;
 const canvas = document.querySelector('.canvas');
 const r = canvas.getBoundingClientRect();
 const times = [];
@@ -486,11 +488,11 @@ function step(now) {
   const delta = mode === 'sweep'
     ? (n < frames / 2 ? 1 : -1) * Math.log(20) / (frames / 2) / 0.002
     : (n % 60 < 30 ? -1 : 1) * (zoom ? 12 : 14);
-  canvas.dispatchEvent(new WheelEvent('wheel', {
+  if (n < frames) canvas.dispatchEvent(new WheelEvent('wheel', {
     deltaX: zoom ? 0 : delta, deltaY: zoom ? delta : delta / 2, ctrlKey: zoom,
     clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, cancelable: true,
   }));
-  if (++n < frames) requestAnimationFrame(step); else done(times.slice(2));
+  if (++n < frames + settle) requestAnimationFrame(step); else done(times.slice(2));
 }
 requestAnimationFrame(t => { last = t; requestAnimationFrame(step); });
 "#;

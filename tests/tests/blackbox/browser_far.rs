@@ -341,3 +341,72 @@ async fn a_pan_far_out_shows_what_drawing_the_whole_view_afresh_shows() {
     );
     ada.close().await.unwrap();
 }
+
+/// A zoom in from far out, one wheel event per frame as a trackpad sends
+/// them: while it goes on, the note in the middle of the screen is shown
+/// (as a DOM view, or drawn on the canvas in its colour: nothing goes
+/// missing), and once the zoom rests its DOM view is there with its text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zoom_in_progress_shows_what_it_brings_into_view_and_its_text_once_it_rests() {
+    let srv = app_server().await;
+    let board = srv.api().create_board("Zoom", "blank").await.unwrap();
+    let mut server = observer(&srv, &board.id, board.token(Role::Editor)).await;
+    tafel_tests::seed_grid(&mut server, 400).await.unwrap();
+    server.pump_for(Duration::from_millis(200)).await.unwrap();
+    let driver = Driver::start().await;
+    let ada = open_far_out(&driver, &board.created.links[&Role::Editor]).await;
+
+    // 40 frames zooming in towards the middle, then what the last one shows
+    // at the centre of the note nearest the middle (the grid: 160-unit notes
+    // 180 apart, 20 to a row, named n{row * 20 + column}).
+    let seen = ada
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const canvas = document.querySelector('.canvas');
+             const r = canvas.getBoundingClientRect();
+             let n = 0;
+             function step() {
+               if (n++ < 40) {
+                 canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: -40, ctrlKey: true,
+                   clientX: r.left + r.width / 2, clientY: r.top + r.height / 2,
+                   bubbles: true, cancelable: true }));
+                 requestAnimationFrame(step);
+                 return;
+               }
+               const cam = document.querySelector('[data-testid=camera]').dataset;
+               const z = +cam.zoom;
+               const col = Math.floor(cam.x / 180), row = Math.floor(cam.y / 180);
+               const x = r.left + r.width / 2 + (col * 180 + 80 - cam.x) * z;
+               const y = r.top + r.height / 2 + (row * 180 + 80 - cam.y) * z;
+               const view = document.elementFromPoint(x, y)?.closest('.element.sticky');
+               const s = document.querySelector('canvas.sketch');
+               const sr = s.getBoundingClientRect();
+               const k = s.width / sr.width;
+               const pixel = [...s.getContext('2d').getImageData(
+                 Math.round((x - sr.left) * k), Math.round((y - sr.top) * k), 1, 1).data];
+               done([z, 'n' + (row * 20 + col), view ? view.dataset.id : null, pixel]);
+             }
+             requestAnimationFrame(step);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let zoom_then = seen[0].as_f64().unwrap();
+    let middle = seen[1].as_str().unwrap().to_owned();
+    assert!(zoom_then >= 0.3, "zoomed in to where notes have text: {seen}");
+    let shown_as_view = seen[2].as_str() == Some(middle.as_str());
+    let drawn = seen[3] == serde_json::json!([255, 224, 102, 255]);
+    assert!(
+        shown_as_view || drawn,
+        "the note in the middle is shown while the zoom goes on: {seen}"
+    );
+    wait_until(
+        &ada,
+        "the note in the middle has its text in the DOM",
+        &format!(
+            "const t = document.querySelector('.element.sticky[data-id={middle}] .text'); \
+             return !!t && t.textContent.length > 0 && getComputedStyle(t).display !== 'none'"
+        ),
+    )
+    .await;
+}
