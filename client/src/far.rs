@@ -20,6 +20,7 @@ use tafel_shared::draw::colour;
 use tafel_shared::edit::connector_route;
 use tafel_shared::element::{Element, Props};
 use tafel_shared::geometry::{Bend, Outline, Point, Rect, Route};
+use tafel_shared::text::fit_font_size;
 use tafel_shared::workshop::RoundSettings;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, Path2d};
@@ -671,6 +672,7 @@ fn draw(
     let (pw, ph) = inputs.size;
     let area = Rect::new(origin.x, origin.y, f64::from(pw) / s, f64::from(ph) / s);
     let mut batches = Batches::new(area);
+    let mut words = Vec::new();
     let (mut next, mut drawn) = (from, 0);
     for (id, reach) in candidates.iter().skip(from) {
         if drawn >= most {
@@ -680,12 +682,145 @@ fn draw(
         if areas.iter().any(|a| reach.intersects(a)) {
             if let Some(e) = all.get(id) {
                 add(&mut batches, all, e, *reach, inputs);
+                if !inputs.far && inputs.pending.len() <= MOST_WORDS {
+                    words.push(e);
+                }
                 drawn += 1;
             }
         }
     }
     batches.draw(ctx);
+    for e in words {
+        draw_words(ctx, e, inputs);
+    }
     (next, drawn)
+}
+
+/// The most views waiting to be mounted whose words the canvas sets: more
+/// (a zoom in passing 30–45 %, where hundreds of notes come into view at
+/// once) would cost each frame of the zoom tens of milliseconds of type, for
+/// words a few pixels high; they show once the views are mounted.
+const MOST_WORDS: usize = 400;
+
+/// The words of a note or shape whose DOM view is still being mounted, set
+/// as its view sets them (size, wrapping, centred), so that a zoom in shows
+/// text before the views arrive. Not far out, where they are too small.
+fn draw_words(ctx: &CanvasRenderingContext2d, e: &Element, inputs: &Inputs) {
+    let r = e.base.rect;
+    let pad = crate::views::PAD;
+    // As `views`: a note's words fill it, a shape's its middle 80 %.
+    let (size, inner_w) = match &e.props {
+        Props::Sticky(_) => (
+            fit_font_size(e.text(), r.w, r.h, pad, 26.0, 9.0),
+            r.w - 2.0 * pad,
+        ),
+        Props::Shape(_) => (
+            fit_font_size(e.text(), r.w * 0.8, r.h * 0.8, pad, 22.0, 9.0),
+            r.w * 0.8 - 2.0 * pad,
+        ),
+        _ => return,
+    };
+    // Below a few pixels on screen nobody reads them.
+    if e.text().trim().is_empty() || size * inputs.zoom < 4.0 {
+        return;
+    }
+    let font = format!("{size}px Inter, system-ui, sans-serif");
+    ctx.set_font(&font);
+    let lines = wrapped(ctx, &e.base.id, e.text(), &font, inner_w.max(size));
+    let line_h = 1.3 * size;
+    let height = lines.len() as f64 * line_h;
+    // Centred, or from the top when it does not fit (`safe center`).
+    let top = (r.y + (r.h - height) / 2.0).max(r.y + pad);
+    ctx.save();
+    ctx.begin_path();
+    ctx.rect(r.x, r.y, r.w, r.h);
+    ctx.clip();
+    ctx.set_fill_style_str("#1f2328");
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    for (i, line) in lines.iter().enumerate() {
+        let y = top + (i as f64 + 0.5) * line_h;
+        if y - line_h > r.bottom() {
+            break;
+        }
+        let _ = ctx.fill_text(line, r.x + r.w / 2.0, y);
+    }
+    ctx.restore();
+}
+
+thread_local! {
+    /// Lines of text already wrapped, by element: a zoom draws the same
+    /// notes frame after frame, and measuring their words is most of it.
+    static WRAPPED: RefCell<HashMap<String, Wrapped>> = RefCell::new(HashMap::new());
+}
+
+/// Lines of an element's text, with the text, font and width (its bits)
+/// they were wrapped for.
+type Wrapped = (String, String, u64, Rc<Vec<String>>);
+
+/// `text` broken into lines no wider than `width` in `font` (set on `ctx`):
+/// at spaces, and inside a word only where the word alone is wider, as
+/// `overflow-wrap: anywhere` breaks it.
+fn wrapped(
+    ctx: &CanvasRenderingContext2d,
+    id: &str,
+    text: &str,
+    font: &str,
+    width: f64,
+) -> Rc<Vec<String>> {
+    let cached = WRAPPED.with_borrow(|w| {
+        w.get(id)
+            .filter(|(t, f, wd, _)| t == text && f == font && *wd == width.to_bits())
+            .map(|(.., lines)| Rc::clone(lines))
+    });
+    if let Some(lines) = cached {
+        return lines;
+    }
+    let measure = |s: &str| ctx.measure_text(s).map_or(0.0, |m| m.width());
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            let tried = if line.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if measure(&tried) <= width || line.is_empty() && word.is_empty() {
+                line = tried;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            // A word wider than the line on its own is cut where it overflows.
+            let mut piece = String::new();
+            for c in word.chars() {
+                piece.push(c);
+                if measure(&piece) > width && piece.chars().count() > 1 {
+                    piece.pop();
+                    lines.push(std::mem::replace(&mut piece, c.to_string()));
+                }
+            }
+            line = piece;
+        }
+        lines.push(line);
+    }
+    let lines = Rc::new(lines);
+    WRAPPED.with_borrow_mut(|w| {
+        // Bounded: a long session over a big board re-measures now and then.
+        if w.len() > 20_000 {
+            w.clear();
+        }
+        let entry = (
+            text.to_owned(),
+            font.to_owned(),
+            width.to_bits(),
+            Rc::clone(&lines),
+        );
+        w.insert(id.to_owned(), entry);
+    });
+    lines
 }
 
 /// Adds `e`'s drawing to the batch of its look.

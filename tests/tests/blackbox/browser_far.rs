@@ -393,7 +393,10 @@ async fn a_zoom_in_progress_shows_what_it_brings_into_view_and_its_text_once_it_
         .unwrap();
     let zoom_then = seen[0].as_f64().unwrap();
     let middle = seen[1].as_str().unwrap().to_owned();
-    assert!(zoom_then >= 0.3, "zoomed in to where notes have text: {seen}");
+    assert!(
+        zoom_then >= 0.3,
+        "zoomed in to where notes have text: {seen}"
+    );
     let shown_as_view = seen[2].as_str() == Some(middle.as_str());
     let drawn = seen[3] == serde_json::json!([255, 224, 102, 255]);
     assert!(
