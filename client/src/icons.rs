@@ -17,17 +17,33 @@ fn icon(d: &'static str) -> impl IntoView {
 pub fn tool(t: Tool) -> impl IntoView {
     icon(match t {
         Tool::Select => "M5 3 L5 19 L9.5 14.5 L12.5 21 L15 20 L12 13.5 L18 13.5 Z",
-        Tool::Hand => "M7 11 V5.5 a1.5 1.5 0 0 1 3 0 V11 M10 10 V4 a1.5 1.5 0 0 1 3 0 V10 M13 10 V5 a1.5 1.5 0 0 1 3 0 V12 M16 9 a1.5 1.5 0 0 1 3 0 V14 a7 7 0 0 1 -7 7 h-1 a6 6 0 0 1 -5 -3 L4 14 a1.5 1.5 0 0 1 2.5 -1.6 L7 13",
+        Tool::Hand => HAND,
         Tool::Sticky => "M4 4 H20 V14 L14 20 H4 Z M14 20 V14 H20",
         Tool::Text => "M5 6 V4 H19 V6 M12 4 V20 M9 20 H15",
         Tool::Rect => "M4 6 H20 V18 H4 Z",
-        Tool::Ellipse => "M12 5 C17 5 21 8 21 12 C21 16 17 19 12 19 C7 19 3 16 3 12 C3 8 7 5 12 5 Z",
+        Tool::Ellipse => {
+            "M12 5 C17 5 21 8 21 12 C21 16 17 19 12 19 C7 19 3 16 3 12 C3 8 7 5 12 5 Z"
+        }
         Tool::Diamond => "M12 3 L21 12 L12 21 L3 12 Z",
         Tool::Connector => "M4 20 L19 5 M12 5 H19 V12",
         Tool::Pen => "M4 20 C6 14 9 18 11 13 C13 8 16 11 20 4",
         Tool::Frame => "M7 3 V21 M17 3 V21 M3 7 H21 M3 17 H21",
         Tool::Comment => COMMENT,
     })
+}
+
+/// An open hand (the hand tool, and a raised hand).
+const HAND: &str = "M7 11 V5.5 a1.5 1.5 0 0 1 3 0 V11 M10 10 V4 a1.5 1.5 0 0 1 3 0 V10 M13 10 V5 a1.5 1.5 0 0 1 3 0 V12 M16 9 a1.5 1.5 0 0 1 3 0 V14 a7 7 0 0 1 -7 7 h-1 a6 6 0 0 1 -5 -3 L4 14 a1.5 1.5 0 0 1 2.5 -1.6 L7 13";
+
+/// A raised hand (a question, a vote to speak): drawn, not an emoji, which
+/// a system without an emoji font shows as an empty box.
+pub fn raised_hand() -> impl IntoView {
+    icon(HAND)
+}
+
+/// People: two heads and shoulders.
+pub fn people() -> impl IntoView {
+    icon("M9 4.5 a3.5 3.5 0 1 1 0 7 a3.5 3.5 0 1 1 0 -7 M3 20 c0 -3.3 2.7 -6 6 -6 s6 2.7 6 6 M16 4.8 a3.2 3.2 0 0 1 0 6.2 M17 14.2 c2.3 0.6 4 2.9 4 5.8")
 }
 
 /// A speech bubble.

@@ -50,7 +50,7 @@ pub fn PresenceStrip(
                             on:click=move |_| menu.update(|m| *m = if *m == Some(client) { None } else { Some(client) })>
                             {initials(&p.user.name)}
                         </button>
-                        {hand.then(|| view! { <span class="hand-mark" data-testid="hand-mark" title=t("people-hand-raised")>"✋"</span> })}
+                        {hand.then(|| view! { <span class="hand-mark" data-testid="hand-mark" title=t("people-hand-raised")>{crate::icons::raised_hand()}</span> })}
                         {following.map(|n| view! {
                     <span class="following" data-testid="presence-following" title=t_with("people-follows", &[("name", n.clone().into())])>{format!("→{}", initials(&n))}</span>
                 })}
@@ -77,7 +77,7 @@ pub fn PresenceStrip(
                 <span class="avatar me" style:background=m.color.clone() title=t_with("people-me-title", &[("name", m.name.clone().into())])>
                     {initials(&m.name)}
                 </span>
-                {hand.then(|| view! { <span class="hand-mark" title=t("people-own-hand-raised")>"✋"</span> })}
+                {hand.then(|| view! { <span class="hand-mark" title=t("people-own-hand-raised")>{crate::icons::raised_hand()}</span> })}
                 {following.map(|n| view! {
                     <span class="following" data-testid="presence-following" title=t_with("people-you-follow", &[("name", n.clone().into())])>{format!("→{}", initials(&n))}</span>
                 })}
@@ -93,7 +93,8 @@ pub fn PresenceStrip(
                 <button class="people-open" data-testid="people-open" title=t("people-button") aria-label=t("people-button")
                     aria-expanded=move || people_open.get().to_string()
                     on:click=move |_| people_open.update(|o| *o = !*o)>
-                    {move || format!("👥 {}", peers.with(BTreeMap::len) + 1)}
+                    {crate::icons::people()}
+                    <span class="count">{move || peers.with(BTreeMap::len) + 1}</span>
                 </button>
                 <Show when=move || people_open.get()>
                     <div class="people-panel" role="dialog" aria-label=t("people-panel-label")>

@@ -28,7 +28,7 @@ pub fn RoomBar(
             <button class="room-button" class:active=move || room.hand_up() data-testid="raise-hand"
                 aria-pressed=move || room.hand_up().to_string()
                 title=move || if room.hand_up() { t("room-hand-lower-own") } else { t("room-hand-raise") }
-                on:click=move |_| room.toggle_hand()>"✋"</button>
+                on:click=move |_| room.toggle_hand()>{crate::icons::raised_hand()}</button>
             <span class="react-wrap">
                 <button class="room-button" data-testid="react" title=t("room-react") aria-expanded=move || reacting.get().to_string()
                     on:click=move |_| reacting.update(|r| *r = !*r)>"😊"</button>
@@ -190,7 +190,7 @@ pub fn CoachCorner(
             <div class="coach-corner">
                 <Show when=move || !hands().is_empty()>
                     <section class="hands-box" aria-label=t("room-hands-label")>
-                        <h3>"✋ " {t("room-hands-heading")}</h3>
+                        <h3>{crate::icons::raised_hand()} " " {t("room-hands-heading")}</h3>
                         <ol class="hands" data-testid="hands">
                             {move || hands().into_iter().map(|h| {
                                 let who = h.who.clone();
