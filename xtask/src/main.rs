@@ -702,13 +702,16 @@ fn find_postgres() -> bool {
     })
 }
 
-/// PostgreSQL, whose store (cluster mode) the server's tests run against a real one.
+/// PostgreSQL and Redis: cluster mode's tests run against real ones.
 fn ensure_engines() -> Result<()> {
     ensure_installed(
         "the PostgreSQL store's tests",
         &["postgresql"],
         find_postgres,
-    )
+    )?;
+    ensure_installed("the cluster's tests", &["redis-server"], || {
+        find_executable("/usr/bin/redis-server", &["redis-server"]).is_some()
+    })
 }
 
 /// `cargo xtask test`: build the client, ensure the browser, run the workspace tests.
