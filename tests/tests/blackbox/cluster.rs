@@ -697,7 +697,12 @@ async fn a_version_restored_through_another_node_is_durable_when_the_answer_come
     let mut on_a = SyncClient::connect(&a.ws(&board.id, DocKind::Content, &token))
         .await
         .unwrap();
+    // What a second client has seen is stored (durable before visible).
+    let mut witness = SyncClient::connect(&a.ws(&board.id, DocKind::Content, &token))
+        .await
+        .unwrap();
     add_sticky(&mut on_a, "kept", "in the version").await;
+    witness.pump_until(|c| has(c, "kept")).await.unwrap();
     let history = format!("/api/boards/{}/history", board.id);
     let (status, body) = b
         .api()
@@ -717,6 +722,10 @@ async fn a_version_restored_through_another_node_is_durable_when_the_answer_come
     .await
     .unwrap();
     add_sticky(&mut on_a, "later", "after the version").await;
+    witness
+        .pump_until(|c| has(c, "later") && !has(c, "kept"))
+        .await
+        .unwrap();
 
     let (status, body) = b
         .api()
@@ -754,6 +763,14 @@ async fn kill_9_of_the_owner_hands_compaction_to_the_next_owner() {
     for i in 0..6 {
         add_sticky(&mut on_a, &format!("a-{i}"), "before").await;
     }
+    // Seen by another client: stored (durable before visible).
+    let mut witness = SyncClient::connect(&a.ws(&board.id, DocKind::Content, &token))
+        .await
+        .unwrap();
+    witness
+        .pump_until(|c| (0..6).all(|i| has(c, &format!("a-{i}"))))
+        .await
+        .unwrap();
     let log = format!("doc/{}/content/log/", board.id);
     let logged = |postgres: String, prefix: String| async move {
         tokio::task::spawn_blocking(move || {
@@ -789,11 +806,13 @@ async fn kill_9_of_the_owner_hands_compaction_to_the_next_owner() {
             before + written
         );
     }
-    let fresh = SyncClient::connect(&url_b).await.unwrap();
-    let all = ids(&fresh);
-    assert!(
-        (0..6).all(|i| all.contains(&format!("a-{i}")))
-            && (0..written).all(|i| all.contains(&format!("b-{i}"))),
-        "{all:?}"
-    );
+    let mut fresh = SyncClient::connect(&url_b).await.unwrap();
+    fresh
+        .pump_until(|c| {
+            let all = ids(c);
+            (0..6).all(|i| all.contains(&format!("a-{i}")))
+                && (0..written).all(|i| all.contains(&format!("b-{i}")))
+        })
+        .await
+        .unwrap();
 }

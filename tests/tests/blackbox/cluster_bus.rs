@@ -378,8 +378,11 @@ async fn an_owner_whose_lease_changed_hands_meanwhile_closes_the_room_and_loads_
     let doc = client.doc.clone();
     let mut back = connect_retrying(&url, doc).await;
     add_sticky(&mut back, "two", "after").await;
-    let fresh = SyncClient::connect(&url).await.unwrap();
-    assert!(has(&fresh, "one") && has(&fresh, "two"));
+    let mut fresh = SyncClient::connect(&url).await.unwrap();
+    fresh
+        .pump_until(|c| has(c, "one") && has(c, "two"))
+        .await
+        .unwrap();
     assert_eq!(
         lease_holder(&cluster.postgres.url, &board.id).await,
         holder,
