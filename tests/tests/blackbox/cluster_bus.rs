@@ -268,6 +268,28 @@ async fn a_relay_obeys_only_its_owner_and_hands_every_socket_back_when_the_docum
     expect_marker(&mut third, "served again").await;
 }
 
+/// The next message to the scripted relay but the joined socket's frames
+/// (socket 10 on route 1) must close socket `conn` of that route with 1001.
+async fn expect_kill(relay: &mut Scripted, conn: u64) {
+    loop {
+        match relay.next().await.msg {
+            Msg::Out { conn: 10, .. } => continue,
+            other => {
+                let code = CloseCode::GoingAway.code();
+                assert_eq!(
+                    other,
+                    Msg::Kill {
+                        route: 1,
+                        conn,
+                        code
+                    }
+                );
+                return;
+            }
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_owner_closes_what_it_no_longer_serves_for_a_relay_node() {
     let mut cluster = TestCluster::engines().await;
@@ -311,41 +333,11 @@ async fn an_owner_closes_what_it_no_longer_serves_for_a_relay_node() {
 
     // Frames of a socket the owner does not hold: it tells the relay to close it.
     relay.send(&owner, Msg::Frame { route: 1, conn: 11 }, &[marker("x")]);
-    loop {
-        match relay.next().await.msg {
-            Msg::Out { conn: 10, .. } => continue, // the joined socket's sync
-            other => {
-                assert_eq!(
-                    other,
-                    Msg::Kill {
-                        route: 1,
-                        conn: 11,
-                        code: CloseCode::GoingAway.code()
-                    }
-                );
-                break;
-            }
-        }
-    }
+    expect_kill(&mut relay, 11).await;
 
     // The relay node goes silent (it sends no beats): the owner drops its
     // socket, and tells it to close that socket in case it is still there.
-    loop {
-        match relay.next().await.msg {
-            Msg::Out { conn: 10, .. } => continue,
-            other => {
-                assert_eq!(
-                    other,
-                    Msg::Kill {
-                        route: 1,
-                        conn: 10,
-                        code: CloseCode::GoingAway.code()
-                    }
-                );
-                break;
-            }
-        }
-    }
+    expect_kill(&mut relay, 10).await;
     assert_eq!(
         a.api().metric("tafel_relayed_in_sockets").await.unwrap(),
         0.0
