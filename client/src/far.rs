@@ -387,9 +387,9 @@ struct Drawing {
 /// (BENCHMARKS.md, "20,000 elements"): in slices, each frame stays short, and
 /// the canvas shows the last whole drawing, scaled with the world, until the
 /// next one is ready. The first drawing has nothing to show meanwhile and is
-/// made at once. 3.5 ms rather than 5 keeps the p95 of a far-out zoom frame
-/// over 20,000 elements under a display frame (BENCHMARKS.md, "the zoom
-/// sweep"), at the cost of drawings that take a frame or two longer.
+/// made at once. 3.5 ms rather than 5 brings the p95 of a far-out frame over
+/// 20,000 elements nearer a display frame (BENCHMARKS.md, "the zoom sweep"),
+/// at the cost of drawings that take a frame or two longer.
 const SLICE_MS: f64 = 3.5;
 
 /// Draws the sketch canvas: a pan moves the pixels drawn and draws only the
