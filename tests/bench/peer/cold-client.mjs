@@ -87,7 +87,9 @@ function network () {
       const total = performance.now() - started
       ws.close()
       writeFileSync(saveTo, Y.encodeStateAsUpdate(doc))
-      writeFileSync(saveTo + '.server', Y.mergeUpdates(received))
+      // The server's bytes as they came (merged only if they came in parts:
+      // mergeUpdates re-encodes them the way Yjs would).
+      writeFileSync(saveTo + '.server', received.length === 1 ? received[0] : Y.mergeUpdates(received))
       report({ total_ms: total, first_byte_ms: firstByte, apply_ms: applyMs, messages, bytes, elements: elements.size })
       process.exit(0)
     }
