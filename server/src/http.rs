@@ -1010,8 +1010,10 @@ fn upgrade(
         .max_frame_size(app.config.max_frame_bytes.saturating_mul(2).max(1 << 16))
         // Most sockets sit idle with a cursor or two per second: a small read buffer
         // keeps their memory low (tungstenite allocates 128 KiB up front); large
-        // messages still arrive, in more reads.
-        .read_buffer_size(4 << 10);
+        // messages still arrive, in more reads. tungstenite also zeroes the free part
+        // of it each time the socket is polled for a read, once per batch sent: at
+        // 500 sockets a 4 KiB buffer made that 4 % of the server's CPU (BENCHMARKS.md).
+        .read_buffer_size(1 << 10);
     ws.on_upgrade(move |socket| async move {
         let auth = match doc {
             Some(doc) => {
