@@ -128,11 +128,11 @@ impl Mounting {
         };
         let scheduled = Rc::new(std::cell::Cell::new(false));
         let step: Rc<dyn Fn() -> bool> = Rc::new(move || {
-            let batch = if moving.get_untracked() {
-                0
-            } else {
-                MOUNT_BATCH
+            // A frame may still come after the board was left.
+            let Some(paused) = moving.try_get_untracked() else {
+                return false;
             };
+            let batch = if paused { 0 } else { MOUNT_BATCH };
             mounting.step(model, camera, wanted, batch)
         });
         Effect::new(move |_| {
@@ -675,6 +675,7 @@ fn draw(
     let area = Rect::new(origin.x, origin.y, f64::from(pw) / s, f64::from(ph) / s);
     let mut batches = Batches::new(area);
     let mut words = Vec::new();
+    let with_words = !inputs.far && inputs.pending.len() <= MOST_WORDS;
     let (mut next, mut drawn) = (from, 0);
     for (id, reach) in candidates.iter().skip(from) {
         if drawn >= most {
@@ -684,18 +685,41 @@ fn draw(
         if areas.iter().any(|a| reach.intersects(a)) {
             if let Some(e) = all.get(id) {
                 add(&mut batches, all, e, *reach, inputs);
-                if !inputs.far && inputs.pending.len() <= MOST_WORDS {
-                    words.push(e);
+                if with_words {
+                    words.push((next, e));
                 }
                 drawn += 1;
             }
         }
     }
     batches.draw(ctx);
-    for e in words {
-        draw_words(ctx, e, inputs);
+    // Words go on top of every card: those of an element that something
+    // drawn after it overlaps (a pile of notes) are left to its view.
+    let dark = !words.is_empty() && prefers_dark();
+    for (after, e) in words {
+        let covered = candidates[after..]
+            .iter()
+            .any(|(_, reach)| reach.intersects(&e.base.rect));
+        if !covered {
+            draw_words(ctx, e, inputs, dark);
+        }
     }
     (next, drawn)
+}
+
+/// Whether `e` is outside the running vote's scope, and drawn faint.
+fn dimmed(e: &Element, inputs: &Inputs) -> bool {
+    inputs
+        .scope
+        .as_ref()
+        .is_some_and(|r| !e.is_frame() && !r.admits(e))
+}
+
+/// Whether the page is in the dark colour scheme (`prefers-color-scheme`).
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }
 
 /// The most views waiting to be mounted whose words the canvas sets: more
@@ -707,7 +731,8 @@ const MOST_WORDS: usize = 400;
 /// The words of a note or shape whose DOM view is still being mounted, set
 /// as its view sets them (size, wrapping, centred), so that a zoom in shows
 /// text before the views arrive. Not far out, where they are too small.
-fn draw_words(ctx: &CanvasRenderingContext2d, e: &Element, inputs: &Inputs) {
+/// `dark`: the page is in the dark colour scheme.
+fn draw_words(ctx: &CanvasRenderingContext2d, e: &Element, inputs: &Inputs, dark: bool) {
     let r = e.base.rect;
     let pad = crate::views::PAD;
     // As `views`: a note's words fill it, a shape's its middle 80 %.
@@ -716,9 +741,10 @@ fn draw_words(ctx: &CanvasRenderingContext2d, e: &Element, inputs: &Inputs) {
             fit_font_size(e.text(), r.w, r.h, pad, 26.0, 9.0),
             r.w - 2.0 * pad,
         ),
+        // The view's words are at most 80 % as wide as the shape, unpadded.
         Props::Shape(_) => (
             fit_font_size(e.text(), r.w * 0.8, r.h * 0.8, pad, 22.0, 9.0),
-            r.w * 0.8 - 2.0 * pad,
+            r.w * 0.8,
         ),
         _ => return,
     };
@@ -737,7 +763,10 @@ fn draw_words(ctx: &CanvasRenderingContext2d, e: &Element, inputs: &Inputs) {
     ctx.begin_path();
     ctx.rect(r.x, r.y, r.w, r.h);
     ctx.clip();
-    ctx.set_fill_style_str("#1f2328");
+    ctx.set_global_alpha(if dimmed(e, inputs) { 0.35 } else { 1.0 });
+    // As the style sheet: light words on a shape in the dark scheme.
+    let light = matches!(e.props, Props::Shape(_)) && dark;
+    ctx.set_fill_style_str(if light { "#e8e6e1" } else { "#1f2328" });
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");
     for (i, line) in lines.iter().enumerate() {
@@ -780,6 +809,8 @@ fn wrapped(
     }
     let measure = |s: &str| ctx.measure_text(s).map_or(0.0, |m| m.width());
     let mut lines = Vec::new();
+    // `pre-wrap` shows no line for a last line break.
+    let text = text.strip_suffix('\n').unwrap_or(text);
     for paragraph in text.split('\n') {
         let mut line = String::new();
         for word in paragraph.split(' ') {
@@ -794,6 +825,10 @@ fn wrapped(
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
+            }
+            if measure(word) <= width {
+                line = word.to_owned();
+                continue;
             }
             // A word wider than the line on its own is cut where it overflows.
             let mut piece = String::new();
@@ -833,10 +868,7 @@ fn add<'a>(
     reach: Rect,
     inputs: &Inputs,
 ) {
-    let dimmed = inputs
-        .scope
-        .as_ref()
-        .is_some_and(|r| !e.is_frame() && !r.admits(e));
+    let dimmed = dimmed(e, inputs);
     let alpha = if dimmed { 0.35 } else { 1.0 };
     // Lines keep a width on screen, as the DOM's do, however far out.
     let px = 1.0 / inputs.zoom;
