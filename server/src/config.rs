@@ -355,6 +355,13 @@ pub struct ServeConfig {
     #[arg(long, env = "TAFEL_SHUTDOWN_DEADLINE_SECS", default_value_t = 30)]
     pub shutdown_deadline_secs: u64,
 
+    /// Seconds between SIGTERM and closing the sockets: meanwhile `/readyz`
+    /// answers 503 and the node still serves everyone, so that a load
+    /// balancer sends no one new to it before its clients reconnect
+    /// elsewhere (set it above the balancer's check interval).
+    #[arg(long, env = "TAFEL_DRAIN_SECS", default_value_t = 0)]
+    pub drain_secs: u64,
+
     /// Seconds one store write or flush may take. A disk that takes longer, or
     /// any failed write, halts storage: the server closes every socket and
     /// exits non-zero, to be restarted on what the disk holds.
@@ -538,6 +545,7 @@ impl Default for ServeConfig {
             send_queue_bytes: defaults::SEND_QUEUE_BYTES,
             write_timeout_secs: defaults::WRITE_TIMEOUT_SECS,
             shutdown_deadline_secs: 30,
+            drain_secs: 0,
             disk_deadline_secs: 30,
             access_log_days: 90,
             retention_days: None,

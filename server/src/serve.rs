@@ -252,26 +252,41 @@ pub async fn start_with_clock(
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown_app = Arc::clone(&app);
     let halted_app = Arc::clone(&app);
-    let task = tokio::spawn(async move {
-        // Small sync frames must not wait for Nagle's algorithm.
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        // The peer's address, for the per-address limits.
-        axum::serve(
+    let task =
+        tokio::spawn(async move {
+            // Small sync frames must not wait for Nagle's algorithm.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
+            // The peer's address, for the per-address limits.
+            axum::serve(
             listener,
             router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(async move {
-            tokio::select! {
-                _ = rx => tracing::info!("shutting down: closing sockets and flushing"),
+            let asked = tokio::select! {
+                _ = rx => true,
                 reason = shutdown_app.committer.wait_halted() => {
                     tracing::error!(%reason, "storage halted: closing every socket and stopping");
+                    false
                 }
-            }
+            };
             shutdown_app
                 .draining
                 .store(true, std::sync::atomic::Ordering::Release);
+            let grace = Duration::from_secs(shutdown_app.config.drain_secs);
+            if asked && !grace.is_zero() {
+                // `/readyz` says 503 now; everyone is still served until the
+                // balancer has noticed (unless the disk fails meanwhile).
+                tracing::info!(secs = grace.as_secs(), "draining: closing sockets after the grace");
+                tokio::select! {
+                    _ = tokio::time::sleep(grace) => {}
+                    _ = shutdown_app.committer.wait_halted() => {}
+                }
+            }
+            if asked {
+                tracing::info!("shutting down: closing sockets and flushing");
+            }
             // Sockets are upgraded connections the HTTP server no longer tracks:
             // close them here, so that graceful shutdown can finish.
             shutdown_app.rooms.shutdown().await;
@@ -283,13 +298,13 @@ pub async fn start_with_clock(
         })
         .await
         .context("serving")?;
-        match halted_app.committer.halted() {
-            Some(reason) => Err(anyhow::anyhow!(
-                "storage halted ({reason}); restart the server: it serves what the disk holds"
-            )),
-            None => Ok(()),
-        }
-    });
+            match halted_app.committer.halted() {
+                Some(reason) => Err(anyhow::anyhow!(
+                    "storage halted ({reason}); restart the server: it serves what the disk holds"
+                )),
+                None => Ok(()),
+            }
+        });
     Ok(Server {
         addr,
         app,
@@ -334,6 +349,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let data = config.data.display().to_string();
     let durability = config.durability;
     let deadline_secs = config.shutdown_deadline_secs;
+    let grace = Duration::from_secs(config.drain_secs);
     let server = start(config, store).await?;
     // Tests and scripts read this line to find the port.
     println!("tafel listening on http://{}", server.addr);
@@ -353,9 +369,10 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             _ = committer.wait_halted() => {}
         }
         // A disk that stopped answering must not keep the process forever:
-        // past the deadline it exits with an error, and a supervisor restarts
-        // it on what the store holds (nothing unconfirmed was ever shown).
-        tokio::time::sleep(deadline).await;
+        // past the deadline (after the drain's grace) it exits with an error,
+        // and a supervisor restarts it on what the store holds (nothing
+        // unconfirmed was ever shown).
+        tokio::time::sleep(grace + deadline).await;
         tracing::error!(
             secs = deadline.as_secs(),
             "shutdown did not finish in time (a stuck disk?); exiting"

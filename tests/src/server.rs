@@ -345,8 +345,8 @@ impl ServerProcess {
         Ok(())
     }
 
-    /// SIGTERM, then waits for the exit status.
-    pub async fn terminate(mut self) -> Result<std::process::ExitStatus> {
+    /// Sends SIGTERM and returns at once (see [`Self::exits_within`]).
+    pub fn sigterm(&self) -> Result<()> {
         let pid = self.child.id().ok_or_else(|| anyhow!("already exited"))?;
         let status = std::process::Command::new("kill")
             .arg("-TERM")
@@ -355,6 +355,12 @@ impl ServerProcess {
         if !status.success() {
             bail!("kill -TERM failed");
         }
+        Ok(())
+    }
+
+    /// SIGTERM, then waits for the exit status.
+    pub async fn terminate(mut self) -> Result<std::process::ExitStatus> {
+        self.sigterm()?;
         let exit = tokio::time::timeout(std::time::Duration::from_secs(30), self.child.wait())
             .await
             .context("server did not exit after SIGTERM")??;

@@ -342,6 +342,50 @@ async fn sigterm_drains_a_node_and_another_takes_its_boards_over_at_once() {
     assert!(has(&back, "one") && has(&back, "two"));
 }
 
+/// With `--drain-secs`, SIGTERM first only turns `/readyz` to 503, so that a
+/// load balancer stops sending clients: the node still serves its sockets,
+/// relayed ones included, until the grace is over, and then drains as
+/// without it (1001, exit 0).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drain_grace_keeps_serving_while_readiness_says_go_elsewhere() {
+    let mut cluster = TestCluster::engines().await;
+    let mut a = cluster.node_with("a", &["--drain-secs", "5"]).await;
+    let b = cluster.node("b").await;
+    let board = a.api().create_board("Grace", "").await.unwrap();
+    let token = board.token(Role::Editor).to_owned();
+    let mut on_a = SyncClient::connect(&a.ws(&board.id, DocKind::Content, &token))
+        .await
+        .unwrap();
+    let mut on_b = SyncClient::connect(&b.ws(&board.id, DocKind::Content, &token))
+        .await
+        .unwrap();
+    a.sigterm().unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    let body = loop {
+        let (status, body) = readiness(&a).await;
+        if status == 503 {
+            break body;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{body}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(body["draining"], serde_json::json!(true), "{body}");
+    // Still served both ways, through the owner and through the relay.
+    add_sticky(&mut on_a, "during", "the grace").await;
+    on_b.pump_until(|c| has(c, "during")).await.unwrap();
+    add_sticky(&mut on_b, "relayed", "during the grace").await;
+    on_a.pump_until(|c| has(c, "relayed")).await.unwrap();
+    assert!(on_a.closed.is_none() && on_b.closed.is_none());
+    // Then the drain: 1001 and a clean exit.
+    on_a.pump_until(|c| c.closed.is_some()).await.unwrap();
+    assert_eq!(
+        on_a.closed.as_ref().and_then(|e| e.close_code()),
+        Some(tafel_shared::protocol::CloseCode::GoingAway)
+    );
+    let exit = a.exits_within(Duration::from_secs(30)).await.unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
+
 /// Writes `count` notes named `{prefix}-{i}` through `url`, reconnecting
 /// with its replica whenever the socket is closed (so nothing it wrote is
 /// dropped); returns the replica.
