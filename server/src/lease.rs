@@ -14,7 +14,7 @@
 use crate::store::{Store, StoreError};
 
 /// Where lease `name` is kept.
-fn lease_key(name: &str) -> Vec<u8> {
+pub fn key_of(name: &str) -> Vec<u8> {
     format!("lease/{name}").into_bytes()
 }
 
@@ -55,7 +55,7 @@ pub fn take(
     now_ms: u64,
     ttl_ms: u64,
 ) -> Result<Option<u64>, StoreError> {
-    let key = lease_key(name);
+    let key = key_of(name);
     let until_ms = now_ms.saturating_add(ttl_ms);
     let ours = Held {
         holder: holder.to_owned(),
@@ -116,7 +116,7 @@ pub fn renew_each(
             .iter()
             .map(|i| {
                 let (name, candidates) = &leases[*i];
-                (lease_key(name), held(candidates[round]), ours.clone())
+                (key_of(name), held(candidates[round]), ours.clone())
             })
             .collect();
         for (i, made) in asked.iter().zip(store.compare_and_swap_each(swaps)?) {
@@ -124,11 +124,6 @@ pub fn renew_each(
         }
     }
     Ok(renewed.into_iter().map(|r| r.then_some(until_ms)).collect())
-}
-
-/// The store key of lease `name`.
-pub fn key_of(name: &str) -> Vec<u8> {
-    lease_key(name)
 }
 
 /// Who a stored lease names as its holder at `now_ms`, if it has not run out.
@@ -140,7 +135,7 @@ pub fn held_in(value: &[u8], now_ms: u64) -> Option<String> {
 
 /// Who holds lease `name` at `now_ms`, if anyone.
 pub fn holder(store: &dyn Store, name: &str, now_ms: u64) -> Result<Option<String>, StoreError> {
-    match store.get(&lease_key(name))? {
+    match store.get(&key_of(name))? {
         Some(bytes) => {
             let held = Held::decode(&bytes)?;
             Ok((held.until_ms > now_ms).then_some(held.holder))
@@ -152,7 +147,7 @@ pub fn holder(store: &dyn Store, name: &str, now_ms: u64) -> Result<Option<Strin
 /// Gives lease `name` up if `holder` holds it, so another node can take it
 /// at once (a node that drains on SIGTERM).
 pub fn release(store: &dyn Store, name: &str, holder: &str) -> Result<(), StoreError> {
-    let key = lease_key(name);
+    let key = key_of(name);
     let Some(current) = store.get(&key)? else {
         return Ok(());
     };
@@ -333,7 +328,7 @@ mod tests {
         let store = MemoryStore::default();
         store
             .apply(vec![crate::store::BatchOp::Put(
-                lease_key("compact"),
+                key_of("compact"),
                 b"garbage".to_vec(),
             )])
             .unwrap();

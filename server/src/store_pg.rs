@@ -226,48 +226,61 @@ impl PgStore {
             tx.batch_execute("SET LOCAL synchronous_commit = on")
                 .map_err(pg)?;
             if let Some((holder, lease_of)) = &fence {
-                let leases: std::collections::BTreeSet<Vec<u8>> = group
+                let leases: Vec<Vec<u8>> = group
                     .iter()
                     .filter(|(_, v)| v.is_some())
                     .filter_map(|(k, _)| lease_of(k))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
                     .collect();
-                for lease in leases {
-                    let row = tx
-                        .query_opt(
-                            "SELECT value FROM tafel_kv WHERE key = $1 FOR SHARE",
-                            &[&lease],
-                        )
-                        .map_err(pg)?;
-                    // A lease nobody holds now guards nothing: the next
-                    // owner loads after this commit (the row is locked).
-                    let now_ms = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_millis() as u64);
-                    let held =
-                        row.and_then(|r| crate::lease::held_in(&r.get::<_, Vec<u8>>(0), now_ms));
+                // One statement, rows locked in key order (as a renewal
+                // locks them, so the two cannot deadlock).
+                let rows = tx
+                    .query(
+                        "SELECT key, value FROM tafel_kv WHERE key = ANY($1) \
+                         ORDER BY key FOR SHARE",
+                        &[&leases],
+                    )
+                    .map_err(pg)?;
+                // A lease nobody holds now guards nothing: the next owner
+                // loads after this commit (the row is locked).
+                let now_ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as u64);
+                for row in rows {
+                    let held = crate::lease::held_in(&row.get::<_, Vec<u8>>(1), now_ms);
                     if let Some(other) = held.filter(|h| h != holder) {
                         return Err(StoreError::io(Fenced(format!(
                             "{} is held by {other}",
-                            String::from_utf8_lossy(&lease),
+                            String::from_utf8_lossy(&row.get::<_, Vec<u8>>(0)),
                         ))));
                     }
                 }
             }
-            let put = tx
-                .prepare(
-                    "INSERT INTO tafel_kv (key, value) VALUES ($1, $2) \
-                     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                )
-                .map_err(pg)?;
-            let delete = tx
-                .prepare("DELETE FROM tafel_kv WHERE key = $1")
-                .map_err(pg)?;
+            // One statement for the puts and one for the deletes, whatever
+            // the group's size (its keys are distinct).
+            let (mut put_keys, mut values, mut deleted) = (Vec::new(), Vec::new(), Vec::new());
             for (k, v) in group.iter() {
                 match v {
-                    Some(v) => tx.execute(&put, &[k, v]),
-                    None => tx.execute(&delete, &[k]),
+                    Some(v) => {
+                        put_keys.push(k.as_slice());
+                        values.push(v.as_slice());
+                    }
+                    None => deleted.push(k.as_slice()),
                 }
+            }
+            if !put_keys.is_empty() {
+                tx.execute(
+                    "INSERT INTO tafel_kv (key, value) \
+                     SELECT * FROM unnest($1::bytea[], $2::bytea[]) \
+                     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                    &[&put_keys, &values],
+                )
                 .map_err(pg)?;
+            }
+            if !deleted.is_empty() {
+                tx.execute("DELETE FROM tafel_kv WHERE key = ANY($1)", &[&deleted])
+                    .map_err(pg)?;
             }
             tx.commit().map_err(pg)
         })

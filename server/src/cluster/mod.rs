@@ -76,9 +76,10 @@ pub fn incarnation(name: &str) -> String {
     format!("{name}~{suffix}")
 }
 
-/// For a stored key that only a document's owner writes (its log and snapshot;
-/// history versions are saved by any node), the key of that document's lease: the PostgreSQL store
-/// commits such a write only while the lease names this node
+/// For a stored key that only a document's owner writes (its log and
+/// snapshot; history versions are saved by any node), the key of that
+/// document's lease: the PostgreSQL store commits such a write only while the
+/// lease names this node
 /// ([`crate::store_pg::PgStore::fenced`]), so a node that stalled past its
 /// lease and woke up cannot overwrite what the new owner wrote.
 pub fn owner_lease_of(key: &[u8]) -> Option<Vec<u8>> {
@@ -354,11 +355,16 @@ impl Cluster {
         self.state().routes.remove(&route);
     }
 
-    /// Forgets a relayed socket, if it is still the one task `serial` served.
-    fn forget_remote(&self, from: &str, conn: Conn, serial: u64) {
+    /// Forgets a relayed socket: the one task `serial` served, if given and
+    /// still that one (a newer join may have taken its place).
+    fn forget_remote(&self, from: &str, conn: Conn, serial: Option<u64>) {
         let mut state = self.state();
         let key = (from.to_owned(), conn);
-        if state.remote.get(&key).is_some_and(|(s, _)| *s == serial) {
+        if state
+            .remote
+            .get(&key)
+            .is_some_and(|(s, _)| serial.is_none_or(|serial| *s == serial))
+        {
             state.remote.remove(&key);
         }
         self.metrics.relayed_in.set(state.remote.len() as i64);
@@ -468,11 +474,7 @@ impl Cluster {
                     ),
                 }
             }
-            Msg::Leave { conn } => {
-                let mut state = self.state();
-                state.remote.remove(&(from.clone(), conn));
-                self.metrics.relayed_in.set(state.remote.len() as i64);
-            }
+            Msg::Leave { conn } => self.forget_remote(&from, conn, None),
             Msg::Restore {
                 route,
                 req,

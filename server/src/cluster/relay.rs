@@ -294,7 +294,7 @@ pub(crate) async fn serve_remote(
     mut up: mpsc::UnboundedReceiver<Vec<Bytes>>,
 ) {
     let down = |msg: Msg, frames: &[Bytes]| cluster.send(&from, msg, frames);
-    let forget = || cluster.forget_remote(&from, conn, serial);
+    let forget = || cluster.forget_remote(&from, conn, Some(serial));
     let mut link = match rooms.join(key, member).await {
         Ok(link) => link,
         Err(code) => {
