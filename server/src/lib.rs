@@ -65,5 +65,6 @@ pub mod store_pg;
 #[cfg(any(test, feature = "test-engines"))]
 pub mod test_engines;
 pub mod update_shape;
+pub mod value_files;
 pub mod workshop;
 pub mod ws;

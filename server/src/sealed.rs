@@ -13,7 +13,7 @@
 //! created or erased, so an erased key survives in no file. A copy of the data
 //! directory without the key directory decrypts nothing.
 
-use crate::store::{BatchOp, Entries, Store, StoreError};
+use crate::store::{BatchOp, Entries, PreparedValue, Store, StoreError};
 use anyhow::Context;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -339,10 +339,27 @@ impl<S: Store> Store for Sealed<S> {
                     let v = self.seal_value(&k, v, may_create)?;
                     Ok(BatchOp::Put(k, v))
                 }
+                BatchOp::PutPrepared(p) => {
+                    // Sealed by `prepare`; but not for a board erased since.
+                    if let Some(board) = board_of(p.key()) {
+                        self.key_for(board, false)?.ok_or_else(|| {
+                            StoreError::Corrupt(format!(
+                                "a write to board {board}, which no longer exists"
+                            ))
+                        })?;
+                    }
+                    Ok(BatchOp::PutPrepared(p))
+                }
                 delete => Ok(delete),
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         self.inner.apply(ops)
+    }
+
+    fn prepare(&self, key: &[u8], value: Vec<u8>) -> Result<PreparedValue, StoreError> {
+        // Sealed on the caller's thread too: 29 MB take the cipher a while.
+        let sealed = self.seal_value(key, value, false)?;
+        self.inner.prepare(key, sealed)
     }
 
     fn flush(&self) -> Result<(), StoreError> {

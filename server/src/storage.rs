@@ -20,7 +20,7 @@
 //! | `history-total` | bytes of all boards' versions (u64 BE), the total that `--history-max-total-mb` bounds |
 
 use crate::files::Prepared;
-use crate::store::{BatchOp, Store, StoreError};
+use crate::store::{BatchOp, PreparedValue, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -251,6 +251,46 @@ const HISTORY_TOTAL: &[u8] = b"history-total";
 
 /// The documents a board version holds: what the canvas shows.
 pub const VERSIONED: [DocKind; 2] = [DocKind::Content, DocKind::Locked];
+
+/// A document's state on its way into a batch: its bytes, or written ahead
+/// ([`Storage::prepare_version`]).
+pub enum NewState {
+    /// Written by the batch.
+    Plain(Vec<u8>),
+    /// Written ahead for its key.
+    Prepared(PreparedValue),
+}
+
+impl From<Vec<u8>> for NewState {
+    fn from(state: Vec<u8>) -> Self {
+        NewState::Plain(state)
+    }
+}
+
+impl NewState {
+    /// Bytes of the state.
+    pub fn len(&self) -> usize {
+        match self {
+            NewState::Plain(state) => state.len(),
+            NewState::Prepared(prepared) => prepared.len(),
+        }
+    }
+
+    /// Whether the state is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn into_op(self, key: Vec<u8>) -> BatchOp {
+        match self {
+            NewState::Plain(state) => BatchOp::Put(key, state),
+            NewState::Prepared(prepared) => {
+                debug_assert_eq!(prepared.key(), key);
+                BatchOp::PutPrepared(prepared)
+            }
+        }
+    }
+}
 
 /// Domain operations over a [`Store`].
 #[derive(Clone)]
@@ -603,7 +643,25 @@ impl Storage {
     /// atomically: a crash leaves either the old snapshot and full log or the new
     /// snapshot and the rest of the log.
     pub fn compact(&self, key: &DocKey, snapshot: &[u8], upto_seq: u64) -> Result<(), StoreError> {
-        let mut ops = vec![BatchOp::Put(key.key("snap"), snapshot.to_vec())];
+        self.compact_with(
+            key,
+            BatchOp::Put(key.key("snap"), snapshot.to_vec()),
+            upto_seq,
+        )
+    }
+
+    /// Writes `snapshot`, merged off the writer, ahead of the batch that will
+    /// make it `key`'s snapshot ([`Store::prepare`]), on the caller's thread.
+    pub fn prepare_snapshot(
+        &self,
+        key: &DocKey,
+        snapshot: Vec<u8>,
+    ) -> Result<PreparedValue, StoreError> {
+        self.store.prepare(&key.key("snap"), snapshot)
+    }
+
+    fn compact_with(&self, key: &DocKey, put: BatchOp, upto_seq: u64) -> Result<(), StoreError> {
+        let mut ops = vec![put];
         for k in self.store.scan_keys(&key.key("log/"))? {
             if decode_seq(&k)? <= upto_seq {
                 ops.push(BatchOp::Delete(k));
@@ -626,14 +684,15 @@ impl Storage {
     pub fn compact_if_unchanged(
         &self,
         key: &DocKey,
-        snapshot: &[u8],
+        snapshot: PreparedValue,
         upto_seq: u64,
         epoch: u64,
     ) -> Result<bool, StoreError> {
         if self.fold_epoch(key) != epoch {
             return Ok(false);
         }
-        self.compact(key, snapshot, upto_seq)?;
+        debug_assert_eq!(snapshot.key(), key.key("snap"));
+        self.compact_with(key, BatchOp::PutPrepared(snapshot), upto_seq)?;
         Ok(true)
     }
 
@@ -642,10 +701,10 @@ impl Storage {
         &self,
         key: &DocKey,
         at_ms: u64,
-        state: &[u8],
+        state: NewState,
         keep: usize,
     ) -> Result<(), StoreError> {
-        let mut ops = vec![BatchOp::Put(key.numbered("hist/", at_ms), state.to_vec())];
+        let mut ops = vec![state.into_op(key.numbered("hist/", at_ms))];
         let existing = self.history(key)?;
         // The new entry counts towards `keep`.
         let excess = (existing.len() + 1).saturating_sub(keep);
@@ -692,6 +751,43 @@ impl Storage {
         board: &BoardId,
         at_ms: u64,
         states: &[(DocKind, Vec<u8>)],
+        meta: VersionMeta,
+        limits: HistoryLimits,
+    ) -> Result<bool, StoreError> {
+        let states = states
+            .iter()
+            .map(|(doc, state)| (*doc, NewState::Plain(state.clone())))
+            .collect();
+        self.put_version_states(board, at_ms, states, meta, limits)
+    }
+
+    /// Writes a version's states (merged off the writer) ahead of the batch
+    /// that [`Self::put_version_states`] will make of them, on the caller's thread.
+    pub fn prepare_version(
+        &self,
+        board: &BoardId,
+        at_ms: u64,
+        states: Vec<(DocKind, Vec<u8>)>,
+    ) -> Result<Vec<(DocKind, NewState)>, StoreError> {
+        states
+            .into_iter()
+            .map(|(doc, state)| {
+                let key = DocKey {
+                    board: board.clone(),
+                    doc,
+                };
+                let prepared = self.store.prepare(&key.numbered("hist/", at_ms), state)?;
+                Ok((doc, NewState::Prepared(prepared)))
+            })
+            .collect()
+    }
+
+    /// [`Self::put_version`], with states that may be written ahead.
+    pub fn put_version_states(
+        &self,
+        board: &BoardId,
+        at_ms: u64,
+        states: Vec<(DocKind, NewState)>,
         mut meta: VersionMeta,
         limits: HistoryLimits,
     ) -> Result<bool, StoreError> {
@@ -728,9 +824,9 @@ impl Storage {
         for (doc, state) in states {
             let key = DocKey {
                 board: board.clone(),
-                doc: *doc,
+                doc,
             };
-            ops.push(BatchOp::Put(key.numbered("hist/", at_ms), state.clone()));
+            ops.push(state.into_op(key.numbered("hist/", at_ms)));
         }
         ops.push(BatchOp::Put(
             content.numbered("hmeta/", at_ms),
@@ -1123,7 +1219,9 @@ mod tests {
         );
 
         for t in 1..=5 {
-            storage.put_history(&key, t * 1000, b"h", 3).unwrap();
+            storage
+                .put_history(&key, t * 1000, b"h".to_vec().into(), 3)
+                .unwrap();
         }
         assert_eq!(storage.history(&key).unwrap(), vec![3000, 4000, 5000]);
         assert_eq!(
@@ -1370,7 +1468,9 @@ mod tests {
             board: a.clone(),
             doc: DocKind::Content,
         };
-        storage.put_history(&content, 7, b"old", 5).unwrap();
+        storage
+            .put_history(&content, 7, b"old".to_vec().into(), 5)
+            .unwrap();
         let v = storage.versions(&a).unwrap();
         assert_eq!((v[0].at_ms, v[0].meta.bytes), (7, 3));
         let limits = HistoryLimits {

@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 use thiserror::Error;
 
+use crate::value_files::ValueFiles;
+
 /// A failure of the underlying store. Never shown to clients in detail.
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -38,12 +40,70 @@ impl StoreError {
 pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
 
 /// One change in an atomic batch.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug)]
 pub enum BatchOp {
     /// Set a key.
     Put(Vec<u8>, Vec<u8>),
     /// Remove a key (no error when absent).
     Delete(Vec<u8>),
+    /// Set a key to a value written ahead ([`Store::prepare`]).
+    PutPrepared(PreparedValue),
+}
+
+/// A value for one key, written ahead of the batch that sets it
+/// ([`Store::prepare`]); set it with [`BatchOp::PutPrepared`] in a batch of
+/// the store that prepared it. Dropped unused, it leaves nothing behind.
+#[derive(Debug)]
+pub struct PreparedValue {
+    key: Vec<u8>,
+    held: Held,
+}
+
+#[derive(Debug)]
+enum Held {
+    /// Nothing was written ahead: the batch writes the value.
+    Value(Vec<u8>),
+    /// Written into a file of its own ([`SledStore`]).
+    File(crate::value_files::WrittenValue),
+}
+
+impl PreparedValue {
+    /// A value the store writes with the batch, as a [`BatchOp::Put`].
+    fn unwritten(key: Vec<u8>, value: Vec<u8>) -> Self {
+        Self {
+            key,
+            held: Held::Value(value),
+        }
+    }
+
+    /// The key it is for.
+    pub fn key(&self) -> &[u8] {
+        &self.key
+    }
+
+    /// The value's length in bytes.
+    pub fn len(&self) -> usize {
+        match &self.held {
+            Held::Value(v) => v.len(),
+            Held::File(f) => f.byte_len() as usize,
+        }
+    }
+
+    /// Whether the value is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The key and value to put, for a store that writes nothing ahead; an
+    /// error for a value another store wrote ahead.
+    pub fn into_put(self) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
+        match self.held {
+            Held::Value(v) => Ok((self.key, v)),
+            Held::File(_) => Err(StoreError::io(
+                "a value written ahead by another store was put into this one",
+            )),
+        }
+    }
 }
 
 /// An ordered key-value store.
@@ -64,6 +124,14 @@ pub trait Store: Send + Sync + 'static {
     }
     /// Applies all of `ops` or none of them.
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError>;
+    /// Writes `value` for `key` ahead of the batch that will set it
+    /// ([`BatchOp::PutPrepared`]), and makes it durable, on the caller's thread:
+    /// so the batch, the writer's work and its flush stay small however large
+    /// the value. A store that gains nothing by it (the default) keeps the value
+    /// for the batch to write.
+    fn prepare(&self, key: &[u8], value: Vec<u8>) -> Result<PreparedValue, StoreError> {
+        Ok(PreparedValue::unwritten(key.to_vec(), value))
+    }
     /// Returns once everything applied so far survives a crash.
     fn flush(&self) -> Result<(), StoreError>;
     /// Sets `key` to `new` only if it holds `expected` now (`None`: absent), as one
@@ -110,6 +178,9 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
         (**self).apply(ops)
     }
+    fn prepare(&self, key: &[u8], value: Vec<u8>) -> Result<PreparedValue, StoreError> {
+        (**self).prepare(key, value)
+    }
     fn flush(&self) -> Result<(), StoreError> {
         (**self).flush()
     }
@@ -142,10 +213,16 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
 /// "Compaction of a large document"). In their own tree, the chunks are
 /// written when a large value changes, and only then. A batch that touches
 /// both trees is one sled transaction, as atomic as a batch.
+///
+/// A value written ahead ([`Store::prepare`]) from [`FILE_MIN`] bytes on lives in
+/// a file of its own ([`crate::value_files`]), and a third tree points to it.
 pub struct SledStore {
     db: sled::Db,
     /// The chunks of large values, under `key ++ chunk index`.
     large: sled::Tree,
+    /// Pointers to values written ahead into files of their own, by key.
+    file_values: sled::Tree,
+    value_files: ValueFiles,
     files: SledFiles,
     /// Written by every change, read by every read: a batch reads which chunks
     /// its keys have, and no other batch may change them before it is applied;
@@ -161,6 +238,37 @@ const INLINE_MAX: usize = 16 << 10;
 const CHUNK_LEN: usize = 256 << 10;
 /// The name of the tree of large values' chunks.
 const LARGE_TREE: &[u8] = b"large-values";
+/// The name of the tree of pointers to value files.
+const FILE_VALUES_TREE: &[u8] = b"file-values";
+/// From this size on, a value written ahead gets a file of its own; below it,
+/// the file's syncs would cost more than the writer's copy it saves.
+const FILE_MIN: usize = 1 << 20;
+/// Reads of a value file that a batch replaced meanwhile before a read gives up.
+const READ_ATTEMPTS: usize = 100;
+
+/// Where a key's value is, as one consistent look at the trees finds it.
+enum Found {
+    Value(Vec<u8>),
+    /// In value file `.0`, of `.1` bytes.
+    File(u64, u64),
+    Absent,
+}
+
+/// A value as a batch sets it.
+enum Incoming {
+    Value(Vec<u8>),
+    File(crate::value_files::WrittenValue),
+    Absent,
+}
+
+/// Which value file a key names while a batch is built.
+#[derive(Clone, Copy)]
+enum FileRef {
+    /// One a committed batch named.
+    Stored(u64),
+    /// One this batch writes: its place in the batch's list.
+    New(usize),
+}
 
 /// The key of chunk `index` of the large value at `key`.
 fn chunk_key(key: &[u8], index: u32) -> Vec<u8> {
@@ -265,8 +373,9 @@ impl SledFiles {
 /// The data format this build writes. A directory with a larger number was written
 /// by a newer Tafel and is refused untouched. 2: board values sealed
 /// ([`crate::sealed`]); 3: large values in chunks apart ([`SledStore`]), which
-/// format 2 would not see.
-pub const DATA_FORMAT_VERSION: u32 = 3;
+/// format 2 would not see; 4: values written ahead in files of their own
+/// ([`crate::value_files`]), which format 3 would not see.
+pub const DATA_FORMAT_VERSION: u32 = 4;
 const FORMAT_FILE: &str = "FORMAT";
 const FORMAT_PREFIX: &str = "tafel-data-format ";
 /// Present while large values of a format-2 (or older) directory are being
@@ -398,6 +507,11 @@ impl SledStore {
                 mark_data_format(dir)?;
             }
             sync_dir(dir)?;
+        } else if format.is_some_and(|v| v < DATA_FORMAT_VERSION) {
+            // Format 3 is format 4 without value files: before the first one
+            // is written, a build that would not see them is told to refuse.
+            mark_data_format(dir)?;
+            sync_dir(dir)?;
         }
         let inline_large_values = moving.exists();
         let path: PathBuf = dir.join("db");
@@ -408,9 +522,12 @@ impl SledStore {
             blobs: Mutex::new(BlobSync::default()),
         };
         let large = db.open_tree(LARGE_TREE).map_err(io)?;
+        let file_values = db.open_tree(FILE_VALUES_TREE).map_err(io)?;
         let store = Self {
             db,
             large,
+            file_values,
+            value_files: ValueFiles::open(&dir.join("values"))?,
             files,
             writing: std::sync::RwLock::new(()),
         };
@@ -419,7 +536,22 @@ impl SledStore {
             std::fs::remove_file(&moving).map_err(io)?;
             sync_dir(dir)?;
         }
+        store.remove_unnamed_value_files()?;
         Ok(store)
+    }
+
+    /// Value files written for a batch that never came (or replaced before a
+    /// crash) are removed before anything else writes.
+    fn remove_unnamed_value_files(&self) -> Result<(), StoreError> {
+        let mut named = std::collections::HashSet::new();
+        for pointer in self.file_values.iter().values() {
+            named.insert(crate::value_files::parse_pointer(&pointer.map_err(io)?)?.0);
+        }
+        let removed = self.value_files.remove_unreferenced(&named)?;
+        if removed > 0 {
+            tracing::info!(files = removed, "removed value files no batch names");
+        }
+        Ok(())
     }
 
     /// Format 2 kept large values among the small ones: each is written again
@@ -489,61 +621,108 @@ impl SledStore {
         Ok(values)
     }
 
+    /// The value file `key` names in the store, if any.
+    fn stored_file(&self, key: &[u8]) -> Result<Option<FileRef>, StoreError> {
+        self.file_values
+            .get(key)
+            .map_err(io)?
+            .map(|p| crate::value_files::parse_pointer(&p).map(|(id, _)| FileRef::Stored(id)))
+            .transpose()
+    }
+
     /// [`Store::apply`], with `writing` held.
     fn apply_holding_the_write_lock(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
         let mut chunk_batch = sled::Batch::default();
+        let mut pointer_batch = sled::Batch::default();
         let mut touches_large = false;
         // Chunks per key as the batch leaves them so far.
         let mut chunks: std::collections::HashMap<Vec<u8>, u32> = Default::default();
+        // The value file each key names as the batch leaves it so far.
+        let mut files: std::collections::HashMap<Vec<u8>, Option<FileRef>> = Default::default();
+        // Files this batch names; one it replaces again is dropped (removed).
+        let mut written: Vec<Option<crate::value_files::WrittenValue>> = Vec::new();
+        // Files of committed batches this one replaces.
+        let mut replaced = Vec::new();
         for op in ops {
             let (key, value) = match op {
-                BatchOp::Put(k, v) => (k, Some(v)),
-                BatchOp::Delete(k) => (k, None),
+                BatchOp::Put(k, v) => (k, Incoming::Value(v)),
+                BatchOp::Delete(k) => (k, Incoming::Absent),
+                BatchOp::PutPrepared(PreparedValue { key, held }) => match held {
+                    Held::Value(v) => (key, Incoming::Value(v)),
+                    Held::File(f) => (key, Incoming::File(f)),
+                },
             };
             let had = match chunks.get(&key) {
                 Some(&count) => count,
                 None => self.chunk_count(&key)?,
             };
-            let now = match value {
-                Some(value) if value.len() > INLINE_MAX => {
+            let had_file = match files.get(&key) {
+                Some(&file) => file,
+                None => self.stored_file(&key)?,
+            };
+            let (now, now_file) = match value {
+                Incoming::Value(value) if value.len() > INLINE_MAX => {
                     batch.remove(key.as_slice());
                     let mut count = 0;
                     for part in value.chunks(CHUNK_LEN) {
                         chunk_batch.insert(chunk_key(&key, count), part);
                         count += 1;
                     }
-                    count
+                    (count, None)
                 }
-                Some(value) => {
+                Incoming::Value(value) => {
                     batch.insert(key.as_slice(), value);
-                    0
+                    (0, None)
                 }
-                None => {
+                Incoming::Absent => {
                     batch.remove(key.as_slice());
-                    0
+                    (0, None)
+                }
+                Incoming::File(file) => {
+                    batch.remove(key.as_slice());
+                    pointer_batch.insert(key.as_slice(), &file.pointer());
+                    written.push(Some(file));
+                    (0, Some(FileRef::New(written.len() - 1)))
                 }
             };
             for stale in now..had {
                 chunk_batch.remove(chunk_key(&key, stale));
             }
-            touches_large |= now > 0 || had > 0;
-            chunks.insert(key, now);
+            match had_file {
+                Some(FileRef::Stored(id)) => replaced.push(id),
+                Some(FileRef::New(at)) => drop(written[at].take()),
+                None => {}
+            }
+            if had_file.is_some() && now_file.is_none() {
+                pointer_batch.remove(key.as_slice());
+            }
+            touches_large |= now > 0 || had > 0 || had_file.is_some() || now_file.is_some();
+            chunks.insert(key.clone(), now);
+            files.insert(key, now_file);
         }
         if !touches_large {
             return self.db.apply_batch(batch).map_err(io);
         }
         use sled::transaction::{TransactionError, Transactional};
-        (&*self.db, &self.large)
-            .transaction(|(small, large)| {
+        (&*self.db, &self.large, &self.file_values)
+            .transaction(|(small, large, pointers)| {
                 small.apply_batch(&batch)?;
                 large.apply_batch(&chunk_batch)?;
+                pointers.apply_batch(&pointer_batch)?;
                 Ok(())
             })
             .map_err(|e: TransactionError<()>| match e {
                 TransactionError::Storage(e) => io(e),
                 TransactionError::Abort(()) => StoreError::io("a batch was aborted"),
-            })
+            })?;
+        for file in written.into_iter().flatten() {
+            file.keep();
+        }
+        for id in replaced {
+            self.value_files.doom(id);
+        }
+        Ok(())
     }
 }
 
@@ -567,29 +746,85 @@ impl SledStore {
         self.writing.write().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// [`Store::get`], with `writing` held.
+    /// Where `key`'s value is, with `writing` held.
+    fn find_holding_a_lock(&self, key: &[u8]) -> Result<Found, StoreError> {
+        if let Some(value) = self.db.get(key).map_err(io)? {
+            return Ok(Found::Value(value.to_vec()));
+        }
+        if let Some(pointer) = self.file_values.get(key).map_err(io)? {
+            let (id, len) = crate::value_files::parse_pointer(&pointer)?;
+            return Ok(Found::File(id, len));
+        }
+        Ok(match self.joined(key)? {
+            Some(value) => Found::Value(value),
+            None => Found::Absent,
+        })
+    }
+
+    /// [`Store::get`], with `writing` held: no batch can replace a value file
+    /// meanwhile, so the file it finds is there.
     fn get_holding_a_lock(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        match self.db.get(key).map_err(io)? {
-            Some(value) => Ok(Some(value.to_vec())),
-            None => self.joined(key),
+        match self.find_holding_a_lock(key)? {
+            Found::Value(value) => Ok(Some(value)),
+            Found::Absent => Ok(None),
+            Found::File(id, len) => self
+                .value_files
+                .read(id, len)?
+                .map(Some)
+                .ok_or_else(|| StoreError::Corrupt(format!("value file {id:016x} is missing"))),
         }
     }
 }
 
 impl Store for SledStore {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        let _reading = self.reading();
-        self.get_holding_a_lock(key)
+        // A value file is read without the lock (a 29 MB one would hold up
+        // the writer); one replaced meanwhile is looked up again.
+        for _ in 0..READ_ATTEMPTS {
+            let found = {
+                let _reading = self.reading();
+                self.find_holding_a_lock(key)?
+            };
+            match found {
+                Found::Value(value) => return Ok(Some(value)),
+                Found::Absent => return Ok(None),
+                Found::File(id, len) => {
+                    if let Some(value) = self.value_files.read(id, len)? {
+                        return Ok(Some(value));
+                    }
+                }
+            }
+        }
+        Err(StoreError::io("a value kept changing while it was read"))
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError> {
-        let _reading = self.reading();
-        let small = self
-            .db
-            .scan_prefix(prefix)
-            .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(io))
-            .collect::<Result<_, _>>()?;
-        Ok(merged(small, self.large_values(prefix)?))
+        'look: for _ in 0..READ_ATTEMPTS {
+            let (entries, pointers) = {
+                let _reading = self.reading();
+                let small = self
+                    .db
+                    .scan_prefix(prefix)
+                    .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(io))
+                    .collect::<Result<_, _>>()?;
+                let mut pointers = Vec::new();
+                for entry in self.file_values.scan_prefix(prefix) {
+                    let (key, pointer) = entry.map_err(io)?;
+                    pointers.push((key.to_vec(), crate::value_files::parse_pointer(&pointer)?));
+                }
+                (merged(small, self.large_values(prefix)?), pointers)
+            };
+            // The files are read as the trees named them, without the lock.
+            let mut from_files = Vec::with_capacity(pointers.len());
+            for (key, (id, len)) in pointers {
+                match self.value_files.read(id, len)? {
+                    Some(value) => from_files.push((key, value)),
+                    None => continue 'look,
+                }
+            }
+            return Ok(merged(entries, from_files));
+        }
+        Err(StoreError::io("values kept changing while they were read"))
     }
 
     fn scan_keys(&self, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
@@ -608,6 +843,9 @@ impl Store for SledStore {
                 }
             }
         }
+        for key in self.file_values.scan_prefix(prefix).keys() {
+            large.push((key.map_err(io)?.to_vec(), ()));
+        }
         Ok(merged(keys, large).into_iter().map(|(k, ())| k).collect())
     }
 
@@ -616,9 +854,32 @@ impl Store for SledStore {
         self.apply_holding_the_write_lock(ops)
     }
 
+    fn prepare(&self, key: &[u8], value: Vec<u8>) -> Result<PreparedValue, StoreError> {
+        if value.len() < FILE_MIN {
+            return Ok(PreparedValue::unwritten(key.to_vec(), value));
+        }
+        let id = self.db.generate_id().map_err(io)?;
+        Ok(PreparedValue {
+            key: key.to_vec(),
+            held: Held::File(self.value_files.write(id, &value)?),
+        })
+    }
+
     fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map_err(io)?;
-        self.files.sync()
+        // Files replaced before this flush began go once it has made their
+        // replacement durable.
+        let replaced = self.value_files.take_doomed();
+        let flushed = self.db.flush().map_err(io).and_then(|_| self.files.sync());
+        match flushed {
+            Ok(()) => {
+                self.value_files.remove(&replaced);
+                Ok(())
+            }
+            Err(e) => {
+                self.value_files.doom_again(replaced);
+                Err(e)
+            }
+        }
     }
 
     fn compare_and_swap(
@@ -698,16 +959,20 @@ impl Store for MemoryStore {
 
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
         self.check()?;
+        let changes = ops
+            .into_iter()
+            .map(|op| match op {
+                BatchOp::Put(k, v) => Ok((k, Some(v))),
+                BatchOp::Delete(k) => Ok((k, None)),
+                BatchOp::PutPrepared(p) => p.into_put().map(|(k, v)| (k, Some(v))),
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let mut map = self.map();
-        for op in ops {
-            match op {
-                BatchOp::Put(k, v) => {
-                    map.insert(k, v);
-                }
-                BatchOp::Delete(k) => {
-                    map.remove(&k);
-                }
-            }
+        for (k, v) in changes {
+            match v {
+                Some(v) => map.insert(k, v),
+                None => map.remove(&k),
+            };
         }
         Ok(())
     }
@@ -744,11 +1009,83 @@ pub mod contract {
         batches_apply_puts_and_deletes_together(store);
         compare_and_swap_changes_only_the_expected_value(store);
         large_values_read_scan_and_change_like_small_ones(store);
+        values_written_ahead_are_set_by_their_batch_alone(store);
         store.flush().expect("flush");
     }
 
+    /// A value written ahead is nothing until its batch sets it; then it
+    /// reads, scans and changes like any value. One dropped unused is nothing.
+    fn values_written_ahead_are_set_by_their_batch_alone(store: &dyn Store) {
+        let key = b"ahead/snap".to_vec();
+        let big = pattern(FILE_MIN + 300_000, 11);
+        let prepared = store.prepare(&key, big.clone()).unwrap();
+        assert_eq!(prepared.len(), big.len());
+        assert_eq!(store.get(&key).unwrap(), None, "not set before its batch");
+        store.flush().unwrap();
+        assert_eq!(store.get(&key).unwrap(), None, "nor by a flush");
+        store
+            .apply(vec![
+                BatchOp::PutPrepared(prepared),
+                BatchOp::Put(b"ahead/small".to_vec(), b"s".to_vec()),
+            ])
+            .unwrap();
+        assert!(store.get(&key).unwrap() == Some(big.clone()));
+        let scanned = store.scan_prefix(b"ahead/").unwrap();
+        assert!(
+            scanned
+                == vec![
+                    (b"ahead/small".to_vec(), b"s".to_vec()),
+                    (key.clone(), big.clone()),
+                ],
+            "a scan sees it in key order"
+        );
+        assert_eq!(
+            store.scan_keys(b"ahead/").unwrap(),
+            vec![b"ahead/small".to_vec(), key.clone()]
+        );
+        store.flush().unwrap();
+        drop(store.prepare(&key, pattern(FILE_MIN + 1, 12)).unwrap());
+        assert!(
+            store.get(&key).unwrap() == Some(big),
+            "dropped unused: nothing"
+        );
+        // Replaced by a small value, a chunked one, another written ahead, none.
+        for value in [
+            b"klein".to_vec(),
+            pattern(300_000, 13),
+            pattern(FILE_MIN, 14),
+        ] {
+            let again = store.prepare(&key, value.clone()).unwrap();
+            store.apply(vec![BatchOp::PutPrepared(again)]).unwrap();
+            store.flush().unwrap();
+            assert!(store.get(&key).unwrap() == Some(value));
+        }
+        store
+            .apply(vec![BatchOp::Put(key.clone(), b"plain".to_vec())])
+            .unwrap();
+        assert_eq!(store.get(&key).unwrap(), Some(b"plain".to_vec()));
+        // Set and replaced within one batch: the last one counts.
+        let first = store.prepare(&key, pattern(FILE_MIN, 15)).unwrap();
+        let second = store.prepare(&key, pattern(FILE_MIN, 16)).unwrap();
+        store
+            .apply(vec![
+                BatchOp::PutPrepared(first),
+                BatchOp::PutPrepared(second),
+            ])
+            .unwrap();
+        assert!(store.get(&key).unwrap() == Some(pattern(FILE_MIN, 16)));
+        store
+            .apply(vec![
+                BatchOp::Delete(key.clone()),
+                BatchOp::Delete(b"ahead/small".to_vec()),
+            ])
+            .unwrap();
+        assert_eq!(store.get(&key).unwrap(), None);
+        assert!(store.scan_keys(b"ahead/").unwrap().is_empty());
+    }
+
     /// Distinct bytes, so that a chunk out of place shows.
-    fn pattern(len: usize, seed: u8) -> Vec<u8> {
+    pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
         (0..len).map(|i| (i % 251) as u8 ^ seed).collect()
     }
 
@@ -993,6 +1330,105 @@ mod tests {
         assert_eq!(s.get(b"snap").unwrap(), Some(vec![8u8; 1 << 20]));
     }
 
+    /// The ids of the value files in `s`'s directory.
+    fn value_files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.join("values"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// What the fold thread does for a 29 MB board: the value is written and
+    /// synced ahead, and the writer's batch and flush write none of it again.
+    #[test]
+    fn a_value_written_ahead_is_not_written_again_by_its_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path()).unwrap();
+        let snapshot = contract::pattern(3 << 20, 1);
+        let prepared = s.prepare(b"doc/x/snap", snapshot.clone()).unwrap();
+        assert_eq!(value_files(dir.path()).len(), 1, "written ahead");
+        let mut seen = Default::default();
+        new_blobs(&s, &mut seen);
+        s.apply(vec![BatchOp::PutPrepared(prepared)]).unwrap();
+        s.flush().unwrap();
+        assert_eq!(new_blobs(&s, &mut seen), 0, "sled wrote none of it");
+        assert_eq!(s.get(b"doc/x/snap").unwrap(), Some(snapshot.clone()));
+        drop(s);
+        let s = SledStore::open(dir.path()).unwrap();
+        assert_eq!(s.get(b"doc/x/snap").unwrap(), Some(snapshot));
+    }
+
+    /// A replaced value file goes only after the flush that made its
+    /// replacement durable: before it, a crash would come back to the old one.
+    #[test]
+    fn a_replaced_value_file_stays_until_the_replacement_is_flushed() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path()).unwrap();
+        let key = b"doc/x/snap".to_vec();
+        let old = s.prepare(&key, vec![1u8; FILE_MIN]).unwrap();
+        s.apply(vec![BatchOp::PutPrepared(old)]).unwrap();
+        s.flush().unwrap();
+        let before = value_files(dir.path());
+        let new = s.prepare(&key, vec![2u8; FILE_MIN]).unwrap();
+        s.apply(vec![BatchOp::PutPrepared(new)]).unwrap();
+        assert_eq!(value_files(dir.path()).len(), 2, "the old one stays");
+        assert!(value_files(dir.path()).starts_with(&before));
+        s.flush().unwrap();
+        let after = value_files(dir.path());
+        assert_eq!(after.len(), 1);
+        assert_ne!(after, before, "the old one went after the flush");
+        // Deleted: its file goes after the next flush too.
+        s.apply(vec![BatchOp::Delete(key.clone())]).unwrap();
+        assert_eq!(value_files(dir.path()), after);
+        s.flush().unwrap();
+        assert!(value_files(dir.path()).is_empty());
+    }
+
+    /// A process that dies between writing a value ahead and its batch, or
+    /// between a batch and the flush that would remove the file it replaced,
+    /// leaves files no batch names: the next start removes them, and keeps
+    /// the one the store names.
+    #[test]
+    fn value_files_a_crash_left_unnamed_are_removed_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = b"doc/x/snap".to_vec();
+        {
+            let s = SledStore::open(dir.path()).unwrap();
+            let kept = s.prepare(&key, vec![1u8; FILE_MIN]).unwrap();
+            s.apply(vec![BatchOp::PutPrepared(kept)]).unwrap();
+            s.flush().unwrap();
+            let replacing = s.prepare(&key, vec![2u8; FILE_MIN]).unwrap();
+            s.apply(vec![BatchOp::PutPrepared(replacing)]).unwrap();
+            s.flush().unwrap();
+            // The replacement is durable; now a write ahead whose batch never
+            // comes, and a file a killed process never got to remove.
+            std::mem::forget(s.prepare(&key, vec![3u8; FILE_MIN]).unwrap());
+            std::fs::write(dir.path().join("values").join("00000000000000ff"), b"x").unwrap();
+            assert_eq!(value_files(dir.path()).len(), 3);
+        }
+        let s = SledStore::open(dir.path()).unwrap();
+        assert_eq!(value_files(dir.path()).len(), 1);
+        assert_eq!(s.get(&key).unwrap(), Some(vec![2u8; FILE_MIN]));
+    }
+
+    #[test]
+    fn a_format_3_directory_is_marked_format_4_and_read_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let chunked = vec![5u8; 300_000];
+        {
+            let s = SledStore::open(dir.path()).unwrap();
+            s.apply(vec![BatchOp::Put(b"doc/x/snap".to_vec(), chunked.clone())])
+                .unwrap();
+            s.flush().unwrap();
+        }
+        std::fs::write(dir.path().join(FORMAT_FILE), "tafel-data-format 3\n").unwrap();
+        let s = SledStore::open(dir.path()).unwrap();
+        assert_eq!(data_format(dir.path()), Some(4));
+        assert_eq!(s.get(b"doc/x/snap").unwrap(), Some(chunked));
+    }
+
     /// Every blob file sled has written since the last look, with its size.
     fn new_blobs(s: &SledStore, seen: &mut std::collections::HashSet<std::ffi::OsString>) -> u64 {
         let mut bytes = 0;
@@ -1047,7 +1483,7 @@ mod tests {
         let s = SledStore::open(dir.path()).unwrap();
         assert_eq!(s.get(b"doc/x/snap").unwrap(), Some(old.clone()));
         assert_eq!(s.db.get(b"doc/x/snap").unwrap(), None, "no longer inline");
-        assert_eq!(data_format(dir.path()), Some(3));
+        assert_eq!(data_format(dir.path()), Some(DATA_FORMAT_VERSION));
         assert!(!dir.path().join(MOVING_FILE).exists(), "the move is done");
         assert_eq!(
             s.scan_prefix(b"doc/x/").unwrap(),
@@ -1094,6 +1530,7 @@ mod tests {
             vec![2u8; 300_000],
             b"small".to_vec(),
             vec![3u8; 600_000],
+            vec![4u8; FILE_MIN + 1],
         ];
         s.apply(vec![BatchOp::Put(b"v".to_vec(), values[0].clone())])
             .unwrap();
@@ -1116,11 +1553,14 @@ mod tests {
             })
         };
         for round in 0..60 {
-            let op = match round % 5 {
+            let op = match round % 6 {
                 4 => BatchOp::Delete(b"v".to_vec()),
+                // Written ahead into a file, which a flush removes once replaced.
+                5 => BatchOp::PutPrepared(s.prepare(b"v", values[4].clone()).unwrap()),
                 i => BatchOp::Put(b"v".to_vec(), values[i].clone()),
             };
             s.apply(vec![op]).unwrap();
+            s.flush().unwrap();
         }
         done.store(true, Ordering::SeqCst);
         reader.join().expect("every read was whole");

@@ -440,16 +440,19 @@ impl Store for PgStore {
     }
 
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
+        let changes = ops
+            .into_iter()
+            .map(|op| match op {
+                BatchOp::Put(k, v) => Ok((k, Some(v))),
+                BatchOp::Delete(k) => Ok((k, None)),
+                BatchOp::PutPrepared(p) => p.into_put().map(|(k, v)| (k, Some(v))),
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let mut unflushed = self.unflushed();
         if let Some(why) = &unflushed.failed {
             return Err(StoreError::io(format!("an earlier commit failed: {why}")));
         }
-        for op in ops {
-            match op {
-                BatchOp::Put(k, v) => unflushed.pending.insert(k, Some(v)),
-                BatchOp::Delete(k) => unflushed.pending.insert(k, None),
-            };
-        }
+        unflushed.pending.extend(changes);
         Ok(())
     }
 

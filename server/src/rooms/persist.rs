@@ -17,7 +17,7 @@
 use super::fold::Folder;
 use crate::durability::{Committer, Stakes, Ticket};
 use crate::room::RoomCore;
-use crate::storage::{DocKey, HistoryLimits, Storage, StoredDoc, VersionMeta, VERSIONED};
+use crate::storage::{DocKey, HistoryLimits, NewState, Storage, StoredDoc, VersionMeta, VERSIONED};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tafel_shared::roles::DocKind;
@@ -234,14 +234,24 @@ impl Persistence {
             let Some(snapshot) = stored.merged(upto) else {
                 return;
             };
+            // Written (and synced) here, so that the writer commits only a
+            // pointer to it and no room's updates wait for 30 MB to be copied.
+            let snapshot = match s.prepare_snapshot(&key, snapshot) {
+                Ok(snapshot) => snapshot,
+                Err(e) => {
+                    tracing::warn!(doc = %key, error = %e, "could not write a folded snapshot");
+                    return;
+                }
+            };
             let Some(committer) = committer.upgrade() else {
                 return;
             };
             committer.submit(
                 Stakes::Critical,
                 Box::new(move |s| {
-                    if s.compact_if_unchanged(&key, &snapshot, upto, epoch)? {
-                        guard.done(snapshot.len());
+                    let len = snapshot.len();
+                    if s.compact_if_unchanged(&key, snapshot, upto, epoch)? {
+                        guard.done(len);
                     }
                     Ok(())
                 }),
@@ -331,13 +341,13 @@ impl Persistence {
             );
         }
         let limits = self.policy.history;
-        let keep = move |s: &Storage, states: Vec<(DocKind, Vec<u8>)>| {
+        let keep = move |s: &Storage, states: Vec<(DocKind, NewState)>| {
             if !VERSIONED.contains(&key.doc) {
                 debug_assert!(matches!(key.doc, DocKind::Comments | DocKind::Session));
                 let Some((_, state)) = states.into_iter().next() else {
                     return Ok(());
                 };
-                return s.put_history(&key, at_ms, &state, limits.keep);
+                return s.put_history(&key, at_ms, state, limits.keep);
             }
             if states.is_empty() {
                 return Ok(());
@@ -346,7 +356,7 @@ impl Persistence {
                 active,
                 ..VersionMeta::default()
             };
-            s.put_version(&key.board, at_ms, &states, meta, limits)?;
+            s.put_version_states(&key.board, at_ms, states, meta, limits)?;
             // The board's last change, kept for retention across restarts.
             s.touch_board(&key.board, at_ms)
         };
@@ -383,7 +393,10 @@ impl Persistence {
             Some(state) => self.committer.submit(
                 Stakes::BestEffort,
                 Box::new(move |s| {
-                    let states = merge_all(Some(state), others(s)?);
+                    let states = merge_all(Some(state), others(s)?)
+                        .into_iter()
+                        .map(|(doc, state)| (doc, NewState::Plain(state)))
+                        .collect();
                     keep(s, states)
                 }),
             ),
@@ -399,8 +412,17 @@ impl Persistence {
                     Box::new(move |s| {
                         let stored = s.load_doc(&own)?;
                         let others = others(s)?;
+                        let storage = s.clone();
                         folder.run(move || {
                             let states = merge_all(stored.merged(u64::MAX), others);
+                            // Written ahead here, as a fold's snapshot is.
+                            let states = match storage.prepare_version(&own.board, at_ms, states) {
+                                Ok(states) => states,
+                                Err(e) => {
+                                    tracing::warn!(doc = %own, error = %e, "could not write a history version");
+                                    return;
+                                }
+                            };
                             if let Some(committer) = committer.upgrade() {
                                 committer
                                     .submit(Stakes::BestEffort, Box::new(move |s| keep(s, states)));

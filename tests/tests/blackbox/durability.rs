@@ -165,6 +165,69 @@ async fn kill_9_during_a_burst_loses_nothing_any_client_had_received() {
     srv.terminate().await.unwrap();
 }
 
+/// A board big enough that its folded snapshot is written into a file of its
+/// own before the batch that names it (`value_files`): `kill -9` while it is
+/// folded again and again loses nothing a client had seen, and the restart
+/// keeps only the file the store names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_while_a_big_board_folds_loses_nothing_and_leaves_no_stray_file() {
+    let dir = tafel_tests::DataDir::new().unwrap();
+    let srv = ServerProcess::start(dir.path(), &["--compact-after-updates", "8"])
+        .await
+        .unwrap();
+    let board = srv.api().create_board("Gross", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut writer = SyncClient::connect(&url).await.unwrap();
+    // About 2 MB of notes: above the 1 MiB from which a snapshot gets a file.
+    let text = "Eine Idee, die Platz braucht. ".repeat(10);
+    for batch in 0..30 {
+        let elements = schema::elements(&writer.doc);
+        writer
+            .edit(|txn| {
+                for i in 0..100 {
+                    let id = format!("seed-{batch}-{i}");
+                    sticky(&id, Rect::new(0.0, 0.0, 100.0, 100.0), "m", &text, "seed")
+                        .insert(txn, &elements);
+                }
+            })
+            .await
+            .unwrap();
+    }
+    let values = dir.path().join("values");
+    let files = || std::fs::read_dir(&values).map_or(0, |d| d.count());
+    let mut reader = SyncClient::connect(&url).await.unwrap();
+    reader.pump_until(|c| ids(c).len() >= 3_000).await.unwrap();
+    let mut i = 0;
+    while files() == 0 {
+        add_sticky_quiet(&mut writer, &format!("until-{i}")).await;
+        reader.pump_for(Duration::from_millis(20)).await.unwrap();
+        i += 1;
+        assert!(i < 2_000, "no fold wrote its snapshot into a file");
+    }
+    // More folds, each replacing the last one's file; killed in the middle.
+    for j in 0..60 {
+        add_sticky_quiet(&mut writer, &format!("more-{j}")).await;
+        let _ = reader.pump_for(Duration::from_millis(10)).await;
+    }
+    let _ = reader.pump_for(Duration::from_millis(200)).await;
+    srv.kill9().await.unwrap();
+    let seen = ids(&reader);
+    assert!(seen.len() >= 3_000 + 60);
+
+    let srv = ServerProcess::start(dir.path(), &[]).await.unwrap();
+    assert!(
+        files() <= 1,
+        "{} value files after the restart: only the one the store names stays",
+        files()
+    );
+    let after =
+        SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Editor)))
+            .await
+            .unwrap();
+    assert_none_lost(&seen, &ids(&after));
+    srv.terminate().await.unwrap();
+}
+
 async fn add_sticky_quiet(c: &mut SyncClient, id: &str) {
     let elements = schema::elements(&c.doc);
     let _ = c

@@ -26,6 +26,7 @@ pub fn scenarios(seconds: u64) -> Vec<Scenario> {
         seconds,
         light: true,
         prefill: 0,
+        timeline: false,
     };
     vec![
         one_room(50),
@@ -39,6 +40,7 @@ pub fn scenarios(seconds: u64) -> Vec<Scenario> {
             seconds,
             light: true,
             prefill: 0,
+            timeline: false,
         },
     ]
 }

@@ -51,6 +51,10 @@ pub struct Scenario {
     /// 29 MB document, for timing updates while a big document compacts).
     #[arg(long, default_value_t = 0)]
     pub prefill: usize,
+    /// Also print the worst latency of each second of the run (by send time),
+    /// to see when a stall fell (a compaction, a flush).
+    #[arg(long)]
+    pub timeline: bool,
 }
 
 impl Scenario {
@@ -102,6 +106,9 @@ pub struct Report {
     /// Tafel's group-commit flushes: how many, and their mean time (ms).
     pub flushes: Option<(f64, f64)>,
     pub converged: bool,
+    /// Per second of send time since the load began: deliveries and the worst
+    /// latency (ms); empty unless asked for.
+    pub timeline: Vec<(u64, u64, f64)>,
 }
 
 #[derive(Default)]
@@ -113,6 +120,9 @@ struct Stats {
     ready: AtomicU64,
     delivered: AtomicU64,
     bytes: AtomicU64,
+    /// Per second of send time (µs since the epoch / 1e6): deliveries and the
+    /// worst latency (µs).
+    worst_by_second: Mutex<std::collections::BTreeMap<u64, (u64, u64)>>,
 }
 
 /// Finds every `@@<digits>@@` marker in a frame.
@@ -164,6 +174,7 @@ async fn reader(
     ))
     .await?;
     let mut latencies = Vec::new();
+    let mut worst_by_second = std::collections::BTreeMap::<u64, (u64, u64)>::new();
     let mut delivered = 0;
     let mut bytes = 0;
     loop {
@@ -187,7 +198,11 @@ async fn reader(
         if b.len() > 2 && b[0] == 0 && b[1] == 2 {
             let now = now_us();
             for sent in markers(&b) {
-                latencies.push(now.saturating_sub(sent));
+                let latency = now.saturating_sub(sent);
+                latencies.push(latency);
+                let second = worst_by_second.entry(sent / 1_000_000).or_default();
+                second.0 += 1;
+                second.1 = second.1.max(latency);
                 delivered += 1;
             }
         }
@@ -204,6 +219,13 @@ async fn reader(
     stats.bytes.fetch_add(bytes, Ordering::Relaxed);
     if let Ok(mut l) = stats.latencies_us.lock() {
         l.extend(latencies);
+    }
+    if let Ok(mut all) = stats.worst_by_second.lock() {
+        for (second, (count, worst)) in worst_by_second {
+            let entry = all.entry(second).or_default();
+            entry.0 += count;
+            entry.1 = entry.1.max(worst);
+        }
     }
     Ok(decode.then(|| yrs::ReadTxn::state_vector(&doc.transact())))
 }
@@ -424,6 +446,20 @@ pub async fn run(
         server_rss_mb: usage_after.map(|(_, rss)| rss as f64 / 1024.0),
         flushes,
         converged,
+        timeline: if scenario.timeline {
+            let seconds = stats
+                .worst_by_second
+                .lock()
+                .map(|s| s.clone())
+                .unwrap_or_default();
+            let first = seconds.keys().next().copied().unwrap_or(0);
+            seconds
+                .into_iter()
+                .map(|(s, (count, worst))| (s - first, count, worst as f64 / 1000.0))
+                .collect()
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -536,6 +572,9 @@ impl Report {
         }
         if let Some((count, mean)) = self.flushes {
             println!("server flushes: {count:.0}, mean {mean:.2} ms each");
+        }
+        for (second, count, worst) in &self.timeline {
+            println!("  second {second:>4}: {count:>7} deliveries, worst {worst:>8.1} ms");
         }
         println!(
             "convergence: {}",
