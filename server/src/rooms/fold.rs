@@ -51,6 +51,16 @@ impl Folder {
         let _ = self.tx.send(Box::new(job));
     }
 
+    /// Returns once every job queued before the call has run.
+    pub async fn drained(&self) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.run(move || {
+            let _ = tx.send(());
+        });
+        // A folder whose thread is gone runs nothing more either.
+        let _ = rx.await;
+    }
+
     /// Makes jobs wait until called again with `false`.
     pub fn set_held(&self, held: bool) {
         let (lock, wake) = &*self.hold;

@@ -471,7 +471,13 @@ impl Rooms {
             evict(handles, CloseCode::StorageFailure, false).await;
         } else {
             evict(handles, CloseCode::GoingAway, true).await;
-            if !self.committer.flush_now().await {
+            // Big documents fold and keep their last version on the folder
+            // (`Persistence::checkpoint`), queued by reads on the writer: once the
+            // writer has run those and the folder its jobs, the last flush
+            // holds what they wrote.
+            let applied = self.committer.flush_now().await;
+            self.folder.drained().await;
+            if !(applied && self.committer.flush_now().await) {
                 tracing::error!("final flush failed at shutdown");
             }
         }
@@ -648,6 +654,62 @@ mod tests {
             history[0] >= 1_000_000 + 30_000,
             "stamped by the injected clock"
         );
+    }
+
+    /// A big board is neither encoded on its task when it unloads nor left
+    /// unfolded: its fold and its last version are merged on the folder, and
+    /// shutdown waits for them before its last flush.
+    #[tokio::test(start_paused = true)]
+    async fn a_big_board_folds_and_keeps_its_version_on_the_folder_at_shutdown() {
+        use yrs::updates::decoder::Decode;
+        let s = setup(|c| c.compact_after_updates = 1_000_000);
+        let big = {
+            let doc = Doc::with_client_id(7);
+            let text = doc.get_or_insert_text("t");
+            let mut txn = doc.transact_mut();
+            text.insert(
+                &mut txn,
+                0,
+                &"Platz ".repeat(persist::FOLD_ON_UNLOAD_FROM / 5),
+            );
+            txn.encode_update_v1()
+        };
+        s.rooms.storage.compact(&s.key, &big, 0).unwrap();
+        let a = s.rooms.join(s.key.clone(), Role::Editor).await.unwrap();
+        assert!(a.send(edit(1, "<eins>")).await);
+        assert!(a.send(edit(2, "<zwei>")).await);
+        until("both updates are logged", || logged(&s) == 2).await;
+        s.rooms.folder.set_held(true);
+        let rooms = Arc::clone(&s.rooms);
+        let shutdown = tokio::spawn(async move { rooms.shutdown().await });
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert!(!shutdown.is_finished(), "shutdown waits for the folder");
+        assert_eq!(logged(&s), 2, "nothing folded while the folder is held");
+        s.rooms.folder.set_held(false);
+        shutdown.await.unwrap();
+        let stored = s.rooms.storage.load_doc(&s.key).unwrap();
+        assert!(stored.log.is_empty(), "folded before the process ends");
+        let versions = s.rooms.storage.versions(&s.key.board).unwrap();
+        assert_eq!(versions.len(), 1, "the last version is kept");
+        for state in [
+            stored.snapshot.unwrap(),
+            s.rooms
+                .storage
+                .history_state(&s.key, versions[0].at_ms)
+                .unwrap()
+                .unwrap(),
+        ] {
+            let doc = Doc::new();
+            let text = doc.get_or_insert_text("t");
+            doc.transact_mut()
+                .apply_update(yrs::Update::decode_v1(&state).unwrap())
+                .unwrap();
+            let kept = yrs::GetString::get_string(&text, &doc.transact());
+            assert!(
+                kept.contains("<eins>") && kept.contains("<zwei>") && kept.len() > big.len() / 2
+            );
+        }
+        drop(a);
     }
 
     #[tokio::test(start_paused = true)]

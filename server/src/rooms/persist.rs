@@ -54,6 +54,11 @@ impl PersistPolicy {
     }
 }
 
+/// From this stored snapshot size on, an unloading room leaves its fold and
+/// its last version to the folder ([`Persistence::checkpoint`]); below it, encoding
+/// the document on the room's task costs less than reading it back.
+pub const FOLD_ON_UNLOAD_FROM: usize = 1 << 20;
+
 /// A fold in the background, as the room sees it.
 #[derive(Debug, Default)]
 enum Fold {
@@ -218,6 +223,14 @@ impl Persistence {
             fold: Some(Arc::clone(&self.fold)),
             id: self.folds_started,
         };
+        self.fold_stored(Some(guard));
+    }
+
+    /// Folds every entry logged so far into the snapshot, merged on the folder
+    /// from what is stored once the writer has applied every write before it.
+    /// It reads the store's state, so it never sets an older snapshot than the
+    /// one stored, and it gives way to a fold that lands in between.
+    fn fold_stored(&self, guard: Option<FoldGuard>) {
         let upto = self.next_seq - 1;
         let key = self.key.clone();
         self.on_folder_after_writes(move |s, committer| {
@@ -251,7 +264,9 @@ impl Persistence {
                 Box::new(move |s| {
                     let len = snapshot.len();
                     if s.compact_if_unchanged(&key, snapshot, upto, epoch)? {
-                        guard.done(len);
+                        if let Some(guard) = guard {
+                            guard.done(len);
+                        }
                     }
                     Ok(())
                 }),
@@ -438,9 +453,23 @@ impl Persistence {
 
     /// Before the room unloads: fold the log into the snapshot, so the next load
     /// decodes one update instead of replaying the log, and keep a history state.
+    ///
+    /// A big document is not encoded here: a 30 MB one takes this task's
+    /// thread, which other rooms share, for a third of a second. Its fold and
+    /// its version are merged from what is stored, on the folder, and written
+    /// ahead there; [`super::Rooms::shutdown`] waits for them.
     pub fn checkpoint<L>(&mut self, core: &mut RoomCore<L>, now: Instant, at_ms: u64) {
         let (entries, _) = core.log_size();
         if entries == 0 && !self.dirty_for_history {
+            return;
+        }
+        if core.snapshot_size() >= FOLD_ON_UNLOAD_FROM {
+            if entries > 0 {
+                self.fold_stored(None);
+            }
+            let active = core.take_writers();
+            let activity = core.activity().map(crate::activity::Activity::to_json);
+            self.keep_history(None, now, at_ms, active, activity);
             return;
         }
         let state = core.snapshot();
