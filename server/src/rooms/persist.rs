@@ -17,7 +17,10 @@
 use super::fold::Folder;
 use crate::durability::{Committer, Stakes, Ticket};
 use crate::room::RoomCore;
-use crate::storage::{DocKey, HistoryLimits, NewState, Storage, StoredDoc, VersionMeta, VERSIONED};
+use crate::storage::{
+    DocKey, HistoryLimits, NewState, Storage, StoredDoc, VersionMeta, LOG_DROPS_PER_BATCH,
+    VERSIONED,
+};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tafel_shared::roles::DocKind;
@@ -256,16 +259,28 @@ impl Persistence {
                     return;
                 }
             };
-            let Some(committer) = committer.upgrade() else {
+            let Some(writer) = committer.upgrade() else {
                 return;
             };
-            committer.submit(
+            writer.submit(
                 Stakes::Critical,
                 Box::new(move |s| {
                     let len = snapshot.len();
-                    if s.compact_if_unchanged(&key, snapshot, upto, epoch)? {
-                        if let Some(guard) = guard {
-                            guard.done(len);
+                    let Some(left) = s.compact_if_unchanged(&key, snapshot, upto, epoch)? else {
+                        return Ok(());
+                    };
+                    if let Some(guard) = guard {
+                        guard.done(len);
+                    }
+                    // The snapshot holds them: a failure to drop them costs
+                    // only a longer log until the next fold.
+                    if let Some(writer) = committer.upgrade() {
+                        for keys in left.chunks(LOG_DROPS_PER_BATCH) {
+                            let keys = keys.to_vec();
+                            writer.submit(
+                                Stakes::BestEffort,
+                                Box::new(move |s| s.drop_log_entries(keys)),
+                            );
                         }
                     }
                     Ok(())
