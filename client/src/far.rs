@@ -785,6 +785,25 @@ thread_local! {
     static WRAPPED: RefCell<HashMap<String, Wrapped>> = RefCell::new(HashMap::new());
 }
 
+thread_local! {
+    static FONTS_LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the page's fonts have loaded (they stay loaded): lines wrapped
+/// before then were measured in a fallback font, and are not kept.
+fn fonts_loaded() -> bool {
+    FONTS_LOADED.with(|loaded| {
+        if !loaded.get() {
+            loaded.set(
+                web_sys::window()
+                    .and_then(|w| w.document())
+                    .is_some_and(|d| d.fonts().status() == web_sys::FontFaceSetLoadStatus::Loaded),
+            );
+        }
+        loaded.get()
+    })
+}
+
 /// Lines of an element's text, with the text, font and width (its bits)
 /// they were wrapped for.
 type Wrapped = (String, String, u64, Rc<Vec<String>>);
@@ -844,6 +863,10 @@ fn wrapped(
         lines.push(line);
     }
     let lines = Rc::new(lines);
+    if !fonts_loaded() {
+        // Measured in a fallback font: measured again once Inter is there.
+        return lines;
+    }
     WRAPPED.with_borrow_mut(|w| {
         // Bounded: a long session over a big board re-measures now and then.
         if w.len() > 20_000 {
