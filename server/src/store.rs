@@ -50,6 +50,22 @@ pub enum BatchOp {
     PutPrepared(PreparedValue),
 }
 
+/// A key and its new value (`None`: removed).
+pub type Change = (Vec<u8>, Option<Vec<u8>>);
+
+/// A batch as key and new value (`None`: removed) for a store that writes
+/// nothing ahead; an error, before anything changes, if another store wrote a
+/// value of it ahead.
+pub fn plain_changes(ops: Vec<BatchOp>) -> Result<Vec<Change>, StoreError> {
+    ops.into_iter()
+        .map(|op| match op {
+            BatchOp::Put(k, v) => Ok((k, Some(v))),
+            BatchOp::Delete(k) => Ok((k, None)),
+            BatchOp::PutPrepared(p) => p.into_put().map(|(k, v)| (k, Some(v))),
+        })
+        .collect()
+}
+
 /// A value for one key, written ahead of the batch that sets it
 /// ([`Store::prepare`]); set it with [`BatchOp::PutPrepared`] in a batch of
 /// the store that prepared it. Dropped unused, it leaves nothing behind.
@@ -959,14 +975,7 @@ impl Store for MemoryStore {
 
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
         self.check()?;
-        let changes = ops
-            .into_iter()
-            .map(|op| match op {
-                BatchOp::Put(k, v) => Ok((k, Some(v))),
-                BatchOp::Delete(k) => Ok((k, None)),
-                BatchOp::PutPrepared(p) => p.into_put().map(|(k, v)| (k, Some(v))),
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let changes = plain_changes(ops)?;
         let mut map = self.map();
         for (k, v) in changes {
             match v {

@@ -440,14 +440,7 @@ impl Store for PgStore {
     }
 
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
-        let changes = ops
-            .into_iter()
-            .map(|op| match op {
-                BatchOp::Put(k, v) => Ok((k, Some(v))),
-                BatchOp::Delete(k) => Ok((k, None)),
-                BatchOp::PutPrepared(p) => p.into_put().map(|(k, v)| (k, Some(v))),
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let changes = crate::store::plain_changes(ops)?;
         let mut unflushed = self.unflushed();
         if let Some(why) = &unflushed.failed {
             return Err(StoreError::io(format!("an earlier commit failed: {why}")));
