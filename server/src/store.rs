@@ -408,6 +408,15 @@ fn io(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::Io(Box::new(e))
 }
 
+/// A value file's error: corrupt if what it read is not what it should be.
+fn from_files(e: std::io::Error) -> StoreError {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        StoreError::Corrupt(e.to_string())
+    } else {
+        io(e)
+    }
+}
+
 /// The format version `dir`'s `FORMAT` file names, if it has one.
 pub fn data_format(dir: &Path) -> Option<u32> {
     std::fs::read_to_string(dir.join(FORMAT_FILE))
@@ -543,7 +552,7 @@ impl SledStore {
             db,
             large,
             file_values,
-            value_files: ValueFiles::open(&dir.join("values"))?,
+            value_files: ValueFiles::open(&dir.join("values")).map_err(from_files)?,
             files,
             writing: std::sync::RwLock::new(()),
         };
@@ -561,9 +570,16 @@ impl SledStore {
     fn remove_unnamed_value_files(&self) -> Result<(), StoreError> {
         let mut named = std::collections::HashSet::new();
         for pointer in self.file_values.iter().values() {
-            named.insert(crate::value_files::parse_pointer(&pointer.map_err(io)?)?.0);
+            named.insert(
+                crate::value_files::parse_pointer(&pointer.map_err(io)?)
+                    .map_err(from_files)?
+                    .0,
+            );
         }
-        let removed = self.value_files.remove_unreferenced(&named)?;
+        let removed = self
+            .value_files
+            .remove_unreferenced(&named)
+            .map_err(from_files)?;
         if removed > 0 {
             tracing::info!(files = removed, "removed value files no batch names");
         }
@@ -642,7 +658,11 @@ impl SledStore {
         self.file_values
             .get(key)
             .map_err(io)?
-            .map(|p| crate::value_files::parse_pointer(&p).map(|(id, _)| FileRef::Stored(id)))
+            .map(|p| {
+                crate::value_files::parse_pointer(&p)
+                    .map(|(id, _)| FileRef::Stored(id))
+                    .map_err(from_files)
+            })
             .transpose()
     }
 
@@ -768,7 +788,7 @@ impl SledStore {
             return Ok(Found::Value(value.to_vec()));
         }
         if let Some(pointer) = self.file_values.get(key).map_err(io)? {
-            let (id, len) = crate::value_files::parse_pointer(&pointer)?;
+            let (id, len) = crate::value_files::parse_pointer(&pointer).map_err(from_files)?;
             return Ok(Found::File(id, len));
         }
         Ok(match self.joined(key)? {
@@ -785,7 +805,8 @@ impl SledStore {
             Found::Absent => Ok(None),
             Found::File(id, len) => self
                 .value_files
-                .read(id, len)?
+                .read(id, len)
+                .map_err(from_files)?
                 .map(Some)
                 .ok_or_else(|| StoreError::Corrupt(format!("value file {id:016x} is missing"))),
         }
@@ -805,7 +826,7 @@ impl Store for SledStore {
                 Found::Value(value) => return Ok(Some(value)),
                 Found::Absent => return Ok(None),
                 Found::File(id, len) => {
-                    if let Some(value) = self.value_files.read(id, len)? {
+                    if let Some(value) = self.value_files.read(id, len).map_err(from_files)? {
                         return Ok(Some(value));
                     }
                 }
@@ -826,19 +847,22 @@ impl Store for SledStore {
                 let mut pointers = Vec::new();
                 for entry in self.file_values.scan_prefix(prefix) {
                     let (key, pointer) = entry.map_err(io)?;
-                    pointers.push((key.to_vec(), crate::value_files::parse_pointer(&pointer)?));
+                    pointers.push((
+                        key.to_vec(),
+                        crate::value_files::parse_pointer(&pointer).map_err(from_files)?,
+                    ));
                 }
                 (merged(small, self.large_values(prefix)?), pointers)
             };
             // The files are read as the trees named them, without the lock.
-            let mut from_files = Vec::with_capacity(pointers.len());
+            let mut in_files = Vec::with_capacity(pointers.len());
             for (key, (id, len)) in pointers {
-                match self.value_files.read(id, len)? {
-                    Some(value) => from_files.push((key, value)),
+                match self.value_files.read(id, len).map_err(from_files)? {
+                    Some(value) => in_files.push((key, value)),
                     None => continue 'look,
                 }
             }
-            return Ok(merged(entries, from_files));
+            return Ok(merged(entries, in_files));
         }
         Err(StoreError::io("values kept changing while they were read"))
     }
@@ -877,7 +901,7 @@ impl Store for SledStore {
         let id = self.db.generate_id().map_err(io)?;
         Ok(PreparedValue {
             key: key.to_vec(),
-            held: Held::File(self.value_files.write(id, &value)?),
+            held: Held::File(self.value_files.write(id, &value).map_err(from_files)?),
         })
     }
 

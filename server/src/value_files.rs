@@ -16,7 +16,6 @@
 //! after the next flush if a batch replaced it (a crash before that flush must
 //! still find it), and at start for whatever a crash left behind.
 
-use crate::store::StoreError;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -72,10 +71,10 @@ pub fn pointer(id: u64, len: u64) -> [u8; 16] {
 }
 
 /// The file id and length a stored pointer names.
-pub fn parse_pointer(stored: &[u8]) -> Result<(u64, u64), StoreError> {
+pub fn parse_pointer(stored: &[u8]) -> std::io::Result<(u64, u64)> {
     let bytes: [u8; 16] = stored
         .try_into()
-        .map_err(|_| StoreError::Corrupt("a value file pointer is malformed".into()))?;
+        .map_err(|_| corrupt("a value file pointer is malformed".into()))?;
     let (id, len) = bytes.split_at(8);
     Ok((
         u64::from_be_bytes(id.try_into().expect("8 bytes")),
@@ -87,14 +86,16 @@ fn file_path(dir: &Path, id: u64) -> PathBuf {
     dir.join(format!("{id:016x}"))
 }
 
-fn io(e: std::io::Error) -> StoreError {
-    StoreError::io(e)
+/// A stored pointer or file that is not what it should be (the store
+/// reports it as corrupt).
+fn corrupt(why: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, why)
 }
 
 impl ValueFiles {
     /// Opens (or creates) the directory.
-    pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(dir).map_err(io)?;
+    pub fn open(dir: &Path) -> std::io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
         Ok(Self {
             dir: Arc::from(dir),
             doomed: Mutex::new(Vec::new()),
@@ -103,13 +104,12 @@ impl ValueFiles {
 
     /// Writes `value` into a new file `id` and syncs it and its directory
     /// entry, so that a batch naming it may count as durable once the batch is.
-    pub fn write(&self, id: u64, value: &[u8]) -> Result<WrittenValue, StoreError> {
+    pub fn write(&self, id: u64, value: &[u8]) -> std::io::Result<WrittenValue> {
         let path = file_path(&self.dir, id);
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&path)
-            .map_err(io)?;
+            .open(&path)?;
         // From here on a failure removes the file.
         let written = WrittenValue {
             dir: Arc::clone(&self.dir),
@@ -117,25 +117,23 @@ impl ValueFiles {
             len: value.len() as u64,
             kept: false,
         };
-        file.write_all(value).map_err(io)?;
-        file.sync_data().map_err(io)?;
-        std::fs::File::open(&self.dir)
-            .and_then(|d| d.sync_all())
-            .map_err(io)?;
+        file.write_all(value)?;
+        file.sync_data()?;
+        std::fs::File::open(&self.dir).and_then(|d| d.sync_all())?;
         Ok(written)
     }
 
     /// The value in file `id`; `None` if the file is gone (a batch replaced
     /// the value and a flush followed since its pointer was read).
-    pub fn read(&self, id: u64, len: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    pub fn read(&self, id: u64, len: u64) -> std::io::Result<Option<Vec<u8>>> {
         match std::fs::read(file_path(&self.dir, id)) {
             Ok(value) if value.len() as u64 == len => Ok(Some(value)),
-            Ok(value) => Err(StoreError::Corrupt(format!(
+            Ok(value) => Err(corrupt(format!(
                 "value file {id:016x} holds {} bytes, its pointer says {len}",
                 value.len()
             ))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io(e)),
+            Err(e) => Err(e),
         }
     }
 
@@ -169,10 +167,10 @@ impl ValueFiles {
     /// At start: removes every file that `referenced` does not name (written
     /// for a batch that never came, or replaced before a crash). Returns how
     /// many went.
-    pub fn remove_unreferenced(&self, referenced: &HashSet<u64>) -> Result<usize, StoreError> {
+    pub fn remove_unreferenced(&self, referenced: &HashSet<u64>) -> std::io::Result<usize> {
         let mut removed = 0;
-        for entry in std::fs::read_dir(&self.dir).map_err(io)? {
-            let entry = entry.map_err(io)?;
+        for entry in std::fs::read_dir(&self.dir)? {
+            let entry = entry?;
             let name = entry.file_name();
             let id = name
                 .to_str()
@@ -181,7 +179,7 @@ impl ValueFiles {
             if id.is_some_and(|id| referenced.contains(&id)) {
                 continue;
             }
-            std::fs::remove_file(entry.path()).map_err(io)?;
+            std::fs::remove_file(entry.path())?;
             removed += 1;
         }
         Ok(removed)
@@ -208,7 +206,10 @@ mod tests {
         kept.keep();
         assert_eq!(files.read(1, 4).unwrap(), None);
         assert_eq!(files.read(2, 4).unwrap().as_deref(), Some(&b"zwei"[..]));
-        assert!(matches!(files.read(2, 5), Err(StoreError::Corrupt(_))));
+        assert_eq!(
+            files.read(2, 5).unwrap_err().kind(),
+            std::io::ErrorKind::InvalidData
+        );
     }
 
     #[test]
@@ -217,10 +218,10 @@ mod tests {
             parse_pointer(&pointer(7, 29_000_000)).unwrap(),
             (7, 29_000_000)
         );
-        assert!(matches!(
-            parse_pointer(b"short"),
-            Err(StoreError::Corrupt(_))
-        ));
+        assert_eq!(
+            parse_pointer(b"short").unwrap_err().kind(),
+            std::io::ErrorKind::InvalidData
+        );
     }
 
     #[test]
