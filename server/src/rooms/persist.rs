@@ -141,6 +141,9 @@ pub struct Persistence {
     fold: SharedFold,
     /// Background folds started, to tell them apart.
     folds_started: u64,
+    /// Whether the stored snapshot was [`FOLD_ON_UNLOAD_FROM`] or more at the
+    /// last append: a history version is then read off the writer.
+    big: bool,
 }
 
 impl Persistence {
@@ -164,6 +167,7 @@ impl Persistence {
             last_history: now,
             fold: SharedFold::default(),
             folds_started: 0,
+            big: false,
         }
     }
 
@@ -184,6 +188,7 @@ impl Persistence {
             Box::new(move |s| s.append_update(&key, seq, &update)),
         );
         self.dirty_for_history = true;
+        self.big = core.snapshot_size() >= FOLD_ON_UNLOAD_FROM;
         self.note_finished_fold(core);
         let (entries, bytes) = core.log_size();
         if self.policy.fold_due(entries, bytes, core.snapshot_size()) {
@@ -431,31 +436,51 @@ impl Persistence {
                 }),
             ),
             None => {
-                // Read on the writer, in the order of the writes, so that the
-                // version holds exactly what was accepted before `at_ms` (a
-                // read every history interval); merged on the folder.
+                // The other document is read on the writer, in the order of
+                // the writes: as stored when this version was taken. This one
+                // is read there too if it is small, so that the version holds
+                // exactly what was accepted before `at_ms`.
+                let upto = self.next_seq - 1;
+                let read_own_later = self.big;
                 let own = self.key.clone();
                 let folder = Arc::clone(&self.folder);
                 let committer = Arc::downgrade(&self.committer);
                 self.committer.submit(
                     Stakes::BestEffort,
                     Box::new(move |s| {
-                        let stored = s.load_doc(&own)?;
+                        let stored = if read_own_later {
+                            None
+                        } else {
+                            Some(s.load_doc(&own)?)
+                        };
                         let others = others(s)?;
                         let storage = s.clone();
                         folder.run(move || {
-                            let states = merge_all(stored.merged(u64::MAX), others);
-                            // Written ahead here, as a fold's snapshot is.
-                            let states = match storage.prepare_version(&own.board, at_ms, states) {
-                                Ok(states) => states,
-                                Err(e) => {
-                                    tracing::warn!(doc = %own, error = %e, "could not write a history version");
-                                    return;
-                                }
+                            // A big one (reading 29 MB held every board's writes
+                            // for 60–90 ms) is read here, up to its last update
+                            // before `at_ms`: what the store holds up to it stays,
+                            // as no fold of it can land before this read (the
+                            // room's next fold merges on this thread after it).
+                            let stored = match stored {
+                                Some(stored) => Ok(stored),
+                                None => storage.load_doc(&own),
                             };
-                            if let Some(committer) = committer.upgrade() {
-                                committer
-                                    .submit(Stakes::BestEffort, Box::new(move |s| keep(s, states)));
+                            let states = stored.and_then(|stored| {
+                                let states = merge_all(stored.merged(upto), others);
+                                // Written ahead here, as a fold's snapshot is.
+                                storage.prepare_version(&own.board, at_ms, states)
+                            });
+                            match (states, committer.upgrade()) {
+                                (Ok(states), Some(writer)) => {
+                                    writer.submit(
+                                        Stakes::BestEffort,
+                                        Box::new(move |s| keep(s, states)),
+                                    );
+                                }
+                                (Ok(_), None) => {}
+                                (Err(e), _) => {
+                                    tracing::warn!(doc = %own, error = %e, "could not keep a history version");
+                                }
                             }
                         });
                         Ok(())
@@ -732,6 +757,41 @@ mod tests {
             ..p
         };
         assert!(bytes.fold_due(1, 4 << 20, 30 << 20), "or at the byte limit");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_big_boards_version_is_read_off_the_writer_and_holds_what_came_before_it() {
+        let mut t = setup(policy(1_000_000));
+        let big = {
+            let doc = Doc::with_client_id(5);
+            let text = doc.get_or_insert_text("t");
+            let mut txn = doc.transact_mut();
+            text.insert(&mut txn, 0, &"x".repeat(FOLD_ON_UNLOAD_FROM + 1));
+            txn.encode_update_v1()
+        };
+        t.storage.compact(&t.persist.key, &big, 0).unwrap();
+        t.core = RoomCore::load(DocKind::Content, Some(&big), &[], RoomLimits::default())
+            .unwrap()
+            .0;
+        t.core.join(1, Role::Editor, ()).unwrap();
+        t.edit(10, "<a>");
+        // The read waits on the folder while the next update is stored.
+        t.folder.set_held(true);
+        t.persist
+            .keep_history(None, Instant::now(), 1_000, Vec::new(), None);
+        t.edit(11, "<b>");
+        assert!(t.committer.flush_now().await);
+        t.folder.set_held(false);
+        t.settle().await;
+        let kept = t
+            .storage
+            .version_state(&t.persist.key.board, DocKind::Content, 1_000)
+            .unwrap()
+            .expect("a version");
+        let text = text_of(&kept);
+        assert!(text.contains("<a>"), "what came before it");
+        assert!(!text.contains("<b>"), "nothing after it");
+        assert!(text.len() > FOLD_ON_UNLOAD_FROM);
     }
 
     #[tokio::test(start_paused = true)]
