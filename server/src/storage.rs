@@ -510,6 +510,15 @@ impl Storage {
 
     /// Erases every key of the board in one atomic batch. Returns whether it existed.
     pub fn delete_board(&self, id: &BoardId) -> Result<bool, StoreError> {
+        // A fold of one of its documents still on its way gives way rather
+        // than write a snapshot for a board that is gone.
+        for doc in DocKind::ALL {
+            let key = DocKey {
+                board: id.clone(),
+                doc,
+            };
+            self.folds.slot(&key).fetch_add(1, Ordering::SeqCst);
+        }
         let existed = self.store.get(&board_key(id))?.is_some();
         let kept: u64 = self.versions(id)?.iter().map(|v| v.meta.bytes).sum();
         let total = self.history_total()?.saturating_sub(kept);
@@ -596,6 +605,22 @@ impl Storage {
     pub fn count_board_keys(&self, id: &BoardId) -> Result<usize, StoreError> {
         Ok(self.store.get(&board_key(id))?.iter().count()
             + self.store.scan_keys(format!("doc/{id}/").as_bytes())?.len())
+    }
+
+    /// [`Self::load_doc`] read again until no compaction of the document ran
+    /// meanwhile: the snapshot and the log are two reads, and one that lands
+    /// between them (a new snapshot, the merged log dropped) would tear it.
+    pub fn load_doc_settled(&self, key: &DocKey) -> Result<StoredDoc, StoreError> {
+        for _ in 0..UPDATE_ATTEMPTS {
+            let epoch = self.fold_epoch(key);
+            let stored = self.load_doc(key)?;
+            if self.fold_epoch(key) == epoch {
+                return Ok(stored);
+            }
+        }
+        Err(StoreError::io(
+            "a document kept being folded while it was read",
+        ))
     }
 
     /// A document's snapshot and log.
@@ -688,8 +713,12 @@ impl Storage {
         let left = merged.split_off(merged.len().min(most_drops));
         let mut ops = vec![put];
         ops.extend(merged.into_iter().map(BatchOp::Delete));
-        self.store.apply(ops)?;
+        // Counted before and after: a read that saw the epoch unchanged
+        // across it saw no part of this batch (`load_doc_settled`).
         self.folds.slot(key).fetch_add(1, Ordering::SeqCst);
+        let applied = self.store.apply(ops);
+        self.folds.slot(key).fetch_add(1, Ordering::SeqCst);
+        applied?;
         Ok(left)
     }
 
@@ -1310,6 +1339,34 @@ mod tests {
             .compact_if_unchanged(&key, late, 2_000, epoch)
             .unwrap()
             .is_none());
+    }
+
+    /// A fold merged before its board was deleted must not write a snapshot
+    /// back (on a sealed store, that write would fail and halt the writer).
+    #[test]
+    fn a_fold_on_its_way_gives_way_to_the_deletion_of_its_board() {
+        let storage = Storage::new(Arc::new(MemoryStore::default()));
+        let b = board('g');
+        storage
+            .create_board(&record(b.as_str()), &[(DocKind::Content, b"snap".to_vec())])
+            .unwrap();
+        let key = DocKey {
+            board: b.clone(),
+            doc: DocKind::Content,
+        };
+        storage.append_update(&key, 1, b"u").unwrap();
+        let epoch = storage.fold_epoch(&key);
+        let snapshot = storage.prepare_snapshot(&key, b"merged".to_vec()).unwrap();
+        storage.delete_board(&b).unwrap();
+        assert!(storage
+            .compact_if_unchanged(&key, snapshot, 1, epoch)
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            storage.count_board_keys(&b).unwrap(),
+            0,
+            "nothing written back"
+        );
     }
 
     fn contract(storage: Storage) {

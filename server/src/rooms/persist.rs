@@ -463,7 +463,7 @@ impl Persistence {
                             // room's next fold merges on this thread after it).
                             let stored = match stored {
                                 Some(stored) => Ok(stored),
-                                None => storage.load_doc(&own),
+                                None => storage.load_doc_settled(&own),
                             };
                             let states = stored.and_then(|stored| {
                                 let states = merge_all(stored.merged(upto), others);
