@@ -194,9 +194,19 @@ pub struct StoredDoc {
     pub workshop: Option<Vec<u8>>,
     /// Who last changed which element, kept beside the document.
     pub activity: Option<Vec<u8>>,
+    /// The last log entry the snapshot holds, as its compaction noted.
+    pub folded_upto: u64,
 }
 
 impl StoredDoc {
+    /// Sequence number for the next log entry: past the log and past every
+    /// entry a compaction merged, so that numbers are never given twice (a
+    /// fold or a history read still on its way names entries by number).
+    pub fn next_seq(&self) -> u64 {
+        let logged = self.log.last().map_or(0, |(seq, _)| *seq);
+        logged.max(self.folded_upto).saturating_add(1)
+    }
+
     /// The snapshot and the log entries up to `upto_seq` merged into one state;
     /// `None` if nothing is stored.
     pub fn merged(&self, upto_seq: u64) -> Option<Vec<u8>> {
@@ -634,12 +644,24 @@ impl Storage {
             .collect::<Result<_, StoreError>>()?;
         let workshop = self.store.get(&key.key("workshop"))?;
         let activity = self.store.get(&key.key("activity"))?;
+        let folded_upto = self.load_folded_upto(key)?;
         Ok(StoredDoc {
             snapshot,
             log,
             workshop,
             activity,
+            folded_upto,
         })
+    }
+
+    /// The last log entry a compaction of `key` merged (0 before the first).
+    fn load_folded_upto(&self, key: &DocKey) -> Result<u64, StoreError> {
+        match self.store.get(&key.key("folded"))? {
+            None => Ok(0),
+            Some(mark) => Ok(u64::from_be_bytes(mark.try_into().map_err(|_| {
+                StoreError::Corrupt(format!("{key}: the compaction mark is not a number"))
+            })?)),
+        }
     }
 
     /// Replaces who-changed-what kept beside a document (not yet flushed).
@@ -711,7 +733,12 @@ impl Storage {
             }
         }
         let left = merged.split_off(merged.len().min(most_drops));
-        let mut ops = vec![put];
+        // Never lowered: numbers once given stay given.
+        let folded = upto_seq.max(self.load_folded_upto(key)?);
+        let mut ops = vec![
+            put,
+            BatchOp::Put(key.key("folded"), folded.to_be_bytes().to_vec()),
+        ];
         ops.extend(merged.into_iter().map(BatchOp::Delete));
         // Counted before and after: a read that saw the epoch unchanged
         // across it saw no part of this batch (`load_doc_settled`).
@@ -1212,6 +1239,35 @@ mod tests {
     /// A fold drops the log entries it merged in batches of their own after
     /// the one that sets the snapshot, so a load may find entries the snapshot
     /// holds already: merged again, they change nothing.
+    /// A compaction that merged the whole log leaves no entry to count on:
+    /// the next number still follows the last one merged, so a fold still on
+    /// its way ("drop entries up to 40") cannot take entries logged after a
+    /// reload, and a history read cannot count them as before its time.
+    #[test]
+    fn numbers_go_on_after_a_compaction_that_emptied_the_log() {
+        let storage = Storage::new(Arc::new(MemoryStore::default()));
+        let key = DocKey {
+            board: board('n'),
+            doc: DocKind::Content,
+        };
+        assert_eq!(storage.load_doc(&key).unwrap().next_seq(), 1);
+        for seq in 1..=40 {
+            storage.append_update(&key, seq, b"u").unwrap();
+        }
+        assert_eq!(storage.load_doc(&key).unwrap().next_seq(), 41);
+        storage.compact(&key, b"merged", 40).unwrap();
+        let stored = storage.load_doc(&key).unwrap();
+        assert!(stored.log.is_empty());
+        assert_eq!(stored.next_seq(), 41);
+        storage.append_update(&key, 41, b"after").unwrap();
+        storage.compact(&key, b"merged again", 7).unwrap();
+        let stored = storage.load_doc(&key).unwrap();
+        assert_eq!(stored.log.len(), 1, "entry 41 is not the snapshot's");
+        assert_eq!(stored.next_seq(), 42);
+        storage.compact(&key, b"all", 41).unwrap();
+        assert_eq!(storage.load_doc(&key).unwrap().next_seq(), 42);
+    }
+
     #[test]
     fn log_entries_a_snapshot_already_holds_change_nothing_when_merged_again() {
         use yrs::updates::decoder::Decode;

@@ -393,6 +393,8 @@ impl SledFiles {
 /// ([`crate::value_files`]), which format 3 would not see.
 pub const DATA_FORMAT_VERSION: u32 = 4;
 const FORMAT_FILE: &str = "FORMAT";
+/// `FORMAT` while it is written; renamed over it once synced.
+const FORMAT_PARTIAL: &str = "FORMAT.partial";
 const FORMAT_PREFIX: &str = "tafel-data-format ";
 /// Present while large values of a format-2 (or older) directory are being
 /// moved into their own tree.
@@ -406,6 +408,12 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
 
 fn io(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::Io(Box::new(e))
+}
+
+/// A file a pointer names is gone, and the pointer was not replaced: files
+/// go only after the batch that replaced their pointer, so this one was lost.
+fn missing_file(id: u64) -> StoreError {
+    StoreError::Corrupt(format!("value file {id:016x} is missing"))
 }
 
 /// A value file's error: corrupt if what it read is not what it should be.
@@ -430,11 +438,23 @@ pub fn data_format(dir: &Path) -> Option<u32> {
 /// Marks `dir` as written in this build's format (after an older one was
 /// brought up to it).
 pub fn mark_data_format(dir: &Path) -> Result<(), StoreError> {
-    std::fs::write(
-        dir.join(FORMAT_FILE),
-        format!("{FORMAT_PREFIX}{DATA_FORMAT_VERSION}\n"),
+    write_format(dir)
+}
+
+/// Writes `FORMAT` whole or not at all: a crash while a directory is brought
+/// up to this format must not leave an empty or half-written file, which the
+/// next start would refuse as "not a Tafel data directory".
+fn write_format(dir: &Path) -> Result<(), StoreError> {
+    let partial = dir.join(FORMAT_PARTIAL);
+    let mut file = std::fs::File::create(&partial).map_err(io)?;
+    std::io::Write::write_all(
+        &mut file,
+        format!("{FORMAT_PREFIX}{DATA_FORMAT_VERSION}\n").as_bytes(),
     )
-    .map_err(io)
+    .map_err(io)?;
+    file.sync_all().map_err(io)?;
+    std::fs::rename(&partial, dir.join(FORMAT_FILE)).map_err(io)?;
+    sync_dir(dir)
 }
 
 /// Checks (or, for a new directory, writes) the data directory's format version.
@@ -464,8 +484,12 @@ pub fn check_data_dir(dir: &Path) -> Result<(), StoreError> {
             Ok(())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A crash while a new directory was marked leaves only the
+            // partial file: still a new directory.
             let empty = match std::fs::read_dir(dir) {
-                Ok(mut entries) => entries.next().is_none(),
+                Ok(entries) => entries
+                    .filter_map(Result::ok)
+                    .all(|e| e.file_name() == FORMAT_PARTIAL),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
                 Err(e) => return Err(io(e)),
             };
@@ -477,11 +501,7 @@ pub fn check_data_dir(dir: &Path) -> Result<(), StoreError> {
                 )));
             }
             std::fs::create_dir_all(dir).map_err(io)?;
-            std::fs::write(
-                &format_path,
-                format!("{FORMAT_PREFIX}{DATA_FORMAT_VERSION}\n"),
-            )
-            .map_err(io)
+            write_format(dir)
         }
         Err(e) => Err(io(e)),
     }
@@ -808,7 +828,7 @@ impl SledStore {
                 .read(id, len)
                 .map_err(from_files)?
                 .map(Some)
-                .ok_or_else(|| StoreError::Corrupt(format!("value file {id:016x} is missing"))),
+                .ok_or_else(|| missing_file(id)),
         }
     }
 }
@@ -817,6 +837,7 @@ impl Store for SledStore {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         // A value file is read without the lock (a 29 MB one would hold up
         // the writer); one replaced meanwhile is looked up again.
+        let mut gone = None;
         for _ in 0..READ_ATTEMPTS {
             let found = {
                 let _reading = self.reading();
@@ -829,6 +850,9 @@ impl Store for SledStore {
                     if let Some(value) = self.value_files.read(id, len).map_err(from_files)? {
                         return Ok(Some(value));
                     }
+                    if gone.replace(id) == Some(id) {
+                        return Err(missing_file(id));
+                    }
                 }
             }
         }
@@ -836,6 +860,7 @@ impl Store for SledStore {
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError> {
+        let mut gone = None;
         'look: for _ in 0..READ_ATTEMPTS {
             let (entries, pointers) = {
                 let _reading = self.reading();
@@ -859,6 +884,7 @@ impl Store for SledStore {
             for (key, (id, len)) in pointers {
                 match self.value_files.read(id, len).map_err(from_files)? {
                     Some(value) => in_files.push((key, value)),
+                    None if gone.replace(id) == Some(id) => return Err(missing_file(id)),
                     None => continue 'look,
                 }
             }
@@ -1459,6 +1485,7 @@ mod tests {
         std::fs::write(dir.path().join(FORMAT_FILE), "tafel-data-format 3\n").unwrap();
         let s = SledStore::open(dir.path()).unwrap();
         assert_eq!(data_format(dir.path()), Some(4));
+        assert!(!dir.path().join(FORMAT_PARTIAL).exists());
         assert_eq!(s.get(b"doc/x/snap").unwrap(), Some(chunked));
     }
 
@@ -1637,6 +1664,37 @@ mod tests {
             std::fs::read_to_string(dir.path().join("FORMAT")).unwrap(),
             "tafel-data-format 99\n"
         );
+    }
+
+    #[test]
+    fn a_new_directory_cut_short_while_marked_opens_as_new() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FORMAT_PARTIAL), "tafel-data-for").unwrap();
+        let s = SledStore::open(dir.path()).unwrap();
+        assert_eq!(data_format(dir.path()), Some(DATA_FORMAT_VERSION));
+        assert!(!dir.path().join(FORMAT_PARTIAL).exists());
+        s.apply(vec![BatchOp::Put(b"k".to_vec(), b"v".to_vec())])
+            .unwrap();
+        assert_eq!(s.get(b"k").unwrap(), Some(b"v".to_vec()));
+    }
+
+    /// A pointer whose file is gone (lost with a disk, removed by hand) is
+    /// reported as corrupt at once, not read a hundred times as if replaced.
+    #[test]
+    fn a_value_file_lost_from_under_its_pointer_is_reported_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SledStore::open(dir.path()).unwrap();
+        let prepared = s.prepare(b"doc/x/snap", vec![4u8; FILE_MIN]).unwrap();
+        s.apply(vec![BatchOp::PutPrepared(prepared)]).unwrap();
+        s.flush().unwrap();
+        for name in value_files(dir.path()) {
+            std::fs::remove_file(dir.path().join("values").join(name)).unwrap();
+        }
+        for err in [s.get(b"doc/x/snap").err(), s.scan_prefix(b"doc/x/").err()] {
+            let err = err.expect("an error, not a value");
+            assert!(matches!(err, StoreError::Corrupt(_)), "{err}");
+            assert!(err.to_string().contains("missing"), "{err}");
+        }
     }
 
     #[test]

@@ -120,6 +120,7 @@ mod tests {
             log,
             workshop: None,
             activity: None,
+            folded_upto: 0,
         }
     }
 

@@ -188,8 +188,8 @@ impl Persistence {
             Box::new(move |s| s.append_update(&key, seq, &update)),
         );
         self.dirty_for_history = true;
-        self.big = core.snapshot_size() >= FOLD_ON_UNLOAD_FROM;
         self.note_finished_fold(core);
+        self.big = core.snapshot_size() >= FOLD_ON_UNLOAD_FROM;
         let (entries, bytes) = core.log_size();
         if self.policy.fold_due(entries, bytes, core.snapshot_size()) {
             self.fold_in_background(core);
@@ -212,13 +212,13 @@ impl Persistence {
     }
 
     /// Folds every entry logged so far into the snapshot, off the room's task;
-    /// nothing if a fold is under way.
-    fn fold_in_background<L>(&mut self, core: &RoomCore<L>) {
+    /// nothing (`false`) if a fold is under way.
+    fn fold_in_background<L>(&mut self, core: &RoomCore<L>) -> bool {
         let (entries, bytes) = core.log_size();
         {
             let mut state = fold_state(&self.fold);
             if !matches!(*state, Fold::Idle) {
-                return;
+                return false;
             }
             self.folds_started += 1;
             *state = Fold::Running {
@@ -232,6 +232,7 @@ impl Persistence {
             id: self.folds_started,
         };
         self.fold_stored(Some(guard));
+        true
     }
 
     /// Folds every entry logged so far into the snapshot, merged on the folder
@@ -504,7 +505,11 @@ impl Persistence {
             return;
         }
         if core.snapshot_size() >= FOLD_ON_UNLOAD_FROM {
-            if entries > 0 {
+            // Counted like a background fold when it can be one, so that a
+            // room that stays (someone rejoined in its grace period) does
+            // not fold the same entries again at its next append.
+            self.note_finished_fold(core);
+            if entries > 0 && !self.fold_in_background(core) {
                 self.fold_stored(None);
             }
             let active = core.take_writers();
@@ -792,6 +797,40 @@ mod tests {
         assert!(text.contains("<a>"), "what came before it");
         assert!(!text.contains("<b>"), "nothing after it");
         assert!(text.len() > FOLD_ON_UNLOAD_FROM);
+    }
+
+    /// Someone rejoins a big board in its grace period, after its checkpoint
+    /// folded on the folder: the room counts that fold, and its next edits
+    /// start a log of their own instead of folding the old entries again.
+    #[tokio::test(start_paused = true)]
+    async fn a_big_board_that_stays_after_its_checkpoint_counts_the_fold() {
+        let mut t = setup(policy(4));
+        let big = {
+            let doc = Doc::with_client_id(5);
+            let text = doc.get_or_insert_text("t");
+            let mut txn = doc.transact_mut();
+            text.insert(&mut txn, 0, &"x".repeat(FOLD_ON_UNLOAD_FROM + 1));
+            txn.encode_update_v1()
+        };
+        t.storage.compact(&t.persist.key, &big, 0).unwrap();
+        t.core = RoomCore::load(DocKind::Content, Some(&big), &[], RoomLimits::default())
+            .unwrap()
+            .0;
+        t.core.join(1, Role::Editor, ()).unwrap();
+        for (i, s) in ["a", "b", "c"].iter().enumerate() {
+            t.edit(10 + i as u64, s);
+        }
+        t.persist.checkpoint(&mut t.core, Instant::now(), 1_000);
+        t.settle().await;
+        assert!(t.stored().log.is_empty(), "the checkpoint folded all three");
+        assert_eq!(t.persist.folds_started, 1);
+        t.edit(20, "d");
+        assert_eq!(t.core.log_size().0, 1, "only the edit after the fold");
+        t.edit(21, "e");
+        t.edit(22, "f");
+        t.settle().await;
+        assert_eq!(t.persist.folds_started, 1, "three entries fold nothing");
+        assert_eq!(t.logged_seqs(), [4, 5, 6]);
     }
 
     #[tokio::test(start_paused = true)]

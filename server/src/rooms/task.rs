@@ -101,7 +101,7 @@ pub(crate) async fn run_room(
             return refuse_all(&rooms, &key, generation, rx, CloseCode::InternalError);
         }
     };
-    let next_seq = stored.log.last().map_or(1, |(s, _)| s + 1);
+    let next_seq = stored.next_seq();
     let limits = rooms.config.limits.clone();
     let for_load = Arc::clone(&stored);
     let kind = key.doc;
