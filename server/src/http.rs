@@ -7,8 +7,8 @@ use crate::app::{AccessError, App};
 use crate::client_files::ClientFiles;
 use crate::secret::random_token;
 use crate::storage::{hash_token, BoardRecord};
+use crate::ws_handshake::WsUpgrade;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Path, Query, RawPathParams, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -984,7 +984,7 @@ async fn issue_participant(
 
 fn upgrade(
     app: Arc<App>,
-    ws: WebSocketUpgrade,
+    ws: WsUpgrade,
     board: String,
     doc: Option<DocKind>,
     query: SocketQuery,
@@ -1002,19 +1002,7 @@ fn upgrade(
         token: header_token.or(query.token),
         me: header_me.or(query.me),
     };
-    let ws = ws
-        .protocols([tafel_shared::protocol::WS_PROTOCOL])
-        // tungstenite's own limit sits above ours, so that frames just over the limit
-        // get our documented close code rather than a torn connection.
-        .max_message_size(app.config.max_frame_bytes.saturating_mul(2).max(1 << 16))
-        .max_frame_size(app.config.max_frame_bytes.saturating_mul(2).max(1 << 16))
-        // Most sockets sit idle with a cursor or two per second: a small read buffer
-        // keeps their memory low (tungstenite allocates 128 KiB up front); large
-        // messages still arrive, in more reads. tungstenite also zeroes the free part
-        // of it each time the socket is polled for a read, once per batch sent: at
-        // 500 sockets a 4 KiB buffer made that 4 % of the server's CPU (BENCHMARKS.md).
-        .read_buffer_size(1 << 10);
-    ws.on_upgrade(move |socket| async move {
+    ws.on_upgrade(tafel_shared::protocol::WS_PROTOCOL, move |io| async move {
         let auth = match doc {
             Some(doc) => {
                 app.authorize_socket(&board, doc, query.token.as_deref(), query.me.as_deref())
@@ -1034,7 +1022,7 @@ fn upgrade(
                 );
             }
         }
-        crate::ws::serve_socket(app, socket, auth).await
+        crate::ws::serve_connection(app, io, auth).await
     })
 }
 
@@ -1044,7 +1032,7 @@ async fn ws_content(
     Query(q): Query<SocketQuery>,
     ClientAddr(addr): ClientAddr,
     headers: axum::http::HeaderMap,
-    ws: WebSocketUpgrade,
+    ws: WsUpgrade,
 ) -> Response {
     upgrade(app, ws, board, Some(DocKind::Content), q, &headers, addr)
 }
@@ -1055,7 +1043,7 @@ async fn ws_doc(
     Query(q): Query<SocketQuery>,
     ClientAddr(addr): ClientAddr,
     headers: axum::http::HeaderMap,
-    ws: WebSocketUpgrade,
+    ws: WsUpgrade,
 ) -> Response {
     // The content document lives at /ws/{board}; the others by name.
     let doc = DocKind::ALL

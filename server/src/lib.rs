@@ -68,3 +68,5 @@ pub mod update_shape;
 pub mod value_files;
 pub mod workshop;
 pub mod ws;
+pub mod ws_conn;
+pub mod ws_handshake;

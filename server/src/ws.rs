@@ -1,6 +1,9 @@
 //! The WebSocket edge: authenticates, then moves frames between one socket and its
 //! room. Size and rate limits are checked here, before a frame reaches the room.
 //!
+//! The room writes its frames into the connection itself ([`crate::ws_conn`]);
+//! this task reads, and writes what the connection could not take at once.
+//!
 //! The pump is generic over the socket (any `Sink` + `Stream` of WebSocket
 //! messages, as in axum's testing-websockets example), so its limits and close
 //! handshakes are unit-tested with in-memory channels under paused time.
@@ -12,13 +15,16 @@ use crate::metrics::Metrics;
 use crate::room::Member;
 use crate::rooms::ConnLink;
 use crate::storage::DocKey;
-use axum::extract::ws::{CloseFrame, Message as WsMessage};
 use bytes::Bytes;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
 use tafel_shared::protocol::CloseCode;
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message as WsMessage};
+use tokio_tungstenite::WebSocketStream;
 
 /// A token bucket: `rate` messages per second with bursts up to `burst`.
 pub struct RateLimit {
@@ -86,7 +92,7 @@ const CLOSE_WAIT: Duration = Duration::from_secs(2);
 /// Sending is bounded too: a peer that reads nothing cannot hold the task.
 pub async fn close_with<S>(mut socket: S, code: CloseCode)
 where
-    S: Sink<WsMessage> + Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
+    S: Sink<WsMessage> + Stream<Item = Result<WsMessage, WsError>> + Unpin,
 {
     if send_close(&mut socket, code).await {
         await_close_reply(socket).await;
@@ -101,7 +107,7 @@ where
     tokio::time::timeout(
         CLOSE_WAIT,
         socket.send(WsMessage::Close(Some(CloseFrame {
-            code: code.code(),
+            code: code.code().into(),
             reason: code.reason().into(),
         }))),
     )
@@ -113,7 +119,7 @@ where
 /// ends.
 async fn await_close_reply<S>(mut socket: S)
 where
-    S: Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
+    S: Stream<Item = Result<WsMessage, WsError>> + Unpin,
 {
     let _ = tokio::time::timeout(CLOSE_WAIT, async {
         while let Some(Ok(msg)) = socket.next().await {
@@ -125,10 +131,49 @@ where
     .await;
 }
 
-/// Serves one authenticated socket until it closes.
-pub async fn serve_socket<S>(app: Arc<App>, socket: S, auth: Result<Authorized, CloseCode>)
-where
-    S: Sink<WsMessage, Error = axum::Error> + Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
+/// tungstenite's settings for a socket: its own limits sit above ours, so
+/// that frames just over the limit get our documented close code rather than
+/// a torn connection.
+fn websocket_config(max_frame_bytes: usize) -> WebSocketConfig {
+    let hard_limit = max_frame_bytes.saturating_mul(2).max(1 << 16);
+    WebSocketConfig::default()
+        .max_message_size(Some(hard_limit))
+        .max_frame_size(Some(hard_limit))
+        // Most sockets sit idle with a cursor or two per second: a small read
+        // buffer keeps their memory low (tungstenite allocates 128 KiB up
+        // front); large messages still arrive, in more reads. tungstenite also
+        // zeroes the free part of it each time the socket is polled for a
+        // read: at 500 sockets a 4 KiB buffer made that 4 % of the server's
+        // CPU (BENCHMARKS.md).
+        .read_buffer_size(1 << 10)
+}
+
+/// Serves a connection the handshake opened: the room writes into it
+/// directly, this task reads it.
+pub async fn serve_connection(
+    app: Arc<App>,
+    io: crate::ws_handshake::Upgraded,
+    auth: Result<Authorized, CloseCode>,
+) {
+    let conn = crate::ws_conn::Conn::new(io, app.config.send_queue_bytes.max(1));
+    let socket = WebSocketStream::from_raw_socket(
+        crate::ws_conn::SharedIo::new(Arc::clone(&conn)),
+        Role::Server,
+        Some(websocket_config(app.config.max_frame_bytes)),
+    )
+    .await;
+    serve_socket(app, socket, auth, Some(conn)).await
+}
+
+/// Serves one authenticated socket until it closes; with `direct`, its room
+/// writes into its connection.
+pub async fn serve_socket<S>(
+    app: Arc<App>,
+    socket: S,
+    auth: Result<Authorized, CloseCode>,
+    direct: Option<Arc<dyn crate::rooms::queue::Direct>>,
+) where
+    S: Sink<WsMessage, Error = WsError> + Stream<Item = Result<WsMessage, WsError>> + Unpin,
 {
     let auth = match auth {
         Ok(a) => a,
@@ -145,7 +190,7 @@ where
         role: auth.role,
         participant: auth.participant,
     };
-    let link = match app.rooms.join(key, member).await {
+    let link = match app.rooms.join_direct(key, member, direct).await {
         Ok(link) => link,
         Err(code) => return close_with(socket, code).await,
     };
@@ -166,9 +211,10 @@ pub async fn pump<S>(
     clock: &dyn Clock,
 ) -> Option<CloseCode>
 where
-    S: Sink<WsMessage, Error = axum::Error> + Stream<Item = Result<WsMessage, axum::Error>> + Unpin,
+    S: Sink<WsMessage, Error = WsError> + Stream<Item = Result<WsMessage, WsError>> + Unpin,
 {
     let mut rate = RateLimit::new(limits.messages_per_sec, limits.burst, clock.now());
+    let direct = link.outbound.direct();
     // Set when a write did not finish in time: no close frame can be sent then.
     let mut stuck = false;
     let close = loop {
@@ -189,21 +235,27 @@ where
                 }
                 None => break Some(CloseCode::InternalError),
             },
+            // What the room wrote and the connection did not take at once.
+            () = backlog(direct.as_deref()) => {
+                match tokio::time::timeout(limits.write_deadline, socket.flush()).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) => break None,
+                    Err(_) => {
+                        metrics.refuse(CloseCode::SlowConsumer.reason());
+                        stuck = true;
+                        break Some(CloseCode::SlowConsumer);
+                    }
+                }
+            }
             incoming = socket.next() => match incoming {
                 None => break None,
-                Some(Err(e)) => {
-                    // Frames over tungstenite's hard limit end the read with a
-                    // capacity error; anything else is a broken connection.
-                    let inner = e.into_inner();
-                    if matches!(
-                        inner.downcast_ref::<tokio_tungstenite::tungstenite::Error>(),
-                        Some(tokio_tungstenite::tungstenite::Error::Capacity(_))
-                    ) {
-                        metrics.refuse(CloseCode::TooLarge.reason());
-                        break Some(CloseCode::TooLarge);
-                    }
-                    break None;
+                // Frames over tungstenite's hard limit end the read with a
+                // capacity error; anything else is a broken connection.
+                Some(Err(WsError::Capacity(_))) => {
+                    metrics.refuse(CloseCode::TooLarge.reason());
+                    break Some(CloseCode::TooLarge);
                 }
+                Some(Err(_)) => break None,
                 Some(Ok(WsMessage::Binary(bytes))) => {
                     if let Some(code) = check_frame(limits, &mut rate, clock, &bytes) {
                         metrics.refuse(code.reason());
@@ -246,6 +298,15 @@ where
         }
     }
     close
+}
+
+/// Resolves when bytes the room wrote wait for this socket's task to write
+/// them; never without a direct connection.
+async fn backlog(direct: Option<&dyn crate::rooms::queue::Direct>) {
+    match direct {
+        Some(direct) => direct.backlog().notified().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Most frames written before one flush, so a busy room cannot keep one socket
@@ -310,37 +371,37 @@ mod tests {
     /// The client's side of an in-memory socket: what it sends, and what the
     /// server wrote to it.
     struct Client {
-        to_server: mpsc::UnboundedSender<Result<WsMessage, axum::Error>>,
+        to_server: mpsc::UnboundedSender<Result<WsMessage, WsError>>,
         from_server: mpsc::UnboundedReceiver<WsMessage>,
     }
 
-    /// The server's side: a `Sink` + `Stream` like axum's `WebSocket`.
+    /// The server's side: a `Sink` + `Stream` like tokio-tungstenite's `WebSocketStream`.
     struct TestSocket {
-        incoming: mpsc::UnboundedReceiver<Result<WsMessage, axum::Error>>,
+        incoming: mpsc::UnboundedReceiver<Result<WsMessage, WsError>>,
         outgoing: mpsc::UnboundedSender<WsMessage>,
     }
 
     impl Stream for TestSocket {
-        type Item = Result<WsMessage, axum::Error>;
+        type Item = Result<WsMessage, WsError>;
         fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
             Pin::new(&mut self.incoming).poll_next(cx)
         }
     }
 
     impl Sink<WsMessage> for TestSocket {
-        type Error = axum::Error;
+        type Error = WsError;
         fn poll_ready(
             mut self: Pin<&mut Self>,
             cx: &mut Context<'_>,
         ) -> Poll<Result<(), Self::Error>> {
             Pin::new(&mut self.outgoing)
                 .poll_ready(cx)
-                .map_err(axum::Error::new)
+                .map_err(|_| WsError::ConnectionClosed)
         }
         fn start_send(mut self: Pin<&mut Self>, item: WsMessage) -> Result<(), Self::Error> {
             Pin::new(&mut self.outgoing)
                 .start_send(item)
-                .map_err(axum::Error::new)
+                .map_err(|_| WsError::ConnectionClosed)
         }
         fn poll_flush(
             mut self: Pin<&mut Self>,
@@ -348,7 +409,7 @@ mod tests {
         ) -> Poll<Result<(), Self::Error>> {
             Pin::new(&mut self.outgoing)
                 .poll_flush(cx)
-                .map_err(axum::Error::new)
+                .map_err(|_| WsError::ConnectionClosed)
         }
         fn poll_close(
             mut self: Pin<&mut Self>,
@@ -356,7 +417,7 @@ mod tests {
         ) -> Poll<Result<(), Self::Error>> {
             Pin::new(&mut self.outgoing)
                 .poll_close(cx)
-                .map_err(axum::Error::new)
+                .map_err(|_| WsError::ConnectionClosed)
         }
     }
 
@@ -390,7 +451,7 @@ mod tests {
         async fn close_code(&mut self) -> Option<u16> {
             while let Some(msg) = self.from_server.next().await {
                 if let WsMessage::Close(frame) = msg {
-                    return frame.map(|f| f.code);
+                    return frame.map(|f| u16::from(f.code));
                 }
             }
             None
@@ -488,17 +549,17 @@ mod tests {
     }
 
     /// A socket whose client never reads: every write waits forever.
-    struct Stuck(mpsc::UnboundedReceiver<Result<WsMessage, axum::Error>>);
+    struct Stuck(mpsc::UnboundedReceiver<Result<WsMessage, WsError>>);
 
     impl Stream for Stuck {
-        type Item = Result<WsMessage, axum::Error>;
+        type Item = Result<WsMessage, WsError>;
         fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
             Pin::new(&mut self.0).poll_next(cx)
         }
     }
 
     impl Sink<WsMessage> for Stuck {
-        type Error = axum::Error;
+        type Error = WsError;
         fn poll_ready(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
             Poll::Pending
         }

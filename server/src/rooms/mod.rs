@@ -273,6 +273,17 @@ impl Rooms {
         key: DocKey,
         member: impl Into<Member>,
     ) -> Result<ConnLink, CloseCode> {
+        self.join_direct(key, member, None).await
+    }
+
+    /// [`Self::join`] for a socket whose room writes into its connection
+    /// itself ([`queue::Direct`]).
+    pub async fn join_direct(
+        self: &Arc<Self>,
+        key: DocKey,
+        member: impl Into<Member>,
+        direct: Option<Arc<dyn queue::Direct>>,
+    ) -> Result<ConnLink, CloseCode> {
         let member = member.into();
         if self.metrics.open_sockets.get() >= self.config.max_sockets as i64 {
             self.metrics.refuse(CloseCode::ServerFull.reason());
@@ -284,7 +295,7 @@ impl Rooms {
         for _ in 0..4 {
             let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
             let handle = self.handle_for(&key)?;
-            let (out_tx, out_rx) = send_queue(self.config.send_queue_bytes);
+            let (out_tx, out_rx) = send_queue(self.config.send_queue_bytes, direct.clone());
             let (kill_tx, kill_rx) = oneshot::channel();
             let (reply_tx, reply_rx) = oneshot::channel();
             let join = Cmd::Join {
@@ -519,7 +530,7 @@ pub(crate) fn test_link(
     oneshot::Sender<CloseCode>,
     mpsc::Receiver<Cmd>,
 ) {
-    let (out, inbox) = send_queue(limit);
+    let (out, inbox) = send_queue(limit, None);
     let (kill_tx, kill_rx) = oneshot::channel();
     let (room_tx, room_rx) = mpsc::channel(16);
     (

@@ -9,13 +9,26 @@
 use bytes::Bytes;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
+
+/// A socket's connection that the room writes into itself
+/// ([`crate::ws_conn::Conn`]), instead of queueing frames for the socket's
+/// task: no task wakes for a batch the connection takes at once.
+pub trait Direct: Send + Sync {
+    /// Writes one binary frame per payload, after everything sent before.
+    /// What the connection does not take at once waits (bounded) for the
+    /// socket's task, which [`Self::backlog`] then wakes.
+    fn send(&self, payloads: &[Bytes]) -> Result<(), PushError>;
+    /// Notified when bytes wait for the socket's task to write them.
+    fn backlog(&self) -> &Notify;
+}
 
 /// The room's end of a socket's send queue.
 pub struct Outbox {
     tx: mpsc::UnboundedSender<Vec<Bytes>>,
     queued: Arc<AtomicUsize>,
     limit: usize,
+    direct: Option<Arc<dyn Direct>>,
 }
 
 /// The socket's end of its send queue. Frames come in batches (what the room
@@ -24,10 +37,13 @@ pub struct Inbox {
     rx: mpsc::UnboundedReceiver<Vec<Bytes>>,
     batch: std::collections::VecDeque<Bytes>,
     queued: Arc<AtomicUsize>,
+    direct: Option<Arc<dyn Direct>>,
 }
 
-/// A send queue holding at most `limit` bytes (one frame always fits).
-pub fn send_queue(limit: usize) -> (Outbox, Inbox) {
+/// A send queue holding at most `limit` bytes (one frame always fits). With
+/// `direct`, the room writes into the connection instead, and the queue only
+/// tells the socket that its room let go.
+pub fn send_queue(limit: usize, direct: Option<Arc<dyn Direct>>) -> (Outbox, Inbox) {
     let (tx, rx) = mpsc::unbounded_channel();
     let queued = Arc::new(AtomicUsize::new(0));
     (
@@ -35,11 +51,13 @@ pub fn send_queue(limit: usize) -> (Outbox, Inbox) {
             tx,
             queued: Arc::clone(&queued),
             limit,
+            direct: direct.clone(),
         },
         Inbox {
             rx,
             batch: std::collections::VecDeque::new(),
             queued,
+            direct,
         },
     )
 }
@@ -61,6 +79,12 @@ impl Outbox {
 
     /// Queues frames that the socket takes in one go.
     pub fn push_batch(&self, frames: Vec<Bytes>) -> Result<(), PushError> {
+        if let Some(direct) = &self.direct {
+            if self.tx.is_closed() {
+                return Err(PushError::Closed);
+            }
+            return direct.send(&frames);
+        }
         let len: usize = frames.iter().map(Bytes::len).sum();
         let queued = self.queued.load(Ordering::Acquire);
         // One batch always fits, however large (a big board's first sync).
@@ -79,6 +103,11 @@ impl Inbox {
             self.batch = self.rx.recv().await?.into();
         }
         self.take()
+    }
+
+    /// The connection the room writes into, if it does.
+    pub fn direct(&self) -> Option<Arc<dyn Direct>> {
+        self.direct.clone()
     }
 
     /// The next frame if one is already waiting.
@@ -106,7 +135,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_limit_counts_bytes_and_reading_frees_room() {
-        let (out, mut inbox) = send_queue(10);
+        let (out, mut inbox) = send_queue(10, None);
         out.push(bytes(6)).unwrap();
         out.push(bytes(4)).unwrap();
         assert_eq!(out.push(bytes(1)), Err(PushError::Full));
@@ -119,7 +148,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_batch_arrives_whole_and_in_order_and_counts_its_bytes() {
-        let (out, mut inbox) = send_queue(10);
+        let (out, mut inbox) = send_queue(10, None);
         out.push_batch(vec![bytes(3), bytes(4)]).unwrap();
         assert_eq!(
             out.push_batch(vec![bytes(2), bytes(2)]),
@@ -133,17 +162,17 @@ mod tests {
 
     #[test]
     fn one_frame_always_fits_however_large() {
-        let (out, _inbox) = send_queue(10);
+        let (out, _inbox) = send_queue(10, None);
         out.push(bytes(1_000)).unwrap();
         assert_eq!(out.push(bytes(1)), Err(PushError::Full));
     }
 
     #[tokio::test]
     async fn a_dropped_socket_is_reported_closed_and_the_room_dropping_ends_reads() {
-        let (out, inbox) = send_queue(10);
+        let (out, inbox) = send_queue(10, None);
         drop(inbox);
         assert_eq!(out.push(bytes(1)), Err(PushError::Closed));
-        let (out, mut inbox) = send_queue(10);
+        let (out, mut inbox) = send_queue(10, None);
         out.push(bytes(2)).unwrap();
         drop(out);
         assert_eq!(inbox.recv().await.map(|b| b.len()), Some(2));
