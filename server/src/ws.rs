@@ -280,6 +280,9 @@ where
             },
         }
     };
+    if let Some(direct) = &direct {
+        direct.stop();
+    }
     match close {
         Some(code) if !stuck => {
             // The link (and with it this socket's place in the room and in

@@ -43,6 +43,8 @@ pub struct Conn<T> {
 struct State<T> {
     /// `None` once the socket's task has let go: the connection is closed.
     io: Option<T>,
+    /// Set when the socket closes: the room may not write any more.
+    stopped: bool,
     waiting: VecDeque<Piece>,
     waiting_bytes: usize,
     /// Bytes ever accepted, and of them written: a flush waits for what was
@@ -166,6 +168,7 @@ impl<T> Conn<T> {
         Arc::new(Self {
             state: Mutex::new(State {
                 io: Some(io),
+                stopped: false,
                 waiting: VecDeque::new(),
                 waiting_bytes: 0,
                 accepted: 0,
@@ -191,7 +194,7 @@ impl<T> Conn<T> {
 impl<T: AsyncWrite + Unpin + Send> Direct for Conn<T> {
     fn send(&self, payloads: &[Bytes]) -> Result<(), PushError> {
         let mut state = self.state();
-        if state.io.is_none() {
+        if state.io.is_none() || state.stopped {
             return Err(PushError::Closed);
         }
         let len: usize = payloads.iter().map(|p| p.len() + 10).sum();
@@ -224,6 +227,10 @@ impl<T: AsyncWrite + Unpin + Send> Direct for Conn<T> {
 
     fn backlog(&self) -> &Notify {
         &self.backlog
+    }
+
+    fn stop(&self) {
+        self.state().stopped = true;
     }
 }
 
@@ -413,6 +420,24 @@ mod tests {
         }
         let _server = flushing.await.unwrap();
         assert_eq!(conn.waiting_bytes(), 0);
+    }
+
+    /// A closing socket takes nothing more from its room, so nothing
+    /// follows its close frame; what was written before still goes.
+    #[tokio::test]
+    async fn a_stopped_connection_refuses_the_rooms_frames_but_not_the_tasks() {
+        let (near, far) = tokio::io::duplex(1 << 16);
+        let conn = Conn::new(near, 1_000);
+        let mut server =
+            WebSocketStream::from_raw_socket(SharedIo::new(Arc::clone(&conn)), Role::Server, None)
+                .await;
+        conn.send(&[payload(3, 1)]).unwrap();
+        conn.stop();
+        assert_eq!(conn.send(&[payload(3, 2)]), Err(PushError::Closed));
+        server.send(Message::Close(None)).await.unwrap();
+        let mut client = client(far).await;
+        assert_eq!(next_binary(&mut client).await, payload(3, 1));
+        assert!(matches!(client.next().await, Some(Ok(Message::Close(_)))));
     }
 
     /// The task letting go closes the connection, though the room still

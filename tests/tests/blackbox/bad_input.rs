@@ -562,3 +562,89 @@ async fn a_disk_that_stops_answering_stops_the_server_at_the_deadline() {
     assert!(format!("{err:#}").contains("did not finish"), "{err:#}");
     store.set_stalled(false);
 }
+
+/// The WebSocket handshake is Tafel's own (the rooms write into the
+/// connection): requests that are not a handshake get an HTTP error and the
+/// connection stays an HTTP one, and a real handshake is answered as RFC 6455
+/// says, with Tafel's protocol only when the client offered it.
+#[tokio::test]
+async fn requests_that_are_no_websocket_handshake_get_an_http_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("Handshake", "").await.unwrap();
+    let path = DocKind::Content.ws_path(&board.id);
+    let token = board.token(Role::Editor);
+    let answer = |request: String| {
+        let addr = srv.server.addr;
+        async move {
+            let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+            tcp.write_all(request.as_bytes()).await.unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                assert_eq!(tcp.read(&mut byte).await.unwrap(), 1, "an answer");
+                head.push(byte[0]);
+            }
+            String::from_utf8(head).unwrap().to_ascii_lowercase()
+        }
+    };
+    let request = |method: &str, headers: &str| {
+        format!(
+            "{method} {path}?token={token} HTTP/1.1\r\nHost: tafel\r\n{headers}Content-Length: 0\r\n\r\n"
+        )
+    };
+    let upgrade = "Connection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\
+                   Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    for (method, headers, status) in [
+        ("GET", "", "400"),
+        ("GET", "Connection: upgrade\r\nUpgrade: h2c\r\n", "400"),
+        (
+            "GET",
+            "Connection: upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n",
+            "400",
+        ),
+        (
+            "GET",
+            &format!("{upgrade}Sec-WebSocket-Version: 8\r\n"),
+            "400",
+        ),
+        (
+            "POST",
+            &format!("{upgrade}Sec-WebSocket-Version: 13\r\n"),
+            "405",
+        ),
+    ] {
+        let head = answer(request(method, headers)).await;
+        assert!(
+            head.starts_with(&format!("http/1.1 {status}")),
+            "{method} with {headers:?}: {head}"
+        );
+    }
+    // RFC 6455's own example key, and a stock client that offers no protocol.
+    let head = answer(request(
+        "GET",
+        &format!("{upgrade}Sec-WebSocket-Version: 13\r\n"),
+    ))
+    .await;
+    assert!(head.starts_with("http/1.1 101"), "{head}");
+    assert!(
+        head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="),
+        "{head}"
+    );
+    assert!(!head.contains("sec-websocket-protocol"), "{head}");
+    let head = answer(request(
+        "GET",
+        &format!(
+            "{upgrade}Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: chat, {}\r\n",
+            tafel_shared::protocol::WS_PROTOCOL
+        ),
+    ))
+    .await;
+    assert!(
+        head.contains(&format!(
+            "sec-websocket-protocol: {}",
+            tafel_shared::protocol::WS_PROTOCOL
+        )),
+        "{head}"
+    );
+}
