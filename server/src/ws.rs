@@ -223,28 +223,18 @@ where
             code = &mut link.kill => break code.ok(),
             out = link.outbound.recv() => match out {
                 Some(frame) => {
-                    match tokio::time::timeout(limits.write_deadline, write_batch(&mut socket, &mut link, frame)).await {
-                        Ok(Ok(())) => {}
-                        Ok(Err(_)) => break None,
-                        Err(_) => {
-                            metrics.refuse(CloseCode::SlowConsumer.reason());
-                            stuck = true;
-                            break Some(CloseCode::SlowConsumer);
-                        }
+                    if let Err(end) = within_deadline(limits, metrics, write_batch(&mut socket, &mut link, frame)).await {
+                        stuck = end.is_some();
+                        break end;
                     }
                 }
                 None => break Some(CloseCode::InternalError),
             },
             // What the room wrote and the connection did not take at once.
             () = backlog(direct.as_deref()) => {
-                match tokio::time::timeout(limits.write_deadline, socket.flush()).await {
-                    Ok(Ok(())) => {}
-                    Ok(Err(_)) => break None,
-                    Err(_) => {
-                        metrics.refuse(CloseCode::SlowConsumer.reason());
-                        stuck = true;
-                        break Some(CloseCode::SlowConsumer);
-                    }
+                if let Err(end) = within_deadline(limits, metrics, socket.flush()).await {
+                    stuck = end.is_some();
+                    break end;
                 }
             }
             incoming = socket.next() => match incoming {
@@ -301,6 +291,24 @@ where
         }
     }
     close
+}
+
+/// Runs a write to the socket under the write deadline. `Err` ends the pump:
+/// with no code if the connection broke, "client too slow" if it did not
+/// drain in time (no close frame can be sent then).
+async fn within_deadline<E>(
+    limits: &SocketLimits,
+    metrics: &Metrics,
+    write: impl std::future::Future<Output = Result<(), E>>,
+) -> Result<(), Option<CloseCode>> {
+    match tokio::time::timeout(limits.write_deadline, write).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(None),
+        Err(_) => {
+            metrics.refuse(CloseCode::SlowConsumer.reason());
+            Err(Some(CloseCode::SlowConsumer))
+        }
+    }
 }
 
 /// Resolves when bytes the room wrote wait for this socket's task to write

@@ -626,6 +626,23 @@ mod tests {
             assert!(self.committer.flush_now().await);
         }
 
+        /// Stores a board of just over [`FOLD_ON_UNLOAD_FROM`] and loads
+        /// it, with one editor.
+        fn load_big_board(&mut self) {
+            let big = {
+                let doc = Doc::with_client_id(5);
+                let text = doc.get_or_insert_text("t");
+                let mut txn = doc.transact_mut();
+                text.insert(&mut txn, 0, &"x".repeat(FOLD_ON_UNLOAD_FROM + 1));
+                txn.encode_update_v1()
+            };
+            self.storage.compact(&self.persist.key, &big, 0).unwrap();
+            self.core = RoomCore::load(DocKind::Content, Some(&big), &[], RoomLimits::default())
+                .unwrap()
+                .0;
+            self.core.join(1, Role::Editor, ()).unwrap();
+        }
+
         fn stored(&self) -> StoredDoc {
             self.storage.load_doc(&self.persist.key).unwrap()
         }
@@ -767,18 +784,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_big_boards_version_is_read_off_the_writer_and_holds_what_came_before_it() {
         let mut t = setup(policy(1_000_000));
-        let big = {
-            let doc = Doc::with_client_id(5);
-            let text = doc.get_or_insert_text("t");
-            let mut txn = doc.transact_mut();
-            text.insert(&mut txn, 0, &"x".repeat(FOLD_ON_UNLOAD_FROM + 1));
-            txn.encode_update_v1()
-        };
-        t.storage.compact(&t.persist.key, &big, 0).unwrap();
-        t.core = RoomCore::load(DocKind::Content, Some(&big), &[], RoomLimits::default())
-            .unwrap()
-            .0;
-        t.core.join(1, Role::Editor, ()).unwrap();
+        t.load_big_board();
         t.edit(10, "<a>");
         // The read waits on the folder while the next update is stored.
         t.folder.set_held(true);
@@ -805,18 +811,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_big_board_that_stays_after_its_checkpoint_counts_the_fold() {
         let mut t = setup(policy(4));
-        let big = {
-            let doc = Doc::with_client_id(5);
-            let text = doc.get_or_insert_text("t");
-            let mut txn = doc.transact_mut();
-            text.insert(&mut txn, 0, &"x".repeat(FOLD_ON_UNLOAD_FROM + 1));
-            txn.encode_update_v1()
-        };
-        t.storage.compact(&t.persist.key, &big, 0).unwrap();
-        t.core = RoomCore::load(DocKind::Content, Some(&big), &[], RoomLimits::default())
-            .unwrap()
-            .0;
-        t.core.join(1, Role::Editor, ()).unwrap();
+        t.load_big_board();
         for (i, s) in ["a", "b", "c"].iter().enumerate() {
             t.edit(10 + i as u64, s);
         }
