@@ -259,7 +259,12 @@ where
                     metrics.refuse(CloseCode::UnsupportedData.reason());
                     break Some(CloseCode::UnsupportedData);
                 }
-                Some(Ok(WsMessage::Close(_))) => break None,
+                Some(Ok(WsMessage::Close(_))) => {
+                    // tungstenite has answered it: the answer goes out before
+                    // the connection closes, so the client's close is clean.
+                    let _ = tokio::time::timeout(CLOSE_WAIT, socket.flush()).await;
+                    break None;
+                }
                 // Pings are answered by the WebSocket layer itself.
                 Some(Ok(_)) => {
                     if !rate.allow(clock.now()) {
@@ -277,7 +282,8 @@ where
         Some(code) if !stuck => {
             // The link (and with it this socket's place in the room and in
             // the count shutdown waits on) goes once the close frame is out,
-            // not after the peer's answer.
+            // not after the peer's answer; the room may let go of it even
+            // sooner, when its next write finds the connection stopped.
             let sent = send_close(&mut socket, code).await;
             drop(link);
             if sent {

@@ -35,8 +35,9 @@ const MOST_SLICES: usize = 64;
 pub struct Conn<T> {
     state: Mutex<State<T>>,
     backlog: Notify,
-    /// Bytes that may wait before the client counts as too slow (one batch
-    /// always fits).
+    /// Bytes that may wait behind the batch being written before the client
+    /// counts as too slow (one batch always fits), as the send queue counted
+    /// them: a big board's first sync being written counts for nothing.
     limit: usize,
 }
 
@@ -51,6 +52,8 @@ struct State<T> {
     /// accepted when it began, not for what the room adds meanwhile.
     accepted: u64,
     written: u64,
+    /// Where each batch waiting ends, counted as `accepted` is.
+    batch_ends: VecDeque<u64>,
 }
 
 /// A part of the byte stream still to write.
@@ -110,15 +113,45 @@ impl Piece {
 impl<T> State<T> {
     fn push(&mut self, piece: Piece) {
         let len = piece.as_slice().len();
+        // An empty piece would end a vectored write early, as if the
+        // connection took nothing.
+        if len == 0 {
+            return;
+        }
         self.waiting_bytes += len;
         self.accepted += len as u64;
         self.waiting.push_back(piece);
+    }
+
+    /// Ends the batch pushed since the last call.
+    fn end_batch(&mut self) {
+        if self
+            .batch_ends
+            .back()
+            .is_none_or(|&end| end < self.accepted)
+        {
+            self.batch_ends.push_back(self.accepted);
+        }
+    }
+
+    /// Bytes waiting behind the batch being written.
+    fn behind_current_batch(&self) -> usize {
+        self.batch_ends
+            .front()
+            .map_or(0, |&end| (self.accepted - end) as usize)
     }
 
     /// Forgets the first `n` waiting bytes, which the connection took.
     fn wrote(&mut self, mut n: usize) {
         self.written += n as u64;
         self.waiting_bytes -= n;
+        while self
+            .batch_ends
+            .front()
+            .is_some_and(|&end| end <= self.written)
+        {
+            self.batch_ends.pop_front();
+        }
         while n > 0 {
             let Some(front) = self.waiting.front_mut() else {
                 return;
@@ -173,6 +206,7 @@ impl<T> Conn<T> {
                 waiting_bytes: 0,
                 accepted: 0,
                 written: 0,
+                batch_ends: VecDeque::new(),
             }),
             backlog: Notify::new(),
             limit,
@@ -198,7 +232,8 @@ impl<T: AsyncWrite + Unpin + Send> Direct for Conn<T> {
             return Err(PushError::Closed);
         }
         let len: usize = payloads.iter().map(|p| p.len() + 10).sum();
-        if state.waiting_bytes > 0 && state.waiting_bytes + len > self.limit {
+        let behind = state.behind_current_batch();
+        if behind > 0 && behind + len > self.limit {
             return Err(PushError::Full);
         }
         let was_idle = state.waiting.is_empty();
@@ -206,6 +241,7 @@ impl<T: AsyncWrite + Unpin + Send> Direct for Conn<T> {
             state.push(Piece::binary_header(payload.len()));
             state.push(Piece::Bytes(payload.clone()));
         }
+        state.end_batch();
         if was_idle {
             // Outside tokio's cooperative budget, which counts every write
             // of the task it runs on: after 128 in one go the room's writes
@@ -255,8 +291,13 @@ impl<T> SharedIo<T> {
 
 impl<T> Drop for SharedIo<T> {
     fn drop(&mut self) {
-        let io = self.conn.state().io.take();
-        drop(io);
+        let (io, waiting) = {
+            let mut state = self.conn.state();
+            state.waiting_bytes = 0;
+            state.batch_ends.clear();
+            (state.io.take(), std::mem::take(&mut state.waiting))
+        };
+        drop((io, waiting));
     }
 }
 
@@ -287,6 +328,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for SharedIo<T> {
             return Poll::Ready(Err(std::io::ErrorKind::BrokenPipe.into()));
         }
         state.push(Piece::Bytes(Bytes::copy_from_slice(buf)));
+        state.end_batch();
         // Written now if it can be; the rest goes with the next flush, which
         // the socket's task is asked for in case tungstenite does not flush.
         match state.write_waiting(cx) {
@@ -308,6 +350,12 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for SharedIo<T> {
             }
         }
         self.flushing_to = None;
+        // A flush tungstenite gave up on (it flushes a pong while reading,
+        // and reads on when that waits) leaves an older target behind: what
+        // came after it is written at the task's next turn.
+        if !state.waiting.is_empty() {
+            conn.backlog.notify_one();
+        }
         match state.io.as_mut() {
             Some(io) => Pin::new(io).poll_flush(cx),
             None => Poll::Ready(Err(std::io::ErrorKind::BrokenPipe.into())),
@@ -392,6 +440,8 @@ mod tests {
 
     /// A client that reads slowly: what does not fit waits, in order, the
     /// task is asked to write it, and past the limit the room hears "full".
+    /// The batch being written counts for nothing, as in the send queue: a
+    /// big board's first sync may be far larger than the limit.
     #[tokio::test]
     async fn what_the_connection_cannot_take_waits_for_the_task_up_to_the_limit() {
         let (near, far) = tokio::io::duplex(64);
@@ -399,27 +449,78 @@ mod tests {
         let mut server =
             WebSocketStream::from_raw_socket(SharedIo::new(Arc::clone(&conn)), Role::Server, None)
                 .await;
-        conn.send(&[payload(300, 1), payload(300, 2)]).unwrap();
-        assert!(conn.waiting_bytes() > 0, "64 bytes fit, the rest waits");
+        conn.send(&[payload(1_500, 1)]).unwrap();
+        assert!(conn.waiting_bytes() > 1_000, "64 bytes fit, the rest waits");
         tokio::time::timeout(Duration::from_secs(5), conn.backlog().notified())
             .await
             .expect("the task is asked to write what waits");
+        conn.send(&[payload(300, 2)]).unwrap();
         conn.send(&[payload(300, 3)]).unwrap();
         assert_eq!(
             conn.send(&[payload(400, 4)]),
             Err(PushError::Full),
-            "over 1,000 bytes waiting"
+            "over 1,000 bytes behind the batch being written"
         );
         let mut client = client(far).await;
         let flushing = tokio::spawn(async move {
             server.flush().await.unwrap();
             server
         });
-        for fill in 1..=3u8 {
+        assert_eq!(next_binary(&mut client).await, payload(1_500, 1));
+        for fill in 2..=3u8 {
             assert_eq!(next_binary(&mut client).await, payload(300, fill));
         }
         let _server = flushing.await.unwrap();
         assert_eq!(conn.waiting_bytes(), 0);
+    }
+
+    /// tungstenite flushes a pong while it reads, and reads on when that
+    /// flush waits: the flush it gave up on must not make the task's next
+    /// one end before what the room wrote meanwhile is out.
+    #[tokio::test]
+    async fn a_flush_given_up_on_leaves_nothing_unwritten() {
+        use tokio::io::AsyncWriteExt;
+        let (near, mut far) = tokio::io::duplex(64);
+        let conn = Conn::new(near, 1 << 20);
+        let mut io = SharedIo::new(Arc::clone(&conn));
+        conn.send(&[payload(300, 1)]).unwrap();
+        let given_up = {
+            let mut cx = Context::from_waker(Waker::noop());
+            Pin::new(&mut io).poll_flush(&mut cx)
+        };
+        assert!(given_up.is_pending(), "the connection is full");
+        conn.send(&[payload(300, 2)]).unwrap();
+        let reading = tokio::spawn(async move {
+            let mut seen = vec![0u8; 2 * (300 + 4)];
+            far.read_exact(&mut seen).await.unwrap();
+            seen
+        });
+        // The pump's turns: flush each time the backlog is notified.
+        while conn.waiting_bytes() > 0 {
+            tokio::time::timeout(Duration::from_secs(5), conn.backlog().notified())
+                .await
+                .expect("the task is asked again while bytes wait");
+            io.flush().await.unwrap();
+        }
+        let seen = reading.await.unwrap();
+        assert_eq!(&seen[4..304], &payload(300, 1)[..]);
+        assert_eq!(&seen[308..], &payload(300, 2)[..]);
+    }
+
+    /// An empty frame at the end of a batch is a header alone: the next
+    /// batch is written at once, not held up behind an empty piece.
+    #[tokio::test]
+    async fn an_empty_frame_ends_a_batch_like_any_other() {
+        let (near, far) = tokio::io::duplex(1 << 16);
+        let conn = Conn::new(near, 1_000);
+        let _io = SharedIo::new(Arc::clone(&conn));
+        conn.send(&[payload(3, 1), payload(0, 0)]).unwrap();
+        conn.send(&[payload(2, 2)]).unwrap();
+        assert_eq!(conn.waiting_bytes(), 0, "both batches written at once");
+        let mut client = client(far).await;
+        assert_eq!(next_binary(&mut client).await, payload(3, 1));
+        assert_eq!(next_binary(&mut client).await, payload(0, 0));
+        assert_eq!(next_binary(&mut client).await, payload(2, 2));
     }
 
     /// A closing socket takes nothing more from its room, so nothing

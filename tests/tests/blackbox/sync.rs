@@ -232,3 +232,27 @@ async fn credentials_in_the_subprotocol_header_open_a_socket_without_a_token_in_
         Some(tafel_shared::protocol::CloseCode::Unauthorized.code())
     );
 }
+
+/// A client that closes gets the server's answer to its close frame before
+/// the connection ends (a browser then reports a clean close).
+#[tokio::test]
+async fn a_client_that_closes_gets_the_servers_answer() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    let srv = TestServer::start().await.unwrap();
+    let board = srv.api().create_board("Close", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str()).await.unwrap();
+    // Joined: the server's step 1 arrives.
+    assert!(matches!(ws.next().await, Some(Ok(WsMessage::Binary(_)))));
+    ws.send(WsMessage::Close(None)).await.unwrap();
+    let mut answered = false;
+    while let Some(msg) = ws.next().await {
+        match msg {
+            Ok(WsMessage::Close(_)) => answered = true,
+            Ok(_) => {}
+            Err(e) => panic!("the connection broke instead of closing: {e}"),
+        }
+    }
+    assert!(answered, "the server answered the close frame");
+}
