@@ -242,7 +242,9 @@ async fn a_client_that_closes_gets_the_servers_answer() {
     let srv = TestServer::start().await.unwrap();
     let board = srv.api().create_board("Close", "").await.unwrap();
     let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
-    let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str()).await.unwrap();
+    let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .unwrap();
     // Joined: the server's step 1 arrives.
     assert!(matches!(ws.next().await, Some(Ok(WsMessage::Binary(_)))));
     ws.send(WsMessage::Close(None)).await.unwrap();
