@@ -848,6 +848,57 @@ mod tests {
         drop(a);
     }
 
+    /// In a big room a cursor alone waits three paces for its batch (100
+    /// peers: 6 ms instead of 2), so that it does not set back the next
+    /// update's; in a small one it goes at once.
+    #[tokio::test(start_paused = true)]
+    async fn in_a_big_room_presence_alone_waits_three_paces() {
+        let s = setup(|c| c.max_sockets_per_room = 1_000);
+        let presence = |clock| {
+            Bytes::from(
+                Message::Awareness(tafel_shared::protocol::AwarenessUpdate {
+                    entries: vec![tafel_shared::protocol::AwarenessEntry {
+                        client_id: 9,
+                        clock,
+                        state: r#"{"cursor":{"x":1,"y":2}}"#.into(),
+                    }],
+                })
+                .encode(),
+            )
+        };
+        let got_presence = |link: &mut ConnLink| {
+            drain(link)
+                .iter()
+                .any(|m| matches!(m, Message::Awareness(_)))
+        };
+        let mut links = Vec::new();
+        for peers in [2usize, 100] {
+            while links.len() < peers {
+                links.push(s.rooms.join(s.key.clone(), Role::Editor).await.unwrap());
+            }
+            // Long after the joins' batches: the first cursor goes at once,
+            // and the next one waits for the pace after it.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            for link in links.iter_mut() {
+                drain(link);
+            }
+            let mut waited = Vec::new();
+            for clock in 1..=2 {
+                let sent = Instant::now();
+                assert!(links[0].send(presence(clock + peers as u64)).await);
+                let reader = &mut links[1];
+                until("the cursor arrives", || got_presence(reader)).await;
+                waited.push(Instant::now() - sent);
+            }
+            let pace = Duration::from_millis(peers as u64 / 50);
+            assert!(waited[0] <= Duration::from_millis(1), "{peers}: {waited:?}");
+            assert!(
+                waited[1] >= pace * 3 && waited[1] <= pace * 3 + Duration::from_millis(1),
+                "{peers} peers: {waited:?}"
+            );
+        }
+    }
+
     /// On one thread (the default test runtime), a disk that hangs must not stall
     /// sockets: the room task never calls the store itself.
     #[tokio::test(start_paused = true)]

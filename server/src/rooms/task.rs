@@ -54,6 +54,9 @@ struct RoomTask {
     /// together are handled: each socket gets them as one batch, one wake-up
     /// of its task and one write.
     outgoing: Vec<Outgoing>,
+    /// Whether the gathered frames hold document state, not only presence
+    /// and answers, which may wait longer for their batch.
+    gathered_state: bool,
 }
 
 /// Most frames gathered before they go out even while commands keep coming.
@@ -67,6 +70,12 @@ const PACE_PER_50_PEERS_MS: u64 = 1;
 
 /// The longest a frame waits for its batch.
 const MOST_PACE: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// How many paces presence (cursors, selections) and answers wait for a
+/// batch when no document change is gathered: a batch of a cursor alone then
+/// no longer sets back the next update's batch (500 peers: update p50 0.75
+/// times, BENCHMARKS.md), and cursors still move 30 times a second.
+const PRESENCE_PACES: u32 = 3;
 
 /// How long after the last batch the next one may go, for `peers` peers.
 fn pace(peers: usize) -> std::time::Duration {
@@ -179,6 +188,7 @@ pub(crate) async fn run_room(
         persist,
         unconfirmed: VecDeque::new(),
         outgoing: Vec::new(),
+        gathered_state: false,
     };
     for e in early {
         let flow = match e {
@@ -278,7 +288,11 @@ impl RoomTask {
             if !self.outgoing.is_empty() && (rx.is_empty() || self.outgoing.len() >= MOST_GATHERED)
             {
                 let now = clock.now();
-                let due = last_batch + pace(self.core.peer_count());
+                let mut wait = pace(self.core.peer_count());
+                if !self.gathered_state {
+                    wait *= PRESENCE_PACES;
+                }
+                let due = last_batch + wait;
                 if now >= due || self.outgoing.len() >= MOST_GATHERED {
                     self.send_out();
                     last_batch = now;
@@ -428,7 +442,7 @@ impl RoomTask {
             // too (a millisecond or two): they keep their order and leave in
             // the same batch instead of waking every socket once more.
             Some((_, waiting)) if strict => waiting.extend(fx.now),
-            _ => self.dispatch(fx.now),
+            _ => self.dispatch_presence(fx.now),
         }
         if !strict {
             self.dispatch(fx.held);
@@ -468,6 +482,12 @@ impl RoomTask {
 
     /// Gathers frames to send; [`Self::send_out`] sends them.
     fn dispatch(&mut self, frames: Vec<Outgoing>) {
+        self.gathered_state |= !frames.is_empty();
+        self.outgoing.extend(frames);
+    }
+
+    /// Gathers presence and answers, which may wait longer in a big room.
+    fn dispatch_presence(&mut self, frames: Vec<Outgoing>) {
         self.outgoing.extend(frames);
     }
 
@@ -476,6 +496,7 @@ impl RoomTask {
     /// resyncs when it comes back), which may gather more frames: those go
     /// too.
     fn send_out(&mut self) {
+        self.gathered_state = false;
         while !self.outgoing.is_empty() {
             let frames = std::mem::take(&mut self.outgoing);
             let mut failed: Vec<(ConnId, CloseCode)> = Vec::new();
@@ -517,7 +538,7 @@ impl RoomTask {
             self.rooms.metrics.open_sockets.dec();
             link.close(code);
         }
-        self.dispatch(fx.now);
+        self.dispatch_presence(fx.now);
     }
 
     fn close_all(&mut self, code: CloseCode) {
