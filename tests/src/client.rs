@@ -66,6 +66,35 @@ impl RawClient {
         })
     }
 
+    /// Connects over a TCP socket whose receive buffer is `bytes`: a client
+    /// that pauses reading then leaves most of what the server sends it
+    /// waiting on the server.
+    pub async fn connect_with_receive_buffer(url: &str, bytes: u32) -> Result<Self> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let request = url.into_client_request()?;
+        let authority = request
+            .uri()
+            .authority()
+            .context("the URL names a host")?
+            .as_str()
+            .to_owned();
+        let addr = tokio::net::lookup_host(&authority)
+            .await?
+            .next()
+            .context("the host resolves")?;
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.set_recv_buffer_size(bytes)?;
+        let stream = socket.connect(addr).await?;
+        let (ws, _) = tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream))
+            .await
+            .with_context(|| format!("connecting to {url}"))?;
+        Ok(Self {
+            ws,
+            closed: false,
+            received: Vec::new(),
+        })
+    }
+
     /// Sends one message.
     pub async fn send(&mut self, msg: &Message) -> Result<()> {
         self.send_raw(msg.encode()).await
@@ -187,7 +216,11 @@ impl SyncClient {
     /// Connects with an existing replica (a reconnect keeps local edits) and
     /// completes the handshake: local edits made offline reach the server too.
     pub async fn connect_with(url: &str, doc: Doc) -> Result<Self> {
-        let raw = RawClient::connect(url).await?;
+        Self::connect_over(RawClient::connect(url).await?, doc).await
+    }
+
+    /// Completes the handshake over a socket already open.
+    pub async fn connect_over(raw: RawClient, doc: Doc) -> Result<Self> {
         let mut c = Self {
             sync: ClientSync::new(doc.clone()),
             doc,

@@ -648,3 +648,47 @@ async fn requests_that_are_no_websocket_handshake_get_an_http_error() {
         "{head}"
     );
 }
+
+/// A joiner still taking a big board's first sync is not "too slow": the
+/// sync being written does not count against the send limit, only what
+/// waits behind it (the edits made meanwhile).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_joiner_still_taking_a_big_board_is_not_counted_too_slow() {
+    let srv = TestServer::start_on(Arc::new(MemoryStore::default()), |c| {
+        c.send_queue_bytes = 1 << 20;
+        c.compact_after_bytes = 1 << 30;
+    })
+    .await
+    .unwrap();
+    let board = srv.api().create_board("", "").await.unwrap();
+    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
+    let mut writer = SyncClient::connect(&url).await.unwrap();
+    // 8 MB: about twice what the server's socket buffer takes.
+    for i in 0..80 {
+        add_sticky(&mut writer, &format!("big{i}"), &"x".repeat(100 << 10)).await;
+    }
+    let mut witness = SyncClient::connect(&url).await.unwrap();
+    witness.pump_until(|c| has(c, "big79")).await.unwrap();
+    // A joiner with a small receive buffer asks for the board, then reads
+    // nothing for a while: most of its first sync waits on the server.
+    let mut joiner = RawClient::connect_with_receive_buffer(&url, 16 << 10)
+        .await
+        .unwrap();
+    joiner
+        .send(&Message::Sync(SyncMessage::Step1(vec![0])))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for i in 0..20 {
+        add_sticky(&mut writer, &format!("late{i}"), "klein").await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let mut joiner = SyncClient::connect_over(joiner, yrs::Doc::new())
+        .await
+        .unwrap();
+    joiner
+        .pump_until(|c| has(c, "late19") && has(c, "big79"))
+        .await
+        .expect("the joiner gets the board and every edit made meanwhile");
+    assert!(joiner.closed.is_none(), "{:?}", joiner.closed);
+}
