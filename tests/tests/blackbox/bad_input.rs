@@ -211,21 +211,29 @@ async fn a_document_past_its_size_limit_refuses_growth_and_keeps_its_data() {
     assert!(has(&fresh, "small") && !has(&fresh, "huge"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_that_does_not_read_is_disconnected_not_skipped() {
-    // In memory: the test moves tens of megabytes, which sled would spend long
-    // seconds cleaning up afterwards. No compaction either: re-encoding a 30 MB
-    // document several times (in a debug build, on a busy machine) can stall the room
-    // for longer than the test's patience, and compaction is not what this tests.
+/// A server for tests that move tens of megabytes, with a board, its editor
+/// link and a writer on it. In memory: sled would spend long seconds cleaning
+/// up afterwards. No compaction either: re-encoding a 30 MB document several
+/// times (in a debug build, on a busy machine) can stall the room for longer
+/// than the test's patience, and compaction is not what these test.
+async fn heavy_traffic_board(
+    tune: impl FnOnce(&mut tafel_server::config::ServeConfig),
+) -> (TestServer, String, SyncClient) {
     let srv = TestServer::start_on(Arc::new(MemoryStore::default()), |c| {
-        c.send_queue_bytes = 4 << 20;
         c.compact_after_bytes = 1 << 30;
+        tune(c);
     })
     .await
     .unwrap();
     let board = srv.api().create_board("", "").await.unwrap();
     let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
-    let mut writer = SyncClient::connect(&url).await.unwrap();
+    let writer = SyncClient::connect(&url).await.unwrap();
+    (srv, url, writer)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_does_not_read_is_disconnected_not_skipped() {
+    let (srv, url, mut writer) = heavy_traffic_board(|c| c.send_queue_bytes = 4 << 20).await;
     // A reader that completes the handshake and then stops reading.
     let mut slow = RawClient::connect(&url).await.unwrap();
     slow.send(&Message::Sync(SyncMessage::Step1(vec![0])))
@@ -289,16 +297,11 @@ async fn a_client_that_does_not_read_is_disconnected_not_skipped() {
 async fn a_socket_that_does_not_drain_is_dropped_after_the_write_deadline() {
     // The send queue is far larger than what is written, so only the write
     // deadline can end the stuck socket; before it, the task waited forever.
-    let srv = TestServer::start_on(Arc::new(MemoryStore::default()), |c| {
+    let (srv, url, mut writer) = heavy_traffic_board(|c| {
         c.send_queue_bytes = 1 << 30;
-        c.compact_after_bytes = 1 << 30;
         c.write_timeout_secs = 1;
     })
-    .await
-    .unwrap();
-    let board = srv.api().create_board("", "").await.unwrap();
-    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
-    let mut writer = SyncClient::connect(&url).await.unwrap();
+    .await;
     let mut stuck = RawClient::connect(&url).await.unwrap();
     stuck
         .send(&Message::Sync(SyncMessage::Step1(vec![0])))
@@ -654,15 +657,7 @@ async fn requests_that_are_no_websocket_handshake_get_an_http_error() {
 /// waits behind it (the edits made meanwhile).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_joiner_still_taking_a_big_board_is_not_counted_too_slow() {
-    let srv = TestServer::start_on(Arc::new(MemoryStore::default()), |c| {
-        c.send_queue_bytes = 1 << 20;
-        c.compact_after_bytes = 1 << 30;
-    })
-    .await
-    .unwrap();
-    let board = srv.api().create_board("", "").await.unwrap();
-    let url = srv.ws(&board.id, DocKind::Content, board.token(Role::Editor));
-    let mut writer = SyncClient::connect(&url).await.unwrap();
+    let (_srv, url, mut writer) = heavy_traffic_board(|c| c.send_queue_bytes = 1 << 20).await;
     // 8 MB: about twice what the server's socket buffer takes.
     for i in 0..80 {
         add_sticky(&mut writer, &format!("big{i}"), &"x".repeat(100 << 10)).await;
