@@ -68,23 +68,20 @@ enum Piece {
 }
 
 impl Piece {
-    /// The header of a final, unmasked binary frame of `len` bytes (RFC 6455
-    /// 5.2: servers never mask).
+    /// The header of a final, unmasked binary frame of `len` bytes (servers
+    /// never mask), as tungstenite formats it.
     fn binary_header(len: usize) -> Self {
-        let mut bytes = [0u8; 10];
-        bytes[0] = 0x82;
-        let end = if len < 126 {
-            bytes[1] = len as u8;
-            2
-        } else if let Ok(short) = u16::try_from(len) {
-            bytes[1] = 126;
-            bytes[2..4].copy_from_slice(&short.to_be_bytes());
-            4
-        } else {
-            bytes[1] = 127;
-            bytes[2..10].copy_from_slice(&(len as u64).to_be_bytes());
-            10
+        use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+        use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
+        let header = FrameHeader {
+            opcode: OpCode::Data(Data::Binary),
+            ..FrameHeader::default()
         };
+        let mut bytes = [0u8; 10];
+        let mut out = std::io::Cursor::new(&mut bytes[..]);
+        // At most 10 bytes unmasked: it always fits.
+        let _ = header.format(len as u64, &mut out);
+        let end = out.position() as u8;
         Piece::Header {
             bytes,
             start: 0,
