@@ -4,22 +4,25 @@
 //! The room writes its frames into the connection itself ([`crate::ws_conn`]);
 //! this task reads, and writes what the connection could not take at once.
 //!
-//! The pump is generic over the socket (any `Sink` + `Stream` of WebSocket
-//! messages, as in axum's testing-websockets example), so its limits and close
-//! handshakes are unit-tested with in-memory channels under paused time.
+//! The pump is generic over the connection under the socket, so its limits and
+//! close handshakes are unit-tested over an in-memory pipe under paused time,
+//! through the same [`crate::ws_conn::Conn`] a real socket has.
 
 use crate::app::{App, Authorized};
 use crate::clock::Clock;
 use crate::config::ServeConfig;
 use crate::metrics::Metrics;
 use crate::room::Member;
+use crate::rooms::queue::Direct;
 use crate::rooms::ConnLink;
 use crate::storage::DocKey;
+use crate::ws_conn::{Conn, SharedIo};
 use bytes::Bytes;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use std::sync::Arc;
 use std::time::Duration;
 use tafel_shared::protocol::CloseCode;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
@@ -155,25 +158,37 @@ pub async fn serve_connection(
     io: crate::ws_handshake::Upgraded,
     auth: Result<Authorized, CloseCode>,
 ) {
-    let conn = crate::ws_conn::Conn::new(io, app.config.send_queue_bytes.max(1));
-    let socket = WebSocketStream::from_raw_socket(
-        crate::ws_conn::SharedIo::new(Arc::clone(&conn)),
-        Role::Server,
-        Some(websocket_config(app.config.max_frame_bytes)),
-    )
-    .await;
-    serve_socket(app, socket, auth, Some(conn)).await
+    let (socket, conn) = socket_over(io, &app.config).await;
+    serve_socket(app, socket, auth, conn).await
 }
 
-/// Serves one authenticated socket until it closes; with `direct`, its room
-/// writes into its connection.
-pub async fn serve_socket<S>(
+/// A server's socket over `io`, and the connection its room writes into.
+async fn socket_over<T: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
+    io: T,
+    config: &ServeConfig,
+) -> (Socket<T>, Arc<Conn<T>>) {
+    let conn = Conn::new(io, config.send_queue_bytes.max(1));
+    let socket = WebSocketStream::from_raw_socket(
+        SharedIo::new(Arc::clone(&conn)),
+        Role::Server,
+        Some(websocket_config(config.max_frame_bytes)),
+    )
+    .await;
+    (socket, conn)
+}
+
+/// A server's socket: tungstenite over the task's end of a [`Conn`].
+type Socket<T> = WebSocketStream<SharedIo<T>>;
+
+/// Serves one authenticated socket until it closes; its room writes into
+/// `conn`.
+async fn serve_socket<T>(
     app: Arc<App>,
-    socket: S,
+    socket: Socket<T>,
     auth: Result<Authorized, CloseCode>,
-    direct: Option<Arc<dyn crate::rooms::queue::Direct>>,
+    conn: Arc<Conn<T>>,
 ) where
-    S: Sink<WsMessage, Error = WsError> + Stream<Item = Result<WsMessage, WsError>> + Unpin,
+    T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let auth = match auth {
         Ok(a) => a,
@@ -190,48 +205,49 @@ pub async fn serve_socket<S>(
         role: auth.role,
         participant: auth.participant,
     };
-    let link = match app.rooms.join_direct(key, member, direct).await {
+    let link = match app.rooms.join_direct(key, member, conn.clone()).await {
         Ok(link) => link,
         Err(code) => return close_with(socket, code).await,
     };
     let limits = SocketLimits::from(&app.config);
-    let code = pump(socket, link, &limits, &app.metrics, app.clock.as_ref()).await;
+    let code = pump(
+        socket,
+        link,
+        &*conn,
+        &limits,
+        &app.metrics,
+        app.clock.as_ref(),
+    )
+    .await;
     if let Some(code) = code {
         tracing::debug!(reason = code.reason(), "socket closed by the server");
     }
 }
 
-/// Moves frames both ways until either side ends. Returns the close code the
-/// server chose, if it chose one (and then it has sent the close frame).
-pub async fn pump<S>(
-    mut socket: S,
+/// Moves frames both ways until either side ends: reads frames for the room,
+/// and writes what the room wrote into `conn` and the connection did not take
+/// at once. Returns the close code the server chose, if it chose one (and then
+/// it has sent the close frame).
+async fn pump<T>(
+    mut socket: Socket<T>,
     mut link: ConnLink,
+    conn: &Conn<T>,
     limits: &SocketLimits,
     metrics: &Metrics,
     clock: &dyn Clock,
 ) -> Option<CloseCode>
 where
-    S: Sink<WsMessage, Error = WsError> + Stream<Item = Result<WsMessage, WsError>> + Unpin,
+    T: AsyncRead + AsyncWrite + Unpin + Send,
 {
     let mut rate = RateLimit::new(limits.messages_per_sec, limits.burst, clock.now());
-    let direct = link.outbound.direct();
     // Set when a write did not finish in time: no close frame can be sent then.
     let mut stuck = false;
     let close = loop {
         tokio::select! {
             biased;
             code = &mut link.kill => break code.ok(),
-            out = link.outbound.recv() => match out {
-                Some(frame) => {
-                    if let Err(end) = within_deadline(limits, metrics, write_batch(&mut socket, &mut link, frame)).await {
-                        stuck = end.is_some();
-                        break end;
-                    }
-                }
-                None => break Some(CloseCode::InternalError),
-            },
-            // What the room wrote and the connection did not take at once.
-            () = backlog(direct.as_deref()) => {
+            () = link.outbound.released() => break Some(CloseCode::InternalError),
+            () = conn.backlog().notified() => {
                 if let Err(end) = within_deadline(limits, metrics, socket.flush()).await {
                     stuck = end.is_some();
                     break end;
@@ -275,9 +291,7 @@ where
             },
         }
     };
-    if let Some(direct) = &direct {
-        direct.stop();
-    }
+    conn.stop();
     match close {
         Some(code) if !stuck => {
             // The link (and with it this socket's place in the room and in
@@ -317,36 +331,6 @@ async fn within_deadline<E>(
     }
 }
 
-/// Resolves when bytes the room wrote wait for this socket's task to write
-/// them; never without a direct connection.
-async fn backlog(direct: Option<&dyn crate::rooms::queue::Direct>) {
-    match direct {
-        Some(direct) => direct.backlog().notified().await,
-        None => std::future::pending().await,
-    }
-}
-
-/// Most frames written before one flush, so a busy room cannot keep one socket
-/// from reading forever.
-const WRITE_BATCH: usize = 64;
-
-/// Writes `first` and every frame already queued behind it, then flushes once:
-/// group commit releases updates in batches, and one flush per batch instead of per
-/// frame saves a system call for each.
-async fn write_batch<S>(socket: &mut S, link: &mut ConnLink, first: Bytes) -> Result<(), S::Error>
-where
-    S: Sink<WsMessage> + Unpin,
-{
-    socket.feed(WsMessage::Binary(first)).await?;
-    for _ in 1..WRITE_BATCH {
-        match link.outbound.try_recv() {
-            Some(frame) => socket.feed(WsMessage::Binary(frame)).await?,
-            None => break,
-        }
-    }
-    socket.flush().await
-}
-
 fn check_frame(
     limits: &SocketLimits,
     rate: &mut RateLimit,
@@ -366,10 +350,10 @@ fn check_frame(
 mod tests {
     use super::*;
     use crate::clock::PausedClock;
+    use crate::rooms::queue::Outbox;
     use crate::rooms::{test_link, Cmd};
-    use futures_channel::mpsc;
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
+    use tokio::io::DuplexStream;
+    use tokio::sync::{mpsc, oneshot};
 
     #[tokio::test(start_paused = true)]
     async fn rate_limit_allows_bursts_then_refills() {
@@ -385,71 +369,6 @@ mod tests {
         assert!(!r.allow(clock.now()));
     }
 
-    /// The client's side of an in-memory socket: what it sends, and what the
-    /// server wrote to it.
-    struct Client {
-        to_server: mpsc::UnboundedSender<Result<WsMessage, WsError>>,
-        from_server: mpsc::UnboundedReceiver<WsMessage>,
-    }
-
-    /// The server's side: a `Sink` + `Stream` like tokio-tungstenite's `WebSocketStream`.
-    struct TestSocket {
-        incoming: mpsc::UnboundedReceiver<Result<WsMessage, WsError>>,
-        outgoing: mpsc::UnboundedSender<WsMessage>,
-    }
-
-    impl Stream for TestSocket {
-        type Item = Result<WsMessage, WsError>;
-        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-            Pin::new(&mut self.incoming).poll_next(cx)
-        }
-    }
-
-    impl Sink<WsMessage> for TestSocket {
-        type Error = WsError;
-        fn poll_ready(
-            mut self: Pin<&mut Self>,
-            cx: &mut Context<'_>,
-        ) -> Poll<Result<(), Self::Error>> {
-            Pin::new(&mut self.outgoing)
-                .poll_ready(cx)
-                .map_err(|_| WsError::ConnectionClosed)
-        }
-        fn start_send(mut self: Pin<&mut Self>, item: WsMessage) -> Result<(), Self::Error> {
-            Pin::new(&mut self.outgoing)
-                .start_send(item)
-                .map_err(|_| WsError::ConnectionClosed)
-        }
-        fn poll_flush(
-            mut self: Pin<&mut Self>,
-            cx: &mut Context<'_>,
-        ) -> Poll<Result<(), Self::Error>> {
-            Pin::new(&mut self.outgoing)
-                .poll_flush(cx)
-                .map_err(|_| WsError::ConnectionClosed)
-        }
-        fn poll_close(
-            mut self: Pin<&mut Self>,
-            cx: &mut Context<'_>,
-        ) -> Poll<Result<(), Self::Error>> {
-            Pin::new(&mut self.outgoing)
-                .poll_close(cx)
-                .map_err(|_| WsError::ConnectionClosed)
-        }
-    }
-
-    fn socket() -> (Client, TestSocket) {
-        let (to_server, incoming) = mpsc::unbounded();
-        let (outgoing, from_server) = mpsc::unbounded();
-        (
-            Client {
-                to_server,
-                from_server,
-            },
-            TestSocket { incoming, outgoing },
-        )
-    }
-
     fn limits() -> SocketLimits {
         SocketLimits {
             max_frame_bytes: 100,
@@ -459,86 +378,130 @@ mod tests {
         }
     }
 
-    impl Client {
-        fn send(&self, msg: WsMessage) {
-            self.to_server.unbounded_send(Ok(msg)).unwrap();
-        }
+    /// A socket served by the pump over an in-memory pipe, the client's end of
+    /// it, and the room's ends of its link.
+    struct Served {
+        client: WebSocketStream<DuplexStream>,
+        pumping: tokio::task::JoinHandle<Option<CloseCode>>,
+        /// What the room sends the socket: written into its connection.
+        outbox: Outbox,
+        kill: oneshot::Sender<CloseCode>,
+        room: mpsc::Receiver<Cmd>,
+    }
 
-        /// The close code the server sent, after any data frames.
-        async fn close_code(&mut self) -> Option<u16> {
-            while let Some(msg) = self.from_server.next().await {
-                if let WsMessage::Close(frame) = msg {
-                    return frame.map(|f| u16::from(f.code));
-                }
-            }
-            None
+    /// Serves a socket whose pipe holds `pipe_bytes` that the client has not
+    /// read.
+    async fn serve(pipe_bytes: usize) -> Served {
+        let (client_io, server_io) = tokio::io::duplex(pipe_bytes);
+        let config = ServeConfig {
+            max_frame_bytes: limits().max_frame_bytes,
+            send_queue_bytes: 1 << 20,
+            ..ServeConfig::default()
+        };
+        let (socket, conn) = socket_over(server_io, &config).await;
+        let (link, outbox, kill, room) = test_link(1 << 20, Some(conn.clone()));
+        let pumping = tokio::spawn(async move {
+            let metrics = Metrics::default();
+            let clock = PausedClock::starting_at(0);
+            pump(socket, link, &*conn, &limits(), &metrics, &clock).await
+        });
+        let client = WebSocketStream::from_raw_socket(client_io, Role::Client, None).await;
+        Served {
+            client,
+            pumping,
+            outbox,
+            kill,
+            room,
         }
     }
 
-    async fn run(
-        socket: TestSocket,
-        link: crate::rooms::ConnLink,
-    ) -> tokio::task::JoinHandle<Option<CloseCode>> {
-        tokio::spawn(async move {
-            let metrics = Metrics::default();
-            let clock = PausedClock::starting_at(0);
-            pump(socket, link, &limits(), &metrics, &clock).await
-        })
+    impl Served {
+        async fn send(&mut self, msg: WsMessage) {
+            self.client.send(msg).await.unwrap();
+        }
+
+        async fn close_code(&mut self) -> Option<u16> {
+            close_code(&mut self.client).await
+        }
+
+        async fn room_hears_the_socket_left(&mut self) -> bool {
+            room_hears_the_socket_left(&mut self.room).await
+        }
+    }
+
+    /// The close code the server sent, after any data frames.
+    async fn close_code(client: &mut WebSocketStream<DuplexStream>) -> Option<u16> {
+        while let Some(Ok(msg)) = client.next().await {
+            if let WsMessage::Close(frame) = msg {
+                return frame.map(|f| u16::from(f.code));
+            }
+        }
+        None
+    }
+
+    async fn room_hears_the_socket_left(room: &mut mpsc::Receiver<Cmd>) -> bool {
+        {
+            loop {
+                match room.recv().await {
+                    Some(Cmd::Leave { .. }) => return true,
+                    Some(Cmd::Frame { .. }) => continue,
+                    _ => return false,
+                }
+            }
+        }
     }
 
     #[tokio::test(start_paused = true)]
     async fn frames_flow_both_ways_in_order() {
-        let (mut client, server) = socket();
-        let (link, outbox, _kill, mut room) = test_link(1 << 20);
-        let pumping = run(server, link).await;
-        client.send(WsMessage::Binary(Bytes::from_static(b"one")));
-        client.send(WsMessage::Binary(Bytes::from_static(b"two")));
+        let mut s = serve(1 << 16).await;
+        s.send(WsMessage::Binary(Bytes::from_static(b"one"))).await;
+        s.send(WsMessage::Binary(Bytes::from_static(b"two"))).await;
         for want in [&b"one"[..], b"two"] {
-            match room.recv().await {
+            match s.room.recv().await {
                 Some(Cmd::Frame { bytes, .. }) => assert_eq!(&bytes[..], want),
                 _ => panic!("no frame reached the room"),
             }
         }
-        for f in [&b"a"[..], b"b", b"c"] {
-            outbox.push(Bytes::from_static(f)).unwrap();
-        }
+        s.outbox.push(Bytes::from_static(b"a")).unwrap();
+        s.outbox
+            .push_batch(vec![Bytes::from_static(b"b"), Bytes::from_static(b"c")])
+            .unwrap();
         for want in [&b"a"[..], b"b", b"c"] {
-            match client.from_server.next().await {
-                Some(WsMessage::Binary(b)) => assert_eq!(&b[..], want),
+            match s.client.next().await {
+                Some(Ok(WsMessage::Binary(b))) => assert_eq!(&b[..], want),
                 other => panic!("{other:?}"),
             }
         }
-        // The client closes: the pump ends without a code of its own.
-        client.send(WsMessage::Close(None));
-        assert_eq!(pumping.await.unwrap(), None);
-        assert!(
-            matches!(room.recv().await, Some(Cmd::Leave { .. })),
-            "the room hears the socket left"
-        );
+        // The client closes: the server answers, and the pump ends without a
+        // code of its own.
+        s.client.close(None).await.unwrap();
+        assert!(matches!(
+            s.client.next().await,
+            Some(Ok(WsMessage::Close(_))) | None
+        ));
+        assert_eq!((&mut s.pumping).await.unwrap(), None);
+        assert!(s.room_hears_the_socket_left().await);
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_flood_is_rate_limited_and_refills_with_time() {
-        let (mut client, server) = socket();
-        let (link, _outbox, _kill, mut room) = test_link(1 << 20);
-        let pumping = run(server, link).await;
+        let mut s = serve(1 << 16).await;
         for _ in 0..3 {
-            client.send(WsMessage::Binary(Bytes::from_static(b"x")));
+            s.send(WsMessage::Binary(Bytes::from_static(b"x"))).await;
         }
         for _ in 0..3 {
-            assert!(matches!(room.recv().await, Some(Cmd::Frame { .. })));
+            assert!(matches!(s.room.recv().await, Some(Cmd::Frame { .. })));
         }
         // A tenth of a second refills one token (10 per second).
         tokio::time::advance(Duration::from_millis(100)).await;
-        client.send(WsMessage::Binary(Bytes::from_static(b"y")));
-        assert!(matches!(room.recv().await, Some(Cmd::Frame { .. })));
-        client.send(WsMessage::Binary(Bytes::from_static(b"z")));
+        s.send(WsMessage::Binary(Bytes::from_static(b"y"))).await;
+        assert!(matches!(s.room.recv().await, Some(Cmd::Frame { .. })));
+        s.send(WsMessage::Binary(Bytes::from_static(b"z"))).await;
+        assert_eq!(s.close_code().await, Some(CloseCode::RateLimited.code()));
         assert_eq!(
-            client.close_code().await,
-            Some(CloseCode::RateLimited.code())
+            (&mut s.pumping).await.unwrap(),
+            Some(CloseCode::RateLimited)
         );
-        client.send(WsMessage::Close(None));
-        assert_eq!(pumping.await.unwrap(), Some(CloseCode::RateLimited));
     }
 
     #[tokio::test(start_paused = true)]
@@ -550,87 +513,80 @@ mod tests {
             ),
             (WsMessage::Text("hello".into()), CloseCode::UnsupportedData),
         ] {
-            let (mut client, server) = socket();
-            let (link, _outbox, _kill, mut room) = test_link(1 << 20);
-            let pumping = run(server, link).await;
-            client.send(msg);
-            assert_eq!(client.close_code().await, Some(code.code()));
+            let mut s = serve(1 << 16).await;
+            s.send(msg).await;
+            assert_eq!(s.close_code().await, Some(code.code()));
             // The client never answers the close: the server gives up after its
             // wait, with no real time passing.
-            assert_eq!(pumping.await.unwrap(), Some(code));
+            assert_eq!((&mut s.pumping).await.unwrap(), Some(code));
             assert!(
-                matches!(room.recv().await, Some(Cmd::Leave { .. })),
+                matches!(s.room.recv().await, Some(Cmd::Leave { .. })),
                 "nothing but the leave reached the room"
             );
         }
     }
 
-    /// A socket whose client never reads: every write waits forever.
-    struct Stuck(mpsc::UnboundedReceiver<Result<WsMessage, WsError>>);
-
-    impl Stream for Stuck {
-        type Item = Result<WsMessage, WsError>;
-        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-            Pin::new(&mut self.0).poll_next(cx)
-        }
-    }
-
-    impl Sink<WsMessage> for Stuck {
-        type Error = WsError;
-        fn poll_ready(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-            Poll::Pending
-        }
-        fn start_send(self: Pin<&mut Self>, _: WsMessage) -> Result<(), Self::Error> {
-            Ok(())
-        }
-        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-            Poll::Pending
-        }
-        fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-            Poll::Pending
-        }
-    }
-
     #[tokio::test(start_paused = true)]
     async fn a_client_that_stops_reading_is_dropped_after_the_deadline() {
-        let (_to_server, incoming) = mpsc::unbounded();
-        let (link, outbox, kill, mut room) = test_link(1 << 20);
-        let pumping = tokio::spawn(async move {
-            let metrics = Metrics::default();
-            let clock = PausedClock::starting_at(0);
-            pump(Stuck(incoming), link, &limits(), &metrics, &clock).await
-        });
-        outbox.push(Bytes::from_static(b"update")).unwrap();
+        // The pipe takes 64 bytes; the client reads none of them.
+        let mut s = serve(64).await;
+        s.outbox.push(Bytes::from(vec![7u8; 1_000])).unwrap();
         // Before the deadline the task is still trying.
         tokio::time::sleep(limits().write_deadline / 2).await;
-        assert!(!pumping.is_finished());
+        assert!(!s.pumping.is_finished());
         tokio::time::sleep(limits().write_deadline).await;
-        assert_eq!(pumping.await.unwrap(), Some(CloseCode::SlowConsumer));
-        assert!(matches!(room.recv().await, Some(Cmd::Leave { .. })));
+        assert_eq!(
+            (&mut s.pumping).await.unwrap(),
+            Some(CloseCode::SlowConsumer)
+        );
+        assert!(s.room_hears_the_socket_left().await);
 
-        // Closing one (revoked link) cannot hang on it either.
-        let (_to_server, incoming) = mpsc::unbounded();
-        let (link, _outbox, kill2, _room) = test_link(1 << 20);
-        let pumping = tokio::spawn(async move {
-            let metrics = Metrics::default();
-            let clock = PausedClock::starting_at(0);
-            pump(Stuck(incoming), link, &limits(), &metrics, &clock).await
-        });
-        kill2.send(CloseCode::TokenRevoked).unwrap();
-        assert_eq!(pumping.await.unwrap(), Some(CloseCode::TokenRevoked));
-        drop(kill);
+        // Closing one (revoked link) cannot hang on it either: its close frame
+        // waits behind bytes the client never reads.
+        let mut s = serve(64).await;
+        s.outbox.push(Bytes::from(vec![7u8; 1_000])).unwrap();
+        s.kill.send(CloseCode::TokenRevoked).unwrap();
+        assert_eq!(
+            (&mut s.pumping).await.unwrap(),
+            Some(CloseCode::TokenRevoked)
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_room_closing_a_socket_sends_its_code() {
-        let (mut client, server) = socket();
-        let (link, _outbox, kill, _room) = test_link(1 << 20);
-        let pumping = run(server, link).await;
-        kill.send(CloseCode::TokenRevoked).unwrap();
+        let mut s = serve(1 << 16).await;
+        s.outbox.push(Bytes::from_static(b"last")).unwrap();
+        s.kill.send(CloseCode::TokenRevoked).unwrap();
+        match s.client.next().await {
+            Some(Ok(WsMessage::Binary(b))) => assert_eq!(&b[..], b"last"),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(
-            client.close_code().await,
+            close_code(&mut s.client).await,
             Some(CloseCode::TokenRevoked.code())
         );
-        assert_eq!(pumping.await.unwrap(), Some(CloseCode::TokenRevoked));
+        assert_eq!(
+            (&mut s.pumping).await.unwrap(),
+            Some(CloseCode::TokenRevoked)
+        );
+        // Nothing the room sends after the close is written.
+        assert_eq!(
+            s.outbox.push(Bytes::from_static(b"late")),
+            Err(crate::rooms::queue::PushError::Closed)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_socket_its_room_let_go_of_is_closed_as_a_server_error() {
+        let mut s = serve(1 << 16).await;
+        drop(s.outbox);
+        assert_eq!(
+            close_code(&mut s.client).await,
+            Some(CloseCode::InternalError.code())
+        );
+        assert_eq!(
+            (&mut s.pumping).await.unwrap(),
+            Some(CloseCode::InternalError)
+        );
     }
 }

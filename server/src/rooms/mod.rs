@@ -273,12 +273,21 @@ impl Rooms {
         key: DocKey,
         member: impl Into<Member>,
     ) -> Result<ConnLink, CloseCode> {
-        self.join_direct(key, member, None).await
+        self.join_over(key, member, None).await
     }
 
     /// [`Self::join`] for a socket whose room writes into its connection
     /// itself ([`queue::Direct`]).
     pub async fn join_direct(
+        self: &Arc<Self>,
+        key: DocKey,
+        member: impl Into<Member>,
+        direct: Arc<dyn queue::Direct>,
+    ) -> Result<ConnLink, CloseCode> {
+        self.join_over(key, member, Some(direct)).await
+    }
+
+    async fn join_over(
         self: &Arc<Self>,
         key: DocKey,
         member: impl Into<Member>,
@@ -524,13 +533,14 @@ async fn evict(handles: Vec<RoomHandle>, code: CloseCode, save: bool) {
 #[cfg(test)]
 pub(crate) fn test_link(
     limit: usize,
+    direct: Option<Arc<dyn queue::Direct>>,
 ) -> (
     ConnLink,
     Outbox,
     oneshot::Sender<CloseCode>,
     mpsc::Receiver<Cmd>,
 ) {
-    let (out, inbox) = send_queue(limit, None);
+    let (out, inbox) = send_queue(limit, direct);
     let (kill_tx, kill_rx) = oneshot::channel();
     let (room_tx, room_rx) = mpsc::channel(16);
     (

@@ -1,10 +1,14 @@
-//! Send queues: one per socket, from its room to its writer task.
+//! Send queues: one per member of a room, from the room to whoever serves it.
 //!
-//! The queue is bounded in bytes, not frames: group commit releases updates in
-//! batches, and what must stay bounded is the memory a client that stopped reading
-//! can pin. A push past the limit is refused, and the room closes that socket
-//! ("client too slow") so the client reconnects and resyncs instead of silently
-//! missing updates.
+//! A WebSocket's room writes into the socket's connection itself ([`Direct`]);
+//! its queue only tells the socket's task that the room let go. The cluster's
+//! relay reads its frames from the queue.
+//!
+//! Either way the room's sends are bounded in bytes, not frames: group commit
+//! releases updates in batches, and what must stay bounded is the memory a
+//! client that stopped reading can pin. A send past the limit is refused, and
+//! the room closes that socket ("client too slow") so the client reconnects and
+//! resyncs instead of silently missing updates.
 
 use bytes::Bytes;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -103,6 +107,13 @@ impl Inbox {
             self.batch = self.rx.recv().await?.into();
         }
         self.take()
+    }
+
+    /// Resolves once the room lets go of the socket. Only for a socket whose
+    /// room writes into its connection: nothing else comes through the queue.
+    pub async fn released(&mut self) {
+        debug_assert!(self.direct.is_some(), "frames would be dropped");
+        while self.rx.recv().await.is_some() {}
     }
 
     /// The connection the room writes into, if it does.
