@@ -559,21 +559,29 @@ pub fn Canvas(
             v.zoom, -v.origin.x, -v.origin.y
         )
     };
+    // The dots are a layer of their own that a pan moves by less than one
+    // step and a zoom scales: drawn as the canvas's background, every frame of
+    // a pan or zoom repainted them over the whole screen (2–3 ms of a frame far
+    // out, BENCHMARKS.md). A zoom repaints them once in a while, and once more
+    // when it rests, so that they are sharp again.
+    let zooming_on = zooming.on;
+    let grid = Memo::new(move |previous: Option<&DotGrid>| {
+        let step = dot_step(camera.view.with(|v| v.zoom));
+        DotGrid::for_step(step, previous.copied(), zooming_on.get())
+    });
     let grid_size = move || {
-        let z = camera.view.get().zoom;
-        // Keep dots 12–48 px apart at any zoom.
-        let mut step = 24.0 * z;
-        while step < 12.0 {
-            step *= 4.0;
-        }
-        while step > 48.0 {
-            step /= 2.0;
-        }
-        format!("{step}px {step}px")
+        let tile = grid.with(|g| g.tile);
+        format!("{tile}px {tile}px")
     };
-    let grid_position = move || {
+    let grid_transform = move || {
         let v = camera.view.get();
-        format!("{}px {}px", -v.origin.x * v.zoom, -v.origin.y * v.zoom)
+        let DotGrid { tile, scale } = grid.get();
+        let step = tile * scale;
+        format!(
+            "translate({}px, {}px) scale({scale})",
+            dot_shift(-v.origin.x * v.zoom, step),
+            dot_shift(-v.origin.y * v.zoom, step)
+        )
     };
     let cursor_class = move || match cmd.state.ui.tool.get() {
         Tool::Hand => "canvas tool-hand",
@@ -613,9 +621,8 @@ pub fn Canvas(
                     cmd.open_context_menu(id, Point::new(e.client_x() as f64 - o.x, e.client_y() as f64 - o.y));
                 }
             }
-            style:background-size=grid_size
-            style:background-position=grid_position
         >
+            <div class="dots" aria-hidden="true" style:background-size=grid_size style:transform=grid_transform></div>
             <div class="world" node_ref=world class:far=move || !camera.detailed.get() class:moving=move || moving.get() style:transform=world_transform>
                 <For each=move || mounting.mounted.get() key=|id| id.clone() children=move |id| view! { <ElementView model id scope/> }/>
                 <Sketch model camera scope pending=mounting.pending sketched/>
@@ -678,6 +685,71 @@ impl RestingFlag {
             }
         });
     }
+}
+
+/// How far the dot layer reaches past each edge of the canvas (style.css
+/// `.dots`): at least one step of the dots, so a shift of up to one step
+/// leaves no edge uncovered.
+const GRID_BLEED: f64 = 48.0;
+
+/// How far apart the background's dots are on screen at `zoom`: a fixed
+/// distance on the board, halved or multiplied by four to stay 12–48 px.
+fn dot_step(zoom: f64) -> f64 {
+    let mut step = 24.0 * zoom;
+    while step < 12.0 {
+        step *= 4.0;
+    }
+    while step > 48.0 {
+        step /= 2.0;
+    }
+    step
+}
+
+/// The dot layer as painted (`tile` px between dots) and the scale it is
+/// shown at, so that its dots are `tile * scale` apart on screen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct DotGrid {
+    tile: f64,
+    scale: f64,
+}
+
+/// While a zoom goes on, the dot layer is scaled by up to this much before it
+/// is painted again; more would show in the dots' size.
+const DOT_SCALE_MAX: f64 = 1.44;
+/// The scale a zoom paints the dots for: halfway (on a log scale) between
+/// no scale and [`DOT_SCALE_MAX`], so it goes on in either direction.
+const DOT_SCALE_REPAINTED: f64 = 1.2;
+
+impl DotGrid {
+    /// The layer for dots `step` px apart, after `previous`: at rest painted
+    /// at that step; while zooming, `previous` scaled as long as the scale
+    /// stays between 1 (the layer reaches past the canvas only at 1 and
+    /// more) and [`DOT_SCALE_MAX`].
+    fn for_step(step: f64, previous: Option<DotGrid>, zooming: bool) -> Self {
+        if !zooming {
+            return Self {
+                tile: step,
+                scale: 1.0,
+            };
+        }
+        if let Some(DotGrid { tile, .. }) = previous {
+            let scale = step / tile;
+            if (1.0..DOT_SCALE_MAX).contains(&scale) {
+                return Self { tile, scale };
+            }
+        }
+        Self {
+            tile: step / DOT_SCALE_REPAINTED,
+            scale: DOT_SCALE_REPAINTED,
+        }
+    }
+}
+
+/// How far the dot layer is shifted so that its dots sit where the board's
+/// origin, `screen_origin` px from the canvas's edge, puts them: less than a
+/// step, whatever the pan.
+fn dot_shift(screen_origin: f64, step: f64) -> f64 {
+    (screen_origin + GRID_BLEED).rem_euclid(step)
 }
 
 /// The board area to render for a viewport: the visible area with a quarter
@@ -1647,4 +1719,67 @@ fn Editor(cmd: Commands, id: String) -> impl IntoView {
         ></textarea>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dot_layer_puts_its_dots_where_the_board_puts_them_and_covers_the_canvas() {
+        for zoom in [0.02, 0.05, 0.3, 1.0, 1.7, 4.0] {
+            let step = dot_step(zoom);
+            assert!((12.0..=GRID_BLEED).contains(&step), "{zoom}: {step}");
+            for origin in [-1e6, -12_345.6, -3.0, 0.0, 7.5, 99_999.9] {
+                let screen_origin = -origin * zoom;
+                let shift = dot_shift(screen_origin, step);
+                // The layer starts GRID_BLEED before the canvas: it covers the
+                // canvas whatever the shift...
+                assert!((0.0..step).contains(&shift), "{zoom} {origin}: {shift}");
+                // ...and its tiles start where the board's would.
+                let apart = (-GRID_BLEED + shift - screen_origin) / step;
+                assert!(
+                    (apart - apart.round()).abs() < 1e-6,
+                    "{zoom} {origin}: {apart}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_zoom_scales_the_dots_and_repaints_them_now_and_then_and_sharp_at_rest() {
+        // Zooming from 100 % to 5 % and back over 180 frames, as the
+        // benchmark's sweep does.
+        let frames = 180;
+        let mut grid: Option<DotGrid> = None;
+        let mut repaints = 0;
+        for n in 0..=frames {
+            let out = if n <= frames / 2 { n } else { frames - n };
+            let zoom = (-(20f64.ln()) * out as f64 / (frames / 2) as f64).exp();
+            let step = dot_step(zoom);
+            let next = DotGrid::for_step(step, grid, n > 0);
+            assert!(
+                (next.tile * next.scale - step).abs() < 1e-9,
+                "dots where they belong"
+            );
+            assert!((1.0..DOT_SCALE_MAX).contains(&next.scale), "{next:?}");
+            if grid.map(|g| g.tile) != Some(next.tile) {
+                repaints += 1;
+            }
+            grid = Some(next);
+        }
+        assert!(
+            repaints <= frames / 4,
+            "painted {repaints} times in {frames} frames"
+        );
+        // At rest they are painted at their size, unscaled.
+        let rest = DotGrid::for_step(dot_step(1.0), grid, false);
+        assert_eq!(
+            rest,
+            DotGrid {
+                tile: 24.0,
+                scale: 1.0
+            }
+        );
+    }
 }

@@ -12,7 +12,8 @@
 //! between frames and each frame's own work (which can be under 16.7 ms), with
 //! the frames dropped, the same while zooming from 100 % to 5 % and back, and
 //! how long a remote edit takes to show. With `BENCH_PROFILE` set it prints where
-//! the page's CPU went during the zoom (Chrome's profiler, by function). Numbers go to
+//! the page's CPU went during the zoom far out (`BENCH_PROFILE=pan`: the pan)
+//! (Chrome's profiler, by function). Numbers go to
 //! BENCHMARKS.md; nothing here asserts.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -86,9 +87,15 @@ async fn cdp(
     browser.issue_cmd(Cdp { cmd, params }).await.expect(cmd)
 }
 
-/// With `BENCH_PROFILE` set, starts the page's JavaScript CPU profiler.
-async fn start_profile(browser: &fantoccini::Client) {
-    if std::env::var_os("BENCH_PROFILE").is_none() {
+/// Whether `BENCH_PROFILE` asks for a profile of `phase`: `pan` for the pan at
+/// the first view, any other value for the zoom there.
+fn profiling(phase: &str) -> bool {
+    std::env::var("BENCH_PROFILE").is_ok_and(|v| (v == "pan") == (phase == "pan"))
+}
+
+/// With `BENCH_PROFILE` set for `phase`, starts the page's JavaScript CPU profiler.
+async fn start_profile(browser: &fantoccini::Client, phase: &str) {
+    if !profiling(phase) {
         return;
     }
     cdp(browser, "Profiler.enable", serde_json::json!({})).await;
@@ -101,10 +108,10 @@ async fn start_profile(browser: &fantoccini::Client) {
     cdp(browser, "Profiler.start", serde_json::json!({})).await;
 }
 
-/// With `BENCH_PROFILE` set, stops the profiler and prints where the samples
-/// fell, by function (own time), the 25 largest.
-async fn print_profile(browser: &fantoccini::Client, what: &str) {
-    if std::env::var_os("BENCH_PROFILE").is_none() {
+/// With `BENCH_PROFILE` set for `phase`, stops the profiler and prints where
+/// the samples fell, by function (own time), the 25 largest.
+async fn print_profile(browser: &fantoccini::Client, phase: &str) {
+    if !profiling(phase) {
         return;
     }
     let stopped = cdp(browser, "Profiler.stop", serde_json::json!({})).await;
@@ -121,7 +128,7 @@ async fn print_profile(browser: &fantoccini::Client, what: &str) {
     let total: u64 = by.values().sum();
     let mut top: Vec<_> = by.into_iter().collect();
     top.sort_by_key(|t| std::cmp::Reverse(t.1));
-    println!("profile of {what} ({total} samples):");
+    println!("profile of the {phase} at the first view ({total} samples):");
     for (name, hits) in top.into_iter().take(25) {
         println!(
             "  {:5.1} %  {name}",
@@ -216,18 +223,20 @@ async fn main() {
             wasm / 1e6,
             (heap + wasm) / notes as f64
         );
+        start_profile(&browser, "pan").await;
         let pan = browser
             .execute_async(FRAME_TIMES, vec!["pan".into(), 180.into()])
             .await
             .unwrap();
         let pan_work = frame_times(&js(&browser, FRAME_WORK).await);
-        start_profile(&browser).await;
+        print_profile(&browser, "pan").await;
+        start_profile(&browser, "zoom").await;
         let zoom = browser
             .execute_async(FRAME_TIMES, vec!["zoom".into(), 180.into()])
             .await
             .unwrap();
         let zoom_work = frame_times(&js(&browser, FRAME_WORK).await);
-        print_profile(&browser, "the zoom at the first view").await;
+        print_profile(&browser, "zoom").await;
         // A frame counts as dropped when it came more than half a display
         // frame late (the display runs at 60 Hz here).
         let dropped = |v: &[f64]| v.iter().filter(|t| **t > 1.5 * 1000.0 / 60.0).count();
