@@ -633,6 +633,42 @@ impl Storage {
         ))
     }
 
+    /// What a fold of `key`'s log up to `upto` merges: the snapshot and the
+    /// entries it lacks up to `upto`. The entries are read a group at a time
+    /// (the numbers that share all but their last byte, 256 at most), each
+    /// group a read of its own: a read holds up the storage writer, and with
+    /// it every room's writes, and one read of a big board's 14,500 entries
+    /// held it for 13–60 ms (BENCHMARKS.md). Not one consistent read: a
+    /// compaction that lands meanwhile can tear it, so the caller checks the
+    /// fold epoch, as a fold does.
+    pub fn load_doc_upto(&self, key: &DocKey, upto: u64) -> Result<StoredDoc, StoreError> {
+        // The mark before the snapshot: a compaction that lands in between
+        // leaves a newer snapshot, which holds everything up to the mark read.
+        let folded_upto = self.load_folded_upto(key)?;
+        let snapshot = self.store.get(&key.key("snap"))?;
+        let first = folded_upto + 1;
+        let mut log = Vec::new();
+        if first <= upto {
+            for group in (first >> 8)..=(upto >> 8) {
+                let mut prefix = key.numbered("log/", group << 8);
+                prefix.pop();
+                for (k, update) in self.store.scan_prefix(&prefix)? {
+                    let seq = decode_seq(&k)?;
+                    if (first..=upto).contains(&seq) {
+                        log.push((seq, update));
+                    }
+                }
+            }
+        }
+        Ok(StoredDoc {
+            snapshot,
+            log,
+            workshop: self.store.get(&key.key("workshop"))?,
+            activity: self.store.get(&key.key("activity"))?,
+            folded_upto,
+        })
+    }
+
     /// A document's snapshot and log.
     pub fn load_doc(&self, key: &DocKey) -> Result<StoredDoc, StoreError> {
         let snapshot = self.store.get(&key.key("snap"))?;
@@ -1243,6 +1279,77 @@ mod tests {
     /// the next number still follows the last one merged, so a fold still on
     /// its way ("drop entries up to 40") cannot take entries logged after a
     /// reload, and a history read cannot count them as before its time.
+    /// An ordered store that remembers the most entries one scan returned.
+    #[derive(Default)]
+    struct ScanWatch {
+        inner: MemoryStore,
+        most: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Store for ScanWatch {
+        fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+            self.inner.get(key)
+        }
+        fn scan_prefix(&self, prefix: &[u8]) -> Result<crate::store::Entries, StoreError> {
+            let entries = self.inner.scan_prefix(prefix)?;
+            self.most.fetch_max(entries.len(), Ordering::SeqCst);
+            Ok(entries)
+        }
+        fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
+            self.inner.apply(ops)
+        }
+        fn flush(&self) -> Result<(), StoreError> {
+            self.inner.flush()
+        }
+        fn compare_and_swap(
+            &self,
+            key: &[u8],
+            expected: Option<&[u8]>,
+            new: Vec<u8>,
+        ) -> Result<bool, StoreError> {
+            self.inner.compare_and_swap(key, expected, new)
+        }
+    }
+
+    #[test]
+    fn a_fold_reads_the_log_a_group_at_a_time_and_only_what_the_snapshot_lacks() {
+        let store = Arc::new(ScanWatch::default());
+        let storage = Storage::new(Arc::clone(&store) as _);
+        let key = DocKey {
+            board: board('g'),
+            doc: DocKind::Content,
+        };
+        for seq in 1..=1_000u64 {
+            storage
+                .append_update(&key, seq, &seq.to_be_bytes())
+                .unwrap();
+        }
+        let seqs = |stored: &StoredDoc| stored.log.iter().map(|(s, _)| *s).collect::<Vec<_>>();
+        let stored = storage.load_doc_upto(&key, 900).unwrap();
+        assert_eq!(seqs(&stored), (1..=900).collect::<Vec<_>>());
+        assert!(stored.log.iter().all(|(s, u)| u[..] == s.to_be_bytes()));
+        assert!(
+            store.most.load(Ordering::SeqCst) <= 256,
+            "one read took {} entries",
+            store.most.load(Ordering::SeqCst)
+        );
+        assert_eq!(
+            stored.merged(900),
+            storage.load_doc(&key).unwrap().merged(900)
+        );
+
+        // Folded up to 300, entries up to 500 still logged (their drop comes
+        // in batches of its own): the snapshot holds them, they are not read.
+        storage
+            .compact_with(&key, BatchOp::Put(key.key("snap"), b"s".to_vec()), 300, 0)
+            .unwrap();
+        assert_eq!(storage.load_doc(&key).unwrap().log.len(), 1_000);
+        let stored = storage.load_doc_upto(&key, 1_000).unwrap();
+        assert_eq!(stored.snapshot.as_deref(), Some(&b"s"[..]));
+        assert_eq!(seqs(&stored), (301..=1_000).collect::<Vec<_>>());
+        assert_eq!(stored.folded_upto, 300);
+    }
+
     #[test]
     fn numbers_go_on_after_a_compaction_that_emptied_the_log() {
         let storage = Storage::new(Arc::new(MemoryStore::default()));

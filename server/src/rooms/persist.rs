@@ -246,7 +246,7 @@ impl Persistence {
             // Read before the document: a fold that lands in between changes
             // the epoch, and this one then gives way.
             let epoch = s.fold_epoch(&key);
-            let stored = match s.load_doc(&key) {
+            let stored = match s.load_doc_upto(&key, upto) {
                 Ok(stored) => stored,
                 Err(e) => {
                     tracing::warn!(doc = %key, error = %e, "could not read the document to fold it");
