@@ -622,7 +622,9 @@ pub fn Canvas(
                 }
             }
         >
-            <div class="dots" aria-hidden="true" style:background-size=grid_size style:transform=grid_transform></div>
+            <div class="dots-frame" aria-hidden="true">
+                <div class="dots" style:background-size=grid_size style:transform=grid_transform></div>
+            </div>
             <div class="world" node_ref=world class:far=move || !camera.detailed.get() class:moving=move || moving.get() style:transform=world_transform>
                 <For each=move || mounting.mounted.get() key=|id| id.clone() children=move |id| view! { <ElementView model id scope/> }/>
                 <Sketch model camera scope pending=mounting.pending sketched/>

@@ -1279,41 +1279,9 @@ mod tests {
     /// the next number still follows the last one merged, so a fold still on
     /// its way ("drop entries up to 40") cannot take entries logged after a
     /// reload, and a history read cannot count them as before its time.
-    /// An ordered store that remembers the most entries one scan returned.
-    #[derive(Default)]
-    struct ScanWatch {
-        inner: MemoryStore,
-        most: std::sync::atomic::AtomicUsize,
-    }
-
-    impl Store for ScanWatch {
-        fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-            self.inner.get(key)
-        }
-        fn scan_prefix(&self, prefix: &[u8]) -> Result<crate::store::Entries, StoreError> {
-            let entries = self.inner.scan_prefix(prefix)?;
-            self.most.fetch_max(entries.len(), Ordering::SeqCst);
-            Ok(entries)
-        }
-        fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
-            self.inner.apply(ops)
-        }
-        fn flush(&self) -> Result<(), StoreError> {
-            self.inner.flush()
-        }
-        fn compare_and_swap(
-            &self,
-            key: &[u8],
-            expected: Option<&[u8]>,
-            new: Vec<u8>,
-        ) -> Result<bool, StoreError> {
-            self.inner.compare_and_swap(key, expected, new)
-        }
-    }
-
     #[test]
     fn a_fold_reads_the_log_a_group_at_a_time_and_only_what_the_snapshot_lacks() {
-        let store = Arc::new(ScanWatch::default());
+        let store = Arc::new(MemoryStore::default());
         let storage = Storage::new(Arc::clone(&store) as _);
         let key = DocKey {
             board: board('g'),
@@ -1329,9 +1297,9 @@ mod tests {
         assert_eq!(seqs(&stored), (1..=900).collect::<Vec<_>>());
         assert!(stored.log.iter().all(|(s, u)| u[..] == s.to_be_bytes()));
         assert!(
-            store.most.load(Ordering::SeqCst) <= 256,
+            store.most_scanned() <= 256,
             "one read took {} entries",
-            store.most.load(Ordering::SeqCst)
+            store.most_scanned()
         );
         assert_eq!(
             stored.merged(900),

@@ -965,16 +965,23 @@ impl Store for SledStore {
 
 /// An in-memory store for tests. `set_failing(true)` makes every write and flush
 /// fail, as a full or read-only disk would; `set_stalled(true)` makes them wait,
-/// as a disk that hangs would.
+/// as a disk that hangs would. `most_scanned` tells the most entries one
+/// scan returned: how long a read would hold up a store that locks for it.
 #[derive(Default)]
 pub struct MemoryStore {
     map: Mutex<BTreeMap<Vec<u8>, Vec<u8>>>,
     failing: AtomicBool,
     stalled: Mutex<bool>,
     unstalled: Condvar,
+    most_scanned: std::sync::atomic::AtomicUsize,
 }
 
 impl MemoryStore {
+    /// The most entries one [`Store::scan_prefix`] returned so far.
+    pub fn most_scanned(&self) -> usize {
+        self.most_scanned.load(Ordering::SeqCst)
+    }
+
     /// Makes writes and flushes fail (or work again).
     pub fn set_failing(&self, failing: bool) {
         self.failing.store(failing, Ordering::SeqCst);
@@ -1015,12 +1022,14 @@ impl Store for MemoryStore {
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError> {
-        Ok(self
+        let entries: Entries = self
             .map()
             .range(prefix.to_vec()..)
             .take_while(|(k, _)| k.starts_with(prefix))
             .map(|(k, v)| (k.clone(), v.clone()))
-            .collect())
+            .collect();
+        self.most_scanned.fetch_max(entries.len(), Ordering::SeqCst);
+        Ok(entries)
     }
 
     fn apply(&self, ops: Vec<BatchOp>) -> Result<(), StoreError> {
