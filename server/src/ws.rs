@@ -420,10 +420,6 @@ mod tests {
             self.client.send(msg).await.unwrap();
         }
 
-        async fn close_code(&mut self) -> Option<u16> {
-            close_code(&mut self.client).await
-        }
-
         async fn room_hears_the_socket_left(&mut self) -> bool {
             room_hears_the_socket_left(&mut self.room).await
         }
@@ -437,6 +433,16 @@ mod tests {
             }
         }
         None
+    }
+
+    /// The server closed the socket with `code`, and its pump ended with it.
+    async fn closed_with(
+        client: &mut WebSocketStream<DuplexStream>,
+        pumping: &mut tokio::task::JoinHandle<Option<CloseCode>>,
+        code: CloseCode,
+    ) {
+        assert_eq!(close_code(client).await, Some(code.code()));
+        assert_eq!(pumping.await.unwrap(), Some(code));
     }
 
     async fn room_hears_the_socket_left(room: &mut mpsc::Receiver<Cmd>) -> bool {
@@ -497,11 +503,7 @@ mod tests {
         s.send(WsMessage::Binary(Bytes::from_static(b"y"))).await;
         assert!(matches!(s.room.recv().await, Some(Cmd::Frame { .. })));
         s.send(WsMessage::Binary(Bytes::from_static(b"z"))).await;
-        assert_eq!(s.close_code().await, Some(CloseCode::RateLimited.code()));
-        assert_eq!(
-            (&mut s.pumping).await.unwrap(),
-            Some(CloseCode::RateLimited)
-        );
+        closed_with(&mut s.client, &mut s.pumping, CloseCode::RateLimited).await;
     }
 
     #[tokio::test(start_paused = true)]
@@ -515,10 +517,9 @@ mod tests {
         ] {
             let mut s = serve(1 << 16).await;
             s.send(msg).await;
-            assert_eq!(s.close_code().await, Some(code.code()));
             // The client never answers the close: the server gives up after its
             // wait, with no real time passing.
-            assert_eq!((&mut s.pumping).await.unwrap(), Some(code));
+            closed_with(&mut s.client, &mut s.pumping, code).await;
             assert!(
                 matches!(s.room.recv().await, Some(Cmd::Leave { .. })),
                 "nothing but the leave reached the room"
@@ -561,14 +562,7 @@ mod tests {
             Some(Ok(WsMessage::Binary(b))) => assert_eq!(&b[..], b"last"),
             other => panic!("{other:?}"),
         }
-        assert_eq!(
-            close_code(&mut s.client).await,
-            Some(CloseCode::TokenRevoked.code())
-        );
-        assert_eq!(
-            (&mut s.pumping).await.unwrap(),
-            Some(CloseCode::TokenRevoked)
-        );
+        closed_with(&mut s.client, &mut s.pumping, CloseCode::TokenRevoked).await;
         // Nothing the room sends after the close is written.
         assert_eq!(
             s.outbox.push(Bytes::from_static(b"late")),
@@ -580,13 +574,6 @@ mod tests {
     async fn a_socket_its_room_let_go_of_is_closed_as_a_server_error() {
         let mut s = serve(1 << 16).await;
         drop(s.outbox);
-        assert_eq!(
-            close_code(&mut s.client).await,
-            Some(CloseCode::InternalError.code())
-        );
-        assert_eq!(
-            (&mut s.pumping).await.unwrap(),
-            Some(CloseCode::InternalError)
-        );
+        closed_with(&mut s.client, &mut s.pumping, CloseCode::InternalError).await;
     }
 }
