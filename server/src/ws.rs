@@ -245,7 +245,9 @@ where
     let close = loop {
         tokio::select! {
             biased;
-            code = &mut link.kill => break code.ok(),
+            // A room that lets go without a code (its task ended) closes
+            // the socket as a server error, so the client reconnects.
+            code = &mut link.kill => break Some(code.unwrap_or(CloseCode::InternalError)),
             () = link.outbound.released() => break Some(CloseCode::InternalError),
             () = conn.backlog().notified() => {
                 if let Err(end) = within_deadline(limits, metrics, socket.flush()).await {
@@ -562,18 +564,30 @@ mod tests {
             Some(Ok(WsMessage::Binary(b))) => assert_eq!(&b[..], b"last"),
             other => panic!("{other:?}"),
         }
-        closed_with(&mut s.client, &mut s.pumping, CloseCode::TokenRevoked).await;
-        // Nothing the room sends after the close is written.
+        assert_eq!(
+            close_code(&mut s.client).await,
+            Some(CloseCode::TokenRevoked.code())
+        );
+        // The close frame is out and the connection still open (the server
+        // waits for the client's answer): what the room sends now is refused,
+        // not written after the close.
+        assert!(!s.pumping.is_finished());
         assert_eq!(
             s.outbox.push(Bytes::from_static(b"late")),
             Err(crate::rooms::queue::PushError::Closed)
+        );
+        assert_eq!(
+            (&mut s.pumping).await.unwrap(),
+            Some(CloseCode::TokenRevoked)
         );
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_socket_its_room_let_go_of_is_closed_as_a_server_error() {
+        // As a room whose task ended: its hold on the socket dropped, no code sent.
         let mut s = serve(1 << 16).await;
         drop(s.outbox);
+        drop(s.kill);
         closed_with(&mut s.client, &mut s.pumping, CloseCode::InternalError).await;
     }
 }
