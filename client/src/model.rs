@@ -60,6 +60,9 @@ pub struct Model {
     /// when it was recorded, for joined runs that were undone.
     rejoin: RefCell<Vec<(usize, usize)>>,
     pending: Arc<Mutex<Pending>>,
+    /// A signal per element that something shows or follows, made when first
+    /// asked for ([`Self::view`]): opening a board of 20,000 elements made
+    /// one for each, though far out none is shown as a view.
     views: RefCell<HashMap<String, ArcRwSignal<Element>>>,
     cache: RefCell<HashMap<String, Element>>,
     /// Element ids in paint order; changes only when elements come, go or restack.
@@ -350,11 +353,8 @@ impl Model {
                             continue;
                         }
                         changed = true;
-                        match views.get(&id) {
-                            Some(signal) => signal.set(e.clone()),
-                            None => {
-                                views.insert(id.clone(), ArcRwSignal::new(e.clone()));
-                            }
+                        if let Some(signal) = views.get(&id) {
+                            signal.set(e.clone());
                         }
                         cache.insert(id, e);
                     }
@@ -396,7 +396,15 @@ impl Model {
 
     /// The signal of one element.
     pub fn view(&self, id: &str) -> Option<ArcRwSignal<Element>> {
-        self.views.borrow().get(id).cloned()
+        if let Some(signal) = self.views.borrow().get(id) {
+            return Some(signal.clone());
+        }
+        let element = self.cache.borrow().get(id)?.clone();
+        let signal = ArcRwSignal::new(element);
+        self.views
+            .borrow_mut()
+            .insert(id.to_owned(), signal.clone());
+        Some(signal)
     }
 
     /// The current value of one element, without subscribing.
