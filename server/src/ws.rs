@@ -384,7 +384,7 @@ mod tests {
     /// it, and the room's ends of its link.
     struct Served {
         client: WebSocketStream<DuplexStream>,
-        pumping: tokio::task::JoinHandle<Option<CloseCode>>,
+        pumping: Pumping,
         /// What the room sends the socket: written into its connection.
         outbox: Outbox,
         kill: oneshot::Sender<CloseCode>,
@@ -437,13 +437,19 @@ mod tests {
         None
     }
 
+    type Pumping = tokio::task::JoinHandle<Option<CloseCode>>;
+
     /// The server closed the socket with `code`, and its pump ended with it.
     async fn closed_with(
         client: &mut WebSocketStream<DuplexStream>,
-        pumping: &mut tokio::task::JoinHandle<Option<CloseCode>>,
+        pumping: &mut Pumping,
         code: CloseCode,
     ) {
         assert_eq!(close_code(client).await, Some(code.code()));
+        pump_ended_with(pumping, code).await;
+    }
+
+    async fn pump_ended_with(pumping: &mut Pumping, code: CloseCode) {
         assert_eq!(pumping.await.unwrap(), Some(code));
     }
 
@@ -538,10 +544,7 @@ mod tests {
         tokio::time::sleep(limits().write_deadline / 2).await;
         assert!(!s.pumping.is_finished());
         tokio::time::sleep(limits().write_deadline).await;
-        assert_eq!(
-            (&mut s.pumping).await.unwrap(),
-            Some(CloseCode::SlowConsumer)
-        );
+        pump_ended_with(&mut s.pumping, CloseCode::SlowConsumer).await;
         assert!(s.room_hears_the_socket_left().await);
 
         // Closing one (revoked link) cannot hang on it either: its close frame
@@ -549,10 +552,7 @@ mod tests {
         let mut s = serve(64).await;
         s.outbox.push(Bytes::from(vec![7u8; 1_000])).unwrap();
         s.kill.send(CloseCode::TokenRevoked).unwrap();
-        assert_eq!(
-            (&mut s.pumping).await.unwrap(),
-            Some(CloseCode::TokenRevoked)
-        );
+        pump_ended_with(&mut s.pumping, CloseCode::TokenRevoked).await;
     }
 
     #[tokio::test(start_paused = true)]
@@ -576,10 +576,7 @@ mod tests {
             s.outbox.push(Bytes::from_static(b"late")),
             Err(crate::rooms::queue::PushError::Closed)
         );
-        assert_eq!(
-            (&mut s.pumping).await.unwrap(),
-            Some(CloseCode::TokenRevoked)
-        );
+        pump_ended_with(&mut s.pumping, CloseCode::TokenRevoked).await;
     }
 
     #[tokio::test(start_paused = true)]
