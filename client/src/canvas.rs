@@ -725,8 +725,8 @@ const DOT_SCALE_REPAINTED: f64 = 1.2;
 impl DotGrid {
     /// The layer for dots `step` px apart, after `previous`: at rest painted
     /// at that step; while zooming, `previous` scaled as long as the scale
-    /// stays between 1 (the layer reaches past the canvas only at 1 and
-    /// more) and [`DOT_SCALE_MAX`].
+    /// stays between 1 (below it, the layer would no longer cover the
+    /// canvas) and [`DOT_SCALE_MAX`].
     fn for_step(step: f64, previous: Option<DotGrid>, zooming: bool) -> Self {
         if !zooming {
             return Self {
