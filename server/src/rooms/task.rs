@@ -62,11 +62,15 @@ struct RoomTask {
 /// Most frames gathered before they go out even while commands keep coming.
 const MOST_GATHERED: usize = 256;
 
-/// Every peer costs the server one wake-up and one TCP send per batch: a big
-/// room sends at most one batch per this many milliseconds per fifty peers
-/// (so at most every 10 ms with 500 peers), and one with a few peers sends at
-/// once. What arrives meanwhile goes in the same batch.
+/// Every peer costs the server one TCP send per batch: a big room sends at
+/// most one batch per this many milliseconds per fifty peers (so at most every
+/// 10 ms with 500 peers). What arrives meanwhile goes in the same batch.
 const PACE_PER_50_PEERS_MS: u64 = 1;
+
+/// Rooms smaller than this send document changes at once: each flush releases
+/// a batch, and flushes come no faster than the disk syncs (50 peers: p99
+/// 0.75–0.9 times that of a 1 ms pace, BENCHMARKS.md).
+const PACED_FROM_PEERS: usize = 100;
 
 /// The longest a frame waits for its batch.
 const MOST_PACE: std::time::Duration = std::time::Duration::from_millis(10);
@@ -74,12 +78,23 @@ const MOST_PACE: std::time::Duration = std::time::Duration::from_millis(10);
 /// How many paces presence (cursors, selections) and answers wait for a
 /// batch when no document change is gathered: a batch of a cursor alone then
 /// no longer sets back the next update's batch (500 peers: update p50 0.75
-/// times, BENCHMARKS.md), and cursors still move 30 times a second.
+/// times, BENCHMARKS.md), and cursors still move 30 times a second. Rooms too
+/// small for a pace of document changes keep it for presence, which can come
+/// from every peer many times a second.
 const PRESENCE_PACES: u32 = 3;
 
-/// How long after the last batch the next one may go, for `peers` peers.
-fn pace(peers: usize) -> std::time::Duration {
-    std::time::Duration::from_millis(PACE_PER_50_PEERS_MS * (peers as u64 / 50)).min(MOST_PACE)
+/// How long after the last batch the next one may go, for `peers` peers, if
+/// it holds only presence and answers or also document changes.
+fn pace(peers: usize, presence_only: bool) -> std::time::Duration {
+    let per_peers =
+        std::time::Duration::from_millis(PACE_PER_50_PEERS_MS * (peers as u64 / 50)).min(MOST_PACE);
+    if presence_only {
+        per_peers * PRESENCE_PACES
+    } else if peers < PACED_FROM_PEERS {
+        std::time::Duration::ZERO
+    } else {
+        per_peers
+    }
 }
 
 /// Loads the document, then serves it until it unloads or fails.
@@ -288,11 +303,7 @@ impl RoomTask {
             if !self.outgoing.is_empty() && (rx.is_empty() || self.outgoing.len() >= MOST_GATHERED)
             {
                 let now = clock.now();
-                let mut wait = pace(self.core.peer_count());
-                if !self.gathered_state {
-                    wait *= PRESENCE_PACES;
-                }
-                let due = last_batch + wait;
+                let due = last_batch + pace(self.core.peer_count(), !self.gathered_state);
                 if now >= due || self.outgoing.len() >= MOST_GATHERED {
                     self.send_out();
                     last_batch = now;
@@ -584,6 +595,31 @@ pub(crate) fn refuse_all(
                 let _ = done.send(());
             }
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// A room of up to a hundred sends document changes as their flush
+    /// releases them; a bigger one paces them by its size, and presence
+    /// alone waits three paces in any room of fifty or more.
+    #[test]
+    fn small_rooms_send_changes_at_once_and_every_room_paces_presence_by_its_size() {
+        let ms = Duration::from_millis;
+        for (peers, changes, presence) in [
+            (2, ms(0), ms(0)),
+            (60, ms(0), ms(3)),
+            (99, ms(0), ms(3)),
+            (100, ms(2), ms(6)),
+            (500, ms(10), ms(30)),
+            (2_000, ms(10), ms(30)),
+        ] {
+            assert_eq!(pace(peers, false), changes, "{peers} peers, changes");
+            assert_eq!(pace(peers, true), presence, "{peers} peers, presence");
         }
     }
 }
