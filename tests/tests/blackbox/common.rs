@@ -63,6 +63,18 @@ pub fn has(c: &SyncClient, id: &str) -> bool {
     elements.contains_key(&txn, id)
 }
 
+/// Returns once a fresh viewer of `board` sees element `id`. Exports read
+/// what is stored, and the server shows nothing before it is stored (durable
+/// before visible): an export after this call holds the element.
+pub async fn stored(srv: &tafel_tests::TestServer, board: &tafel_tests::server::Board, id: &str) {
+    use tafel_shared::roles::{DocKind, Role};
+    let mut witness =
+        SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer)))
+            .await
+            .unwrap();
+    witness.pump_until(|c| has(c, id)).await.unwrap();
+}
+
 /// Opens a comment thread pinned to a point, through the server (the only way
 /// comments are written); panics if the server refuses.
 pub async fn open_thread(c: &mut SyncClient, thread: &str, text: &str) {

@@ -175,14 +175,7 @@ async fn retro(srv: &TestServer) -> (Board, Vec<Element>) {
             .refused,
         None
     );
-    let mut witness =
-        SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer)))
-            .await
-            .unwrap();
-    witness
-        .pump_until(|c| crate::common::has(c, "n3"))
-        .await
-        .unwrap();
+    crate::common::stored(srv, &board, "n3").await;
     (board, frames)
 }
 

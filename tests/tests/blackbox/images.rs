@@ -331,16 +331,8 @@ async fn pictures_are_drawn_in_exports_carried_by_json_imported_and_erased_with_
         })
         .await
         .unwrap();
-    // Exports read what is stored: a witness that sees the picture saw it
-    // stored (durable before visible). Without it the export could come first.
-    let mut witness =
-        SyncClient::connect(&srv.ws(&board.id, DocKind::Content, board.token(Role::Viewer)))
-            .await
-            .unwrap();
-    witness
-        .pump_until(|c| crate::common::has(c, "pic"))
-        .await
-        .unwrap();
+    // Without it the export could come before the picture is stored.
+    crate::common::stored(&srv, &board, "pic").await;
 
     // The PNG export shows the picture's green where the image is.
     let png = request(
